@@ -1,0 +1,76 @@
+//! `!aide [commande]` — the list of commands, or the usage of one.
+
+use super::ALL;
+use crate::exec::{Exec, Outcome};
+use crate::parse::{Args, ParseErrorKind, Usage};
+use crate::text;
+use crate::tr;
+
+pub const USAGE: Usage = Usage {
+    fr: "!aide [commande]",
+    en: "!help [command]",
+    help_fr: "la liste des commandes, ou l'usage de l'une d'elles",
+    help_en: "the list of commands, or the usage of one",
+};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Aide {
+    pub topic: Option<String>,
+}
+
+impl Aide {
+    pub fn parse(args: &mut Args) -> Result<Aide, ParseErrorKind> {
+        let topic = if args.is_empty() {
+            None
+        } else {
+            Some(args.rest(crate::parse::Arg::Subcommand)?)
+        };
+        Ok(Aide { topic })
+    }
+
+    pub fn apply(self, ex: &mut Exec<'_>) -> Outcome {
+        let lang = ex.lang();
+        let prefix = ex.prefix().to_string();
+        let line = |u: &Usage| format!("{} — {}", u.line(lang, &prefix), u.help(lang));
+        let Some(topic) = self.topic else {
+            let mut out = tr!(lang, "Commandes de greffier :", "greffier's commands:");
+            for u in ALL {
+                out.push_str("\n• ");
+                out.push_str(&line(u));
+            }
+            return Ok(out);
+        };
+        // "groupe", "rejoindre", "!groupe rejoindre", "join": every usage
+        // whose words (French or English) include all the topic's words.
+        let wanted: Vec<String> = topic
+            .split_whitespace()
+            .map(|w| text::keyword(w.trim_start_matches(prefix.as_str())))
+            .filter(|w| !w.is_empty())
+            .collect();
+        // The command words only ("!groupe rejoindre"), not the placeholders.
+        let words = |s: &str| -> Vec<String> {
+            s.split_whitespace()
+                .take_while(|w| !w.starts_with(['<', '[', '"']))
+                .map(|w| text::keyword(w.trim_start_matches('!')))
+                .collect()
+        };
+        let found: Vec<String> = ALL
+            .iter()
+            .filter(|u| {
+                let fr = words(u.fr);
+                let en = words(u.en);
+                wanted.iter().all(|w| fr.contains(w)) || wanted.iter().all(|w| en.contains(w))
+            })
+            .map(|u| line(u))
+            .collect();
+        if found.is_empty() {
+            let topic = text::excerpt(&topic, 40);
+            return ex.refuse(tr!(
+                lang,
+                "Pas d'aide pour « {topic} » — tapez {prefix}aide pour la liste des commandes.",
+                "No help for “{topic}” — type {prefix}help for the list of commands."
+            ));
+        }
+        Ok(found.join("\n"))
+    }
+}

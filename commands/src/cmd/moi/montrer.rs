@@ -1,0 +1,60 @@
+//! `!moi` — who the bot thinks you are.
+
+use crate::exec::{Exec, Outcome};
+use crate::parse::Usage;
+use crate::tr;
+
+pub const USAGE: Usage = Usage {
+    fr: "!moi",
+    en: "!me",
+    help_fr: "qui greffier pense que vous êtes",
+    help_en: "who greffier thinks you are",
+};
+
+pub fn apply(ex: &mut Exec<'_>) -> Outcome {
+    let lang = ex.lang();
+    let sender = ex.req.sender.value.clone();
+    let admin = ex.is_admin();
+    let Some(me) = ex.me()? else {
+        let p = ex.prefix();
+        return Ok(tr!(
+            lang,
+            "Je ne vous connais pas encore ({sender}). Indiquez votre organisation : {p}moi organisation <organisation>",
+            "I do not know you yet ({sender}). Set your organisation: {p}me organisation <organisation>"
+        ));
+    };
+    let org = ex
+        .org_name(me.organisation)?
+        .unwrap_or_else(|| tr!(lang, "aucune", "none"));
+    let mut out = vec![tr!(
+        lang,
+        "Vous êtes {} ({sender}), organisation : {org}.",
+        "You are {} ({sender}), organisation: {org}.",
+        me.name
+    )];
+    let ids: Vec<String> = ex
+        .store
+        .identities(me.id)?
+        .into_iter()
+        .map(|(id, verified)| match verified {
+            true => id.value,
+            false => tr!(lang, "{} (non confirmée)", "{} (not confirmed)", id.value),
+        })
+        .collect();
+    let ids = ids.join(", ");
+    out.push(tr!(lang, "Identités : {ids}", "Identities: {ids}"));
+    let mut groups = Vec::new();
+    for g in ex.store.groups()? {
+        if ex.store.member_people(g.id)?.iter().any(|p| p.id == me.id) {
+            groups.push(g.slug);
+        }
+    }
+    if !groups.is_empty() {
+        let groups = groups.join(", ");
+        out.push(tr!(lang, "Groupes : {groups}", "Groups: {groups}"));
+    }
+    if admin {
+        out.push(tr!(lang, "Vous êtes administrateur.", "You are an admin."));
+    }
+    Ok(out.join("\n"))
+}

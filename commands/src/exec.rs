@@ -1,0 +1,338 @@
+//! What every command's `apply` step gets: the store, the context, the
+//! request, and helpers for the questions most commands ask first (who is
+//! speaking, are they an admin, which group or organisation is meant).
+
+use crate::action::Action;
+use crate::lang::Lang;
+use crate::request::{Context, Request};
+use crate::store::{
+    Group, GroupStatus, OrgId, Organisation, Person, Store, StoreError, StoreResult,
+};
+use crate::text;
+use crate::tr;
+
+/// Why a command did not run: refused (the reply says why, nothing is
+/// stored), or the storage failed (logged; the user gets an apology).
+#[derive(Debug)]
+pub enum Failure {
+    Refused(String),
+    Store(StoreError),
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        Failure::Store(e)
+    }
+}
+
+pub type Outcome = Result<String, Failure>;
+
+pub struct Exec<'a> {
+    pub store: &'a mut dyn Store,
+    pub ctx: &'a Context,
+    pub req: &'a Request,
+    /// Actions besides the reply (posts to a group's room and list, …).
+    pub actions: Vec<Action>,
+}
+
+impl Exec<'_> {
+    pub fn lang(&self) -> Lang {
+        self.ctx.lang
+    }
+
+    pub fn prefix(&self) -> &str {
+        &self.ctx.prefix
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.ctx.is_admin(&self.req.sender)
+    }
+
+    /// The sender, if the bot knows them.
+    pub fn me(&mut self) -> StoreResult<Option<Person>> {
+        self.store.person_by_identity(&self.req.sender)
+    }
+
+    /// The sender with their organisation, or a refusal telling them how to
+    /// set it.
+    pub fn member(&mut self) -> Result<(Person, Organisation), Failure> {
+        let person = self.me()?;
+        match person {
+            Some(p) => match p.organisation {
+                Some(org) => {
+                    let org = self.store.organisation(org)?;
+                    Ok((p, org))
+                }
+                None => Err(self.needs_organisation()),
+            },
+            None => Err(self.needs_organisation()),
+        }
+    }
+
+    fn needs_organisation(&self) -> Failure {
+        let p = self.prefix();
+        Failure::Refused(tr!(
+            self.lang(),
+            "Indiquez d'abord votre organisation : {p}moi organisation <organisation>",
+            "Please set your organisation first: {p}me organisation <organisation>"
+        ))
+    }
+
+    /// Is the sender an admin, or a member of the group's lead organisation?
+    pub fn leads(&mut self, group: &Group) -> StoreResult<bool> {
+        if self.is_admin() {
+            return Ok(true);
+        }
+        let Some(lead) = group.lead else {
+            return Ok(false);
+        };
+        Ok(self.me()?.and_then(|p| p.organisation) == Some(lead))
+    }
+
+    pub fn org_name(&mut self, id: Option<OrgId>) -> StoreResult<Option<String>> {
+        id.map(|id| self.store.organisation(id).map(|o| o.name))
+            .transpose()
+    }
+
+    pub fn refuse<T>(&self, text: String) -> Result<T, Failure> {
+        Err(Failure::Refused(text))
+    }
+
+    pub fn refuse_not_allowed<T>(&self, who: &str) -> Result<T, Failure> {
+        self.refuse(tr!(
+            self.lang(),
+            "Refusé : réservé {who}.",
+            "Refused: only {who} may do this.",
+        ))
+    }
+
+    /// Finds a group by slug, theme, or an unambiguous word of its theme.
+    pub fn find_group(&mut self, name: &str) -> Result<Group, Failure> {
+        let groups = self.store.groups()?;
+        match lookup_group(&groups, name) {
+            Lookup::Found(i) => Ok(groups[i].clone()),
+            Lookup::Ambiguous(list) => {
+                let list = quote_list(self.lang(), &list);
+                let name = text::excerpt(name, 60);
+                self.refuse(tr!(
+                    self.lang(),
+                    "« {name} » désigne plusieurs groupes : {list} — précisez.",
+                    "“{name}” matches several groups: {list} — be more precise."
+                ))
+            }
+            Lookup::Unknown(suggestions) => {
+                let name = text::excerpt(name, 60);
+                let lang = self.lang();
+                let mut msg = tr!(lang, "Groupe inconnu « {name} »", "Unknown group “{name}”");
+                msg.push_str(&did_you_mean(lang, &suggestions));
+                if suggestions.is_empty() {
+                    let p = self.prefix();
+                    msg.push_str(&tr!(
+                        lang,
+                        " — tapez {p}groupe liste",
+                        " — type {p}group list"
+                    ));
+                }
+                self.refuse(msg)
+            }
+        }
+    }
+
+    /// Finds an organisation by name (accent-, case-, hyphen-insensitive).
+    pub fn find_org(&mut self, name: &str) -> Result<Organisation, Failure> {
+        match self.store.organisation_by_key(&text::name_key(name))? {
+            Some(o) => Ok(o),
+            None => {
+                let orgs = self.store.organisations()?;
+                let suggestions = org_suggestions(&orgs, name);
+                let name = text::excerpt(name, 60);
+                let lang = self.lang();
+                let mut msg = tr!(
+                    lang,
+                    "Organisation inconnue « {name} »",
+                    "Unknown organisation “{name}”"
+                );
+                msg.push_str(&did_you_mean(lang, &suggestions));
+                self.refuse(msg)
+            }
+        }
+    }
+
+    /// Posts to the group's room and list, if it has them.
+    pub fn post_to_group(&mut self, group: &Group, text: String) {
+        self.actions.push(Action::PostToGroup {
+            group: group.slug.clone(),
+            text,
+        });
+    }
+}
+
+pub fn org_suggestions(orgs: &[Organisation], name: &str) -> Vec<String> {
+    text::closest(
+        name,
+        orgs.iter()
+            .map(|o| (text::name_key(&o.name), o.name.as_str())),
+    )
+}
+
+/// " — vouliez-vous dire « a » ou « b » ?", or nothing.
+pub fn did_you_mean(lang: Lang, suggestions: &[String]) -> String {
+    if suggestions.is_empty() {
+        return String::new();
+    }
+    let list = quote_list(lang, suggestions);
+    tr!(
+        lang,
+        " — vouliez-vous dire {list} ?",
+        " — did you mean {list}?"
+    )
+}
+
+/// « a », « b » ou « c » / “a”, “b” or “c”.
+pub fn quote_list(lang: Lang, items: &[String]) -> String {
+    let quoted: Vec<String> = items
+        .iter()
+        .map(|s| tr!(lang, "« {s} »", "“{s}”"))
+        .collect();
+    match quoted.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => {
+            let init = init.join(", ");
+            tr!(lang, "{init} ou {last}", "{init} or {last}")
+        }
+    }
+}
+
+/// The result of looking a group up by name.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Lookup {
+    Found(usize),
+    Ambiguous(Vec<String>),
+    Unknown(Vec<String>),
+}
+
+/// A group is named by its slug, its whole theme, or a word of its theme
+/// that no other group's theme has. Archived groups are found too.
+pub fn lookup_group(groups: &[Group], name: &str) -> Lookup {
+    let key = text::name_key(name);
+    let slug_key = text::keyword(name);
+    if let Some(i) = groups
+        .iter()
+        .position(|g| g.slug == name || text::keyword(&g.slug) == slug_key)
+    {
+        return Lookup::Found(i);
+    }
+    if let Some(i) = groups.iter().position(|g| text::name_key(&g.theme) == key) {
+        return Lookup::Found(i);
+    }
+    if !key.is_empty() && !key.contains(' ') {
+        let by_word: Vec<usize> = groups
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| text::name_key(&g.theme).split(' ').any(|w| w == key))
+            .map(|(i, _)| i)
+            .collect();
+        match by_word.as_slice() {
+            [i] => return Lookup::Found(*i),
+            [] => {}
+            many => {
+                return Lookup::Ambiguous(many.iter().map(|&i| groups[i].slug.clone()).collect());
+            }
+        }
+    }
+    let candidates = groups.iter().flat_map(|g| {
+        let theme_key = text::name_key(&g.theme);
+        let words: Vec<(String, &str)> = theme_key
+            .split(' ')
+            .filter(|w| w.len() > 3)
+            .map(|w| (w.to_string(), g.slug.as_str()))
+            .collect();
+        [
+            (g.slug.clone(), g.slug.as_str()),
+            (theme_key, g.slug.as_str()),
+        ]
+        .into_iter()
+        .chain(words)
+    });
+    Lookup::Unknown(text::closest(name, candidates))
+}
+
+/// The status word shown to users.
+pub fn status_word(lang: Lang, status: GroupStatus) -> String {
+    match status {
+        GroupStatus::Proposed => tr!(lang, "proposé", "proposed"),
+        GroupStatus::Active => tr!(lang, "actif", "active"),
+        GroupStatus::Archived => tr!(lang, "archivé", "archived"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::GroupId;
+
+    fn group(id: i64, slug: &str, theme: &str) -> Group {
+        Group {
+            id: GroupId(id),
+            slug: slug.into(),
+            theme: theme.into(),
+            status: GroupStatus::Proposed,
+            lead: None,
+            action: None,
+            room: None,
+            list: None,
+        }
+    }
+
+    fn groups() -> Vec<Group> {
+        vec![
+            group(1, "messagerie", "Messagerie libre"),
+            group(2, "courrier", "Gestion du courrier"),
+            group(3, "vehicules", "Gestion des véhicules"),
+            group(4, "openelec", "OpenElec"),
+        ]
+    }
+
+    #[test]
+    fn lookup_by_slug_theme_and_word() {
+        let g = groups();
+        for (name, want) in [
+            ("messagerie", 0),
+            ("MESSAGERIE", 0),
+            ("Messagerie libre", 0),
+            ("courrier", 1),
+            ("véhicules", 2),
+            ("VEHICULES", 2),
+            ("openelec", 3),
+            ("OpenElec", 3),
+            ("libre", 0),
+        ] {
+            assert_eq!(lookup_group(&g, name), Lookup::Found(want), "{name}");
+        }
+    }
+
+    #[test]
+    fn lookup_ambiguous_word_lists_candidates() {
+        assert_eq!(
+            lookup_group(&groups(), "gestion"),
+            Lookup::Ambiguous(vec!["courrier".into(), "vehicules".into()])
+        );
+    }
+
+    #[test]
+    fn lookup_unknown_suggests_closest() {
+        assert_eq!(
+            lookup_group(&groups(), "mesagerie"),
+            Lookup::Unknown(vec!["messagerie".into()])
+        );
+        assert_eq!(lookup_group(&groups(), "zzz"), Lookup::Unknown(vec![]));
+    }
+
+    #[test]
+    fn quote_list_in_both_languages() {
+        let items = vec!["a".to_string(), "b".to_string(), "c".to_string()];
+        assert_eq!(quote_list(Lang::Fr, &items), "« a », « b » ou « c »");
+        assert_eq!(quote_list(Lang::En, &items), "“a”, “b” or “c”");
+    }
+}

@@ -1,0 +1,267 @@
+//! The domain as the commands see it, and the [`Store`] trait they reach it
+//! through. The storage crate implements the trait on a SQLite transaction;
+//! every method runs inside the transaction of the request being handled, so
+//! a refused command is rolled back whole.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+macro_rules! id_type {
+    ($($name:ident),*) => {$(
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        pub struct $name(pub i64);
+    )*};
+}
+id_type!(OrgId, PersonId, GroupId, MeetingId);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Organisation {
+    pub id: OrgId,
+    /// Display form, as first written ("Ouest Provence").
+    pub name: String,
+    /// "commune", "intercommunalite", "entreprise", "association", or unknown.
+    pub kind: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    pub id: PersonId,
+    pub name: String,
+    pub organisation: Option<OrgId>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IdentityKind {
+    Matrix,
+    Email,
+}
+
+impl IdentityKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IdentityKind::Matrix => "matrix",
+            IdentityKind::Email => "email",
+        }
+    }
+}
+
+/// A Matrix ID or an email address. Email addresses are kept in lower case.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Identity {
+    pub kind: IdentityKind,
+    pub value: String,
+}
+
+impl Identity {
+    /// Reads `@user:server` as a Matrix ID and `user@domain` as an email.
+    pub fn parse(s: &str) -> Option<Identity> {
+        let s = s.trim();
+        if let Some(rest) = s.strip_prefix('@') {
+            let (user, server) = rest.split_once(':')?;
+            if user.is_empty() || server.is_empty() || s.chars().any(char::is_whitespace) {
+                return None;
+            }
+            return Some(Identity {
+                kind: IdentityKind::Matrix,
+                value: s.to_string(),
+            });
+        }
+        let (local, domain) = s.split_once('@')?;
+        if local.is_empty()
+            || !domain.contains('.')
+            || domain.starts_with('.')
+            || domain.ends_with('.')
+            || s.chars().any(|c| c.is_whitespace() || c == '<' || c == '>')
+            || domain.contains('@')
+        {
+            return None;
+        }
+        Some(Identity {
+            kind: IdentityKind::Email,
+            value: s.to_lowercase(),
+        })
+    }
+
+    /// A name to show for a person first met through this identity.
+    pub fn default_name(&self) -> String {
+        match self.kind {
+            IdentityKind::Matrix => self
+                .value
+                .trim_start_matches('@')
+                .split(':')
+                .next()
+                .unwrap_or(&self.value)
+                .to_string(),
+            IdentityKind::Email => self
+                .value
+                .split('@')
+                .next()
+                .unwrap_or(&self.value)
+                .to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupStatus {
+    Proposed,
+    Active,
+    Archived,
+}
+
+impl GroupStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GroupStatus::Proposed => "proposed",
+            GroupStatus::Active => "active",
+            GroupStatus::Archived => "archived",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<GroupStatus> {
+        match s {
+            "proposed" => Some(GroupStatus::Proposed),
+            "active" => Some(GroupStatus::Active),
+            "archived" => Some(GroupStatus::Archived),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    pub id: GroupId,
+    pub slug: String,
+    pub theme: String,
+    pub status: GroupStatus,
+    /// The "chef de projet"; while proposed, the initiating organisation.
+    pub lead: Option<OrgId>,
+    /// First or next action ("Présentation openCourrier").
+    pub action: Option<String>,
+    /// Matrix room id or alias.
+    pub room: Option<String>,
+    /// Mailing-list address.
+    pub list: Option<String>,
+}
+
+/// What a new group starts with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewGroup {
+    pub slug: String,
+    pub theme: String,
+    pub status: GroupStatus,
+    pub lead: Option<OrgId>,
+    pub action: Option<String>,
+    pub room: Option<String>,
+    pub list: Option<String>,
+}
+
+/// One status update of a project; the latest one is the current status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectStatus {
+    pub version: Option<String>,
+    pub text: String,
+    pub at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Milestone {
+    pub date: Date,
+    pub text: String,
+}
+
+/// A failure of the storage itself (not of the user's input): logged, and
+/// the user gets a short apology.
+#[derive(Debug, thiserror::Error)]
+#[error("storage: {0}")]
+pub struct StoreError(pub Box<dyn std::error::Error + Send + Sync>);
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Everything the commands read and write. Implemented by the storage crate
+/// on one SQLite transaction; implemented in memory by nothing: the commands'
+/// tests run on a fresh in-memory SQLite database through the storage crate.
+///
+/// Writing methods also append the group's history (joins, leaves, supports,
+/// status updates, milestones, lead changes) that the digests read.
+pub trait Store {
+    /// The person a verified identity belongs to.
+    fn person_by_identity(&mut self, identity: &Identity) -> StoreResult<Option<Person>>;
+    fn person(&mut self, id: PersonId) -> StoreResult<Person>;
+    /// Creates a person with a first, verified identity.
+    fn create_person(
+        &mut self,
+        name: &str,
+        organisation: Option<OrgId>,
+        identity: &Identity,
+    ) -> StoreResult<PersonId>;
+    fn set_person_organisation(&mut self, person: PersonId, org: OrgId) -> StoreResult<()>;
+    /// The person's identities: (identity, verified).
+    fn identities(&mut self, person: PersonId) -> StoreResult<Vec<(Identity, bool)>>;
+
+    fn organisations(&mut self) -> StoreResult<Vec<Organisation>>;
+    fn organisation(&mut self, id: OrgId) -> StoreResult<Organisation>;
+    /// The organisation whose name has this [`crate::text::name_key`].
+    fn organisation_by_key(&mut self, key: &str) -> StoreResult<Option<Organisation>>;
+    fn create_organisation(&mut self, name: &str, kind: Option<&str>) -> StoreResult<OrgId>;
+
+    fn groups(&mut self) -> StoreResult<Vec<Group>>;
+    fn group_by_slug(&mut self, slug: &str) -> StoreResult<Option<Group>>;
+    fn create_group(&mut self, group: &NewGroup, by: Option<PersonId>) -> StoreResult<GroupId>;
+    fn set_group_status(&mut self, group: GroupId, status: GroupStatus) -> StoreResult<()>;
+    fn set_group_lead(
+        &mut self,
+        group: GroupId,
+        lead: OrgId,
+        by: Option<PersonId>,
+    ) -> StoreResult<()>;
+    fn set_group_room(&mut self, group: GroupId, room: &str) -> StoreResult<()>;
+    /// The group a room is tied to.
+    fn group_by_room(&mut self, room: &str) -> StoreResult<Option<Group>>;
+
+    /// People who joined the group themselves.
+    fn member_people(&mut self, group: GroupId) -> StoreResult<Vec<Person>>;
+    /// The group's "villes": organisations that are members, by themselves
+    /// (import, seed) or through a member person.
+    fn member_organisations(&mut self, group: GroupId) -> StoreResult<Vec<Organisation>>;
+    /// Adds a member; `person` None makes the organisation itself a member.
+    /// False if it was a member already.
+    fn add_member(
+        &mut self,
+        group: GroupId,
+        org: OrgId,
+        person: Option<PersonId>,
+    ) -> StoreResult<bool>;
+    /// False if the person was not a member.
+    fn remove_member(&mut self, group: GroupId, person: PersonId) -> StoreResult<bool>;
+
+    fn supporters(&mut self, group: GroupId) -> StoreResult<Vec<Organisation>>;
+    /// False if the organisation supported it already.
+    fn add_support(
+        &mut self,
+        group: GroupId,
+        org: OrgId,
+        by: Option<PersonId>,
+    ) -> StoreResult<bool>;
+
+    fn record_status(
+        &mut self,
+        group: GroupId,
+        text: &str,
+        version: Option<&str>,
+        by: Option<PersonId>,
+    ) -> StoreResult<()>;
+    fn latest_status(&mut self, group: GroupId) -> StoreResult<Option<ProjectStatus>>;
+    fn add_milestone(
+        &mut self,
+        group: GroupId,
+        date: Date,
+        text: &str,
+        by: Option<PersonId>,
+    ) -> StoreResult<()>;
+    /// Milestones by date.
+    fn milestones(&mut self, group: GroupId) -> StoreResult<Vec<Milestone>>;
+}

@@ -1,0 +1,270 @@
+//! Text helpers shared by the parser and the lookups: accent folding, keys for
+//! names, tokenizing with both quote styles, and closest-name suggestions.
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Lower case without accents: "Présent" → "present", "Œuvre" → "oeuvre".
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.nfd() {
+        if is_combining_mark(c) {
+            continue;
+        }
+        match c {
+            'œ' | 'Œ' => out.push_str("oe"),
+            'æ' | 'Æ' => out.push_str("ae"),
+            'ß' => out.push_str("ss"),
+            _ => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+/// Keyword form: folded, with hyphens and inner spaces dropped, so that
+/// `!Peut-être`, `!peutetre` and `!PEUT ETRE` all read `peutetre`.
+pub fn keyword(s: &str) -> String {
+    fold(s).chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// The key two names of an organisation or a theme are compared by: folded,
+/// punctuation and hyphens as spaces, single spaces, "st"/"ste" read as
+/// "saint"/"sainte". "Châteauneuf-les-Martigues" and "CHATEAUNEUF LES
+/// MARTIGUES" have the same key; so have "St Martin de Crau" and "Saint
+/// Martin de Crau".
+pub fn name_key(s: &str) -> String {
+    let folded: String = fold(s)
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect();
+    folded
+        .split_whitespace()
+        .map(|w| match w {
+            "st" => "saint",
+            "ste" => "sainte",
+            w => w,
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// One argument of a command line: a bare word or a quoted string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    pub text: String,
+    pub quoted: bool,
+}
+
+/// Why a line could not be cut into tokens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenError {
+    /// An opening quote (`"`, `«` or `“`) without its closing one.
+    Unbalanced(char),
+}
+
+/// Splits a line into words and quoted strings. Quotes are `"…"`, `«…»`
+/// (the spaces French typography puts inside are trimmed) and `“…”`.
+pub fn tokenize(line: &str) -> Result<Vec<Token>, TokenError> {
+    let mut tokens = Vec::new();
+    let mut chars = line.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        if c.is_whitespace() {
+            chars.next();
+            continue;
+        }
+        let close = match c {
+            '"' => Some('"'),
+            '«' => Some('»'),
+            '“' => Some('”'),
+            _ => None,
+        };
+        if let Some(close) = close {
+            chars.next();
+            let mut text = String::new();
+            let mut closed = false;
+            for c in chars.by_ref() {
+                if c == close {
+                    closed = true;
+                    break;
+                }
+                text.push(c);
+            }
+            if !closed {
+                return Err(TokenError::Unbalanced(c));
+            }
+            tokens.push(Token {
+                text: text.trim().to_string(),
+                quoted: true,
+            });
+        } else {
+            let mut text = String::new();
+            while let Some(&c) = chars.peek() {
+                if c.is_whitespace() || c == '"' || c == '«' || c == '“' {
+                    break;
+                }
+                text.push(c);
+                chars.next();
+            }
+            tokens.push(Token {
+                text,
+                quoted: false,
+            });
+        }
+    }
+    Ok(tokens)
+}
+
+/// Levenshtein distance over chars, with an early exit past `limit`.
+pub fn distance(a: &str, b: &str, limit: usize) -> Option<usize> {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > limit {
+        return None;
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        let mut row_min = cur[0];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+            row_min = row_min.min(cur[j + 1]);
+        }
+        if row_min > limit {
+            return None;
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    let d = prev[b.len()];
+    (d <= limit).then_some(d)
+}
+
+/// The candidates closest to `wanted` (compared by [`name_key`]), best first,
+/// at most three, each given as its display form. A candidate is a pair
+/// (key to compare, display form); a display form is listed once.
+pub fn closest<'a>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = (String, &'a str)>,
+) -> Vec<String> {
+    let wanted = name_key(wanted);
+    let limit = (wanted.chars().count() / 3).clamp(1, 3);
+    let mut scored: Vec<(usize, &str)> = Vec::new();
+    for (key, display) in candidates {
+        let close = distance(&wanted, &key, limit).or_else(|| {
+            // "martigues" for "Chateauneuf les Martigues" is no typo, but a
+            // prefix typed in full ("ouest" for "Ouest Provence") is a hint.
+            (wanted.len() >= 4 && key.starts_with(&wanted)).then_some(limit)
+        });
+        if let Some(d) = close {
+            scored.push((d, display));
+        }
+    }
+    scored.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)));
+    let mut out: Vec<String> = Vec::new();
+    for (_, display) in scored {
+        if !out.iter().any(|d| d == display) {
+            out.push(display.to_string());
+        }
+        if out.len() == 3 {
+            break;
+        }
+    }
+    out
+}
+
+/// Truncates a user-provided text for echoing it back in a reply.
+pub fn excerpt(s: &str, max_chars: usize) -> String {
+    let mut out: String = s.chars().take(max_chars).collect();
+    if s.chars().nth(max_chars).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fold_drops_accents_and_case() {
+        for (input, want) in [
+            ("Présent", "present"),
+            ("EXCUSÉ", "excuse"),
+            ("Châteauneuf", "chateauneuf"),
+            ("Œuvre", "oeuvre"),
+            ("déjà", "deja"),
+        ] {
+            assert_eq!(fold(input), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn keyword_ignores_hyphens() {
+        assert_eq!(keyword("Peut-Être"), "peutetre");
+        assert_eq!(keyword("RÉUNION"), "reunion");
+    }
+
+    #[test]
+    fn name_key_matches_spelling_variants() {
+        let same = [
+            ("Chateauneuf les Martigues", "Châteauneuf-les-Martigues"),
+            ("CHATEAUNEUF LES MARTIGUES", "chateauneuf  les martigues"),
+            ("St Martin de Crau", "SAINT MARTIN DE CRAU"),
+            ("Ouest Provence", "ouest-provence"),
+        ];
+        for (a, b) in same {
+            assert_eq!(name_key(a), name_key(b), "{a} / {b}");
+        }
+        assert_ne!(name_key("Martigues"), name_key("Chateauneuf les Martigues"));
+    }
+
+    #[test]
+    fn tokenize_both_quote_styles() {
+        let t =
+            tokenize(r#"proposer courrier "Gestion du courrier" « Présentation openCourrier »"#)
+                .expect("balanced");
+        let texts: Vec<&str> = t.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "proposer",
+                "courrier",
+                "Gestion du courrier",
+                "Présentation openCourrier"
+            ]
+        );
+        assert!(!t[0].quoted && t[2].quoted && t[3].quoted);
+    }
+
+    #[test]
+    fn tokenize_refuses_unbalanced_quotes() {
+        assert_eq!(tokenize(r#"a "b c"#), Err(TokenError::Unbalanced('"')));
+        assert_eq!(tokenize("a « b c"), Err(TokenError::Unbalanced('«')));
+    }
+
+    #[test]
+    fn distance_with_limit() {
+        assert_eq!(distance("mesagerie", "messagerie", 2), Some(1));
+        assert_eq!(distance("abc", "xyz", 2), None);
+        assert_eq!(distance("", "ab", 2), Some(2));
+    }
+
+    #[test]
+    fn closest_orders_by_distance() {
+        let c = closest(
+            "mesagerie",
+            [
+                ("messagerie".to_string(), "messagerie"),
+                ("courrier".to_string(), "courrier"),
+            ],
+        );
+        assert_eq!(c, ["messagerie"]);
+    }
+
+    #[test]
+    fn excerpt_marks_cut_text() {
+        assert_eq!(excerpt("abcdef", 3), "abc…");
+        assert_eq!(excerpt("abc", 3), "abc");
+    }
+}

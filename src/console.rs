@@ -1,0 +1,158 @@
+//! `greffier console --as <id>`: the command language on stdin/stdout, no
+//! network. The console is a local operator's tool: the identity is
+//! trusted. Each line goes through the same dispatch and outbox as a room
+//! message; the console delivers the replies addressed to it and leaves the
+//! rest (room posts, mails) queued for a running `greffier run`.
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use anyhow::Context as _;
+use greffier_commands::store::Identity;
+use greffier_commands::{Action, Lang, Origin, Request, tr};
+use greffier_storage::Database;
+
+use crate::App;
+use crate::dispatch::{self, Handled};
+
+/// Longest line read whole; the rest of a longer line is skipped.
+const MAX_READ: usize = 1 << 20;
+
+pub fn run(app: &App, db: &mut Database, who: &str) -> anyhow::Result<()> {
+    let sender = Identity::parse(who).with_context(|| {
+        format!("--as {who:?}: give a Matrix ID (@user:server) or an email address")
+    })?;
+    let stdin = std::io::stdin();
+    let interactive = stdin.is_terminal();
+    let mut input = stdin.lock();
+    let mut out = std::io::stdout().lock();
+    let lang = app.loaded.lang;
+    loop {
+        if interactive {
+            write!(out, "> ")?;
+            out.flush()?;
+        }
+        let (line, truncated) = read_line(&mut input)?;
+        let Some(line) = line else { break };
+        let answer = if truncated {
+            tr!(
+                lang,
+                "Erreur : ligne trop longue (plus de {} octets), ignorée.",
+                "Error: line too long (over {} bytes), ignored.",
+                MAX_READ
+            )
+        } else {
+            match String::from_utf8(line) {
+                Err(_) => tr!(
+                    lang,
+                    "Erreur : cette ligne n'est pas du texte UTF-8 valide.",
+                    "Error: this line is not valid UTF-8 text."
+                ),
+                Ok(text) => handle_line(app, db, &sender, text)?,
+            }
+        };
+        writeln!(out, "{answer}")?;
+        out.flush()?;
+    }
+    Ok(())
+}
+
+fn handle_line(
+    app: &App,
+    db: &mut Database,
+    sender: &Identity,
+    text: String,
+) -> anyhow::Result<String> {
+    let ctx = app.context();
+    let prefix = &ctx.prefix;
+    let lang = ctx.lang;
+    let req = Request {
+        origin: Origin::Console,
+        sender: sender.clone(),
+        display_name: None,
+        text,
+    };
+    let ids = match dispatch::handle(db, &ctx, &req)? {
+        Handled::Ignored => return Ok(not_a_command(lang, prefix)),
+        Handled::Queued(ids) => ids,
+    };
+    let mut replies = Vec::new();
+    for id in ids {
+        if let Some(item) = db.outbox_item(id)?
+            && let Action::Reply {
+                origin: Origin::Console,
+                text,
+            } = item.action
+        {
+            replies.push(text);
+            db.mark_delivered(id, ctx.now)?;
+        }
+    }
+    Ok(replies.join("\n"))
+}
+
+fn not_a_command(lang: Lang, prefix: &str) -> String {
+    tr!(
+        lang,
+        "(ignoré : les commandes commencent par « {prefix} » — tapez {prefix}aide)",
+        "(ignored: commands start with “{prefix}” — type {prefix}help)"
+    )
+}
+
+/// One line as bytes, without its end of line; `None` at end of input.
+/// A line over `MAX_READ` bytes is consumed whole but not kept.
+fn read_line(input: &mut impl BufRead) -> anyhow::Result<(Option<Vec<u8>>, bool)> {
+    let mut line = Vec::new();
+    let mut truncated = false;
+    let mut any = false;
+    loop {
+        let buf = input.fill_buf()?;
+        if buf.is_empty() {
+            break;
+        }
+        any = true;
+        let (chunk, done) = match buf.iter().position(|&b| b == b'\n') {
+            Some(i) => (&buf[..i], Some(i + 1)),
+            None => (buf, None),
+        };
+        if !truncated && line.len() + chunk.len() <= MAX_READ {
+            line.extend_from_slice(chunk);
+        } else {
+            truncated = true;
+            line.clear();
+        }
+        let used = done.unwrap_or(buf.len());
+        input.consume(used);
+        if done.is_some() {
+            break;
+        }
+    }
+    if !any {
+        return Ok((None, false));
+    }
+    if line.last() == Some(&b'\r') {
+        line.pop();
+    }
+    Ok((Some(line), truncated))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn read_line_splits_and_flags_overlong_lines() {
+        let mut long = vec![b'a'; MAX_READ + 10];
+        long.extend_from_slice(b"\nnext\r\nlast");
+        let mut input = std::io::Cursor::new(long);
+        assert_eq!(read_line(&mut input).expect("read"), (Some(vec![]), true));
+        assert_eq!(
+            read_line(&mut input).expect("read"),
+            (Some(b"next".to_vec()), false)
+        );
+        assert_eq!(
+            read_line(&mut input).expect("read"),
+            (Some(b"last".to_vec()), false)
+        );
+        assert_eq!(read_line(&mut input).expect("read"), (None, false));
+    }
+}

@@ -1,0 +1,271 @@
+//! The whole state as the JSON of SPEC.md ("Export JSON"). Keys are stable;
+//! lists are sorted so that two databases with the same state export the
+//! same text.
+
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+
+use crate::{Database, Result, parse_ts};
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct Export {
+    pub organisations: Vec<ExportOrganisation>,
+    pub people: Vec<ExportPerson>,
+    pub groups: Vec<ExportGroup>,
+    pub meetings: Vec<ExportMeeting>,
+}
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct ExportOrganisation {
+    pub name: String,
+    pub kind: Option<String>,
+}
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct ExportPerson {
+    pub name: String,
+    pub organisation: Option<String>,
+    pub emails: Vec<String>,
+    pub matrix_ids: Vec<String>,
+}
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct ExportMilestone {
+    pub date: String,
+    pub text: String,
+}
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct ExportGroup {
+    pub slug: String,
+    pub theme: String,
+    pub status: String,
+    pub lead: Option<String>,
+    pub members: Vec<String>,
+    pub supporters: Vec<String>,
+    pub action: Option<String>,
+    pub version: Option<String>,
+    pub status_text: Option<String>,
+    pub milestones: Vec<ExportMilestone>,
+    pub room: Option<String>,
+    pub list: Option<String>,
+}
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct ExportRsvp {
+    pub person: String,
+    pub organisation: Option<String>,
+    pub status: String,
+    pub channel: Option<String>,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct ExportMeeting {
+    pub id: i64,
+    pub title: String,
+    pub starts_at: String,
+    pub place: Option<String>,
+    pub organiser: Option<String>,
+    pub minute_taker: Option<String>,
+    pub rsvps: Vec<ExportRsvp>,
+}
+
+fn strings(db: &Database, sql: &str, id: i64) -> Result<Vec<String>> {
+    let mut st = db.conn().prepare_cached(sql)?;
+    let rows = st.query_map(params![id], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+impl Database {
+    pub fn export(&self) -> Result<Export> {
+        let conn = self.conn();
+        let mut st = conn.prepare("SELECT name, kind FROM organisations ORDER BY key")?;
+        let organisations = st
+            .query_map([], |r| {
+                Ok(ExportOrganisation {
+                    name: r.get(0)?,
+                    kind: r.get(1)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+
+        let mut st = conn.prepare(
+            "SELECT p.id, p.name, o.name FROM people p
+             LEFT JOIN organisations o ON o.id = p.organisation_id
+             ORDER BY p.name, p.id",
+        )?;
+        let rows: Vec<(i64, String, Option<String>)> = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut people = Vec::new();
+        for (id, name, organisation) in rows {
+            let ids =
+                "SELECT value FROM identities WHERE person_id = ?1 AND verified = 1 AND kind = ";
+            people.push(ExportPerson {
+                name,
+                organisation,
+                emails: strings(self, &format!("{ids}'email' ORDER BY value"), id)?,
+                matrix_ids: strings(self, &format!("{ids}'matrix' ORDER BY value"), id)?,
+            });
+        }
+
+        let mut st = conn.prepare(
+            "SELECT g.id, g.slug, g.theme, g.status, o.name, g.action, g.room, g.list
+             FROM groups g LEFT JOIN organisations o ON o.id = g.lead_id ORDER BY g.slug",
+        )?;
+        #[allow(clippy::type_complexity)]
+        let rows: Vec<(
+            i64,
+            String,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        )> = st
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut groups = Vec::new();
+        for (id, slug, theme, status, lead, action, room, list) in rows {
+            let members = strings(
+                self,
+                "SELECT DISTINCT o.name FROM group_members m
+                 JOIN organisations o ON o.id = m.organisation_id
+                 WHERE m.group_id = ?1 ORDER BY o.key",
+                id,
+            )?;
+            let supporters = strings(
+                self,
+                "SELECT o.name FROM group_supports s
+                 JOIN organisations o ON o.id = s.organisation_id
+                 WHERE s.group_id = ?1 ORDER BY o.key",
+                id,
+            )?;
+            let latest: Option<(Option<String>, String)> = conn
+                .query_row(
+                    "SELECT version, text FROM project_status WHERE group_id = ?1
+                     ORDER BY id DESC LIMIT 1",
+                    params![id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            // The current version is the latest one given, even if the
+            // latest status update did not repeat it.
+            let version: Option<String> = conn
+                .query_row(
+                    "SELECT version FROM project_status WHERE group_id = ?1 AND version IS NOT NULL
+                     ORDER BY id DESC LIMIT 1",
+                    params![id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let mut st = conn.prepare_cached(
+                "SELECT date, text FROM milestones WHERE group_id = ?1 ORDER BY date, id",
+            )?;
+            let milestones = st
+                .query_map(params![id], |r| {
+                    Ok(ExportMilestone {
+                        date: r.get(0)?,
+                        text: r.get(1)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            groups.push(ExportGroup {
+                slug,
+                theme,
+                status,
+                lead,
+                members,
+                supporters,
+                action,
+                version,
+                status_text: latest.map(|(_, text)| text),
+                milestones,
+                room,
+                list,
+            });
+        }
+
+        let mut st = conn.prepare(
+            "SELECT m.id, m.title, m.starts_at, m.place, o.name, p.name
+             FROM meetings m
+             LEFT JOIN organisations o ON o.id = m.organiser_id
+             LEFT JOIN people p ON p.id = m.minute_taker_id
+             ORDER BY m.starts_at, m.id",
+        )?;
+        #[allow(clippy::type_complexity)]
+        let rows: Vec<(
+            i64,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        )> = st
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut meetings = Vec::new();
+        for (id, title, starts_at, place, organiser, minute_taker) in rows {
+            let mut st = conn.prepare_cached(
+                "SELECT p.name, o.name, r.status, r.channel, r.reason
+                 FROM invitations i
+                 JOIN people p ON p.id = i.person_id
+                 LEFT JOIN organisations o ON o.id = p.organisation_id
+                 LEFT JOIN rsvps r ON r.id = (
+                     SELECT MAX(id) FROM rsvps WHERE meeting_id = i.meeting_id AND person_id = i.person_id)
+                 WHERE i.meeting_id = ?1
+                 ORDER BY o.key, p.name",
+            )?;
+            let rsvps = st
+                .query_map(params![id], |r| {
+                    Ok(ExportRsvp {
+                        person: r.get(0)?,
+                        organisation: r.get(1)?,
+                        status: r
+                            .get::<_, Option<String>>(2)?
+                            .unwrap_or_else(|| "no_answer".into()),
+                        channel: r.get(3)?,
+                        reason: r.get(4)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            meetings.push(ExportMeeting {
+                id,
+                title,
+                starts_at: parse_ts(&starts_at)?.to_string(),
+                place,
+                organiser,
+                minute_taker,
+                rsvps,
+            });
+        }
+        Ok(Export {
+            organisations,
+            people,
+            groups,
+            meetings,
+        })
+    }
+}

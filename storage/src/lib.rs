@@ -1,0 +1,170 @@
+//! greffier's storage: one SQLite file (WAL, foreign keys on), brought up to
+//! date by ordered [`migrations`] when opened.
+//!
+//! Everything that changes state happens in a [`Tx`], which implements the
+//! commands' [`Store`](greffier_commands::Store) trait and also writes the
+//! [`outbox`]: a command's state change and the actions it produces commit
+//! together or not at all. The clock is given when a transaction opens, so
+//! tests can run at any date.
+//!
+//! WAL and a busy timeout let the CLI and a running bot share one file: the
+//! bot picks up what a console command queued in the outbox.
+
+pub mod export;
+pub mod migrations;
+pub mod outbox;
+mod store_impl;
+
+use std::path::Path;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use rusqlite::Connection;
+
+pub use export::Export;
+pub use outbox::OutboxItem;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error(transparent)]
+    Store(#[from] greffier_commands::StoreError),
+    #[error("outbox payload: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("stored value is malformed: {0}")]
+    Corrupt(String),
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+pub struct Database {
+    conn: Connection,
+}
+
+/// One transaction, at one instant.
+pub struct Tx<'c> {
+    tx: rusqlite::Transaction<'c>,
+    now: Timestamp,
+}
+
+impl Database {
+    /// Opens (creating if needed) and migrates the database file.
+    pub fn open(path: &Path) -> Result<Database> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                Error::Corrupt(format!("cannot create directory {}: {e}", dir.display()))
+            })?;
+        }
+        let conn = Connection::open(path)?;
+        Database::setup(conn)
+    }
+
+    /// A fresh private database, for tests.
+    pub fn open_in_memory() -> Result<Database> {
+        Database::setup(Connection::open_in_memory()?)
+    }
+
+    fn setup(mut conn: Connection) -> Result<Database> {
+        conn.busy_timeout(Duration::from_secs(10))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        migrations::migrate(&mut conn)?;
+        Ok(Database { conn })
+    }
+
+    /// Runs `f` in a transaction at instant `now`. `f` returns its value
+    /// and whether to commit; on `Err` or `false` everything is rolled back.
+    pub fn transaction<T>(
+        &mut self,
+        now: Timestamp,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<(T, bool)>,
+    ) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut tx = Tx { tx, now };
+        let (value, commit) = f(&mut tx)?;
+        if commit {
+            tx.tx.commit()?;
+        }
+        Ok(value)
+    }
+
+    /// Runs `f` in a transaction that commits when `f` succeeds.
+    pub fn write<T>(
+        &mut self,
+        now: Timestamp,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T>,
+    ) -> Result<T> {
+        self.transaction(now, |tx| f(tx).map(|v| (v, true)))
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+impl Tx<'_> {
+    pub fn now(&self) -> Timestamp {
+        self.now
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.tx
+    }
+}
+
+/// Text form of an instant in the database: RFC 3339, UTC.
+pub(crate) fn ts(t: Timestamp) -> String {
+    t.to_string()
+}
+
+pub(crate) fn parse_ts(s: &str) -> Result<Timestamp> {
+    s.parse()
+        .map_err(|e| Error::Corrupt(format!("timestamp {s:?}: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_apply_once() {
+        let mut db = Database::open_in_memory().expect("open");
+        let applied = migrations::migrate(&mut db.conn).expect("migrate again");
+        assert_eq!(applied, 0);
+        let version: i64 = db
+            .conn
+            .query_row("SELECT MAX(version) FROM schema_migrations", [], |r| {
+                r.get(0)
+            })
+            .expect("version");
+        assert_eq!(version, migrations::MIGRATIONS.len() as i64);
+    }
+
+    #[test]
+    fn foreign_keys_are_enforced() {
+        let db = Database::open_in_memory().expect("open");
+        let err = db.conn.execute(
+            "INSERT INTO people (name, organisation_id, created_at) VALUES ('x', 999, 'now')",
+            [],
+        );
+        assert!(err.is_err(), "an unknown organisation must be refused");
+    }
+
+    #[test]
+    fn file_database_uses_wal() {
+        let dir = std::env::temp_dir().join(format!("greffier-wal-{}", std::process::id()));
+        let path = dir.join("test.db");
+        let db = Database::open(&path).expect("open");
+        let mode: String = db
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .expect("pragma");
+        assert_eq!(mode, "wal");
+        drop(db);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

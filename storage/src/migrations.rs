@@ -1,0 +1,230 @@
+//! The schema, as an ordered list of migrations. Each runs in its own
+//! transaction and records its number in `schema_migrations`; a database is
+//! brought up to date when it is opened. Never edit a migration that has
+//! shipped: add the next one.
+
+use rusqlite::{Connection, params};
+
+/// Migration N is `MIGRATIONS[N - 1]`.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: the whole domain of SPEC.md, and what the adapters need.
+    r#"
+CREATE TABLE organisations (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL,            -- display form, as first written
+    key         TEXT NOT NULL UNIQUE,     -- accent-, case-, hyphen-insensitive form
+    kind        TEXT,                     -- commune, intercommunalite, entreprise, association
+    created_at  TEXT NOT NULL
+);
+
+CREATE TABLE people (
+    id              INTEGER PRIMARY KEY,
+    name            TEXT NOT NULL,
+    organisation_id INTEGER REFERENCES organisations(id),
+    created_at      TEXT NOT NULL
+);
+CREATE INDEX people_organisation ON people(organisation_id);
+
+-- Matrix IDs and email addresses; only verified ones identify a sender.
+CREATE TABLE identities (
+    id          INTEGER PRIMARY KEY,
+    person_id   INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    kind        TEXT NOT NULL CHECK (kind IN ('matrix', 'email')),
+    value       TEXT NOT NULL,
+    verified    INTEGER NOT NULL DEFAULT 0,
+    created_at  TEXT NOT NULL,
+    UNIQUE (kind, value)
+);
+CREATE INDEX identities_person ON identities(person_id);
+
+-- `!moi lier`: a code mailed to an address, single use, expiring.
+CREATE TABLE email_codes (
+    code        TEXT PRIMARY KEY,
+    person_id   INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    email       TEXT NOT NULL,
+    expires_at  TEXT NOT NULL,
+    used_at     TEXT,
+    created_at  TEXT NOT NULL
+);
+
+CREATE TABLE groups (
+    id          INTEGER PRIMARY KEY,
+    slug        TEXT NOT NULL UNIQUE,
+    theme       TEXT NOT NULL,
+    status      TEXT NOT NULL CHECK (status IN ('proposed', 'active', 'archived')),
+    lead_id     INTEGER REFERENCES organisations(id),  -- chef de projet, or initialisation
+    action      TEXT,
+    room        TEXT UNIQUE,
+    list        TEXT,
+    created_at  TEXT NOT NULL
+);
+
+-- A member is a person (and through them their organisation), or an
+-- organisation by itself (from the minutes or the config).
+CREATE TABLE group_members (
+    id              INTEGER PRIMARY KEY,
+    group_id        INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+    organisation_id INTEGER NOT NULL REFERENCES organisations(id),
+    person_id       INTEGER REFERENCES people(id) ON DELETE CASCADE,
+    since           TEXT NOT NULL
+);
+CREATE UNIQUE INDEX group_members_person ON group_members(group_id, person_id)
+    WHERE person_id IS NOT NULL;
+CREATE UNIQUE INDEX group_members_org ON group_members(group_id, organisation_id)
+    WHERE person_id IS NULL;
+
+CREATE TABLE group_supports (
+    group_id        INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+    organisation_id INTEGER NOT NULL REFERENCES organisations(id),
+    person_id       INTEGER REFERENCES people(id) ON DELETE SET NULL,
+    at              TEXT NOT NULL,
+    PRIMARY KEY (group_id, organisation_id)
+);
+
+-- Status history: the latest row is the current status.
+CREATE TABLE project_status (
+    id          INTEGER PRIMARY KEY,
+    group_id    INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+    version     TEXT,
+    text        TEXT NOT NULL,
+    person_id   INTEGER REFERENCES people(id) ON DELETE SET NULL,
+    at          TEXT NOT NULL
+);
+CREATE INDEX project_status_group ON project_status(group_id, id);
+
+CREATE TABLE milestones (
+    id          INTEGER PRIMARY KEY,
+    group_id    INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+    date        TEXT NOT NULL,            -- YYYY-MM-DD
+    text        TEXT NOT NULL,
+    person_id   INTEGER REFERENCES people(id) ON DELETE SET NULL,
+    at          TEXT NOT NULL
+);
+CREATE INDEX milestones_group ON milestones(group_id, date);
+
+-- What happened to a group, for the digests' "since last week".
+CREATE TABLE group_events (
+    id              INTEGER PRIMARY KEY,
+    group_id        INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+    kind            TEXT NOT NULL,        -- created, join, leave, support, activated, lead, status, milestone, room
+    organisation_id INTEGER REFERENCES organisations(id),
+    person_id       INTEGER REFERENCES people(id) ON DELETE SET NULL,
+    detail          TEXT,
+    at              TEXT NOT NULL
+);
+CREATE INDEX group_events_group ON group_events(group_id, at);
+
+CREATE TABLE meetings (
+    id              INTEGER PRIMARY KEY,
+    uid             TEXT NOT NULL UNIQUE,  -- iCalendar UID
+    sequence        INTEGER NOT NULL DEFAULT 0,
+    title           TEXT NOT NULL,
+    starts_at       TEXT NOT NULL,         -- instant, RFC 3339 UTC
+    ends_at         TEXT,
+    timezone        TEXT NOT NULL,
+    place           TEXT,
+    organiser_id    INTEGER REFERENCES organisations(id),
+    minute_taker_id INTEGER REFERENCES people(id),
+    group_id        INTEGER REFERENCES groups(id) ON DELETE SET NULL,
+    status          TEXT NOT NULL DEFAULT 'scheduled' CHECK (status IN ('scheduled', 'cancelled')),
+    next_meeting    TEXT,                  -- "Il est proposé une nouvelle rencontre en octobre 2007"
+    created_at      TEXT NOT NULL
+);
+
+-- The invitees; the Message-ID of the last invitation mail sent to each.
+CREATE TABLE invitations (
+    meeting_id  INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+    person_id   INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    email       TEXT,
+    message_id  TEXT UNIQUE,
+    sequence    INTEGER,
+    sent_at     TEXT,
+    reminded_at TEXT,
+    PRIMARY KEY (meeting_id, person_id)
+);
+
+-- RSVP history; the latest row per (meeting, person) is the answer.
+CREATE TABLE rsvps (
+    id           INTEGER PRIMARY KEY,
+    meeting_id   INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+    person_id    INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    status       TEXT NOT NULL CHECK (status IN ('present', 'excused', 'tentative', 'no_answer')),
+    reason       TEXT,
+    channel      TEXT NOT NULL CHECK (channel IN ('matrix', 'email', 'itip', 'reaction', 'console', 'import', 'admin')),
+    recorded_by  INTEGER REFERENCES people(id) ON DELETE SET NULL,
+    source_ref   TEXT,                     -- Message-ID or event id it came from
+    at           TEXT NOT NULL
+);
+CREATE INDEX rsvps_meeting_person ON rsvps(meeting_id, person_id, id);
+
+-- Adapters' positions: Matrix sync token, IMAP UIDVALIDITY and last UID.
+CREATE TABLE cursors (
+    name        TEXT PRIMARY KEY,
+    value       TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+);
+
+-- Inbound messages already handled (Matrix event ids, Message-IDs).
+CREATE TABLE processed_messages (
+    channel      TEXT NOT NULL,
+    external_id  TEXT NOT NULL,
+    processed_at TEXT NOT NULL,
+    PRIMARY KEY (channel, external_id)
+);
+
+-- Actions to deliver, written in the transaction of the change they follow.
+CREATE TABLE outbox (
+    id              INTEGER PRIMARY KEY,
+    channel         TEXT NOT NULL,        -- console, matrix, email, group
+    payload         TEXT NOT NULL,        -- the action, as JSON
+    created_at      TEXT NOT NULL,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL,
+    delivered_at    TEXT,
+    failed_at       TEXT,
+    last_error      TEXT
+);
+CREATE INDEX outbox_pending ON outbox(channel, next_attempt_at)
+    WHERE delivered_at IS NULL AND failed_at IS NULL;
+
+-- One row per week and destination: a week's digest goes out once.
+CREATE TABLE digests_sent (
+    week        TEXT NOT NULL,            -- ISO week, 2026-W47
+    destination TEXT NOT NULL,            -- room id or list address
+    group_id    INTEGER REFERENCES groups(id) ON DELETE SET NULL,
+    sent_at     TEXT NOT NULL,
+    PRIMARY KEY (week, destination)
+);
+"#,
+];
+
+/// Applies the migrations the database does not have yet.
+pub fn migrate(conn: &mut Connection) -> rusqlite::Result<usize> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+             version    INTEGER PRIMARY KEY,
+             applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+         )",
+    )?;
+    let current: i64 = conn.query_row(
+        "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+        [],
+        |r| r.get(0),
+    )?;
+    let mut applied = 0;
+    for (i, sql) in MIGRATIONS.iter().enumerate() {
+        let version = i as i64 + 1;
+        if version <= current {
+            continue;
+        }
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version) VALUES (?1)",
+            params![version],
+        )?;
+        tx.commit()?;
+        applied += 1;
+    }
+    Ok(applied)
+}

@@ -1,0 +1,185 @@
+//! The outbox: actions waiting to be delivered by an adapter. They are
+//! written in the transaction of the change they follow; an adapter takes
+//! the pending ones of its channel, delivers them and marks them delivered,
+//! or schedules a retry, or records a permanent failure. An item's id is
+//! stable, so an adapter can derive an idempotent transaction id from it.
+
+use greffier_commands::Action;
+use jiff::{SignedDuration, Timestamp};
+use rusqlite::{OptionalExtension, params};
+
+use crate::{Database, Error, Result, Tx, ts};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxItem {
+    pub id: i64,
+    pub action: Action,
+    pub attempts: i64,
+}
+
+/// The channel an action is delivered through.
+pub fn channel_of(action: &Action) -> &'static str {
+    match action {
+        Action::Reply { origin, .. } => origin.channel(),
+        Action::PostToGroup { .. } => "group",
+    }
+}
+
+impl Tx<'_> {
+    /// Queues actions; returns their outbox ids, in order.
+    pub fn enqueue(&mut self, actions: &[Action]) -> Result<Vec<i64>> {
+        let now = ts(self.now());
+        let mut ids = Vec::with_capacity(actions.len());
+        for action in actions {
+            self.conn().execute(
+                "INSERT INTO outbox (channel, payload, created_at, next_attempt_at)
+                 VALUES (?1, ?2, ?3, ?3)",
+                params![channel_of(action), serde_json::to_string(action)?, now],
+            )?;
+            ids.push(self.conn().last_insert_rowid());
+        }
+        Ok(ids)
+    }
+}
+
+fn item(id: i64, payload: &str, attempts: i64) -> Result<OutboxItem> {
+    Ok(OutboxItem {
+        id,
+        action: serde_json::from_str(payload)?,
+        attempts,
+    })
+}
+
+impl Database {
+    /// Items of `channel` due at `now`, oldest first.
+    pub fn pending(&self, channel: &str, now: Timestamp, limit: usize) -> Result<Vec<OutboxItem>> {
+        let mut st = self.conn().prepare_cached(
+            "SELECT id, payload, attempts FROM outbox
+             WHERE channel = ?1 AND delivered_at IS NULL AND failed_at IS NULL
+               AND next_attempt_at <= ?2
+             ORDER BY id LIMIT ?3",
+        )?;
+        let rows = st.query_map(params![channel, ts(now), limit as i64], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, payload, attempts) = row?;
+            out.push(item(id, &payload, attempts)?);
+        }
+        Ok(out)
+    }
+
+    /// One item, delivered or not.
+    pub fn outbox_item(&self, id: i64) -> Result<Option<OutboxItem>> {
+        let row: Option<(String, i64)> = self
+            .conn()
+            .query_row(
+                "SELECT payload, attempts FROM outbox WHERE id = ?1",
+                params![id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        row.map(|(payload, attempts)| item(id, &payload, attempts))
+            .transpose()
+    }
+
+    pub fn mark_delivered(&self, id: i64, now: Timestamp) -> Result<()> {
+        self.conn().execute(
+            "UPDATE outbox SET delivered_at = ?2, attempts = attempts + 1 WHERE id = ?1",
+            params![id, ts(now)],
+        )?;
+        Ok(())
+    }
+
+    /// A transient failure: try again after `delay`.
+    pub fn mark_retry(
+        &self,
+        id: i64,
+        now: Timestamp,
+        delay: SignedDuration,
+        error: &str,
+    ) -> Result<()> {
+        let next = now
+            .checked_add(delay)
+            .map_err(|e| Error::Corrupt(format!("retry delay: {e}")))?;
+        self.conn().execute(
+            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?2, last_error = ?3
+             WHERE id = ?1",
+            params![id, ts(next), error],
+        )?;
+        Ok(())
+    }
+
+    /// A permanent failure: recorded, never retried.
+    pub fn mark_failed(&self, id: i64, now: Timestamp, error: &str) -> Result<()> {
+        self.conn().execute(
+            "UPDATE outbox SET attempts = attempts + 1, failed_at = ?2, last_error = ?3
+             WHERE id = ?1",
+            params![id, ts(now), error],
+        )?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use greffier_commands::Origin;
+
+    fn reply(text: &str) -> Action {
+        Action::Reply {
+            origin: Origin::Console,
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn enqueue_then_deliver() {
+        let mut db = Database::open_in_memory().expect("open");
+        let now = Timestamp::from_second(1_800_000_000).expect("ts");
+        let ids = db
+            .write(now, |tx| tx.enqueue(&[reply("a"), reply("b")]))
+            .expect("enqueue");
+        assert_eq!(ids.len(), 2);
+        let pending = db.pending("console", now, 10).expect("pending");
+        assert_eq!(pending.iter().map(|i| i.id).collect::<Vec<_>>(), ids);
+        assert_eq!(pending[0].action, reply("a"));
+        db.mark_delivered(ids[0], now).expect("mark");
+        assert_eq!(db.pending("console", now, 10).expect("pending").len(), 1);
+        assert!(db.pending("matrix", now, 10).expect("pending").is_empty());
+    }
+
+    #[test]
+    fn retry_waits_and_failure_stops() {
+        let mut db = Database::open_in_memory().expect("open");
+        let now = Timestamp::from_second(1_800_000_000).expect("ts");
+        let ids = db
+            .write(now, |tx| tx.enqueue(&[reply("a"), reply("b")]))
+            .expect("enqueue");
+        db.mark_retry(ids[0], now, SignedDuration::from_secs(30), "down")
+            .expect("retry");
+        db.mark_failed(ids[1], now, "rejected").expect("fail");
+        assert!(db.pending("console", now, 10).expect("pending").is_empty());
+        let later = now.checked_add(SignedDuration::from_secs(31)).expect("ts");
+        let due = db.pending("console", later, 10).expect("pending");
+        assert_eq!(due.len(), 1);
+        assert_eq!((due[0].id, due[0].attempts), (ids[0], 1));
+    }
+
+    #[test]
+    fn rolled_back_transaction_queues_nothing() {
+        let mut db = Database::open_in_memory().expect("open");
+        let now = Timestamp::from_second(1_800_000_000).expect("ts");
+        db.transaction(now, |tx| {
+            tx.enqueue(&[reply("a")])?;
+            Ok(((), false))
+        })
+        .expect("tx");
+        assert!(db.pending("console", now, 10).expect("pending").is_empty());
+    }
+}

@@ -1,0 +1,476 @@
+//! The commands' [`Store`] trait on a [`Tx`]. Writes that the digests need
+//! to know about also append a row to `group_events`.
+
+use greffier_commands::store::{
+    Group, GroupId, GroupStatus, Identity, IdentityKind, Milestone, NewGroup, OrgId, Organisation,
+    Person, PersonId, ProjectStatus, Store, StoreError, StoreResult,
+};
+use greffier_commands::text::name_key;
+use jiff::civil::Date;
+use rusqlite::{OptionalExtension, Row, params};
+
+use crate::{Tx, parse_ts, ts};
+
+fn se(e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
+    StoreError(Box::new(e))
+}
+
+fn org_row(r: &Row<'_>) -> rusqlite::Result<Organisation> {
+    Ok(Organisation {
+        id: OrgId(r.get(0)?),
+        name: r.get(1)?,
+        kind: r.get(2)?,
+    })
+}
+
+fn person_row(r: &Row<'_>) -> rusqlite::Result<Person> {
+    Ok(Person {
+        id: PersonId(r.get(0)?),
+        name: r.get(1)?,
+        organisation: r.get::<_, Option<i64>>(2)?.map(OrgId),
+    })
+}
+
+pub(crate) const GROUP_COLUMNS: &str = "id, slug, theme, status, lead_id, action, room, list";
+
+pub(crate) fn group_row(r: &Row<'_>) -> rusqlite::Result<Group> {
+    let status: String = r.get(3)?;
+    Ok(Group {
+        id: GroupId(r.get(0)?),
+        slug: r.get(1)?,
+        theme: r.get(2)?,
+        status: GroupStatus::parse(&status).ok_or_else(|| {
+            rusqlite::Error::FromSqlConversionFailure(
+                3,
+                rusqlite::types::Type::Text,
+                format!("group status {status:?}").into(),
+            )
+        })?,
+        lead: r.get::<_, Option<i64>>(4)?.map(OrgId),
+        action: r.get(5)?,
+        room: r.get(6)?,
+        list: r.get(7)?,
+    })
+}
+
+impl Tx<'_> {
+    fn event(
+        &self,
+        group: GroupId,
+        kind: &str,
+        org: Option<OrgId>,
+        person: Option<PersonId>,
+        detail: Option<&str>,
+    ) -> StoreResult<()> {
+        self.conn()
+            .execute(
+                "INSERT INTO group_events (group_id, kind, organisation_id, person_id, detail, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    group.0,
+                    kind,
+                    org.map(|o| o.0),
+                    person.map(|p| p.0),
+                    detail,
+                    ts(self.now)
+                ],
+            )
+            .map_err(se)?;
+        Ok(())
+    }
+
+    fn orgs_query(&self, sql: &str, group: GroupId) -> StoreResult<Vec<Organisation>> {
+        let mut st = self.conn().prepare_cached(sql).map_err(se)?;
+        let rows = st.query_map(params![group.0], org_row).map_err(se)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(se)
+    }
+}
+
+impl Store for Tx<'_> {
+    fn person_by_identity(&mut self, identity: &Identity) -> StoreResult<Option<Person>> {
+        self.conn()
+            .query_row(
+                "SELECT p.id, p.name, p.organisation_id FROM identities i
+                 JOIN people p ON p.id = i.person_id
+                 WHERE i.kind = ?1 AND i.value = ?2 AND i.verified = 1",
+                params![identity.kind.as_str(), identity.value],
+                person_row,
+            )
+            .optional()
+            .map_err(se)
+    }
+
+    fn person(&mut self, id: PersonId) -> StoreResult<Person> {
+        self.conn()
+            .query_row(
+                "SELECT id, name, organisation_id FROM people WHERE id = ?1",
+                params![id.0],
+                person_row,
+            )
+            .map_err(se)
+    }
+
+    fn create_person(
+        &mut self,
+        name: &str,
+        organisation: Option<OrgId>,
+        identity: &Identity,
+    ) -> StoreResult<PersonId> {
+        let now = ts(self.now);
+        self.conn()
+            .execute(
+                "INSERT INTO people (name, organisation_id, created_at) VALUES (?1, ?2, ?3)",
+                params![name, organisation.map(|o| o.0), now],
+            )
+            .map_err(se)?;
+        let id = self.conn().last_insert_rowid();
+        self.conn()
+            .execute(
+                "INSERT INTO identities (person_id, kind, value, verified, created_at)
+                 VALUES (?1, ?2, ?3, 1, ?4)",
+                params![id, identity.kind.as_str(), identity.value, now],
+            )
+            .map_err(se)?;
+        Ok(PersonId(id))
+    }
+
+    fn set_person_organisation(&mut self, person: PersonId, org: OrgId) -> StoreResult<()> {
+        self.conn()
+            .execute(
+                "UPDATE people SET organisation_id = ?2 WHERE id = ?1",
+                params![person.0, org.0],
+            )
+            .map_err(se)?;
+        Ok(())
+    }
+
+    fn identities(&mut self, person: PersonId) -> StoreResult<Vec<(Identity, bool)>> {
+        let mut st = self
+            .conn()
+            .prepare_cached(
+                "SELECT kind, value, verified FROM identities WHERE person_id = ?1 ORDER BY id",
+            )
+            .map_err(se)?;
+        let rows = st
+            .query_map(params![person.0], |r| {
+                let kind: String = r.get(0)?;
+                Ok((
+                    Identity {
+                        kind: if kind == "email" {
+                            IdentityKind::Email
+                        } else {
+                            IdentityKind::Matrix
+                        },
+                        value: r.get(1)?,
+                    },
+                    r.get::<_, bool>(2)?,
+                ))
+            })
+            .map_err(se)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(se)
+    }
+
+    fn organisations(&mut self) -> StoreResult<Vec<Organisation>> {
+        let mut st = self
+            .conn()
+            .prepare_cached("SELECT id, name, kind FROM organisations ORDER BY key")
+            .map_err(se)?;
+        let rows = st.query_map([], org_row).map_err(se)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(se)
+    }
+
+    fn organisation(&mut self, id: OrgId) -> StoreResult<Organisation> {
+        self.conn()
+            .query_row(
+                "SELECT id, name, kind FROM organisations WHERE id = ?1",
+                params![id.0],
+                org_row,
+            )
+            .map_err(se)
+    }
+
+    fn organisation_by_key(&mut self, key: &str) -> StoreResult<Option<Organisation>> {
+        self.conn()
+            .query_row(
+                "SELECT id, name, kind FROM organisations WHERE key = ?1",
+                params![key],
+                org_row,
+            )
+            .optional()
+            .map_err(se)
+    }
+
+    fn create_organisation(&mut self, name: &str, kind: Option<&str>) -> StoreResult<OrgId> {
+        self.conn()
+            .execute(
+                "INSERT INTO organisations (name, key, kind, created_at) VALUES (?1, ?2, ?3, ?4)",
+                params![name, name_key(name), kind, ts(self.now)],
+            )
+            .map_err(se)?;
+        Ok(OrgId(self.conn().last_insert_rowid()))
+    }
+
+    fn groups(&mut self) -> StoreResult<Vec<Group>> {
+        let sql = format!("SELECT {GROUP_COLUMNS} FROM groups ORDER BY slug");
+        let mut st = self.conn().prepare_cached(&sql).map_err(se)?;
+        let rows = st.query_map([], group_row).map_err(se)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(se)
+    }
+
+    fn group_by_slug(&mut self, slug: &str) -> StoreResult<Option<Group>> {
+        let sql = format!("SELECT {GROUP_COLUMNS} FROM groups WHERE slug = ?1");
+        self.conn()
+            .query_row(&sql, params![slug], group_row)
+            .optional()
+            .map_err(se)
+    }
+
+    fn create_group(&mut self, g: &NewGroup, by: Option<PersonId>) -> StoreResult<GroupId> {
+        self.conn()
+            .execute(
+                "INSERT INTO groups (slug, theme, status, lead_id, action, room, list, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    g.slug,
+                    g.theme,
+                    g.status.as_str(),
+                    g.lead.map(|o| o.0),
+                    g.action,
+                    g.room,
+                    g.list,
+                    ts(self.now)
+                ],
+            )
+            .map_err(se)?;
+        let id = GroupId(self.conn().last_insert_rowid());
+        self.event(id, "created", g.lead, by, Some(g.status.as_str()))?;
+        Ok(id)
+    }
+
+    fn set_group_status(&mut self, group: GroupId, status: GroupStatus) -> StoreResult<()> {
+        self.conn()
+            .execute(
+                "UPDATE groups SET status = ?2 WHERE id = ?1",
+                params![group.0, status.as_str()],
+            )
+            .map_err(se)?;
+        let kind = match status {
+            GroupStatus::Active => "activated",
+            GroupStatus::Archived => "archived",
+            GroupStatus::Proposed => "proposed",
+        };
+        self.event(group, kind, None, None, None)
+    }
+
+    fn set_group_lead(
+        &mut self,
+        group: GroupId,
+        lead: OrgId,
+        by: Option<PersonId>,
+    ) -> StoreResult<()> {
+        self.conn()
+            .execute(
+                "UPDATE groups SET lead_id = ?2 WHERE id = ?1",
+                params![group.0, lead.0],
+            )
+            .map_err(se)?;
+        self.event(group, "lead", Some(lead), by, None)
+    }
+
+    fn set_group_room(&mut self, group: GroupId, room: &str) -> StoreResult<()> {
+        self.conn()
+            .execute(
+                "UPDATE groups SET room = ?2 WHERE id = ?1",
+                params![group.0, room],
+            )
+            .map_err(se)?;
+        self.event(group, "room", None, None, Some(room))
+    }
+
+    fn group_by_room(&mut self, room: &str) -> StoreResult<Option<Group>> {
+        let sql = format!("SELECT {GROUP_COLUMNS} FROM groups WHERE room = ?1");
+        self.conn()
+            .query_row(&sql, params![room], group_row)
+            .optional()
+            .map_err(se)
+    }
+
+    fn member_people(&mut self, group: GroupId) -> StoreResult<Vec<Person>> {
+        let mut st = self
+            .conn()
+            .prepare_cached(
+                "SELECT p.id, p.name, p.organisation_id FROM group_members m
+                 JOIN people p ON p.id = m.person_id
+                 WHERE m.group_id = ?1 ORDER BY p.name",
+            )
+            .map_err(se)?;
+        let rows = st.query_map(params![group.0], person_row).map_err(se)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(se)
+    }
+
+    fn member_organisations(&mut self, group: GroupId) -> StoreResult<Vec<Organisation>> {
+        self.orgs_query(
+            "SELECT DISTINCT o.id, o.name, o.kind FROM group_members m
+             JOIN organisations o ON o.id = m.organisation_id
+             WHERE m.group_id = ?1 ORDER BY o.key",
+            group,
+        )
+    }
+
+    fn add_member(
+        &mut self,
+        group: GroupId,
+        org: OrgId,
+        person: Option<PersonId>,
+    ) -> StoreResult<bool> {
+        let n = self
+            .conn()
+            .execute(
+                "INSERT OR IGNORE INTO group_members (group_id, organisation_id, person_id, since)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![group.0, org.0, person.map(|p| p.0), ts(self.now)],
+            )
+            .map_err(se)?;
+        if n == 1 {
+            self.event(group, "join", Some(org), person, None)?;
+        }
+        Ok(n == 1)
+    }
+
+    fn remove_member(&mut self, group: GroupId, person: PersonId) -> StoreResult<bool> {
+        let org: Option<i64> = self
+            .conn()
+            .query_row(
+                "SELECT organisation_id FROM group_members WHERE group_id = ?1 AND person_id = ?2",
+                params![group.0, person.0],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(se)?;
+        let Some(org) = org else {
+            return Ok(false);
+        };
+        self.conn()
+            .execute(
+                "DELETE FROM group_members WHERE group_id = ?1 AND person_id = ?2",
+                params![group.0, person.0],
+            )
+            .map_err(se)?;
+        self.event(group, "leave", Some(OrgId(org)), Some(person), None)?;
+        Ok(true)
+    }
+
+    fn supporters(&mut self, group: GroupId) -> StoreResult<Vec<Organisation>> {
+        self.orgs_query(
+            "SELECT o.id, o.name, o.kind FROM group_supports s
+             JOIN organisations o ON o.id = s.organisation_id
+             WHERE s.group_id = ?1 ORDER BY s.at, o.key",
+            group,
+        )
+    }
+
+    fn add_support(
+        &mut self,
+        group: GroupId,
+        org: OrgId,
+        by: Option<PersonId>,
+    ) -> StoreResult<bool> {
+        let n = self
+            .conn()
+            .execute(
+                "INSERT OR IGNORE INTO group_supports (group_id, organisation_id, person_id, at)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![group.0, org.0, by.map(|p| p.0), ts(self.now)],
+            )
+            .map_err(se)?;
+        if n == 1 {
+            self.event(group, "support", Some(org), by, None)?;
+        }
+        Ok(n == 1)
+    }
+
+    fn record_status(
+        &mut self,
+        group: GroupId,
+        text: &str,
+        version: Option<&str>,
+        by: Option<PersonId>,
+    ) -> StoreResult<()> {
+        self.conn()
+            .execute(
+                "INSERT INTO project_status (group_id, version, text, person_id, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![group.0, version, text, by.map(|p| p.0), ts(self.now)],
+            )
+            .map_err(se)?;
+        self.event(group, "status", None, by, Some(text))
+    }
+
+    fn latest_status(&mut self, group: GroupId) -> StoreResult<Option<ProjectStatus>> {
+        let row: Option<(Option<String>, String, String)> = self
+            .conn()
+            .query_row(
+                "SELECT version, text, at FROM project_status WHERE group_id = ?1
+                 ORDER BY id DESC LIMIT 1",
+                params![group.0],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()
+            .map_err(se)?;
+        row.map(|(version, text, at)| {
+            Ok(ProjectStatus {
+                version,
+                text,
+                at: parse_ts(&at).map_err(se)?,
+            })
+        })
+        .transpose()
+    }
+
+    fn add_milestone(
+        &mut self,
+        group: GroupId,
+        date: Date,
+        text: &str,
+        by: Option<PersonId>,
+    ) -> StoreResult<()> {
+        self.conn()
+            .execute(
+                "INSERT INTO milestones (group_id, date, text, person_id, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    group.0,
+                    date.to_string(),
+                    text,
+                    by.map(|p| p.0),
+                    ts(self.now)
+                ],
+            )
+            .map_err(se)?;
+        let detail = format!("{date} {text}");
+        self.event(group, "milestone", None, by, Some(&detail))
+    }
+
+    fn milestones(&mut self, group: GroupId) -> StoreResult<Vec<Milestone>> {
+        let mut st = self
+            .conn()
+            .prepare_cached(
+                "SELECT date, text FROM milestones WHERE group_id = ?1 ORDER BY date, id",
+            )
+            .map_err(se)?;
+        let rows = st
+            .query_map(params![group.0], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })
+            .map_err(se)?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (date, text) = row.map_err(se)?;
+            let date: Date = date
+                .parse()
+                .map_err(|e: jiff::Error| se(crate::Error::Corrupt(format!("date: {e}"))))?;
+            out.push(Milestone { date, text });
+        }
+        Ok(out)
+    }
+}
