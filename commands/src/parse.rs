@@ -150,7 +150,7 @@ impl Args {
         self.pos >= self.tokens.len()
     }
 
-    pub fn next(&mut self) -> Option<Token> {
+    pub fn next_token(&mut self) -> Option<Token> {
         let t = self.tokens.get(self.pos).cloned();
         self.pos += 1;
         t
@@ -158,7 +158,7 @@ impl Args {
 
     /// The next token, which must be there.
     pub fn required(&mut self, what: Arg) -> Result<Token, ParseErrorKind> {
-        self.next().ok_or(ParseErrorKind::Missing(what))
+        self.next_token().ok_or(ParseErrorKind::Missing(what))
     }
 
     /// The next token's keyword form, if it is an unquoted word.
@@ -315,12 +315,16 @@ pub fn parse(prefix: &str, line: &str) -> Result<Option<Command>, ParseError> {
         }
     })?;
     let mut args = Args::new(tokens);
-    let Some(word) = args.next_keyword() else {
+    // The command word; a quoted or punctuation-only one is unknown, and
+    // named as typed.
+    let first = args.next_token().map(|t| t.text).unwrap_or_default();
+    let word = text::keyword(&first);
+    if word.is_empty() || body.trim_start().starts_with(['"', '«', '“']) {
         return Err(ParseError {
-            kind: ParseErrorKind::UnknownCommand(String::new()),
+            kind: ParseErrorKind::UnknownCommand(text::excerpt(&first, 40)),
             usage: None,
         });
-    };
+    }
     let command_err = |usage: &'static Usage| {
         move |kind| ParseError {
             kind,

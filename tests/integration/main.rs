@@ -1,1 +1,6 @@
+//! Integration tests: the `greffier` binary driven as its users drive it.
+//! One test binary, a module per area.
 
+mod cli;
+mod console;
+mod support;

@@ -56,10 +56,10 @@ impl Rsvp {
             usage: Some(Rsvp::usage(answer)),
         };
         let mut probe = args.clone();
-        let meeting = match probe.next() {
+        let meeting = match probe.next_token() {
             Some(t) if !t.quoted => match parse::meeting_id(&t.text) {
                 Some(id) => {
-                    args.next();
+                    args.next_token();
                     Some(id)
                 }
                 None => None,

@@ -28,7 +28,7 @@ pub struct Organisation {
 impl Organisation {
     pub fn parse(args: &mut Args) -> Result<Organisation, ParseErrorKind> {
         let mut rest: Vec<text::Token> = Vec::new();
-        while let Some(t) = args.next() {
+        while let Some(t) = args.next_token() {
             rest.push(t);
         }
         let new = matches!(

@@ -1,0 +1,456 @@
+//! The commands run against the real SQLite storage, on a fresh in-memory
+//! database each time: state changes, permissions, and refusals that change
+//! nothing.
+
+use greffier_commands::store::{GroupStatus, Identity, NewGroup};
+use greffier_commands::{Action, Context, Lang, Origin, Request, Store, execute};
+use greffier_storage::{Database, Export};
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+const NOW: i64 = 1_795_000_000; // 2026-11-18
+
+fn ctx() -> Context {
+    Context {
+        lang: Lang::Fr,
+        prefix: "!".into(),
+        admins: vec!["@admin:example.test".into()],
+        quorum: 3,
+        timezone: TimeZone::get("Europe/Paris").expect("tz"),
+        now: Timestamp::from_second(NOW).expect("ts"),
+    }
+}
+
+/// Runs one line as `who` the way the binary's dispatch does; returns the
+/// reply and whether the change was kept.
+fn say(db: &mut Database, who: &str, line: &str) -> (String, bool) {
+    say_in(db, who, line, Origin::Console)
+}
+
+fn say_in(db: &mut Database, who: &str, line: &str, origin: Origin) -> (String, bool) {
+    let ctx = ctx();
+    let req = Request {
+        origin,
+        sender: Identity::parse(who).expect("identity"),
+        display_name: None,
+        text: line.into(),
+    };
+    db.transaction(ctx.now, |tx| {
+        let done = execute(tx, &ctx, &req)?.expect("a command");
+        let Some(Action::Reply { text, .. }) = done.actions.first().cloned() else {
+            panic!("the first action is the reply");
+        };
+        if done.commit {
+            tx.enqueue(&done.actions)?;
+        }
+        Ok(((text, done.commit), done.commit))
+    })
+    .expect("transaction")
+}
+
+fn export(db: &Database) -> Export {
+    db.export().expect("export")
+}
+
+fn group<'a>(e: &'a Export, slug: &str) -> &'a greffier_storage::export::ExportGroup {
+    e.groups.iter().find(|g| g.slug == slug).expect(slug)
+}
+
+/// Three people of three organisations, and the "messagerie" proposal of Berre.
+fn world() -> Database {
+    let mut db = Database::open_in_memory().expect("db");
+    for (who, org) in [
+        ("@berre:example.test", "Berre"),
+        ("@arles:example.test", "Arles"),
+        ("@vitrolles:example.test", "Vitrolles"),
+    ] {
+        let (reply, kept) = say(&mut db, who, &format!("!moi organisation {org}"));
+        assert!(kept, "{reply}");
+    }
+    let (reply, kept) = say(
+        &mut db,
+        "@berre:example.test",
+        "!groupe proposer messagerie « Messagerie libre » action « Présentation de la solution postfix – e-groupware »",
+    );
+    assert!(kept, "{reply}");
+    db
+}
+
+#[test]
+fn proposal_becomes_active_at_quorum_and_tells_the_group() {
+    let mut db = world();
+    let e = export(&db);
+    let g = group(&e, "messagerie");
+    assert_eq!(
+        (g.status.as_str(), g.lead.as_deref()),
+        ("proposed", Some("Berre"))
+    );
+    assert_eq!(g.supporters, ["Berre"]);
+
+    let (reply, _) = say(
+        &mut db,
+        "@arles:example.test",
+        "!groupe soutenir messagerie",
+    );
+    assert!(reply.contains("2/3"), "{reply}");
+    let (reply, kept) = say(
+        &mut db,
+        "@arles:example.test",
+        "!groupe soutenir messagerie",
+    );
+    assert!(!kept && reply.contains("déjà"), "{reply}");
+    let (reply, _) = say(
+        &mut db,
+        "@vitrolles:example.test",
+        "!groupe soutenir Messagerie",
+    );
+    assert!(reply.contains("désormais actif"), "{reply}");
+
+    let e = export(&db);
+    let g = group(&e, "messagerie");
+    assert_eq!(g.status, "active");
+    assert_eq!(g.supporters, ["Arles", "Berre", "Vitrolles"]);
+    let posts = db
+        .pending("group", Timestamp::from_second(NOW).expect("ts"), 10)
+        .expect("pending");
+    assert_eq!(posts.len(), 1, "the room and list are told once");
+    assert!(matches!(&posts[0].action, Action::PostToGroup { group, .. } if group == "messagerie"));
+}
+
+#[test]
+fn join_and_leave_track_organisations() {
+    let mut db = world();
+    let (reply, kept) = say(
+        &mut db,
+        "@arles:example.test",
+        "!groupe rejoindre MESSAGERIE",
+    );
+    assert!(kept, "{reply}");
+    assert_eq!(
+        group(&export(&db), "messagerie").members,
+        ["Arles", "Berre"]
+    );
+    let (reply, kept) = say(
+        &mut db,
+        "@arles:example.test",
+        "!groupe rejoindre messagerie",
+    );
+    assert!(!kept && reply.contains("déjà membre"), "{reply}");
+    let (reply, _) = say(&mut db, "@arles:example.test", "!groupe quitter messagerie");
+    assert!(reply.contains("Arles n'en est plus membre"), "{reply}");
+    assert_eq!(group(&export(&db), "messagerie").members, ["Berre"]);
+    let (reply, kept) = say(&mut db, "@arles:example.test", "!groupe quitter messagerie");
+    assert!(!kept && reply.contains("pas membre"), "{reply}");
+}
+
+#[test]
+fn an_organisation_member_by_itself_stays_when_its_person_leaves() {
+    let mut db = world();
+    let now = Timestamp::from_second(NOW).expect("ts");
+    db.write(now, |tx| {
+        let g = tx.group_by_slug("messagerie")?.expect("group");
+        let arles = tx.organisation_by_key("arles")?.expect("arles");
+        tx.add_member(g.id, arles.id, None)?;
+        Ok(())
+    })
+    .expect("seed membership");
+    say(
+        &mut db,
+        "@arles:example.test",
+        "!groupe rejoindre messagerie",
+    );
+    let (reply, _) = say(&mut db, "@arles:example.test", "!groupe quitter messagerie");
+    assert!(!reply.contains("plus membre"), "{reply}");
+    assert_eq!(
+        group(&export(&db), "messagerie").members,
+        ["Arles", "Berre"]
+    );
+}
+
+#[test]
+fn lead_status_and_milestone_are_for_the_lead_or_admins() {
+    let mut db = world();
+    // Arles is not the lead (Berre initiated it): refused, nothing stored.
+    let before = export(&db);
+    for line in [
+        "!groupe chef messagerie Arles",
+        "!projet statut messagerie \"Maquette\" version 0.1",
+        "!projet jalon messagerie 2026-12-15 \"Démonstration\"",
+    ] {
+        let (reply, kept) = say(&mut db, "@arles:example.test", line);
+        assert!(!kept && reply.starts_with("Refusé"), "{line}: {reply}");
+    }
+    assert_eq!(export(&db), before);
+
+    // Berre leads: it may.
+    let (reply, kept) = say(
+        &mut db,
+        "@berre:example.test",
+        "!projet statut messagerie \"Maquette\" version 0.1",
+    );
+    assert!(kept, "{reply}");
+    let (reply, kept) = say(
+        &mut db,
+        "@berre:example.test",
+        "!projet jalon messagerie 2026-12-15 \"Démonstration\"",
+    );
+    assert!(kept, "{reply}");
+    let (reply, kept) = say(
+        &mut db,
+        "@berre:example.test",
+        "!groupe chef messagerie Arles",
+    );
+    assert!(kept, "{reply}");
+    // Now Arles leads, Berre no longer does; an admin always may.
+    let (reply, kept) = say(
+        &mut db,
+        "@berre:example.test",
+        "!projet statut messagerie \"x\"",
+    );
+    assert!(!kept, "{reply}");
+    let (reply, kept) = say(
+        &mut db,
+        "@admin:example.test",
+        "!groupe chef messagerie Vitrolles",
+    );
+    assert!(kept, "{reply}");
+
+    let e = export(&db);
+    let g = group(&e, "messagerie");
+    assert_eq!(g.lead.as_deref(), Some("Vitrolles"));
+    assert_eq!(
+        g.members,
+        ["Arles", "Berre", "Vitrolles"],
+        "each lead became a member"
+    );
+    assert_eq!(
+        (g.version.as_deref(), g.status_text.as_deref()),
+        (Some("0.1"), Some("Maquette"))
+    );
+    assert_eq!(g.milestones.len(), 1);
+    assert_eq!(
+        (g.milestones[0].date.as_str(), g.milestones[0].text.as_str()),
+        ("2026-12-15", "Démonstration")
+    );
+}
+
+#[test]
+fn unknown_names_get_the_closest_ones() {
+    let mut db = world();
+    let (reply, _) = say(
+        &mut db,
+        "@berre:example.test",
+        "!groupe rejoindre mesagerie",
+    );
+    assert_eq!(
+        reply,
+        "Groupe inconnu « mesagerie » — vouliez-vous dire « messagerie » ?"
+    );
+    let (reply, _) = say(
+        &mut db,
+        "@admin:example.test",
+        "!groupe chef messagerie Vitrole",
+    );
+    assert_eq!(
+        reply,
+        "Organisation inconnue « Vitrole » — vouliez-vous dire « Vitrolles » ?"
+    );
+}
+
+#[test]
+fn organisation_names_match_without_accents_case_or_hyphens() {
+    let mut db = Database::open_in_memory().expect("db");
+    say(
+        &mut db,
+        "@a:example.test",
+        "!moi organisation Châteauneuf-les-Martigues",
+    );
+    let (reply, _) = say(
+        &mut db,
+        "@b:example.test",
+        "!moi organisation CHATEAUNEUF LES MARTIGUES",
+    );
+    assert!(
+        reply.contains("Châteauneuf-les-Martigues") && !reply.contains("nouvelle"),
+        "{reply}"
+    );
+    say(
+        &mut db,
+        "@c:example.test",
+        "!moi organisation St Martin de Crau",
+    );
+    let (reply, _) = say(
+        &mut db,
+        "@d:example.test",
+        "!moi organisation Saint-Martin-de-Crau",
+    );
+    assert!(reply.contains("St Martin de Crau"), "{reply}");
+    assert_eq!(export(&db).organisations.len(), 2);
+}
+
+#[test]
+fn a_close_new_organisation_needs_confirmation() {
+    let mut db = Database::open_in_memory().expect("db");
+    say(&mut db, "@a:example.test", "!moi organisation Martigues");
+    let (reply, kept) = say(&mut db, "@b:example.test", "!moi organisation Martigus");
+    assert!(!kept, "{reply}");
+    assert!(
+        reply.contains("vouliez-vous dire « Martigues »") && reply.contains("nouvelle"),
+        "{reply}"
+    );
+    let (reply, kept) = say(
+        &mut db,
+        "@b:example.test",
+        "!moi organisation Martigus nouvelle",
+    );
+    assert!(kept, "{reply}");
+    assert_eq!(export(&db).organisations.len(), 2);
+}
+
+#[test]
+fn organisation_is_set_once_unless_admin() {
+    let mut db = world();
+    let (reply, kept) = say(
+        &mut db,
+        "@arles:example.test",
+        "!moi organisation Vitrolles",
+    );
+    assert!(!kept && reply.contains("seul un administrateur"), "{reply}");
+    say(&mut db, "@admin:example.test", "!moi organisation Arles");
+    let (reply, kept) = say(&mut db, "@admin:example.test", "!moi organisation Berre");
+    assert!(kept, "{reply}");
+}
+
+#[test]
+fn commands_that_need_an_organisation_say_how_to_set_it() {
+    let mut db = world();
+    let before = export(&db);
+    for line in [
+        "!groupe rejoindre messagerie",
+        "!groupe soutenir messagerie",
+        "!groupe proposer sig \"SIG\"",
+    ] {
+        let (reply, kept) = say(&mut db, "@stranger:example.test", line);
+        assert!(!kept, "{line}");
+        assert_eq!(
+            reply,
+            "Indiquez d'abord votre organisation : !moi organisation <organisation>"
+        );
+    }
+    assert_eq!(export(&db), before);
+}
+
+#[test]
+fn an_unverified_mail_sender_cannot_create_a_person() {
+    let mut db = Database::open_in_memory().expect("db");
+    let origin = Origin::Email {
+        from: "intrus@example.test".into(),
+        message_id: Some("<1@example.test>".into()),
+        subject: "!moi organisation Arles".into(),
+        references: vec![],
+    };
+    let (reply, kept) = say_in(
+        &mut db,
+        "intrus@example.test",
+        "!moi organisation Arles",
+        origin,
+    );
+    assert!(!kept && reply.contains("liez-la"), "{reply}");
+    assert!(export(&db).people.is_empty());
+}
+
+#[test]
+fn link_a_room_is_for_admins_in_rooms() {
+    let mut db = world();
+    let room = Origin::Matrix {
+        room: "!abcdef".into(),
+        event: "$1".into(),
+    };
+    let (reply, kept) = say_in(
+        &mut db,
+        "@berre:example.test",
+        "!groupe lier messagerie",
+        room.clone(),
+    );
+    assert!(!kept && reply.starts_with("Refusé"), "{reply}");
+    let (reply, kept) = say(&mut db, "@admin:example.test", "!groupe lier messagerie");
+    assert!(!kept && reply.contains("salon"), "{reply}");
+    let (reply, kept) = say_in(
+        &mut db,
+        "@admin:example.test",
+        "!groupe lier messagerie",
+        room.clone(),
+    );
+    assert!(kept, "{reply}");
+    assert_eq!(
+        group(&export(&db), "messagerie").room.as_deref(),
+        Some("!abcdef")
+    );
+}
+
+#[test]
+fn group_lookup_by_theme_word_and_ambiguity() {
+    let mut db = world();
+    let now = Timestamp::from_second(NOW).expect("ts");
+    db.write(now, |tx| {
+        for (slug, theme) in [
+            ("courrier", "Gestion du courrier"),
+            ("vehicules", "Gestion des véhicules"),
+        ] {
+            tx.create_group(
+                &NewGroup {
+                    slug: slug.into(),
+                    theme: theme.into(),
+                    status: GroupStatus::Active,
+                    lead: None,
+                    action: None,
+                    room: None,
+                    list: None,
+                },
+                None,
+            )?;
+        }
+        Ok(())
+    })
+    .expect("groups");
+    let (reply, _) = say(&mut db, "@arles:example.test", "!groupe info courrier");
+    assert!(
+        reply.starts_with("Gestion du courrier (courrier) — actif"),
+        "{reply}"
+    );
+    let (reply, _) = say(&mut db, "@arles:example.test", "!groupe info Véhicules");
+    assert!(
+        reply.starts_with("Gestion des véhicules (vehicules)"),
+        "{reply}"
+    );
+    let (reply, _) = say(&mut db, "@arles:example.test", "!groupe rejoindre gestion");
+    assert_eq!(
+        reply,
+        "« gestion » désigne plusieurs groupes : « courrier » ou « vehicules » — précisez."
+    );
+}
+
+#[test]
+fn replies_in_english_when_configured() {
+    let mut db = Database::open_in_memory().expect("db");
+    let mut ctx = ctx();
+    ctx.lang = Lang::En;
+    let req = Request {
+        origin: Origin::Console,
+        sender: Identity::parse("@a:example.test").expect("id"),
+        display_name: Some("Alice".into()),
+        text: "!me organisation Arles".into(),
+    };
+    let reply = db
+        .write(ctx.now, |tx| {
+            Ok(execute(tx, &ctx, &req)?.expect("command").actions)
+        })
+        .expect("tx");
+    assert_eq!(
+        reply[0],
+        Action::Reply {
+            origin: Origin::Console,
+            text: "Noted, Alice: your organisation is Arles. (new organisation recorded)".into()
+        }
+    );
+}

@@ -1,0 +1,324 @@
+//! The console, tried as a new user would (issue "Foundation", must show).
+
+use serde_json::json;
+
+use crate::support::{Scratch, assert_clean};
+
+const CONFIG: &str = r#"
+[bot]
+admins = ["@admin:example.test"]
+
+[groups]
+quorum = 3
+"#;
+
+#[test]
+fn a_new_group_from_proposal_to_milestone_shows_in_the_export() {
+    let s = Scratch::new("scenario", CONFIG);
+    let out = s.console(
+        "@alice:example.test",
+        &[
+            "!moi organisation Arles",
+            "!groupe liste",
+            "!groupe proposer sig « Système d'information géographique » action \"Présentation de QGIS\"",
+        ],
+    );
+    assert!(out.contains("votre organisation est Arles"), "{out}");
+    assert!(out.contains("Aucun groupe pour l'instant"), "{out}");
+    assert!(
+        out.contains("proposé à l'initiative de Arles. Soutiens : 1/3"),
+        "{out}"
+    );
+
+    let out = s.console(
+        "bob@example.test",
+        &["!moi organisation Berre", "!groupe soutenir sig"],
+    );
+    assert!(
+        out.contains(
+            "Berre soutient le groupe « Système d'information géographique » : 2/3 soutiens."
+        ),
+        "{out}"
+    );
+
+    let out = s.console(
+        "@carol:example.test",
+        &[
+            "!moi organisation vitrolles",
+            "!groupe soutenir Sig",
+            "!groupe liste",
+        ],
+    );
+    assert!(out.contains("Quorum atteint (3/3)"), "{out}");
+    assert!(
+        out.contains(
+            "Groupes actifs :\n• sig — Système d'information géographique (chef de projet : Arles"
+        ),
+        "{out}"
+    );
+
+    let out = s.console(
+        "bob@example.test",
+        &[
+            "!GROUPE REJOINDRE SIG",
+            "!groupe info sig",
+            "!groupe quitter sig",
+        ],
+    );
+    assert!(
+        out.contains("Bienvenue dans le groupe « Système d'information géographique » (sig)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Membres : Arles (alice), Berre (bob)"),
+        "{out}"
+    );
+    assert!(out.contains("Vous avez quitté le groupe « Système d'information géographique » (sig). Berre n'en est plus membre."), "{out}");
+
+    let out = s.console(
+        "@alice:example.test",
+        &[
+            "!groupe chef sig Vitrolles",
+            "!projet statut sig \"Serveur cartographique installé\" version 0.1",
+        ],
+    );
+    assert!(
+        out.contains(
+            "Chef de projet du groupe « Système d'information géographique » : vitrolles."
+        ),
+        "{out}"
+    );
+    assert!(out.starts_with("Chef de projet"), "{out}");
+    assert!(out.contains("Refusé"), "Arles no longer leads: {out}");
+
+    let out = s.console(
+        "@carol:example.test",
+        &[
+            "!projet statut sig \"Serveur cartographique installé\" version 0.1",
+            "!projet jalon sig 2027-01-15 « Première carte en ligne »",
+        ],
+    );
+    assert!(out.contains("enregistré : version 0.1"), "{out}");
+    assert!(out.contains("Jalon ajouté"), "{out}");
+
+    assert_eq!(
+        s.export(),
+        json!({
+            "organisations": [
+                {"name": "Arles", "kind": null},
+                {"name": "Berre", "kind": null},
+                {"name": "vitrolles", "kind": null},
+            ],
+            "people": [
+                {"name": "alice", "organisation": "Arles", "emails": [], "matrix_ids": ["@alice:example.test"]},
+                {"name": "bob", "organisation": "Berre", "emails": ["bob@example.test"], "matrix_ids": []},
+                {"name": "carol", "organisation": "vitrolles", "emails": [], "matrix_ids": ["@carol:example.test"]},
+            ],
+            "groups": [{
+                "slug": "sig",
+                "theme": "Système d'information géographique",
+                "status": "active",
+                "lead": "vitrolles",
+                "members": ["Arles", "vitrolles"],
+                "supporters": ["Arles", "Berre", "vitrolles"],
+                "action": "Présentation de QGIS",
+                "version": "0.1",
+                "status_text": "Serveur cartographique installé",
+                "milestones": [{"date": "2027-01-15", "text": "Première carte en ligne"}],
+                "room": null,
+                "list": null,
+            }],
+            "meetings": [],
+        })
+    );
+}
+
+#[test]
+fn every_bad_line_gets_one_line_and_nothing_changes() {
+    let s = Scratch::new("badinput", CONFIG);
+    s.console(
+        "@alice:example.test",
+        &["!moi organisation Arles", "!groupe proposer sig \"SIG\""],
+    );
+    let before = s.export();
+
+    let mut input: Vec<u8> = Vec::new();
+    let lines: Vec<Vec<u8>> = vec![
+        b"".to_vec(),
+        format!("!groupe info {}", "x".repeat(10 * 1024 * 1024)).into_bytes(),
+        b"!groupe rejoindre \xff\xfe messagerie".to_vec(),
+        b"!groupe info \"sans fin".to_vec(),
+        b"!groupe proposer geo \xc2\xab Sans fin".to_vec(),
+        b"!commande-inconnue".to_vec(),
+        b"!groupe rejoindre inconnu".to_vec(),
+        b"!groupe chef sig Inconnue".to_vec(),
+        b"!projet jalon sig 2027-02-30 \"jamais\"".to_vec(),
+        b"\x00\x01\x02".to_vec(),
+        b"!".to_vec(),
+        b"bonjour".to_vec(),
+    ];
+    for l in &lines {
+        input.extend_from_slice(l);
+        input.push(b'\n');
+    }
+    let out = s.run(&["console", "--as", "bob@example.test"], &input);
+    assert_clean(&out);
+    let stdout = String::from_utf8(out.stdout).expect("utf-8");
+    let answers: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        answers.len(),
+        lines.len(),
+        "one line per line: {answers:#?}"
+    );
+    for a in &answers {
+        assert!(a.len() < 400, "short answer: {a}");
+    }
+    assert!(answers[0].starts_with("(ignoré"), "{}", answers[0]);
+    assert!(
+        answers[1].starts_with("Erreur : ") && answers[1].contains("trop long"),
+        "{}",
+        answers[1]
+    );
+    assert!(answers[2].contains("UTF-8"), "{}", answers[2]);
+    assert!(
+        answers[3].contains("guillemet \" non refermé"),
+        "{}",
+        answers[3]
+    );
+    assert!(
+        answers[4].contains("UTF-8") || answers[4].contains("guillemet"),
+        "{}",
+        answers[4]
+    );
+    assert!(answers[5].contains("commande inconnue"), "{}", answers[5]);
+    assert!(
+        answers[6].starts_with("Groupe inconnu « inconnu »"),
+        "{}",
+        answers[6]
+    );
+    assert!(
+        answers[7].starts_with("Organisation inconnue") || answers[7].starts_with("Refusé"),
+        "{}",
+        answers[7]
+    );
+    assert!(answers[8].contains("date invalide"), "{}", answers[8]);
+    assert!(answers[9].starts_with("(ignoré"), "{}", answers[9]);
+    assert!(
+        answers[10].contains("commande manquante"),
+        "{}",
+        answers[10]
+    );
+    assert!(answers[11].starts_with("(ignoré"), "{}", answers[11]);
+
+    assert_eq!(
+        s.export(),
+        before,
+        "refused and malformed commands change nothing"
+    );
+}
+
+#[test]
+fn a_refused_command_changes_nothing() {
+    let s = Scratch::new("refused", CONFIG);
+    s.console(
+        "@alice:example.test",
+        &["!moi organisation Arles", "!groupe proposer sig \"SIG\""],
+    );
+    s.console("@bob:example.test", &["!moi organisation Berre"]);
+    let before = s.export();
+    let out = s.console(
+        "@bob:example.test",
+        &[
+            "!groupe chef sig Berre",
+            "!projet statut sig \"pirate\"",
+            "!projet jalon sig 2027-01-01 \"pirate\"",
+            "!moi organisation Arles",
+            "!groupe soutenir sig",
+        ],
+    );
+    assert_eq!(
+        out.lines().filter(|l| l.starts_with("Refusé")).count(),
+        3,
+        "{out}"
+    );
+    assert!(
+        out.contains("seul un administrateur peut la changer"),
+        "{out}"
+    );
+    // Only the last line (a support) is a change.
+    let after = s.export();
+    assert_eq!(after["groups"][0]["supporters"], json!(["Arles", "Berre"]));
+    let mut expected = before.clone();
+    expected["groups"][0]["supporters"] = json!(["Arles", "Berre"]);
+    assert_eq!(after, expected);
+}
+
+#[test]
+fn english_replies_when_configured() {
+    let s = Scratch::new("english", "[bot]\nlanguage = \"en\"\n");
+    let out = s.console(
+        "@alice:example.test",
+        &[
+            "!me organisation Arles",
+            "!group join nothing",
+            "!help join",
+        ],
+    );
+    assert_eq!(
+        out.lines().collect::<Vec<_>>(),
+        [
+            "Noted, alice: your organisation is Arles. (new organisation recorded)",
+            "Unknown group “nothing” — type !group list",
+            "!group join <group> — join a group (your organisation becomes a member)",
+        ]
+    );
+}
+
+#[test]
+fn the_root_config_seeds_the_groups_of_the_minutes() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/bot.toml");
+    let dir = std::env::temp_dir().join(format!("greffier-it-seed-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let db = dir.join("demo.db");
+    let out = crate::support::run_with(
+        std::path::Path::new(root),
+        &db,
+        &["console", "--as", "@bob:example.test"],
+        "!moi organisation Berre\n!groupe rejoindre messagerie\n".as_bytes(),
+    );
+    assert_clean(&out);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("Bienvenue dans le groupe « Messagerie libre » (messagerie)"),
+        "{stdout}"
+    );
+    // Seeding twice changes nothing.
+    let export = |db: &std::path::Path| {
+        let out =
+            crate::support::run_with(std::path::Path::new(root), db, &["export", "--json"], b"");
+        assert_clean(&out);
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("json")
+    };
+    let first = export(&db);
+    assert_eq!(export(&db), first);
+    let groups = first["groups"].as_array().expect("groups");
+    assert_eq!(groups.len(), 9);
+    let active: Vec<&str> = groups
+        .iter()
+        .filter(|g| g["status"] == "active")
+        .map(|g| g["slug"].as_str().expect("slug"))
+        .collect();
+    assert_eq!(active, ["openelec", "openfoncier", "openresultat"]);
+    let openelec = groups
+        .iter()
+        .find(|g| g["slug"] == "openelec")
+        .expect("openelec");
+    assert_eq!(openelec["lead"], "Arles");
+    assert_eq!(
+        openelec["members"],
+        json!(["Arles", "Atreal", "Fos", "Istres", "Libreair", "Miramas"])
+    );
+    assert_eq!(openelec["version"], "2.03");
+    let _ = std::fs::remove_dir_all(&dir);
+}
