@@ -211,6 +211,41 @@ impl Loaded {
             .map_or_else(|| p.to_path_buf(), |d| d.join(p))
     }
 
+    /// A secret given inline, as `*_env` (an environment variable's name) or
+    /// as `*_file` (trailing newline dropped); `None` when none is given.
+    pub fn secret(
+        &self,
+        key: &str,
+        inline: &Option<String>,
+        env: &Option<String>,
+        file: &Option<PathBuf>,
+    ) -> anyhow::Result<Option<String>> {
+        if let Some(v) = inline {
+            return Ok(Some(v.clone()));
+        }
+        if let Some(var) = env {
+            return match std::env::var(var) {
+                Ok(v) if !v.is_empty() => Ok(Some(v)),
+                _ => bail!(
+                    "{}: {key}_env: the environment variable {var} is not set",
+                    self.path.display()
+                ),
+            };
+        }
+        if let Some(f) = file {
+            let path = self.resolve(f);
+            let v = std::fs::read_to_string(&path).with_context(|| {
+                format!(
+                    "{}: {key}_file: cannot read {}",
+                    self.path.display(),
+                    path.display()
+                )
+            })?;
+            return Ok(Some(v.trim_end_matches(['\r', '\n']).to_string()));
+        }
+        Ok(None)
+    }
+
     pub fn database_path(&self, cli_override: Option<&Path>) -> PathBuf {
         match cli_override {
             Some(p) => p.to_path_buf(),

@@ -71,8 +71,9 @@ fn handle_line(
         display_name: None,
         text,
     };
-    let ids = match dispatch::handle(db, &ctx, &req)? {
+    let ids = match dispatch::handle(db, &ctx, &req, None)? {
         Handled::Ignored => return Ok(not_a_command(lang, prefix)),
+        Handled::Duplicate => return Ok(String::new()),
         Handled::Queued(ids) => ids,
     };
     let mut replies = Vec::new();

@@ -10,6 +10,8 @@
 mod config;
 mod console;
 mod dispatch;
+mod matrix;
+mod run;
 mod seed;
 
 use std::path::PathBuf;
@@ -102,8 +104,12 @@ fn open_database(app: &App, cli: &Cli) -> anyhow::Result<Database> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // matrix-sdk logs what it handles itself (a 404 on optional account
+    // data, say) as errors: only its warnings and up are shown by default.
     let default_level = match cli.command {
-        Cmd::Run => "info",
+        Cmd::Run => {
+            "info,matrix_sdk=warn,matrix_sdk_base=warn,matrix_sdk_crypto=error,matrix_sdk::http_client=off,matrix_sdk::encryption=off"
+        }
         _ => "warn",
     };
     tracing_subscriber::fmt()
@@ -157,9 +163,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     cli.config.display()
                 );
             }
-            bail!(
-                "the Matrix and mail adapters are not part of this version yet: use `greffier console --as <id>`"
-            )
+            let db = open_database(&app, &cli)?;
+            run::run(app, db)
         }
         Cmd::ImportMinutes { .. } | Cmd::Minutes { .. } | Cmd::Digest { .. } => {
             bail!("this subcommand is not part of this version of greffier yet")

@@ -12,6 +12,11 @@ pub enum Action {
     /// The answer to a request, on the channel it came from.
     Reply { origin: Origin, text: String },
     /// A message to a group's room and mailing list (a proposal became
-    /// active, say). The adapters skip what the group does not have.
+    /// active, say). Storage turns it into a `PostToRoom` and a `PostToList`
+    /// when it is queued, for what the group has.
     PostToGroup { group: String, text: String },
+    /// A message to a Matrix room (id or alias), not in reply to anything.
+    PostToRoom { room: String, text: String },
+    /// A message to a mailing-list address.
+    PostToList { list: String, text: String },
 }

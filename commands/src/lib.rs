@@ -92,3 +92,18 @@ pub fn apology(lang: Lang) -> String {
         "Sorry, an internal error prevents me from handling this command. It has been logged; please try again later."
     )
 }
+
+/// Whether a message is addressed to the bot at all (starts with the
+/// prefix); adapters skip the rest without opening a transaction.
+pub fn is_command(prefix: &str, text: &str) -> bool {
+    text.trim_start().starts_with(prefix)
+}
+
+/// What the bot says when it arrives in a room.
+pub fn welcome(lang: Lang, prefix: &str) -> String {
+    tr!(
+        lang,
+        "Bonjour, je suis greffier, le greffier des groupes de travail. Tapez {prefix}aide pour la liste des commandes.",
+        "Hello, I am greffier, the clerk of the working groups. Type {prefix}help for the list of commands."
+    )
+}

@@ -10,6 +10,7 @@
 //! WAL and a busy timeout let the CLI and a running bot share one file: the
 //! bot picks up what a console command queued in the outbox.
 
+pub mod cursors;
 pub mod export;
 pub mod migrations;
 pub mod outbox;

@@ -17,28 +17,53 @@ pub struct OutboxItem {
     pub attempts: i64,
 }
 
-/// The channel an action is delivered through.
-pub fn channel_of(action: &Action) -> &'static str {
+/// The channel an action is delivered through; `None` for a `PostToGroup`,
+/// which is never stored as such (see [`Tx::enqueue`]).
+pub fn channel_of(action: &Action) -> Option<&'static str> {
     match action {
-        Action::Reply { origin, .. } => origin.channel(),
-        Action::PostToGroup { .. } => "group",
+        Action::Reply { origin, .. } => Some(origin.channel()),
+        Action::PostToRoom { .. } => Some("matrix"),
+        Action::PostToList { .. } => Some("email"),
+        Action::PostToGroup { .. } => None,
     }
 }
 
 impl Tx<'_> {
-    /// Queues actions; returns their outbox ids, in order.
+    /// Queues actions; returns their outbox ids, in order. A `PostToGroup`
+    /// becomes a post to the group's room and one to its list, for what the
+    /// group has (neither when it has none).
     pub fn enqueue(&mut self, actions: &[Action]) -> Result<Vec<i64>> {
-        let now = ts(self.now());
         let mut ids = Vec::with_capacity(actions.len());
         for action in actions {
-            self.conn().execute(
-                "INSERT INTO outbox (channel, payload, created_at, next_attempt_at)
-                 VALUES (?1, ?2, ?3, ?3)",
-                params![channel_of(action), serde_json::to_string(action)?, now],
-            )?;
-            ids.push(self.conn().last_insert_rowid());
+            match action {
+                Action::PostToGroup { group, text } => {
+                    let Some(g) = greffier_commands::Store::group_by_slug(self, group)? else {
+                        continue;
+                    };
+                    if let Some(room) = g.room {
+                        let text = text.clone();
+                        ids.push(self.insert(&Action::PostToRoom { room, text })?);
+                    }
+                    if let Some(list) = g.list {
+                        let text = text.clone();
+                        ids.push(self.insert(&Action::PostToList { list, text })?);
+                    }
+                }
+                other => ids.push(self.insert(other)?),
+            }
         }
         Ok(ids)
+    }
+
+    fn insert(&mut self, action: &Action) -> Result<i64> {
+        let channel = channel_of(action)
+            .ok_or_else(|| Error::Corrupt(format!("no channel for {action:?}")))?;
+        self.conn().execute(
+            "INSERT INTO outbox (channel, payload, created_at, next_attempt_at)
+             VALUES (?1, ?2, ?3, ?3)",
+            params![channel, serde_json::to_string(action)?, ts(self.now())],
+        )?;
+        Ok(self.conn().last_insert_rowid())
     }
 }
 

@@ -99,6 +99,17 @@ fn proposal_becomes_active_at_quorum_and_tells_the_group() {
         "!groupe soutenir messagerie",
     );
     assert!(!kept && reply.contains("déjà"), "{reply}");
+    let room = Origin::Matrix {
+        room: "!salon".into(),
+        event: "$lier".into(),
+    };
+    let (reply, kept) = say_in(
+        &mut db,
+        "@admin:example.test",
+        "!groupe lier messagerie",
+        room,
+    );
+    assert!(kept, "{reply}");
     let (reply, _) = say(
         &mut db,
         "@vitrolles:example.test",
@@ -110,11 +121,18 @@ fn proposal_becomes_active_at_quorum_and_tells_the_group() {
     let g = group(&e, "messagerie");
     assert_eq!(g.status, "active");
     assert_eq!(g.supporters, ["Arles", "Berre", "Vitrolles"]);
-    let posts = db
-        .pending("group", Timestamp::from_second(NOW).expect("ts"), 10)
-        .expect("pending");
-    assert_eq!(posts.len(), 1, "the room and list are told once");
-    assert!(matches!(&posts[0].action, Action::PostToGroup { group, .. } if group == "messagerie"));
+    let posts: Vec<_> = db
+        .pending("matrix", Timestamp::from_second(NOW).expect("ts"), 10)
+        .expect("pending")
+        .into_iter()
+        .filter(|i| matches!(i.action, Action::PostToRoom { .. }))
+        .collect();
+    assert_eq!(posts.len(), 1, "the room is told once");
+    assert!(
+        matches!(&posts[0].action, Action::PostToRoom { room, text } if room == "!salon" && text.contains("Messagerie libre")),
+        "{:?}",
+        posts[0].action
+    );
 }
 
 #[test]

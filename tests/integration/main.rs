@@ -3,4 +3,6 @@
 
 mod cli;
 mod console;
+mod matrix;
 mod support;
+mod synapse;

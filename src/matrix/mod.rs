@@ -1,0 +1,414 @@
+//! The Matrix adapter: the bot in the rooms.
+//!
+//! - [`session`]: log in once, keep the session and the end-to-end keys in
+//!   the SQLite store under `matrix.store`.
+//! - The sync loop (here): its own `/sync` calls from the position stored in
+//!   the database (`matrix.since`), which is written only after every event
+//!   the response holds has been handled and its reply queued. The first
+//!   sync of a fresh database, and a room's history before the bot joined,
+//!   are not answered. Invites are accepted only from `allowed_servers`.
+//! - [`inbound`]: which events are commands, and their text.
+//! - [`outbound`]: the outbox's "matrix" items, sent as `m.notice` with a
+//!   transaction id made from the outbox id.
+//!
+//! A homeserver that goes away is waited for with backoff; the adapter never
+//! returns on a network error.
+
+mod inbound;
+mod outbound;
+mod session;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use greffier_commands::store::{Identity, IdentityKind};
+use greffier_commands::{Action, Origin, Request};
+use greffier_storage::Database;
+use jiff::Timestamp;
+use matrix_sdk::config::{RequestConfig, SyncSettings, SyncToken};
+use matrix_sdk::ruma::api::client::filter::{FilterDefinition, RoomEventFilter};
+use matrix_sdk::ruma::api::client::sync::sync_events::v3::Filter;
+use matrix_sdk::ruma::{OwnedRoomId, RoomId, RoomOrAliasId, UInt, UserId};
+use matrix_sdk::sync::Timeline;
+use matrix_sdk::{Client, RoomState};
+use tokio::sync::Notify;
+
+use crate::App;
+use crate::dispatch::{self, Handled};
+use crate::run::SharedDb;
+use inbound::Event;
+use session::Credentials;
+
+/// The stored sync position.
+const SINCE: &str = "matrix.since";
+/// A random id per database, part of every transaction id.
+const INSTANCE: &str = "matrix.instance";
+/// Events per room and per sync; more are a gap, logged.
+const TIMELINE_LIMIT: u32 = 100;
+/// Sends tried this many times at most.
+const MAX_ATTEMPTS: i64 = 12;
+
+pub async fn serve(app: Arc<App>, db: SharedDb) -> anyhow::Result<()> {
+    let cfg = app
+        .loaded
+        .config
+        .matrix
+        .as_ref()
+        .context("no [matrix] section")?;
+    let loaded = &app.loaded;
+    let credentials = match loaded.secret(
+        "matrix.password",
+        &cfg.password,
+        &cfg.password_env,
+        &cfg.password_file,
+    )? {
+        Some(p) => Credentials::Password(p),
+        None => Credentials::AccessToken(
+            loaded
+                .secret(
+                    "matrix.access_token",
+                    &cfg.access_token,
+                    &cfg.access_token_env,
+                    &cfg.access_token_file,
+                )?
+                .context("[matrix] needs a password or an access_token")?,
+        ),
+    };
+    let store = loaded.resolve(&cfg.store);
+    let client = session::connect(&cfg.homeserver, &cfg.user, &store, &credentials).await?;
+    let own = client
+        .user_id()
+        .context("no user id after login")?
+        .to_owned();
+    let allowed = if cfg.allowed_servers.is_empty() {
+        vec![own.server_name().to_string()]
+    } else {
+        cfg.allowed_servers.clone()
+    };
+    let instance = lock(&db).cursor_or_init(INSTANCE, Timestamp::now(), instance_id)?;
+    let bot = Bot {
+        app,
+        db,
+        client,
+        own,
+        allowed,
+        wake: Arc::new(Notify::new()),
+    };
+    bot.resolve_seed_rooms().await;
+    tokio::spawn(deliver(
+        bot.client.clone(),
+        bot.db.clone(),
+        instance,
+        bot.wake.clone(),
+    ));
+    bot.sync_forever().await
+}
+
+fn lock(db: &SharedDb) -> std::sync::MutexGuard<'_, Database> {
+    db.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn instance_id() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    format!("{:x}{:x}", nanos, std::process::id())
+}
+
+struct Bot {
+    app: Arc<App>,
+    db: SharedDb,
+    client: Client,
+    own: matrix_sdk::ruma::OwnedUserId,
+    allowed: Vec<String>,
+    wake: Arc<Notify>,
+}
+
+impl Bot {
+    async fn sync_forever(&self) -> anyhow::Result<()> {
+        let mut since = lock(&self.db).cursor(SINCE)?;
+        let mut delay = Duration::from_secs(1);
+        let mut away = false;
+        for room in self.client.invited_rooms() {
+            self.answer_invite(room.room_id()).await;
+        }
+        loop {
+            let token = since
+                .clone()
+                .map_or(SyncToken::NoToken, SyncToken::Specific);
+            let settings = SyncSettings::default()
+                .filter(filter())
+                .timeout(Duration::from_secs(30))
+                .token(token);
+            let response = match Box::pin(self.client.sync_once(settings)).await {
+                Ok(r) => r,
+                Err(e) => {
+                    if matches!(
+                        e.client_api_error_kind(),
+                        Some(matrix_sdk::ruma::api::error::ErrorKind::UnknownToken(_))
+                    ) {
+                        anyhow::bail!(
+                            "the homeserver no longer accepts the bot's session ({e}): restart greffier to log in again"
+                        );
+                    }
+                    tracing::warn!(error = %e, retry_in = ?delay, "Matrix sync failed");
+                    away = true;
+                    tokio::time::sleep(delay).await;
+                    delay = (delay * 2).min(Duration::from_secs(10));
+                    continue;
+                }
+            };
+            if away {
+                tracing::info!("Matrix homeserver reachable again");
+                away = false;
+            }
+            delay = Duration::from_secs(1);
+            for room_id in response.rooms.invited.keys() {
+                self.answer_invite(room_id).await;
+            }
+            if since.is_none() {
+                tracing::info!("first Matrix sync: earlier messages are not answered");
+            } else {
+                let mut failed = None;
+                for (room_id, update) in &response.rooms.joined {
+                    if let Err(e) = self.handle_timeline(room_id, &update.timeline).await {
+                        failed = Some(e);
+                        break;
+                    }
+                }
+                if let Some(e) = failed {
+                    // The position is not stored: these events come again,
+                    // and those already handled are recognised.
+                    tracing::error!(error = %e, "cannot handle Matrix events; retrying");
+                    tokio::time::sleep(delay).await;
+                    continue;
+                }
+            }
+            lock(&self.db).set_cursor(SINCE, &response.next_batch, Timestamp::now())?;
+            since = Some(response.next_batch);
+            self.wake.notify_one();
+        }
+    }
+
+    async fn handle_timeline(&self, room_id: &RoomId, timeline: &Timeline) -> anyhow::Result<()> {
+        let mut messages = Vec::new();
+        let mut just_joined = false;
+        for event in &timeline.events {
+            let json: serde_json::Value = match serde_json::from_str(event.raw().json().get()) {
+                Ok(v) => v,
+                Err(e) => {
+                    tracing::warn!(room = %room_id, error = %e, "unreadable event skipped");
+                    continue;
+                }
+            };
+            match inbound::classify(&json, self.own.as_str()) {
+                Event::OwnJoin => {
+                    messages.clear();
+                    just_joined = true;
+                }
+                Event::Message {
+                    event_id,
+                    sender,
+                    body,
+                } => messages.push((event_id, sender, body)),
+                Event::Undecryptable { event_id } => {
+                    tracing::warn!(room = %room_id, event = %event_id, "cannot decrypt an event: no key for it");
+                }
+                Event::Other => {}
+            }
+        }
+        if timeline.limited && !just_joined {
+            tracing::warn!(room = %room_id, "more events than one sync holds: the older ones are not answered");
+        }
+        let ctx = self.app.context();
+        for (event_id, sender, body) in messages {
+            if !greffier_commands::is_command(&ctx.prefix, &body) {
+                continue;
+            }
+            let display_name = self.display_name(room_id, &sender).await;
+            let req = Request {
+                origin: Origin::Matrix {
+                    room: room_id.to_string(),
+                    event: event_id.clone(),
+                },
+                sender: Identity {
+                    kind: IdentityKind::Matrix,
+                    value: sender,
+                },
+                display_name,
+                text: body,
+            };
+            let ctx = self.app.context();
+            let handled = {
+                let mut db = lock(&self.db);
+                dispatch::handle(&mut db, &ctx, &req, Some(("matrix", &event_id)))?
+            };
+            if let Handled::Queued(_) = handled {
+                self.wake.notify_one();
+            }
+        }
+        Ok(())
+    }
+
+    async fn display_name(&self, room_id: &RoomId, sender: &str) -> Option<String> {
+        let room = self.client.get_room(room_id)?;
+        let user = UserId::parse(sender).ok()?;
+        let member = room.get_member_no_sync(&user).await.ok()??;
+        member.display_name().map(str::to_string)
+    }
+
+    /// Joins when the inviter is on an allowed server, declines otherwise.
+    async fn answer_invite(&self, room_id: &RoomId) {
+        let Some(room) = self.client.get_room(room_id) else {
+            return;
+        };
+        if room.state() != RoomState::Invited {
+            return;
+        }
+        let inviter = match room.invite_details().await {
+            Ok(details) => details.inviter_id,
+            Err(e) => {
+                tracing::warn!(room = %room_id, error = %e, "invite without an inviter: ignored");
+                return;
+            }
+        };
+        if !self
+            .allowed
+            .iter()
+            .any(|s| s.as_str() == inviter.server_name().as_str())
+        {
+            tracing::info!(room = %room_id, %inviter, "invite declined: server not in matrix.allowed_servers");
+            if let Err(e) = room.leave().await {
+                tracing::warn!(room = %room_id, error = %e, "cannot decline the invite");
+            }
+            return;
+        }
+        for attempt in 1..=3 {
+            match room.join().await {
+                Ok(()) => {
+                    tracing::info!(room = %room_id, %inviter, "joined on invite");
+                    self.queue_welcome(room_id);
+                    return;
+                }
+                Err(e) => {
+                    tracing::warn!(room = %room_id, error = %e, attempt, "cannot join");
+                    tokio::time::sleep(Duration::from_secs(attempt)).await;
+                }
+            }
+        }
+    }
+
+    fn queue_welcome(&self, room_id: &RoomId) {
+        let ctx = self.app.context();
+        let post = Action::PostToRoom {
+            room: room_id.to_string(),
+            text: greffier_commands::welcome(ctx.lang, &ctx.prefix),
+        };
+        if let Err(e) = lock(&self.db).write(ctx.now, |tx| tx.enqueue(&[post])) {
+            tracing::error!(error = %e, "cannot queue the welcome message");
+        }
+        self.wake.notify_one();
+    }
+
+    /// Seed groups may name their room by alias: it is resolved to the
+    /// room id (stored in its place, so that commands typed there find
+    /// the group), and joined if the bot may.
+    async fn resolve_seed_rooms(&self) {
+        let groups = match lock(&self.db).export() {
+            Ok(e) => e.groups,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot read the groups");
+                return;
+            }
+        };
+        for g in groups {
+            let Some(room) = g.room.filter(|r| r.starts_with('#')) else {
+                continue;
+            };
+            let Ok(alias) = <&RoomOrAliasId>::try_from(room.as_str()) else {
+                tracing::warn!(group = %g.slug, %room, "invalid room alias");
+                continue;
+            };
+            let id: OwnedRoomId = match self.client.join_room_by_id_or_alias(alias, &[]).await {
+                Ok(joined) => joined.room_id().to_owned(),
+                Err(e) => {
+                    tracing::warn!(group = %g.slug, %room, error = %e, "cannot join the group's room");
+                    continue;
+                }
+            };
+            let stored = lock(&self.db).write(Timestamp::now(), |tx| {
+                use greffier_commands::Store;
+                if let Some(group) = tx.group_by_slug(&g.slug)? {
+                    tx.set_group_room(group.id, id.as_str())?;
+                }
+                Ok(())
+            });
+            match stored {
+                Ok(()) => {
+                    tracing::info!(group = %g.slug, %room, room_id = %id, "group room joined")
+                }
+                Err(e) => tracing::error!(group = %g.slug, error = %e, "cannot store the room id"),
+            }
+        }
+    }
+}
+
+fn filter() -> Filter {
+    let mut timeline = RoomEventFilter::default();
+    timeline.limit = Some(UInt::from(TIMELINE_LIMIT));
+    let mut def = FilterDefinition::default();
+    def.room.timeline = timeline;
+    Filter::FilterDefinition(def)
+}
+
+/// Delivers the "matrix" outbox, oldest first; woken when something is
+/// queued, and every second for what another process (the console) queued
+/// or what is due for a retry.
+async fn deliver(client: Client, db: SharedDb, instance: String, wake: Arc<Notify>) {
+    const BATCH: usize = 50;
+    loop {
+        let items = lock(&db)
+            .pending("matrix", Timestamp::now(), BATCH)
+            .unwrap_or_else(|e| {
+                tracing::error!(error = %e, "cannot read the outbox");
+                Vec::new()
+            });
+        for item in &items {
+            let result = outbound::deliver(&client, item, &instance).await;
+            let now = Timestamp::now();
+            let db = lock(&db);
+            let stored = match result {
+                Ok(()) => db.mark_delivered(item.id, now),
+                Err(e) if e.permanent || item.attempts + 1 >= MAX_ATTEMPTS => {
+                    tracing::warn!(id = item.id, error = %e.message, "Matrix message not delivered, for good");
+                    db.mark_failed(item.id, now, &e.message)
+                }
+                Err(e) => {
+                    let delay = outbound::retry_delay(item.attempts + 1);
+                    tracing::info!(id = item.id, error = %e.message, retry_in = ?delay, "Matrix message not delivered yet");
+                    let delay = jiff::SignedDuration::try_from(delay).unwrap_or_default();
+                    db.mark_retry(item.id, now, delay, &e.message)
+                }
+            };
+            if let Err(e) = stored {
+                tracing::error!(id = item.id, error = %e, "cannot record a delivery");
+            }
+        }
+        if items.len() < BATCH {
+            tokio::select! {
+                _ = wake.notified() => {}
+                _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            }
+        }
+    }
+}
+
+/// Requests are not retried by matrix-sdk: the loops above retry, log the
+/// outage and decide the backoff. The long poll needs more than its 30 s.
+pub fn request_config() -> RequestConfig {
+    RequestConfig::new()
+        .disable_retry()
+        .timeout(Duration::from_secs(60))
+}

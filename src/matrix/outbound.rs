@@ -1,0 +1,156 @@
+//! Delivering the outbox's "matrix" items: a reply is an `m.notice` in
+//! reply to the command (plain body and HTML), a post is an `m.notice` in
+//! the room. Each send carries a transaction id made from the outbox id, so
+//! a retry after a crash or a timeout never shows twice in the room.
+
+use std::time::Duration;
+
+use greffier_commands::{Action, Origin};
+use greffier_storage::OutboxItem;
+use matrix_sdk::Client;
+use matrix_sdk::ruma::events::relation::Reply;
+use matrix_sdk::ruma::events::room::message::{Relation, RoomMessageEventContent};
+use matrix_sdk::ruma::{
+    EventId, OwnedRoomId, OwnedTransactionId, RoomAliasId, RoomId, RoomOrAliasId,
+};
+
+/// Why a send did not happen.
+#[derive(Debug)]
+pub struct SendError {
+    /// Retrying cannot help (the bot is not in the room, the id is invalid).
+    pub permanent: bool,
+    pub message: String,
+}
+
+impl SendError {
+    fn permanent(message: impl Into<String>) -> SendError {
+        SendError {
+            permanent: true,
+            message: message.into(),
+        }
+    }
+
+    fn from_sdk(e: &matrix_sdk::Error) -> SendError {
+        // A 4xx answer other than 429 (rate limited) will not change on retry.
+        let status = e.as_client_api_error().map(|c| c.status_code.as_u16());
+        SendError {
+            permanent: matches!(status, Some(400..=499) if status != Some(429)),
+            message: e.to_string(),
+        }
+    }
+}
+
+/// After `attempts` failures, when to try again: 2, 4, 8 … up to 300 s.
+pub fn retry_delay(attempts: i64) -> Duration {
+    Duration::from_secs(2u64.saturating_pow(attempts.clamp(1, 9) as u32).min(300))
+}
+
+/// A notice's HTML: the text escaped (it holds what users typed), line
+/// breaks kept.
+pub fn html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\n' => out.push_str("<br>"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Where an item goes and what it says.
+fn target(action: &Action) -> Result<(&str, Option<&str>, &str), SendError> {
+    match action {
+        Action::Reply {
+            origin: Origin::Matrix { room, event },
+            text,
+        } => Ok((room, Some(event), text)),
+        Action::PostToRoom { room, text } => Ok((room, None, text)),
+        other => Err(SendError::permanent(format!(
+            "not a Matrix action: {other:?}"
+        ))),
+    }
+}
+
+async fn room_id(client: &Client, room: &str) -> Result<OwnedRoomId, SendError> {
+    let parsed = <&RoomOrAliasId>::try_from(room)
+        .map_err(|e| SendError::permanent(format!("invalid room {room:?}: {e}")))?;
+    match <&RoomId>::try_from(parsed) {
+        Ok(id) => Ok(id.to_owned()),
+        Err(alias) => {
+            let alias: &RoomAliasId = alias;
+            let found = client
+                .resolve_room_alias(alias)
+                .await
+                .map_err(|e| SendError {
+                    permanent: e
+                        .as_client_api_error()
+                        .is_some_and(|c| c.status_code == 404),
+                    message: format!("cannot resolve {alias}: {e}"),
+                })?;
+            Ok(found.room_id)
+        }
+    }
+}
+
+pub async fn deliver(client: &Client, item: &OutboxItem, instance: &str) -> Result<(), SendError> {
+    let (room, in_reply_to, text) = target(&item.action)?;
+    let id = room_id(client, room).await?;
+    let Some(joined) = client.get_room(&id) else {
+        return Err(SendError::permanent(format!(
+            "the bot is not in room {room}"
+        )));
+    };
+    let mut content = RoomMessageEventContent::notice_html(text, html(text));
+    if let Some(event) = in_reply_to {
+        let event = EventId::parse(event)
+            .map_err(|e| SendError::permanent(format!("invalid event id {event:?}: {e}")))?;
+        content.relates_to = Some(Relation::Reply(Reply::with_event_id(event)));
+    }
+    let txn = OwnedTransactionId::from(format!("greffier-{instance}-{}", item.id));
+    joined
+        .send(content)
+        .with_transaction_id(txn)
+        .await
+        .map(|_| ())
+        .map_err(|e| SendError::from_sdk(&e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_escapes_what_users_typed() {
+        assert_eq!(
+            html("Groupe « <b>x</b> » & co\nligne 2"),
+            "Groupe « &lt;b&gt;x&lt;/b&gt; » &amp; co<br>ligne 2"
+        );
+    }
+
+    #[test]
+    fn retry_delay_grows_and_is_capped() {
+        assert_eq!(retry_delay(1), Duration::from_secs(2));
+        assert_eq!(retry_delay(3), Duration::from_secs(8));
+        assert_eq!(retry_delay(50), Duration::from_secs(300));
+    }
+
+    #[test]
+    fn only_matrix_actions_are_sent_here() {
+        let mail = Action::Reply {
+            origin: Origin::Console,
+            text: "x".into(),
+        };
+        assert!(target(&mail).is_err_and(|e| e.permanent));
+        let post = Action::PostToRoom {
+            room: "!abc".into(),
+            text: "t".into(),
+        };
+        assert!(matches!(target(&post), Ok(("!abc", None, "t"))));
+    }
+}

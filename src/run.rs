@@ -1,0 +1,64 @@
+//! `greffier run`: the adapters that bot.toml configures, together, until
+//! SIGTERM or Ctrl-C. They share one database connection; every change is a
+//! transaction, so stopping at any point loses nothing: what was queued is
+//! delivered after the restart.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use greffier_storage::Database;
+
+use crate::{App, matrix};
+
+/// The database, shared by the adapters' tasks. The lock is never held
+/// across an `.await`.
+pub type SharedDb = Arc<Mutex<Database>>;
+
+pub fn run(app: App, db: Database) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let result = runtime.block_on(serve(Arc::new(app), Arc::new(Mutex::new(db))));
+    runtime.shutdown_timeout(Duration::from_secs(2));
+    result
+}
+
+async fn serve(app: Arc<App>, db: SharedDb) -> anyhow::Result<()> {
+    let mut tasks = tokio::task::JoinSet::new();
+    if app.loaded.config.matrix.is_some() {
+        tasks.spawn(matrix::serve(app.clone(), db.clone()));
+    }
+    if app.loaded.config.mail.is_some() {
+        tracing::warn!("the mail adapter is not part of this version yet: [mail] is ignored");
+    }
+    if tasks.is_empty() {
+        anyhow::bail!("no adapter to run");
+    }
+    tracing::info!("greffier is running");
+    tokio::select! {
+        done = tasks.join_next() => match done {
+            Some(Ok(result)) => result,
+            Some(Err(e)) => Err(anyhow::anyhow!("an adapter stopped: {e}")),
+            None => Ok(()),
+        },
+        () = stop_signal() => {
+            tracing::info!("stopping");
+            Ok(())
+        }
+    }
+}
+
+async fn stop_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    match signal(SignalKind::terminate()) {
+        Ok(mut term) => {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = tokio::signal::ctrl_c() => {}
+            }
+        }
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}

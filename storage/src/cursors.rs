@@ -1,0 +1,108 @@
+//! What the adapters remember between runs: their positions in the inbound
+//! streams (a Matrix sync token, an IMAP UID) and the inbound messages they
+//! already handled, so that a message seen twice is acted on once.
+
+use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::{Database, Result, Tx, ts};
+
+fn read(conn: &Connection, name: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT value FROM cursors WHERE name = ?1",
+            params![name],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+impl Database {
+    /// The stored value of cursor `name`.
+    pub fn cursor(&self, name: &str) -> Result<Option<String>> {
+        read(self.conn(), name)
+    }
+
+    pub fn set_cursor(&mut self, name: &str, value: &str, now: Timestamp) -> Result<()> {
+        self.write(now, |tx| tx.set_cursor(name, value))
+    }
+
+    /// A value made once per database and kept: `make` runs only the first
+    /// time (an instance id for idempotent transaction ids, say).
+    pub fn cursor_or_init(
+        &mut self,
+        name: &str,
+        now: Timestamp,
+        make: impl FnOnce() -> String,
+    ) -> Result<String> {
+        self.write(now, |tx| {
+            if let Some(v) = tx.cursor(name)? {
+                return Ok(v);
+            }
+            let v = make();
+            tx.set_cursor(name, &v)?;
+            Ok(v)
+        })
+    }
+}
+
+impl Tx<'_> {
+    pub fn cursor(&self, name: &str) -> Result<Option<String>> {
+        read(self.conn(), name)
+    }
+
+    pub fn set_cursor(&mut self, name: &str, value: &str) -> Result<()> {
+        self.conn().execute(
+            "INSERT INTO cursors (name, value, updated_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (name) DO UPDATE SET value = ?2, updated_at = ?3",
+            params![name, value, ts(self.now())],
+        )?;
+        Ok(())
+    }
+
+    /// Records inbound message `id` of `channel` as handled; `false` when it
+    /// already was (the caller then does nothing).
+    pub fn first_time(&mut self, channel: &str, id: &str) -> Result<bool> {
+        let inserted = self.conn().execute(
+            "INSERT OR IGNORE INTO processed_messages (channel, external_id, processed_at)
+             VALUES (?1, ?2, ?3)",
+            params![channel, id, ts(self.now())],
+        )?;
+        Ok(inserted == 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_and_processed_messages() {
+        let mut db = Database::open_in_memory().expect("open");
+        let now = Timestamp::from_second(1_800_000_000).expect("ts");
+        assert_eq!(db.cursor("matrix.since").expect("read"), None);
+        db.set_cursor("matrix.since", "s1", now).expect("set");
+        db.set_cursor("matrix.since", "s2", now).expect("set");
+        assert_eq!(
+            db.cursor("matrix.since").expect("read").as_deref(),
+            Some("s2")
+        );
+        let a = db
+            .cursor_or_init("instance", now, || "a".into())
+            .expect("init");
+        let b = db
+            .cursor_or_init("instance", now, || "b".into())
+            .expect("init");
+        assert_eq!((a.as_str(), b.as_str()), ("a", "a"));
+        let first = db
+            .write(now, |tx| tx.first_time("matrix", "$e"))
+            .expect("mark");
+        let again = db
+            .write(now, |tx| tx.first_time("matrix", "$e"))
+            .expect("mark");
+        let other = db
+            .write(now, |tx| tx.first_time("email", "$e"))
+            .expect("mark");
+        assert_eq!((first, again, other), (true, false, true));
+    }
+}

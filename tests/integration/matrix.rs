@@ -1,0 +1,208 @@
+//! The bot in Matrix rooms, against the real Synapse of `scripts/servers`:
+//! a matrix-sdk client plays the user, types in a room and reads the reply.
+
+use std::time::Duration;
+
+use crate::synapse::{Bot, SERVER, Servers, User};
+
+fn group<'a>(export: &'a serde_json::Value, slug: &str) -> &'a serde_json::Value {
+    export["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .find(|g| g["slug"] == slug)
+        .unwrap_or_else(|| panic!("no group {slug} in {export}"))
+}
+
+#[tokio::test]
+async fn joins_on_invite_and_answers_in_plain_and_encrypted_rooms() {
+    let _server = SERVER.read().await;
+    let mut alice = User::new().await;
+    let mut bob = User::new().await;
+    let mut bot = Bot::new("m-rooms", &[], &[]).await;
+    bot.start();
+
+    // A plain room: the invite is accepted, the bot says hello.
+    let plain = alice.create_room(false, &[&bot.id]).await;
+    let hello = alice.welcome(&bot.id, &plain).await;
+    assert_eq!(hello.msgtype(), "m.notice");
+    assert!(hello.body().contains("!aide"), "{}", hello.body());
+
+    let asked = alice.say(&plain, "!moi organisation Marseille").await;
+    let reply = alice.reply_to(&bot.id, &asked).await;
+    assert_eq!(reply.msgtype(), "m.notice", "{:?}", reply.json);
+    assert!(reply.body().contains("Marseille"), "{}", reply.body());
+    let asked = alice.say(&plain, "!groupe rejoindre messagerie").await;
+    let reply = alice.reply_to(&bot.id, &asked).await;
+    assert!(reply.body().starts_with("Bienvenue"), "{}", reply.body());
+    assert_eq!(reply.json["content"]["format"], "org.matrix.custom.html");
+    assert!(
+        reply.json["content"]["formatted_body"]
+            .as_str()
+            .is_some_and(|h| h.contains("Messagerie libre")),
+        "{:?}",
+        reply.json
+    );
+    assert!(!reply.encrypted);
+
+    // An encrypted room: the bot decrypts the command and answers encrypted.
+    let secret = bob.create_room(true, &[&bot.id]).await;
+    bob.welcome(&bot.id, &secret).await;
+    let asked = bob
+        .say(&secret, "!moi organisation « Ville de Vitrolles »")
+        .await;
+    let reply = bob.reply_to(&bot.id, &asked).await;
+    assert!(
+        reply.encrypted,
+        "the reply in an encrypted room is encrypted"
+    );
+    let asked = bob.say(&secret, "!groupe rejoindre MESSAGERIE").await;
+    let reply = bob.reply_to(&bot.id, &asked).await;
+    assert!(reply.encrypted);
+    assert!(reply.body().starts_with("Bienvenue"), "{}", reply.body());
+
+    bot.assert_running();
+    bot.stop().await;
+    let export = bot.export();
+    let members = &group(&export, "messagerie")["members"];
+    assert_eq!(
+        members,
+        &serde_json::json!(["Berre", "Marseille", "Ville de Vitrolles"]),
+        "{export}"
+    );
+    let people = export["people"].as_array().expect("people");
+    assert!(
+        people
+            .iter()
+            .any(|p| p["matrix_ids"][0] == alice.id.as_str()),
+        "{export}"
+    );
+}
+
+#[tokio::test]
+async fn an_invite_from_a_server_not_allowed_is_declined() {
+    let _server = SERVER.read().await;
+    let mut alice = User::new().await;
+    let mut bot = Bot::new("m-refuse", &[], &["other.test"]).await;
+    bot.start();
+    let room = alice.create_room(false, &[&bot.id]).await;
+    let bot_id = bot.id.as_str().to_string();
+    alice
+        .wait_for("the bot declining the invite", |s| {
+            s.json["type"] == "m.room.member"
+                && s.json["state_key"] == bot_id.as_str()
+                && s.json["content"]["membership"] == "leave"
+        })
+        .await;
+    assert_eq!(
+        alice.membership_of(&room, &bot.id).await.as_deref(),
+        Some("leave")
+    );
+    bot.assert_running();
+    assert!(
+        bot.logs().contains("invite declined"),
+        "the refusal is logged: {}",
+        bot.logs()
+    );
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn other_bots_notices_are_not_answered() {
+    let _server = SERVER.read().await;
+    let mut alice = User::new().await;
+    let mut bot = Bot::new("m-notice", &[], &[]).await;
+    bot.start();
+    let room = alice.create_room(false, &[&bot.id]).await;
+    alice.welcome(&bot.id, &room).await;
+    let notice = alice.notice(&room, "!aide").await;
+    let text = alice.say(&room, "!groupe liste").await;
+    let reply = alice.reply_to(&bot.id, &text).await;
+    assert!(reply.body().contains("messagerie"), "{}", reply.body());
+    // The notice came first: had it been answered, the answer would be here.
+    alice.sync(Duration::from_secs(1)).await.expect("sync");
+    let answered: Vec<_> = alice
+        .seen
+        .iter()
+        .filter(|s| s.in_reply_to() == Some(notice.as_str()))
+        .collect();
+    assert!(answered.is_empty(), "a notice was answered: {answered:?}");
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_command_sent_while_the_bot_is_stopped_is_answered_once_after_restart() {
+    let _server = SERVER.read().await;
+    let mut alice = User::new().await;
+    let mut bot = Bot::new("m-restart", &[], &[]).await;
+    bot.start();
+    let room = alice.create_room(false, &[&bot.id]).await;
+    alice.welcome(&bot.id, &room).await;
+    let first = alice.say(&room, "!groupe info messagerie").await;
+    alice.reply_to(&bot.id, &first).await;
+    let device = bot.device();
+
+    bot.stop().await;
+    let while_stopped = alice.say(&room, "!groupe liste").await;
+    bot.start();
+    let reply = alice.reply_to(&bot.id, &while_stopped).await;
+    assert!(reply.body().contains("messagerie"), "{}", reply.body());
+    assert_eq!(bot.device(), device, "the restart reuses the device");
+
+    // Another restart, and a later command: the earlier ones stay answered once.
+    bot.stop().await;
+    bot.start();
+    let later = alice.say(&room, "!aide").await;
+    alice.reply_to(&bot.id, &later).await;
+    alice.sync(Duration::from_secs(1)).await.expect("sync");
+    for event in [&first, &while_stopped, &later] {
+        let replies = alice
+            .seen
+            .iter()
+            .filter(|s| s.in_reply_to() == Some(event.as_str()))
+            .count();
+        assert_eq!(
+            replies,
+            1,
+            "{event} answered {replies} times: {}",
+            bot.logs()
+        );
+    }
+    let welcomes = alice
+        .seen
+        .iter()
+        .filter(|s| s.sender() == bot.id.as_str() && s.is_post())
+        .count();
+    assert_eq!(welcomes, 1, "the bot greets the room once");
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn the_bot_survives_a_homeserver_restart() {
+    let _server = SERVER.write().await;
+    let mut alice = User::new().await;
+    let mut bot = Bot::new("m-synapse", &[], &[]).await;
+    bot.start();
+    let room = alice.create_room(false, &[&bot.id]).await;
+    alice.welcome(&bot.id, &room).await;
+
+    let servers = Servers::get();
+    servers.script(&["stop", "synapse"]).await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    servers.script(&["start", "synapse"]).await;
+
+    let asked = alice.say(&room, "!groupe info messagerie").await;
+    let reply = alice.reply_to(&bot.id, &asked).await;
+    assert!(
+        reply.body().contains("Messagerie libre"),
+        "{}",
+        reply.body()
+    );
+    bot.assert_running();
+    assert!(
+        bot.logs().contains("Matrix homeserver reachable again"),
+        "the outage and the recovery are logged: {}",
+        bot.logs()
+    );
+    bot.stop().await;
+}

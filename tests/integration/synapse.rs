@@ -1,0 +1,394 @@
+//! The real Synapse started by `scripts/servers start`, as the Matrix tests
+//! use it: its address and shared secret from `.local/servers.env`, fresh
+//! accounts per test (so that tests running side by side never see each
+//! other's bots), the bot as a child process, and a matrix-sdk client
+//! playing a user.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use matrix_sdk::Client;
+use matrix_sdk::config::{SyncSettings, SyncToken};
+use matrix_sdk::deserialized_responses::TimelineEventKind;
+use matrix_sdk::ruma::api::client::room::create_room::v3::Request as CreateRoom;
+use matrix_sdk::ruma::events::InitialStateEvent;
+use matrix_sdk::ruma::events::room::encryption::RoomEncryptionEventContent;
+use matrix_sdk::ruma::events::room::message::RoomMessageEventContent;
+use matrix_sdk::ruma::{OwnedEventId, OwnedRoomId, OwnedUserId, RoomId};
+use serde_json::Value;
+use tokio::process::{Child, Command};
+
+use crate::support::{BIN, Scratch};
+
+/// Synapse restarts (one test does it) exclude every other Matrix test.
+pub static SERVER: tokio::sync::RwLock<()> = tokio::sync::RwLock::const_new(());
+
+/// How long a test waits for the bot to do something.
+pub const PATIENCE: Duration = Duration::from_secs(60);
+
+pub struct Servers {
+    pub root: PathBuf,
+    pub env: HashMap<String, String>,
+}
+
+impl Servers {
+    pub fn get() -> &'static Servers {
+        static SERVERS: OnceLock<Servers> = OnceLock::new();
+        SERVERS.get_or_init(|| {
+            let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+            let file = root.join(".local/servers.env");
+            let text = std::fs::read_to_string(&file).unwrap_or_else(|e| {
+                panic!(
+                    "{}: {e}: the Matrix tests need the local servers: run `scripts/servers start` (scripts/test does it)",
+                    file.display()
+                )
+            });
+            let env = text
+                .lines()
+                .filter_map(|l| l.split_once('='))
+                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+                .collect();
+            Servers { root, env }
+        })
+    }
+
+    pub fn var(&self, key: &str) -> &str {
+        self.env
+            .get(key)
+            .unwrap_or_else(|| panic!("{key} missing from .local/servers.env"))
+    }
+
+    pub fn url(&self) -> &str {
+        self.var("MATRIX_URL")
+    }
+
+    /// `scripts/servers ARGS`, which must succeed.
+    pub async fn script(&self, args: &[&str]) {
+        let out = Command::new("bash")
+            .arg(self.root.join("scripts/servers"))
+            .args(args)
+            .output()
+            .await
+            .expect("scripts/servers");
+        assert!(
+            out.status.success(),
+            "scripts/servers {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+/// A new account on the test homeserver: (user id, password).
+pub async fn register(prefix: &str) -> (OwnedUserId, String) {
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let s = Servers::get();
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let name = format!("{prefix}{}x{n}", std::process::id());
+    let password = format!("pw-{name}-secret");
+    let out = Command::new(format!(
+        "{}/bin/register_new_matrix_user",
+        s.var("SYNAPSE_VENV")
+    ))
+    .args(["-k", s.var("SYNAPSE_REGISTRATION_SECRET")])
+    .args(["-u", &name, "-p", &password, "--no-admin", s.url()])
+    .output()
+    .await
+    .expect("register_new_matrix_user");
+    assert!(
+        out.status.success(),
+        "registering {name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let id = format!("@{name}:{}", s.var("MATRIX_SERVER_NAME"));
+    (id.try_into().expect("user id"), password)
+}
+
+/// The bot, with its own account, config and database in a scratch dir.
+pub struct Bot {
+    pub id: OwnedUserId,
+    password: String,
+    pub scratch: Scratch,
+    child: Option<Child>,
+    runs: usize,
+}
+
+impl Bot {
+    /// A bot whose admins are `admins`, accepting invites from
+    /// `allowed_servers`, with the seed group "messagerie".
+    pub async fn new(name: &str, admins: &[&OwnedUserId], allowed_servers: &[&str]) -> Bot {
+        let (id, password) = register("bot").await;
+        let admins: Vec<String> = admins.iter().map(|a| format!("{a:?}")).collect();
+        let allowed: Vec<String> = allowed_servers.iter().map(|s| format!("{s:?}")).collect();
+        let config = format!(
+            r#"[bot]
+database = "greffier.db"
+admins = [{admins}]
+
+[matrix]
+homeserver = "{url}"
+user = "{id}"
+password_env = "GREFFIER_TEST_BOT_PASSWORD"
+store = "matrix-store"
+allowed_servers = [{allowed}]
+
+[[groups.seed]]
+slug = "messagerie"
+theme = "Messagerie libre"
+status = "active"
+lead = "Berre"
+members = ["Berre"]
+"#,
+            admins = admins.join(", "),
+            url = Servers::get().url(),
+            allowed = allowed.join(", "),
+        );
+        Bot {
+            id,
+            password,
+            scratch: Scratch::new(name, &config),
+            child: None,
+            runs: 0,
+        }
+    }
+
+    fn log_path(&self, run: usize) -> PathBuf {
+        self.scratch.dir.join(format!("run-{run}.log"))
+    }
+
+    pub fn start(&mut self) {
+        assert!(self.child.is_none(), "the bot is already running");
+        self.runs += 1;
+        let log = std::fs::File::create(self.log_path(self.runs)).expect("log file");
+        let child = Command::new(BIN)
+            .arg("--config")
+            .arg(self.scratch.config())
+            .arg("run")
+            .env("GREFFIER_TEST_BOT_PASSWORD", &self.password)
+            .env(
+                "RUST_LOG",
+                "info,matrix_sdk=warn,matrix_sdk_base=warn,matrix_sdk_crypto=warn",
+            )
+            .stdout(Stdio::null())
+            .stderr(log)
+            .kill_on_drop(true)
+            .spawn()
+            .expect("spawn greffier run");
+        self.child = Some(child);
+    }
+
+    /// SIGTERM, and wait for the exit.
+    pub async fn stop(&mut self) {
+        let mut child = self.child.take().expect("the bot is running");
+        let pid = child.id().expect("pid").to_string();
+        let _ = Command::new("kill").args(["-TERM", &pid]).status().await;
+        let status = tokio::time::timeout(Duration::from_secs(20), child.wait())
+            .await
+            .expect("the bot stops within 20 s of SIGTERM")
+            .expect("wait");
+        assert!(
+            status.success(),
+            "the bot exited with {status}: {}",
+            self.logs()
+        );
+    }
+
+    /// Every run's log, for failure messages.
+    pub fn logs(&self) -> String {
+        (1..=self.runs)
+            .map(|r| std::fs::read_to_string(self.log_path(r)).unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join("\n--- restart ---\n")
+    }
+
+    /// The device of the saved session.
+    pub fn device(&self) -> String {
+        let text = std::fs::read_to_string(self.scratch.dir.join("matrix-store/session.json"))
+            .expect("session.json");
+        let v: Value = serde_json::from_str(&text).expect("session JSON");
+        v["device_id"].as_str().expect("device_id").to_string()
+    }
+
+    /// `greffier export --json` on the bot's database.
+    pub fn export(&self) -> Value {
+        self.scratch.export()
+    }
+
+    /// Fails the test with the bot's logs unless it is still running.
+    pub fn assert_running(&mut self) {
+        let child = self.child.as_mut().expect("started");
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("the bot exited ({status}): {}", self.logs());
+        }
+    }
+}
+
+/// One event as a user's client saw it.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    pub room: OwnedRoomId,
+    pub json: Value,
+    /// It arrived encrypted and was decrypted.
+    pub encrypted: bool,
+}
+
+impl Seen {
+    pub fn sender(&self) -> &str {
+        self.json["sender"].as_str().unwrap_or_default()
+    }
+    pub fn msgtype(&self) -> &str {
+        self.json["content"]["msgtype"].as_str().unwrap_or_default()
+    }
+    pub fn body(&self) -> &str {
+        self.json["content"]["body"].as_str().unwrap_or_default()
+    }
+    /// A notice that answers nothing (the bot's greeting, a digest).
+    pub fn is_post(&self) -> bool {
+        self.msgtype() == "m.notice" && self.in_reply_to().is_none()
+    }
+    pub fn in_reply_to(&self) -> Option<&str> {
+        self.json["content"]["m.relates_to"]["m.in_reply_to"]["event_id"].as_str()
+    }
+}
+
+/// A person with a Matrix client (matrix-sdk, in-memory store).
+pub struct User {
+    pub id: OwnedUserId,
+    pub client: Client,
+    since: Option<String>,
+    /// Every timeline event seen so far, in order.
+    pub seen: Vec<Seen>,
+}
+
+impl User {
+    pub async fn new() -> User {
+        let (id, password) = register("user").await;
+        let client = Box::pin(
+            Client::builder()
+                .homeserver_url(Servers::get().url())
+                .build(),
+        )
+        .await
+        .expect("client");
+        client
+            .matrix_auth()
+            .login_username(&id, &password)
+            .send()
+            .await
+            .expect("login");
+        let mut user = User {
+            id,
+            client,
+            since: None,
+            seen: Vec::new(),
+        };
+        user.sync(Duration::ZERO).await.expect("first sync");
+        user
+    }
+
+    /// One sync; what it brings is added to `seen`.
+    pub async fn sync(&mut self, timeout: Duration) -> matrix_sdk::Result<()> {
+        let token = self
+            .since
+            .clone()
+            .map_or(SyncToken::NoToken, SyncToken::Specific);
+        let settings = SyncSettings::default().timeout(timeout).token(token);
+        let response = Box::pin(self.client.sync_once(settings)).await?;
+        for (room, update) in response.rooms.joined {
+            for event in update.timeline.events {
+                let encrypted = matches!(event.kind, TimelineEventKind::Decrypted(_));
+                let json = serde_json::from_str(event.raw().json().get()).expect("event JSON");
+                self.seen.push(Seen {
+                    room: room.clone(),
+                    json,
+                    encrypted,
+                });
+            }
+        }
+        self.since = Some(response.next_batch);
+        Ok(())
+    }
+
+    /// Syncs until an event matches, or fails after `PATIENCE`.
+    pub async fn wait_for(&mut self, what: &str, pred: impl Fn(&Seen) -> bool) -> Seen {
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        let mut checked = 0;
+        loop {
+            if let Some(found) = self.seen[checked..].iter().find(|s| pred(s)) {
+                return found.clone();
+            }
+            checked = self.seen.len();
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "waited {PATIENCE:?} for {what}; seen: {:#?}",
+                self.seen
+                    .iter()
+                    .map(|s| (&s.room, s.sender(), s.body()))
+                    .collect::<Vec<_>>()
+            );
+            if let Err(e) = self.sync(Duration::from_secs(2)).await {
+                // The homeserver may be restarting.
+                eprintln!("user sync failed: {e}");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+        }
+    }
+
+    /// The bot's notice in reply to `event`.
+    pub async fn reply_to(&mut self, bot: &OwnedUserId, event: &OwnedEventId) -> Seen {
+        let (bot, event) = (bot.as_str().to_string(), event.as_str().to_string());
+        self.wait_for(&format!("the reply to {event}"), |s| {
+            s.sender() == bot && s.in_reply_to() == Some(event.as_str())
+        })
+        .await
+    }
+
+    /// Waits until the bot greets the room, which it does once joined.
+    pub async fn welcome(&mut self, bot: &OwnedUserId, room: &RoomId) -> Seen {
+        let bot = bot.as_str().to_string();
+        self.wait_for("the bot's arrival", |s| {
+            s.room == room && s.sender() == bot && s.is_post()
+        })
+        .await
+    }
+
+    pub async fn create_room(&self, encrypted: bool, invite: &[&OwnedUserId]) -> OwnedRoomId {
+        let mut request = CreateRoom::new();
+        request.invite = invite.iter().map(|u| (*u).clone()).collect();
+        if encrypted {
+            request.initial_state = vec![
+                InitialStateEvent::with_empty_state_key(
+                    RoomEncryptionEventContent::with_recommended_defaults(),
+                )
+                .to_raw_any(),
+            ];
+        }
+        let room = self.client.create_room(request).await.expect("create room");
+        room.room_id().to_owned()
+    }
+
+    async fn send(&self, room: &RoomId, content: RoomMessageEventContent) -> OwnedEventId {
+        let room = self.client.get_room(room).expect("room");
+        room.send(content).await.expect("send").response.event_id
+    }
+
+    pub async fn say(&self, room: &RoomId, text: &str) -> OwnedEventId {
+        self.send(room, RoomMessageEventContent::text_plain(text))
+            .await
+    }
+
+    pub async fn notice(&self, room: &RoomId, text: &str) -> OwnedEventId {
+        self.send(room, RoomMessageEventContent::notice_plain(text))
+            .await
+    }
+
+    /// The bot's membership in `room`, as the room's state says.
+    pub async fn membership_of(&self, room: &RoomId, who: &OwnedUserId) -> Option<String> {
+        let room = self.client.get_room(room)?;
+        let member = room.get_member(who).await.ok()??;
+        Some(member.membership().to_string())
+    }
+}
