@@ -37,7 +37,9 @@ async fn main() -> anyhow::Result<()> {
         .filter_map(|l| l.split_once('='))
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
-    let server = env.get("MATRIX_SERVER_NAME").context("MATRIX_SERVER_NAME")?;
+    let server = env
+        .get("MATRIX_SERVER_NAME")
+        .context("MATRIX_SERVER_NAME")?;
     let password = env
         .get(&format!("{}_PASSWORD", who.to_uppercase()))
         .with_context(|| format!("no password for {who} in .local/servers.env"))?;
@@ -120,7 +122,10 @@ async fn main() -> anyhow::Result<()> {
             let json: serde_json::Value = serde_json::from_str(event.raw().json().get())?;
             let reply_to = &json["content"]["m.relates_to"]["m.in_reply_to"]["event_id"];
             if json["sender"] == bot.as_str() && reply_to == sent.as_str() {
-                println!("greffier> {}", json["content"]["body"].as_str().unwrap_or(""));
+                println!(
+                    "greffier> {}",
+                    json["content"]["body"].as_str().unwrap_or("")
+                );
                 return Ok(());
             }
         }

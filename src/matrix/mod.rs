@@ -29,7 +29,7 @@ use jiff::Timestamp;
 use matrix_sdk::config::{RequestConfig, SyncSettings, SyncToken};
 use matrix_sdk::ruma::api::client::filter::{FilterDefinition, RoomEventFilter};
 use matrix_sdk::ruma::api::client::sync::sync_events::v3::Filter;
-use matrix_sdk::ruma::{OwnedRoomId, RoomId, RoomOrAliasId, UInt, UserId};
+use matrix_sdk::ruma::{OwnedRoomId, RoomAliasId, RoomId, UInt, UserId};
 use matrix_sdk::sync::Timeline;
 use matrix_sdk::{Client, RoomState};
 use tokio::sync::Notify;
@@ -313,8 +313,9 @@ impl Bot {
     }
 
     /// Seed groups may name their room by alias: it is resolved to the
-    /// room id (stored in its place, so that commands typed there find
-    /// the group), and joined if the bot may.
+    /// room id (stored in its place, so that commands typed there find the
+    /// group), and the bot joins the room if it is not in it yet (it must
+    /// be public or the bot invited).
     async fn resolve_seed_rooms(&self) {
         let groups = match lock(&self.db).export() {
             Ok(e) => e.groups,
@@ -327,31 +328,44 @@ impl Bot {
             let Some(room) = g.room.filter(|r| r.starts_with('#')) else {
                 continue;
             };
-            let Ok(alias) = <&RoomOrAliasId>::try_from(room.as_str()) else {
-                tracing::warn!(group = %g.slug, %room, "invalid room alias");
-                continue;
-            };
-            let id: OwnedRoomId = match self.client.join_room_by_id_or_alias(alias, &[]).await {
-                Ok(joined) => joined.room_id().to_owned(),
+            match self.join_seed_room(&room).await {
+                Ok(id) => {
+                    let stored = lock(&self.db).write(Timestamp::now(), |tx| {
+                        use greffier_commands::Store;
+                        if let Some(group) = tx.group_by_slug(&g.slug)? {
+                            tx.set_group_room(group.id, id.as_str())?;
+                        }
+                        Ok(())
+                    });
+                    match stored {
+                        Ok(()) => {
+                            tracing::info!(group = %g.slug, %room, room_id = %id, "group room found")
+                        }
+                        Err(e) => {
+                            tracing::error!(group = %g.slug, error = %e, "cannot store the room id")
+                        }
+                    }
+                }
                 Err(e) => {
-                    tracing::warn!(group = %g.slug, %room, error = %e, "cannot join the group's room");
-                    continue;
+                    tracing::warn!(group = %g.slug, %room, error = %e, "cannot join the group's room; will try again at the next start")
                 }
-            };
-            let stored = lock(&self.db).write(Timestamp::now(), |tx| {
-                use greffier_commands::Store;
-                if let Some(group) = tx.group_by_slug(&g.slug)? {
-                    tx.set_group_room(group.id, id.as_str())?;
-                }
-                Ok(())
-            });
-            match stored {
-                Ok(()) => {
-                    tracing::info!(group = %g.slug, %room, room_id = %id, "group room joined")
-                }
-                Err(e) => tracing::error!(group = %g.slug, error = %e, "cannot store the room id"),
             }
         }
+    }
+
+    async fn join_seed_room(&self, alias: &str) -> anyhow::Result<OwnedRoomId> {
+        let alias = <&RoomAliasId>::try_from(alias)?;
+        let id = self.client.resolve_room_alias(alias).await?.room_id;
+        let joined = self
+            .client
+            .get_room(&id)
+            .is_some_and(|r| r.state() == RoomState::Joined);
+        if !joined {
+            self.client.join_room_by_id(&id).await?;
+            tracing::info!(room = %id, %alias, "joined a group's room");
+            self.queue_welcome(&id);
+        }
+        Ok(id)
     }
 }
 

@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use matrix_sdk::ruma::RoomVersionId;
+
 use crate::synapse::{Bot, SERVER, Servers, User};
 
 fn group<'a>(export: &'a serde_json::Value, slug: &str) -> &'a serde_json::Value {
@@ -205,4 +207,75 @@ async fn the_bot_survives_a_homeserver_restart() {
         bot.logs()
     );
     bot.stop().await;
+}
+
+#[tokio::test]
+async fn rooms_are_tied_to_groups_by_seed_alias_and_by_an_admin() {
+    let _server = SERVER.read().await;
+    let mut alice = User::new().await;
+
+    // A room with the old id form (version 10: "!id:server"), named by alias
+    // in a seed group; the bot is invited before it starts.
+    let alias = format!("courrier{}", std::process::id());
+    let seeded = alice
+        .create_room_with(false, &[], |r| {
+            r.room_alias_name = Some(alias.clone());
+            r.room_version = Some(RoomVersionId::V10);
+        })
+        .await;
+    assert!(seeded.as_str().contains(':'), "{seeded}");
+    let seed = format!(
+        r##"[groups]
+quorum = 2
+
+[[groups.seed]]
+slug = "courrier"
+theme = "Gestion du courrier"
+status = "proposed"
+lead = "Arles"
+supporters = ["Arles"]
+room = "#{alias}:example.test""##
+    );
+    let mut bot = Bot::with_config("m-link", &[&alice.id], &[], &seed).await;
+    alice.invite_bot(&seeded, &bot.id).await;
+    bot.start();
+    alice.welcome(&bot.id, &seeded).await;
+
+    // The room is the group's: its activation is announced there.
+    let asked = alice.say(&seeded, "!moi organisation Marseille").await;
+    alice.reply_to(&bot.id, &asked).await;
+    let asked = alice.say(&seeded, "!groupe soutenir courrier").await;
+    let reply = alice.reply_to(&bot.id, &asked).await;
+    assert!(reply.body().contains("actif"), "{}", reply.body());
+    let bot_id = bot.id.as_str().to_string();
+    let announce = alice
+        .wait_for("the activation announced in the group's room", |s| {
+            s.room == seeded
+                && s.sender() == bot_id
+                && s.is_post()
+                && s.body().contains("Gestion du courrier")
+        })
+        .await;
+    assert!(announce.body().contains("actif"), "{}", announce.body());
+    let asked = alice.say(&seeded, "!groupe lier courrier").await;
+    let reply = alice.reply_to(&bot.id, &asked).await;
+    assert!(
+        reply.body().contains("déjà celui du groupe"),
+        "{}",
+        reply.body()
+    );
+
+    // A room of the default version (12: no server part), linked by an admin.
+    let plain = alice.create_room(false, &[&bot.id]).await;
+    assert!(!plain.as_str().contains(':'), "{plain}");
+    alice.welcome(&bot.id, &plain).await;
+    let asked = alice.say(&plain, "!groupe lier messagerie").await;
+    let reply = alice.reply_to(&bot.id, &asked).await;
+    assert!(reply.body().contains("désormais celui"), "{}", reply.body());
+
+    bot.stop().await;
+    let export = bot.export();
+    assert_eq!(group(&export, "courrier")["room"], seeded.as_str());
+    assert_eq!(group(&export, "courrier")["status"], "active");
+    assert_eq!(group(&export, "messagerie")["room"], plain.as_str());
 }

@@ -120,6 +120,17 @@ impl Bot {
     /// A bot whose admins are `admins`, accepting invites from
     /// `allowed_servers`, with the seed group "messagerie".
     pub async fn new(name: &str, admins: &[&OwnedUserId], allowed_servers: &[&str]) -> Bot {
+        Bot::with_config(name, admins, allowed_servers, "").await
+    }
+
+    /// The same, with `extra` bot.toml text before the "messagerie" seed
+    /// (a `[groups]` table, more `[[groups.seed]]`).
+    pub async fn with_config(
+        name: &str,
+        admins: &[&OwnedUserId],
+        allowed_servers: &[&str],
+        extra: &str,
+    ) -> Bot {
         let (id, password) = register("bot").await;
         let admins: Vec<String> = admins.iter().map(|a| format!("{a:?}")).collect();
         let allowed: Vec<String> = allowed_servers.iter().map(|s| format!("{s:?}")).collect();
@@ -134,6 +145,8 @@ user = "{id}"
 password_env = "GREFFIER_TEST_BOT_PASSWORD"
 store = "matrix-store"
 allowed_servers = [{allowed}]
+
+{extra}
 
 [[groups.seed]]
 slug = "messagerie"
@@ -356,7 +369,18 @@ impl User {
     }
 
     pub async fn create_room(&self, encrypted: bool, invite: &[&OwnedUserId]) -> OwnedRoomId {
+        self.create_room_with(encrypted, invite, |_| {}).await
+    }
+
+    /// A room made with a request `shape` adjusts (alias, room version…).
+    pub async fn create_room_with(
+        &self,
+        encrypted: bool,
+        invite: &[&OwnedUserId],
+        shape: impl FnOnce(&mut CreateRoom),
+    ) -> OwnedRoomId {
         let mut request = CreateRoom::new();
+        shape(&mut request);
         request.invite = invite.iter().map(|u| (*u).clone()).collect();
         if encrypted {
             request.initial_state = vec![
@@ -368,6 +392,11 @@ impl User {
         }
         let room = self.client.create_room(request).await.expect("create room");
         room.room_id().to_owned()
+    }
+
+    pub async fn invite_bot(&self, room: &RoomId, bot: &OwnedUserId) {
+        let room = self.client.get_room(room).expect("room");
+        room.invite_user_by_id(bot).await.expect("invite");
     }
 
     async fn send(&self, room: &RoomId, content: RoomMessageEventContent) -> OwnedEventId {
