@@ -131,6 +131,12 @@ pub async fn connect(
 ) -> anyhow::Result<Client> {
     std::fs::create_dir_all(store)
         .with_context(|| format!("cannot create the Matrix store {}", store.display()))?;
+    // The session's access token and the encryption keys are in there.
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(store, std::fs::Permissions::from_mode(0o700))
+            .with_context(|| format!("cannot restrict {}", store.display()))?;
+    }
     if let Some(client) = restore(homeserver, user, store).await? {
         return Ok(client);
     }
