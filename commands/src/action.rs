@@ -19,4 +19,10 @@ pub enum Action {
     PostToRoom { room: String, text: String },
     /// A message to a mailing-list address.
     PostToList { list: String, text: String },
+    /// A mail to one address (a confirmation code, say).
+    SendMail {
+        to: String,
+        subject: String,
+        text: String,
+    },
 }

@@ -201,6 +201,18 @@ pub trait Store {
     fn set_person_organisation(&mut self, person: PersonId, org: OrgId) -> StoreResult<()>;
     /// The person's identities: (identity, verified).
     fn identities(&mut self, person: PersonId) -> StoreResult<Vec<(Identity, bool)>>;
+    /// Adds a verified identity to a person; false if it is someone else's.
+    fn add_identity(&mut self, person: PersonId, identity: &Identity) -> StoreResult<bool>;
+    /// A new single-use code to link `email` to `person`, valid until
+    /// `expires` (the storage draws it at random).
+    fn create_email_code(
+        &mut self,
+        person: PersonId,
+        email: &str,
+        expires: jiff::Timestamp,
+    ) -> StoreResult<String>;
+    /// Spends a code of `person` that is still valid: the address it links.
+    fn use_email_code(&mut self, person: PersonId, code: &str) -> StoreResult<Option<String>>;
 
     fn organisations(&mut self) -> StoreResult<Vec<Organisation>>;
     fn organisation(&mut self, id: OrgId) -> StoreResult<Organisation>;

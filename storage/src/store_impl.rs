@@ -144,6 +144,102 @@ impl Store for Tx<'_> {
         Ok(())
     }
 
+    fn add_identity(&mut self, person: PersonId, identity: &Identity) -> StoreResult<bool> {
+        let owner: Option<i64> = self
+            .conn()
+            .query_row(
+                "SELECT person_id FROM identities WHERE kind = ?1 AND value = ?2",
+                params![identity.kind.as_str(), identity.value],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(se)?;
+        match owner {
+            Some(p) if p != person.0 => Ok(false),
+            Some(_) => {
+                self.conn()
+                    .execute(
+                        "UPDATE identities SET verified = 1 WHERE kind = ?1 AND value = ?2",
+                        params![identity.kind.as_str(), identity.value],
+                    )
+                    .map_err(se)?;
+                Ok(true)
+            }
+            None => {
+                self.conn()
+                    .execute(
+                        "INSERT INTO identities (person_id, kind, value, verified, created_at)
+                         VALUES (?1, ?2, ?3, 1, ?4)",
+                        params![
+                            person.0,
+                            identity.kind.as_str(),
+                            identity.value,
+                            ts(self.now)
+                        ],
+                    )
+                    .map_err(se)?;
+                Ok(true)
+            }
+        }
+    }
+
+    fn create_email_code(
+        &mut self,
+        person: PersonId,
+        email: &str,
+        expires: jiff::Timestamp,
+    ) -> StoreResult<String> {
+        // Six digits from SQLite's random source; a clash with a live code
+        // draws again.
+        loop {
+            let code: i64 = self
+                .conn()
+                .query_row("SELECT abs(random() % 1000000)", [], |r| r.get(0))
+                .map_err(se)?;
+            let code = format!("{code:06}");
+            let inserted = self
+                .conn()
+                .execute(
+                    "INSERT OR IGNORE INTO email_codes (code, person_id, email, expires_at, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![code, person.0, email, ts(expires), ts(self.now)],
+                )
+                .map_err(se)?;
+            if inserted == 1 {
+                return Ok(code);
+            }
+            // The code exists: free it if it is spent or expired, then retry.
+            self.conn()
+                .execute(
+                    "DELETE FROM email_codes WHERE code = ?1 AND (used_at IS NOT NULL OR expires_at < ?2)",
+                    params![code, ts(self.now)],
+                )
+                .map_err(se)?;
+        }
+    }
+
+    fn use_email_code(&mut self, person: PersonId, code: &str) -> StoreResult<Option<String>> {
+        let email: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT email FROM email_codes
+                 WHERE code = ?1 AND person_id = ?2 AND used_at IS NULL AND expires_at >= ?3",
+                params![code, person.0, ts(self.now)],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(se)?;
+        if email.is_some() {
+            self.conn()
+                .execute(
+                    "UPDATE email_codes SET used_at = ?2 WHERE code = ?1",
+                    params![code, ts(self.now)],
+                )
+                .map_err(se)?;
+        }
+        Ok(email)
+    }
+
     fn identities(&mut self, person: PersonId) -> StoreResult<Vec<(Identity, bool)>> {
         let mut st = self
             .conn()

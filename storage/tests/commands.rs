@@ -472,3 +472,101 @@ fn replies_in_english_when_configured() {
         }
     );
 }
+
+/// The code mailed by `!moi lier`, read from the outbox.
+fn mailed_code(db: &Database, to: &str) -> String {
+    let mails = db
+        .pending("email", Timestamp::from_second(NOW).expect("ts"), 100)
+        .expect("pending");
+    let text = mails
+        .iter()
+        .rev()
+        .find_map(|i| match &i.action {
+            Action::SendMail { to: t, text, .. } if t == to => Some(text.clone()),
+            _ => None,
+        })
+        .expect("a code mail");
+    let line = text
+        .lines()
+        .find(|l| l.contains("moi confirmer"))
+        .expect("the command line in the mail");
+    line.split_whitespace().last().expect("code").to_string()
+}
+
+#[test]
+fn linking_an_email_address_takes_the_mailed_code() {
+    let mut db = world();
+    let (reply, kept) = say(
+        &mut db,
+        "@arles:example.test",
+        "!moi lier Anne@Arles.example",
+    );
+    assert!(kept && reply.contains("anne@arles.example"), "{reply}");
+    let code = mailed_code(&db, "anne@arles.example");
+    assert_eq!(code.len(), 6, "{code}");
+    assert!(!reply.contains(&code), "no code in the reply: {reply}");
+
+    // Not someone else's code, not a wrong one.
+    let (reply, kept) = say(
+        &mut db,
+        "@berre:example.test",
+        &format!("!moi confirmer {code}"),
+    );
+    assert!(!kept && reply.contains("pas valable"), "{reply}");
+    let (reply, kept) = say(&mut db, "@arles:example.test", "!moi confirmer 000000x");
+    assert!(!kept, "{reply}");
+
+    let (reply, kept) = say(
+        &mut db,
+        "@arles:example.test",
+        &format!("!moi confirmer {code}"),
+    );
+    assert!(kept && reply.contains("liée"), "{reply}");
+    let e = export(&db);
+    let anne = e
+        .people
+        .iter()
+        .find(|p| p.matrix_ids == ["@arles:example.test"])
+        .expect("person");
+    assert_eq!(anne.emails, ["anne@arles.example"]);
+    // Used once.
+    let (reply, kept) = say(
+        &mut db,
+        "@arles:example.test",
+        &format!("!moi confirmer {code}"),
+    );
+    assert!(!kept && reply.contains("pas valable"), "{reply}");
+    // The address is taken now.
+    let (reply, kept) = say(
+        &mut db,
+        "@berre:example.test",
+        "!moi lier anne@arles.example",
+    );
+    assert!(!kept && reply.contains("quelqu'un d'autre"), "{reply}");
+}
+
+#[test]
+fn an_email_code_expires_after_a_day() {
+    let mut db = world();
+    say(
+        &mut db,
+        "@arles:example.test",
+        "!moi lier anne@arles.example",
+    );
+    let code = mailed_code(&db, "anne@arles.example");
+    let mut late = ctx();
+    late.now = Timestamp::from_second(NOW + 25 * 3600).expect("ts");
+    let req = Request {
+        origin: Origin::Console,
+        sender: Identity::parse("@arles:example.test").expect("id"),
+        display_name: None,
+        text: format!("!moi confirmer {code}"),
+    };
+    let done = db
+        .transaction(late.now, |tx| {
+            let done = execute(tx, &late, &req)?.expect("a command");
+            Ok((done, false))
+        })
+        .expect("tx");
+    assert!(!done.commit, "{:?}", done.actions);
+}

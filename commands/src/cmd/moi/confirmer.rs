@@ -1,9 +1,11 @@
-//! `!moi confirmer <code>` — confirm the code mailed by `!moi lier`.
-//! Executed with the Mail capability.
+//! `!moi confirmer <code>` — confirm the code mailed by `!moi lier`: the
+//! address becomes one of the sender's verified identities. A code works
+//! once, for the person who asked for it, for 24 hours.
 
-use crate::cmd::not_yet;
 use crate::exec::{Exec, Outcome};
 use crate::parse::{Arg, Args, ParseErrorKind, Usage};
+use crate::store::{Identity, IdentityKind};
+use crate::tr;
 
 pub const USAGE: Usage = Usage {
     fr: "!moi confirmer <code>",
@@ -25,6 +27,37 @@ impl Confirmer {
     }
 
     pub fn apply(self, ex: &mut Exec<'_>) -> Outcome {
-        not_yet(ex, &USAGE)
+        let lang = ex.lang();
+        let prefix = ex.prefix().to_string();
+        let invalid = tr!(
+            lang,
+            "Ce code n'est pas valable (inconnu, déjà utilisé ou expiré). Demandez-en un autre : {prefix}moi lier <email>",
+            "This code is not valid (unknown, used or expired). Ask for another: {prefix}me link <email>"
+        );
+        let Some(person) = ex.me()? else {
+            return ex.refuse(invalid);
+        };
+        let code: String = self.code.chars().filter(|c| !c.is_whitespace()).collect();
+        let Some(email) = ex.store.use_email_code(person.id, &code)? else {
+            return ex.refuse(invalid);
+        };
+        let identity = Identity {
+            kind: IdentityKind::Email,
+            value: email.clone(),
+        };
+        if !ex.store.add_identity(person.id, &identity)? {
+            return ex.refuse(tr!(
+                lang,
+                "L'adresse {} a été liée à quelqu'un d'autre entre-temps.",
+                "The address {} was linked to someone else meanwhile.",
+                email
+            ));
+        }
+        Ok(tr!(
+            lang,
+            "C'est fait : {} est liée à votre compte. Vous pouvez désormais envoyer vos commandes par email.",
+            "Done: {} is linked to you. You can now send commands by email.",
+            email
+        ))
     }
 }

@@ -1,11 +1,13 @@
-//! `!moi lier <email>` — link an email address: a code is mailed to it.
-//! Executed with the Mail capability.
+//! `!moi lier <email>` — link an email address: a six-digit code valid for
+//! a day is mailed to it, and `!moi confirmer <code>` typed by the same
+//! person links it. The code is never shown where the command was typed:
+//! receiving it proves the address is theirs.
 
-use crate::cmd::not_yet;
+use crate::action::Action;
 use crate::exec::{Exec, Outcome};
 use crate::parse::{Arg, Args, ParseErrorKind, Usage};
 use crate::store::{Identity, IdentityKind};
-use crate::text;
+use crate::{text, tr};
 
 pub const USAGE: Usage = Usage {
     fr: "!moi lier <email>",
@@ -31,6 +33,73 @@ impl Lier {
     }
 
     pub fn apply(self, ex: &mut Exec<'_>) -> Outcome {
-        not_yet(ex, &USAGE)
+        let lang = ex.lang();
+        let prefix = ex.prefix().to_string();
+        if ex.req.sender.kind == IdentityKind::Email {
+            return ex.refuse(tr!(
+                lang,
+                "Cette commande se tape dans un salon Matrix (ou la console), pas par email.",
+                "Type this command in a Matrix room (or the console), not by email."
+            ));
+        }
+        let identity = Identity {
+            kind: IdentityKind::Email,
+            value: self.email.clone(),
+        };
+        let person = match ex.me()? {
+            Some(p) => p,
+            None => {
+                let name = ex
+                    .req
+                    .display_name
+                    .clone()
+                    .filter(|n| !n.trim().is_empty())
+                    .unwrap_or_else(|| ex.req.sender.default_name());
+                let name = text::excerpt(name.trim(), 100);
+                let id = ex.store.create_person(&name, None, &ex.req.sender)?;
+                ex.store.person(id)?
+            }
+        };
+        if let Some(owner) = ex.store.person_by_identity(&identity)? {
+            return ex.refuse(if owner.id == person.id {
+                tr!(
+                    lang,
+                    "L'adresse {} est déjà liée à votre compte.",
+                    "The address {} is already linked to you.",
+                    self.email
+                )
+            } else {
+                tr!(
+                    lang,
+                    "L'adresse {} est déjà liée à quelqu'un d'autre.",
+                    "The address {} is already linked to someone else.",
+                    self.email
+                )
+            });
+        }
+        let expires = ex
+            .ctx
+            .now
+            .checked_add(jiff::SignedDuration::from_hours(24))
+            .unwrap_or(ex.ctx.now);
+        let code = ex
+            .store
+            .create_email_code(person.id, &self.email, expires)?;
+        ex.actions.push(Action::SendMail {
+            to: self.email.clone(),
+            subject: tr!(lang, "Votre code greffier", "Your greffier code"),
+            text: tr!(
+                lang,
+                "Bonjour,\n\n{} demande à lier cette adresse à son compte greffier.\nPour confirmer, tapez dans un salon Matrix où se trouve greffier :\n\n    {prefix}moi confirmer {code}\n\nCe code est valable 24 heures. Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.",
+                "Hello,\n\n{} asks to link this address to their greffier account.\nTo confirm, type in a Matrix room where greffier is:\n\n    {prefix}me confirm {code}\n\nThe code is valid for 24 hours. If you did not ask for it, ignore this message.",
+                person.name
+            ),
+        });
+        Ok(tr!(
+            lang,
+            "Un code vient d'être envoyé à {} ; tapez {prefix}moi confirmer <code> ici pour lier l'adresse (valable 24 heures).",
+            "A code was just sent to {}; type {prefix}me confirm <code> here to link the address (valid for 24 hours).",
+            self.email
+        ))
     }
 }
