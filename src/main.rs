@@ -10,6 +10,7 @@
 mod config;
 mod console;
 mod dispatch;
+mod mail;
 mod matrix;
 mod run;
 mod seed;

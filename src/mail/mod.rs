@@ -1,0 +1,2 @@
+//! The mail adapter: the bot's mailbox over IMAP, answers over SMTP.
+pub mod parse;

@@ -1,0 +1,364 @@
+//! What a received mail says to the bot: who sent it, in which thread, whether
+//! it must never be answered (RFC 3834), and its command lines. Pure
+//! functions over the raw bytes (mail-parser does the MIME, the charsets and
+//! the HTML), tested on the fixtures in `tests/fixtures/`.
+//!
+//! Only the new text counts: quoted lines (`>`), the quoted original after
+//! "Le … a écrit :" / "On … wrote:" / Outlook's "De : … Envoyé : …" block or
+//! "-----Original Message-----", and the signature after `-- ` are dropped.
+//! Commands are the body lines that start with the prefix; when there are
+//! none, the subject, unless the mail is a reply (a "Re: !groupe …" subject
+//! answered with "Merci" must not run the command again).
+
+use mail_parser::MessageParser;
+
+/// At most this many command lines are applied from one mail.
+pub const MAX_COMMANDS: usize = 20;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Incoming {
+    pub message_id: Option<String>,
+    /// The sender's address, lower-cased.
+    pub from: String,
+    pub display_name: Option<String>,
+    pub subject: String,
+    /// The Message-IDs this mail answers (In-Reply-To, then References).
+    pub references: Vec<String>,
+    pub is_reply: bool,
+    /// Why this mail must not be answered at all, if it must not.
+    pub automatic: Option<Automatic>,
+    /// The command lines, in order.
+    pub commands: Vec<String>,
+    /// More command lines than [`MAX_COMMANDS`] were found.
+    pub too_many: bool,
+}
+
+/// Mail that is never answered, so that the bot cannot loop with another
+/// robot (RFC 3834).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Automatic {
+    /// `Auto-Submitted` other than `no` (out-of-office, robots).
+    AutoSubmitted,
+    /// `Precedence: bulk | junk | list`.
+    Precedence,
+    /// An empty return path, or a delivery report: a bounce.
+    Bounce,
+    /// Sent by the bot itself.
+    OwnAddress,
+}
+
+impl Automatic {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Automatic::AutoSubmitted => "Auto-Submitted",
+            Automatic::Precedence => "Precedence",
+            Automatic::Bounce => "bounce",
+            Automatic::OwnAddress => "own address",
+        }
+    }
+}
+
+/// Why a mail could not be read: it goes to quarantine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable(pub String);
+
+pub fn parse(raw: &[u8], prefix: &str, own_address: &str) -> Result<Incoming, Unreadable> {
+    let message = MessageParser::default()
+        .parse(raw)
+        .ok_or_else(|| Unreadable("not a mail message".into()))?;
+    let sender = message
+        .from()
+        .and_then(|a| a.first())
+        .ok_or_else(|| Unreadable("no From address".into()))?;
+    let from = sender
+        .address()
+        .filter(|a| a.contains('@'))
+        .ok_or_else(|| Unreadable("no From address".into()))?
+        .trim()
+        .to_lowercase();
+    let display_name = sender
+        .name()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_string);
+    let subject = message.subject().unwrap_or_default().trim().to_string();
+    let mut references: Vec<String> = Vec::new();
+    for value in [message.in_reply_to(), message.references()] {
+        for id in value.as_text_list().unwrap_or_default() {
+            if !references.iter().any(|r| r == id.as_ref()) {
+                references.push(id.to_string());
+            }
+        }
+    }
+    let is_reply = !message.in_reply_to().is_empty() || strip_subject_prefixes(&subject) != subject;
+
+    let raw_header = |name: &str| message.header_raw(name).map(|v| v.trim().to_lowercase());
+    let automatic = if from == own_address.to_lowercase() {
+        Some(Automatic::OwnAddress)
+    } else if raw_header("Return-Path").is_some_and(|v| v == "<>")
+        || raw_header("Content-Type").is_some_and(|v| v.starts_with("multipart/report"))
+    {
+        Some(Automatic::Bounce)
+    } else if raw_header("Auto-Submitted")
+        .is_some_and(|v| v.split(';').next().is_some_and(|v| v.trim() != "no"))
+    {
+        Some(Automatic::AutoSubmitted)
+    } else if raw_header("Precedence")
+        .is_some_and(|v| matches!(v.as_str(), "bulk" | "junk" | "list"))
+    {
+        Some(Automatic::Precedence)
+    } else {
+        None
+    };
+
+    let body = message.body_text(0).unwrap_or_default();
+    let mut commands: Vec<String> = new_text(&body)
+        .into_iter()
+        .map(|l| l.trim().to_string())
+        .filter(|l| l.starts_with(prefix))
+        .collect();
+    if commands.is_empty() && !is_reply && subject.starts_with(prefix) {
+        commands.push(subject.clone());
+    }
+    let too_many = commands.len() > MAX_COMMANDS;
+    commands.truncate(MAX_COMMANDS);
+    Ok(Incoming {
+        message_id: message.message_id().map(str::to_string),
+        from,
+        display_name,
+        subject,
+        references,
+        is_reply,
+        automatic,
+        commands,
+        too_many,
+    })
+}
+
+/// "Re: Fwd: TR : sujet" → "sujet".
+pub fn strip_subject_prefixes(subject: &str) -> &str {
+    let mut s = subject.trim();
+    loop {
+        let lower = s.to_lowercase();
+        let Some(colon) = lower.find(':') else {
+            return s;
+        };
+        let head = lower[..colon].trim();
+        if matches!(head, "re" | "fwd" | "fw" | "tr" | "réf" | "ref" | "aw" | "wg") {
+            s = s[colon + 1..].trim_start();
+        } else {
+            return s;
+        }
+    }
+}
+
+/// The lines the sender wrote in this mail: no quotes, no quoted original,
+/// no signature.
+pub fn new_text(body: &str) -> Vec<&str> {
+    let lines: Vec<&str> = body.lines().collect();
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let t = line.trim();
+        if t == "--" || line.trim_end_matches('\r') == "-- " {
+            break;
+        }
+        if starts_quoted_original(&lines, i) {
+            break;
+        }
+        if t.starts_with('>') {
+            continue;
+        }
+        out.push(*line);
+    }
+    out
+}
+
+/// Does the quoted original start at line `i`?
+fn starts_quoted_original(lines: &[&str], i: usize) -> bool {
+    let t = lines[i].trim();
+    let lower = t.to_lowercase();
+    if lower.starts_with("-----original message")
+        || lower.starts_with("-----message d'origine")
+        || lower.starts_with("-------- message original")
+        || lower.starts_with("-------- original message")
+        || lower.starts_with("---------- forwarded message")
+    {
+        return true;
+    }
+    // "Le lun. 3 sept. 2007 à 10:00, Jean <j@x> a écrit :", maybe wrapped
+    // over two lines; "On Mon, Sep 3, 2007 at 10:00 AM Jean <j@x> wrote:".
+    let with_next = match lines.get(i + 1) {
+        Some(next) => format!("{lower} {}", next.trim().to_lowercase()),
+        None => lower.clone(),
+    };
+    let ends_intro = |s: &str| {
+        let s = s.trim_end();
+        s.ends_with("a écrit :") || s.ends_with("a écrit:") || s.ends_with("wrote:")
+    };
+    if (lower.starts_with("le ") || lower.starts_with("on "))
+        && (ends_intro(&lower) || ends_intro(&with_next))
+    {
+        return true;
+    }
+    // Outlook: "De : …" then, within a few lines, "Envoyé : …" / "Sent: …".
+    let is_field = |s: &str, names: &[&str]| {
+        let s = s.trim().trim_start_matches('*').to_lowercase();
+        names.iter().any(|n| {
+            s.strip_prefix(n)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+    };
+    if is_field(t, &["de", "from"]) {
+        return lines[i + 1..]
+            .iter()
+            .take(4)
+            .any(|l| is_field(l, &["envoyé", "sent", "date"]));
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BOT: &str = "greffier@example.test";
+
+    /// Every fixture, with what it must yield: the commands, or why it is
+    /// not answered, or that it is unreadable.
+    #[derive(Debug, PartialEq)]
+    enum Outcome {
+        Commands(&'static [&'static str]),
+        Automatic(Automatic),
+        Unreadable,
+    }
+
+    const FIXTURES: &[(&str, Outcome)] = &[
+        (
+            "thunderbird-plain.eml",
+            Outcome::Commands(&["!groupe rejoindre messagerie"]),
+        ),
+        (
+            "thunderbird-reply-quoted.eml",
+            Outcome::Commands(&["!groupe info courrier"]),
+        ),
+        (
+            "outlook-html-only.eml",
+            Outcome::Commands(&["!groupe rejoindre messagerie"]),
+        ),
+        (
+            "gmail-alternative-reply.eml",
+            Outcome::Commands(&["!groupe soutenir courrier", "!groupe info courrier"]),
+        ),
+        (
+            "apple-mail-qp-utf8.eml",
+            Outcome::Commands(&["!projet statut openfoncier « Version 2.1 déployée à Arles »"]),
+        ),
+        (
+            "phone-base64-signature.eml",
+            Outcome::Commands(&["!groupe liste"]),
+        ),
+        (
+            "iso-8859-1-qp.eml",
+            Outcome::Commands(&["!groupe rejoindre messagerie"]),
+        ),
+        (
+            "windows-1252.eml",
+            Outcome::Commands(&["!groupe proposer gestion-salles « Réservation des salles – mairies »"]),
+        ),
+        (
+            "subject-only.eml",
+            Outcome::Commands(&["!groupe info messagerie"]),
+        ),
+        ("reply-thanks.eml", Outcome::Commands(&[])),
+        (
+            "out-of-office.eml",
+            Outcome::Automatic(Automatic::AutoSubmitted),
+        ),
+        ("dsn-bounce.eml", Outcome::Automatic(Automatic::Bounce)),
+        (
+            "precedence-list.eml",
+            Outcome::Automatic(Automatic::Precedence),
+        ),
+        ("from-the-bot.eml", Outcome::Automatic(Automatic::OwnAddress)),
+        ("no-from.eml", Outcome::Unreadable),
+    ];
+
+    fn fixture(name: &str) -> Vec<u8> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name);
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    #[test]
+    fn fixtures_yield_their_outcome() {
+        for (name, expected) in FIXTURES {
+            let got = match parse(&fixture(name), "!", BOT) {
+                Err(_) => Outcome::Unreadable,
+                Ok(m) => match m.automatic {
+                    Some(a) => Outcome::Automatic(a),
+                    None => {
+                        let Outcome::Commands(want) = expected else {
+                            panic!("{name}: expected {expected:?}, got commands {:?}", m.commands);
+                        };
+                        assert_eq!(m.commands, *want, "{name}");
+                        Outcome::Commands(want)
+                    }
+                },
+            };
+            assert_eq!(&got, expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn every_fixture_is_in_the_table() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        for entry in std::fs::read_dir(dir).expect("fixtures") {
+            let name = entry.expect("entry").file_name().to_string_lossy().to_string();
+            if name.ends_with(".eml") {
+                assert!(
+                    FIXTURES.iter().any(|(n, _)| *n == name),
+                    "{name} has no expected outcome"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn threading_and_sender() {
+        let m = parse(&fixture("thunderbird-reply-quoted.eml"), "!", BOT).expect("parse");
+        assert_eq!(m.from, "anne.martin@example.test");
+        assert_eq!(m.display_name.as_deref(), Some("Anne Martin"));
+        assert!(m.is_reply);
+        assert_eq!(m.references.first().map(String::as_str), Some("greffier-1@example.test"));
+        assert!(m.message_id.is_some());
+    }
+
+    #[test]
+    fn subject_prefixes_are_stripped() {
+        assert_eq!(strip_subject_prefixes("Re: TR : Fwd: sujet"), "sujet");
+        assert_eq!(strip_subject_prefixes("!groupe liste"), "!groupe liste");
+        assert_eq!(strip_subject_prefixes("RE: Réunion: ordre du jour"), "Réunion: ordre du jour");
+    }
+
+    #[test]
+    fn quotes_and_signatures_are_not_new_text() {
+        let body = "!aide\n\n> !groupe liste\nLe lun. 3 sept. 2007 à 10:00, Jean <j@x> a\nécrit :\n> !groupe quitter x\n";
+        assert_eq!(new_text(body), ["!aide", ""]);
+        let body = "!aide\n-- \nJean\n!groupe liste";
+        assert_eq!(new_text(body), ["!aide"]);
+        let body = "!aide\nDe : Jean\nEnvoyé : lundi\n!groupe liste";
+        assert_eq!(new_text(body), ["!aide"]);
+        let body = "De : ma part, merci\n!aide";
+        assert_eq!(new_text(body), ["De : ma part, merci", "!aide"]);
+    }
+
+    #[test]
+    fn many_commands_are_capped() {
+        let body: String = (0..30).map(|i| format!("!aide {i}\n")).collect();
+        let raw = format!("From: a@example.test\nTo: {BOT}\nSubject: x\nMessage-ID: <m@x>\n\n{body}");
+        let m = parse(raw.as_bytes(), "!", BOT).expect("parse");
+        assert_eq!(m.commands.len(), MAX_COMMANDS);
+        assert!(m.too_many);
+    }
+}
