@@ -92,6 +92,9 @@ pub struct MailConfig {
     pub smtp_password_file: Option<PathBuf>,
     #[serde(default = "default_done")]
     pub done_folder: String,
+    /// Where mail that cannot be read is moved (created if missing).
+    #[serde(default = "default_quarantine")]
+    pub quarantine_folder: String,
     #[serde(default = "default_poll")]
     pub poll_seconds: u64,
 }
@@ -101,6 +104,9 @@ fn default_tls() -> String {
 }
 fn default_done() -> String {
     "Traités".into()
+}
+fn default_quarantine() -> String {
+    "Quarantaine".into()
 }
 fn default_poll() -> u64 {
     60

@@ -12,6 +12,7 @@ mod console;
 mod dispatch;
 mod mail;
 mod matrix;
+mod outbox;
 mod run;
 mod seed;
 

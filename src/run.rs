@@ -8,11 +8,17 @@ use std::time::Duration;
 
 use greffier_storage::Database;
 
-use crate::{App, matrix};
+use crate::{App, mail, matrix};
 
 /// The database, shared by the adapters' tasks. The lock is never held
 /// across an `.await`.
 pub type SharedDb = Arc<Mutex<Database>>;
+
+/// The database; a panic elsewhere while it was held does not make it
+/// unusable (every change is a transaction).
+pub fn lock(db: &SharedDb) -> std::sync::MutexGuard<'_, Database> {
+    db.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
 
 pub fn run(app: App, db: Database) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -29,7 +35,7 @@ async fn serve(app: Arc<App>, db: SharedDb) -> anyhow::Result<()> {
         tasks.spawn(matrix::serve(app.clone(), db.clone()));
     }
     if app.loaded.config.mail.is_some() {
-        tracing::warn!("the mail adapter is not part of this version yet: [mail] is ignored");
+        tasks.spawn(mail::serve(app.clone(), db.clone()));
     }
     if tasks.is_empty() {
         anyhow::bail!("no adapter to run");

@@ -144,7 +144,10 @@ pub fn strip_subject_prefixes(subject: &str) -> &str {
             return s;
         };
         let head = lower[..colon].trim();
-        if matches!(head, "re" | "fwd" | "fw" | "tr" | "réf" | "ref" | "aw" | "wg") {
+        if matches!(
+            head,
+            "re" | "fwd" | "fw" | "tr" | "réf" | "ref" | "aw" | "wg"
+        ) {
             s = s[colon + 1..].trim_start();
         } else {
             return s;
@@ -263,7 +266,9 @@ mod tests {
         ),
         (
             "windows-1252.eml",
-            Outcome::Commands(&["!groupe proposer gestion-salles « Réservation des salles – mairies »"]),
+            Outcome::Commands(&[
+                "!groupe proposer gestion-salles « Réservation des salles – mairies »",
+            ]),
         ),
         (
             "subject-only.eml",
@@ -279,7 +284,10 @@ mod tests {
             "precedence-list.eml",
             Outcome::Automatic(Automatic::Precedence),
         ),
-        ("from-the-bot.eml", Outcome::Automatic(Automatic::OwnAddress)),
+        (
+            "from-the-bot.eml",
+            Outcome::Automatic(Automatic::OwnAddress),
+        ),
         ("no-from.eml", Outcome::Unreadable),
     ];
 
@@ -299,7 +307,10 @@ mod tests {
                     Some(a) => Outcome::Automatic(a),
                     None => {
                         let Outcome::Commands(want) = expected else {
-                            panic!("{name}: expected {expected:?}, got commands {:?}", m.commands);
+                            panic!(
+                                "{name}: expected {expected:?}, got commands {:?}",
+                                m.commands
+                            );
                         };
                         assert_eq!(m.commands, *want, "{name}");
                         Outcome::Commands(want)
@@ -314,7 +325,11 @@ mod tests {
     fn every_fixture_is_in_the_table() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
         for entry in std::fs::read_dir(dir).expect("fixtures") {
-            let name = entry.expect("entry").file_name().to_string_lossy().to_string();
+            let name = entry
+                .expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .to_string();
             if name.ends_with(".eml") {
                 assert!(
                     FIXTURES.iter().any(|(n, _)| *n == name),
@@ -330,7 +345,10 @@ mod tests {
         assert_eq!(m.from, "anne.martin@example.test");
         assert_eq!(m.display_name.as_deref(), Some("Anne Martin"));
         assert!(m.is_reply);
-        assert_eq!(m.references.first().map(String::as_str), Some("greffier-1@example.test"));
+        assert_eq!(
+            m.references.first().map(String::as_str),
+            Some("greffier-1@example.test")
+        );
         assert!(m.message_id.is_some());
     }
 
@@ -338,7 +356,10 @@ mod tests {
     fn subject_prefixes_are_stripped() {
         assert_eq!(strip_subject_prefixes("Re: TR : Fwd: sujet"), "sujet");
         assert_eq!(strip_subject_prefixes("!groupe liste"), "!groupe liste");
-        assert_eq!(strip_subject_prefixes("RE: Réunion: ordre du jour"), "Réunion: ordre du jour");
+        assert_eq!(
+            strip_subject_prefixes("RE: Réunion: ordre du jour"),
+            "Réunion: ordre du jour"
+        );
     }
 
     #[test]
@@ -356,7 +377,8 @@ mod tests {
     #[test]
     fn many_commands_are_capped() {
         let body: String = (0..30).map(|i| format!("!aide {i}\n")).collect();
-        let raw = format!("From: a@example.test\nTo: {BOT}\nSubject: x\nMessage-ID: <m@x>\n\n{body}");
+        let raw =
+            format!("From: a@example.test\nTo: {BOT}\nSubject: x\nMessage-ID: <m@x>\n\n{body}");
         let m = parse(raw.as_bytes(), "!", BOT).expect("parse");
         assert_eq!(m.commands.len(), MAX_COMMANDS);
         assert!(m.too_many);

@@ -24,7 +24,6 @@ use std::time::Duration;
 use anyhow::Context as _;
 use greffier_commands::store::{Identity, IdentityKind};
 use greffier_commands::{Action, Origin, Request};
-use greffier_storage::Database;
 use jiff::Timestamp;
 use matrix_sdk::config::{RequestConfig, SyncSettings, SyncToken};
 use matrix_sdk::ruma::api::client::filter::{FilterDefinition, RoomEventFilter};
@@ -36,7 +35,8 @@ use tokio::sync::Notify;
 
 use crate::App;
 use crate::dispatch::{self, Handled};
-use crate::run::SharedDb;
+use crate::outbox;
+use crate::run::{SharedDb, lock};
 use inbound::Event;
 use session::Credentials;
 
@@ -46,8 +46,6 @@ const SINCE: &str = "matrix.since";
 const INSTANCE: &str = "matrix.instance";
 /// Events per room and per sync; more are a gap, logged.
 const TIMELINE_LIMIT: u32 = 100;
-/// Sends tried this many times at most.
-const MAX_ATTEMPTS: i64 = 12;
 
 pub async fn serve(app: Arc<App>, db: SharedDb) -> anyhow::Result<()> {
     let cfg = app
@@ -96,20 +94,21 @@ pub async fn serve(app: Arc<App>, db: SharedDb) -> anyhow::Result<()> {
         wake: Arc::new(Notify::new()),
     };
     bot.resolve_seed_rooms().await;
-    tokio::spawn(deliver(
-        bot.client.clone(),
+    let client = bot.client.clone();
+    tokio::spawn(outbox::pump(
         bot.db.clone(),
-        instance,
+        "matrix",
         bot.wake.clone(),
+        move |item| {
+            let (client, instance) = (client.clone(), instance.clone());
+            async move { outbound::deliver(&client, &item, &instance).await }
+        },
     ));
     bot.sync_forever().await
 }
 
-fn lock(db: &SharedDb) -> std::sync::MutexGuard<'_, Database> {
-    db.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-fn instance_id() -> String {
+/// A random id for this database, part of transaction and Message-IDs.
+pub(crate) fn instance_id() -> String {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos())
@@ -375,48 +374,6 @@ fn filter() -> Filter {
     let mut def = FilterDefinition::default();
     def.room.timeline = timeline;
     Filter::FilterDefinition(def)
-}
-
-/// Delivers the "matrix" outbox, oldest first; woken when something is
-/// queued, and every second for what another process (the console) queued
-/// or what is due for a retry.
-async fn deliver(client: Client, db: SharedDb, instance: String, wake: Arc<Notify>) {
-    const BATCH: usize = 50;
-    loop {
-        let items = lock(&db)
-            .pending("matrix", Timestamp::now(), BATCH)
-            .unwrap_or_else(|e| {
-                tracing::error!(error = %e, "cannot read the outbox");
-                Vec::new()
-            });
-        for item in &items {
-            let result = outbound::deliver(&client, item, &instance).await;
-            let now = Timestamp::now();
-            let db = lock(&db);
-            let stored = match result {
-                Ok(()) => db.mark_delivered(item.id, now),
-                Err(e) if e.permanent || item.attempts + 1 >= MAX_ATTEMPTS => {
-                    tracing::warn!(id = item.id, error = %e.message, "Matrix message not delivered, for good");
-                    db.mark_failed(item.id, now, &e.message)
-                }
-                Err(e) => {
-                    let delay = outbound::retry_delay(item.attempts + 1);
-                    tracing::info!(id = item.id, error = %e.message, retry_in = ?delay, "Matrix message not delivered yet");
-                    let delay = jiff::SignedDuration::try_from(delay).unwrap_or_default();
-                    db.mark_retry(item.id, now, delay, &e.message)
-                }
-            };
-            if let Err(e) = stored {
-                tracing::error!(id = item.id, error = %e, "cannot record a delivery");
-            }
-        }
-        if items.len() < BATCH {
-            tokio::select! {
-                _ = wake.notified() => {}
-                _ = tokio::time::sleep(Duration::from_secs(1)) => {}
-            }
-        }
-    }
 }
 
 /// Requests are not retried by matrix-sdk: the loops above retry, log the

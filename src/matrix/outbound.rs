@@ -3,10 +3,10 @@
 //! the room. Each send carries a transaction id made from the outbox id, so
 //! a retry after a crash or a timeout never shows twice in the room.
 
-use std::time::Duration;
-
 use greffier_commands::{Action, Origin};
 use greffier_storage::OutboxItem;
+
+use crate::outbox::SendError;
 use matrix_sdk::Client;
 use matrix_sdk::ruma::events::relation::Reply;
 use matrix_sdk::ruma::events::room::message::{Relation, RoomMessageEventContent};
@@ -14,35 +14,13 @@ use matrix_sdk::ruma::{
     EventId, OwnedRoomId, OwnedTransactionId, RoomAliasId, RoomId, RoomOrAliasId,
 };
 
-/// Why a send did not happen.
-#[derive(Debug)]
-pub struct SendError {
-    /// Retrying cannot help (the bot is not in the room, the id is invalid).
-    pub permanent: bool,
-    pub message: String,
-}
-
-impl SendError {
-    fn permanent(message: impl Into<String>) -> SendError {
-        SendError {
-            permanent: true,
-            message: message.into(),
-        }
+fn from_sdk(e: &matrix_sdk::Error) -> SendError {
+    // A 4xx answer other than 429 (rate limited) will not change on retry.
+    let status = e.as_client_api_error().map(|c| c.status_code.as_u16());
+    SendError {
+        permanent: matches!(status, Some(400..=499) if status != Some(429)),
+        message: e.to_string(),
     }
-
-    fn from_sdk(e: &matrix_sdk::Error) -> SendError {
-        // A 4xx answer other than 429 (rate limited) will not change on retry.
-        let status = e.as_client_api_error().map(|c| c.status_code.as_u16());
-        SendError {
-            permanent: matches!(status, Some(400..=499) if status != Some(429)),
-            message: e.to_string(),
-        }
-    }
-}
-
-/// After `attempts` failures, when to try again: 2, 4, 8 … up to 300 s.
-pub fn retry_delay(attempts: i64) -> Duration {
-    Duration::from_secs(2u64.saturating_pow(attempts.clamp(1, 9) as u32).min(300))
 }
 
 /// A notice's HTML: the text escaped (it holds what users typed), line
@@ -118,7 +96,7 @@ pub async fn deliver(client: &Client, item: &OutboxItem, instance: &str) -> Resu
         .with_transaction_id(txn)
         .await
         .map(|_| ())
-        .map_err(|e| SendError::from_sdk(&e))
+        .map_err(|e| from_sdk(&e))
 }
 
 #[cfg(test)]
@@ -131,13 +109,6 @@ mod tests {
             html("Groupe « <b>x</b> » & co\nligne 2"),
             "Groupe « &lt;b&gt;x&lt;/b&gt; » &amp; co<br>ligne 2"
         );
-    }
-
-    #[test]
-    fn retry_delay_grows_and_is_capped() {
-        assert_eq!(retry_delay(1), Duration::from_secs(2));
-        assert_eq!(retry_delay(3), Duration::from_secs(8));
-        assert_eq!(retry_delay(50), Duration::from_secs(300));
     }
 
     #[test]

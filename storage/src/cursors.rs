@@ -60,6 +60,31 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// Whether an unknown mail sender may get a refusal now (none in the
+    /// last hour); if so, records that it gets one.
+    pub fn refusal_due(&mut self, address: &str) -> Result<bool> {
+        let last: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT last_at FROM mail_refusals WHERE address = ?1",
+                params![address],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(last) = last {
+            let last = crate::parse_ts(&last)?;
+            if self.now().duration_since(last) < jiff::SignedDuration::from_hours(1) {
+                return Ok(false);
+            }
+        }
+        self.conn().execute(
+            "INSERT INTO mail_refusals (address, last_at) VALUES (?1, ?2)
+             ON CONFLICT (address) DO UPDATE SET last_at = ?2",
+            params![address, ts(self.now())],
+        )?;
+        Ok(true)
+    }
+
     /// Records inbound message `id` of `channel` as handled; `false` when it
     /// already was (the caller then does nothing).
     pub fn first_time(&mut self, channel: &str, id: &str) -> Result<bool> {
@@ -104,5 +129,19 @@ mod tests {
             .write(now, |tx| tx.first_time("email", "$e"))
             .expect("mark");
         assert_eq!((first, again, other), (true, false, true));
+    }
+
+    #[test]
+    fn one_refusal_per_address_per_hour() {
+        let mut db = Database::open_in_memory().expect("open");
+        let t0 = Timestamp::from_second(1_800_000_000).expect("ts");
+        let at = |secs: i64| Timestamp::from_second(1_800_000_000 + secs).expect("ts");
+        let due = |db: &mut Database, t: Timestamp, a: &str| {
+            db.write(t, |tx| tx.refusal_due(a)).expect("refusal")
+        };
+        assert!(due(&mut db, t0, "x@example.test"));
+        assert!(!due(&mut db, at(1800), "x@example.test"));
+        assert!(due(&mut db, at(1800), "y@example.test"));
+        assert!(due(&mut db, at(3601), "x@example.test"));
     }
 }

@@ -57,8 +57,25 @@ impl Database {
                 Error::Corrupt(format!("cannot create directory {}: {e}", dir.display()))
             })?;
         }
-        let conn = Connection::open(path)?;
-        Database::setup(conn)
+        // Two processes creating the same file at once (the bot and a
+        // console) can see SQLITE_BUSY while the other switches the file to
+        // WAL, which the busy timeout does not cover: try again for a while.
+        let mut tries = 0;
+        loop {
+            match Connection::open(path)
+                .map_err(Error::from)
+                .and_then(Database::setup)
+            {
+                Err(Error::Sqlite(e))
+                    if tries < 100
+                        && e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) =>
+                {
+                    tries += 1;
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                other => return other,
+            }
+        }
     }
 
     /// A fresh private database, for tests.
@@ -114,6 +131,20 @@ impl Tx<'_> {
 
     pub(crate) fn conn(&self) -> &Connection {
         &self.tx
+    }
+
+    /// Runs `f` inside a savepoint of this transaction: on `Err` or when
+    /// `f` says `false`, what `f` did is undone and the rest is kept (one
+    /// refused command among several of a mail, say).
+    pub fn savepoint<T>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<(T, bool)>) -> Result<T> {
+        self.tx.execute_batch("SAVEPOINT command")?;
+        let result = f(self);
+        let keep = matches!(result, Ok((_, true)));
+        if !keep {
+            self.tx.execute_batch("ROLLBACK TO command")?;
+        }
+        self.tx.execute_batch("RELEASE command")?;
+        result.map(|(v, _)| v)
     }
 }
 

@@ -196,9 +196,19 @@ CREATE TABLE digests_sent (
     PRIMARY KEY (week, destination)
 );
 "#,
+    // 2: the mail adapter's polite refusals to unknown senders, at most one
+    // per address per hour.
+    r#"
+CREATE TABLE mail_refusals (
+    address     TEXT PRIMARY KEY,
+    last_at     TEXT NOT NULL
+);
+"#,
 ];
 
-/// Applies the migrations the database does not have yet.
+/// Applies the migrations the database does not have yet. Two processes
+/// opening a new database at once (the bot and a console) are serialised:
+/// the version is read inside an immediate (write-locking) transaction.
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<usize> {
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -206,18 +216,18 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<usize> {
              applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
          )",
     )?;
-    let current: i64 = conn.query_row(
-        "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
-        [],
-        |r| r.get(0),
-    )?;
     let mut applied = 0;
     for (i, sql) in MIGRATIONS.iter().enumerate() {
         let version = i as i64 + 1;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let current: i64 = tx.query_row(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+            [],
+            |r| r.get(0),
+        )?;
         if version <= current {
             continue;
         }
-        let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
         tx.execute(
             "INSERT INTO schema_migrations (version) VALUES (?1)",

@@ -3,6 +3,8 @@
 
 mod cli;
 mod console;
+mod mail;
+mod mailserver;
 mod matrix;
 mod support;
 mod synapse;

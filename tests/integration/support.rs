@@ -79,3 +79,115 @@ pub fn assert_clean(out: &Output) {
     assert!(out.status.success(), "greffier failed: {stderr}");
     assert!(!stderr.contains("panicked"), "greffier panicked: {stderr}");
 }
+
+/// `greffier run` as a child process, in a scratch directory with its
+/// bot.toml and database; each run's log kept for failure messages.
+pub struct BotProcess {
+    pub scratch: Scratch,
+    env: Vec<(String, String)>,
+    child: Option<tokio::process::Child>,
+    runs: usize,
+}
+
+impl BotProcess {
+    pub fn new(name: &str, config: &str, env: &[(&str, &str)]) -> BotProcess {
+        BotProcess {
+            scratch: Scratch::new(name, config),
+            env: env
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            child: None,
+            runs: 0,
+        }
+    }
+
+    fn log_path(&self, run: usize) -> PathBuf {
+        self.scratch.dir.join(format!("run-{run}.log"))
+    }
+
+    pub fn start(&mut self) {
+        self.start_with(&[]);
+    }
+
+    /// Starts with extra environment variables (a failpoint, say).
+    pub fn start_with(&mut self, env: &[(&str, &str)]) {
+        assert!(self.child.is_none(), "the bot is already running");
+        self.runs += 1;
+        let log = std::fs::File::create(self.log_path(self.runs)).expect("log file");
+        let mut command = tokio::process::Command::new(BIN);
+        command
+            .arg("--config")
+            .arg(self.scratch.config())
+            .arg("run")
+            .env(
+                "RUST_LOG",
+                "info,matrix_sdk=warn,matrix_sdk_base=warn,matrix_sdk_crypto=warn",
+            )
+            .stdout(Stdio::null())
+            .stderr(log)
+            .kill_on_drop(true);
+        for (k, v) in self
+            .env
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .chain(env.iter().copied())
+        {
+            command.env(k, v);
+        }
+        self.child = Some(command.spawn().expect("spawn greffier run"));
+    }
+
+    /// SIGTERM, and wait for a clean exit.
+    pub async fn stop(&mut self) {
+        let mut child = self.child.take().expect("the bot is running");
+        let pid = child.id().expect("pid").to_string();
+        let _ = tokio::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .await;
+        let status = tokio::time::timeout(std::time::Duration::from_secs(20), child.wait())
+            .await
+            .expect("the bot stops within 20 s of SIGTERM")
+            .expect("wait");
+        assert!(
+            status.success(),
+            "the bot exited with {status}: {}",
+            self.logs()
+        );
+    }
+
+    /// Waits for the bot to exit by itself (a failpoint); returns whether it
+    /// did so within `secs`.
+    pub async fn wait_exit(&mut self, secs: u64) -> bool {
+        let child = self.child.as_mut().expect("started");
+        let exited = tokio::time::timeout(std::time::Duration::from_secs(secs), child.wait())
+            .await
+            .is_ok();
+        if exited {
+            self.child = None;
+        }
+        exited
+    }
+
+    /// Every run's log.
+    pub fn logs(&self) -> String {
+        (1..=self.runs)
+            .map(|r| std::fs::read_to_string(self.log_path(r)).unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join("\n--- restart ---\n")
+    }
+
+    /// `greffier export --json` on the bot's database.
+    pub fn export(&self) -> serde_json::Value {
+        self.scratch.export()
+    }
+
+    /// Fails the test with the bot's logs unless it is still running.
+    pub fn assert_running(&mut self) {
+        let child = self.child.as_mut().expect("started");
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("the bot exited ({status}): {}", self.logs());
+        }
+    }
+}

@@ -6,7 +6,6 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::process::Stdio;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -20,9 +19,9 @@ use matrix_sdk::ruma::events::room::encryption::RoomEncryptionEventContent;
 use matrix_sdk::ruma::events::room::message::RoomMessageEventContent;
 use matrix_sdk::ruma::{OwnedEventId, OwnedRoomId, OwnedUserId, RoomId};
 use serde_json::Value;
-use tokio::process::{Child, Command};
+use tokio::process::Command;
 
-use crate::support::{BIN, Scratch};
+use crate::support::BotProcess;
 
 /// Synapse restarts (one test does it) exclude every other Matrix test.
 pub static SERVER: tokio::sync::RwLock<()> = tokio::sync::RwLock::const_new(());
@@ -107,13 +106,23 @@ pub async fn register(prefix: &str) -> (OwnedUserId, String) {
     (id.try_into().expect("user id"), password)
 }
 
-/// The bot, with its own account, config and database in a scratch dir.
+/// The bot, with its own Matrix account, config and database.
 pub struct Bot {
     pub id: OwnedUserId,
-    password: String,
-    pub scratch: Scratch,
-    child: Option<Child>,
-    runs: usize,
+    pub process: BotProcess,
+}
+
+impl std::ops::Deref for Bot {
+    type Target = BotProcess;
+    fn deref(&self) -> &BotProcess {
+        &self.process
+    }
+}
+
+impl std::ops::DerefMut for Bot {
+    fn deref_mut(&mut self) -> &mut BotProcess {
+        &mut self.process
+    }
 }
 
 impl Bot {
@@ -159,62 +168,8 @@ members = ["Berre"]
             url = Servers::get().url(),
             allowed = allowed.join(", "),
         );
-        Bot {
-            id,
-            password,
-            scratch: Scratch::new(name, &config),
-            child: None,
-            runs: 0,
-        }
-    }
-
-    fn log_path(&self, run: usize) -> PathBuf {
-        self.scratch.dir.join(format!("run-{run}.log"))
-    }
-
-    pub fn start(&mut self) {
-        assert!(self.child.is_none(), "the bot is already running");
-        self.runs += 1;
-        let log = std::fs::File::create(self.log_path(self.runs)).expect("log file");
-        let child = Command::new(BIN)
-            .arg("--config")
-            .arg(self.scratch.config())
-            .arg("run")
-            .env("GREFFIER_TEST_BOT_PASSWORD", &self.password)
-            .env(
-                "RUST_LOG",
-                "info,matrix_sdk=warn,matrix_sdk_base=warn,matrix_sdk_crypto=warn",
-            )
-            .stdout(Stdio::null())
-            .stderr(log)
-            .kill_on_drop(true)
-            .spawn()
-            .expect("spawn greffier run");
-        self.child = Some(child);
-    }
-
-    /// SIGTERM, and wait for the exit.
-    pub async fn stop(&mut self) {
-        let mut child = self.child.take().expect("the bot is running");
-        let pid = child.id().expect("pid").to_string();
-        let _ = Command::new("kill").args(["-TERM", &pid]).status().await;
-        let status = tokio::time::timeout(Duration::from_secs(20), child.wait())
-            .await
-            .expect("the bot stops within 20 s of SIGTERM")
-            .expect("wait");
-        assert!(
-            status.success(),
-            "the bot exited with {status}: {}",
-            self.logs()
-        );
-    }
-
-    /// Every run's log, for failure messages.
-    pub fn logs(&self) -> String {
-        (1..=self.runs)
-            .map(|r| std::fs::read_to_string(self.log_path(r)).unwrap_or_default())
-            .collect::<Vec<_>>()
-            .join("\n--- restart ---\n")
+        let process = BotProcess::new(name, &config, &[("GREFFIER_TEST_BOT_PASSWORD", &password)]);
+        Bot { id, process }
     }
 
     /// The device of the saved session.
@@ -223,19 +178,6 @@ members = ["Berre"]
             .expect("session.json");
         let v: Value = serde_json::from_str(&text).expect("session JSON");
         v["device_id"].as_str().expect("device_id").to_string()
-    }
-
-    /// `greffier export --json` on the bot's database.
-    pub fn export(&self) -> Value {
-        self.scratch.export()
-    }
-
-    /// Fails the test with the bot's logs unless it is still running.
-    pub fn assert_running(&mut self) {
-        let child = self.child.as_mut().expect("started");
-        if let Ok(Some(status)) = child.try_wait() {
-            panic!("the bot exited ({status}): {}", self.logs());
-        }
     }
 }
 

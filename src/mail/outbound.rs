@@ -1,0 +1,212 @@
+//! Delivering the outbox's "email" items over SMTP (lettre): answers in the
+//! sender's thread (In-Reply-To, References, "Re:" subject), codes and list
+//! posts. Every mail says it is automatic (`Auto-Submitted`, RFC 3834), so
+//! that well-behaved robots never answer it, and carries a Message-ID made
+//! from the outbox id.
+
+use greffier_commands::{Action, Origin};
+use greffier_storage::OutboxItem;
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
+use lettre::message::{Mailbox, Message};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Tls as SmtpTls, TlsParameters};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+
+use super::imap::Tls;
+use super::parse::strip_subject_prefixes;
+use crate::outbox::SendError;
+
+pub struct Smtp {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+    domain: String,
+    instance: String,
+}
+
+impl Smtp {
+    pub fn new(
+        host: &str,
+        port: u16,
+        tls: Tls,
+        credentials: Option<(String, String)>,
+        address: &str,
+        instance: String,
+    ) -> anyhow::Result<Smtp> {
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
+            .port(port)
+            .timeout(Some(std::time::Duration::from_secs(30)));
+        builder = match tls {
+            Tls::None => builder.tls(SmtpTls::None),
+            Tls::Starttls => builder.tls(SmtpTls::Required(TlsParameters::new(host.into())?)),
+            Tls::Implicit => builder.tls(SmtpTls::Wrapper(TlsParameters::new(host.into())?)),
+        };
+        if let Some((user, password)) = credentials {
+            builder = builder.credentials(Credentials::new(user, password));
+        }
+        let from: Mailbox = format!("greffier <{address}>").parse()?;
+        let domain = address
+            .rsplit('@')
+            .next()
+            .unwrap_or("localhost")
+            .to_string();
+        Ok(Smtp {
+            transport: builder.build(),
+            from,
+            domain,
+            instance,
+        })
+    }
+
+    pub async fn deliver(&self, item: &OutboxItem) -> Result<(), SendError> {
+        let message = self
+            .message(item)
+            .map_err(|e| SendError::permanent(format!("cannot build the mail: {e}")))?;
+        match self.transport.send(message).await {
+            Ok(_) => Ok(()),
+            Err(e) if e.is_permanent() => Err(SendError::permanent(e.to_string())),
+            Err(e) => Err(SendError::transient(e.to_string())),
+        }
+    }
+
+    fn message(&self, item: &OutboxItem) -> anyhow::Result<Message> {
+        let builder = Message::builder()
+            .from(self.from.clone())
+            .message_id(Some(format!(
+                "<greffier-{}-{}@{}>",
+                self.instance, item.id, self.domain
+            )))
+            .user_agent("greffier".into());
+        let auto = |kind: &str| {
+            HeaderValue::new(
+                HeaderName::new_from_ascii_str("Auto-Submitted"),
+                kind.into(),
+            )
+        };
+        let (builder, text) = match &item.action {
+            Action::Reply {
+                origin:
+                    Origin::Email {
+                        from,
+                        message_id,
+                        subject,
+                        references,
+                    },
+                text,
+            } => {
+                let mut b = builder
+                    .to(from.parse()?)
+                    .subject(reply_subject(subject))
+                    .raw_header(auto("auto-replied"));
+                if let Some(id) = message_id {
+                    let id = angle(id);
+                    let mut chain: Vec<String> = references.iter().map(|r| angle(r)).collect();
+                    chain.retain(|r| r != &id);
+                    chain.push(id.clone());
+                    b = b.in_reply_to(id).references(chain.join(" "));
+                }
+                (b, text)
+            }
+            Action::SendMail { to, subject, text } => (
+                builder
+                    .to(to.parse()?)
+                    .subject(subject)
+                    .raw_header(auto("auto-generated")),
+                text,
+            ),
+            Action::PostToList { list, text } => (
+                builder
+                    .to(list.parse()?)
+                    .subject(first_line(text))
+                    .raw_header(auto("auto-generated")),
+                text,
+            ),
+            other => anyhow::bail!("not a mail action: {other:?}"),
+        };
+        Ok(builder.header(ContentType::TEXT_PLAIN).body(text.clone())?)
+    }
+}
+
+fn angle(id: &str) -> String {
+    let id = id.trim().trim_start_matches('<').trim_end_matches('>');
+    format!("<{id}>")
+}
+
+/// "Re: " once, whatever the original had.
+pub fn reply_subject(subject: &str) -> String {
+    let base = strip_subject_prefixes(subject);
+    if base.is_empty() {
+        "Re: greffier".into()
+    } else {
+        format!("Re: {base}")
+    }
+}
+
+fn first_line(text: &str) -> String {
+    let line = text.lines().next().unwrap_or("greffier").trim();
+    greffier_commands::text::excerpt(line, 90)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn smtp() -> Smtp {
+        Smtp::new(
+            "127.0.0.1",
+            2525,
+            Tls::None,
+            None,
+            "greffier@example.test",
+            "i1".into(),
+        )
+        .expect("smtp")
+    }
+
+    fn rendered(action: Action) -> String {
+        let item = OutboxItem {
+            id: 7,
+            action,
+            attempts: 0,
+        };
+        String::from_utf8(smtp().message(&item).expect("message").formatted()).expect("utf-8")
+    }
+
+    #[test]
+    fn a_reply_is_in_the_thread_and_says_it_is_automatic() {
+        let mail = rendered(Action::Reply {
+            origin: Origin::Email {
+                from: "anne@example.test".into(),
+                message_id: Some("m2@arles".into()),
+                subject: "RE: Re: !groupe liste".into(),
+                references: vec!["<m1@arles>".into(), "m2@arles".into()],
+            },
+            text: "Groupes actifs : …".into(),
+        });
+        assert!(mail.contains("Subject: Re: !groupe liste\r\n"), "{mail}");
+        assert!(mail.contains("In-Reply-To: <m2@arles>\r\n"), "{mail}");
+        assert!(
+            mail.contains("References: <m1@arles> <m2@arles>\r\n"),
+            "{mail}"
+        );
+        assert!(mail.contains("Auto-Submitted: auto-replied\r\n"), "{mail}");
+        assert!(
+            mail.contains("Message-ID: <greffier-i1-7@example.test>\r\n"),
+            "{mail}"
+        );
+        assert!(mail.contains("To: anne@example.test\r\n"), "{mail}");
+    }
+
+    #[test]
+    fn a_code_mail_is_auto_generated() {
+        let mail = rendered(Action::SendMail {
+            to: "anne@example.test".into(),
+            subject: "Votre code greffier".into(),
+            text: "123456".into(),
+        });
+        assert!(
+            mail.contains("Auto-Submitted: auto-generated\r\n"),
+            "{mail}"
+        );
+        assert!(!mail.contains("In-Reply-To"), "{mail}");
+    }
+}

@@ -1,0 +1,360 @@
+//! The bot on its mailbox, against the real Dovecot and Postfix of
+//! `scripts/servers`: mail written the way clients write it, sent over
+//! SMTP; the answers read back over IMAP.
+
+use std::time::Duration;
+
+use crate::mailserver::{Account, MAIL_SERVER, MailBot, fixture_from, send, thunderbird};
+use crate::synapse::Servers;
+
+fn members_of(export: &serde_json::Value, slug: &str) -> Vec<String> {
+    export["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .find(|g| g["slug"] == slug)
+        .expect("group")["members"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .map(|m| m.as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+fn id(tag: &str) -> String {
+    format!(
+        "{tag}-{}-{}@client.example.test",
+        std::process::id(),
+        jiff::Timestamp::now().as_nanosecond()
+    )
+}
+
+#[tokio::test]
+async fn a_members_mail_is_applied_and_answered_in_its_thread() {
+    let _server = MAIL_SERVER.read().await;
+    let mut bot = MailBot::new("mail-thread");
+    bot.start();
+    let anne = bot.member("Arles").await;
+
+    let asked = id("join");
+    send(
+        Some(&anne.address),
+        &bot.account.address,
+        &thunderbird(
+            &format!("Anne Martin <{}>", anne.address),
+            &bot.account.address,
+            "Inscription",
+            &asked,
+            "Bonjour,\n\n!groupe rejoindre messagerie\n\nCordialement,\n-- \nAnne",
+        ),
+    )
+    .await;
+    let reply = anne
+        .wait_for("the answer", |m| {
+            m.in_reply_to().as_deref() == Some(asked.as_str())
+        })
+        .await;
+    assert_eq!(reply.subject(), "Re: Inscription");
+    assert_eq!(reply.from(), bot.account.address);
+    assert!(
+        reply
+            .header("References")
+            .is_some_and(|r| r.contains(&asked)),
+        "{:?}",
+        reply.header("References")
+    );
+    assert_eq!(
+        reply.header("Auto-Submitted").as_deref(),
+        Some("auto-replied")
+    );
+    assert!(
+        reply
+            .body()
+            .starts_with("Bienvenue dans le groupe « Messagerie libre »"),
+        "{}",
+        reply.body()
+    );
+
+    // The mail was moved out of the bot's INBOX to its "done" folder.
+    assert!(bot.account.mails("INBOX").await.is_empty());
+    assert_eq!(bot.account.mails("Trait&AOk-s").await.len(), 1);
+    bot.stop().await;
+    assert_eq!(members_of(&bot.export(), "messagerie"), ["Arles", "Berre"]);
+}
+
+#[tokio::test]
+async fn latin1_quoted_printable_and_outlook_html_mails_are_understood() {
+    let _server = MAIL_SERVER.read().await;
+    let mut bot = MailBot::new("mail-charsets");
+    bot.start();
+    let gerard = bot.member("Châteauneuf-les-Martigues").await;
+    let jp = bot.member("Vitrolles").await;
+
+    for (account, fixture) in [
+        (&gerard, "iso-8859-1-qp.eml"),
+        (&jp, "outlook-html-only.eml"),
+    ] {
+        let asked = id("charset");
+        send(
+            Some(&account.address),
+            &bot.account.address,
+            &fixture_from(fixture, &account.address, &asked),
+        )
+        .await;
+        let reply = account
+            .wait_for("the answer", |m| {
+                m.in_reply_to().as_deref() == Some(asked.as_str())
+            })
+            .await;
+        assert!(
+            reply.body().starts_with("Bienvenue"),
+            "{fixture}: {}",
+            reply.body()
+        );
+    }
+    bot.stop().await;
+    assert_eq!(
+        members_of(&bot.export(), "messagerie"),
+        ["Berre", "Châteauneuf-les-Martigues", "Vitrolles"]
+    );
+}
+
+#[tokio::test]
+async fn automatic_mail_changes_nothing_and_gets_no_answer() {
+    let _server = MAIL_SERVER.read().await;
+    let mut bot = MailBot::new("mail-auto");
+    bot.start();
+    let paul = bot.member("Istres").await;
+    let before = bot.export();
+
+    // An out-of-office and a list post, from the member; a bounce with the
+    // empty return path. Each holds commands that would change the state.
+    for fixture in ["out-of-office.eml", "precedence-list.eml"] {
+        send(
+            Some(&paul.address),
+            &bot.account.address,
+            &fixture_from(fixture, &paul.address, &id("auto")),
+        )
+        .await;
+    }
+    send(
+        None,
+        &bot.account.address,
+        &fixture_from("dsn-bounce.eml", "MAILER-DAEMON@example.test", &id("dsn")),
+    )
+    .await;
+    // Handled in order: once this is answered, the others were handled.
+    let barrier = id("barrier");
+    send(
+        Some(&paul.address),
+        &bot.account.address,
+        &thunderbird(
+            &paul.address,
+            &bot.account.address,
+            "!groupe rejoindre messagerie",
+            &barrier,
+            "",
+        ),
+    )
+    .await;
+    paul.wait_for("the answer", |m| {
+        m.in_reply_to().as_deref() == Some(barrier.as_str())
+    })
+    .await;
+    let from_bot: Vec<_> = paul
+        .mails("INBOX")
+        .await
+        .into_iter()
+        .filter(|raw| String::from_utf8_lossy(raw).contains(&bot.account.address))
+        .collect();
+    assert_eq!(from_bot.len(), 2, "the code and the barrier's answer only");
+    assert_eq!(bot.account.mails("INBOX").await.len(), 0);
+    bot.stop().await;
+    let after = bot.export();
+    assert_eq!(
+        members_of(&after, "messagerie"),
+        ["Berre", "Istres"],
+        "only the barrier applied"
+    );
+    assert_eq!(before["organisations"], after["organisations"]);
+    assert!(
+        bot.logs().contains("automatic mail: not answered"),
+        "{}",
+        bot.logs()
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_address_gets_one_refusal_an_hour() {
+    let _server = MAIL_SERVER.read().await;
+    let mut bot = MailBot::new("mail-unknown");
+    bot.start();
+    let member = bot.member("Fos").await;
+    let stranger = Account::new("stranger");
+    for n in 0..2 {
+        send(
+            Some(&stranger.address),
+            &bot.account.address,
+            &thunderbird(
+                &stranger.address,
+                &bot.account.address,
+                "!groupe liste",
+                &id(&format!("s{n}")),
+                "",
+            ),
+        )
+        .await;
+    }
+    let refusal = stranger
+        .wait_for("the refusal", |m| {
+            m.body().contains("Je ne connais pas encore")
+        })
+        .await;
+    assert_eq!(
+        refusal.header("Auto-Submitted").as_deref(),
+        Some("auto-replied")
+    );
+    let barrier = id("barrier");
+    send(
+        Some(&member.address),
+        &bot.account.address,
+        &thunderbird(&member.address, &bot.account.address, "!aide", &barrier, ""),
+    )
+    .await;
+    member
+        .wait_for("the answer", |m| {
+            m.in_reply_to().as_deref() == Some(barrier.as_str())
+        })
+        .await;
+    assert_eq!(
+        stranger.mails("INBOX").await.len(),
+        1,
+        "one refusal, not two"
+    );
+    bot.stop().await;
+    let export = bot.export();
+    assert!(
+        !export.to_string().contains(&stranger.address),
+        "an unknown sender creates nothing: {export}"
+    );
+}
+
+#[tokio::test]
+async fn a_mail_handled_just_before_a_crash_is_applied_once() {
+    let _server = MAIL_SERVER.read().await;
+    let mut bot = MailBot::new("mail-crash");
+    bot.start();
+    let member = bot.member("Martigues").await;
+    bot.stop().await;
+
+    // The bot dies after handling the mail and before moving it.
+    bot.start_with(&[("GREFFIER_FAILPOINT", "mail-before-move")]);
+    let asked = id("crash");
+    send(
+        Some(&member.address),
+        &bot.account.address,
+        &thunderbird(
+            &member.address,
+            &bot.account.address,
+            "!groupe rejoindre messagerie",
+            &asked,
+            "",
+        ),
+    )
+    .await;
+    assert!(
+        bot.wait_exit(60).await,
+        "the failpoint was not reached: {}",
+        bot.logs()
+    );
+    assert_eq!(
+        bot.account.mails("INBOX").await.len(),
+        1,
+        "the mail is still in INBOX"
+    );
+
+    bot.start();
+    let barrier = id("barrier");
+    send(
+        Some(&member.address),
+        &bot.account.address,
+        &thunderbird(
+            &member.address,
+            &bot.account.address,
+            "!groupe info messagerie",
+            &barrier,
+            "",
+        ),
+    )
+    .await;
+    member
+        .wait_for("the barrier's answer", |m| {
+            m.in_reply_to().as_deref() == Some(barrier.as_str())
+        })
+        .await;
+    let answers: Vec<_> = member
+        .mails("INBOX")
+        .await
+        .into_iter()
+        .filter(|raw| String::from_utf8_lossy(raw).contains(&asked))
+        .collect();
+    assert_eq!(answers.len(), 1, "answered exactly once: {}", bot.logs());
+    assert!(String::from_utf8_lossy(&answers[0]).contains("Bienvenue"));
+    assert!(bot.account.mails("INBOX").await.is_empty());
+    bot.stop().await;
+    assert_eq!(
+        members_of(&bot.export(), "messagerie"),
+        ["Berre", "Martigues"]
+    );
+}
+
+#[tokio::test]
+async fn an_answer_waits_for_smtp_to_come_back() {
+    let _server = MAIL_SERVER.write().await;
+    let servers = Servers::get();
+    let mut bot = MailBot::new("mail-smtp");
+    bot.start();
+    let member = bot.member("Berre").await;
+
+    servers.script(&["stop", "postfix"]).await;
+    let stopped = tokio::time::Instant::now();
+    // The mail arrives while SMTP is down (delivered straight into the
+    // mailbox); the answer cannot go out.
+    let asked = id("outage");
+    bot.account
+        .append(
+            "INBOX",
+            &thunderbird(
+                &member.address,
+                &bot.account.address,
+                "!groupe info messagerie",
+                &asked,
+                "",
+            ),
+        )
+        .await;
+    let deadline = stopped + Duration::from_secs(60);
+    while !bot.logs().contains("not delivered yet") {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no failed send: {}",
+            bot.logs()
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    tokio::time::sleep_until(deadline).await;
+    servers.script(&["start", "postfix"]).await;
+
+    let reply = member
+        .wait_for_within("the delayed answer", Duration::from_secs(150), |m| {
+            m.in_reply_to().as_deref() == Some(asked.as_str())
+        })
+        .await;
+    assert!(
+        reply.body().contains("Messagerie libre"),
+        "{}",
+        reply.body()
+    );
+    bot.assert_running();
+    bot.stop().await;
+}

@@ -1,0 +1,329 @@
+//! The real Dovecot and Postfix started by `scripts/servers start`, as the
+//! mail tests use them: fresh accounts per test (lines added to Dovecot's
+//! passwd file), mail sent over SMTP the way clients send it, mailboxes read
+//! over IMAP, and the bot with its own mailbox.
+
+use std::io::Write;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use futures_util::TryStreamExt;
+use lettre::address::Envelope;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use tokio::net::TcpStream;
+
+use crate::support::BotProcess;
+use crate::synapse::Servers;
+
+/// An SMTP outage (one test makes it) excludes the other mail tests.
+pub static MAIL_SERVER: tokio::sync::RwLock<()> = tokio::sync::RwLock::const_new(());
+
+/// How long a test waits for a mail.
+pub const PATIENCE: Duration = Duration::from_secs(60);
+
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub address: String,
+    pub password: String,
+}
+
+impl Account {
+    /// A new mailbox on example.test.
+    pub fn new(prefix: &str) -> Account {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let local = format!("{prefix}{}x{n}", std::process::id());
+        let account = Account {
+            address: format!("{local}@example.test"),
+            password: format!("pw-{local}"),
+        };
+        let passwd = Servers::get().var("MAIL_PASSWD").to_string();
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&passwd)
+            .unwrap_or_else(|e| panic!("{passwd}: {e}: run scripts/servers start"));
+        // One write of one line: appends from parallel tests do not mix.
+        f.write_all(format!("{}:{{PLAIN}}{}\n", account.address, account.password).as_bytes())
+            .expect("passwd line");
+        account
+    }
+
+    pub async fn imap(&self) -> async_imap::Session<TcpStream> {
+        let port: u16 = Servers::get().var("IMAP_PORT").parse().expect("IMAP_PORT");
+        // Dovecot rereads its passwd file at most once a second: a brand-new
+        // account may need a second try.
+        let mut tries = 0;
+        loop {
+            let tcp = TcpStream::connect(("127.0.0.1", port)).await.expect("IMAP");
+            let mut client = async_imap::Client::new(tcp);
+            client
+                .read_response()
+                .await
+                .expect("greeting")
+                .expect("greeting");
+            match client.login(&self.address, &self.password).await {
+                Ok(session) => return session,
+                Err((e, _)) if tries >= 10 => panic!("IMAP login as {}: {e}", self.address),
+                Err(_) => {
+                    tries += 1;
+                    tokio::time::sleep(Duration::from_millis(300)).await;
+                }
+            }
+        }
+    }
+
+    /// The raw mails of `folder`, oldest first.
+    pub async fn mails(&self, folder: &str) -> Vec<Vec<u8>> {
+        let mut imap = self.imap().await;
+        let mailbox = imap.select(folder).await.expect("select");
+        if mailbox.exists == 0 {
+            return Vec::new();
+        }
+        let fetched: Vec<_> = imap
+            .fetch("1:*", "BODY.PEEK[]")
+            .await
+            .expect("fetch")
+            .try_collect()
+            .await
+            .expect("fetch");
+        let _ = imap.logout().await;
+        fetched
+            .iter()
+            .filter_map(|f| f.body().map(<[u8]>::to_vec))
+            .collect()
+    }
+
+    /// Waits for a mail of INBOX that `pred` accepts.
+    pub async fn wait_for(&self, what: &str, pred: impl Fn(&Mail) -> bool) -> Mail {
+        self.wait_for_within(what, PATIENCE, pred).await
+    }
+
+    pub async fn wait_for_within(
+        &self,
+        what: &str,
+        patience: Duration,
+        pred: impl Fn(&Mail) -> bool,
+    ) -> Mail {
+        let deadline = tokio::time::Instant::now() + patience;
+        loop {
+            let mails: Vec<Mail> = self
+                .mails("INBOX")
+                .await
+                .into_iter()
+                .map(Mail::new)
+                .collect();
+            if let Some(m) = mails.into_iter().find(|m| pred(m)) {
+                return m;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{}: waited {patience:?} for {what}",
+                self.address
+            );
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+    }
+
+    /// Puts a mail straight into `folder`, as a delivery would.
+    pub async fn append(&self, folder: &str, raw: &[u8]) {
+        let mut imap = self.imap().await;
+        imap.append(folder, None, None, raw).await.expect("append");
+        let _ = imap.logout().await;
+    }
+}
+
+/// A received mail, parsed.
+#[derive(Debug, Clone)]
+pub struct Mail {
+    pub raw: Vec<u8>,
+}
+
+impl Mail {
+    fn new(raw: Vec<u8>) -> Mail {
+        Mail { raw }
+    }
+
+    fn parsed(&self) -> mail_parser::Message<'_> {
+        mail_parser::MessageParser::default()
+            .parse(&self.raw)
+            .expect("a mail")
+    }
+
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.parsed().header_raw(name).map(|v| v.trim().to_string())
+    }
+
+    pub fn subject(&self) -> String {
+        self.parsed().subject().unwrap_or_default().to_string()
+    }
+
+    pub fn from(&self) -> String {
+        let m = self.parsed();
+        m.from()
+            .and_then(|a| a.first())
+            .and_then(|a| a.address())
+            .unwrap_or_default()
+            .to_lowercase()
+    }
+
+    pub fn body(&self) -> String {
+        self.parsed().body_text(0).unwrap_or_default().to_string()
+    }
+
+    /// The Message-ID this mail answers.
+    pub fn in_reply_to(&self) -> Option<String> {
+        self.parsed().in_reply_to().as_text().map(str::to_string)
+    }
+}
+
+/// Sends raw bytes over SMTP as a client does; `from` None is the empty
+/// return path of a bounce.
+pub async fn send(from: Option<&str>, to: &str, raw: &[u8]) {
+    let port: u16 = Servers::get().var("SMTP_PORT").parse().expect("SMTP_PORT");
+    let smtp = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous("127.0.0.1")
+        .port(port)
+        .build();
+    let envelope = Envelope::new(
+        from.map(|f| f.parse().expect("from")),
+        vec![to.parse().expect("to")],
+    )
+    .expect("envelope");
+    smtp.send_raw(&envelope, raw).await.expect("SMTP send");
+}
+
+/// A plain mail the way Thunderbird writes one.
+pub fn thunderbird(from: &str, to: &str, subject: &str, message_id: &str, body: &str) -> Vec<u8> {
+    format!(
+        "Message-ID: <{message_id}>\r\nDate: Mon, 23 Nov 2026 09:12:44 +0100\r\nMIME-Version: 1.0\r\nUser-Agent: Mozilla Thunderbird\r\nContent-Language: fr\r\nTo: {to}\r\nFrom: {from}\r\nSubject: {subject}\r\nContent-Type: text/plain; charset=UTF-8; format=flowed\r\nContent-Transfer-Encoding: 8bit\r\n\r\n{}\r\n",
+        body.replace('\n', "\r\n")
+    )
+    .into_bytes()
+}
+
+/// A fixture of `tests/fixtures/`, sent by `from` with a fresh Message-ID.
+pub fn fixture_from(name: &str, from: &str, message_id: &str) -> Vec<u8> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    let raw = std::fs::read(&path).expect("fixture");
+    let mut out = Vec::with_capacity(raw.len());
+    let mut in_headers = true;
+    for line in raw.split_inclusive(|b| *b == b'\n') {
+        if in_headers && (line == b"\r\n" || line == b"\n") {
+            in_headers = false;
+        }
+        let lower = String::from_utf8_lossy(line).to_lowercase();
+        if in_headers && lower.starts_with("from:") {
+            out.extend_from_slice(format!("From: {from}\r\n").as_bytes());
+        } else if in_headers && lower.starts_with("message-id:") {
+            out.extend_from_slice(format!("Message-ID: <{message_id}>\r\n").as_bytes());
+        } else if in_headers && lower.starts_with("return-path:") {
+            // The delivering server writes it from the envelope.
+        } else {
+            out.extend_from_slice(line);
+        }
+    }
+    out
+}
+
+/// The bot on the mail servers only, with its own mailbox.
+pub struct MailBot {
+    pub account: Account,
+    pub process: BotProcess,
+}
+
+impl std::ops::Deref for MailBot {
+    type Target = BotProcess;
+    fn deref(&self) -> &BotProcess {
+        &self.process
+    }
+}
+
+impl std::ops::DerefMut for MailBot {
+    fn deref_mut(&mut self) -> &mut BotProcess {
+        &mut self.process
+    }
+}
+
+impl MailBot {
+    pub fn new(name: &str) -> MailBot {
+        let account = Account::new("bot");
+        let s = Servers::get();
+        let config = format!(
+            r#"[bot]
+database = "greffier.db"
+
+[mail]
+address = "{address}"
+imap_host = "127.0.0.1"
+imap_port = {imap}
+imap_tls = "none"
+imap_user = "{address}"
+imap_password_env = "GREFFIER_TEST_BOT_PASSWORD"
+smtp_host = "127.0.0.1"
+smtp_port = {smtp}
+smtp_tls = "none"
+poll_seconds = 2
+
+[[groups.seed]]
+slug = "messagerie"
+theme = "Messagerie libre"
+status = "active"
+lead = "Berre"
+members = ["Berre"]
+"#,
+            address = account.address,
+            imap = s.var("IMAP_PORT"),
+            smtp = s.var("SMTP_PORT"),
+        );
+        let process = BotProcess::new(
+            name,
+            &config,
+            &[("GREFFIER_TEST_BOT_PASSWORD", &account.password)],
+        );
+        MailBot { account, process }
+    }
+
+    /// A member: a person of `organisation` with a Matrix ID, whose address
+    /// is linked the way a user links it — `!moi lier` in the console, the
+    /// code read in their mailbox, `!moi confirmer`. The bot must run.
+    pub async fn member(&self, organisation: &str) -> Account {
+        let account = Account::new("member");
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        while !self.logs().contains("reading the mailbox") {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the bot does not read its mailbox: {}",
+                self.logs()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let matrix_id = format!(
+            "@{}:example.test",
+            account.address.split('@').next().unwrap_or("x")
+        );
+        let out = self.scratch.console(
+            &matrix_id,
+            &[
+                &format!("!moi organisation « {organisation} » nouvelle"),
+                &format!("!moi lier {}", account.address),
+            ],
+        );
+        assert!(out.contains("Un code vient d'être envoyé"), "{out}");
+        let code_mail = account
+            .wait_for("the code mail", |m| m.body().contains("moi confirmer"))
+            .await;
+        let body = code_mail.body();
+        let code = body
+            .lines()
+            .find(|l| l.contains("moi confirmer"))
+            .and_then(|l| l.split_whitespace().last())
+            .expect("code")
+            .to_string();
+        let out = self
+            .scratch
+            .console(&matrix_id, &[&format!("!moi confirmer {code}")]);
+        assert!(out.contains("C'est fait"), "{out}");
+        account
+    }
+}
