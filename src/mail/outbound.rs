@@ -18,9 +18,7 @@ use crate::outbox::SendError;
 
 pub struct Smtp {
     transport: AsyncSmtpTransport<Tokio1Executor>,
-    from: Mailbox,
-    domain: String,
-    instance: String,
+    composer: Composer,
 }
 
 impl Smtp {
@@ -43,22 +41,15 @@ impl Smtp {
         if let Some((user, password)) = credentials {
             builder = builder.credentials(Credentials::new(user, password));
         }
-        let from: Mailbox = format!("greffier <{address}>").parse()?;
-        let domain = address
-            .rsplit('@')
-            .next()
-            .unwrap_or("localhost")
-            .to_string();
         Ok(Smtp {
             transport: builder.build(),
-            from,
-            domain,
-            instance,
+            composer: Composer::new(address, instance)?,
         })
     }
 
     pub async fn deliver(&self, item: &OutboxItem) -> Result<(), SendError> {
         let message = self
+            .composer
             .message(item)
             .map_err(|e| SendError::permanent(format!("cannot build the mail: {e}")))?;
         match self.transport.send(message).await {
@@ -67,8 +58,29 @@ impl Smtp {
             Err(e) => Err(SendError::transient(e.to_string())),
         }
     }
+}
 
-    fn message(&self, item: &OutboxItem) -> anyhow::Result<Message> {
+/// Writes the mails, without I/O.
+pub struct Composer {
+    from: Mailbox,
+    domain: String,
+    instance: String,
+}
+
+impl Composer {
+    pub fn new(address: &str, instance: String) -> anyhow::Result<Composer> {
+        Ok(Composer {
+            from: format!("greffier <{address}>").parse()?,
+            domain: address
+                .rsplit('@')
+                .next()
+                .unwrap_or("localhost")
+                .to_string(),
+            instance,
+        })
+    }
+
+    pub fn message(&self, item: &OutboxItem) -> anyhow::Result<Message> {
         let builder = Message::builder()
             .from(self.from.clone())
             .message_id(Some(format!(
@@ -150,16 +162,8 @@ fn first_line(text: &str) -> String {
 mod tests {
     use super::*;
 
-    fn smtp() -> Smtp {
-        Smtp::new(
-            "127.0.0.1",
-            2525,
-            Tls::None,
-            None,
-            "greffier@example.test",
-            "i1".into(),
-        )
-        .expect("smtp")
+    fn composer() -> Composer {
+        Composer::new("greffier@example.test", "i1".into()).expect("composer")
     }
 
     fn rendered(action: Action) -> String {
@@ -168,7 +172,7 @@ mod tests {
             action,
             attempts: 0,
         };
-        String::from_utf8(smtp().message(&item).expect("message").formatted()).expect("utf-8")
+        String::from_utf8(composer().message(&item).expect("message").formatted()).expect("utf-8")
     }
 
     #[test]
