@@ -172,12 +172,14 @@ impl Reader {
                 Fate::Done
             } else {
                 let raw = fetch(imap, uid).await?;
-                let fate = self.handle(&raw, &validity, uid);
+                // A storage failure stops the round before the UID is
+                // recorded: the mail stays in INBOX and is tried again.
+                let fate = self.handle(&raw, &validity, uid)?;
                 lock(&self.db).set_cursor(LAST_UID, &uid.to_string(), Timestamp::now())?;
                 last_uid = uid;
                 self.wake.notify_one();
                 failpoint("mail-before-move");
-                fate?
+                fate
             };
             let folder = match fate {
                 Fate::Done => done,

@@ -32,7 +32,7 @@ fn id(tag: &str) -> String {
 #[tokio::test]
 async fn a_members_mail_is_applied_and_answered_in_its_thread() {
     let _server = MAIL_SERVER.read().await;
-    let mut bot = MailBot::new("mail-thread");
+    let mut bot = MailBot::new("mail-thread").await;
     bot.start();
     let anne = bot.member("Arles").await;
 
@@ -85,7 +85,7 @@ async fn a_members_mail_is_applied_and_answered_in_its_thread() {
 #[tokio::test]
 async fn latin1_quoted_printable_and_outlook_html_mails_are_understood() {
     let _server = MAIL_SERVER.read().await;
-    let mut bot = MailBot::new("mail-charsets");
+    let mut bot = MailBot::new("mail-charsets").await;
     bot.start();
     let gerard = bot.member("Châteauneuf-les-Martigues").await;
     let jp = bot.member("Vitrolles").await;
@@ -122,7 +122,7 @@ async fn latin1_quoted_printable_and_outlook_html_mails_are_understood() {
 #[tokio::test]
 async fn automatic_mail_changes_nothing_and_gets_no_answer() {
     let _server = MAIL_SERVER.read().await;
-    let mut bot = MailBot::new("mail-auto");
+    let mut bot = MailBot::new("mail-auto").await;
     bot.start();
     let paul = bot.member("Istres").await;
     let before = bot.export();
@@ -187,10 +187,10 @@ async fn automatic_mail_changes_nothing_and_gets_no_answer() {
 #[tokio::test]
 async fn an_unknown_address_gets_one_refusal_an_hour() {
     let _server = MAIL_SERVER.read().await;
-    let mut bot = MailBot::new("mail-unknown");
+    let mut bot = MailBot::new("mail-unknown").await;
     bot.start();
     let member = bot.member("Fos").await;
-    let stranger = Account::new("stranger");
+    let stranger = Account::new("stranger").await;
     for n in 0..2 {
         send(
             Some(&stranger.address),
@@ -242,7 +242,7 @@ async fn an_unknown_address_gets_one_refusal_an_hour() {
 #[tokio::test]
 async fn a_mail_handled_just_before_a_crash_is_applied_once() {
     let _server = MAIL_SERVER.read().await;
-    let mut bot = MailBot::new("mail-crash");
+    let mut bot = MailBot::new("mail-crash").await;
     bot.start();
     let member = bot.member("Martigues").await;
     bot.stop().await;
@@ -312,7 +312,7 @@ async fn a_mail_handled_just_before_a_crash_is_applied_once() {
 async fn an_answer_waits_for_smtp_to_come_back() {
     let _server = MAIL_SERVER.write().await;
     let servers = Servers::get();
-    let mut bot = MailBot::new("mail-smtp");
+    let mut bot = MailBot::new("mail-smtp").await;
     bot.start();
     let member = bot.member("Berre").await;
 
@@ -355,6 +355,39 @@ async fn an_answer_waits_for_smtp_to_come_back() {
         "{}",
         reply.body()
     );
+    bot.assert_running();
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn an_unreadable_mail_goes_to_quarantine() {
+    let _server = MAIL_SERVER.read().await;
+    let mut bot = MailBot::new("mail-quarantine").await;
+    bot.start();
+    let member = bot.member("Miramas").await;
+    bot.account
+        .append(
+            "INBOX",
+            &fixture_from("no-from.eml", "nobody", &id("nofrom")),
+        )
+        .await;
+    let barrier = id("barrier");
+    send(
+        Some(&member.address),
+        &bot.account.address,
+        &thunderbird(&member.address, &bot.account.address, "!aide", &barrier, ""),
+    )
+    .await;
+    member
+        .wait_for("the answer", |m| {
+            m.in_reply_to().as_deref() == Some(barrier.as_str())
+        })
+        .await;
+    let quarantined = bot.account.mails("Quarantaine").await;
+    assert_eq!(quarantined.len(), 1, "{}", bot.logs());
+    assert!(String::from_utf8_lossy(&quarantined[0]).contains("Subject: !aide"));
+    assert!(bot.account.mails("INBOX").await.is_empty());
+    assert!(bot.logs().contains("quarantine"), "{}", bot.logs());
     bot.assert_running();
     bot.stop().await;
 }

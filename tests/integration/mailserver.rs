@@ -28,8 +28,10 @@ pub struct Account {
 }
 
 impl Account {
-    /// A new mailbox on example.test.
-    pub fn new(prefix: &str) -> Account {
+    /// A new mailbox on example.test, ready: Dovecot rereads its passwd
+    /// file at most once a second, and mail to an account it does not know
+    /// yet bounces, so this waits until the account can log in.
+    pub async fn new(prefix: &str) -> Account {
         static COUNTER: AtomicUsize = AtomicUsize::new(0);
         let n = COUNTER.fetch_add(1, Ordering::SeqCst);
         let local = format!("{prefix}{}x{n}", std::process::id());
@@ -45,6 +47,7 @@ impl Account {
         // One write of one line: appends from parallel tests do not mix.
         f.write_all(format!("{}:{{PLAIN}}{}\n", account.address, account.password).as_bytes())
             .expect("passwd line");
+        let _ = account.imap().await.logout().await;
         account
     }
 
@@ -246,8 +249,8 @@ impl std::ops::DerefMut for MailBot {
 }
 
 impl MailBot {
-    pub fn new(name: &str) -> MailBot {
-        let account = Account::new("bot");
+    pub async fn new(name: &str) -> MailBot {
+        let account = Account::new("bot").await;
         let s = Servers::get();
         let config = format!(
             r#"[bot]
@@ -288,7 +291,7 @@ members = ["Berre"]
     /// is linked the way a user links it — `!moi lier` in the console, the
     /// code read in their mailbox, `!moi confirmer`. The bot must run.
     pub async fn member(&self, organisation: &str) -> Account {
-        let account = Account::new("member");
+        let account = Account::new("member").await;
         let deadline = tokio::time::Instant::now() + PATIENCE;
         while !self.logs().contains("reading the mailbox") {
             assert!(
