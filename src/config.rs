@@ -78,6 +78,9 @@ pub struct MailConfig {
     pub imap_port: u16,
     #[serde(default = "default_tls")]
     pub imap_tls: String,
+    /// A PEM certificate to trust instead of the system's roots (a server
+    /// with a self-signed certificate).
+    pub imap_ca_file: Option<PathBuf>,
     pub imap_user: String,
     pub imap_password: Option<String>,
     pub imap_password_env: Option<String>,
@@ -86,6 +89,7 @@ pub struct MailConfig {
     pub smtp_port: u16,
     #[serde(default = "default_tls")]
     pub smtp_tls: String,
+    pub smtp_ca_file: Option<PathBuf>,
     pub smtp_user: Option<String>,
     pub smtp_password: Option<String>,
     pub smtp_password_env: Option<String>,

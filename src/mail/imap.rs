@@ -2,6 +2,7 @@
 //! STARTTLS or implicit TLS (rustls, the system's roots), then login.
 
 use std::fmt::Debug;
+use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::{Context as _, bail};
@@ -34,26 +35,55 @@ impl Tls {
     }
 }
 
-async fn wrap_tls(host: &str, tcp: TcpStream) -> anyhow::Result<Box<dyn Stream>> {
+async fn wrap_tls(
+    host: &str,
+    tcp: TcpStream,
+    ca: Option<&Path>,
+) -> anyhow::Result<Box<dyn Stream>> {
     use rustls_platform_verifier::ConfigVerifierExt;
-    let config = tokio_rustls::rustls::ClientConfig::with_platform_verifier()?;
+    use tokio_rustls::rustls::pki_types::CertificateDer;
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    let config = match ca {
+        None => tokio_rustls::rustls::ClientConfig::with_platform_verifier()?,
+        Some(file) => {
+            let mut roots = tokio_rustls::rustls::RootCertStore::empty();
+            for cert in CertificateDer::pem_file_iter(file)
+                .with_context(|| format!("cannot read {}", file.display()))?
+            {
+                roots
+                    .add(cert.with_context(|| format!("bad certificate in {}", file.display()))?)?;
+            }
+            tokio_rustls::rustls::ClientConfig::builder()
+                .with_root_certificates(roots)
+                .with_no_client_auth()
+        }
+    };
     let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
     let name = tokio_rustls::rustls::pki_types::ServerName::try_from(host.to_string())?;
     Ok(Box::new(connector.connect(name, tcp).await?))
 }
 
-pub async fn connect(
-    host: &str,
-    port: u16,
-    tls: Tls,
-    user: &str,
-    password: &str,
-) -> anyhow::Result<Imap> {
+/// Where and how to reach the IMAP server.
+pub struct Server<'a> {
+    pub host: &'a str,
+    pub port: u16,
+    pub tls: Tls,
+    /// A certificate to trust instead of the system's roots.
+    pub ca: Option<&'a Path>,
+}
+
+pub async fn connect(server: &Server<'_>, user: &str, password: &str) -> anyhow::Result<Imap> {
+    let Server {
+        host,
+        port,
+        tls,
+        ca,
+    } = *server;
     let tcp = TcpStream::connect((host, port))
         .await
         .with_context(|| format!("cannot reach IMAP {host}:{port}"))?;
     let client = match tls {
-        Tls::Implicit => greeted(wrap_tls(host, tcp).await?).await?,
+        Tls::Implicit => greeted(wrap_tls(host, tcp, ca).await?).await?,
         Tls::None => {
             let loopback = tcp
                 .peer_addr()
@@ -71,7 +101,7 @@ pub async fn connect(
                 .run_command_and_check_ok("STARTTLS", None)
                 .await
                 .context("STARTTLS refused")?;
-            Client::new(wrap_tls(host, client.into_inner()).await?)
+            Client::new(wrap_tls(host, client.into_inner(), ca).await?)
         }
     };
     client

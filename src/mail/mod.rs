@@ -71,10 +71,23 @@ pub async fn serve(app: Arc<App>, db: SharedDb) -> anyhow::Result<()> {
     };
     let instance =
         lock(&db).cursor_or_init(INSTANCE, Timestamp::now(), crate::matrix::instance_id)?;
+    let smtp_ca =
+        match &cfg.smtp_ca_file {
+            Some(f) => {
+                let path = loaded.resolve(f);
+                Some(std::fs::read(&path).with_context(|| {
+                    format!("mail.smtp_ca_file: cannot read {}", path.display())
+                })?)
+            }
+            None => None,
+        };
     let smtp = Arc::new(outbound::Smtp::new(
-        &cfg.smtp_host,
-        cfg.smtp_port,
-        Tls::parse(&cfg.smtp_tls).context("mail.smtp_tls")?,
+        outbound::Server {
+            host: &cfg.smtp_host,
+            port: cfg.smtp_port,
+            tls: Tls::parse(&cfg.smtp_tls).context("mail.smtp_tls")?,
+            ca_pem: smtp_ca.as_deref(),
+        },
         credentials,
         &cfg.address,
         instance,
@@ -127,14 +140,17 @@ enum Fate {
 impl Reader {
     /// One IMAP connection: read, handle, move, wait; until an error.
     async fn session(&self, cfg: &MailConfig) -> anyhow::Result<()> {
-        let mut imap = imap::connect(
-            &cfg.imap_host,
-            cfg.imap_port,
-            self.tls,
-            &cfg.imap_user,
-            &self.password,
-        )
-        .await?;
+        let ca = cfg
+            .imap_ca_file
+            .as_ref()
+            .map(|f| self.app.loaded.resolve(f));
+        let server = imap::Server {
+            host: &cfg.imap_host,
+            port: cfg.imap_port,
+            tls: self.tls,
+            ca: ca.as_deref(),
+        };
+        let mut imap = imap::connect(&server, &cfg.imap_user, &self.password).await?;
         let done = imap::mailbox_name(&cfg.done_folder);
         let quarantine = imap::mailbox_name(&cfg.quarantine_folder);
         for folder in [&done, &quarantine] {

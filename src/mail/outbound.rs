@@ -9,7 +9,9 @@ use greffier_storage::OutboxItem;
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, Message};
 use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Tls as SmtpTls, TlsParameters};
+use lettre::transport::smtp::client::{
+    Certificate, CertificateStore, Tls as SmtpTls, TlsParameters,
+};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
 use super::imap::Tls;
@@ -21,22 +23,39 @@ pub struct Smtp {
     composer: Composer,
 }
 
+/// Where and how to reach the SMTP server.
+pub struct Server<'a> {
+    pub host: &'a str,
+    pub port: u16,
+    pub tls: Tls,
+    /// A PEM certificate to trust instead of the system's roots.
+    pub ca_pem: Option<&'a [u8]>,
+}
+
 impl Smtp {
     pub fn new(
-        host: &str,
-        port: u16,
-        tls: Tls,
+        server: Server<'_>,
         credentials: Option<(String, String)>,
         address: &str,
         instance: String,
     ) -> anyhow::Result<Smtp> {
+        let host = server.host;
+        let parameters = || -> anyhow::Result<TlsParameters> {
+            let mut b = TlsParameters::builder(host.into());
+            if let Some(pem) = server.ca_pem {
+                b = b
+                    .certificate_store(CertificateStore::None)
+                    .add_root_certificate(Certificate::from_pem(pem)?);
+            }
+            Ok(b.build()?)
+        };
         let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
-            .port(port)
+            .port(server.port)
             .timeout(Some(std::time::Duration::from_secs(30)));
-        builder = match tls {
+        builder = match server.tls {
             Tls::None => builder.tls(SmtpTls::None),
-            Tls::Starttls => builder.tls(SmtpTls::Required(TlsParameters::new(host.into())?)),
-            Tls::Implicit => builder.tls(SmtpTls::Wrapper(TlsParameters::new(host.into())?)),
+            Tls::Starttls => builder.tls(SmtpTls::Required(parameters()?)),
+            Tls::Implicit => builder.tls(SmtpTls::Wrapper(parameters()?)),
         };
         if let Some((user, password)) = credentials {
             builder = builder.credentials(Credentials::new(user, password));

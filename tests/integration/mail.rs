@@ -391,3 +391,38 @@ async fn an_unreadable_mail_goes_to_quarantine() {
     bot.assert_running();
     bot.stop().await;
 }
+
+#[tokio::test]
+async fn imap_over_tls_and_smtp_with_starttls_work() {
+    let _server = MAIL_SERVER.read().await;
+    for imap_tls in ["implicit", "starttls"] {
+        let mut bot = MailBot::with_tls(&format!("mail-tls-{imap_tls}"), imap_tls).await;
+        bot.start();
+        let member = bot.member("Port-de-Bouc").await;
+        let asked = id("tls");
+        send(
+            Some(&member.address),
+            &bot.account.address,
+            &thunderbird(
+                &member.address,
+                &bot.account.address,
+                "!groupe rejoindre messagerie",
+                &asked,
+                "",
+            ),
+        )
+        .await;
+        let reply = member
+            .wait_for("the answer", |m| {
+                m.in_reply_to().as_deref() == Some(asked.as_str())
+            })
+            .await;
+        assert!(
+            reply.body().starts_with("Bienvenue"),
+            "{imap_tls}: {}",
+            reply.body()
+        );
+        assert!(!bot.logs().contains("without TLS"), "{}", bot.logs());
+        bot.stop().await;
+    }
+}

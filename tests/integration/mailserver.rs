@@ -250,8 +250,45 @@ impl std::ops::DerefMut for MailBot {
 
 impl MailBot {
     pub async fn new(name: &str) -> MailBot {
+        MailBot::with_transport(name, "").await
+    }
+
+    /// The bot reading IMAP over TLS (`implicit` or `starttls`) and sending
+    /// over STARTTLS with SMTP AUTH, trusting the test servers' CA.
+    pub async fn with_tls(name: &str, imap_tls: &str) -> MailBot {
+        let s = Servers::get();
+        let port = if imap_tls == "implicit" {
+            s.var("IMAPS_PORT")
+        } else {
+            s.var("IMAP_PORT")
+        };
+        let transport = format!(
+            r#"imap_tls = "{imap_tls}"
+imap_port = {port}
+imap_ca_file = "{ca}"
+smtp_tls = "starttls"
+smtp_ca_file = "{ca}"
+smtp_user = "BOT"
+smtp_password_env = "GREFFIER_TEST_BOT_PASSWORD"
+"#,
+            ca = s.var("MAIL_CA"),
+        );
+        MailBot::with_transport(name, &transport).await
+    }
+
+    /// `transport` replaces the plaintext IMAP and SMTP settings.
+    async fn with_transport(name: &str, transport: &str) -> MailBot {
         let account = Account::new("bot").await;
         let s = Servers::get();
+        let plain = format!(
+            "imap_tls = \"none\"\nimap_port = {}\nsmtp_tls = \"none\"\n",
+            s.var("IMAP_PORT")
+        );
+        let transport = if transport.is_empty() {
+            plain
+        } else {
+            transport.replace("\"BOT\"", &format!("{:?}", account.address))
+        };
         let config = format!(
             r#"[bot]
 database = "greffier.db"
@@ -259,14 +296,12 @@ database = "greffier.db"
 [mail]
 address = "{address}"
 imap_host = "127.0.0.1"
-imap_port = {imap}
-imap_tls = "none"
 imap_user = "{address}"
 imap_password_env = "GREFFIER_TEST_BOT_PASSWORD"
 smtp_host = "127.0.0.1"
 smtp_port = {smtp}
-smtp_tls = "none"
 poll_seconds = 2
+{transport}
 
 [[groups.seed]]
 slug = "messagerie"
@@ -276,7 +311,6 @@ lead = "Berre"
 members = ["Berre"]
 "#,
             address = account.address,
-            imap = s.var("IMAP_PORT"),
             smtp = s.var("SMTP_PORT"),
         );
         let process = BotProcess::new(
