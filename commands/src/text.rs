@@ -182,6 +182,71 @@ pub fn excerpt(s: &str, max_chars: usize) -> String {
     out
 }
 
+/// The lines the sender wrote in this mail: no quotes, no quoted original,
+/// no signature.
+pub fn new_text(body: &str) -> Vec<&str> {
+    let lines: Vec<&str> = body.lines().collect();
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let t = line.trim();
+        if t == "--" || line.trim_end_matches('\r') == "-- " {
+            break;
+        }
+        if starts_quoted_original(&lines, i) {
+            break;
+        }
+        if t.starts_with('>') {
+            continue;
+        }
+        out.push(*line);
+    }
+    out
+}
+
+/// Does the quoted original start at line `i`?
+fn starts_quoted_original(lines: &[&str], i: usize) -> bool {
+    let t = lines[i].trim();
+    let lower = t.to_lowercase();
+    if lower.starts_with("-----original message")
+        || lower.starts_with("-----message d'origine")
+        || lower.starts_with("-------- message original")
+        || lower.starts_with("-------- original message")
+        || lower.starts_with("---------- forwarded message")
+    {
+        return true;
+    }
+    // "Le lun. 3 sept. 2007 à 10:00, Jean <j@x> a écrit :", maybe wrapped
+    // over two lines; "On Mon, Sep 3, 2007 at 10:00 AM Jean <j@x> wrote:".
+    let with_next = match lines.get(i + 1) {
+        Some(next) => format!("{lower} {}", next.trim().to_lowercase()),
+        None => lower.clone(),
+    };
+    let ends_intro = |s: &str| {
+        let s = s.trim_end();
+        s.ends_with("a écrit :") || s.ends_with("a écrit:") || s.ends_with("wrote:")
+    };
+    if (lower.starts_with("le ") || lower.starts_with("on "))
+        && (ends_intro(&lower) || ends_intro(&with_next))
+    {
+        return true;
+    }
+    // Outlook: "De : …" then, within a few lines, "Envoyé : …" / "Sent: …".
+    let is_field = |s: &str, names: &[&str]| {
+        let s = s.trim().trim_start_matches('*').to_lowercase();
+        names.iter().any(|n| {
+            s.strip_prefix(n)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+    };
+    if is_field(t, &["de", "from"]) {
+        return lines[i + 1..]
+            .iter()
+            .take(4)
+            .any(|l| is_field(l, &["envoyé", "sent", "date"]));
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -266,5 +331,17 @@ mod tests {
     fn excerpt_marks_cut_text() {
         assert_eq!(excerpt("abcdef", 3), "abc…");
         assert_eq!(excerpt("abc", 3), "abc");
+    }
+
+    #[test]
+    fn quotes_and_signatures_are_not_new_text() {
+        let body = "!aide\n\n> !groupe liste\nLe lun. 3 sept. 2007 à 10:00, Jean <j@x> a\nécrit :\n> !groupe quitter x\n";
+        assert_eq!(new_text(body), ["!aide", ""]);
+        let body = "!aide\n-- \nJean\n!groupe liste";
+        assert_eq!(new_text(body), ["!aide"]);
+        let body = "!aide\nDe : Jean\nEnvoyé : lundi\n!groupe liste";
+        assert_eq!(new_text(body), ["!aide"]);
+        let body = "De : ma part, merci\n!aide";
+        assert_eq!(new_text(body), ["De : ma part, merci", "!aide"]);
     }
 }
