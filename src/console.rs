@@ -70,6 +70,7 @@ fn handle_line(
         sender: sender.clone(),
         display_name: None,
         text,
+        via: None,
     };
     let ids = match dispatch::handle(db, &ctx, &req, None)? {
         Handled::Ignored => return Ok(not_a_command(lang, prefix)),

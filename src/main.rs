@@ -88,6 +88,7 @@ impl App {
             quorum: c.groups.quorum,
             timezone: self.loaded.timezone.clone(),
             now: jiff::Timestamp::now(),
+            mail_address: c.mail.as_ref().map(|m| m.address.clone()),
         }
     }
 }

@@ -19,10 +19,34 @@ pub enum Action {
     PostToRoom { room: String, text: String },
     /// A message to a mailing-list address.
     PostToList { list: String, text: String },
+    /// A meeting invitation, update (`method` "REQUEST") or cancellation
+    /// ("CANCEL") to one invitee: a mail with an iTIP calendar part.
+    SendInvitation(Box<Invitation>),
     /// A mail to one address (a confirmation code, say).
     SendMail {
         to: String,
         subject: String,
         text: String,
     },
+}
+
+/// What an invitation mail carries; the adapter writes the iCalendar part
+/// from it (the organiser is the bot's address).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invitation {
+    pub to: String,
+    pub attendee_name: String,
+    /// "REQUEST" or "CANCEL".
+    pub method: String,
+    pub uid: String,
+    pub sequence: i64,
+    pub title: String,
+    /// RFC 3339 instants.
+    pub starts_at: String,
+    pub ends_at: String,
+    pub place: Option<String>,
+    /// The Message-ID to send it with, without angle brackets.
+    pub message_id: String,
+    pub subject: String,
+    pub text: String,
 }

@@ -17,6 +17,7 @@ pub mod action;
 pub mod cmd;
 pub mod exec;
 pub mod lang;
+pub mod meeting;
 pub mod parse;
 pub mod request;
 pub mod rsvp_text;

@@ -52,6 +52,9 @@ pub struct Request {
     /// The display name the channel gives, used the first time we meet them.
     pub display_name: Option<String>,
     pub text: String,
+    /// How an answer was given when it was not typed: "itip" (a calendar
+    /// button), "reaction" (an emoji in a room).
+    pub via: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -73,6 +76,9 @@ pub struct Context {
     pub quorum: usize,
     pub timezone: TimeZone,
     pub now: Timestamp,
+    /// The bot's mail address, when mail is on: the organiser of
+    /// invitations and the domain of their Message-IDs.
+    pub mail_address: Option<String>,
 }
 
 impl Context {

@@ -187,7 +187,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 ///
 /// Writing methods also append the group's history (joins, leaves, supports,
 /// status updates, milestones, lead changes) that the digests read.
-pub trait Store {
+pub trait Store: crate::meeting::MeetingStore {
     /// The person a verified identity belongs to.
     fn person_by_identity(&mut self, identity: &Identity) -> StoreResult<Option<Person>>;
     fn person(&mut self, id: PersonId) -> StoreResult<Person>;

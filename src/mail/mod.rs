@@ -295,6 +295,7 @@ fn requests(mail: &Incoming, origin: &Origin, sender: &Identity) -> Vec<Request>
             sender: sender.clone(),
             display_name: mail.display_name.clone(),
             text: text.clone(),
+            via: None,
         })
         .collect()
 }

@@ -238,6 +238,7 @@ impl Bot {
                 },
                 display_name,
                 text: body,
+                via: None,
             };
             let ctx = self.app.context();
             let handled = {

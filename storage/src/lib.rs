@@ -12,6 +12,7 @@
 
 pub mod cursors;
 pub mod export;
+pub mod meetings;
 pub mod migrations;
 pub mod outbox;
 mod store_impl;

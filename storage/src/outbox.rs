@@ -23,7 +23,9 @@ pub fn channel_of(action: &Action) -> Option<&'static str> {
     match action {
         Action::Reply { origin, .. } => Some(origin.channel()),
         Action::PostToRoom { .. } => Some("matrix"),
-        Action::PostToList { .. } | Action::SendMail { .. } => Some("email"),
+        Action::PostToList { .. } | Action::SendMail { .. } | Action::SendInvitation(_) => {
+            Some("email")
+        }
         Action::PostToGroup { .. } => None,
     }
 }

@@ -18,6 +18,7 @@ fn ctx() -> Context {
         quorum: 3,
         timezone: TimeZone::get("Europe/Paris").expect("tz"),
         now: Timestamp::from_second(NOW).expect("ts"),
+        mail_address: Some("greffier@example.test".into()),
     }
 }
 
@@ -34,6 +35,7 @@ fn say_in(db: &mut Database, who: &str, line: &str, origin: Origin) -> (String, 
         sender: Identity::parse(who).expect("identity"),
         display_name: None,
         text: line.into(),
+        via: None,
     };
     db.transaction(ctx.now, |tx| {
         let done = execute(tx, &ctx, &req)?.expect("a command");
@@ -458,6 +460,7 @@ fn replies_in_english_when_configured() {
         sender: Identity::parse("@a:example.test").expect("id"),
         display_name: Some("Alice".into()),
         text: "!me organisation Arles".into(),
+        via: None,
     };
     let reply = db
         .write(ctx.now, |tx| {
@@ -561,6 +564,7 @@ fn an_email_code_expires_after_a_day() {
         sender: Identity::parse("@arles:example.test").expect("id"),
         display_name: None,
         text: format!("!moi confirmer {code}"),
+        via: None,
     };
     let done = db
         .transaction(late.now, |tx| {
@@ -569,4 +573,114 @@ fn an_email_code_expires_after_a_day() {
         })
         .expect("tx");
     assert!(!done.commit, "{:?}", done.actions);
+}
+
+fn invitations(db: &Database) -> Vec<greffier_commands::action::Invitation> {
+    db.pending("email", Timestamp::from_second(NOW).expect("ts"), 100)
+        .expect("pending")
+        .into_iter()
+        .filter_map(|i| match i.action {
+            Action::SendInvitation(inv) => Some(*inv),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_meeting_invites_records_answers_and_lists_attendance() {
+    let mut db = world();
+    say(
+        &mut db,
+        "@arles:example.test",
+        "!moi lier anne@arles.example",
+    );
+    let code = mailed_code(&db, "anne@arles.example");
+    say(
+        &mut db,
+        "@arles:example.test",
+        &format!("!moi confirmer {code}"),
+    );
+
+    let (reply, kept) = say(
+        &mut db,
+        "@arles:example.test",
+        "!reunion creer « Conférence DSI » 2026-12-03 09:30 lieu « Mairie d'Arles »",
+    );
+    assert!(!kept && reply.contains("administrateurs"), "{reply}");
+    let (reply, kept) = say(
+        &mut db,
+        "@admin:example.test",
+        "!reunion creer « Conférence DSI » 2026-12-03 09:30 lieu « Mairie d'Arles »",
+    );
+    assert!(kept, "{reply}");
+    assert!(reply.contains("3 invité(s), 1 invitation(s)"), "{reply}");
+    assert!(reply.contains("jeudi 3 décembre 2026 à 09:30"), "{reply}");
+    let sent = invitations(&db);
+    assert_eq!(sent.len(), 1);
+    let first = &sent[0];
+    assert_eq!(
+        (first.to.as_str(), first.method.as_str(), first.sequence),
+        ("anne@arles.example", "REQUEST", 0)
+    );
+    assert_eq!(
+        first.starts_at, "2026-12-03T08:30:00Z",
+        "Europe/Paris is UTC+1 in December"
+    );
+
+    let (reply, kept) = say(&mut db, "@arles:example.test", "!present");
+    assert!(kept && reply.contains("présent(e)"), "{reply}");
+    let (reply, kept) = say(&mut db, "@berre:example.test", "!excuse 1 « en congés »");
+    assert!(kept && reply.contains("(en congés)"), "{reply}");
+    let (reply, kept) = say(&mut db, "@admin:example.test", "!present 1");
+    assert!(!kept && reply.contains("Je ne vous connais pas"), "{reply}");
+
+    let (reply, _) = say(&mut db, "@vitrolles:example.test", "!reunion presences 1");
+    assert!(reply.contains("Présents (1) :\n• Arles : "), "{reply}");
+    assert!(
+        reply.contains("Excusés (1) :\n• Berre : ") && reply.contains("(en congés)"),
+        "{reply}"
+    );
+    assert!(
+        reply.contains("Sans réponse (1) :\n• Vitrolles : "),
+        "{reply}"
+    );
+
+    // A later answer replaces the earlier one.
+    let (_, kept) = say(&mut db, "@berre:example.test", "!peutetre");
+    assert!(kept);
+    let e = export(&db);
+    let statuses: Vec<(String, String)> = e.meetings[0]
+        .rsvps
+        .iter()
+        .map(|r| (r.organisation.clone().unwrap_or_default(), r.status.clone()))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            ("Arles".into(), "present".into()),
+            ("Berre".into(), "tentative".into()),
+            ("Vitrolles".into(), "no_answer".into())
+        ]
+    );
+
+    // An update goes out with the next sequence and the same UID.
+    let (reply, kept) = say(
+        &mut db,
+        "@admin:example.test",
+        "!reunion modifier 1 heure 14:00",
+    );
+    assert!(kept && reply.contains("14:00"), "{reply}");
+    let sent = invitations(&db);
+    assert_eq!(sent.len(), 2);
+    assert_eq!(
+        (sent[1].uid.as_str(), sent[1].sequence),
+        (first.uid.as_str(), 1)
+    );
+    assert_ne!(sent[1].message_id, first.message_id);
+    let (reply, kept) = say(&mut db, "@admin:example.test", "!reunion annuler 1");
+    assert!(kept, "{reply}");
+    let sent = invitations(&db);
+    assert_eq!((sent[2].method.as_str(), sent[2].sequence), ("CANCEL", 2));
+    let (reply, kept) = say(&mut db, "@arles:example.test", "!present 1");
+    assert!(!kept && reply.contains("annulée"), "{reply}");
 }

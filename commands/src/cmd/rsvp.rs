@@ -2,9 +2,11 @@
 //! a meeting invitation. Without an id: the next meeting the sender is
 //! invited to. Aliases: `!oui`, `!absent`, `!non`, `!yes`, `!no`, `!maybe`.
 
-use super::not_yet;
 use crate::exec::{Exec, Outcome};
+use crate::meeting::{NewRsvp, RsvpStatus};
 use crate::parse::{self, Arg, Args, ParseError, Usage};
+use crate::request::Origin;
+use crate::tr;
 
 pub const USAGE_PRESENT: Usage = Usage {
     fr: "!present [<id>]",
@@ -82,6 +84,102 @@ impl Rsvp {
     }
 
     pub fn apply(self, ex: &mut Exec<'_>) -> Outcome {
-        not_yet(ex, Rsvp::usage(self.answer))
+        let lang = ex.lang();
+        let person = super::reunion::sender_person(ex)?;
+        let meeting = match self.meeting {
+            Some(id) => super::reunion::find_meeting(ex, id)?,
+            None => {
+                let mut found = None;
+                for m in ex.store.upcoming_meetings(ex.ctx.now)? {
+                    if ex
+                        .store
+                        .invitees(m.id)?
+                        .iter()
+                        .any(|i| i.person.id == person.id)
+                    {
+                        found = Some(m);
+                        break;
+                    }
+                }
+                match found {
+                    Some(m) => m,
+                    None => {
+                        return ex.refuse(tr!(
+                            lang,
+                            "Vous n'êtes invité(e) à aucune réunion à venir.",
+                            "You are not invited to any upcoming meeting."
+                        ));
+                    }
+                }
+            }
+        };
+        if !super::reunion::is_open(&meeting) {
+            return ex.refuse(tr!(
+                lang,
+                "La réunion n°{} est annulée.",
+                "Meeting #{} is cancelled.",
+                meeting.id.0
+            ));
+        }
+        if !ex
+            .store
+            .invitees(meeting.id)?
+            .iter()
+            .any(|i| i.person.id == person.id)
+        {
+            return ex.refuse(tr!(
+                lang,
+                "Vous n'êtes pas invité(e) à la réunion n°{}.",
+                "You are not invited to meeting #{}.",
+                meeting.id.0
+            ));
+        }
+        let status = match self.answer {
+            Answer::Present => RsvpStatus::Present,
+            Answer::Excused => RsvpStatus::Excused,
+            Answer::Tentative => RsvpStatus::Tentative,
+        };
+        let source = match &ex.req.origin {
+            Origin::Matrix { event, .. } => Some(event.clone()),
+            Origin::Email { message_id, .. } => message_id.clone(),
+            Origin::Console => None,
+        };
+        let channel = ex.req.via.unwrap_or(ex.req.origin.channel());
+        ex.store.record_rsvp(&NewRsvp {
+            meeting: meeting.id,
+            person: person.id,
+            status,
+            reason: self.reason.as_deref(),
+            channel,
+            recorded_by: Some(person.id),
+            source: source.as_deref(),
+        })?;
+        let described = super::reunion::describe(ex, &meeting);
+        Ok(match (self.answer, &self.reason) {
+            (Answer::Present, _) => tr!(
+                lang,
+                "C'est noté, {} : présent(e) à la réunion {described}.",
+                "Noted, {}: attending meeting {described}.",
+                person.name
+            ),
+            (Answer::Excused, Some(r)) => tr!(
+                lang,
+                "C'est noté, {} : excusé(e) pour la réunion {described} ({r}).",
+                "Noted, {}: excused from meeting {described} ({r}).",
+                person.name
+            ),
+            (Answer::Excused, None) => tr!(
+                lang,
+                "C'est noté, {} : excusé(e) pour la réunion {described}.",
+                "Noted, {}: excused from meeting {described}.",
+                person.name
+            ),
+            (Answer::Tentative, _) => tr!(
+                lang,
+                "C'est noté, {} : peut-être à la réunion {described}.",
+                "Noted, {}: maybe attending meeting {described}.",
+                person.name
+            ),
+        })
     }
 }

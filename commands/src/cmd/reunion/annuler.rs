@@ -1,6 +1,8 @@
 //! `!reunion annuler <id>` — cancel a meeting; the invitees are told.
 
+use crate::exec::{Exec, Outcome};
 use crate::parse::{Args, ParseErrorKind, Usage};
+use crate::tr;
 
 pub const USAGE: Usage = Usage {
     fr: "!reunion annuler <id>",
@@ -19,5 +21,43 @@ impl Annuler {
         let id = super::meeting_id(args)?;
         args.end()?;
         Ok(Annuler { id })
+    }
+}
+
+impl Annuler {
+    pub fn apply(self, ex: &mut Exec<'_>) -> Outcome {
+        let lang = ex.lang();
+        let meeting = super::find_meeting(ex, self.id)?;
+        super::may_manage(ex, &meeting)?;
+        if !super::is_open(&meeting) {
+            return ex.refuse(tr!(
+                lang,
+                "La réunion n°{} est déjà annulée.",
+                "Meeting #{} is already cancelled.",
+                self.id
+            ));
+        }
+        ex.store.cancel_meeting(meeting.id)?;
+        let meeting = super::find_meeting(ex, self.id)?;
+        let invitees = ex.store.invitees(meeting.id)?;
+        let mailed = super::send_invitations(ex, &meeting, &invitees, "CANCEL")?;
+        let described = super::describe(ex, &meeting);
+        if let Some(g) = meeting.group {
+            if let Some(group) = ex.store.groups()?.into_iter().find(|x| x.id == g) {
+                ex.actions.push(crate::action::Action::PostToGroup {
+                    group: group.slug,
+                    text: tr!(
+                        lang,
+                        "Réunion {described} annulée.",
+                        "Meeting {described} cancelled."
+                    ),
+                });
+            }
+        }
+        Ok(tr!(
+            lang,
+            "Réunion {described} annulée ; {mailed} invité(s) prévenu(s) par email.",
+            "Meeting {described} cancelled; {mailed} invitee(s) told by email."
+        ))
     }
 }

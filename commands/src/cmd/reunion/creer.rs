@@ -2,7 +2,10 @@
 //! — create a meeting and send the invitations (admins or a group's lead);
 //! without `groupe`, every known person is invited.
 
+use crate::exec::{Exec, Outcome};
+use crate::meeting::{Invitee, NewMeeting, RsvpStatus};
 use crate::parse::{self, Arg, Args, Arity, OptSpec, ParseErrorKind, Usage};
+use crate::tr;
 use jiff::civil::{Date, Time};
 
 pub const USAGE: Usage = Usage {
@@ -63,5 +66,99 @@ impl Creer {
             place,
             group,
         })
+    }
+}
+
+impl Creer {
+    pub fn apply(self, ex: &mut Exec<'_>) -> Outcome {
+        let lang = ex.lang();
+        let group = match &self.group {
+            Some(name) => Some(ex.find_group(name)?),
+            None => None,
+        };
+        let allowed = ex.is_admin()
+            || match &group {
+                Some(g) => ex.leads(g)?,
+                None => false,
+            };
+        if !allowed {
+            return ex.refuse_not_allowed(&tr!(
+                lang,
+                "aux administrateurs et, pour une réunion de groupe, au chef de projet",
+                "admins and, for a group's meeting, its lead"
+            ));
+        }
+        let starts_at = match self
+            .date
+            .to_datetime(self.time)
+            .to_zoned(ex.ctx.timezone.clone())
+        {
+            Ok(z) => z.timestamp(),
+            Err(_) => {
+                return ex.refuse(tr!(
+                    lang,
+                    "Cette date n'existe pas dans le fuseau horaire du greffier.",
+                    "This date does not exist in the bot's time zone."
+                ));
+            }
+        };
+        if starts_at < ex.ctx.now {
+            return ex.refuse(tr!(
+                lang,
+                "Cette date est passée : une réunion se crée à l'avance.",
+                "This date is past: meetings are created ahead."
+            ));
+        }
+        let me = ex.me()?;
+        let organiser = match (&group, &me) {
+            (Some(g), _) if g.lead.is_some() => g.lead,
+            (_, Some(p)) => p.organisation,
+            _ => None,
+        };
+        let id = ex.store.create_meeting(&NewMeeting {
+            title: self.title.clone(),
+            starts_at,
+            ends_at: None,
+            timezone: ex.ctx.timezone.iana_name().unwrap_or("UTC").to_string(),
+            place: self.place.clone(),
+            group: group.as_ref().map(|g| g.id),
+            organiser,
+        })?;
+        let people = match &group {
+            Some(g) => ex.store.member_people(g.id)?,
+            None => ex.store.people()?,
+        };
+        let invitees: Vec<Invitee> = people
+            .into_iter()
+            .map(|person| Invitee {
+                person,
+                email: None,
+                message_id: None,
+                status: RsvpStatus::NoAnswer,
+                reason: None,
+            })
+            .collect();
+        let meeting = super::find_meeting(ex, id.0)?;
+        let mailed = super::send_invitations(ex, &meeting, &invitees, "REQUEST")?;
+        let described = super::describe(ex, &meeting);
+        let p = ex.prefix().to_string();
+        if let Some(g) = &group {
+            ex.actions.push(crate::action::Action::PostToGroup {
+                group: g.slug.clone(),
+                text: tr!(
+                    lang,
+                    "Réunion {described}. Répondez {p}present {} ou {p}excuse {} \"motif\".",
+                    "Meeting {described}. Answer {p}yes {} or {p}no {} \"reason\".",
+                    id.0,
+                    id.0
+                ),
+            });
+        }
+        Ok(tr!(
+            lang,
+            "Réunion {described} créée : {} invité(s), {mailed} invitation(s) envoyée(s) par email.",
+            "Meeting {described} created: {} invitee(s), {mailed} invitation(s) sent by email.",
+            invitees.len()
+        ))
     }
 }

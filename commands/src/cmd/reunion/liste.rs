@@ -1,6 +1,9 @@
 //! `!reunion liste` — upcoming meetings with their RSVP counts.
 
+use crate::exec::{Exec, Outcome};
+use crate::meeting::RsvpStatus;
 use crate::parse::{Args, ParseErrorKind, Usage};
+use crate::tr;
 
 pub const USAGE: Usage = Usage {
     fr: "!reunion liste",
@@ -16,5 +19,30 @@ impl Liste {
     pub fn parse(args: &mut Args) -> Result<Liste, ParseErrorKind> {
         args.end()?;
         Ok(Liste)
+    }
+}
+
+impl Liste {
+    pub fn apply(self, ex: &mut Exec<'_>) -> Outcome {
+        let lang = ex.lang();
+        let meetings = ex.store.upcoming_meetings(ex.ctx.now)?;
+        if meetings.is_empty() {
+            return Ok(tr!(lang, "Aucune réunion à venir.", "No upcoming meeting."));
+        }
+        let mut lines = vec![tr!(lang, "Réunions à venir :", "Upcoming meetings:")];
+        for m in &meetings {
+            let invitees = ex.store.invitees(m.id)?;
+            let count = |s: RsvpStatus| invitees.iter().filter(|i| i.status == s).count();
+            lines.push(tr!(
+                lang,
+                "• {} — {} présent(s), {} excusé(s), {} sans réponse",
+                "• {} — {} present, {} excused, {} without answer",
+                super::describe(ex, m),
+                count(RsvpStatus::Present),
+                count(RsvpStatus::Excused),
+                count(RsvpStatus::NoAnswer) + count(RsvpStatus::Tentative)
+            ));
+        }
+        Ok(lines.join("\n"))
     }
 }

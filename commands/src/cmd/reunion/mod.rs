@@ -1,5 +1,7 @@
-//! `!reunion …` — meetings: create, change, cancel, list, attendance.
-//! Parsed here; executed with the Meetings capability (invitations by mail).
+//! `!reunion …` — meetings: create, change, cancel, list, attendance; and
+//! what they share: finding a meeting, who may manage it, saying when it
+//! is, and the invitation mails (one per invitee with an address, each with
+//! its own Message-ID, stored).
 
 pub mod annuler;
 pub mod creer;
@@ -7,9 +9,15 @@ pub mod liste;
 pub mod modifier;
 pub mod presences;
 
-use super::not_yet;
-use crate::exec::{Exec, Outcome};
+use jiff::Timestamp;
+
+use crate::action::{Action, Invitation};
+use crate::exec::{Exec, Failure, Outcome};
+use crate::lang::Lang;
+use crate::meeting::{Invitee, Meeting, MeetingStatus};
 use crate::parse::{Args, ParseError, ParseErrorKind, Usage};
+use crate::store::{IdentityKind, MeetingId};
+use crate::tr;
 
 pub const USAGE: Usage = Usage {
     fr: "!reunion creer|modifier|annuler|liste|presences …",
@@ -65,15 +73,279 @@ impl Reunion {
     }
 
     pub fn apply(self, ex: &mut Exec<'_>) -> Outcome {
-        let usage = match self {
-            Reunion::Creer(_) => &creer::USAGE,
-            Reunion::Modifier(_) => &modifier::USAGE,
-            Reunion::Annuler(_) => &annuler::USAGE,
-            Reunion::Liste(_) => &liste::USAGE,
-            Reunion::Presences(_) => &presences::USAGE,
-        };
-        not_yet(ex, usage)
+        match self {
+            Reunion::Creer(c) => c.apply(ex),
+            Reunion::Modifier(c) => c.apply(ex),
+            Reunion::Annuler(c) => c.apply(ex),
+            Reunion::Liste(c) => c.apply(ex),
+            Reunion::Presences(c) => c.apply(ex),
+        }
     }
+}
+
+/// Meetings last two hours unless said otherwise.
+pub const DEFAULT_LENGTH_HOURS: i64 = 2;
+
+/// The meeting `id`, or a refusal naming it.
+pub(crate) fn find_meeting(ex: &mut Exec<'_>, id: i64) -> Result<Meeting, Failure> {
+    match ex.store.meeting(MeetingId(id))? {
+        Some(m) => Ok(m),
+        None => ex.refuse(tr!(
+            ex.lang(),
+            "Il n'y a pas de réunion n°{id} (tapez {}reunion liste).",
+            "There is no meeting #{id} (type {}meeting list).",
+            ex.prefix()
+        )),
+    }
+}
+
+/// Admins, and for a group's meeting the members of the group's lead.
+pub(crate) fn may_manage(ex: &mut Exec<'_>, meeting: &Meeting) -> Result<(), Failure> {
+    if ex.is_admin() {
+        return Ok(());
+    }
+    if let Some(g) = meeting.group {
+        let group = ex.store.groups()?.into_iter().find(|x| x.id == g);
+        if let Some(group) = group
+            && ex.leads(&group)?
+        {
+            return Ok(());
+        }
+    }
+    ex.refuse_not_allowed(&tr!(
+        ex.lang(),
+        "aux administrateurs et au chef de projet du groupe",
+        "admins and the group's lead"
+    ))
+}
+
+/// "jeudi 3 décembre 2026 à 09:00" in the bot's time zone.
+pub fn when(ex: &Exec<'_>, at: Timestamp) -> String {
+    when_in(ex.lang(), at, &ex.ctx.timezone)
+}
+
+pub fn when_in(lang: Lang, at: Timestamp, tz: &jiff::tz::TimeZone) -> String {
+    let z = at.to_zoned(tz.clone());
+    let (days, months): (&[&str], &[&str]) = match lang {
+        Lang::Fr => (
+            &[
+                "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+            ],
+            &[
+                "janvier",
+                "février",
+                "mars",
+                "avril",
+                "mai",
+                "juin",
+                "juillet",
+                "août",
+                "septembre",
+                "octobre",
+                "novembre",
+                "décembre",
+            ],
+        ),
+        Lang::En => (
+            &[
+                "Monday",
+                "Tuesday",
+                "Wednesday",
+                "Thursday",
+                "Friday",
+                "Saturday",
+                "Sunday",
+            ],
+            &[
+                "January",
+                "February",
+                "March",
+                "April",
+                "May",
+                "June",
+                "July",
+                "August",
+                "September",
+                "October",
+                "November",
+                "December",
+            ],
+        ),
+    };
+    let day = days[z.weekday().to_monday_zero_offset() as usize];
+    let month = months[(z.month() - 1) as usize];
+    match lang {
+        Lang::Fr => format!(
+            "{day} {} {month} {} à {:02}:{:02}",
+            z.day(),
+            z.year(),
+            z.hour(),
+            z.minute()
+        ),
+        Lang::En => format!(
+            "{day} {month} {}, {} at {:02}:{:02}",
+            z.day(),
+            z.year(),
+            z.hour(),
+            z.minute()
+        ),
+    }
+}
+
+/// "n°3 « Conférence DSI » — jeudi 3 décembre 2026 à 09:00, Mairie d'Arles"
+pub fn describe(ex: &Exec<'_>, m: &Meeting) -> String {
+    let place = m
+        .place
+        .as_deref()
+        .map(|p| format!(", {p}"))
+        .unwrap_or_default();
+    tr!(
+        ex.lang(),
+        "n°{} « {} » — {}{}",
+        "#{} “{}” — {}{}",
+        m.id.0,
+        m.title,
+        when(ex, m.starts_at),
+        place
+    )
+}
+
+/// The invitee's first verified email address.
+pub(crate) fn email_of(
+    ex: &mut Exec<'_>,
+    person: crate::store::PersonId,
+) -> Result<Option<String>, Failure> {
+    Ok(ex
+        .store
+        .identities(person)?
+        .into_iter()
+        .find(|(i, verified)| *verified && i.kind == IdentityKind::Email)
+        .map(|(i, _)| i.value))
+}
+
+/// Queues one invitation mail (REQUEST or CANCEL) per invitee with an
+/// address, records its Message-ID; returns how many were queued.
+pub(crate) fn send_invitations(
+    ex: &mut Exec<'_>,
+    meeting: &Meeting,
+    invitees: &[Invitee],
+    method: &str,
+) -> Result<usize, Failure> {
+    let lang = ex.lang();
+    let domain = ex
+        .ctx
+        .mail_address
+        .as_deref()
+        .and_then(|a| a.rsplit_once('@'))
+        .map(|(_, d)| d.to_string());
+    let Some(domain) = domain else {
+        return Ok(0);
+    };
+    let ends_at = meeting.ends_at.unwrap_or_else(|| {
+        meeting
+            .starts_at
+            .checked_add(jiff::SignedDuration::from_hours(DEFAULT_LENGTH_HOURS))
+            .unwrap_or(meeting.starts_at)
+    });
+    let local = meeting.uid.split('@').next().unwrap_or("meeting");
+    let date = when(ex, meeting.starts_at);
+    let place = meeting.place.clone().unwrap_or_default();
+    let mut sent = 0;
+    for invitee in invitees {
+        let Some(email) = invitee.email.clone().or(email_of(ex, invitee.person.id)?) else {
+            ex.store
+                .invite(meeting.id, invitee.person.id, None, None, meeting.sequence)?;
+            continue;
+        };
+        let message_id = format!(
+            "invitation.{local}.{}.{}@{domain}",
+            invitee.person.id.0, meeting.sequence
+        );
+        let cancelled = method == "CANCEL";
+        let (subject, text) = if cancelled {
+            (
+                tr!(lang, "Annulé : {}", "Cancelled: {}", meeting.title),
+                tr!(
+                    lang,
+                    "Bonjour {},\n\nLa réunion « {} » du {} est annulée.\n\n— greffier",
+                    "Hello {},\n\nThe meeting “{}” of {} is cancelled.\n\n— greffier",
+                    invitee.person.name,
+                    meeting.title,
+                    date
+                ),
+            )
+        } else {
+            let lieu = if place.is_empty() {
+                String::new()
+            } else {
+                tr!(lang, "\nLieu : {}", "\nPlace: {}", place)
+            };
+            let update = meeting.sequence > 0;
+            (
+                if update {
+                    tr!(lang, "Modifié : {}", "Updated: {}", meeting.title)
+                } else {
+                    tr!(lang, "Invitation : {}", "Invitation: {}", meeting.title)
+                },
+                tr!(
+                    lang,
+                    "Bonjour {},\n\n{} « {} » (réunion n°{}).\nDate : {}{}\n\nRépondez à ce message par « présent » ou « excusé » (avec un motif si vous le souhaitez), ou avec les boutons de votre messagerie.\n\n— greffier",
+                    "Hello {},\n\n{} “{}” (meeting #{}).\nDate: {}{}\n\nAnswer this message with “present” or “excused” (with a reason if you like), or with your mail client's buttons.\n\n— greffier",
+                    invitee.person.name,
+                    if update {
+                        tr!(lang, "La réunion a changé :", "The meeting has changed:")
+                    } else {
+                        tr!(lang, "Vous êtes invité(e) à", "You are invited to")
+                    },
+                    meeting.title,
+                    meeting.id.0,
+                    date,
+                    lieu
+                ),
+            )
+        };
+        ex.store.invite(
+            meeting.id,
+            invitee.person.id,
+            Some(&email),
+            Some(&message_id),
+            meeting.sequence,
+        )?;
+        ex.actions.push(Action::SendInvitation(Box::new(Invitation {
+            to: email,
+            attendee_name: invitee.person.name.clone(),
+            method: method.to_string(),
+            uid: meeting.uid.clone(),
+            sequence: meeting.sequence,
+            title: meeting.title.clone(),
+            starts_at: meeting.starts_at.to_string(),
+            ends_at: ends_at.to_string(),
+            place: meeting.place.clone(),
+            message_id,
+            subject,
+            text,
+        })));
+        sent += 1;
+    }
+    Ok(sent)
+}
+
+/// The sender as a person, or a refusal saying how to become one.
+pub(crate) fn sender_person(ex: &mut Exec<'_>) -> Result<crate::store::Person, Failure> {
+    match ex.me()? {
+        Some(p) => Ok(p),
+        None => ex.refuse(tr!(
+            ex.lang(),
+            "Je ne vous connais pas encore : indiquez votre organisation avec {}moi organisation <organisation>.",
+            "I do not know you yet: set your organisation with {}me organisation <organisation>.",
+            ex.prefix()
+        )),
+    }
+}
+
+/// Is a meeting still open to answers and changes?
+pub(crate) fn is_open(m: &Meeting) -> bool {
+    m.status == MeetingStatus::Scheduled
 }
 
 /// `12`, `#12`, or a parse error.

@@ -1,7 +1,9 @@
 //! `!reunion modifier <id> [date <AAAA-MM-JJ>] [heure <HH:MM>] [lieu "<lieu>"]`
 //! — change a meeting; the invitees get an update.
 
+use crate::exec::{Exec, Outcome};
 use crate::parse::{self, Arg, Args, Arity, OptSpec, ParseErrorKind, Usage};
+use crate::tr;
 use jiff::civil::{Date, Time};
 
 pub const USAGE: Usage = Usage {
@@ -61,5 +63,64 @@ impl Modifier {
             time,
             place,
         })
+    }
+}
+
+impl Modifier {
+    pub fn apply(self, ex: &mut Exec<'_>) -> Outcome {
+        let lang = ex.lang();
+        let meeting = super::find_meeting(ex, self.id)?;
+        super::may_manage(ex, &meeting)?;
+        if !super::is_open(&meeting) {
+            return ex.refuse(tr!(
+                lang,
+                "La réunion n°{} est annulée : elle ne se modifie plus.",
+                "Meeting #{} is cancelled: it cannot change any more.",
+                self.id
+            ));
+        }
+        let tz = ex.ctx.timezone.clone();
+        let current = meeting.starts_at.to_zoned(tz.clone());
+        let date = self.date.unwrap_or(current.date());
+        let time = self.time.unwrap_or(current.time());
+        let Ok(starts) = date.to_datetime(time).to_zoned(tz) else {
+            return ex.refuse(tr!(
+                lang,
+                "Cette date n'existe pas dans le fuseau horaire du greffier.",
+                "This date does not exist in the bot's time zone."
+            ));
+        };
+        let starts_at = starts.timestamp();
+        let length = meeting
+            .ends_at
+            .map(|e| e.duration_since(meeting.starts_at))
+            .unwrap_or(jiff::SignedDuration::from_hours(
+                super::DEFAULT_LENGTH_HOURS,
+            ));
+        let ends_at = starts_at.checked_add(length).ok();
+        let place = self.place.clone().or(meeting.place.clone());
+        ex.store
+            .reschedule_meeting(meeting.id, starts_at, ends_at, place.as_deref())?;
+        let meeting = super::find_meeting(ex, self.id)?;
+        let invitees = ex.store.invitees(meeting.id)?;
+        let mailed = super::send_invitations(ex, &meeting, &invitees, "REQUEST")?;
+        let described = super::describe(ex, &meeting);
+        if let Some(g) = meeting.group {
+            if let Some(group) = ex.store.groups()?.into_iter().find(|x| x.id == g) {
+                ex.actions.push(crate::action::Action::PostToGroup {
+                    group: group.slug,
+                    text: tr!(
+                        lang,
+                        "Réunion modifiée : {described}.",
+                        "Meeting changed: {described}."
+                    ),
+                });
+            }
+        }
+        Ok(tr!(
+            lang,
+            "Réunion modifiée : {described} ; {mailed} invité(s) prévenu(s) par email.",
+            "Meeting changed: {described}; {mailed} invitee(s) told by email."
+        ))
     }
 }

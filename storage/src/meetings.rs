@@ -1,0 +1,241 @@
+//! The commands' [`MeetingStore`] on a [`Tx`]: meetings, invitations and the
+//! RSVP history (append-only; the latest row per person is the answer).
+
+use greffier_commands::meeting::{
+    Invitee, Meeting, MeetingStatus, MeetingStore, NewMeeting, NewRsvp, RsvpStatus,
+};
+use greffier_commands::store::{
+    GroupId, MeetingId, OrgId, Person, PersonId, StoreError, StoreResult,
+};
+use jiff::Timestamp;
+use rusqlite::{OptionalExtension, Row, params};
+
+use crate::{Tx, parse_ts, ts};
+
+fn se(e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
+    StoreError(Box::new(e))
+}
+
+fn corrupt(col: usize, what: String) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, what.into())
+}
+
+fn instant(r: &Row<'_>, col: usize) -> rusqlite::Result<Timestamp> {
+    let s: String = r.get(col)?;
+    parse_ts(&s).map_err(|e| corrupt(col, e.to_string()))
+}
+
+const MEETING_COLUMNS: &str =
+    "id, uid, sequence, title, starts_at, ends_at, place, group_id, organiser_id, status";
+
+fn meeting_row(r: &Row<'_>) -> rusqlite::Result<Meeting> {
+    let status: String = r.get(9)?;
+    Ok(Meeting {
+        id: MeetingId(r.get(0)?),
+        uid: r.get(1)?,
+        sequence: r.get(2)?,
+        title: r.get(3)?,
+        starts_at: instant(r, 4)?,
+        ends_at: match r.get::<_, Option<String>>(5)? {
+            Some(s) => Some(parse_ts(&s).map_err(|e| corrupt(5, e.to_string()))?),
+            None => None,
+        },
+        place: r.get(6)?,
+        group: r.get::<_, Option<i64>>(7)?.map(GroupId),
+        organiser: r.get::<_, Option<i64>>(8)?.map(OrgId),
+        status: if status == "cancelled" {
+            MeetingStatus::Cancelled
+        } else {
+            MeetingStatus::Scheduled
+        },
+    })
+}
+
+impl MeetingStore for Tx<'_> {
+    fn create_meeting(&mut self, m: &NewMeeting) -> StoreResult<MeetingId> {
+        self.conn()
+            .execute(
+                "INSERT INTO meetings (uid, sequence, title, starts_at, ends_at, timezone, place,
+                                       group_id, organiser_id, created_at)
+                 VALUES (lower(hex(randomblob(16))) || '@greffier', 0, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    m.title,
+                    ts(m.starts_at),
+                    m.ends_at.map(ts),
+                    m.timezone,
+                    m.place,
+                    m.group.map(|g| g.0),
+                    m.organiser.map(|o| o.0),
+                    ts(self.now()),
+                ],
+            )
+            .map_err(se)?;
+        Ok(MeetingId(self.conn().last_insert_rowid()))
+    }
+
+    fn meeting(&mut self, id: MeetingId) -> StoreResult<Option<Meeting>> {
+        let sql = format!("SELECT {MEETING_COLUMNS} FROM meetings WHERE id = ?1");
+        self.conn()
+            .query_row(&sql, params![id.0], meeting_row)
+            .optional()
+            .map_err(se)
+    }
+
+    fn meeting_by_uid(&mut self, uid: &str) -> StoreResult<Option<Meeting>> {
+        let sql = format!("SELECT {MEETING_COLUMNS} FROM meetings WHERE uid = ?1");
+        self.conn()
+            .query_row(&sql, params![uid], meeting_row)
+            .optional()
+            .map_err(se)
+    }
+
+    fn upcoming_meetings(&mut self, from: Timestamp) -> StoreResult<Vec<Meeting>> {
+        let sql = format!(
+            "SELECT {MEETING_COLUMNS} FROM meetings
+             WHERE status = 'scheduled' AND starts_at >= ?1 ORDER BY starts_at, id"
+        );
+        let mut st = self.conn().prepare_cached(&sql).map_err(se)?;
+        let rows = st.query_map(params![ts(from)], meeting_row).map_err(se)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(se)
+    }
+
+    fn reschedule_meeting(
+        &mut self,
+        id: MeetingId,
+        starts_at: Timestamp,
+        ends_at: Option<Timestamp>,
+        place: Option<&str>,
+    ) -> StoreResult<()> {
+        self.conn()
+            .execute(
+                "UPDATE meetings SET starts_at = ?2, ends_at = ?3, place = ?4,
+                        sequence = sequence + 1 WHERE id = ?1",
+                params![id.0, ts(starts_at), ends_at.map(ts), place],
+            )
+            .map_err(se)?;
+        Ok(())
+    }
+
+    fn cancel_meeting(&mut self, id: MeetingId) -> StoreResult<()> {
+        self.conn()
+            .execute(
+                "UPDATE meetings SET status = 'cancelled', sequence = sequence + 1 WHERE id = ?1",
+                params![id.0],
+            )
+            .map_err(se)?;
+        Ok(())
+    }
+
+    fn people(&mut self) -> StoreResult<Vec<Person>> {
+        let mut st = self
+            .conn()
+            .prepare_cached("SELECT id, name, organisation_id FROM people ORDER BY name, id")
+            .map_err(se)?;
+        let rows = st
+            .query_map([], |r| {
+                Ok(Person {
+                    id: PersonId(r.get(0)?),
+                    name: r.get(1)?,
+                    organisation: r.get::<_, Option<i64>>(2)?.map(OrgId),
+                })
+            })
+            .map_err(se)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(se)
+    }
+
+    fn invite(
+        &mut self,
+        meeting: MeetingId,
+        person: PersonId,
+        email: Option<&str>,
+        message_id: Option<&str>,
+        sequence: i64,
+    ) -> StoreResult<()> {
+        let sent = message_id.map(|_| ts(self.now()));
+        self.conn()
+            .execute(
+                "INSERT INTO invitations (meeting_id, person_id, email, message_id, sequence, sent_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (meeting_id, person_id) DO UPDATE SET
+                     email = ?3, message_id = COALESCE(?4, message_id), sequence = ?5,
+                     sent_at = COALESCE(?6, sent_at)",
+                params![meeting.0, person.0, email, message_id, sequence, sent],
+            )
+            .map_err(se)?;
+        Ok(())
+    }
+
+    fn invitees(&mut self, meeting: MeetingId) -> StoreResult<Vec<Invitee>> {
+        let mut st = self
+            .conn()
+            .prepare_cached(
+                "SELECT p.id, p.name, p.organisation_id, i.email, i.message_id,
+                        (SELECT status FROM rsvps r WHERE r.meeting_id = i.meeting_id
+                            AND r.person_id = i.person_id ORDER BY r.id DESC LIMIT 1),
+                        (SELECT reason FROM rsvps r WHERE r.meeting_id = i.meeting_id
+                            AND r.person_id = i.person_id ORDER BY r.id DESC LIMIT 1)
+                 FROM invitations i JOIN people p ON p.id = i.person_id
+                 WHERE i.meeting_id = ?1 ORDER BY p.name, p.id",
+            )
+            .map_err(se)?;
+        let rows = st
+            .query_map(params![meeting.0], |r| {
+                let status: Option<String> = r.get(5)?;
+                Ok(Invitee {
+                    person: Person {
+                        id: PersonId(r.get(0)?),
+                        name: r.get(1)?,
+                        organisation: r.get::<_, Option<i64>>(2)?.map(OrgId),
+                    },
+                    email: r.get(3)?,
+                    message_id: r.get(4)?,
+                    status: status
+                        .as_deref()
+                        .and_then(RsvpStatus::parse)
+                        .unwrap_or(RsvpStatus::NoAnswer),
+                    reason: r.get(6)?,
+                })
+            })
+            .map_err(se)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(se)
+    }
+
+    fn invitation_by_message_id(
+        &mut self,
+        message_id: &str,
+    ) -> StoreResult<Option<(MeetingId, PersonId)>> {
+        let id = message_id
+            .trim()
+            .trim_start_matches('<')
+            .trim_end_matches('>');
+        self.conn()
+            .query_row(
+                "SELECT meeting_id, person_id FROM invitations WHERE message_id = ?1",
+                params![id],
+                |r| Ok((MeetingId(r.get(0)?), PersonId(r.get(1)?))),
+            )
+            .optional()
+            .map_err(se)
+    }
+
+    fn record_rsvp(&mut self, rsvp: &NewRsvp<'_>) -> StoreResult<()> {
+        self.conn()
+            .execute(
+                "INSERT INTO rsvps (meeting_id, person_id, status, reason, channel, recorded_by,
+                                    source_ref, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    rsvp.meeting.0,
+                    rsvp.person.0,
+                    rsvp.status.as_str(),
+                    rsvp.reason,
+                    rsvp.channel,
+                    rsvp.recorded_by.map(|p| p.0),
+                    rsvp.source,
+                    ts(self.now()),
+                ],
+            )
+            .map_err(se)?;
+        Ok(())
+    }
+}
