@@ -42,18 +42,15 @@ impl Annuler {
         let invitees = ex.store.invitees(meeting.id)?;
         let mailed = super::send_invitations(ex, &meeting, &invitees, "CANCEL")?;
         let described = super::describe(ex, &meeting);
-        if let Some(g) = meeting.group {
-            if let Some(group) = ex.store.groups()?.into_iter().find(|x| x.id == g) {
-                ex.actions.push(crate::action::Action::PostToGroup {
-                    group: group.slug,
-                    text: tr!(
-                        lang,
-                        "Réunion {described} annulée.",
-                        "Meeting {described} cancelled."
-                    ),
-                });
-            }
-        }
+        super::announce(
+            ex,
+            &meeting,
+            tr!(
+                lang,
+                "Réunion {described} annulée.",
+                "Meeting {described} cancelled."
+            ),
+        )?;
         Ok(tr!(
             lang,
             "Réunion {described} annulée ; {mailed} invité(s) prévenu(s) par email.",

@@ -142,18 +142,14 @@ impl Creer {
         let mailed = super::send_invitations(ex, &meeting, &invitees, "REQUEST")?;
         let described = super::describe(ex, &meeting);
         let p = ex.prefix().to_string();
-        if let Some(g) = &group {
-            ex.actions.push(crate::action::Action::PostToGroup {
-                group: g.slug.clone(),
-                text: tr!(
-                    lang,
-                    "Réunion {described}. Répondez {p}present {} ou {p}excuse {} \"motif\".",
-                    "Meeting {described}. Answer {p}yes {} or {p}no {} \"reason\".",
-                    id.0,
-                    id.0
-                ),
-            });
-        }
+        let answer = tr!(
+            lang,
+            "Réunion {described}. Répondez {p}present {} ou {p}excuse {} \"motif\".",
+            "Meeting {described}. Answer {p}yes {} or {p}no {} \"reason\".",
+            id.0,
+            id.0
+        );
+        super::announce(ex, &meeting, answer)?;
         Ok(tr!(
             lang,
             "Réunion {described} créée : {} invité(s), {mailed} invitation(s) envoyée(s) par email.",

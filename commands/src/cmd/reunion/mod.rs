@@ -330,6 +330,20 @@ pub(crate) fn send_invitations(
     Ok(sent)
 }
 
+/// Tells the meeting's group (its room and list), if it has one.
+pub(crate) fn announce(ex: &mut Exec<'_>, meeting: &Meeting, text: String) -> Result<(), Failure> {
+    let Some(g) = meeting.group else {
+        return Ok(());
+    };
+    if let Some(group) = ex.store.groups()?.into_iter().find(|x| x.id == g) {
+        ex.actions.push(Action::PostToGroup {
+            group: group.slug,
+            text,
+        });
+    }
+    Ok(())
+}
+
 /// The sender as a person, or a refusal saying how to become one.
 pub(crate) fn sender_person(ex: &mut Exec<'_>) -> Result<crate::store::Person, Failure> {
     match ex.me()? {

@@ -105,18 +105,15 @@ impl Modifier {
         let invitees = ex.store.invitees(meeting.id)?;
         let mailed = super::send_invitations(ex, &meeting, &invitees, "REQUEST")?;
         let described = super::describe(ex, &meeting);
-        if let Some(g) = meeting.group {
-            if let Some(group) = ex.store.groups()?.into_iter().find(|x| x.id == g) {
-                ex.actions.push(crate::action::Action::PostToGroup {
-                    group: group.slug,
-                    text: tr!(
-                        lang,
-                        "Réunion modifiée : {described}.",
-                        "Meeting changed: {described}."
-                    ),
-                });
-            }
-        }
+        super::announce(
+            ex,
+            &meeting,
+            tr!(
+                lang,
+                "Réunion modifiée : {described}.",
+                "Meeting changed: {described}."
+            ),
+        )?;
         Ok(tr!(
             lang,
             "Réunion modifiée : {described} ; {mailed} invité(s) prévenu(s) par email.",
