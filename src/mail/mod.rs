@@ -16,9 +16,11 @@
 //! per hour at most. Automatic mail (RFC 3834)
 //! is never answered.
 
+pub mod ical;
 pub mod imap;
 pub mod outbound;
 pub mod parse;
+pub mod rsvp;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -254,19 +256,45 @@ impl Reader {
             tracing::info!(from = %mail.from, refusal_sent = queued, "mail from an unknown address");
             return Ok(Fate::Done);
         }
-        if mail.commands.is_empty() {
-            db.write(ctx.now, |tx| {
-                if tx.first_time("email", &key)? && !mail.is_reply {
-                    tx.enqueue(&[Action::Reply {
-                        origin: origin.clone(),
-                        text: no_command(ctx.lang, &ctx.prefix),
-                    }])?;
+        let requests = if mail.commands.is_empty() {
+            // No command: an answer to an invitation, or a hint.
+            let decision = db.write(ctx.now, |tx| rsvp::decide(tx, &ctx, &mail, &sender))?;
+            match decision {
+                rsvp::Decision::Answer { text, via } => vec![Request {
+                    origin: origin.clone(),
+                    sender: sender.clone(),
+                    display_name: mail.display_name.clone(),
+                    text,
+                    via,
+                }],
+                rsvp::Decision::Reply(text) => {
+                    db.write(ctx.now, |tx| {
+                        if tx.first_time("email", &key)? {
+                            tx.enqueue(&[Action::Reply {
+                                origin: origin.clone(),
+                                text,
+                            }])?;
+                        }
+                        Ok(())
+                    })?;
+                    return Ok(Fate::Done);
                 }
-                Ok(())
-            })?;
-            return Ok(Fate::Done);
-        }
-        let requests = requests(&mail, &origin, &sender);
+                rsvp::Decision::NotAnRsvp => {
+                    db.write(ctx.now, |tx| {
+                        if tx.first_time("email", &key)? && !mail.is_reply {
+                            tx.enqueue(&[Action::Reply {
+                                origin: origin.clone(),
+                                text: no_command(ctx.lang, &ctx.prefix),
+                            }])?;
+                        }
+                        Ok(())
+                    })?;
+                    return Ok(Fate::Done);
+                }
+            }
+        } else {
+            requests(&mail, &origin, &sender)
+        };
         let handled = dispatch::handle_all(&mut db, &ctx, &requests, Some(("email", &key)))?;
         if let Handled::Duplicate = handled {
             tracing::info!(message_id = %key, "mail seen before: not applied again");

@@ -4,10 +4,11 @@
 //! that well-behaved robots never answer it, and carries a Message-ID made
 //! from the outbox id.
 
+use greffier_commands::action::Invitation;
 use greffier_commands::{Action, Origin};
 use greffier_storage::OutboxItem;
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
-use lettre::message::{Mailbox, Message};
+use lettre::message::{Mailbox, Message, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{
     Certificate, CertificateStore, Tls as SmtpTls, TlsParameters,
@@ -100,13 +101,17 @@ impl Composer {
     }
 
     pub fn message(&self, item: &OutboxItem) -> anyhow::Result<Message> {
+        let message_id = match &item.action {
+            Action::SendInvitation(inv) => angle(&inv.message_id),
+            _ => format!("<greffier-{}-{}@{}>", self.instance, item.id, self.domain),
+        };
         let builder = Message::builder()
             .from(self.from.clone())
-            .message_id(Some(format!(
-                "<greffier-{}-{}@{}>",
-                self.instance, item.id, self.domain
-            )))
+            .message_id(Some(message_id))
             .user_agent("greffier".into());
+        if let Action::SendInvitation(inv) = &item.action {
+            return self.invitation(builder, inv);
+        }
         let auto = |kind: &str| {
             HeaderValue::new(
                 HeaderName::new_from_ascii_str("Auto-Submitted"),
@@ -154,6 +159,41 @@ impl Composer {
             other => anyhow::bail!("not a mail action: {other:?}"),
         };
         Ok(builder.header(ContentType::TEXT_PLAIN).body(text.clone())?)
+    }
+}
+
+impl Composer {
+    /// multipart/alternative: the text, the same as HTML, and the iTIP
+    /// calendar part (Content-Type with `method=`), so that clients show
+    /// Accept / Decline. No Auto-Submitted: an invitation asks for answers.
+    fn invitation(
+        &self,
+        builder: lettre::message::MessageBuilder,
+        inv: &Invitation,
+    ) -> anyhow::Result<Message> {
+        let ics = super::ical::calendar(inv, self.from.email.as_ref(), jiff::Timestamp::now());
+        let calendar_type = ContentType::parse(&format!(
+            "text/calendar; charset=utf-8; method={}",
+            inv.method
+        ))?;
+        let html = format!(
+            "<html><body><p>{}</p></body></html>",
+            crate::matrix::html(&inv.text).replace("<br><br>", "</p><p>")
+        );
+        Ok(builder
+            .to(format!(
+                "{} <{}>",
+                inv.attendee_name.replace(['"', '<', '>'], ""),
+                inv.to
+            )
+            .parse()?)
+            .subject(&inv.subject)
+            .multipart(
+                MultiPart::alternative()
+                    .singlepart(SinglePart::plain(inv.text.clone()))
+                    .singlepart(SinglePart::html(html))
+                    .singlepart(SinglePart::builder().header(calendar_type).body(ics)),
+            )?)
     }
 }
 

@@ -11,7 +11,7 @@
 //! answered with "Merci" must not run the command again).
 
 use greffier_commands::text::new_text;
-use mail_parser::MessageParser;
+use mail_parser::{MessageParser, MimeHeaders};
 
 /// At most this many command lines are applied from one mail.
 pub const MAX_COMMANDS: usize = 20;
@@ -32,6 +32,10 @@ pub struct Incoming {
     pub commands: Vec<String>,
     /// More command lines than [`MAX_COMMANDS`] were found.
     pub too_many: bool,
+    /// The body as text (HTML reduced), quotes included.
+    pub text: String,
+    /// A text/calendar part, inline or attached.
+    pub calendar: Option<String>,
 }
 
 /// Mail that is never answered, so that the bot cannot loop with another
@@ -122,6 +126,17 @@ pub fn parse(raw: &[u8], prefix: &str, own_address: &str) -> Result<Incoming, Un
         commands.push(subject.clone());
     }
     let too_many = commands.len() > MAX_COMMANDS;
+    let calendar = message.parts.iter().find_map(|part| {
+        let is_calendar = part.content_type().is_some_and(|ct| {
+            ct.ctype().eq_ignore_ascii_case("text")
+                && ct
+                    .subtype()
+                    .is_some_and(|s| s.eq_ignore_ascii_case("calendar"))
+        }) || part
+            .attachment_name()
+            .is_some_and(|n| n.to_ascii_lowercase().ends_with(".ics"));
+        is_calendar.then(|| String::from_utf8_lossy(part.contents()).into_owned())
+    });
     commands.truncate(MAX_COMMANDS);
     Ok(Incoming {
         message_id: message.message_id().map(str::to_string),
@@ -133,6 +148,8 @@ pub fn parse(raw: &[u8], prefix: &str, own_address: &str) -> Result<Incoming, Un
         automatic,
         commands,
         too_many,
+        text: body.to_string(),
+        calendar,
     })
 }
 

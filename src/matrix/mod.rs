@@ -18,6 +18,8 @@ mod inbound;
 mod outbound;
 mod session;
 
+pub use outbound::html;
+
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -173,6 +173,35 @@ impl Mail {
         self.parsed().body_text(0).unwrap_or_default().to_string()
     }
 
+    /// The text/calendar part and its Content-Type header.
+    pub fn calendar(&self) -> Option<(String, String)> {
+        use mail_parser::MimeHeaders;
+        let m = self.parsed();
+        m.parts.iter().find_map(|p| {
+            let ct = p.content_type()?;
+            if ct.ctype() != "text" || ct.subtype() != Some("calendar") {
+                return None;
+            }
+            let header = p
+                .headers
+                .iter()
+                .find(|h| h.name.as_str().eq_ignore_ascii_case("Content-Type"))
+                .map(|h| {
+                    String::from_utf8_lossy(
+                        &self.raw[h.offset_start as usize..h.offset_end as usize],
+                    )
+                    .trim()
+                    .to_string()
+                })
+                .unwrap_or_default();
+            Some((String::from_utf8_lossy(p.contents()).into_owned(), header))
+        })
+    }
+
+    pub fn message_id(&self) -> Option<String> {
+        self.parsed().message_id().map(str::to_string)
+    }
+
     /// The Message-ID this mail answers.
     pub fn in_reply_to(&self) -> Option<String> {
         self.parsed().in_reply_to().as_text().map(str::to_string)
@@ -292,6 +321,7 @@ smtp_password_env = "GREFFIER_TEST_BOT_PASSWORD"
         let config = format!(
             r#"[bot]
 database = "greffier.db"
+admins = ["@admin:example.test"]
 
 [mail]
 address = "{address}"
@@ -325,6 +355,11 @@ members = ["Berre"]
     /// is linked the way a user links it — `!moi lier` in the console, the
     /// code read in their mailbox, `!moi confirmer`. The bot must run.
     pub async fn member(&self, organisation: &str) -> Account {
+        self.member_with_id(organisation).await.0
+    }
+
+    /// The same, with the member's Matrix ID (for the console).
+    pub async fn member_with_id(&self, organisation: &str) -> (Account, String) {
         let account = Account::new("member").await;
         let deadline = tokio::time::Instant::now() + PATIENCE;
         while !self.logs().contains("reading the mailbox") {
@@ -361,6 +396,6 @@ members = ["Berre"]
             .scratch
             .console(&matrix_id, &[&format!("!moi confirmer {code}")]);
         assert!(out.contains("C'est fait"), "{out}");
-        account
+        (account, matrix_id)
     }
 }

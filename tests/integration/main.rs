@@ -6,5 +6,6 @@ mod console;
 mod mail;
 mod mailserver;
 mod matrix;
+mod meetings;
 mod support;
 mod synapse;

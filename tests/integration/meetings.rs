@@ -1,0 +1,193 @@
+//! Meetings against the real mail servers: invitations with an iTIP part
+//! that real parsers read, and answers from a calendar button, from a
+//! French sentence in ISO-8859-1, and from someone who was not invited.
+
+use icalendar::{Component, EventLike};
+
+use crate::mailserver::{MAIL_SERVER, MailBot, send};
+
+fn id(tag: &str) -> String {
+    format!(
+        "{tag}-{}-{}@client.example.test",
+        std::process::id(),
+        jiff::Timestamp::now().as_nanosecond()
+    )
+}
+
+/// A Thunderbird iMIP reply: the Accept button.
+fn thunderbird_accept(from: &str, to: &str, uid: &str, message_id: &str) -> Vec<u8> {
+    format!(
+        "Message-ID: <{message_id}>\r\nDate: Mon, 23 Nov 2026 10:00:00 +0100\r\nMIME-Version: 1.0\r\nUser-Agent: Mozilla Thunderbird\r\nFrom: Anne <{from}>\r\nTo: {to}\r\nSubject: =?UTF-8?Q?Accept=C3=A9=3A_Conf=C3=A9rence_DSI?=\r\nContent-Type: multipart/mixed; boundary=\"------------b1\"\r\n\r\nThis is a multi-part message in MIME format.\r\n--------------b1\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nAnne a accepté votre invitation à l'événement : Conférence DSI\r\n\r\n--------------b1\r\nContent-Type: text/calendar; charset=UTF-8; method=REPLY\r\nContent-Transfer-Encoding: 8bit\r\n\r\nBEGIN:VCALENDAR\r\nPRODID:-//Mozilla.org/NONSGML Mozilla Calendar V1.1//EN\r\nVERSION:2.0\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nCREATED:20261123T090000Z\r\nLAST-MODIFIED:20261123T090000Z\r\nDTSTAMP:20261123T090000Z\r\nUID:{uid}\r\nSUMMARY:Conférence DSI\r\nORGANIZER;CN=greffier:mailto:{to}\r\nATTENDEE;CN=Anne;PARTSTAT=ACCEPTED;ROLE=REQ-PARTICIPANT;RSVP=TRUE:mailto:{from}\r\nSEQUENCE:0\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n\r\n--------------b1--\r\n"
+    )
+    .into_bytes()
+}
+
+/// A French answer in ISO-8859-1 quoted-printable, the invitation quoted.
+fn latin1_excuse(from: &str, to: &str, invitation: &str, message_id: &str) -> Vec<u8> {
+    let mut raw = format!(
+        "Message-ID: <{message_id}>\r\nDate: Mon, 23 Nov 2026 10:05:00 +0100\r\nFrom: {from}\r\nTo: {to}\r\nSubject: RE: Invitation : Conf=?ISO-8859-1?Q?=E9rence?= DSI\r\nIn-Reply-To: <{invitation}>\r\nReferences: <{invitation}>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=ISO-8859-1\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+    )
+    .into_bytes();
+    raw.extend_from_slice(
+        b"Je ne pourrai pas =EAtre pr=E9sent, je suis en r=E9union =E0 la M=E9tropole\r\n\r\nLe 22/11/2026 =E0 19:50, greffier a =E9crit :\r\n> Vous =EAtes invit=E9(e) =E0 =AB Conf=E9rence DSI =BB.\r\n> R=E9pondez par =AB pr=E9sent =BB ou =AB excus=E9 =BB.\r\n",
+    );
+    raw
+}
+
+#[tokio::test]
+async fn invitations_and_answers_from_every_mail_client() {
+    let _server = MAIL_SERVER.read().await;
+    let mut bot = MailBot::new("meetings").await;
+    bot.start();
+    let (anne, anne_id) = bot.member_with_id("Arles").await;
+    let (jp, jp_id) = bot.member_with_id("Vitrolles").await;
+    let (carl, carl_id) = bot.member_with_id("Istres").await;
+    let (dora, _) = bot.member_with_id("Fos").await;
+    for who in [&anne_id, &jp_id, &carl_id] {
+        let out = bot.scratch.console(who, &["!groupe rejoindre messagerie"]);
+        assert!(out.contains("Bienvenue"), "{out}");
+    }
+    let out = bot.scratch.console(
+        "@admin:example.test",
+        &["!reunion creer « Conférence DSI » 2030-12-03 09:30 lieu « Mairie d'Arles » groupe messagerie"],
+    );
+    assert!(out.contains("3 invité(s), 3 invitation(s)"), "{out}");
+
+    // Each invitee gets an invitation whose calendar part a real parser reads.
+    let mut invitations = Vec::new();
+    for who in [&anne, &jp, &carl] {
+        let mail = who
+            .wait_for("the invitation", |m| m.subject().starts_with("Invitation"))
+            .await;
+        let (ics, content_type) = mail.calendar().expect("a calendar part");
+        assert!(
+            content_type.to_lowercase().contains("method=request"),
+            "{content_type}"
+        );
+        let calendar: icalendar::Calendar = ics.parse().expect("iCalendar");
+        assert_eq!(calendar.property_value("METHOD"), Some("REQUEST"));
+        let event = calendar.events().next().expect("an event");
+        assert_eq!(event.get_summary(), Some("Conférence DSI"));
+        assert_eq!(event.get_location(), Some("Mairie d'Arles"));
+        assert_eq!(event.get_sequence(), Some(0));
+        assert!(event.get_start().is_some() && event.get_end().is_some());
+        assert!(ics.contains(&format!(
+            "ORGANIZER;CN=greffier:mailto:{}",
+            bot.account.address
+        )));
+        assert!(ics.replace("\r\n ", "").contains(&format!(
+            "PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:{}",
+            who.address
+        )));
+        invitations.push((
+            mail.message_id().expect("Message-ID"),
+            event.get_uid().expect("UID").to_string(),
+        ));
+    }
+    let uid = invitations[0].1.clone();
+    assert!(
+        invitations.iter().all(|(_, u)| *u == uid),
+        "one UID for all"
+    );
+
+    // Anne clicks Accept in Thunderbird.
+    let accept = id("accept");
+    send(
+        Some(&anne.address),
+        &bot.account.address,
+        &thunderbird_accept(&anne.address, &bot.account.address, &uid, &accept),
+    )
+    .await;
+    let ok = anne
+        .wait_for("the confirmation", |m| {
+            m.in_reply_to().as_deref() == Some(accept.as_str())
+        })
+        .await;
+    assert!(ok.body().contains("présent(e)"), "{}", ok.body());
+
+    // Jean-Pierre answers in French, from an old client.
+    let excuse = id("excuse");
+    send(
+        Some(&jp.address),
+        &bot.account.address,
+        &latin1_excuse(
+            &jp.address,
+            &bot.account.address,
+            &invitations[1].0,
+            &excuse,
+        ),
+    )
+    .await;
+    let ok = jp
+        .wait_for("the confirmation", |m| {
+            m.in_reply_to().as_deref() == Some(excuse.as_str())
+        })
+        .await;
+    assert!(
+        ok.body().contains("je suis en réunion à la Métropole"),
+        "{}",
+        ok.body()
+    );
+
+    // Dora answers Anne's invitation: nothing changes, she is told why.
+    let stray = id("stray");
+    send(
+        Some(&dora.address),
+        &bot.account.address,
+        &format!(
+            "Message-ID: <{stray}>\r\nFrom: {}\r\nTo: {}\r\nSubject: Re: Invitation\r\nIn-Reply-To: <{}>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nPrésent\r\n",
+            dora.address, bot.account.address, invitations[0].0
+        )
+        .into_bytes(),
+    )
+    .await;
+    let told = dora
+        .wait_for("the explanation", |m| {
+            m.in_reply_to().as_deref() == Some(stray.as_str())
+        })
+        .await;
+    assert!(
+        told.body().contains("ne vous était pas adressée"),
+        "{}",
+        told.body()
+    );
+
+    let out = bot
+        .scratch
+        .console("@admin:example.test", &["!reunion presences 1"]);
+    assert!(out.contains("Présents (1) :\n• Arles : "), "{out}");
+    assert!(
+        out.contains("Excusés (1) :\n• Vitrolles : ")
+            && out.contains("(je suis en réunion à la Métropole)"),
+        "{out}"
+    );
+    assert!(out.contains("Sans réponse (1) :\n• Istres : "), "{out}");
+    bot.stop().await;
+    let export = bot.export();
+    let rsvps: Vec<(String, String, String, Option<String>)> = export["meetings"][0]["rsvps"]
+        .as_array()
+        .expect("rsvps")
+        .iter()
+        .map(|r| {
+            (
+                r["organisation"].as_str().unwrap_or_default().to_string(),
+                r["status"].as_str().unwrap_or_default().to_string(),
+                r["channel"].as_str().unwrap_or_default().to_string(),
+                r["reason"].as_str().map(str::to_string),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rsvps,
+        [
+            ("Arles".into(), "present".into(), "itip".into(), None),
+            ("Istres".into(), "no_answer".into(), String::new(), None),
+            (
+                "Vitrolles".into(),
+                "excused".into(),
+                "email".into(),
+                Some("je suis en réunion à la Métropole".into())
+            ),
+        ]
+    );
+}
