@@ -14,9 +14,21 @@ pub enum Action {
     /// A message to a group's room and mailing list (a proposal became
     /// active, say). Storage turns it into a `PostToRoom` and a `PostToList`
     /// when it is queued, for what the group has.
-    PostToGroup { group: String, text: String },
+    PostToGroup {
+        group: String,
+        text: String,
+        /// The meeting it announces: reactions to it in the room answer
+        /// the invitation.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        meeting: Option<i64>,
+    },
     /// A message to a Matrix room (id or alias), not in reply to anything.
-    PostToRoom { room: String, text: String },
+    PostToRoom {
+        room: String,
+        text: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        meeting: Option<i64>,
+    },
     /// A message to a mailing-list address.
     PostToList { list: String, text: String },
     /// A meeting invitation, update (`method` "REQUEST") or cancellation

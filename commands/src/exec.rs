@@ -163,6 +163,7 @@ impl Exec<'_> {
         self.actions.push(Action::PostToGroup {
             group: group.slug.clone(),
             text,
+            meeting: None,
         });
     }
 }

@@ -16,6 +16,19 @@ pub enum Event {
     },
     /// The bot's own arrival in the room: what came before is history.
     OwnJoin,
+    /// An emoji on an event (`m.annotation`).
+    Reaction {
+        event_id: String,
+        sender: String,
+        target: String,
+        key: String,
+    },
+    /// An event withdrawn: a reaction taken back, say.
+    Redaction {
+        event_id: String,
+        sender: String,
+        redacts: String,
+    },
     /// An encrypted event the bot could not decrypt.
     Undecryptable { event_id: String },
     /// Everything else: own messages, notices, edits, state, reactions.
@@ -39,6 +52,33 @@ pub fn classify(ev: &Value, own: &str) -> Event {
                 Event::OwnJoin
             } else {
                 Event::Other
+            }
+        }
+        "m.reaction" if sender != own && !event_id.is_empty() => {
+            let rel = &ev["content"]["m.relates_to"];
+            match (
+                str_at(rel, &["rel_type"]),
+                str_at(rel, &["event_id"]),
+                str_at(rel, &["key"]),
+            ) {
+                (Some("m.annotation"), Some(target), Some(key)) => Event::Reaction {
+                    event_id: event_id.to_string(),
+                    sender: sender.to_string(),
+                    target: target.to_string(),
+                    key: key.to_string(),
+                },
+                _ => Event::Other,
+            }
+        }
+        "m.room.redaction" if sender != own && !event_id.is_empty() => {
+            // Top-level before room version 11, in the content since.
+            match str_at(ev, &["redacts"]).or_else(|| str_at(ev, &["content", "redacts"])) {
+                Some(redacts) => Event::Redaction {
+                    event_id: event_id.to_string(),
+                    sender: sender.to_string(),
+                    redacts: redacts.to_string(),
+                },
+                None => Event::Other,
             }
         }
         "m.room.encrypted" if sender != own => Event::Undecryptable {
@@ -132,8 +172,6 @@ mod tests {
                        "m.new_content": {"msgtype": "m.text", "body": "!aide"},
                        "m.relates_to": {"rel_type": "m.replace", "event_id": "$e0"}}),
             ),
-            json!({"type": "m.reaction", "sender": "@alice:example.test", "event_id": "$r",
-                   "content": {"m.relates_to": {"rel_type": "m.annotation", "event_id": "$e0", "key": "✅"}}}),
             json!({"type": "m.room.member", "sender": "@alice:example.test", "event_id": "$m",
                    "state_key": "@alice:example.test", "content": {"membership": "join"}}),
         ];
@@ -152,6 +190,34 @@ mod tests {
                             "state_key": BOT, "content": {"membership": "join", "displayname": "G"},
                             "unsigned": {"prev_content": {"membership": "join"}}});
         assert_eq!(classify(&rename, BOT), Event::Other);
+    }
+
+    #[test]
+    fn reactions_and_their_withdrawal() {
+        let ev = json!({"type": "m.reaction", "sender": "@alice:example.test", "event_id": "$r",
+                        "content": {"m.relates_to": {"rel_type": "m.annotation", "event_id": "$e0", "key": "✅"}}});
+        assert_eq!(
+            classify(&ev, BOT),
+            Event::Reaction {
+                event_id: "$r".into(),
+                sender: "@alice:example.test".into(),
+                target: "$e0".into(),
+                key: "✅".into()
+            }
+        );
+        for ev in [
+            json!({"type": "m.room.redaction", "sender": "@alice:example.test", "event_id": "$x", "redacts": "$r", "content": {}}),
+            json!({"type": "m.room.redaction", "sender": "@alice:example.test", "event_id": "$x", "content": {"redacts": "$r"}}),
+        ] {
+            assert_eq!(
+                classify(&ev, BOT),
+                Event::Redaction {
+                    event_id: "$x".into(),
+                    sender: "@alice:example.test".into(),
+                    redacts: "$r".into()
+                }
+            );
+        }
     }
 
     #[test]

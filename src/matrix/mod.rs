@@ -24,7 +24,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use greffier_commands::store::{Identity, IdentityKind};
+use greffier_commands::store::{Identity, IdentityKind, MeetingId};
 use greffier_commands::{Action, Origin, Request};
 use jiff::Timestamp;
 use matrix_sdk::config::{RequestConfig, SyncSettings, SyncToken};
@@ -96,14 +96,30 @@ pub async fn serve(app: Arc<App>, db: SharedDb) -> anyhow::Result<()> {
         wake: Arc::new(Notify::new()),
     };
     bot.resolve_seed_rooms().await;
-    let client = bot.client.clone();
+    let (client, db) = (bot.client.clone(), bot.db.clone());
     tokio::spawn(outbox::pump(
         bot.db.clone(),
         "matrix",
         bot.wake.clone(),
         move |item| {
-            let (client, instance) = (client.clone(), instance.clone());
-            async move { outbound::deliver(&client, &item, &instance).await }
+            let (client, instance, db) = (client.clone(), instance.clone(), db.clone());
+            async move {
+                let (room, event) = outbound::deliver(&client, &item, &instance).await?;
+                // A meeting's announcement: its reactions will answer.
+                if let Action::PostToRoom {
+                    meeting: Some(meeting),
+                    ..
+                } = item.action
+                {
+                    let stored = lock(&db).write(Timestamp::now(), |tx| {
+                        tx.record_announcement(event.as_str(), room.as_str(), MeetingId(meeting))
+                    });
+                    if let Err(e) = stored {
+                        tracing::error!(error = %e, "cannot record the announcement");
+                    }
+                }
+                Ok(())
+            }
         },
     ));
     bot.sync_forever().await
@@ -194,7 +210,9 @@ impl Bot {
     }
 
     async fn handle_timeline(&self, room_id: &RoomId, timeline: &Timeline) -> anyhow::Result<()> {
-        let mut messages = Vec::new();
+        // What the bot acts on, in order; its own arrival makes what came
+        // before history.
+        let mut events = Vec::new();
         let mut just_joined = false;
         for event in &timeline.events {
             let json: serde_json::Value = match serde_json::from_str(event.raw().json().get()) {
@@ -206,50 +224,174 @@ impl Bot {
             };
             match inbound::classify(&json, self.own.as_str()) {
                 Event::OwnJoin => {
-                    messages.clear();
+                    events.clear();
                     just_joined = true;
                 }
-                Event::Message {
-                    event_id,
-                    sender,
-                    body,
-                } => messages.push((event_id, sender, body)),
                 Event::Undecryptable { event_id } => {
                     tracing::warn!(room = %room_id, event = %event_id, "cannot decrypt an event: no key for it");
                 }
                 Event::Other => {}
+                event => events.push(event),
             }
         }
         if timeline.limited && !just_joined {
             tracing::warn!(room = %room_id, "more events than one sync holds: the older ones are not answered");
         }
+        for event in events {
+            match event {
+                Event::Message {
+                    event_id,
+                    sender,
+                    body,
+                } => self.handle_message(room_id, event_id, sender, body).await?,
+                Event::Reaction {
+                    event_id,
+                    sender,
+                    target,
+                    key,
+                } => self.handle_reaction(room_id, event_id, sender, &target, &key)?,
+                Event::Redaction {
+                    event_id,
+                    sender,
+                    redacts,
+                } => self.handle_redaction(room_id, &event_id, &sender, &redacts)?,
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    async fn handle_message(
+        &self,
+        room_id: &RoomId,
+        event_id: String,
+        sender: String,
+        body: String,
+    ) -> anyhow::Result<()> {
         let ctx = self.app.context();
-        for (event_id, sender, body) in messages {
-            if !greffier_commands::is_command(&ctx.prefix, &body) {
-                continue;
+        if !greffier_commands::is_command(&ctx.prefix, &body) {
+            return Ok(());
+        }
+        let display_name = self.display_name(room_id, &sender).await;
+        let req = Request {
+            origin: Origin::Matrix {
+                room: room_id.to_string(),
+                event: event_id.clone(),
+            },
+            sender: Identity {
+                kind: IdentityKind::Matrix,
+                value: sender,
+            },
+            display_name,
+            text: body,
+            via: None,
+        };
+        self.run(&ctx, &req, &event_id)
+    }
+
+    fn run(
+        &self,
+        ctx: &greffier_commands::Context,
+        req: &Request,
+        key: &str,
+    ) -> anyhow::Result<()> {
+        let handled = {
+            let mut db = lock(&self.db);
+            dispatch::handle(&mut db, ctx, req, Some(("matrix", key)))?
+        };
+        if let Handled::Queued(_) = handled {
+            self.wake.notify_one();
+        }
+        Ok(())
+    }
+
+    /// ✅ or 👍 on a meeting's announcement answers present, ❌ excused:
+    /// the reaction runs as the command it means, confirmed in the room.
+    fn handle_reaction(
+        &self,
+        room_id: &RoomId,
+        event_id: String,
+        sender: String,
+        target: &str,
+        key: &str,
+    ) -> anyhow::Result<()> {
+        let command = match key.trim_end_matches('\u{fe0f}') {
+            "✅" | "👍" | "✔" | "☑" => "present",
+            "❌" | "✖" => "excuse",
+            _ => return Ok(()),
+        };
+        let ctx = self.app.context();
+        let Some(meeting) = lock(&self.db).write(ctx.now, |tx| tx.announced_meeting(target))?
+        else {
+            return Ok(());
+        };
+        let req = Request {
+            origin: Origin::Matrix {
+                room: room_id.to_string(),
+                event: event_id.clone(),
+            },
+            sender: Identity {
+                kind: IdentityKind::Matrix,
+                value: sender,
+            },
+            display_name: None,
+            text: format!("{}{command} {}", ctx.prefix, meeting.0),
+            via: Some("reaction"),
+        };
+        self.run(&ctx, &req, &event_id)
+    }
+
+    /// A reaction taken back withdraws the answer it gave, if it is still
+    /// the person's answer (history kept: a "no answer" row is added).
+    fn handle_redaction(
+        &self,
+        room_id: &RoomId,
+        event_id: &str,
+        sender: &str,
+        redacts: &str,
+    ) -> anyhow::Result<()> {
+        let ctx = self.app.context();
+        let sender = Identity {
+            kind: IdentityKind::Matrix,
+            value: sender.to_string(),
+        };
+        let queued = lock(&self.db).write(ctx.now, |tx| {
+            use greffier_commands::Store;
+            use greffier_commands::meeting::{MeetingStore, NewRsvp, RsvpStatus};
+            if !tx.first_time("matrix", event_id)? {
+                return Ok(false);
             }
-            let display_name = self.display_name(room_id, &sender).await;
-            let req = Request {
-                origin: Origin::Matrix {
-                    room: room_id.to_string(),
-                    event: event_id.clone(),
-                },
-                sender: Identity {
-                    kind: IdentityKind::Matrix,
-                    value: sender,
-                },
-                display_name,
-                text: body,
-                via: None,
+            let Some((meeting, person)) = tx.current_rsvp_from(redacts)? else {
+                return Ok(false);
             };
-            let ctx = self.app.context();
-            let handled = {
-                let mut db = lock(&self.db);
-                dispatch::handle(&mut db, &ctx, &req, Some(("matrix", &event_id)))?
-            };
-            if let Handled::Queued(_) = handled {
-                self.wake.notify_one();
+            if tx.person_by_identity(&sender)?.map(|p| p.id) != Some(person) {
+                return Ok(false);
             }
+            tx.record_rsvp(&NewRsvp {
+                meeting,
+                person,
+                status: RsvpStatus::NoAnswer,
+                reason: None,
+                channel: "reaction",
+                recorded_by: Some(person),
+                source: Some(event_id),
+            })?;
+            let name = tx.person(person)?.name;
+            tx.enqueue(&[Action::PostToRoom {
+                room: room_id.to_string(),
+                meeting: None,
+                text: greffier_commands::tr!(
+                    ctx.lang,
+                    "C'est noté, {} : votre réponse à la réunion n°{} est retirée.",
+                    "Noted, {}: your answer to meeting #{} is withdrawn.",
+                    name,
+                    meeting.0
+                ),
+            }])?;
+            Ok(true)
+        })?;
+        if queued {
+            self.wake.notify_one();
         }
         Ok(())
     }
@@ -307,6 +449,7 @@ impl Bot {
         let post = Action::PostToRoom {
             room: room_id.to_string(),
             text: greffier_commands::welcome(ctx.lang, &ctx.prefix),
+            meeting: None,
         };
         if let Err(e) = lock(&self.db).write(ctx.now, |tx| tx.enqueue(&[post])) {
             tracing::error!(error = %e, "cannot queue the welcome message");

@@ -11,7 +11,7 @@ use matrix_sdk::Client;
 use matrix_sdk::ruma::events::relation::Reply;
 use matrix_sdk::ruma::events::room::message::{Relation, RoomMessageEventContent};
 use matrix_sdk::ruma::{
-    EventId, OwnedRoomId, OwnedTransactionId, RoomAliasId, RoomId, RoomOrAliasId,
+    EventId, OwnedEventId, OwnedRoomId, OwnedTransactionId, RoomAliasId, RoomId, RoomOrAliasId,
 };
 
 fn from_sdk(e: &matrix_sdk::Error) -> SendError {
@@ -48,7 +48,7 @@ fn target(action: &Action) -> Result<(&str, Option<&str>, &str), SendError> {
             origin: Origin::Matrix { room, event },
             text,
         } => Ok((room, Some(event), text)),
-        Action::PostToRoom { room, text } => Ok((room, None, text)),
+        Action::PostToRoom { room, text, .. } => Ok((room, None, text)),
         other => Err(SendError::permanent(format!(
             "not a Matrix action: {other:?}"
         ))),
@@ -76,7 +76,12 @@ async fn room_id(client: &Client, room: &str) -> Result<OwnedRoomId, SendError> 
     }
 }
 
-pub async fn deliver(client: &Client, item: &OutboxItem, instance: &str) -> Result<(), SendError> {
+/// Sends one item; returns the room and the event id it got.
+pub async fn deliver(
+    client: &Client,
+    item: &OutboxItem,
+    instance: &str,
+) -> Result<(OwnedRoomId, OwnedEventId), SendError> {
     let (room, in_reply_to, text) = target(&item.action)?;
     let id = room_id(client, room).await?;
     let Some(joined) = client.get_room(&id) else {
@@ -91,12 +96,12 @@ pub async fn deliver(client: &Client, item: &OutboxItem, instance: &str) -> Resu
         content.relates_to = Some(Relation::Reply(Reply::with_event_id(event)));
     }
     let txn = OwnedTransactionId::from(format!("greffier-{instance}-{}", item.id));
-    joined
+    let sent = joined
         .send(content)
         .with_transaction_id(txn)
         .await
-        .map(|_| ())
-        .map_err(|e| from_sdk(&e))
+        .map_err(|e| from_sdk(&e))?;
+    Ok((id, sent.response.event_id))
 }
 
 #[cfg(test)]
@@ -121,6 +126,7 @@ mod tests {
         let post = Action::PostToRoom {
             room: "!abc".into(),
             text: "t".into(),
+            meeting: None,
         };
         assert!(matches!(target(&post), Ok(("!abc", None, "t"))));
     }

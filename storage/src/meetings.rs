@@ -239,3 +239,51 @@ impl MeetingStore for Tx<'_> {
         Ok(())
     }
 }
+
+impl Tx<'_> {
+    /// Remembers that `event` in `room` announces `meeting`.
+    pub fn record_announcement(
+        &mut self,
+        event: &str,
+        room: &str,
+        meeting: MeetingId,
+    ) -> crate::Result<()> {
+        self.conn().execute(
+            "INSERT OR IGNORE INTO announcements (event_id, room, meeting_id, created_at)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![event, room, meeting.0, ts(self.now())],
+        )?;
+        Ok(())
+    }
+
+    /// The meeting a room event announces.
+    pub fn announced_meeting(&mut self, event: &str) -> crate::Result<Option<MeetingId>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT meeting_id FROM announcements WHERE event_id = ?1",
+                params![event],
+                |r| Ok(MeetingId(r.get(0)?)),
+            )
+            .optional()?)
+    }
+
+    /// The answer recorded from `source` (a reaction's event id), if it is
+    /// still the person's current answer: (meeting, person).
+    pub fn current_rsvp_from(
+        &mut self,
+        source: &str,
+    ) -> crate::Result<Option<(MeetingId, PersonId)>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT r.meeting_id, r.person_id FROM rsvps r
+                 WHERE r.source_ref = ?1 AND r.id = (
+                     SELECT MAX(id) FROM rsvps x
+                     WHERE x.meeting_id = r.meeting_id AND x.person_id = r.person_id)",
+                params![source],
+                |r| Ok((MeetingId(r.get(0)?), PersonId(r.get(1)?))),
+            )
+            .optional()?)
+    }
+}

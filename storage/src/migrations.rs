@@ -204,6 +204,15 @@ CREATE TABLE mail_refusals (
     last_at     TEXT NOT NULL
 );
 "#,
+    // 3: meeting announcements posted in rooms, whose reactions answer.
+    r#"
+CREATE TABLE announcements (
+    event_id    TEXT PRIMARY KEY,
+    room        TEXT NOT NULL,
+    meeting_id  INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+    created_at  TEXT NOT NULL
+);
+"#,
 ];
 
 /// Applies the migrations the database does not have yet. Two processes

@@ -38,13 +38,21 @@ impl Tx<'_> {
         let mut ids = Vec::with_capacity(actions.len());
         for action in actions {
             match action {
-                Action::PostToGroup { group, text } => {
+                Action::PostToGroup {
+                    group,
+                    text,
+                    meeting,
+                } => {
                     let Some(g) = greffier_commands::Store::group_by_slug(self, group)? else {
                         continue;
                     };
                     if let Some(room) = g.room {
                         let text = text.clone();
-                        ids.push(self.insert(&Action::PostToRoom { room, text })?);
+                        ids.push(self.insert(&Action::PostToRoom {
+                            room,
+                            text,
+                            meeting: *meeting,
+                        })?);
                     }
                     if let Some(list) = g.list {
                         let text = text.clone();

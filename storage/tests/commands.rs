@@ -131,7 +131,7 @@ fn proposal_becomes_active_at_quorum_and_tells_the_group() {
         .collect();
     assert_eq!(posts.len(), 1, "the room is told once");
     assert!(
-        matches!(&posts[0].action, Action::PostToRoom { room, text } if room == "!salon" && text.contains("Messagerie libre")),
+        matches!(&posts[0].action, Action::PostToRoom { room, text, .. } if room == "!salon" && text.contains("Messagerie libre")),
         "{:?}",
         posts[0].action
     );

@@ -279,3 +279,56 @@ room = "#{alias}:example.test""##
     assert_eq!(group(&export, "courrier")["status"], "active");
     assert_eq!(group(&export, "messagerie")["room"], plain.as_str());
 }
+
+#[tokio::test]
+async fn reactions_to_a_meeting_announcement_answer_it() {
+    let _server = SERVER.read().await;
+    let mut alice = User::new().await;
+    let mut bot = Bot::new("m-react", &[&alice.id], &[]).await;
+    bot.start();
+    let room = alice.create_room(false, &[&bot.id]).await;
+    alice.welcome(&bot.id, &room).await;
+    for line in [
+        "!groupe lier messagerie",
+        "!moi organisation Arles",
+        "!groupe rejoindre messagerie",
+        "!reunion creer « Point messagerie » 2030-12-03 10:00 groupe messagerie",
+    ] {
+        let asked = alice.say(&room, line).await;
+        let reply = alice.reply_to(&bot.id, &asked).await;
+        assert!(!reply.body().contains("Erreur"), "{line}: {}", reply.body());
+    }
+    let bot_id = bot.id.as_str().to_string();
+    let announcement = alice
+        .wait_for("the announcement", |s| {
+            s.room == room
+                && s.sender() == bot_id
+                && s.is_post()
+                && s.body().contains("Point messagerie")
+        })
+        .await;
+    let announcement_id: matrix_sdk::ruma::OwnedEventId = announcement.json["event_id"]
+        .as_str()
+        .expect("event id")
+        .try_into()
+        .expect("event id");
+
+    let no = alice.react(&room, &announcement_id, "❌").await;
+    let ok = alice.reply_to(&bot.id, &no).await;
+    assert!(ok.body().contains("excusé(e)"), "{}", ok.body());
+    alice.redact(&room, &no).await;
+    alice
+        .wait_for("the withdrawal", |s| {
+            s.sender() == bot_id && s.body().contains("retirée")
+        })
+        .await;
+    let yes = alice.react(&room, &announcement_id, "👍").await;
+    let ok = alice.reply_to(&bot.id, &yes).await;
+    assert!(ok.body().contains("présent(e)"), "{}", ok.body());
+
+    bot.stop().await;
+    let export = bot.export();
+    let rsvp = &export["meetings"][0]["rsvps"][0];
+    assert_eq!(rsvp["status"], "present", "{export}");
+    assert_eq!(rsvp["channel"], "reaction", "{export}");
+}

@@ -346,6 +346,27 @@ impl User {
         room.send(content).await.expect("send").response.event_id
     }
 
+    /// An emoji on an event; returns the reaction's event id.
+    pub async fn react(&self, room: &RoomId, target: &OwnedEventId, key: &str) -> OwnedEventId {
+        use matrix_sdk::ruma::events::reaction::ReactionEventContent;
+        use matrix_sdk::ruma::events::relation::Annotation;
+        let room = self.client.get_room(room).expect("room");
+        room.send(ReactionEventContent::new(Annotation::new(
+            target.clone(),
+            key.to_string(),
+        )))
+        .await
+        .expect("react")
+        .response
+        .event_id
+    }
+
+    /// Takes an event back (a reaction, say).
+    pub async fn redact(&self, room: &RoomId, event: &OwnedEventId) {
+        let room = self.client.get_room(room).expect("room");
+        room.redact(event, None, None).await.expect("redact");
+    }
+
     pub async fn say(&self, room: &RoomId, text: &str) -> OwnedEventId {
         self.send(room, RoomMessageEventContent::text_plain(text))
             .await

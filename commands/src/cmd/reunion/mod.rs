@@ -223,8 +223,9 @@ pub(crate) fn email_of(
         .map(|(i, _)| i.value))
 }
 
-/// Queues one invitation mail (REQUEST or CANCEL) per invitee with an
-/// address, records its Message-ID; returns how many were queued.
+/// Records the invitees and queues one invitation mail (REQUEST or CANCEL)
+/// per invitee with an address, with its Message-ID; returns how many mails
+/// were queued.
 pub(crate) fn send_invitations(
     ex: &mut Exec<'_>,
     meeting: &Meeting,
@@ -238,9 +239,6 @@ pub(crate) fn send_invitations(
         .as_deref()
         .and_then(|a| a.rsplit_once('@'))
         .map(|(_, d)| d.to_string());
-    let Some(domain) = domain else {
-        return Ok(0);
-    };
     let ends_at = meeting.ends_at.unwrap_or_else(|| {
         meeting
             .starts_at
@@ -252,7 +250,9 @@ pub(crate) fn send_invitations(
     let place = meeting.place.clone().unwrap_or_default();
     let mut sent = 0;
     for invitee in invitees {
-        let Some(email) = invitee.email.clone().or(email_of(ex, invitee.person.id)?) else {
+        // Without mail (or an address), the invitee answers in a room.
+        let email = invitee.email.clone().or(email_of(ex, invitee.person.id)?);
+        let (Some(email), Some(domain)) = (email, domain.as_deref()) else {
             ex.store
                 .invite(meeting.id, invitee.person.id, None, None, meeting.sequence)?;
             continue;
@@ -339,6 +339,7 @@ pub(crate) fn announce(ex: &mut Exec<'_>, meeting: &Meeting, text: String) -> Re
         ex.actions.push(Action::PostToGroup {
             group: group.slug,
             text,
+            meeting: Some(meeting.id.0),
         });
     }
     Ok(())
