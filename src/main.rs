@@ -14,6 +14,7 @@ mod mail;
 mod matrix;
 mod outbox;
 mod run;
+mod scheduler;
 mod seed;
 
 use std::path::PathBuf;

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use greffier_storage::Database;
 
-use crate::{App, mail, matrix};
+use crate::{App, mail, matrix, scheduler};
 
 /// The database, shared by the adapters' tasks. The lock is never held
 /// across an `.await`.
@@ -40,6 +40,7 @@ async fn serve(app: Arc<App>, db: SharedDb) -> anyhow::Result<()> {
     if tasks.is_empty() {
         anyhow::bail!("no adapter to run");
     }
+    tasks.spawn(scheduler::run(app.clone(), db.clone()));
     tracing::info!("greffier is running");
     tokio::select! {
         done = tasks.join_next() => match done {

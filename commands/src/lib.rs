@@ -19,6 +19,7 @@ pub mod exec;
 pub mod lang;
 pub mod meeting;
 pub mod parse;
+pub mod reminders;
 pub mod request;
 pub mod rsvp_text;
 pub mod store;

@@ -78,6 +78,8 @@ pub struct Invitee {
     pub message_id: Option<String>,
     pub status: RsvpStatus,
     pub reason: Option<String>,
+    /// A reminder was sent to them.
+    pub reminded: bool,
 }
 
 /// An answer to record.
@@ -130,4 +132,6 @@ pub trait MeetingStore {
         message_id: &str,
     ) -> StoreResult<Option<(MeetingId, PersonId)>>;
     fn record_rsvp(&mut self, rsvp: &NewRsvp<'_>) -> StoreResult<()>;
+    /// Notes that the invitee got their reminder.
+    fn mark_reminded(&mut self, meeting: MeetingId, person: PersonId) -> StoreResult<()>;
 }

@@ -169,7 +169,7 @@ impl MeetingStore for Tx<'_> {
         let mut st = self
             .conn()
             .prepare_cached(
-                "SELECT p.id, p.name, p.organisation_id, i.email, i.message_id,
+                "SELECT p.id, p.name, p.organisation_id, i.email, i.message_id, i.reminded_at,
                         (SELECT status FROM rsvps r WHERE r.meeting_id = i.meeting_id
                             AND r.person_id = i.person_id ORDER BY r.id DESC LIMIT 1),
                         (SELECT reason FROM rsvps r WHERE r.meeting_id = i.meeting_id
@@ -180,7 +180,7 @@ impl MeetingStore for Tx<'_> {
             .map_err(se)?;
         let rows = st
             .query_map(params![meeting.0], |r| {
-                let status: Option<String> = r.get(5)?;
+                let status: Option<String> = r.get(6)?;
                 Ok(Invitee {
                     person: Person {
                         id: PersonId(r.get(0)?),
@@ -193,7 +193,8 @@ impl MeetingStore for Tx<'_> {
                         .as_deref()
                         .and_then(RsvpStatus::parse)
                         .unwrap_or(RsvpStatus::NoAnswer),
-                    reason: r.get(6)?,
+                    reason: r.get(7)?,
+                    reminded: r.get::<_, Option<String>>(5)?.is_some(),
                 })
             })
             .map_err(se)?;
@@ -216,6 +217,16 @@ impl MeetingStore for Tx<'_> {
             )
             .optional()
             .map_err(se)
+    }
+
+    fn mark_reminded(&mut self, meeting: MeetingId, person: PersonId) -> StoreResult<()> {
+        self.conn()
+            .execute(
+                "UPDATE invitations SET reminded_at = ?3 WHERE meeting_id = ?1 AND person_id = ?2",
+                params![meeting.0, person.0, ts(self.now())],
+            )
+            .map_err(se)?;
+        Ok(())
     }
 
     fn record_rsvp(&mut self, rsvp: &NewRsvp<'_>) -> StoreResult<()> {

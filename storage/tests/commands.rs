@@ -684,3 +684,55 @@ fn a_meeting_invites_records_answers_and_lists_attendance() {
     let (reply, kept) = say(&mut db, "@arles:example.test", "!present 1");
     assert!(!kept && reply.contains("annulée"), "{reply}");
 }
+
+#[test]
+fn reminders_go_once_to_those_without_an_answer() {
+    let mut db = world();
+    say(
+        &mut db,
+        "@arles:example.test",
+        "!moi lier anne@arles.example",
+    );
+    let code = mailed_code(&db, "anne@arles.example");
+    say(
+        &mut db,
+        "@arles:example.test",
+        &format!("!moi confirmer {code}"),
+    );
+    // The meeting is the day after NOW (2026-11-18): 2026-11-19 at 14:00.
+    let (reply, kept) = say(
+        &mut db,
+        "@admin:example.test",
+        "!reunion creer Point 2026-11-19 14:00",
+    );
+    assert!(kept, "{reply}");
+    say(&mut db, "@berre:example.test", "!excuse");
+
+    let due = |db: &mut Database, days: u32| {
+        let ctx = ctx();
+        db.write(ctx.now, |tx| {
+            greffier_commands::reminders::due(tx, &ctx, days).map_err(Into::into)
+        })
+        .expect("reminders")
+    };
+    assert!(
+        due(&mut db, 0).is_empty(),
+        "not yet: the meeting is more than 0 days away"
+    );
+    let first = due(&mut db, 2);
+    let mails: Vec<&str> = first
+        .iter()
+        .filter_map(|a| match a {
+            Action::SendMail { to, subject, .. } if subject.starts_with("Rappel") => {
+                Some(to.as_str())
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        mails,
+        ["anne@arles.example"],
+        "Berre answered; Vitrolles has no address"
+    );
+    assert!(due(&mut db, 2).is_empty(), "never twice");
+}

@@ -136,6 +136,7 @@ impl Creer {
                 message_id: None,
                 status: RsvpStatus::NoAnswer,
                 reason: None,
+                reminded: false,
             })
             .collect();
         let meeting = super::find_meeting(ex, id.0)?;

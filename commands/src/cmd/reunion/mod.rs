@@ -215,8 +215,15 @@ pub(crate) fn email_of(
     ex: &mut Exec<'_>,
     person: crate::store::PersonId,
 ) -> Result<Option<String>, Failure> {
-    Ok(ex
-        .store
+    Ok(email_of_person(ex.store, person)?)
+}
+
+/// A person's first verified email address.
+pub fn email_of_person(
+    store: &mut dyn crate::store::Store,
+    person: crate::store::PersonId,
+) -> crate::store::StoreResult<Option<String>> {
+    Ok(store
         .identities(person)?
         .into_iter()
         .find(|(i, verified)| *verified && i.kind == IdentityKind::Email)
