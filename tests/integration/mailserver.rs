@@ -262,6 +262,8 @@ pub fn fixture_from(name: &str, from: &str, message_id: &str) -> Vec<u8> {
 pub struct MailBot {
     pub account: Account,
     pub process: BotProcess,
+    /// Its Matrix account, when it is in rooms too.
+    pub matrix_id: Option<matrix_sdk::ruma::OwnedUserId>,
 }
 
 impl std::ops::Deref for MailBot {
@@ -279,7 +281,12 @@ impl std::ops::DerefMut for MailBot {
 
 impl MailBot {
     pub async fn new(name: &str) -> MailBot {
-        MailBot::with_transport(name, "").await
+        MailBot::with_transport(name, "", None).await
+    }
+
+    /// The bot on the mail servers and in Matrix rooms, `admin` its admin.
+    pub async fn with_matrix(name: &str, admin: &matrix_sdk::ruma::OwnedUserId) -> MailBot {
+        MailBot::with_transport(name, "", Some(admin)).await
     }
 
     /// The bot reading IMAP over TLS (`implicit` or `starttls`) and sending
@@ -302,11 +309,16 @@ smtp_password_env = "GREFFIER_TEST_BOT_PASSWORD"
 "#,
             ca = s.var("MAIL_CA"),
         );
-        MailBot::with_transport(name, &transport).await
+        MailBot::with_transport(name, &transport, None).await
     }
 
-    /// `transport` replaces the plaintext IMAP and SMTP settings.
-    async fn with_transport(name: &str, transport: &str) -> MailBot {
+    /// `transport` replaces the plaintext IMAP and SMTP settings; with
+    /// `matrix_admin`, the bot also gets a Matrix account.
+    async fn with_transport(
+        name: &str,
+        transport: &str,
+        matrix_admin: Option<&matrix_sdk::ruma::OwnedUserId>,
+    ) -> MailBot {
         let account = Account::new("bot").await;
         let s = Servers::get();
         let plain = format!(
@@ -343,12 +355,32 @@ members = ["Berre"]
             address = account.address,
             smtp = s.var("SMTP_PORT"),
         );
-        let process = BotProcess::new(
-            name,
-            &config,
-            &[("GREFFIER_TEST_BOT_PASSWORD", &account.password)],
-        );
-        MailBot { account, process }
+        let mut config = config;
+        let mut env = vec![(
+            "GREFFIER_TEST_BOT_PASSWORD".to_string(),
+            account.password.clone(),
+        )];
+        let mut matrix_id = None;
+        if let Some(admin) = matrix_admin {
+            let (id, password) = crate::synapse::register("bot").await;
+            config = config.replace(
+                "admins = [\"@admin:example.test\"]",
+                &format!("admins = [\"@admin:example.test\", \"{admin}\"]"),
+            );
+            config.push_str(&format!(
+                "\n[matrix]\nhomeserver = \"{}\"\nuser = \"{id}\"\npassword_env = \"GREFFIER_TEST_MATRIX_PASSWORD\"\nstore = \"matrix-store\"\n",
+                s.url()
+            ));
+            env.push(("GREFFIER_TEST_MATRIX_PASSWORD".into(), password));
+            matrix_id = Some(id);
+        }
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let process = BotProcess::new(name, &config, &env);
+        MailBot {
+            account,
+            process,
+            matrix_id,
+        }
     }
 
     /// A member: a person of `organisation` with a Matrix ID, whose address

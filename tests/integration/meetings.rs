@@ -1,10 +1,12 @@
 //! Meetings against the real mail servers: invitations with an iTIP part
 //! that real parsers read, and answers from a calendar button, from a
-//! French sentence in ISO-8859-1, and from someone who was not invited.
+//! French sentence in ISO-8859-1, from a reaction in the group's room, and
+//! from someone who was not invited.
 
 use icalendar::{Component, EventLike};
 
 use crate::mailserver::{MAIL_SERVER, MailBot, send};
+use crate::synapse::{SERVER, User};
 
 fn id(tag: &str) -> String {
     format!(
@@ -35,27 +37,48 @@ fn latin1_excuse(from: &str, to: &str, invitation: &str, message_id: &str) -> Ve
 }
 
 #[tokio::test]
-async fn invitations_and_answers_from_every_mail_client() {
-    let _server = MAIL_SERVER.read().await;
-    let mut bot = MailBot::new("meetings").await;
+async fn invitations_and_answers_from_every_channel() {
+    let _mail = MAIL_SERVER.read().await;
+    let _matrix = SERVER.read().await;
+    // Alice, the admin, lives in Matrix; the others answer by mail.
+    let mut alice = User::new().await;
+    let mut bot = MailBot::with_matrix("meetings", &alice.id).await;
     bot.start();
+    let bot_matrix = bot.matrix_id.clone().expect("a Matrix bot");
     let (anne, anne_id) = bot.member_with_id("Arles").await;
     let (jp, jp_id) = bot.member_with_id("Vitrolles").await;
-    let (carl, carl_id) = bot.member_with_id("Istres").await;
     let (dora, _) = bot.member_with_id("Fos").await;
-    for who in [&anne_id, &jp_id, &carl_id] {
+    for who in [&anne_id, &jp_id] {
         let out = bot.scratch.console(who, &["!groupe rejoindre messagerie"]);
         assert!(out.contains("Bienvenue"), "{out}");
     }
-    let out = bot.scratch.console(
-        "@admin:example.test",
-        &["!reunion creer « Conférence DSI » 2030-12-03 09:30 lieu « Mairie d'Arles » groupe messagerie"],
+    let room = alice.create_room(false, &[&bot_matrix]).await;
+    alice.welcome(&bot_matrix, &room).await;
+    for line in [
+        "!groupe lier messagerie",
+        "!moi organisation Istres",
+        "!groupe rejoindre messagerie",
+    ] {
+        let asked = alice.say(&room, line).await;
+        alice.reply_to(&bot_matrix, &asked).await;
+    }
+    let asked = alice
+        .say(
+            &room,
+            "!reunion creer « Conférence DSI » 2030-12-03 09:30 lieu « Mairie d'Arles » groupe messagerie",
+        )
+        .await;
+    let created = alice.reply_to(&bot_matrix, &asked).await;
+    assert!(
+        created.body().contains("3 invité(s), 2 invitation(s)"),
+        "{}",
+        created.body()
     );
-    assert!(out.contains("3 invité(s), 3 invitation(s)"), "{out}");
 
-    // Each invitee gets an invitation whose calendar part a real parser reads.
+    // Each invitee with an address gets an invitation whose calendar part
+    // a real parser reads.
     let mut invitations = Vec::new();
-    for who in [&anne, &jp, &carl] {
+    for who in [&anne, &jp] {
         let mail = who
             .wait_for("the invitation", |m| m.subject().starts_with("Invitation"))
             .await;
@@ -129,6 +152,25 @@ async fn invitations_and_answers_from_every_mail_client() {
         ok.body()
     );
 
+    // Alice reacts ❌ to the announcement in the group's room.
+    let bot_id = bot_matrix.as_str().to_string();
+    let announcement = alice
+        .wait_for("the announcement", |s| {
+            s.room == room
+                && s.sender() == bot_id
+                && s.is_post()
+                && s.body().contains("Conférence DSI")
+        })
+        .await;
+    let announcement: matrix_sdk::ruma::OwnedEventId = announcement.json["event_id"]
+        .as_str()
+        .expect("event id")
+        .try_into()
+        .expect("event id");
+    let no = alice.react(&room, &announcement, "❌").await;
+    let ok = alice.reply_to(&bot_matrix, &no).await;
+    assert!(ok.body().contains("excusé(e)"), "{}", ok.body());
+
     // Dora answers Anne's invitation: nothing changes, she is told why.
     let stray = id("stray");
     send(
@@ -156,12 +198,12 @@ async fn invitations_and_answers_from_every_mail_client() {
         .scratch
         .console("@admin:example.test", &["!reunion presences 1"]);
     assert!(out.contains("Présents (1) :\n• Arles : "), "{out}");
+    assert!(out.contains("Excusés (2) :\n• Istres : "), "{out}");
     assert!(
-        out.contains("Excusés (1) :\n• Vitrolles : ")
-            && out.contains("(je suis en réunion à la Métropole)"),
+        out.contains("• Vitrolles : ") && out.contains("(je suis en réunion à la Métropole)"),
         "{out}"
     );
-    assert!(out.contains("Sans réponse (1) :\n• Istres : "), "{out}");
+    assert!(out.contains("Sans réponse (0) :"), "{out}");
     bot.stop().await;
     let export = bot.export();
     let rsvps: Vec<(String, String, String, Option<String>)> = export["meetings"][0]["rsvps"]
@@ -181,7 +223,7 @@ async fn invitations_and_answers_from_every_mail_client() {
         rsvps,
         [
             ("Arles".into(), "present".into(), "itip".into(), None),
-            ("Istres".into(), "no_answer".into(), String::new(), None),
+            ("Istres".into(), "excused".into(), "reaction".into(), None),
             (
                 "Vitrolles".into(),
                 "excused".into(),
