@@ -10,6 +10,7 @@ use crate::run::{SharedDb, lock};
 
 pub async fn run(app: Arc<App>, db: SharedDb) -> anyhow::Result<()> {
     let days = app.loaded.config.meetings.remind_days_before;
+    let mut first = true;
     loop {
         let ctx = app.context();
         let queued = lock(&db).write(ctx.now, |tx| {
@@ -20,6 +21,13 @@ pub async fn run(app: Arc<App>, db: SharedDb) -> anyhow::Result<()> {
             Ok(ids) if !ids.is_empty() => tracing::info!(count = ids.len(), "reminders queued"),
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "cannot queue the reminders"),
+        }
+        if first {
+            tracing::info!(
+                remind_days_before = days,
+                "scheduler running: reminders checked"
+            );
+            first = false;
         }
         tokio::time::sleep(Duration::from_secs(60)).await;
     }

@@ -233,3 +233,53 @@ async fn invitations_and_answers_from_every_channel() {
         ]
     );
 }
+
+#[tokio::test]
+async fn a_reminder_goes_once_even_across_restarts() {
+    let _mail = MAIL_SERVER.read().await;
+    let mut bot =
+        MailBot::with_tables("meetings-remind", "[meetings]\nremind_days_before = 3\n").await;
+    bot.start();
+    let (member, member_id) = bot.member_with_id("Arles").await;
+    let out = bot
+        .scratch
+        .console(&member_id, &["!groupe rejoindre messagerie"]);
+    assert!(out.contains("Bienvenue"), "{out}");
+    // A meeting in two days: within the three days of the reminders.
+    let day = jiff::Zoned::now()
+        .checked_add(jiff::SignedDuration::from_hours(48))
+        .expect("date")
+        .date();
+    let out = bot.scratch.console(
+        "@admin:example.test",
+        &[&format!(
+            "!reunion creer « Point rapide » {day} 18:00 groupe messagerie"
+        )],
+    );
+    assert!(out.contains("créée"), "{out}");
+    // The scheduler runs at start and every minute: restart it for a new
+    // run at once.
+    bot.stop().await;
+    bot.start();
+    member
+        .wait_for("the reminder", |m| m.subject().starts_with("Rappel"))
+        .await;
+    bot.stop().await;
+    bot.start();
+    // The third run's scheduler has checked once it says so.
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+    while bot.logs().matches("reminders checked").count() < 3 {
+        assert!(tokio::time::Instant::now() < deadline, "{}", bot.logs());
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    // Anything it queued would be sent within a second or two.
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    let reminders = member
+        .mails("INBOX")
+        .await
+        .into_iter()
+        .filter(|raw| String::from_utf8_lossy(raw).contains("Subject: Rappel"))
+        .count();
+    assert_eq!(reminders, 1, "{}", bot.logs());
+    bot.stop().await;
+}
