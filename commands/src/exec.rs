@@ -53,6 +53,18 @@ impl Exec<'_> {
         self.store.person_by_identity(&self.req.sender)
     }
 
+    /// The name a new person gets: what the channel shows, or their
+    /// identity's default.
+    pub fn new_person_name(&self) -> String {
+        let name = self
+            .req
+            .display_name
+            .clone()
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| self.req.sender.default_name());
+        crate::text::excerpt(name.trim(), 100)
+    }
+
     /// The sender with their organisation, or a refusal telling them how to
     /// set it.
     pub fn member(&mut self) -> Result<(Person, Organisation), Failure> {

@@ -273,19 +273,8 @@ impl Bot {
             return Ok(());
         }
         let display_name = self.display_name(room_id, &sender).await;
-        let req = Request {
-            origin: Origin::Matrix {
-                room: room_id.to_string(),
-                event: event_id.clone(),
-            },
-            sender: Identity {
-                kind: IdentityKind::Matrix,
-                value: sender,
-            },
-            display_name,
-            text: body,
-            via: None,
-        };
+        let mut req = request(room_id, &event_id, sender, body);
+        req.display_name = display_name;
         self.run(&ctx, &req, &event_id)
     }
 
@@ -325,19 +314,9 @@ impl Bot {
         else {
             return Ok(());
         };
-        let req = Request {
-            origin: Origin::Matrix {
-                room: room_id.to_string(),
-                event: event_id.clone(),
-            },
-            sender: Identity {
-                kind: IdentityKind::Matrix,
-                value: sender,
-            },
-            display_name: None,
-            text: format!("{}{command} {}", ctx.prefix, meeting.0),
-            via: Some("reaction"),
-        };
+        let text = format!("{}{command} {}", ctx.prefix, meeting.0);
+        let mut req = request(room_id, &event_id, sender, text);
+        req.via = Some("reaction");
         self.run(&ctx, &req, &event_id)
     }
 
@@ -511,6 +490,23 @@ impl Bot {
             self.queue_welcome(&id);
         }
         Ok(id)
+    }
+}
+
+/// What `sender` said in `room` (event `event`), as a request.
+fn request(room: &RoomId, event: &str, sender: String, text: String) -> Request {
+    Request {
+        origin: Origin::Matrix {
+            room: room.to_string(),
+            event: event.to_string(),
+        },
+        sender: Identity {
+            kind: IdentityKind::Matrix,
+            value: sender,
+        },
+        display_name: None,
+        text,
+        via: None,
     }
 }
 

@@ -476,6 +476,15 @@ fn replies_in_english_when_configured() {
     );
 }
 
+/// Links `email` to `who` the way users do: `!moi lier`, then the mailed
+/// code.
+fn link(db: &mut Database, who: &str, email: &str) {
+    say(db, who, &format!("!moi lier {email}"));
+    let code = mailed_code(db, email);
+    let (reply, kept) = say(db, who, &format!("!moi confirmer {code}"));
+    assert!(kept, "{reply}");
+}
+
 /// The code mailed by `!moi lier`, read from the outbox.
 fn mailed_code(db: &Database, to: &str) -> String {
     let mails = db
@@ -589,17 +598,7 @@ fn invitations(db: &Database) -> Vec<greffier_commands::action::Invitation> {
 #[test]
 fn a_meeting_invites_records_answers_and_lists_attendance() {
     let mut db = world();
-    say(
-        &mut db,
-        "@arles:example.test",
-        "!moi lier anne@arles.example",
-    );
-    let code = mailed_code(&db, "anne@arles.example");
-    say(
-        &mut db,
-        "@arles:example.test",
-        &format!("!moi confirmer {code}"),
-    );
+    link(&mut db, "@arles:example.test", "anne@arles.example");
 
     let (reply, kept) = say(
         &mut db,
@@ -688,17 +687,7 @@ fn a_meeting_invites_records_answers_and_lists_attendance() {
 #[test]
 fn reminders_go_once_to_those_without_an_answer() {
     let mut db = world();
-    say(
-        &mut db,
-        "@arles:example.test",
-        "!moi lier anne@arles.example",
-    );
-    let code = mailed_code(&db, "anne@arles.example");
-    say(
-        &mut db,
-        "@arles:example.test",
-        &format!("!moi confirmer {code}"),
-    );
+    link(&mut db, "@arles:example.test", "anne@arles.example");
     // The meeting is the day after NOW (2026-11-18): 2026-11-19 at 14:00.
     let (reply, kept) = say(
         &mut db,

@@ -22,11 +22,7 @@ fn members_of(export: &serde_json::Value, slug: &str) -> Vec<String> {
 }
 
 fn id(tag: &str) -> String {
-    format!(
-        "{tag}-{}-{}@client.example.test",
-        std::process::id(),
-        jiff::Timestamp::now().as_nanosecond()
-    )
+    crate::mailserver::new_id(tag)
 }
 
 #[tokio::test]
@@ -49,11 +45,7 @@ async fn a_members_mail_is_applied_and_answered_in_its_thread() {
         ),
     )
     .await;
-    let reply = anne
-        .wait_for("the answer", |m| {
-            m.in_reply_to().as_deref() == Some(asked.as_str())
-        })
-        .await;
+    let reply = anne.answer_to(&asked).await;
     assert_eq!(reply.subject(), "Re: Inscription");
     assert_eq!(reply.from(), bot.account.address);
     assert!(
@@ -101,11 +93,7 @@ async fn latin1_quoted_printable_and_outlook_html_mails_are_understood() {
             &fixture_from(fixture, &account.address, &asked),
         )
         .await;
-        let reply = account
-            .wait_for("the answer", |m| {
-                m.in_reply_to().as_deref() == Some(asked.as_str())
-            })
-            .await;
+        let reply = account.answer_to(&asked).await;
         assert!(
             reply.body().starts_with("Bienvenue"),
             "{fixture}: {}",
@@ -144,23 +132,10 @@ async fn automatic_mail_changes_nothing_and_gets_no_answer() {
     )
     .await;
     // Handled in order: once this is answered, the others were handled.
-    let barrier = id("barrier");
-    send(
-        Some(&paul.address),
-        &bot.account.address,
-        &thunderbird(
-            &paul.address,
-            &bot.account.address,
-            "!groupe rejoindre messagerie",
-            &barrier,
-            "",
-        ),
-    )
-    .await;
-    paul.wait_for("the answer", |m| {
-        m.in_reply_to().as_deref() == Some(barrier.as_str())
-    })
-    .await;
+    let barrier = bot
+        .mail_command(&paul, "!groupe rejoindre messagerie")
+        .await;
+    paul.answer_to(&barrier).await;
     let from_bot: Vec<_> = paul
         .mails("INBOX")
         .await
@@ -214,18 +189,7 @@ async fn an_unknown_address_gets_one_refusal_an_hour() {
         refusal.header("Auto-Submitted").as_deref(),
         Some("auto-replied")
     );
-    let barrier = id("barrier");
-    send(
-        Some(&member.address),
-        &bot.account.address,
-        &thunderbird(&member.address, &bot.account.address, "!aide", &barrier, ""),
-    )
-    .await;
-    member
-        .wait_for("the answer", |m| {
-            m.in_reply_to().as_deref() == Some(barrier.as_str())
-        })
-        .await;
+    bot.ask(&member, "!aide").await;
     assert_eq!(
         stranger.mails("INBOX").await.len(),
         1,
@@ -249,19 +213,9 @@ async fn a_mail_handled_just_before_a_crash_is_applied_once() {
 
     // The bot dies after handling the mail and before moving it.
     bot.start_with(&[("GREFFIER_FAILPOINT", "mail-before-move")]);
-    let asked = id("crash");
-    send(
-        Some(&member.address),
-        &bot.account.address,
-        &thunderbird(
-            &member.address,
-            &bot.account.address,
-            "!groupe rejoindre messagerie",
-            &asked,
-            "",
-        ),
-    )
-    .await;
+    let asked = bot
+        .mail_command(&member, "!groupe rejoindre messagerie")
+        .await;
     assert!(
         bot.wait_exit(60).await,
         "the failpoint was not reached: {}",
@@ -274,24 +228,8 @@ async fn a_mail_handled_just_before_a_crash_is_applied_once() {
     );
 
     bot.start();
-    let barrier = id("barrier");
-    send(
-        Some(&member.address),
-        &bot.account.address,
-        &thunderbird(
-            &member.address,
-            &bot.account.address,
-            "!groupe info messagerie",
-            &barrier,
-            "",
-        ),
-    )
-    .await;
-    member
-        .wait_for("the barrier's answer", |m| {
-            m.in_reply_to().as_deref() == Some(barrier.as_str())
-        })
-        .await;
+    let barrier = bot.mail_command(&member, "!groupe info messagerie").await;
+    member.answer_to(&barrier).await;
     let answers: Vec<_> = member
         .mails("INBOX")
         .await
@@ -371,18 +309,7 @@ async fn an_unreadable_mail_goes_to_quarantine() {
             &fixture_from("no-from.eml", "nobody", &id("nofrom")),
         )
         .await;
-    let barrier = id("barrier");
-    send(
-        Some(&member.address),
-        &bot.account.address,
-        &thunderbird(&member.address, &bot.account.address, "!aide", &barrier, ""),
-    )
-    .await;
-    member
-        .wait_for("the answer", |m| {
-            m.in_reply_to().as_deref() == Some(barrier.as_str())
-        })
-        .await;
+    bot.ask(&member, "!aide").await;
     let quarantined = bot.account.mails("Quarantaine").await;
     assert_eq!(quarantined.len(), 1, "{}", bot.logs());
     assert!(String::from_utf8_lossy(&quarantined[0]).contains("Subject: !aide"));
@@ -399,24 +326,7 @@ async fn imap_over_tls_and_smtp_with_starttls_work() {
         let mut bot = MailBot::with_tls(&format!("mail-tls-{imap_tls}"), imap_tls).await;
         bot.start();
         let member = bot.member("Port-de-Bouc").await;
-        let asked = id("tls");
-        send(
-            Some(&member.address),
-            &bot.account.address,
-            &thunderbird(
-                &member.address,
-                &bot.account.address,
-                "!groupe rejoindre messagerie",
-                &asked,
-                "",
-            ),
-        )
-        .await;
-        let reply = member
-            .wait_for("the answer", |m| {
-                m.in_reply_to().as_deref() == Some(asked.as_str())
-            })
-            .await;
+        let reply = bot.ask(&member, "!groupe rejoindre messagerie").await;
         assert!(
             reply.body().starts_with("Bienvenue"),
             "{imap_tls}: {}",

@@ -127,6 +127,14 @@ impl Account {
         }
     }
 
+    /// The bot's answer to the mail with this Message-ID.
+    pub async fn answer_to(&self, message_id: &str) -> Mail {
+        self.wait_for(&format!("the answer to {message_id}"), |m| {
+            m.in_reply_to().as_deref() == Some(message_id)
+        })
+        .await
+    }
+
     /// Puts a mail straight into `folder`, as a delivery would.
     pub async fn append(&self, folder: &str, raw: &[u8]) {
         let mut imap = self.imap().await;
@@ -221,6 +229,15 @@ pub async fn send(from: Option<&str>, to: &str, raw: &[u8]) {
     )
     .expect("envelope");
     smtp.send_raw(&envelope, raw).await.expect("SMTP send");
+}
+
+/// A fresh Message-ID for a test mail.
+pub fn new_id(tag: &str) -> String {
+    format!(
+        "{tag}-{}-{}@client.example.test",
+        std::process::id(),
+        jiff::Timestamp::now().as_nanosecond()
+    )
 }
 
 /// A plain mail the way Thunderbird writes one.
@@ -393,6 +410,21 @@ members = ["Berre"]
             process,
             matrix_id,
         }
+    }
+
+    /// Mails `command` as the subject of a Thunderbird-shaped mail from
+    /// `from`; returns its Message-ID.
+    pub async fn mail_command(&self, from: &Account, command: &str) -> String {
+        let asked = new_id("cmd");
+        let mail = thunderbird(&from.address, &self.account.address, command, &asked, "");
+        send(Some(&from.address), &self.account.address, &mail).await;
+        asked
+    }
+
+    /// The same, then the bot's answer in the thread.
+    pub async fn ask(&self, from: &Account, command: &str) -> Mail {
+        let asked = self.mail_command(from, command).await;
+        from.answer_to(&asked).await
     }
 
     /// A member: a person of `organisation` with a Matrix ID, whose address

@@ -9,11 +9,7 @@ use crate::mailserver::{MAIL_SERVER, MailBot, send};
 use crate::synapse::{SERVER, User};
 
 fn id(tag: &str) -> String {
-    format!(
-        "{tag}-{}-{}@client.example.test",
-        std::process::id(),
-        jiff::Timestamp::now().as_nanosecond()
-    )
+    crate::mailserver::new_id(tag)
 }
 
 /// A Thunderbird iMIP reply: the Accept button.
@@ -121,11 +117,7 @@ async fn invitations_and_answers_from_every_channel() {
         &thunderbird_accept(&anne.address, &bot.account.address, &uid, &accept),
     )
     .await;
-    let ok = anne
-        .wait_for("the confirmation", |m| {
-            m.in_reply_to().as_deref() == Some(accept.as_str())
-        })
-        .await;
+    let ok = anne.answer_to(&accept).await;
     assert!(ok.body().contains("présent(e)"), "{}", ok.body());
 
     // Jean-Pierre answers in French, from an old client.
@@ -141,11 +133,7 @@ async fn invitations_and_answers_from_every_channel() {
         ),
     )
     .await;
-    let ok = jp
-        .wait_for("the confirmation", |m| {
-            m.in_reply_to().as_deref() == Some(excuse.as_str())
-        })
-        .await;
+    let ok = jp.answer_to(&excuse).await;
     assert!(
         ok.body().contains("je suis en réunion à la Métropole"),
         "{}",
@@ -183,11 +171,7 @@ async fn invitations_and_answers_from_every_channel() {
         .into_bytes(),
     )
     .await;
-    let told = dora
-        .wait_for("the explanation", |m| {
-            m.in_reply_to().as_deref() == Some(stray.as_str())
-        })
-        .await;
+    let told = dora.answer_to(&stray).await;
     assert!(
         told.body().contains("ne vous était pas adressée"),
         "{}",

@@ -49,13 +49,7 @@ impl Lier {
         let person = match ex.me()? {
             Some(p) => p,
             None => {
-                let name = ex
-                    .req
-                    .display_name
-                    .clone()
-                    .filter(|n| !n.trim().is_empty())
-                    .unwrap_or_else(|| ex.req.sender.default_name());
-                let name = text::excerpt(name.trim(), 100);
+                let name = ex.new_person_name();
                 let id = ex.store.create_person(&name, None, &ex.req.sender)?;
                 ex.store.person(id)?
             }

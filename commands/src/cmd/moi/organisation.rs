@@ -102,13 +102,7 @@ impl Organisation {
                 p.name
             }
             None => {
-                let name = ex
-                    .req
-                    .display_name
-                    .clone()
-                    .filter(|n| !n.trim().is_empty())
-                    .unwrap_or_else(|| ex.req.sender.default_name());
-                let name = text::excerpt(name.trim(), 100);
+                let name = ex.new_person_name();
                 ex.store
                     .create_person(&name, Some(org.id), &ex.req.sender)?;
                 name

@@ -27,16 +27,7 @@ impl Annuler {
 impl Annuler {
     pub fn apply(self, ex: &mut Exec<'_>) -> Outcome {
         let lang = ex.lang();
-        let meeting = super::find_meeting(ex, self.id)?;
-        super::may_manage(ex, &meeting)?;
-        if !super::is_open(&meeting) {
-            return ex.refuse(tr!(
-                lang,
-                "La réunion n°{} est déjà annulée.",
-                "Meeting #{} is already cancelled.",
-                self.id
-            ));
-        }
+        let meeting = super::to_manage(ex, self.id)?;
         ex.store.cancel_meeting(meeting.id)?;
         let meeting = super::find_meeting(ex, self.id)?;
         let invitees = ex.store.invitees(meeting.id)?;

@@ -119,6 +119,20 @@ pub(crate) fn may_manage(ex: &mut Exec<'_>, meeting: &Meeting) -> Result<(), Fai
     ))
 }
 
+/// The meeting `id`, if the sender may change it and it is not cancelled.
+pub(crate) fn to_manage(ex: &mut Exec<'_>, id: i64) -> Result<Meeting, Failure> {
+    let meeting = find_meeting(ex, id)?;
+    may_manage(ex, &meeting)?;
+    if !is_open(&meeting) {
+        return ex.refuse(tr!(
+            ex.lang(),
+            "La réunion n°{id} est annulée : elle ne change plus.",
+            "Meeting #{id} is cancelled: it does not change any more."
+        ));
+    }
+    Ok(meeting)
+}
+
 /// "jeudi 3 décembre 2026 à 09:00" in the bot's time zone.
 pub fn when(ex: &Exec<'_>, at: Timestamp) -> String {
     when_in(ex.lang(), at, &ex.ctx.timezone)

@@ -69,16 +69,7 @@ impl Modifier {
 impl Modifier {
     pub fn apply(self, ex: &mut Exec<'_>) -> Outcome {
         let lang = ex.lang();
-        let meeting = super::find_meeting(ex, self.id)?;
-        super::may_manage(ex, &meeting)?;
-        if !super::is_open(&meeting) {
-            return ex.refuse(tr!(
-                lang,
-                "La réunion n°{} est annulée : elle ne se modifie plus.",
-                "Meeting #{} is cancelled: it cannot change any more.",
-                self.id
-            ));
-        }
+        let meeting = super::to_manage(ex, self.id)?;
         let tz = ex.ctx.timezone.clone();
         let current = meeting.starts_at.to_zoned(tz.clone());
         let date = self.date.unwrap_or(current.date());
