@@ -316,6 +316,18 @@ mod tests {
     }
 
     #[test]
+    fn a_calendar_part_is_found_inline_or_attached() {
+        let attached = "From: jp@example.test\r\nTo: greffier@example.test\r\nSubject: Accepté\r\nMessage-ID: <a@x>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nAccepté\r\n--b\r\nContent-Type: application/ics; name=\"invite.ics\"\r\nContent-Disposition: attachment; filename=\"invite.ics\"\r\nContent-Transfer-Encoding: base64\r\n\r\nQkVHSU46VkNBTEVOREFSDQpNRVRIT0Q6UkVQTFkNCkVORDpWQ0FMRU5EQVINCg==\r\n--b--\r\n";
+        let m = parse(attached.as_bytes(), "!", BOT).expect("parse");
+        assert_eq!(
+            m.calendar.as_deref(),
+            Some("BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nEND:VCALENDAR\r\n")
+        );
+        let plain = parse(&fixture("thunderbird-plain.eml"), "!", BOT).expect("parse");
+        assert_eq!(plain.calendar, None);
+    }
+
+    #[test]
     fn many_commands_are_capped() {
         let body: String = (0..30).map(|i| format!("!aide {i}\n")).collect();
         let raw =

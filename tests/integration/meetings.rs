@@ -188,6 +188,19 @@ async fn invitations_and_answers_from_every_channel() {
         "{out}"
     );
     assert!(out.contains("Sans réponse (0) :"), "{out}");
+
+    // A change reaches the invitees as an update of the same event.
+    let asked = alice.say(&room, "!reunion modifier 1 heure 10:00").await;
+    let changed = alice.reply_to(&bot_matrix, &asked).await;
+    assert!(changed.body().contains("10:00"), "{}", changed.body());
+    let update = anne
+        .wait_for("the update", |m| m.subject().starts_with("Modifié"))
+        .await;
+    let (ics, _) = update.calendar().expect("a calendar part");
+    let calendar: icalendar::Calendar = ics.parse().expect("iCalendar");
+    let event = calendar.events().next().expect("an event");
+    assert_eq!(event.get_uid(), Some(uid.as_str()));
+    assert_eq!(event.get_sequence(), Some(1));
     bot.stop().await;
     let export = bot.export();
     let rsvps: Vec<(String, String, String, Option<String>)> = export["meetings"][0]["rsvps"]
