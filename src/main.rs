@@ -12,6 +12,7 @@ mod console;
 mod dispatch;
 mod mail;
 mod matrix;
+mod minutes;
 mod outbox;
 mod run;
 mod scheduler;
@@ -170,7 +171,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let db = open_database(&app, &cli)?;
             run::run(app, db)
         }
-        Cmd::ImportMinutes { .. } | Cmd::Minutes { .. } | Cmd::Digest { .. } => {
+        Cmd::ImportMinutes { file } => {
+            let mut db = open_database(&app, &cli)?;
+            minutes::import_file(&app, &mut db, file)
+        }
+        Cmd::Minutes { .. } | Cmd::Digest { .. } => {
             bail!("this subcommand is not part of this version of greffier yet")
         }
     }

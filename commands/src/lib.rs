@@ -18,6 +18,7 @@ pub mod cmd;
 pub mod exec;
 pub mod lang;
 pub mod meeting;
+pub mod minutes;
 pub mod parse;
 pub mod reminders;
 pub mod request;

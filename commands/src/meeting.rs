@@ -132,6 +132,24 @@ pub trait MeetingStore {
         message_id: &str,
     ) -> StoreResult<Option<(MeetingId, PersonId)>>;
     fn record_rsvp(&mut self, rsvp: &NewRsvp<'_>) -> StoreResult<()>;
+    /// The meeting with this title starting at this instant (imports).
+    fn meeting_by_title_at(
+        &mut self,
+        title: &str,
+        starts_at: Timestamp,
+    ) -> StoreResult<Option<Meeting>>;
+    /// The minute-taker and the "next meeting" line of a meeting's record.
+    fn set_meeting_record(
+        &mut self,
+        meeting: MeetingId,
+        minute_taker: Option<PersonId>,
+        next_meeting: Option<&str>,
+    ) -> StoreResult<()>;
+    /// The minute-taker and the next-meeting line.
+    fn meeting_record(
+        &mut self,
+        meeting: MeetingId,
+    ) -> StoreResult<(Option<PersonId>, Option<String>)>;
     /// Notes that the invitee got their reminder.
     fn mark_reminded(&mut self, meeting: MeetingId, person: PersonId) -> StoreResult<()>;
 }

@@ -199,6 +199,14 @@ pub trait Store: crate::meeting::MeetingStore {
         identity: &Identity,
     ) -> StoreResult<PersonId>;
     fn set_person_organisation(&mut self, person: PersonId, org: OrgId) -> StoreResult<()>;
+    /// A person known only by name (from minutes): no identity yet.
+    fn create_contact(&mut self, name: &str, organisation: Option<OrgId>) -> StoreResult<PersonId>;
+    /// The person of that organisation with that name (same key).
+    fn person_by_name(
+        &mut self,
+        name_key: &str,
+        organisation: Option<OrgId>,
+    ) -> StoreResult<Option<Person>>;
     /// The person's identities: (identity, verified).
     fn identities(&mut self, person: PersonId) -> StoreResult<Vec<(Identity, bool)>>;
     /// Adds a verified identity to a person; false if it is someone else's.

@@ -219,6 +219,48 @@ impl MeetingStore for Tx<'_> {
             .map_err(se)
     }
 
+    fn meeting_by_title_at(
+        &mut self,
+        title: &str,
+        starts_at: Timestamp,
+    ) -> StoreResult<Option<Meeting>> {
+        let sql =
+            format!("SELECT {MEETING_COLUMNS} FROM meetings WHERE title = ?1 AND starts_at = ?2");
+        self.conn()
+            .query_row(&sql, params![title, ts(starts_at)], meeting_row)
+            .optional()
+            .map_err(se)
+    }
+
+    fn set_meeting_record(
+        &mut self,
+        meeting: MeetingId,
+        minute_taker: Option<PersonId>,
+        next_meeting: Option<&str>,
+    ) -> StoreResult<()> {
+        self.conn()
+            .execute(
+                "UPDATE meetings SET minute_taker_id = COALESCE(?2, minute_taker_id),
+                        next_meeting = COALESCE(?3, next_meeting) WHERE id = ?1",
+                params![meeting.0, minute_taker.map(|p| p.0), next_meeting],
+            )
+            .map_err(se)?;
+        Ok(())
+    }
+
+    fn meeting_record(
+        &mut self,
+        meeting: MeetingId,
+    ) -> StoreResult<(Option<PersonId>, Option<String>)> {
+        self.conn()
+            .query_row(
+                "SELECT minute_taker_id, next_meeting FROM meetings WHERE id = ?1",
+                params![meeting.0],
+                |r| Ok((r.get::<_, Option<i64>>(0)?.map(PersonId), r.get(1)?)),
+            )
+            .map_err(se)
+    }
+
     fn mark_reminded(&mut self, meeting: MeetingId, person: PersonId) -> StoreResult<()> {
         self.conn()
             .execute(

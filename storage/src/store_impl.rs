@@ -240,6 +240,36 @@ impl Store for Tx<'_> {
         Ok(email)
     }
 
+    fn create_contact(&mut self, name: &str, organisation: Option<OrgId>) -> StoreResult<PersonId> {
+        self.conn()
+            .execute(
+                "INSERT INTO people (name, organisation_id, created_at) VALUES (?1, ?2, ?3)",
+                params![name, organisation.map(|o| o.0), ts(self.now)],
+            )
+            .map_err(se)?;
+        Ok(PersonId(self.conn().last_insert_rowid()))
+    }
+
+    fn person_by_name(
+        &mut self,
+        key: &str,
+        organisation: Option<OrgId>,
+    ) -> StoreResult<Option<Person>> {
+        let mut st = self
+            .conn()
+            .prepare_cached(
+                "SELECT id, name, organisation_id FROM people
+                 WHERE organisation_id IS ?1 ORDER BY id",
+            )
+            .map_err(se)?;
+        let people = st
+            .query_map(params![organisation.map(|o| o.0)], person_row)
+            .map_err(se)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(se)?;
+        Ok(people.into_iter().find(|p| name_key(&p.name) == key))
+    }
+
     fn identities(&mut self, person: PersonId) -> StoreResult<Vec<(Identity, bool)>> {
         let mut st = self
             .conn()

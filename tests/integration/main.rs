@@ -7,5 +7,6 @@ mod mail;
 mod mailserver;
 mod matrix;
 mod meetings;
+mod minutes;
 mod support;
 mod synapse;

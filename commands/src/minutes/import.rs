@@ -1,0 +1,494 @@
+//! Applying parsed minutes to the store: organisations found by name (any
+//! spelling with the same key) or created, people found by name in their
+//! organisation or created, the meeting with its présents and excusés, the
+//! existing groups (active, members, lead, action as status text) and the
+//! proposals (initiating organisation as first support, action). Everything
+//! is looked up before it is created, so importing twice changes nothing.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Time;
+
+use crate::meeting::{NewMeeting, NewRsvp, RsvpStatus};
+use crate::minutes::parse::{GroupRow, Minutes};
+use crate::request::Context;
+use crate::store::{GroupStatus, NewGroup, OrgId, PersonId, Store, StoreResult};
+use crate::text::{fold, name_key};
+
+/// Multi-word names of partners that appear in "villes" cells and nowhere
+/// else in the minutes: without them "Generale Infographie" would read as
+/// two organisations.
+pub const KNOWN_NAMES: &[&str] = &["Generale Infographie", "Ouest Provence"];
+
+/// Imported meetings start at this local time (the minutes give no hour).
+pub const MEETING_TIME: Time = Time::constant(9, 0, 0, 0);
+
+/// What the import did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Summary {
+    pub created: Vec<String>,
+    pub matched: Vec<String>,
+    /// (line, what was not understood).
+    pub problems: Vec<(usize, String)>,
+}
+
+/// "CHATEAUNEUF LES MARTIGUES" → "Chateauneuf les Martigues"; mixed-case
+/// spellings are kept as written.
+pub fn display_name(s: &str) -> String {
+    if s.chars().any(char::is_lowercase) {
+        return s.to_string();
+    }
+    s.split_whitespace()
+        .enumerate()
+        .map(|(i, w)| {
+            let lower = w.to_lowercase();
+            if i > 0
+                && matches!(
+                    lower.as_str(),
+                    "les" | "de" | "du" | "la" | "sur" | "en" | "des"
+                )
+            {
+                lower
+            } else if w.contains('.') {
+                w.to_string()
+            } else {
+                let mut c = lower.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                    .unwrap_or_default()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A readable slug from a theme: "Gestion des délibérations" →
+/// "deliberations", "Main courante police municipale …" → "main-courante",
+/// "OCS Inventory" → "ocs-inventory".
+pub fn slug_of_theme(theme: &str) -> String {
+    const SKIP: &[&str] = &[
+        "gestion", "des", "du", "de", "la", "le", "les", "et", "d", "l", "libre", "libres",
+        "logiciel",
+    ];
+    let folded = fold(theme);
+    let words: Vec<&str> = folded
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty() && !SKIP.contains(w))
+        .collect();
+    let slug = words.iter().take(2).copied().collect::<Vec<_>>().join("-");
+    if slug.len() < 2 {
+        "groupe".into()
+    } else {
+        slug
+    }
+}
+
+/// Splits a "villes" cell into organisation names: the longest run of
+/// words that names a known organisation, else one word (with the
+/// connectors that follow it: "Chateauneuf les Martigues").
+pub fn split_villes(villes: &str, known: &BTreeMap<String, String>) -> Vec<String> {
+    let words: Vec<&str> = villes.split_whitespace().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    'outer: while i < words.len() {
+        for len in (1..=words.len().saturating_sub(i).min(6)).rev() {
+            let candidate = words[i..i + len].join(" ");
+            if let Some(display) = known.get(&name_key(&candidate)) {
+                out.push(display.clone());
+                i += len;
+                continue 'outer;
+            }
+        }
+        let mut name = words[i].to_string();
+        i += 1;
+        while i + 1 < words.len()
+            && matches!(
+                fold(words[i]).as_str(),
+                "les" | "de" | "du" | "la" | "sur" | "en"
+            )
+        {
+            name = format!("{name} {} {}", words[i], words[i + 1]);
+            i += 2;
+        }
+        out.push(name);
+    }
+    out
+}
+
+/// "Laurence OLIVIER GARDANNE" → ("Laurence OLIVIER", "GARDANNE"): first
+/// names (and initials) up to the first name in capitals, then the rest.
+pub fn split_excused(text: &str) -> Option<(String, String)> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let is_initial = |w: &str| w.len() <= 3 && w.ends_with('.');
+    let is_caps =
+        |w: &str| w.chars().any(char::is_alphabetic) && !w.chars().any(char::is_lowercase);
+    let surname = words
+        .iter()
+        .enumerate()
+        .position(|(i, w)| i > 0 && is_caps(w) && !is_initial(w))?;
+    let person = words[..=surname].join(" ");
+    let org = words[surname + 1..].join(" ");
+    (!org.is_empty()).then_some((person, org))
+}
+
+struct Importer<'a> {
+    store: &'a mut dyn Store,
+    known: BTreeMap<String, String>,
+    summary: Summary,
+}
+
+impl Importer<'_> {
+    fn note(&mut self, created: bool, what: String) {
+        // Found again after being created by this import: not news.
+        if !created && self.summary.created.contains(&what) {
+            return;
+        }
+        let list = if created {
+            &mut self.summary.created
+        } else {
+            &mut self.summary.matched
+        };
+        if !list.contains(&what) {
+            list.push(what);
+        }
+    }
+
+    fn org(&mut self, name: &str) -> StoreResult<OrgId> {
+        let key = name_key(name);
+        if let Some(o) = self.store.organisation_by_key(&key)? {
+            self.note(false, format!("organisation {}", o.name));
+            return Ok(o.id);
+        }
+        let display = self
+            .known
+            .get(&key)
+            .cloned()
+            .unwrap_or_else(|| display_name(name));
+        let id = self.store.create_organisation(&display, None)?;
+        self.note(true, format!("organisation {display}"));
+        Ok(id)
+    }
+
+    fn person(&mut self, name: &str, org: OrgId) -> StoreResult<PersonId> {
+        let name = name.trim();
+        if let Some(p) = self.store.person_by_name(&name_key(name), Some(org))? {
+            self.note(false, format!("personne {}", p.name));
+            return Ok(p.id);
+        }
+        let id = self.store.create_contact(name, Some(org))?;
+        self.note(true, format!("personne {name}"));
+        Ok(id)
+    }
+
+    fn group(&mut self, row: &GroupRow, status: GroupStatus) -> StoreResult<()> {
+        let villes = split_villes(&row.villes, &self.known);
+        if villes.is_empty() {
+            self.summary.problems.push((
+                row.line,
+                format!("no organisation in the row of {:?}", row.theme),
+            ));
+        }
+        let lead = match &row.lead {
+            Some(l) => Some(self.org(l)?),
+            None => None,
+        };
+        let theme_key = name_key(&row.theme);
+        let existing = self
+            .store
+            .groups()?
+            .into_iter()
+            .find(|g| name_key(&g.theme) == theme_key);
+        let group = match existing {
+            Some(g) => {
+                self.note(false, format!("groupe {}", g.slug));
+                g.id
+            }
+            None => {
+                let mut slug = slug_of_theme(&row.theme);
+                let mut n = 2;
+                while self.store.group_by_slug(&slug)?.is_some() {
+                    slug = format!("{}-{n}", slug_of_theme(&row.theme));
+                    n += 1;
+                }
+                let id = self.store.create_group(
+                    &NewGroup {
+                        slug: slug.clone(),
+                        theme: row.theme.clone(),
+                        status,
+                        lead,
+                        action: if status == GroupStatus::Proposed {
+                            row.action.clone()
+                        } else {
+                            None
+                        },
+                        room: None,
+                        list: None,
+                    },
+                    None,
+                )?;
+                self.note(true, format!("groupe {slug}"));
+                id
+            }
+        };
+        for ville in villes {
+            let org = self.org(&ville)?;
+            self.store.add_member(group, org, None)?;
+        }
+        if status == GroupStatus::Proposed {
+            if let Some(lead) = lead {
+                self.store.add_support(group, lead, None)?;
+            }
+        } else if let Some(action) = &row.action {
+            let current = self.store.latest_status(group)?;
+            if current.map(|s| s.text) != Some(action.clone()) {
+                self.store.record_status(group, action, None, None)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+pub fn import(store: &mut dyn Store, ctx: &Context, minutes: &Minutes) -> StoreResult<Summary> {
+    // The names the minutes spell out, to split the "villes" cells.
+    let mut known = BTreeMap::new();
+    for name in KNOWN_NAMES {
+        known.insert(name_key(name), name.to_string());
+    }
+    for o in store.organisations()? {
+        known.insert(name_key(&o.name), o.name);
+    }
+    let mut add = |s: &str| {
+        known.entry(name_key(s)).or_insert_with(|| display_name(s));
+    };
+    for (_, org) in &minutes.present {
+        add(org);
+    }
+    for (_, text) in &minutes.excused {
+        if let Some((_, org)) = split_excused(text) {
+            add(&org);
+        }
+    }
+    for row in minutes.existing.iter().chain(&minutes.proposed) {
+        if let Some(l) = &row.lead {
+            add(l);
+        }
+    }
+    // Mixed-case spellings from the tables read better than capitals.
+    for row in minutes.existing.iter().chain(&minutes.proposed) {
+        for w in row.villes.split_whitespace() {
+            if let Some(v) = known.get_mut(&name_key(w))
+                && !v.chars().any(char::is_lowercase)
+                && w.chars().any(char::is_lowercase)
+            {
+                *v = w.to_string();
+            }
+        }
+    }
+    let mut imp = Importer {
+        store,
+        known,
+        summary: Summary {
+            problems: minutes.problems.clone(),
+            ..Summary::default()
+        },
+    };
+
+    if let (Some(title), Some(date)) = (&minutes.title, minutes.date) {
+        let starts_at = date
+            .to_datetime(MEETING_TIME)
+            .to_zoned(ctx.timezone.clone())
+            .map(|z| z.timestamp())
+            .unwrap_or(ctx.now);
+        let organiser = match &minutes.organiser {
+            Some(o) => Some(imp.org(o)?),
+            None => None,
+        };
+        let meeting = match imp.store.meeting_by_title_at(title, starts_at)? {
+            Some(m) => {
+                imp.note(false, format!("réunion {title}"));
+                m
+            }
+            None => {
+                let id = imp.store.create_meeting(&NewMeeting {
+                    title: title.clone(),
+                    starts_at,
+                    ends_at: None,
+                    timezone: ctx.timezone.iana_name().unwrap_or("UTC").to_string(),
+                    place: minutes.place.clone(),
+                    group: None,
+                    organiser,
+                })?;
+                imp.note(true, format!("réunion {title}"));
+                imp.store.meeting(id)?.ok_or_else(|| {
+                    crate::store::StoreError("the meeting just created is missing".into())
+                })?
+            }
+        };
+        let mut answers: Vec<(PersonId, RsvpStatus)> = Vec::new();
+        for (people, org) in &minutes.present {
+            let org = imp.org(org)?;
+            for p in people {
+                answers.push((imp.person(p, org)?, RsvpStatus::Present));
+            }
+        }
+        for (line, text) in &minutes.excused {
+            match split_excused(text) {
+                Some((person, org)) => {
+                    let org = imp.org(&org)?;
+                    answers.push((imp.person(&person, org)?, RsvpStatus::Excused));
+                }
+                None => imp
+                    .summary
+                    .problems
+                    .push((*line, format!("no name and organisation in {text:?}"))),
+            }
+        }
+        let invitees = imp.store.invitees(meeting.id)?;
+        for (person, status) in answers {
+            let current = invitees
+                .iter()
+                .find(|i| i.person.id == person)
+                .map(|i| i.status);
+            if current.is_none() {
+                imp.store
+                    .invite(meeting.id, person, None, None, meeting.sequence)?;
+            }
+            if current != Some(status) {
+                imp.store.record_rsvp(&NewRsvp {
+                    meeting: meeting.id,
+                    person,
+                    status,
+                    reason: None,
+                    channel: "import",
+                    recorded_by: None,
+                    source: None,
+                })?;
+            }
+        }
+        let taker = match &minutes.minute_taker {
+            Some(name) => {
+                let key = name_key(name);
+                imp.store
+                    .invitees(meeting.id)?
+                    .into_iter()
+                    .find(|i| name_key(&i.person.name) == key)
+                    .map(|i| i.person.id)
+            }
+            None => None,
+        };
+        imp.store
+            .set_meeting_record(meeting.id, taker, minutes.next_meeting.as_deref())?;
+    } else {
+        imp.summary
+            .problems
+            .push((0, "no title and date: no meeting imported".into()));
+    }
+    for row in &minutes.existing {
+        imp.group(row, GroupStatus::Active)?;
+    }
+    for row in &minutes.proposed {
+        imp.group(row, GroupStatus::Proposed)?;
+    }
+    Ok(imp.summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_short_and_readable() {
+        for (theme, slug) in [
+            ("Gestion des délibérations", "deliberations"),
+            ("Gestion du courrier", "courrier"),
+            (
+                "Main courante police municipale et gestion des épaves",
+                "main-courante",
+            ),
+            ("Gestion des véhicules", "vehicules"),
+            ("OCS Inventory", "ocs-inventory"),
+            ("Messagerie libre", "messagerie"),
+            ("OpenElec", "openelec"),
+            ("openResultat", "openresultat"),
+        ] {
+            assert_eq!(slug_of_theme(theme), slug, "{theme}");
+        }
+    }
+
+    #[test]
+    fn villes_cells_split_on_known_names() {
+        let mut known = BTreeMap::new();
+        for n in [
+            "Generale Infographie",
+            "Saint Martin de Crau",
+            "Chateauneuf les Martigues",
+            "Ouest Provence",
+            "Arles",
+        ] {
+            known.insert(name_key(n), n.to_string());
+        }
+        assert_eq!(
+            split_villes(
+                "Vitrolles Arles Libreair Generale Infographie Saint Martin de Crau Chateauneuf les Martigues",
+                &known
+            ),
+            [
+                "Vitrolles",
+                "Arles",
+                "Libreair",
+                "Generale Infographie",
+                "Saint Martin de Crau",
+                "Chateauneuf les Martigues"
+            ]
+        );
+        assert_eq!(
+            split_villes(
+                "Istres Ouest Provence Martigues Fos Miramas St Martin de Crau",
+                &known
+            ),
+            [
+                "Istres",
+                "Ouest Provence",
+                "Martigues",
+                "Fos",
+                "Miramas",
+                "Saint Martin de Crau"
+            ]
+        );
+        assert_eq!(
+            split_villes("Eyguieres sur Mer Fos", &known),
+            ["Eyguieres sur Mer", "Fos"]
+        );
+    }
+
+    #[test]
+    fn excused_lines_split_name_and_organisation() {
+        for (text, person, org) in [
+            ("Laurence OLIVIER GARDANNE", "Laurence OLIVIER", "GARDANNE"),
+            (
+                "Philippe FALANGA LANCON DE PROVENCE",
+                "Philippe FALANGA",
+                "LANCON DE PROVENCE",
+            ),
+            ("Jacques CASTEX C.A. AIX", "Jacques CASTEX", "C.A. AIX"),
+            ("J. RICHARD Mairie AIX", "J. RICHARD", "Mairie AIX"),
+        ] {
+            assert_eq!(
+                split_excused(text),
+                Some((person.into(), org.into())),
+                "{text}"
+            );
+        }
+        assert_eq!(split_excused("Laurence"), None);
+    }
+
+    #[test]
+    fn capitals_become_names() {
+        assert_eq!(
+            display_name("CHATEAUNEUF LES MARTIGUES"),
+            "Chateauneuf les Martigues"
+        );
+        assert_eq!(display_name("C.A. AIX"), "C.A. Aix");
+        assert_eq!(display_name("Ouest Provence"), "Ouest Provence");
+    }
+}

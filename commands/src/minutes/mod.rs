@@ -1,0 +1,5 @@
+//! Minutes (comptes rendus): reading the network's past minutes into the
+//! store ([`parse`], [`import`]) and writing the next one ([`render`]).
+
+pub mod import;
+pub mod parse;

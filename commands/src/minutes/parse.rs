@@ -1,0 +1,260 @@
+//! Reading a compte rendu shaped like the network's minutes: title, date,
+//! place, rédacteur, who was there (people then their organisation, comma
+//! separated), who sent apologies (name then organisation, no comma), the
+//! table of existing groups and the table of new ones (tab separated), and
+//! the line about the next meeting. What is not understood is reported with
+//! its line number, never guessed silently.
+
+use jiff::civil::Date;
+
+use crate::text::fold;
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Minutes {
+    pub title: Option<String>,
+    pub date: Option<Date>,
+    pub place: Option<String>,
+    pub minute_taker: Option<String>,
+    pub organiser: Option<String>,
+    /// (people, organisation) per line.
+    pub present: Vec<(Vec<String>, String)>,
+    /// The rest of each line ("Laurence OLIVIER GARDANNE"): name and
+    /// organisation are split when the organisations are known.
+    pub excused: Vec<(usize, String)>,
+    pub existing: Vec<GroupRow>,
+    pub proposed: Vec<GroupRow>,
+    pub next_meeting: Option<String>,
+    /// (line, what was not understood).
+    pub problems: Vec<(usize, String)>,
+}
+
+/// One row of a groups table; `lead` is the chef de projet (existing) or
+/// the initialisation (new); the villes are split later, when the
+/// organisations are known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupRow {
+    pub line: usize,
+    pub theme: String,
+    pub villes: String,
+    pub lead: Option<String>,
+    pub action: Option<String>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Head,
+    Present,
+    Excused,
+    Body,
+    Existing,
+    Proposed,
+}
+
+/// "11 Juin 2007", "1er octobre 2007".
+pub fn french_date(s: &str) -> Option<Date> {
+    let words: Vec<String> = s.split_whitespace().map(fold).collect();
+    let months = [
+        "janvier",
+        "fevrier",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "aout",
+        "septembre",
+        "octobre",
+        "novembre",
+        "decembre",
+    ];
+    for w in words.windows(3) {
+        let Ok(day) = w[0].trim_end_matches("er").parse::<i8>() else {
+            continue;
+        };
+        let Some(month) = months.iter().position(|m| *m == w[1]) else {
+            continue;
+        };
+        let Ok(year) = w[2].parse::<i16>() else {
+            continue;
+        };
+        return Date::new(year, month as i8 + 1, day).ok();
+    }
+    None
+}
+
+/// A list line: "- *Louis MORALES, Ouest Provence,*" → its text.
+fn item(line: &str) -> Option<String> {
+    let t = line.trim();
+    let t = t.strip_prefix('-').or_else(|| t.strip_prefix('•'))?;
+    let t = t
+        .trim()
+        .trim_matches('*')
+        .trim()
+        .trim_end_matches(',')
+        .trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+fn cells(line: &str) -> Vec<String> {
+    line.split('\t')
+        .map(|c| {
+            c.trim()
+                .trim_start_matches("<i>")
+                .trim_end_matches("</i>")
+                .trim()
+                .to_string()
+        })
+        .collect()
+}
+
+pub fn parse(text: &str) -> Minutes {
+    let mut m = Minutes::default();
+    let mut section = Section::Head;
+    let mut date_line_seen = false;
+    for (n, raw) in text.lines().enumerate() {
+        let line_no = n + 1;
+        let line = raw.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let folded = fold(line);
+        if folded.starts_with("etaient presents") {
+            section = Section::Present;
+            continue;
+        }
+        if folded.starts_with("absents excuses") || folded.starts_with("excuses") {
+            section = Section::Excused;
+            continue;
+        }
+        if raw.contains('\t') {
+            let c = cells(raw);
+            let header = c.first().map(|h| fold(h)) == Some("theme".into());
+            if header {
+                let third = c.get(2).map(|h| fold(h)).unwrap_or_default();
+                section = if third.contains("initialisation") {
+                    Section::Proposed
+                } else {
+                    Section::Existing
+                };
+                continue;
+            }
+            if matches!(section, Section::Existing | Section::Proposed) {
+                let non_empty = |i: usize| c.get(i).filter(|s| !s.is_empty()).cloned();
+                let Some(theme) = non_empty(0) else {
+                    m.problems
+                        .push((line_no, "a table row without a theme".into()));
+                    continue;
+                };
+                let row = GroupRow {
+                    line: line_no,
+                    theme,
+                    villes: non_empty(1).unwrap_or_default(),
+                    lead: non_empty(2),
+                    action: non_empty(3),
+                };
+                if section == Section::Existing {
+                    m.existing.push(row);
+                } else {
+                    m.proposed.push(row);
+                }
+                continue;
+            }
+        }
+        if folded.contains("nouvelle rencontre") || folded.contains("prochaine reunion") {
+            m.next_meeting = Some(line.to_string());
+            continue;
+        }
+        match section {
+            Section::Head => {
+                if m.title.is_none() {
+                    m.title = Some(line.to_string());
+                } else if m.date.is_none() && !date_line_seen {
+                    match french_date(line) {
+                        Some(d) => m.date = Some(d),
+                        None => m.problems.push((line_no, format!("not a date: {line:?}"))),
+                    }
+                    date_line_seen = true;
+                } else if m.place.is_none() && date_line_seen {
+                    m.place = Some(line.to_string());
+                } else if let Some(rest) = folded.strip_prefix("redacteur") {
+                    let name = line[line.len() - rest.len()..]
+                        .trim()
+                        .trim_start_matches(':')
+                        .trim();
+                    let name = name
+                        .strip_prefix("M. ")
+                        .or_else(|| name.strip_prefix("Mme "))
+                        .or_else(|| name.strip_prefix("Mr "))
+                        .unwrap_or(name);
+                    m.minute_taker = Some(name.trim().to_string());
+                }
+            }
+            Section::Present => match item(line) {
+                Some(text) => {
+                    let mut parts: Vec<String> = text
+                        .split(',')
+                        .map(|p| p.trim().to_string())
+                        .filter(|p| !p.is_empty())
+                        .collect();
+                    match parts.pop() {
+                        Some(org) if !parts.is_empty() => m.present.push((parts, org)),
+                        _ => m.problems.push((
+                            line_no,
+                            format!("a présent line without people and organisation: {text:?}"),
+                        )),
+                    }
+                }
+                None => section = Section::Body,
+            },
+            Section::Excused => match item(line) {
+                Some(text) => m.excused.push((line_no, text)),
+                None => section = Section::Body,
+            },
+            _ => {}
+        }
+        if section == Section::Body && m.organiser.is_none() {
+            // "Organisée à l'initiative d'Ouest Provence, la réunion …"
+            if let Some(at) = folded.find("a l'initiative d") {
+                let rest = &line[line
+                    .char_indices()
+                    .nth(at + "a l'initiative d".len())
+                    .map_or(line.len(), |(i, _)| i)..];
+                let rest = rest.trim_start_matches(['\'', 'e', ' ', '’']);
+                let org = rest.split(',').next().unwrap_or("").trim();
+                if !org.is_empty() {
+                    m.organiser = Some(org.to_string());
+                }
+            }
+        }
+    }
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_french() {
+        assert_eq!(french_date("11 Juin 2007"), Date::new(2007, 6, 11).ok());
+        assert_eq!(
+            french_date("le 1er octobre 2007"),
+            Date::new(2007, 10, 1).ok()
+        );
+        assert_eq!(french_date("12 Février 2008"), Date::new(2008, 2, 12).ok());
+        assert_eq!(french_date("demain"), None);
+    }
+
+    #[test]
+    fn list_items() {
+        assert_eq!(
+            item("- *Mr BUZIN, MIRAMAS*").as_deref(),
+            Some("Mr BUZIN, MIRAMAS")
+        );
+        assert_eq!(
+            item("- *Louis MORALES, Valérie HENRY, Ouest Provence,*").as_deref(),
+            Some("Louis MORALES, Valérie HENRY, Ouest Provence")
+        );
+        assert_eq!(item("Organisée à l'initiative"), None);
+    }
+}

@@ -1,0 +1,187 @@
+//! `greffier import-minutes` on the founding meeting's minutes.
+
+use serde_json::Value;
+
+use crate::support::{Scratch, assert_clean};
+
+const SEED: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/minutes/2007-06-11-conference-dsi-13.txt"
+);
+
+fn scratch(name: &str) -> Scratch {
+    Scratch::new(
+        name,
+        "[bot]\ndatabase = \"greffier.db\"\nadmins = [\"@admin:example.test\"]\n",
+    )
+}
+
+fn import(s: &Scratch, file: &str) -> String {
+    let out = s.run(&["import-minutes", file], b"");
+    assert_clean(&out);
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+fn group<'a>(e: &'a Value, slug: &str) -> &'a Value {
+    e["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .find(|g| g["slug"] == slug)
+        .unwrap_or_else(|| panic!("no group {slug}: {e}"))
+}
+
+fn names(v: &Value) -> Vec<&str> {
+    v.as_array()
+        .expect("a list")
+        .iter()
+        .map(|x| x.as_str().unwrap_or_default())
+        .collect()
+}
+
+#[test]
+fn the_founding_minutes_import_into_the_whole_state() {
+    let s = scratch("minutes-seed");
+    let summary = import(&s, SEED);
+    assert!(summary.contains("Tout a été compris."), "{summary}");
+    let e = s.export();
+
+    let meetings = e["meetings"].as_array().expect("meetings");
+    assert_eq!(meetings.len(), 1);
+    let m = &meetings[0];
+    assert_eq!(m["title"], "1ère Conférence DSI 13");
+    assert!(
+        m["starts_at"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("2007-06-11")),
+        "{m}"
+    );
+    assert!(
+        m["place"]
+            .as_str()
+            .is_some_and(|p| p.to_lowercase().contains("istres")),
+        "{m}"
+    );
+    assert_eq!(m["organiser"], "Ouest Provence");
+    assert_eq!(m["minute_taker"], "François RAYNAUD");
+    let rsvps = m["rsvps"].as_array().expect("rsvps");
+    let of = |status: &str| -> (usize, std::collections::BTreeSet<&str>) {
+        let r: Vec<&Value> = rsvps.iter().filter(|r| r["status"] == status).collect();
+        (
+            r.len(),
+            r.iter()
+                .map(|r| r["organisation"].as_str().unwrap_or_default())
+                .collect(),
+        )
+    };
+    let (present, present_orgs) = of("present");
+    assert_eq!((present, present_orgs.len()), (14, 10), "{present_orgs:?}");
+    let (excused, excused_orgs) = of("excused");
+    assert_eq!((excused, excused_orgs.len()), (7, 7), "{excused_orgs:?}");
+    assert!(excused_orgs.contains("Lancon de Provence") && excused_orgs.contains("C.A. Aix"));
+    assert!(rsvps.iter().all(|r| r["channel"] == "import"));
+
+    let active: Vec<&str> = e["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .filter(|g| g["status"] == "active")
+        .map(|g| g["slug"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(active, ["openelec", "openfoncier", "openresultat"]);
+    let openelec = group(&e, "openelec");
+    assert_eq!(openelec["lead"], "Arles");
+    assert_eq!(
+        names(&openelec["members"]),
+        ["Arles", "Atreal", "Fos", "Istres", "Libreair", "Miramas"]
+    );
+    assert!(
+        openelec["status_text"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("Version 2.03"))
+    );
+    let openfoncier = group(&e, "openfoncier");
+    assert_eq!(
+        openfoncier["lead"],
+        Value::Null,
+        "no chef de projet in the table"
+    );
+    assert_eq!(
+        names(&openfoncier["members"]),
+        [
+            "Arles",
+            "Chateauneuf les Martigues",
+            "Generale Infographie",
+            "Libreair",
+            "Saint Martin de Crau",
+            "Vitrolles"
+        ]
+    );
+
+    for (slug, initiative, action) in [
+        (
+            "deliberations",
+            "Istres",
+            "Presentation plonedeliberation par ATREAL",
+        ),
+        ("courrier", "Arles", "Presentation openCourrier"),
+        ("main-courante", "Berre", "Demonstration de l application"),
+        ("vehicules", "Berre", "Demonstration de l application"),
+        ("ocs-inventory", "Berre", "Presentation de l application"),
+        (
+            "messagerie",
+            "Berre",
+            "Presentation de la solution postfix – e-groupware",
+        ),
+    ] {
+        let g = group(&e, slug);
+        assert_eq!(g["status"], "proposed", "{slug}");
+        assert_eq!(g["lead"], initiative, "{slug}");
+        assert_eq!(names(&g["supporters"]), [initiative], "{slug}");
+        assert_eq!(g["action"], action, "{slug}");
+    }
+    assert_eq!(
+        names(&group(&e, "messagerie")["members"]),
+        ["Arles", "Berre", "Vitrolles"]
+    );
+}
+
+#[test]
+fn importing_twice_changes_nothing_and_the_groups_are_usable() {
+    let s = scratch("minutes-twice");
+    import(&s, SEED);
+    let first = s.export();
+    let again = import(&s, SEED);
+    assert!(again.contains("Créé (0)"), "{again}");
+    assert_eq!(s.export(), first);
+
+    let out = s.console(
+        "@marie:example.test",
+        &[
+            "!moi organisation Martigues",
+            "!groupe rejoindre messagerie",
+        ],
+    );
+    assert!(
+        out.contains("Bienvenue dans le groupe « Messagerie libre »"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_file_that_is_not_minutes_is_reported() {
+    let s = scratch("minutes-garbage");
+    let file = s.dir.join("garbage.txt");
+    std::fs::write(&file, "bonjour\n\tpas\tun\ttableau\n").expect("write");
+    let summary = import(&s, file.to_str().expect("path"));
+    assert!(summary.contains("Non compris"), "{summary}");
+    assert!(
+        summary.contains("ligne 2") || summary.contains("no title and date"),
+        "{summary}"
+    );
+    let binary = s.dir.join("binary.txt");
+    std::fs::write(&binary, [0xff, 0xfe, 0x00]).expect("write");
+    let out = s.run(&["import-minutes", binary.to_str().expect("path")], b"");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not UTF-8"));
+}
