@@ -63,8 +63,15 @@ enum Cmd {
     },
     /// Import minutes shaped like the seed compte rendu.
     ImportMinutes { file: PathBuf },
-    /// Write the compte rendu of a meeting as Markdown.
-    Minutes { meeting_id: i64 },
+    /// Write the compte rendu of a meeting (Markdown or HTML); --send posts
+    /// it to the meeting's group (room and list).
+    Minutes {
+        meeting_id: i64,
+        #[arg(long, default_value = "md", value_parser = ["md", "html"])]
+        format: String,
+        #[arg(long)]
+        send: bool,
+    },
     /// Print the digest; --send posts it.
     Digest {
         #[arg(long)]
@@ -175,7 +182,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let mut db = open_database(&app, &cli)?;
             minutes::import_file(&app, &mut db, file)
         }
-        Cmd::Minutes { .. } | Cmd::Digest { .. } => {
+        Cmd::Minutes {
+            meeting_id,
+            format,
+            send,
+        } => {
+            let mut db = open_database(&app, &cli)?;
+            minutes::write(&app, &mut db, *meeting_id, format, *send)
+        }
+        Cmd::Digest { .. } => {
             bail!("this subcommand is not part of this version of greffier yet")
         }
     }

@@ -1,10 +1,13 @@
 //! `greffier import-minutes FILE`: the past minutes into the database, and
 //! a summary of what was created, matched, and not understood.
+//! `greffier minutes <id>`: the compte rendu of a meeting.
 
 use std::path::Path;
 
 use anyhow::{Context as _, bail};
-use greffier_commands::minutes::{import, parse};
+use greffier_commands::minutes::{import, parse, render};
+use greffier_commands::store::MeetingId;
+use greffier_commands::{Action, meeting::MeetingStore};
 use greffier_storage::Database;
 
 use crate::App;
@@ -39,6 +42,65 @@ pub fn import_file(app: &App, db: &mut Database, file: &Path) -> anyhow::Result<
         for (line, what) in &summary.problems {
             println!("  ligne {line} : {what}");
         }
+    }
+    Ok(())
+}
+
+pub fn write(
+    app: &App,
+    db: &mut Database,
+    meeting: i64,
+    format: &str,
+    send: bool,
+) -> anyhow::Result<()> {
+    let ctx = app.context();
+    let format = if format == "html" {
+        render::Format::Html
+    } else {
+        render::Format::Markdown
+    };
+    let (text, queued) = db
+        .transaction(ctx.now, |tx| {
+            let Some(text) = render::render(tx, &ctx.timezone, MeetingId(meeting), format)? else {
+                return Ok((None, false));
+            };
+            if !send {
+                return Ok((Some((text, 0)), false));
+            }
+            let group = tx.meeting(MeetingId(meeting))?.and_then(|m| m.group);
+            let slug = match group {
+                Some(g) => greffier_commands::Store::groups(tx)?
+                    .into_iter()
+                    .find(|x| x.id == g)
+                    .map(|g| g.slug),
+                None => None,
+            };
+            let Some(slug) = slug else {
+                return Ok((Some((text, 0)), false));
+            };
+            let plain = render::render(
+                tx,
+                &ctx.timezone,
+                MeetingId(meeting),
+                render::Format::Markdown,
+            )?
+            .unwrap_or_default();
+            let ids = tx.enqueue(&[Action::PostToGroup {
+                group: slug,
+                text: plain,
+                meeting: None,
+            }])?;
+            Ok((Some((text, ids.len())), true))
+        })?
+        .with_context(|| format!("there is no meeting {meeting}"))?;
+    print!("{text}");
+    if send {
+        if queued == 0 {
+            bail!("meeting {meeting} has no group with a room or a list: nothing sent");
+        }
+        eprintln!(
+            "greffier: the compte rendu is queued for the group's room and list ({queued} message(s)); a running bot delivers it"
+        );
     }
     Ok(())
 }

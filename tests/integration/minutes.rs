@@ -185,3 +185,39 @@ fn a_file_that_is_not_minutes_is_reported() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("not UTF-8"));
 }
+
+#[test]
+fn the_written_minutes_import_back_to_the_same_state() {
+    let first = scratch("minutes-write");
+    import(&first, SEED);
+    let out = first.run(&["minutes", "1"], b"");
+    assert_clean(&out);
+    let written = String::from_utf8(out.stdout).expect("utf-8");
+    assert!(
+        written.starts_with("1ère Conférence DSI 13\n\n11 Juin 2007\n"),
+        "{written}"
+    );
+    assert!(written.contains("- *Mr BUZIN, Miramas*"), "{written}");
+    assert!(
+        written.contains("- *Laurence OLIVIER Gardanne*"),
+        "{written}"
+    );
+
+    let second = scratch("minutes-reread");
+    let file = second.dir.join("compte-rendu.md");
+    std::fs::write(&file, &written).expect("write");
+    let summary = import(&second, file.to_str().expect("path"));
+    assert!(summary.contains("Tout a été compris."), "{summary}");
+    assert_eq!(second.export(), first.export());
+
+    let html = first.run(&["minutes", "1", "--format", "html"], b"");
+    assert_clean(&html);
+    let html = String::from_utf8(html.stdout).expect("utf-8");
+    assert!(
+        html.contains("<table>") && html.contains("<td>Messagerie libre</td>"),
+        "{html}"
+    );
+    let missing = first.run(&["minutes", "99"], b"");
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no meeting 99"));
+}

@@ -87,6 +87,15 @@ pub fn slug_of_theme(theme: &str) -> String {
 /// words that names a known organisation, else one word (with the
 /// connectors that follow it: "Chateauneuf les Martigues").
 pub fn split_villes(villes: &str, known: &BTreeMap<String, String>) -> Vec<String> {
+    // Written by greffier itself: one name per comma.
+    if villes.contains(',') {
+        return villes
+            .split(',')
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+            .collect();
+    }
     let words: Vec<&str> = villes.split_whitespace().collect();
     let mut out = Vec::new();
     let mut i = 0;
@@ -118,6 +127,11 @@ pub fn split_villes(villes: &str, known: &BTreeMap<String, String>) -> Vec<Strin
 /// "Laurence OLIVIER GARDANNE" → ("Laurence OLIVIER", "GARDANNE"): first
 /// names (and initials) up to the first name in capitals, then the rest.
 pub fn split_excused(text: &str) -> Option<(String, String)> {
+    if let Some((person, org)) = text.rsplit_once(',') {
+        let (person, org) = (person.trim(), org.trim());
+        return (!person.is_empty() && !org.is_empty())
+            .then(|| (person.to_string(), org.to_string()));
+    }
     let words: Vec<&str> = text.split_whitespace().collect();
     let is_initial = |w: &str| w.len() <= 3 && w.ends_with('.');
     let is_caps =

@@ -174,7 +174,7 @@ pub fn parse(text: &str) -> Minutes {
                         None => m.problems.push((line_no, format!("not a date: {line:?}"))),
                     }
                     date_line_seen = true;
-                } else if m.place.is_none() && date_line_seen {
+                } else if m.place.is_none() && date_line_seen && !folded.starts_with("redacteur") {
                     m.place = Some(line.to_string());
                 } else if let Some(rest) = folded.strip_prefix("redacteur") {
                     let name = line[line.len() - rest.len()..]
@@ -220,7 +220,13 @@ pub fn parse(text: &str) -> Minutes {
                     .nth(at + "a l'initiative d".len())
                     .map_or(line.len(), |(i, _)| i)..];
                 let rest = rest.trim_start_matches(['\'', 'e', ' ', '’']);
-                let org = rest.split(',').next().unwrap_or("").trim();
+                let org = rest
+                    .split(',')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .trim_end_matches('.')
+                    .trim();
                 if !org.is_empty() {
                     m.organiser = Some(org.to_string());
                 }

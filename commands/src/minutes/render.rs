@@ -1,0 +1,276 @@
+//! Writing a meeting's compte rendu in the shape of the network's minutes:
+//! header, présents grouped by organisation, excusés, the table of existing
+//! groups and the table of new ones, the next meeting. What it writes,
+//! `import-minutes` reads back to the same state.
+
+use std::collections::BTreeMap;
+
+use crate::meeting::{MeetingStatus, RsvpStatus};
+use crate::store::{GroupStatus, MeetingId, Store, StoreResult};
+use crate::text::{fold, name_key};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Markdown,
+    Html,
+}
+
+/// "11 Juin 2007".
+fn french_date(d: jiff::civil::Date) -> String {
+    const MONTHS: [&str; 12] = [
+        "Janvier",
+        "Février",
+        "Mars",
+        "Avril",
+        "Mai",
+        "Juin",
+        "Juillet",
+        "Août",
+        "Septembre",
+        "Octobre",
+        "Novembre",
+        "Décembre",
+    ];
+    format!(
+        "{} {} {}",
+        d.day(),
+        MONTHS[(d.month() - 1) as usize],
+        d.year()
+    )
+}
+
+/// "de Berre", "d'Ouest Provence".
+fn de(name: &str) -> String {
+    let first = fold(name).chars().next().unwrap_or('x');
+    if "aeiouy".contains(first) {
+        format!("d'{name}")
+    } else {
+        format!("de {name}")
+    }
+}
+
+/// The minutes' lines and tables, before formatting.
+struct Content {
+    title: String,
+    date: String,
+    place: Option<String>,
+    minute_taker: Option<String>,
+    organiser: Option<String>,
+    present: Vec<(String, Vec<String>)>,
+    excused: Vec<(String, String)>,
+    existing: Vec<[String; 4]>,
+    proposed: Vec<[String; 4]>,
+    next_meeting: Option<String>,
+}
+
+fn content(
+    store: &mut dyn Store,
+    tz: &jiff::tz::TimeZone,
+    id: MeetingId,
+) -> StoreResult<Option<Content>> {
+    let Some(meeting) = store.meeting(id)? else {
+        return Ok(None);
+    };
+    let org_name = |store: &mut dyn Store, o: Option<crate::store::OrgId>| -> StoreResult<String> {
+        Ok(match o {
+            Some(o) => store.organisation(o)?.name,
+            None => String::new(),
+        })
+    };
+    let mut present: BTreeMap<String, (String, Vec<String>)> = BTreeMap::new();
+    let mut excused = Vec::new();
+    for i in store.invitees(id)? {
+        let org = org_name(store, i.person.organisation)?;
+        match i.status {
+            RsvpStatus::Present => present
+                .entry(name_key(&org))
+                .or_insert_with(|| (org.clone(), Vec::new()))
+                .1
+                .push(i.person.name.clone()),
+            RsvpStatus::Excused => excused.push((i.person.name.clone(), org)),
+            _ => {}
+        }
+    }
+    let (taker, next) = store.meeting_record(id)?;
+    let minute_taker = match taker {
+        Some(p) => Some(store.person(p)?.name),
+        None => None,
+    };
+    let mut existing = Vec::new();
+    let mut proposed = Vec::new();
+    for g in store.groups()? {
+        let villes: Vec<String> = store
+            .member_organisations(g.id)?
+            .into_iter()
+            .map(|o| o.name)
+            .collect();
+        let lead = org_name(store, g.lead)?;
+        match g.status {
+            GroupStatus::Active => {
+                let status = store
+                    .latest_status(g.id)?
+                    .map(|s| s.text)
+                    .unwrap_or_default();
+                existing.push([g.theme.clone(), villes.join(", "), lead, status]);
+            }
+            GroupStatus::Proposed => {
+                proposed.push([
+                    g.theme.clone(),
+                    villes.join(", "),
+                    lead,
+                    g.action.clone().unwrap_or_default(),
+                ]);
+            }
+            GroupStatus::Archived => {}
+        }
+    }
+    let organiser = match meeting.organiser {
+        Some(o) => Some(store.organisation(o)?.name),
+        None => None,
+    };
+    let mut title = meeting.title.clone();
+    if meeting.status == MeetingStatus::Cancelled {
+        title.push_str(" (annulée)");
+    }
+    Ok(Some(Content {
+        title,
+        date: french_date(meeting.starts_at.to_zoned(tz.clone()).date()),
+        place: meeting.place.clone(),
+        minute_taker,
+        organiser,
+        present: present.into_values().collect(),
+        excused,
+        existing,
+        proposed,
+        next_meeting: next,
+    }))
+}
+
+/// An excused line: "Laurence OLIVIER GARDANNE" when the name ends in
+/// capitals (the minutes' way), else with a comma.
+fn excused_line(name: &str, org: &str) -> String {
+    let last_caps = name
+        .split_whitespace()
+        .last()
+        .is_some_and(|w| !w.chars().any(char::is_lowercase));
+    if last_caps && name.split_whitespace().count() > 1 {
+        format!("{name} {org}")
+    } else {
+        format!("{name}, {org}")
+    }
+}
+
+pub fn render(
+    store: &mut dyn Store,
+    tz: &jiff::tz::TimeZone,
+    id: MeetingId,
+    format: Format,
+) -> StoreResult<Option<String>> {
+    let Some(c) = content(store, tz, id)? else {
+        return Ok(None);
+    };
+    Ok(Some(match format {
+        Format::Markdown => markdown(&c),
+        Format::Html => html(&c),
+    }))
+}
+
+fn markdown(c: &Content) -> String {
+    let mut out = vec![c.title.clone(), String::new(), c.date.clone()];
+    if let Some(p) = &c.place {
+        out.push(p.clone());
+    }
+    out.push(String::new());
+    if let Some(t) = &c.minute_taker {
+        out.push(format!("Rédacteur {t}"));
+        out.push(String::new());
+    }
+    out.push("Etaient présents:".into());
+    out.push(String::new());
+    for (org, people) in &c.present {
+        out.push(format!("- *{}, {org}*", people.join(", ")));
+    }
+    out.push(String::new());
+    out.push("Absents excusés:".into());
+    out.push(String::new());
+    for (name, org) in &c.excused {
+        out.push(format!("- *{}*", excused_line(name, org)));
+    }
+    out.push(String::new());
+    if let Some(o) = &c.organiser {
+        out.push(format!("Organisée à l'initiative {}.", de(o)));
+        out.push(String::new());
+    }
+    out.push("2 – Les groupes de travail".into());
+    out.push(String::new());
+    out.push("2.1 Groupes existants".into());
+    out.push(String::new());
+    out.push("<i>theme</i>\t<i>Villes</i>\t<i>Chef de projet</i>\t<i>Action</i>".into());
+    for row in &c.existing {
+        out.push(row.join("\t"));
+    }
+    out.push(String::new());
+    out.push("2.2 Nouveaux groupes".into());
+    out.push(String::new());
+    out.push("<i>theme</i>\t<i>Villes</i>\t<i>initialisation</i>\t<i>Action</i>".into());
+    for row in &c.proposed {
+        out.push(row.join("\t"));
+    }
+    out.push(String::new());
+    if let Some(n) = &c.next_meeting {
+        out.push(n.clone());
+    }
+    out.join("\n") + "\n"
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+fn html(c: &Content) -> String {
+    let mut out = format!("<h1>{}</h1>\n<p>{}", esc(&c.title), esc(&c.date));
+    if let Some(p) = &c.place {
+        out.push_str(&format!(" — {}", esc(p)));
+    }
+    out.push_str("</p>\n");
+    if let Some(t) = &c.minute_taker {
+        out.push_str(&format!("<p>Rédacteur : {}</p>\n", esc(t)));
+    }
+    out.push_str("<h2>Etaient présents</h2>\n<ul>\n");
+    for (org, people) in &c.present {
+        out.push_str(&format!(
+            "<li>{} — <b>{}</b></li>\n",
+            esc(&people.join(", ")),
+            esc(org)
+        ));
+    }
+    out.push_str("</ul>\n<h2>Absents excusés</h2>\n<ul>\n");
+    for (name, org) in &c.excused {
+        out.push_str(&format!("<li>{} — <b>{}</b></li>\n", esc(name), esc(org)));
+    }
+    out.push_str("</ul>\n");
+    let table = |title: &str, third: &str, rows: &[[String; 4]]| {
+        let mut t = format!(
+            "<h2>{title}</h2>\n<table>\n<tr><th>Thème</th><th>Villes</th><th>{third}</th><th>Action</th></tr>\n"
+        );
+        for r in rows {
+            t.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                esc(&r[0]),
+                esc(&r[1]),
+                esc(&r[2]),
+                esc(&r[3])
+            ));
+        }
+        t.push_str("</table>\n");
+        t
+    };
+    out.push_str(&table("Groupes existants", "Chef de projet", &c.existing));
+    out.push_str(&table("Nouveaux groupes", "Initialisation", &c.proposed));
+    if let Some(n) = &c.next_meeting {
+        out.push_str(&format!("<p>{}</p>\n", esc(n)));
+    }
+    out
+}
