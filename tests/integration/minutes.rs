@@ -221,3 +221,31 @@ fn the_written_minutes_import_back_to_the_same_state() {
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no meeting 99"));
 }
+
+#[test]
+fn a_pdf_copy_says_which_lines_it_could_not_read() {
+    let s = scratch("minutes-pdf");
+    let pdf = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/minutes/2007-06-11-conference-dsi-13.pdf.txt"
+    );
+    let summary = import(&s, pdf);
+    assert!(
+        summary.contains("ligne 1 : the minutes start here, without their title"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("lines 108–141: a groups table without tabs"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("lines 147–205: a groups table without tabs"),
+        "{summary}"
+    );
+    let e = s.export();
+    assert_eq!(
+        e["meetings"],
+        serde_json::json!([]),
+        "nothing half imported: {e}"
+    );
+}

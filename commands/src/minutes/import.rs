@@ -392,10 +392,10 @@ pub fn import(store: &mut dyn Store, ctx: &Context, minutes: &Minutes) -> StoreR
         };
         imp.store
             .set_meeting_record(meeting.id, taker, minutes.next_meeting.as_deref())?;
-    } else {
+    } else if minutes.problems.is_empty() {
         imp.summary
             .problems
-            .push((0, "no title and date: no meeting imported".into()));
+            .push((1, "no title and date: no meeting imported".into()));
     }
     for row in &minutes.existing {
         imp.group(row, GroupStatus::Active)?;

@@ -48,6 +48,18 @@ enum Section {
     Body,
     Existing,
     Proposed,
+    /// A table whose columns lost their tabs (a PDF copy): from this line.
+    Unreadable(usize),
+}
+
+/// The problem of a table without column separators, from `start` to `end`.
+fn unreadable_table(start: usize, end: usize) -> (usize, String) {
+    (
+        start,
+        format!(
+            "lines {start}–{end}: a groups table without tabs between its columns (as in a PDF copy): its rows are not read; import the original document, or put a tab between the columns"
+        ),
+    )
 }
 
 /// "11 Juin 2007", "1er octobre 2007".
@@ -85,7 +97,8 @@ pub fn french_date(s: &str) -> Option<Date> {
 /// A list line: "- *Louis MORALES, Ouest Provence,*" → its text.
 fn item(line: &str) -> Option<String> {
     let t = line.trim();
-    let t = t.strip_prefix('-').or_else(|| t.strip_prefix('•'))?;
+    // "-", "•", or the "−" and "–" of a PDF copy.
+    let t = t.strip_prefix(['-', '•', '−', '–'])?;
     let t = t
         .trim()
         .trim_matches('*')
@@ -111,6 +124,7 @@ pub fn parse(text: &str) -> Minutes {
     let mut m = Minutes::default();
     let mut section = Section::Head;
     let mut date_line_seen = false;
+    let mut last_line = 0;
     for (n, raw) in text.lines().enumerate() {
         let line_no = n + 1;
         let line = raw.trim();
@@ -118,6 +132,35 @@ pub fn parse(text: &str) -> Minutes {
             continue;
         }
         let folded = fold(line);
+        if let Section::Unreadable(start) = section {
+            let ends = folded.starts_with("2.2")
+                || folded.starts_with("il est propos")
+                || folded.starts_with("theme")
+                || raw.contains('\t');
+            if !ends {
+                last_line = line_no;
+                continue;
+            }
+            m.problems.push(unreadable_table(start, last_line));
+            section = Section::Body;
+        }
+        if section == Section::Head
+            && m.title.is_none()
+            && (folded.starts_with("redacteur") || folded.starts_with("etaient presents"))
+        {
+            m.problems.push((
+                line_no,
+                "the minutes start here, without their title, date and place: the meeting is not imported".into(),
+            ));
+            m.title = None;
+            section = Section::Body;
+            date_line_seen = true;
+        }
+        if !raw.contains('\t') && folded.starts_with("theme") && folded.contains("villes") {
+            section = Section::Unreadable(line_no);
+            last_line = line_no;
+            continue;
+        }
         if folded.starts_with("etaient presents") {
             section = Section::Present;
             continue;
@@ -212,7 +255,7 @@ pub fn parse(text: &str) -> Minutes {
             },
             _ => {}
         }
-        if section == Section::Body && m.organiser.is_none() {
+        if matches!(section, Section::Body) && m.organiser.is_none() {
             // "Organisée à l'initiative d'Ouest Provence, la réunion …"
             if let Some(at) = folded.find("a l'initiative d") {
                 let rest = &line[line
@@ -232,6 +275,9 @@ pub fn parse(text: &str) -> Minutes {
                 }
             }
         }
+    }
+    if let Section::Unreadable(start) = section {
+        m.problems.push(unreadable_table(start, last_line));
     }
     m
 }
