@@ -17,7 +17,21 @@ pub fn import_file(app: &App, db: &mut Database, file: &Path) -> anyhow::Result<
     let Ok(text) = String::from_utf8(bytes) else {
         bail!("{}: not UTF-8 text", file.display());
     };
-    let minutes = parse::parse(&text);
+    // A progress bar on long files, when someone watches.
+    let watched = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let minutes = parse::parse_with_progress(&text, &mut |line, total| {
+        if watched && total > 0 {
+            let done = line * 40 / total;
+            eprint!(
+                "\r[{}{}] {line}/{total}",
+                "#".repeat(done),
+                " ".repeat(40 - done)
+            );
+        }
+    });
+    if watched && text.lines().count() >= 1000 {
+        eprintln!();
+    }
     let ctx = app.context();
     let summary = db.write(ctx.now, |tx| {
         import::import(tx, &ctx, &minutes).map_err(Into::into)

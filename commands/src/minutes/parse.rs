@@ -121,12 +121,22 @@ fn cells(line: &str) -> Vec<String> {
 }
 
 pub fn parse(text: &str) -> Minutes {
+    parse_with_progress(text, &mut |_, _| {})
+}
+
+/// [`parse`], calling `progress(line, lines)` every 1000 lines (for a
+/// progress bar on long files).
+pub fn parse_with_progress(text: &str, progress: &mut dyn FnMut(usize, usize)) -> Minutes {
+    let total = text.lines().count();
     let mut m = Minutes::default();
     let mut section = Section::Head;
     let mut date_line_seen = false;
     let mut last_line = 0;
     for (n, raw) in text.lines().enumerate() {
         let line_no = n + 1;
+        if line_no % 1000 == 0 {
+            progress(line_no, total);
+        }
         let line = raw.trim();
         if line.is_empty() {
             continue;
