@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::{Context as _, bail};
 use greffier_commands::minutes::{import, parse, render};
 use greffier_commands::store::MeetingId;
-use greffier_commands::{Action, meeting::MeetingStore};
+use greffier_commands::{Action, meeting::MeetingStore, tr};
 use greffier_storage::Database;
 
 use crate::App;
@@ -36,25 +36,51 @@ pub fn import_file(app: &App, db: &mut Database, file: &Path) -> anyhow::Result<
     let summary = db.write(ctx.now, |tx| {
         import::import(tx, &ctx, &minutes).map_err(Into::into)
     })?;
-    println!(
+    let lang = ctx.lang;
+    let count = text.lines().count();
+    let header = tr!(
+        lang,
         "{}: {} ligne(s) lue(s)",
+        "{}: {} line(s) read",
         file.display(),
-        text.lines().count()
+        count
     );
-    println!("Créé ({}) :", summary.created.len());
+    println!("{header}");
+    println!(
+        "{}",
+        tr!(lang, "Créé ({}) :", "Created ({}):", summary.created.len())
+    );
     for c in &summary.created {
         println!("  + {c}");
     }
-    println!("Reconnu ({}) :", summary.matched.len());
+    println!(
+        "{}",
+        tr!(
+            lang,
+            "Reconnu ({}) :",
+            "Matched ({}):",
+            summary.matched.len()
+        )
+    );
     for m in &summary.matched {
         println!("  = {m}");
     }
     if summary.problems.is_empty() {
-        println!("Tout a été compris.");
+        println!(
+            "{}",
+            tr!(lang, "Tout a été compris.", "Everything was understood.")
+        );
     } else {
-        println!("Non compris ({}) :", summary.problems.len());
+        let n = summary.problems.len();
+        println!(
+            "{}",
+            tr!(lang, "Non compris ({}) :", "Not understood ({}):", n)
+        );
         for (line, what) in &summary.problems {
-            println!("  ligne {line} : {what}");
+            println!(
+                "{}",
+                tr!(lang, "  ligne {} : {}", "  line {}: {}", line, what)
+            );
         }
     }
     Ok(())

@@ -304,13 +304,17 @@ impl MailBot {
     /// The bot with more bot.toml tables (`[meetings]`, say).
     pub async fn with_tables(name: &str, tables: &str) -> MailBot {
         let mut bot = MailBot::with_transport(name, "", None).await;
-        let path = bot.scratch.config();
+        bot.append_config(tables);
+        bot
+    }
+
+    /// More bot.toml text (before the first start).
+    pub fn append_config(&mut self, tables: &str) {
+        let path = self.scratch.config();
         let mut config = std::fs::read_to_string(&path).expect("bot.toml");
         config.push('\n');
         config.push_str(tables);
         std::fs::write(&path, config).expect("bot.toml");
-        bot.matrix_id = None;
-        bot
     }
 
     /// The bot on the mail servers and in Matrix rooms, `admin` its admin.

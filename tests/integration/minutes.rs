@@ -2,7 +2,9 @@
 
 use serde_json::Value;
 
+use crate::mailserver::{Account, MAIL_SERVER, MailBot};
 use crate::support::{Scratch, assert_clean};
+use crate::synapse::{SERVER, User};
 
 const SEED: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -248,4 +250,51 @@ fn a_pdf_copy_says_which_lines_it_could_not_read() {
         serde_json::json!([]),
         "nothing half imported: {e}"
     );
+}
+
+#[tokio::test]
+async fn minutes_are_sent_to_the_groups_room_and_list() {
+    let _mail = MAIL_SERVER.read().await;
+    let _matrix = SERVER.read().await;
+    let mut alice = User::new().await;
+    let list = Account::new("list").await;
+    let mut bot = MailBot::with_matrix("minutes-send", &alice.id).await;
+    bot.append_config(&format!(
+        "[[groups.seed]]\nslug = \"courrier\"\ntheme = \"Gestion du courrier\"\nstatus = \"active\"\nlead = \"Arles\"\nmembers = [\"Arles\"]\nlist = \"{}\"\n",
+        list.address
+    ));
+    bot.start();
+    let bot_matrix = bot.matrix_id.clone().expect("a Matrix bot");
+    let room = alice.create_room(false, &[&bot_matrix]).await;
+    alice.welcome(&bot_matrix, &room).await;
+    for line in [
+        "!groupe lier courrier",
+        "!moi organisation Arles",
+        "!groupe rejoindre courrier",
+        "!reunion creer « Point courrier » 2030-12-03 10:00 groupe courrier",
+        "!present 1",
+    ] {
+        let asked = alice.say(&room, line).await;
+        let reply = alice.reply_to(&bot_matrix, &asked).await;
+        assert!(!reply.body().contains("Erreur"), "{line}: {}", reply.body());
+    }
+    let out = bot.scratch.run(&["minutes", "1", "--send"], b"");
+    assert_clean(&out);
+    let written = String::from_utf8(out.stdout).expect("utf-8");
+    assert!(written.contains("Point courrier"), "{written}");
+
+    let bot_id = bot_matrix.as_str().to_string();
+    let posted = alice
+        .wait_for("the minutes in the room", |s| {
+            s.room == room && s.sender() == bot_id && s.body().contains("Etaient présents")
+        })
+        .await;
+    assert!(posted.body().contains("Arles"), "{}", posted.body());
+    let mail = list
+        .wait_for("the minutes on the list", |m| {
+            m.body().contains("Etaient présents")
+        })
+        .await;
+    assert!(mail.body().contains("Point courrier"), "{}", mail.body());
+    bot.stop().await;
 }
