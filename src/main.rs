@@ -9,6 +9,7 @@
 
 mod config;
 mod console;
+mod digest;
 mod dispatch;
 mod mail;
 mod matrix;
@@ -87,6 +88,17 @@ pub struct App {
 }
 
 impl App {
+    /// When and where the weekly digests go.
+    pub fn digest_schedule(&self) -> digest::Schedule {
+        let d = &self.loaded.config.digest;
+        digest::Schedule {
+            weekday: self.loaded.digest_weekday,
+            time: self.loaded.digest_time,
+            rooms: d.rooms.clone(),
+            lists: d.lists.clone(),
+        }
+    }
+
     /// The commands' context, at the current instant.
     pub fn context(&self) -> Context {
         let c = &self.loaded.config;
@@ -190,8 +202,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let mut db = open_database(&app, &cli)?;
             minutes::write(&app, &mut db, *meeting_id, format, *send)
         }
-        Cmd::Digest { .. } => {
-            bail!("this subcommand is not part of this version of greffier yet")
+        Cmd::Digest { group, send } => {
+            let mut db = open_database(&app, &cli)?;
+            digest::print_and_send(&app, &mut db, group.as_deref(), *send)
         }
     }
 }

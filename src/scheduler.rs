@@ -1,5 +1,6 @@
 //! What the bot does by the clock, whatever the adapters: every minute it
-//! queues the meeting reminders that are due (`meetings.remind_days_before`).
+//! queues the meeting reminders that are due (`meetings.remind_days_before`)
+//! and the week's digests once their time has come ([`crate::digest`]).
 //! What it queues is delivered by the adapters like any other action.
 
 use std::sync::Arc;
@@ -10,22 +11,31 @@ use crate::run::{SharedDb, lock};
 
 pub async fn run(app: Arc<App>, db: SharedDb) -> anyhow::Result<()> {
     let days = app.loaded.config.meetings.remind_days_before;
+    let schedule = app.digest_schedule();
     let mut first = true;
     loop {
         let ctx = app.context();
         let queued = lock(&db).write(ctx.now, |tx| {
-            let actions = greffier_commands::reminders::due(tx, &ctx, days)?;
-            tx.enqueue(&actions)
+            let reminders = greffier_commands::reminders::due(tx, &ctx, days)?;
+            let reminders = tx.enqueue(&reminders)?.len();
+            let digests = crate::digest::queue_due(tx, &ctx, &schedule)?;
+            Ok((reminders, digests))
         });
         match queued {
-            Ok(ids) if !ids.is_empty() => tracing::info!(count = ids.len(), "reminders queued"),
-            Ok(_) => {}
-            Err(e) => tracing::error!(error = %e, "cannot queue the reminders"),
+            Ok((reminders, digests)) => {
+                if reminders > 0 {
+                    tracing::info!(count = reminders, "reminders queued");
+                }
+                if digests > 0 {
+                    tracing::info!(count = digests, "digests queued");
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "cannot queue the reminders and digests"),
         }
         if first {
             tracing::info!(
                 remind_days_before = days,
-                "scheduler running: reminders checked"
+                "scheduler running: reminders checked, digests checked"
             );
             first = false;
         }

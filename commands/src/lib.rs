@@ -15,6 +15,7 @@
 
 pub mod action;
 pub mod cmd;
+pub mod digest;
 pub mod exec;
 pub mod lang;
 pub mod meeting;

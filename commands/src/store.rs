@@ -173,6 +173,17 @@ pub struct Milestone {
     pub text: String,
 }
 
+/// One entry of a group's history, as the digests tell it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupEvent {
+    /// created, join, leave, support, activated, lead, status, milestone, room
+    pub kind: String,
+    pub organisation: Option<String>,
+    pub person: Option<String>,
+    pub detail: Option<String>,
+    pub at: Timestamp,
+}
+
 /// A failure of the storage itself (not of the user's input): logged, and
 /// the user gets a short apology.
 #[derive(Debug, thiserror::Error)]
@@ -284,4 +295,6 @@ pub trait Store: crate::meeting::MeetingStore {
     ) -> StoreResult<()>;
     /// Milestones by date.
     fn milestones(&mut self, group: GroupId) -> StoreResult<Vec<Milestone>>;
+    /// The group's history after `since`, oldest first.
+    fn group_events(&mut self, group: GroupId, since: Timestamp) -> StoreResult<Vec<GroupEvent>>;
 }

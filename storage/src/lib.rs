@@ -11,6 +11,7 @@
 //! bot picks up what a console command queued in the outbox.
 
 pub mod cursors;
+pub mod digests;
 pub mod export;
 pub mod meetings;
 pub mod migrations;

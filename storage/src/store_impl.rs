@@ -577,6 +577,46 @@ impl Store for Tx<'_> {
         self.event(group, "milestone", None, by, Some(&detail))
     }
 
+    fn group_events(
+        &mut self,
+        group: GroupId,
+        since: jiff::Timestamp,
+    ) -> StoreResult<Vec<greffier_commands::store::GroupEvent>> {
+        let mut st = self
+            .conn()
+            .prepare_cached(
+                "SELECT e.kind, o.name, p.name, e.detail, e.at FROM group_events e
+                 LEFT JOIN organisations o ON o.id = e.organisation_id
+                 LEFT JOIN people p ON p.id = e.person_id
+                 WHERE e.group_id = ?1 AND e.at > ?2 ORDER BY e.at, e.id",
+            )
+            .map_err(se)?;
+        let rows = st
+            .query_map(params![group.0, ts(since)], |r| {
+                let at: String = r.get(4)?;
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, at))
+            })
+            .map_err(se)?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (kind, organisation, person, detail, at): (
+                String,
+                Option<String>,
+                Option<String>,
+                Option<String>,
+                String,
+            ) = row.map_err(se)?;
+            out.push(greffier_commands::store::GroupEvent {
+                kind,
+                organisation,
+                person,
+                detail,
+                at: parse_ts(&at).map_err(|e| StoreError(Box::new(e)))?,
+            });
+        }
+        Ok(out)
+    }
+
     fn milestones(&mut self, group: GroupId) -> StoreResult<Vec<Milestone>> {
         let mut st = self
             .conn()

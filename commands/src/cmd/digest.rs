@@ -1,7 +1,9 @@
 //! `!digest [groupe]` — post the digest now (admins).
 
-use super::not_yet;
+use crate::action::Action;
 use crate::exec::{Exec, Outcome};
+use crate::store::GroupStatus;
+use crate::tr;
 use crate::parse::{Arg, Args, ParseErrorKind, Usage};
 
 pub const USAGE: Usage = Usage {
@@ -27,6 +29,53 @@ impl Digest {
     }
 
     pub fn apply(self, ex: &mut Exec<'_>) -> Outcome {
-        not_yet(ex, &USAGE)
+        let lang = ex.lang();
+        if !ex.is_admin() {
+            return ex.refuse_not_allowed(&tr!(lang, "aux administrateurs", "admins"));
+        }
+        let groups = match &self.group {
+            Some(name) => vec![ex.find_group(name)?],
+            None => ex
+                .store
+                .groups()?
+                .into_iter()
+                .filter(|g| g.status != GroupStatus::Archived)
+                .collect(),
+        };
+        let since = ex
+            .ctx
+            .now
+            .checked_sub(jiff::SignedDuration::from_hours(24 * 7))
+            .unwrap_or(ex.ctx.now);
+        let mut posted = Vec::new();
+        let mut nowhere = Vec::new();
+        for g in groups {
+            if g.room.is_none() && g.list.is_none() {
+                nowhere.push(g.slug.clone());
+                continue;
+            }
+            let digest = crate::digest::group_digest(ex.store, ex.ctx, &g, since)?;
+            ex.actions.push(Action::PostToGroup {
+                group: g.slug.clone(),
+                text: digest.plain,
+                meeting: None,
+            });
+            posted.push(g.slug);
+        }
+        if posted.is_empty() {
+            return ex.refuse(tr!(
+                lang,
+                "Aucun digest publié : {} n'a ni salon ni liste (liez un salon avec {}groupe lier <groupe>).",
+                "No digest posted: {} has no room and no list (link a room with {}group link <group>).",
+                nowhere.join(", "),
+                ex.prefix()
+            ));
+        }
+        Ok(tr!(
+            lang,
+            "Digest publié pour : {}.",
+            "Digest posted for: {}.",
+            posted.join(", ")
+        ))
     }
 }

@@ -1,0 +1,378 @@
+//! The weekly digests: one per group (theme, lead, member organisations,
+//! version and status, next milestone with the days left, what changed
+//! since the last digest, upcoming meetings with their answers, supports
+//! against the quorum for a proposal) and an overall one with the two
+//! tables of the minutes. Plain text and HTML; and when a week's digest is
+//! due.
+
+use jiff::civil::{Time, Weekday};
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, ToSpan};
+
+use crate::cmd::reunion::when_in;
+use crate::lang::Lang;
+use crate::meeting::RsvpStatus;
+use crate::request::Context;
+use crate::store::{Group, GroupStatus, Store, StoreResult};
+use crate::tr;
+
+/// A digest in both forms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Digest {
+    pub plain: String,
+    pub html: String,
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// The ISO week whose digest is due at `now` ("2026-W47"), if the week's
+/// moment (`weekday` at `time` in `tz`) has come. Only the current week is
+/// ever due: a bot that was down for weeks sends one digest, not one per
+/// missed week.
+pub fn due_week(now: Timestamp, tz: &TimeZone, weekday: Weekday, time: Time) -> Option<String> {
+    let today = now.to_zoned(tz.clone()).date();
+    let iso = today.iso_week_date();
+    let monday = today
+        .checked_sub((iso.weekday().to_monday_zero_offset() as i64).days())
+        .ok()?;
+    let day = monday
+        .checked_add((weekday.to_monday_zero_offset() as i64).days())
+        .ok()?;
+    let moment = day.to_datetime(time).to_zoned(tz.clone()).ok()?.timestamp();
+    (now >= moment).then(|| format!("{}-W{:02}", iso.year(), iso.week()))
+}
+
+fn event_line(lang: Lang, kind: &str, org: &str, person: &str, detail: &str) -> Option<String> {
+    Some(match kind {
+        "join" => tr!(
+            lang,
+            "{} a rejoint le groupe",
+            "{} joined the group",
+            if person.is_empty() { org } else { person }
+        ),
+        "leave" => tr!(
+            lang,
+            "{} a quitté le groupe",
+            "{} left the group",
+            if person.is_empty() { org } else { person }
+        ),
+        "support" => tr!(
+            lang,
+            "{org} soutient la proposition",
+            "{org} supports the proposal"
+        ),
+        "activated" => tr!(
+            lang,
+            "le groupe est devenu actif",
+            "the group became active"
+        ),
+        "lead" => tr!(lang, "nouveau chef de projet : {org}", "new lead: {org}"),
+        "status" => tr!(lang, "avancement : {detail}", "status: {detail}"),
+        "milestone" => tr!(lang, "nouveau jalon : {detail}", "new milestone: {detail}"),
+        "created" => tr!(lang, "groupe créé", "group created"),
+        _ => return None,
+    })
+}
+
+/// The digest of one group; `since` is the last digest's time.
+pub fn group_digest(
+    store: &mut dyn Store,
+    ctx: &Context,
+    group: &Group,
+    since: Timestamp,
+) -> StoreResult<Digest> {
+    let lang = ctx.lang;
+    let org = |store: &mut dyn Store, o| -> StoreResult<Option<String>> {
+        Ok(match o {
+            Some(o) => Some(store.organisation(o)?.name),
+            None => None,
+        })
+    };
+    let status_word = match group.status {
+        GroupStatus::Active => tr!(lang, "actif", "active"),
+        GroupStatus::Proposed => tr!(lang, "proposé", "proposed"),
+        GroupStatus::Archived => tr!(lang, "archivé", "archived"),
+    };
+    let mut lines: Vec<(String, String)> = Vec::new(); // (plain, html)
+    let mut push = |plain: String, html: String| lines.push((plain, html));
+    let title = format!("{} ({}) — {status_word}", group.theme, group.slug);
+    push(title.clone(), format!("<h3>{}</h3>", esc(&title)));
+    let lead_label = if group.status == GroupStatus::Proposed {
+        tr!(lang, "Initialisation", "Initiated by")
+    } else {
+        tr!(lang, "Chef de projet", "Lead")
+    };
+    let lead = org(store, group.lead)?.unwrap_or_else(|| tr!(lang, "aucun", "none"));
+    push(
+        format!("{lead_label} : {lead}"),
+        format!("<p><b>{}</b> : {}</p>", esc(&lead_label), esc(&lead)),
+    );
+    let villes: Vec<String> = store
+        .member_organisations(group.id)?
+        .into_iter()
+        .map(|o| o.name)
+        .collect();
+    let villes_label = tr!(lang, "Villes", "Members");
+    push(
+        format!("{villes_label} : {}", villes.join(", ")),
+        format!("<p><b>{villes_label}</b> : {}</p>", esc(&villes.join(", "))),
+    );
+    if let Some(s) = store.latest_status(group.id)? {
+        let text = match &s.version {
+            Some(v) if v != &s.text => {
+                format!("{} {v} — {}", tr!(lang, "Version", "Version"), s.text)
+            }
+            _ => s.text.clone(),
+        };
+        let label = tr!(lang, "Avancement", "Status");
+        push(
+            format!("{label} : {text}"),
+            format!("<p><b>{label}</b> : {}</p>", esc(&text)),
+        );
+    }
+    let today = ctx.today();
+    if let Some(m) = store
+        .milestones(group.id)?
+        .into_iter()
+        .find(|m| m.date >= today)
+    {
+        let days = (m.date - today).get_days();
+        let text = tr!(
+            lang,
+            "Prochain jalon : {} — {} (dans {days} jour(s))",
+            "Next milestone: {} — {} (in {days} day(s))",
+            m.date,
+            m.text
+        );
+        push(text.clone(), format!("<p>{}</p>", esc(&text)));
+    }
+    if group.status == GroupStatus::Proposed {
+        let supporters: Vec<String> = store
+            .supporters(group.id)?
+            .into_iter()
+            .map(|o| o.name)
+            .collect();
+        let text = tr!(
+            lang,
+            "Soutiens : {}/{} ({})",
+            "Supports: {}/{} ({})",
+            supporters.len(),
+            ctx.quorum,
+            supporters.join(", ")
+        );
+        push(text.clone(), format!("<p>{}</p>", esc(&text)));
+    }
+    let events: Vec<String> = store
+        .group_events(group.id, since)?
+        .into_iter()
+        .filter_map(|e| {
+            event_line(
+                lang,
+                &e.kind,
+                e.organisation.as_deref().unwrap_or(""),
+                e.person.as_deref().unwrap_or(""),
+                e.detail.as_deref().unwrap_or(""),
+            )
+        })
+        .collect();
+    let changes = tr!(lang, "Depuis le dernier digest", "Since the last digest");
+    if events.is_empty() {
+        let text = tr!(
+            lang,
+            "{changes} : rien de nouveau.",
+            "{changes}: nothing new."
+        );
+        push(text.clone(), format!("<p>{}</p>", esc(&text)));
+    } else {
+        push(
+            format!(
+                "{changes} :\n{}",
+                events
+                    .iter()
+                    .map(|e| format!("• {e}"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            ),
+            format!(
+                "<p><b>{changes}</b> :</p><ul>{}</ul>",
+                events
+                    .iter()
+                    .map(|e| format!("<li>{}</li>", esc(e)))
+                    .collect::<String>()
+            ),
+        );
+    }
+    let mut meetings = Vec::new();
+    for m in store.upcoming_meetings(ctx.now)? {
+        if m.group != Some(group.id) {
+            continue;
+        }
+        let invitees = store.invitees(m.id)?;
+        let count = |s: RsvpStatus| invitees.iter().filter(|i| i.status == s).count();
+        meetings.push(tr!(
+            lang,
+            "n°{} « {} » — {} : {} présent(s), {} excusé(s), {} sans réponse",
+            "#{} “{}” — {}: {} attending, {} excused, {} without answer",
+            m.id.0,
+            m.title,
+            when_in(lang, m.starts_at, &ctx.timezone),
+            count(RsvpStatus::Present),
+            count(RsvpStatus::Excused),
+            count(RsvpStatus::NoAnswer) + count(RsvpStatus::Tentative)
+        ));
+    }
+    if !meetings.is_empty() {
+        let label = tr!(lang, "Réunions à venir", "Upcoming meetings");
+        push(
+            format!(
+                "{label} :\n{}",
+                meetings
+                    .iter()
+                    .map(|m| format!("• {m}"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            ),
+            format!(
+                "<p><b>{label}</b> :</p><ul>{}</ul>",
+                meetings
+                    .iter()
+                    .map(|m| format!("<li>{}</li>", esc(m)))
+                    .collect::<String>()
+            ),
+        );
+    }
+    Ok(Digest {
+        plain: lines
+            .iter()
+            .map(|(p, _)| p.as_str())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        html: lines
+            .iter()
+            .map(|(_, h)| h.as_str())
+            .collect::<Vec<_>>()
+            .join("\n"),
+    })
+}
+
+/// The overall digest: the two tables of the minutes.
+pub fn overall_digest(store: &mut dyn Store, ctx: &Context) -> StoreResult<Digest> {
+    let lang = ctx.lang;
+    let mut existing = Vec::new();
+    let mut proposed = Vec::new();
+    for g in store.groups()? {
+        let villes: Vec<String> = store
+            .member_organisations(g.id)?
+            .into_iter()
+            .map(|o| o.name)
+            .collect();
+        let lead = match g.lead {
+            Some(o) => store.organisation(o)?.name,
+            None => String::new(),
+        };
+        match g.status {
+            GroupStatus::Active => {
+                let action = store
+                    .latest_status(g.id)?
+                    .map(|s| s.text)
+                    .or(g.action.clone())
+                    .unwrap_or_default();
+                existing.push([g.theme.clone(), villes.join(", "), lead, action]);
+            }
+            GroupStatus::Proposed => {
+                proposed.push([
+                    g.theme.clone(),
+                    villes.join(", "),
+                    lead,
+                    g.action.clone().unwrap_or_default(),
+                ]);
+            }
+            GroupStatus::Archived => {}
+        }
+    }
+    let title = tr!(
+        lang,
+        "Digest des groupes de travail",
+        "Working groups digest"
+    );
+    let sections = [
+        (
+            tr!(lang, "Groupes existants", "Existing groups"),
+            tr!(lang, "Chef de projet", "Lead"),
+            existing,
+        ),
+        (
+            tr!(lang, "Nouveaux groupes", "New groups"),
+            tr!(lang, "Initialisation", "Initiated by"),
+            proposed,
+        ),
+    ];
+    let mut plain = vec![title.clone()];
+    let mut html = vec![format!("<h2>{}</h2>", esc(&title))];
+    for (name, third, rows) in &sections {
+        plain.push(String::new());
+        plain.push(format!("{name} :"));
+        html.push(format!(
+            "<h3>{}</h3><table><tr><th>{}</th><th>{}</th><th>{}</th><th>Action</th></tr>",
+            esc(name),
+            tr!(lang, "Thème", "Theme"),
+            tr!(lang, "Villes", "Members"),
+            esc(third)
+        ));
+        for r in rows {
+            plain.push(format!(
+                "• {} — {} — {} — {}",
+                r[0],
+                r[1],
+                if r[2].is_empty() { "-" } else { &r[2] },
+                r[3]
+            ));
+            html.push(format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&r[0]),
+                esc(&r[1]),
+                esc(&r[2]),
+                esc(&r[3])
+            ));
+        }
+        html.push("</table>".into());
+    }
+    Ok(Digest {
+        plain: plain.join("\n"),
+        html: html.join("\n"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> Timestamp {
+        s.parse().expect("timestamp")
+    }
+
+    #[test]
+    fn the_digest_is_due_at_nine_in_paris_on_both_sides_of_dst() {
+        let paris = TimeZone::get("Europe/Paris").expect("tz");
+        let nine = Time::constant(9, 0, 0, 0);
+        let due = |t: &str| due_week(at(t), &paris, Weekday::Monday, nine);
+        // Summer time (UTC+2) began on Sunday 29 March 2026.
+        assert_eq!(due("2026-03-30T06:59:59Z"), None);
+        assert_eq!(due("2026-03-30T07:00:00Z").as_deref(), Some("2026-W14"));
+        // The Monday before, in winter time (UTC+1).
+        assert_eq!(due("2026-03-23T07:30:00Z"), None);
+        assert_eq!(due("2026-03-23T08:00:00Z").as_deref(), Some("2026-W13"));
+        // Winter time again from Sunday 25 October 2026.
+        assert_eq!(due("2026-10-19T07:00:00Z").as_deref(), Some("2026-W43"));
+        assert_eq!(due("2026-10-26T07:30:00Z"), None);
+        assert_eq!(due("2026-10-26T08:00:00Z").as_deref(), Some("2026-W44"));
+        // Later in the week: still this week's digest, not the next.
+        assert_eq!(due("2026-10-29T12:00:00Z").as_deref(), Some("2026-W44"));
+        // Sunday night, before Monday's hour: last week's.
+        assert_eq!(due("2026-11-01T22:00:00Z").as_deref(), Some("2026-W44"));
+    }
+}

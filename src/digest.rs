@@ -1,0 +1,275 @@
+//! Sending the digests: each week at `digest.weekday` + `digest.time` (in
+//! `bot.timezone`) the scheduler queues every group's digest for its room
+//! and list, and the overall digest for `[digest]`'s rooms and lists. Each
+//! (week, destination) is claimed in the transaction that queues it: once,
+//! even across restarts; a bot that was down catches up with the current
+//! week only. `greffier digest` prints them, `--send` queues them now.
+
+use greffier_commands::digest::{due_week, group_digest, overall_digest};
+use greffier_commands::store::GroupStatus;
+use greffier_commands::{Action, Context, Store};
+use greffier_storage::Tx;
+use jiff::SignedDuration;
+use jiff::civil::{Time, Weekday};
+
+/// When and where the digests go.
+pub struct Schedule {
+    pub weekday: Weekday,
+    pub time: Time,
+    pub rooms: Vec<String>,
+    pub lists: Vec<String>,
+}
+
+fn group_destination(slug: &str) -> String {
+    format!("group:{slug}")
+}
+
+/// Queues the digests due at `ctx.now`; returns how many were queued.
+pub fn queue_due(
+    tx: &mut Tx<'_>,
+    ctx: &Context,
+    schedule: &Schedule,
+) -> greffier_storage::Result<usize> {
+    let Some(week) = due_week(ctx.now, &ctx.timezone, schedule.weekday, schedule.time) else {
+        return Ok(0);
+    };
+    let week_ago = ctx
+        .now
+        .checked_sub(SignedDuration::from_hours(24 * 7))
+        .unwrap_or(ctx.now);
+    let mut queued = 0;
+    for group in tx.groups()? {
+        if group.status == GroupStatus::Archived || (group.room.is_none() && group.list.is_none()) {
+            continue;
+        }
+        let destination = group_destination(&group.slug);
+        let since = tx.last_digest(&destination)?.unwrap_or(week_ago);
+        if !tx.claim_digest(&week, &destination)? {
+            continue;
+        }
+        let digest = group_digest(tx, ctx, &group, since)?;
+        tx.enqueue(&[Action::PostToGroup {
+            group: group.slug.clone(),
+            text: digest.plain,
+            meeting: None,
+        }])?;
+        queued += 1;
+    }
+    let mut overall = None;
+    for room in &schedule.rooms {
+        if tx.claim_digest(&week, room)? {
+            let text = match &overall {
+                Some(t) => t,
+                None => overall.insert(overall_digest(tx, ctx)?.plain),
+            }
+            .clone();
+            tx.enqueue(&[Action::PostToRoom {
+                room: room.clone(),
+                text,
+                meeting: None,
+            }])?;
+            queued += 1;
+        }
+    }
+    for list in &schedule.lists {
+        if tx.claim_digest(&week, list)? {
+            let text = match &overall {
+                Some(t) => t,
+                None => overall.insert(overall_digest(tx, ctx)?.plain),
+            }
+            .clone();
+            tx.enqueue(&[Action::PostToList {
+                list: list.clone(),
+                text,
+            }])?;
+            queued += 1;
+        }
+    }
+    Ok(queued)
+}
+
+/// The digests as text: one group's, or every group's and the overall one.
+pub fn render(
+    tx: &mut Tx<'_>,
+    ctx: &Context,
+    group: Option<&str>,
+) -> anyhow::Result<Vec<(Option<String>, String)>> {
+    let week_ago = ctx
+        .now
+        .checked_sub(SignedDuration::from_hours(24 * 7))
+        .unwrap_or(ctx.now);
+    let mut out = Vec::new();
+    for g in tx.groups()? {
+        if g.status == GroupStatus::Archived || group.is_some_and(|s| s != g.slug) {
+            continue;
+        }
+        let since = tx
+            .last_digest(&group_destination(&g.slug))?
+            .unwrap_or(week_ago);
+        out.push((
+            Some(g.slug.clone()),
+            group_digest(tx, ctx, &g, since)?.plain,
+        ));
+    }
+    if let Some(slug) = group {
+        if out.is_empty() {
+            anyhow::bail!("no group {slug:?}");
+        }
+    } else {
+        out.push((None, overall_digest(tx, ctx)?.plain));
+    }
+    Ok(out)
+}
+
+/// `greffier digest [--group <slug>] [--send]`.
+pub fn print_and_send(
+    app: &crate::App,
+    db: &mut greffier_storage::Database,
+    group: Option<&str>,
+    send: bool,
+) -> anyhow::Result<()> {
+    let ctx = app.context();
+    let schedule = app.digest_schedule();
+    let mut problem = None;
+    let digests = db.transaction(ctx.now, |tx| {
+        let digests = match render(tx, &ctx, group) {
+            Ok(d) => d,
+            Err(e) => {
+                problem = Some(e);
+                return Ok((Vec::new(), false));
+            }
+        };
+        if send {
+            for (slug, text) in &digests {
+                let mut actions = Vec::new();
+                match slug {
+                    Some(slug) => actions.push(Action::PostToGroup {
+                        group: slug.clone(),
+                        text: text.clone(),
+                        meeting: None,
+                    }),
+                    None => {
+                        for room in &schedule.rooms {
+                            actions.push(Action::PostToRoom {
+                                room: room.clone(),
+                                text: text.clone(),
+                                meeting: None,
+                            });
+                        }
+                        for list in &schedule.lists {
+                            actions.push(Action::PostToList {
+                                list: list.clone(),
+                                text: text.clone(),
+                            });
+                        }
+                    }
+                }
+                tx.enqueue(&actions)?;
+            }
+        }
+        Ok((digests, send))
+    })?;
+    if let Some(e) = problem {
+        return Err(e);
+    }
+    for (_, text) in &digests {
+        println!("{text}\n");
+    }
+    if send {
+        eprintln!("greffier: digests queued; a running bot delivers them to the rooms and lists");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use greffier_commands::Lang;
+    use greffier_commands::store::NewGroup;
+    use greffier_storage::Database;
+    use jiff::Timestamp;
+    use jiff::tz::TimeZone;
+
+    fn ctx(now: &str) -> Context {
+        Context {
+            lang: Lang::Fr,
+            prefix: "!".into(),
+            admins: vec![],
+            quorum: 3,
+            timezone: TimeZone::get("Europe/Paris").expect("tz"),
+            now: now.parse::<Timestamp>().expect("ts"),
+            mail_address: None,
+        }
+    }
+
+    fn schedule() -> Schedule {
+        Schedule {
+            weekday: Weekday::Monday,
+            time: Time::constant(9, 0, 0, 0),
+            rooms: vec!["!overall".into()],
+            lists: vec![],
+        }
+    }
+
+    fn db() -> Database {
+        let mut db = Database::open_in_memory().expect("db");
+        let c = ctx("2026-10-01T00:00:00Z");
+        db.write(c.now, |tx| {
+            tx.create_group(
+                &NewGroup {
+                    slug: "messagerie".into(),
+                    theme: "Messagerie libre".into(),
+                    status: GroupStatus::Active,
+                    lead: None,
+                    action: None,
+                    room: Some("!salon".into()),
+                    list: None,
+                },
+                None,
+            )?;
+            Ok(())
+        })
+        .expect("group");
+        db
+    }
+
+    fn run(db: &mut Database, now: &str) -> usize {
+        let c = ctx(now);
+        db.write(c.now, |tx| queue_due(tx, &c, &schedule()))
+            .expect("queue")
+    }
+
+    #[test]
+    fn once_a_week_at_the_hour_across_dst() {
+        let mut db = db();
+        // Monday 26 October 2026, the day after the return to winter time:
+        // 09:00 in Paris is 08:00 UTC.
+        assert_eq!(run(&mut db, "2026-10-26T07:59:00Z"), 0);
+        assert_eq!(
+            run(&mut db, "2026-10-26T08:00:00Z"),
+            2,
+            "the group's and the overall one"
+        );
+        assert_eq!(run(&mut db, "2026-10-26T08:01:00Z"), 0);
+        assert_eq!(run(&mut db, "2026-10-28T12:00:00Z"), 0);
+        assert_eq!(run(&mut db, "2026-11-02T08:00:00Z"), 2);
+        // Monday 30 March 2026 in summer time: 09:00 is 07:00 UTC.
+        let mut db2 = self::db();
+        assert_eq!(run(&mut db2, "2026-03-30T06:59:00Z"), 0);
+        assert_eq!(run(&mut db2, "2026-03-30T07:00:00Z"), 2);
+    }
+
+    #[test]
+    fn a_bot_that_was_down_catches_up_once() {
+        let mut db = db();
+        assert_eq!(run(&mut db, "2026-10-05T08:00:00Z"), 2);
+        // Down from then until Wednesday three weeks later: one digest, the
+        // current week's, and nothing at the next restart.
+        assert_eq!(run(&mut db, "2026-10-28T10:00:00Z"), 2);
+        assert_eq!(run(&mut db, "2026-10-28T10:05:00Z"), 0);
+        let posts = db
+            .pending("matrix", "2026-10-28T10:05:00Z".parse().expect("ts"), 100)
+            .expect("pending");
+        assert_eq!(posts.len(), 4, "two weeks, two destinations each");
+    }
+}
