@@ -3,6 +3,7 @@
 
 mod cli;
 mod console;
+mod digests;
 mod mail;
 mod mailserver;
 mod matrix;

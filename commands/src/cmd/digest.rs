@@ -2,9 +2,9 @@
 
 use crate::action::Action;
 use crate::exec::{Exec, Outcome};
+use crate::parse::{Arg, Args, ParseErrorKind, Usage};
 use crate::store::GroupStatus;
 use crate::tr;
-use crate::parse::{Arg, Args, ParseErrorKind, Usage};
 
 pub const USAGE: Usage = Usage {
     fr: "!digest [groupe]",

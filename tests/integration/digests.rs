@@ -1,0 +1,104 @@
+//! `greffier digest --send` against the real servers: the group's room and
+//! its list get the digest, with the state the export shows.
+
+use crate::mailserver::{Account, MAIL_SERVER, MailBot};
+use crate::support::assert_clean;
+use crate::synapse::{SERVER, User};
+
+#[tokio::test]
+async fn the_digest_reaches_the_room_and_the_list_with_the_exported_state() {
+    let _mail = MAIL_SERVER.read().await;
+    let _matrix = SERVER.read().await;
+    let mut alice = User::new().await;
+    let list = Account::new("list").await;
+    let mut bot = MailBot::with_matrix("digest-send", &alice.id).await;
+    bot.append_config(&format!(
+        "[[groups.seed]]\nslug = \"courrier\"\ntheme = \"Gestion du courrier\"\nstatus = \"active\"\nlead = \"Arles\"\nmembers = [\"Arles\", \"Berre\"]\nlist = \"{}\"\n",
+        list.address
+    ));
+    bot.start();
+    let bot_matrix = bot.matrix_id.clone().expect("a Matrix bot");
+    let room = alice.create_room(false, &[&bot_matrix]).await;
+    alice.welcome(&bot_matrix, &room).await;
+    for line in [
+        "!groupe lier courrier",
+        "!moi organisation Fos",
+        "!groupe rejoindre courrier",
+        "!projet statut courrier « openCourrier déployé à Arles » version 2.1",
+        "!projet jalon courrier 2030-01-15 « Mise en production à Berre »",
+    ] {
+        let asked = alice.say(&room, line).await;
+        let reply = alice.reply_to(&bot_matrix, &asked).await;
+        assert!(!reply.body().contains("Erreur"), "{line}: {}", reply.body());
+    }
+
+    let out = bot
+        .scratch
+        .run(&["digest", "--group", "courrier", "--send"], b"");
+    assert_clean(&out);
+    let printed = String::from_utf8(out.stdout).expect("utf-8");
+
+    let export = bot.export();
+    let group = export["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .find(|g| g["slug"] == "courrier")
+        .expect("courrier")
+        .clone();
+    let members: Vec<String> = group["members"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .map(|m| m.as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(members, ["Arles", "Berre", "Fos"]);
+    let expected = [
+        format!("Chef de projet : {}", group["lead"].as_str().expect("lead")),
+        format!("Villes : {}", members.join(", ")),
+        format!(
+            "Version {} — {}",
+            group["version"].as_str().expect("version"),
+            group["status_text"].as_str().expect("status")
+        ),
+        format!(
+            "Prochain jalon : {} — {}",
+            group["milestones"][0]["date"].as_str().expect("date"),
+            group["milestones"][0]["text"].as_str().expect("text")
+        ),
+    ];
+    for line in &expected {
+        assert!(printed.contains(line.as_str()), "{line:?} in {printed}");
+    }
+
+    let bot_id = bot_matrix.as_str().to_string();
+    // The scheduler may already have sent this week's digest when the bot
+    // started (catching up): the one sent now has the latest state.
+    let latest = |body: &str| expected.iter().all(|l| body.contains(l.as_str()));
+    let posted = alice
+        .wait_for("the digest in the room", |s| {
+            s.room == room && s.sender() == bot_id && latest(s.body())
+        })
+        .await;
+    let mail = list
+        .wait_for("the digest on the list", |m| latest(&m.body()))
+        .await;
+    assert!(
+        mail.subject().contains("Gestion du courrier"),
+        "{}",
+        mail.subject()
+    );
+    for line in &expected {
+        assert!(
+            posted.body().contains(line.as_str()),
+            "{line:?} in {}",
+            posted.body()
+        );
+        assert!(
+            mail.body().contains(line.as_str()),
+            "{line:?} in {}",
+            mail.body()
+        );
+    }
+    bot.stop().await;
+}
