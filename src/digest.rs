@@ -5,7 +5,7 @@
 //! even across restarts; a bot that was down catches up with the current
 //! week only. `greffier digest` prints them, `--send` queues them now.
 
-use greffier_commands::digest::{due_week, group_digest, overall_digest};
+use greffier_commands::digest::{due, group_digest, overall_digest};
 use greffier_commands::store::GroupStatus;
 use greffier_commands::{Action, Context, Store};
 use greffier_storage::Tx;
@@ -20,6 +20,11 @@ pub struct Schedule {
     pub lists: Vec<String>,
 }
 
+/// The cursor holding when the bot first ran with this database: a week
+/// whose moment came before it is not caught up (a new installation does
+/// not post a digest the moment it starts).
+pub const ACTIVE_SINCE: &str = "digest.active_since";
+
 fn group_destination(slug: &str) -> String {
     format!("group:{slug}")
 }
@@ -30,9 +35,19 @@ pub fn queue_due(
     ctx: &Context,
     schedule: &Schedule,
 ) -> greffier_storage::Result<usize> {
-    let Some(week) = due_week(ctx.now, &ctx.timezone, schedule.weekday, schedule.time) else {
+    let Some((week, moment)) = due(ctx.now, &ctx.timezone, schedule.weekday, schedule.time) else {
         return Ok(0);
     };
+    let active_since = match tx.cursor(ACTIVE_SINCE)? {
+        Some(v) => v.parse::<jiff::Timestamp>().unwrap_or(ctx.now),
+        None => {
+            tx.set_cursor(ACTIVE_SINCE, &ctx.now.to_string())?;
+            ctx.now
+        }
+    };
+    if moment < active_since {
+        return Ok(0);
+    }
     let week_ago = ctx
         .now
         .checked_sub(SignedDuration::from_hours(24 * 7))
@@ -213,7 +228,9 @@ mod tests {
 
     fn db() -> Database {
         let mut db = Database::open_in_memory().expect("db");
-        let c = ctx("2026-10-01T00:00:00Z");
+        let c = ctx("2026-03-01T00:00:00Z");
+        db.set_cursor(ACTIVE_SINCE, "2026-03-01T00:00:00Z", c.now)
+            .expect("active since");
         db.write(c.now, |tx| {
             tx.create_group(
                 &NewGroup {
@@ -257,6 +274,31 @@ mod tests {
         let mut db2 = self::db();
         assert_eq!(run(&mut db2, "2026-03-30T06:59:00Z"), 0);
         assert_eq!(run(&mut db2, "2026-03-30T07:00:00Z"), 2);
+    }
+
+    #[test]
+    fn a_new_installation_waits_for_the_next_moment() {
+        let mut db = Database::open_in_memory().expect("db");
+        let c = ctx("2026-10-20T10:00:00Z");
+        db.write(c.now, |tx| {
+            tx.create_group(
+                &NewGroup {
+                    slug: "courrier".into(),
+                    theme: "Gestion du courrier".into(),
+                    status: GroupStatus::Active,
+                    lead: None,
+                    action: None,
+                    room: Some("!salon".into()),
+                    list: None,
+                },
+                None,
+            )?;
+            Ok(())
+        })
+        .expect("group");
+        // First run on Tuesday: Monday's moment was before the bot existed.
+        assert_eq!(run(&mut db, "2026-10-20T10:00:00Z"), 0);
+        assert_eq!(run(&mut db, "2026-10-26T08:00:00Z"), 2);
     }
 
     #[test]

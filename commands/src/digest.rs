@@ -34,6 +34,16 @@ fn esc(s: &str) -> String {
 /// ever due: a bot that was down for weeks sends one digest, not one per
 /// missed week.
 pub fn due_week(now: Timestamp, tz: &TimeZone, weekday: Weekday, time: Time) -> Option<String> {
+    due(now, tz, weekday, time).map(|(week, _)| week)
+}
+
+/// The due week and its moment.
+pub fn due(
+    now: Timestamp,
+    tz: &TimeZone,
+    weekday: Weekday,
+    time: Time,
+) -> Option<(String, Timestamp)> {
     let today = now.to_zoned(tz.clone()).date();
     let iso = today.iso_week_date();
     let monday = today
@@ -43,7 +53,7 @@ pub fn due_week(now: Timestamp, tz: &TimeZone, weekday: Weekday, time: Time) -> 
         .checked_add((weekday.to_monday_zero_offset() as i64).days())
         .ok()?;
     let moment = day.to_datetime(time).to_zoned(tz.clone()).ok()?.timestamp();
-    (now >= moment).then(|| format!("{}-W{:02}", iso.year(), iso.week()))
+    (now >= moment).then(|| (format!("{}-W{:02}", iso.year(), iso.week()), moment))
 }
 
 fn event_line(lang: Lang, kind: &str, org: &str, person: &str, detail: &str) -> Option<String> {

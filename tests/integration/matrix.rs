@@ -253,10 +253,14 @@ room = "#{alias}:example.test""##
             s.room == seeded
                 && s.sender() == bot_id
                 && s.is_post()
-                && s.body().contains("Gestion du courrier")
+                && s.body().contains("Quorum atteint")
         })
         .await;
-    assert!(announce.body().contains("actif"), "{}", announce.body());
+    assert!(
+        announce.body().contains("Gestion du courrier"),
+        "{}",
+        announce.body()
+    );
     let asked = alice.say(&seeded, "!groupe lier courrier").await;
     let reply = alice.reply_to(&bot.id, &asked).await;
     assert!(

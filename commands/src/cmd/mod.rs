@@ -13,7 +13,6 @@ pub mod rsvp;
 
 use crate::exec::{Exec, Outcome};
 use crate::parse::Usage;
-use crate::tr;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
@@ -67,15 +66,3 @@ pub const ALL: &[&Usage] = &[
     &moi::USAGE_LIER,
     &moi::USAGE_CONFIRMER,
 ];
-
-/// The answer to a command whose execution arrives with a later capability:
-/// it is parsed and understood, and the user is told plainly that the bot
-/// cannot do it yet (nothing is stored).
-pub fn not_yet(ex: &Exec<'_>, usage: &Usage) -> Outcome {
-    let line = usage.line(ex.lang(), ex.prefix());
-    ex.refuse(tr!(
-        ex.lang(),
-        "« {line} » : cette commande n'est pas encore disponible dans cette version de greffier.",
-        "“{line}”: this command is not available yet in this version of greffier."
-    ))
-}
