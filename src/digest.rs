@@ -5,7 +5,7 @@
 //! even across restarts; a bot that was down catches up with the current
 //! week only. `greffier digest` prints them, `--send` queues them now.
 
-use greffier_commands::digest::{due, group_digest, overall_digest};
+use greffier_commands::digest::{Digest, due, group_digest, overall_digest};
 use greffier_commands::store::GroupStatus;
 use greffier_commands::{Action, Context, Store};
 use greffier_storage::Tx;
@@ -29,6 +29,40 @@ fn group_destination(slug: &str) -> String {
     format!("group:{slug}")
 }
 
+fn week_ago(ctx: &Context) -> jiff::Timestamp {
+    ctx.now
+        .checked_sub(SignedDuration::from_hours(24 * 7))
+        .unwrap_or(ctx.now)
+}
+
+/// A group's digest for its room and list (text and HTML).
+fn group_post(slug: &str, digest: Digest) -> Action {
+    Action::PostToGroup {
+        group: slug.to_string(),
+        text: digest.plain,
+        meeting: None,
+        html: Some(digest.html),
+    }
+}
+
+fn room_post(room: &str, digest: &Digest) -> Action {
+    Action::PostToRoom {
+        room: room.to_string(),
+        text: digest.plain.clone(),
+        meeting: None,
+        html: Some(digest.html.clone()),
+    }
+}
+
+fn list_post(list: &str, digest: &Digest) -> Action {
+    Action::PostToList {
+        list: list.to_string(),
+        text: digest.plain.clone(),
+        html: Some(digest.html.clone()),
+        list_id: None,
+    }
+}
+
 /// Queues the digests due at `ctx.now`; returns how many were queued.
 pub fn queue_due(
     tx: &mut Tx<'_>,
@@ -48,71 +82,52 @@ pub fn queue_due(
     if moment < active_since {
         return Ok(0);
     }
-    let week_ago = ctx
-        .now
-        .checked_sub(SignedDuration::from_hours(24 * 7))
-        .unwrap_or(ctx.now);
     let mut queued = 0;
     for group in tx.groups()? {
         if group.status == GroupStatus::Archived || (group.room.is_none() && group.list.is_none()) {
             continue;
         }
         let destination = group_destination(&group.slug);
-        let since = tx.last_digest(&destination)?.unwrap_or(week_ago);
+        let since = tx.last_digest(&destination)?.unwrap_or(week_ago(ctx));
         if !tx.claim_digest(&week, &destination)? {
             continue;
         }
         let digest = group_digest(tx, ctx, &group, since)?;
-        tx.enqueue(&[Action::PostToGroup {
-            group: group.slug.clone(),
-            text: digest.plain,
-            meeting: None,
-        }])?;
+        tx.enqueue(&[group_post(&group.slug, digest)])?;
         queued += 1;
     }
-    let mut overall = None;
-    for room in &schedule.rooms {
-        if tx.claim_digest(&week, room)? {
-            let text = match &overall {
-                Some(t) => t,
-                None => overall.insert(overall_digest(tx, ctx)?.plain),
-            }
-            .clone();
-            tx.enqueue(&[Action::PostToRoom {
-                room: room.clone(),
-                text,
-                meeting: None,
-            }])?;
-            queued += 1;
+    let mut overall: Option<Digest> = None;
+    let destinations = schedule
+        .rooms
+        .iter()
+        .map(|r| (r, true))
+        .chain(schedule.lists.iter().map(|l| (l, false)));
+    for (destination, is_room) in destinations {
+        if !tx.claim_digest(&week, destination)? {
+            continue;
         }
-    }
-    for list in &schedule.lists {
-        if tx.claim_digest(&week, list)? {
-            let text = match &overall {
-                Some(t) => t,
-                None => overall.insert(overall_digest(tx, ctx)?.plain),
-            }
-            .clone();
-            tx.enqueue(&[Action::PostToList {
-                list: list.clone(),
-                text,
-            }])?;
-            queued += 1;
-        }
+        let digest = match &overall {
+            Some(d) => d.clone(),
+            None => overall.insert(overall_digest(tx, ctx)?).clone(),
+        };
+        let action = if is_room {
+            room_post(destination, &digest)
+        } else {
+            list_post(destination, &digest)
+        };
+        tx.enqueue(&[action])?;
+        queued += 1;
     }
     Ok(queued)
 }
 
-/// The digests as text: one group's, or every group's and the overall one.
+/// The digests: one group's, or every group's and the overall one (slug
+/// None).
 pub fn render(
     tx: &mut Tx<'_>,
     ctx: &Context,
     group: Option<&str>,
-) -> anyhow::Result<Vec<(Option<String>, String)>> {
-    let week_ago = ctx
-        .now
-        .checked_sub(SignedDuration::from_hours(24 * 7))
-        .unwrap_or(ctx.now);
+) -> anyhow::Result<Vec<(Option<String>, Digest)>> {
     let mut out = Vec::new();
     for g in tx.groups()? {
         if g.status == GroupStatus::Archived || group.is_some_and(|s| s != g.slug) {
@@ -120,18 +135,15 @@ pub fn render(
         }
         let since = tx
             .last_digest(&group_destination(&g.slug))?
-            .unwrap_or(week_ago);
-        out.push((
-            Some(g.slug.clone()),
-            group_digest(tx, ctx, &g, since)?.plain,
-        ));
+            .unwrap_or(week_ago(ctx));
+        out.push((Some(g.slug.clone()), group_digest(tx, ctx, &g, since)?));
     }
     if let Some(slug) = group {
         if out.is_empty() {
             anyhow::bail!("no group {slug:?}");
         }
     } else {
-        out.push((None, overall_digest(tx, ctx)?.plain));
+        out.push((None, overall_digest(tx, ctx)?));
     }
     Ok(out)
 }
@@ -155,30 +167,16 @@ pub fn print_and_send(
             }
         };
         if send {
-            for (slug, text) in &digests {
-                let mut actions = Vec::new();
-                match slug {
-                    Some(slug) => actions.push(Action::PostToGroup {
-                        group: slug.clone(),
-                        text: text.clone(),
-                        meeting: None,
-                    }),
-                    None => {
-                        for room in &schedule.rooms {
-                            actions.push(Action::PostToRoom {
-                                room: room.clone(),
-                                text: text.clone(),
-                                meeting: None,
-                            });
-                        }
-                        for list in &schedule.lists {
-                            actions.push(Action::PostToList {
-                                list: list.clone(),
-                                text: text.clone(),
-                            });
-                        }
-                    }
-                }
+            for (slug, digest) in &digests {
+                let actions: Vec<Action> = match slug {
+                    Some(slug) => vec![group_post(slug, digest.clone())],
+                    None => schedule
+                        .rooms
+                        .iter()
+                        .map(|r| room_post(r, digest))
+                        .chain(schedule.lists.iter().map(|l| list_post(l, digest)))
+                        .collect(),
+                };
                 tx.enqueue(&actions)?;
             }
         }
@@ -187,8 +185,8 @@ pub fn print_and_send(
     if let Some(e) = problem {
         return Err(e);
     }
-    for (_, text) in &digests {
-        println!("{text}\n");
+    for (_, digest) in &digests {
+        println!("{}\n", digest.plain);
     }
     if send {
         eprintln!("greffier: digests queued; a running bot delivers them to the rooms and lists");

@@ -125,10 +125,12 @@ pub fn write(
                 render::Format::Markdown,
             )?
             .unwrap_or_default();
+            let html = render::render(tx, &ctx.timezone, MeetingId(meeting), render::Format::Html)?;
             let ids = tx.enqueue(&[Action::PostToGroup {
                 group: slug,
                 text: plain,
                 meeting: None,
+                html,
             }])?;
             Ok((Some((text, ids.len())), true))
         })?

@@ -21,6 +21,9 @@ pub enum Action {
         /// the invitation.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         meeting: Option<i64>,
+        /// An HTML version (a digest's tables), sent beside the text.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        html: Option<String>,
     },
     /// A message to a Matrix room (id or alias), not in reply to anything.
     PostToRoom {
@@ -28,9 +31,19 @@ pub enum Action {
         text: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         meeting: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        html: Option<String>,
     },
-    /// A message to a mailing-list address.
-    PostToList { list: String, text: String },
+    /// A message to a mailing-list address; `list_id` names the group for
+    /// the List-Id header.
+    PostToList {
+        list: String,
+        text: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        html: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        list_id: Option<String>,
+    },
     /// A meeting invitation, update (`method` "REQUEST") or cancellation
     /// ("CANCEL") to one invitee: a mail with an iTIP calendar part.
     SendInvitation(Box<Invitation>),

@@ -176,6 +176,7 @@ impl Exec<'_> {
             group: group.slug.clone(),
             text,
             meeting: None,
+            html: None,
         });
     }
 }

@@ -80,6 +80,7 @@ pub fn due(store: &mut dyn Store, ctx: &Context, days_before: u32) -> StoreResul
                     meeting.id.0
                 ),
                 meeting: Some(meeting.id.0),
+                html: None,
             });
         }
     }

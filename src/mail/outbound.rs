@@ -149,13 +149,28 @@ impl Composer {
                     .raw_header(auto("auto-generated")),
                 text,
             ),
-            Action::PostToList { list, text } => (
-                builder
+            Action::PostToList {
+                list,
+                text,
+                html,
+                list_id,
+            } => {
+                let mut b = builder
                     .to(list.parse()?)
                     .subject(first_line(text))
-                    .raw_header(auto("auto-generated")),
-                text,
-            ),
+                    .raw_header(auto("auto-generated"));
+                if let Some(id) = list_id {
+                    b = b.raw_header(HeaderValue::new(
+                        HeaderName::new_from_ascii_str("List-Id"),
+                        format!("<{id}.{}>", self.domain),
+                    ));
+                }
+                if let Some(html) = html {
+                    let page = format!("<html><body>{html}</body></html>");
+                    return Ok(b.multipart(MultiPart::alternative_plain_html(text.clone(), page))?);
+                }
+                (b, text)
+            }
             other => anyhow::bail!("not a mail action: {other:?}"),
         };
         Ok(builder.header(ContentType::TEXT_PLAIN).body(text.clone())?)

@@ -108,6 +108,7 @@ pub async fn serve(app: Arc<App>, db: SharedDb) -> anyhow::Result<()> {
                 // A meeting's announcement: its reactions will answer.
                 if let Action::PostToRoom {
                     meeting: Some(meeting),
+                    html: None,
                     ..
                 } = item.action
                 {
@@ -359,6 +360,7 @@ impl Bot {
             tx.enqueue(&[Action::PostToRoom {
                 room: room_id.to_string(),
                 meeting: None,
+                html: None,
                 text: greffier_commands::tr!(
                     ctx.lang,
                     "C'est noté, {} : votre réponse à la réunion n°{} est retirée.",
@@ -429,6 +431,7 @@ impl Bot {
             room: room_id.to_string(),
             text: greffier_commands::welcome(ctx.lang, &ctx.prefix),
             meeting: None,
+            html: None,
         };
         if let Err(e) = lock(&self.db).write(ctx.now, |tx| tx.enqueue(&[post])) {
             tracing::error!(error = %e, "cannot queue the welcome message");

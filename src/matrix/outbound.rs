@@ -41,14 +41,19 @@ pub fn html(text: &str) -> String {
     out
 }
 
-/// Where an item goes and what it says.
-fn target(action: &Action) -> Result<(&str, Option<&str>, &str), SendError> {
+/// What a message says, as text and, when it has one, as HTML.
+type Says<'a> = (&'a str, Option<&'a str>);
+
+/// Where an item goes, what it replies to, and what it says.
+fn target(action: &Action) -> Result<(&str, Option<&str>, Says<'_>), SendError> {
     match action {
         Action::Reply {
             origin: Origin::Matrix { room, event },
             text,
-        } => Ok((room, Some(event), text)),
-        Action::PostToRoom { room, text, .. } => Ok((room, None, text)),
+        } => Ok((room, Some(event), (text, None))),
+        Action::PostToRoom {
+            room, text, html, ..
+        } => Ok((room, None, (text, html.as_deref()))),
         other => Err(SendError::permanent(format!(
             "not a Matrix action: {other:?}"
         ))),
@@ -82,14 +87,15 @@ pub async fn deliver(
     item: &OutboxItem,
     instance: &str,
 ) -> Result<(OwnedRoomId, OwnedEventId), SendError> {
-    let (room, in_reply_to, text) = target(&item.action)?;
+    let (room, in_reply_to, (text, given_html)) = target(&item.action)?;
     let id = room_id(client, room).await?;
     let Some(joined) = client.get_room(&id) else {
         return Err(SendError::permanent(format!(
             "the bot is not in room {room}"
         )));
     };
-    let mut content = RoomMessageEventContent::notice_html(text, html(text));
+    let formatted = given_html.map_or_else(|| html(text), str::to_string);
+    let mut content = RoomMessageEventContent::notice_html(text, formatted);
     if let Some(event) = in_reply_to {
         let event = EventId::parse(event)
             .map_err(|e| SendError::permanent(format!("invalid event id {event:?}: {e}")))?;
@@ -127,7 +133,8 @@ mod tests {
             room: "!abc".into(),
             text: "t".into(),
             meeting: None,
+            html: None,
         };
-        assert!(matches!(target(&post), Ok(("!abc", None, "t"))));
+        assert!(matches!(target(&post), Ok(("!abc", None, ("t", None)))));
     }
 }

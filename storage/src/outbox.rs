@@ -42,21 +42,26 @@ impl Tx<'_> {
                     group,
                     text,
                     meeting,
+                    html,
                 } => {
                     let Some(g) = greffier_commands::Store::group_by_slug(self, group)? else {
                         continue;
                     };
                     if let Some(room) = g.room {
-                        let text = text.clone();
                         ids.push(self.insert(&Action::PostToRoom {
                             room,
-                            text,
+                            text: text.clone(),
                             meeting: *meeting,
+                            html: html.clone(),
                         })?);
                     }
                     if let Some(list) = g.list {
-                        let text = text.clone();
-                        ids.push(self.insert(&Action::PostToList { list, text })?);
+                        ids.push(self.insert(&Action::PostToList {
+                            list,
+                            text: text.clone(),
+                            html: html.clone(),
+                            list_id: Some(g.slug.clone()),
+                        })?);
                     }
                 }
                 other => ids.push(self.insert(other)?),

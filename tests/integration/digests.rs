@@ -100,5 +100,20 @@ async fn the_digest_reaches_the_room_and_the_list_with_the_exported_state() {
             mail.body()
         );
     }
+    // The room gets HTML beside the text; the list, a multipart mail with
+    // List-Id.
+    let formatted = posted.json["content"]["formatted_body"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        formatted.contains("<h3>Gestion du courrier (courrier)"),
+        "{formatted}"
+    );
+    assert_eq!(
+        mail.header("List-Id").as_deref(),
+        Some(format!("<courrier.{}>", "example.test").as_str())
+    );
+    let html = mail.html().expect("an HTML part");
+    assert!(html.contains("<b>Chef de projet</b>"), "{html}");
     bot.stop().await;
 }

@@ -181,6 +181,14 @@ impl Mail {
         self.parsed().body_text(0).unwrap_or_default().to_string()
     }
 
+    /// The HTML body, if the mail has one.
+    pub fn html(&self) -> Option<String> {
+        let m = self.parsed();
+        (m.html_body_count() > 0 && m.text_body_count() > 0)
+            .then(|| m.body_html(0).map(|h| h.to_string()))
+            .flatten()
+    }
+
     /// The text/calendar part and its Content-Type header.
     pub fn calendar(&self) -> Option<(String, String)> {
         use mail_parser::MimeHeaders;

@@ -253,7 +253,7 @@ room = "#{alias}:example.test""##
             s.room == seeded
                 && s.sender() == bot_id
                 && s.is_post()
-                && s.body().contains("Quorum atteint")
+                && s.body().contains("désormais actif, soutenu par")
         })
         .await;
     assert!(

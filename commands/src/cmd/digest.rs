@@ -59,6 +59,7 @@ impl Digest {
                 group: g.slug.clone(),
                 text: digest.plain,
                 meeting: None,
+                html: None,
             });
             posted.push(g.slug);
         }

@@ -361,6 +361,7 @@ pub(crate) fn announce(ex: &mut Exec<'_>, meeting: &Meeting, text: String) -> Re
             group: group.slug,
             text,
             meeting: Some(meeting.id.0),
+            html: None,
         });
     }
     Ok(())
