@@ -269,9 +269,12 @@ pub fn group_digest(
     })
 }
 
-/// The overall digest: the two tables of the minutes.
-pub fn overall_digest(store: &mut dyn Store, ctx: &Context) -> StoreResult<Digest> {
-    let lang = ctx.lang;
+/// The two tables of the minutes: existing groups (theme, villes, lead,
+/// status or action) and new ones (theme, villes, initiating organisation,
+/// action). Villes are comma separated.
+pub type GroupTables = (Vec<[String; 4]>, Vec<[String; 4]>);
+
+pub fn group_tables(store: &mut dyn Store) -> StoreResult<GroupTables> {
     let mut existing = Vec::new();
     let mut proposed = Vec::new();
     for g in store.groups()? {
@@ -294,16 +297,19 @@ pub fn overall_digest(store: &mut dyn Store, ctx: &Context) -> StoreResult<Diges
                 existing.push([g.theme.clone(), villes.join(", "), lead, action]);
             }
             GroupStatus::Proposed => {
-                proposed.push([
-                    g.theme.clone(),
-                    villes.join(", "),
-                    lead,
-                    g.action.clone().unwrap_or_default(),
-                ]);
+                let action = g.action.clone().unwrap_or_default();
+                proposed.push([g.theme.clone(), villes.join(", "), lead, action]);
             }
             GroupStatus::Archived => {}
         }
     }
+    Ok((existing, proposed))
+}
+
+/// The overall digest: the two tables of the minutes.
+pub fn overall_digest(store: &mut dyn Store, ctx: &Context) -> StoreResult<Digest> {
+    let lang = ctx.lang;
+    let (existing, proposed) = group_tables(store)?;
     let title = tr!(
         lang,
         "Digest des groupes de travail",

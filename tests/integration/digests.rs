@@ -1,36 +1,31 @@
 //! `greffier digest --send` against the real servers: the group's room and
 //! its list get the digest, with the state the export shows.
 
-use crate::mailserver::{Account, MAIL_SERVER, MailBot};
+use crate::mailserver::{GroupSetup, MAIL_SERVER};
 use crate::support::assert_clean;
-use crate::synapse::{SERVER, User};
+use crate::synapse::SERVER;
 
 #[tokio::test]
 async fn the_digest_reaches_the_room_and_the_list_with_the_exported_state() {
     let _mail = MAIL_SERVER.read().await;
     let _matrix = SERVER.read().await;
-    let mut alice = User::new().await;
-    let list = Account::new("list").await;
-    let mut bot = MailBot::with_matrix("digest-send", &alice.id).await;
-    bot.append_config(&format!(
-        "[[groups.seed]]\nslug = \"courrier\"\ntheme = \"Gestion du courrier\"\nstatus = \"active\"\nlead = \"Arles\"\nmembers = [\"Arles\", \"Berre\"]\nlist = \"{}\"\n",
-        list.address
-    ));
-    bot.start();
-    let bot_matrix = bot.matrix_id.clone().expect("a Matrix bot");
-    let room = alice.create_room(false, &[&bot_matrix]).await;
-    alice.welcome(&bot_matrix, &room).await;
-    for line in [
-        "!groupe lier courrier",
-        "!moi organisation Fos",
-        "!groupe rejoindre courrier",
-        "!projet statut courrier « openCourrier déployé à Arles » version 2.1",
-        "!projet jalon courrier 2030-01-15 « Mise en production à Berre »",
-    ] {
-        let asked = alice.say(&room, line).await;
-        let reply = alice.reply_to(&bot_matrix, &asked).await;
-        assert!(!reply.body().contains("Erreur"), "{line}: {}", reply.body());
-    }
+    let GroupSetup {
+        mut alice,
+        mut bot,
+        bot_matrix,
+        room,
+        list,
+    } = GroupSetup::new(
+        "digest-send",
+        &["Arles", "Berre"],
+        &[
+            "!moi organisation Fos",
+            "!groupe rejoindre courrier",
+            "!projet statut courrier « openCourrier déployé à Arles » version 2.1",
+            "!projet jalon courrier 2030-01-15 « Mise en production à Berre »",
+        ],
+    )
+    .await;
 
     let out = bot
         .scratch

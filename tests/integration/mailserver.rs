@@ -487,3 +487,44 @@ members = ["Berre"]
         (account, matrix_id)
     }
 }
+
+/// The group "courrier" (active, lead Arles, members `members`) with a list
+/// mailbox, and Alice, the bot's admin, in a room she linked to it after
+/// typing `commands` there; the bot in Matrix and on the mail servers.
+pub struct GroupSetup {
+    pub alice: crate::synapse::User,
+    pub bot: MailBot,
+    pub bot_matrix: matrix_sdk::ruma::OwnedUserId,
+    pub room: matrix_sdk::ruma::OwnedRoomId,
+    pub list: Account,
+}
+
+impl GroupSetup {
+    pub async fn new(name: &str, members: &[&str], commands: &[&str]) -> GroupSetup {
+        let mut alice = crate::synapse::User::new().await;
+        let list = Account::new("list").await;
+        let mut bot = MailBot::with_matrix(name, &alice.id).await;
+        let members: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
+        bot.append_config(&format!(
+            "[[groups.seed]]\nslug = \"courrier\"\ntheme = \"Gestion du courrier\"\nstatus = \"active\"\nlead = \"Arles\"\nmembers = [{}]\nlist = \"{}\"\n",
+            members.join(", "),
+            list.address
+        ));
+        bot.start();
+        let bot_matrix = bot.matrix_id.clone().expect("a Matrix bot");
+        let room = alice.create_room(false, &[&bot_matrix]).await;
+        alice.welcome(&bot_matrix, &room).await;
+        for line in std::iter::once(&"!groupe lier courrier").chain(commands) {
+            let asked = alice.say(&room, line).await;
+            let reply = alice.reply_to(&bot_matrix, &asked).await;
+            assert!(!reply.body().contains("Erreur"), "{line}: {}", reply.body());
+        }
+        GroupSetup {
+            alice,
+            bot,
+            bot_matrix,
+            room,
+            list,
+        }
+    }
+}

@@ -2,9 +2,9 @@
 
 use serde_json::Value;
 
-use crate::mailserver::{Account, MAIL_SERVER, MailBot};
+use crate::mailserver::{GroupSetup, MAIL_SERVER};
 use crate::support::{Scratch, assert_clean};
-use crate::synapse::{SERVER, User};
+use crate::synapse::SERVER;
 
 const SEED: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -256,28 +256,23 @@ fn a_pdf_copy_says_which_lines_it_could_not_read() {
 async fn minutes_are_sent_to_the_groups_room_and_list() {
     let _mail = MAIL_SERVER.read().await;
     let _matrix = SERVER.read().await;
-    let mut alice = User::new().await;
-    let list = Account::new("list").await;
-    let mut bot = MailBot::with_matrix("minutes-send", &alice.id).await;
-    bot.append_config(&format!(
-        "[[groups.seed]]\nslug = \"courrier\"\ntheme = \"Gestion du courrier\"\nstatus = \"active\"\nlead = \"Arles\"\nmembers = [\"Arles\"]\nlist = \"{}\"\n",
-        list.address
-    ));
-    bot.start();
-    let bot_matrix = bot.matrix_id.clone().expect("a Matrix bot");
-    let room = alice.create_room(false, &[&bot_matrix]).await;
-    alice.welcome(&bot_matrix, &room).await;
-    for line in [
-        "!groupe lier courrier",
-        "!moi organisation Arles",
-        "!groupe rejoindre courrier",
-        "!reunion creer « Point courrier » 2030-12-03 10:00 groupe courrier",
-        "!present 1",
-    ] {
-        let asked = alice.say(&room, line).await;
-        let reply = alice.reply_to(&bot_matrix, &asked).await;
-        assert!(!reply.body().contains("Erreur"), "{line}: {}", reply.body());
-    }
+    let GroupSetup {
+        mut alice,
+        mut bot,
+        bot_matrix,
+        room,
+        list,
+    } = GroupSetup::new(
+        "minutes-send",
+        &["Arles"],
+        &[
+            "!moi organisation Arles",
+            "!groupe rejoindre courrier",
+            "!reunion creer « Point courrier » 2030-12-03 10:00 groupe courrier",
+            "!present 1",
+        ],
+    )
+    .await;
     let out = bot.scratch.run(&["minutes", "1", "--send"], b"");
     assert_clean(&out);
     let written = String::from_utf8(out.stdout).expect("utf-8");

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use crate::meeting::{MeetingStatus, RsvpStatus};
-use crate::store::{GroupStatus, MeetingId, Store, StoreResult};
+use crate::store::{MeetingId, Store, StoreResult};
 use crate::text::{fold, name_key};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,34 +96,7 @@ fn content(
         Some(p) => Some(store.person(p)?.name),
         None => None,
     };
-    let mut existing = Vec::new();
-    let mut proposed = Vec::new();
-    for g in store.groups()? {
-        let villes: Vec<String> = store
-            .member_organisations(g.id)?
-            .into_iter()
-            .map(|o| o.name)
-            .collect();
-        let lead = org_name(store, g.lead)?;
-        match g.status {
-            GroupStatus::Active => {
-                let status = store
-                    .latest_status(g.id)?
-                    .map(|s| s.text)
-                    .unwrap_or_default();
-                existing.push([g.theme.clone(), villes.join(", "), lead, status]);
-            }
-            GroupStatus::Proposed => {
-                proposed.push([
-                    g.theme.clone(),
-                    villes.join(", "),
-                    lead,
-                    g.action.clone().unwrap_or_default(),
-                ]);
-            }
-            GroupStatus::Archived => {}
-        }
-    }
+    let (existing, proposed) = crate::digest::group_tables(store)?;
     let organiser = match meeting.organiser {
         Some(o) => Some(store.organisation(o)?.name),
         None => None,
