@@ -54,12 +54,60 @@ fn room_post(room: &str, digest: &Digest) -> Action {
     }
 }
 
-fn list_post(list: &str, digest: &Digest) -> Action {
-    Action::PostToList {
-        list: list.to_string(),
-        text: digest.plain.clone(),
-        html: Some(digest.html.clone()),
-        list_id: None,
+/// The overall digest goes with a picture: attendance per organisation
+/// over the last meetings (none when no meeting has answers yet).
+pub const CHART_MEETINGS: usize = 5;
+
+/// The chart as base64 PNG.
+fn chart(tx: &mut Tx<'_>, ctx: &Context) -> greffier_storage::Result<Option<String>> {
+    use base64::Engine;
+    let rows = greffier_commands::digest::attendance(tx, ctx, CHART_MEETINGS)?;
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    let title = greffier_commands::tr!(
+        ctx.lang,
+        "Présences aux {} dernières réunions",
+        "Attendance at the last {} meetings",
+        CHART_MEETINGS
+    );
+    let png = crate::chart::attendance_png(&title, &rows, CHART_MEETINGS);
+    Ok(Some(base64::engine::general_purpose::STANDARD.encode(png)))
+}
+
+/// The overall digest for one destination: a room gets the text and HTML
+/// then the picture; a list, one mail with the picture inline.
+fn overall_posts(
+    destination: &str,
+    is_room: bool,
+    digest: &Digest,
+    png: Option<&String>,
+) -> Vec<Action> {
+    if is_room {
+        let mut posts = vec![room_post(destination, digest)];
+        if let Some(png) = png {
+            posts.push(Action::PostImageToRoom {
+                room: destination.to_string(),
+                name: "presences.png".into(),
+                png: png.clone(),
+            });
+        }
+        posts
+    } else {
+        let html = match png {
+            Some(_) => format!(
+                "{}\n<p><img src=\"cid:chart\" alt=\"présences\"></p>",
+                digest.html
+            ),
+            None => digest.html.clone(),
+        };
+        vec![Action::PostToList {
+            list: destination.to_string(),
+            text: digest.plain.clone(),
+            html: Some(html),
+            list_id: None,
+            image: png.cloned(),
+        }]
     }
 }
 
@@ -96,7 +144,7 @@ pub fn queue_due(
         tx.enqueue(&[group_post(&group.slug, digest)])?;
         queued += 1;
     }
-    let mut overall: Option<Digest> = None;
+    let mut overall: Option<(Digest, Option<String>)> = None;
     let destinations = schedule
         .rooms
         .iter()
@@ -106,16 +154,14 @@ pub fn queue_due(
         if !tx.claim_digest(&week, destination)? {
             continue;
         }
-        let digest = match &overall {
-            Some(d) => d.clone(),
-            None => overall.insert(overall_digest(tx, ctx)?).clone(),
+        let (digest, png) = match &overall {
+            Some(o) => o.clone(),
+            None => {
+                let made = (overall_digest(tx, ctx)?, chart(tx, ctx)?);
+                overall.insert(made).clone()
+            }
         };
-        let action = if is_room {
-            room_post(destination, &digest)
-        } else {
-            list_post(destination, &digest)
-        };
-        tx.enqueue(&[action])?;
+        tx.enqueue(&overall_posts(destination, is_room, &digest, png.as_ref()))?;
         queued += 1;
     }
     Ok(queued)
@@ -170,12 +216,18 @@ pub fn print_and_send(
             for (slug, digest) in &digests {
                 let actions: Vec<Action> = match slug {
                     Some(slug) => vec![group_post(slug, digest.clone())],
-                    None => schedule
-                        .rooms
-                        .iter()
-                        .map(|r| room_post(r, digest))
-                        .chain(schedule.lists.iter().map(|l| list_post(l, digest)))
-                        .collect(),
+                    None => {
+                        let png = chart(tx, &ctx)?;
+                        schedule
+                            .rooms
+                            .iter()
+                            .map(|r| (r, true))
+                            .chain(schedule.lists.iter().map(|l| (l, false)))
+                            .flat_map(|(d, is_room)| {
+                                overall_posts(d, is_room, digest, png.as_ref())
+                            })
+                            .collect()
+                    }
                 };
                 tx.enqueue(&actions)?;
             }

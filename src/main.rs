@@ -7,6 +7,7 @@
 //! also writes the resulting actions to the outbox; the adapters deliver the
 //! outbox. This crate is the binary: CLI, config, dispatch, adapters.
 
+mod chart;
 mod config;
 mod console;
 mod digest;

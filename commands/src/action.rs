@@ -34,6 +34,12 @@ pub enum Action {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         html: Option<String>,
     },
+    /// A picture (PNG, base64) in a Matrix room: the digest's chart.
+    PostImageToRoom {
+        room: String,
+        name: String,
+        png: String,
+    },
     /// A message to a mailing-list address; `list_id` names the group for
     /// the List-Id header.
     PostToList {
@@ -43,6 +49,10 @@ pub enum Action {
         html: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         list_id: Option<String>,
+        /// A picture (PNG, base64) shown inline in the HTML, as
+        /// `<img src="cid:chart">`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        image: Option<String>,
     },
     /// A meeting invitation, update (`method` "REQUEST") or cancellation
     /// ("CANCEL") to one invitee: a mail with an iTIP calendar part.

@@ -269,6 +269,34 @@ pub fn group_digest(
     })
 }
 
+/// Attendance per organisation over the last `meetings` meetings:
+/// (organisation, times present, times excused), most present first.
+pub fn attendance(
+    store: &mut dyn Store,
+    ctx: &Context,
+    meetings: usize,
+) -> StoreResult<Vec<(String, usize, usize)>> {
+    let mut by_org: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+    for m in store.past_meetings(ctx.now, meetings)? {
+        for i in store.invitees(m.id)? {
+            let Some(org) = i.person.organisation else {
+                continue;
+            };
+            let name = store.organisation(org)?.name;
+            let entry = by_org.entry(name).or_default();
+            match i.status {
+                RsvpStatus::Present => entry.0 += 1,
+                RsvpStatus::Excused => entry.1 += 1,
+                _ => {}
+            }
+        }
+    }
+    let mut rows: Vec<(String, usize, usize)> =
+        by_org.into_iter().map(|(o, (p, e))| (o, p, e)).collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
+    Ok(rows)
+}
+
 /// The two tables of the minutes: existing groups (theme, villes, lead,
 /// status or action) and new ones (theme, villes, initiating organisation,
 /// action). Villes are comma separated.

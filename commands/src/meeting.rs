@@ -103,6 +103,9 @@ pub trait MeetingStore {
     fn meeting_by_uid(&mut self, uid: &str) -> StoreResult<Option<Meeting>>;
     /// Scheduled meetings starting at or after `from`, soonest first.
     fn upcoming_meetings(&mut self, from: Timestamp) -> StoreResult<Vec<Meeting>>;
+    /// Meetings that started before `before`, the latest first, at most
+    /// `limit` (cancelled ones left out).
+    fn past_meetings(&mut self, before: Timestamp, limit: usize) -> StoreResult<Vec<Meeting>>;
     /// Changes the date or place and raises the sequence.
     fn reschedule_meeting(
         &mut self,

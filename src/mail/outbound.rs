@@ -8,7 +8,7 @@ use greffier_commands::action::Invitation;
 use greffier_commands::{Action, Origin};
 use greffier_storage::OutboxItem;
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
-use lettre::message::{Mailbox, Message, MultiPart, SinglePart};
+use lettre::message::{Attachment, Mailbox, Message, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{
     Certificate, CertificateStore, Tls as SmtpTls, TlsParameters,
@@ -154,6 +154,7 @@ impl Composer {
                 text,
                 html,
                 list_id,
+                image,
             } => {
                 let mut b = builder
                     .to(list.parse()?)
@@ -167,6 +168,22 @@ impl Composer {
                 }
                 if let Some(html) = html {
                     let page = format!("<html><body>{html}</body></html>");
+                    if let Some(png) = image {
+                        // The picture inline in the HTML (cid:chart).
+                        use base64::Engine;
+                        let bytes = base64::engine::general_purpose::STANDARD.decode(png)?;
+                        let related = MultiPart::related()
+                            .singlepart(SinglePart::html(page))
+                            .singlepart(
+                                Attachment::new_inline("chart".into())
+                                    .body(bytes, ContentType::parse("image/png")?),
+                            );
+                        return Ok(b.multipart(
+                            MultiPart::alternative()
+                                .singlepart(SinglePart::plain(text.clone()))
+                                .multipart(related),
+                        )?);
+                    }
                     return Ok(b.multipart(MultiPart::alternative_plain_html(text.clone(), page))?);
                 }
                 (b, text)

@@ -87,6 +87,25 @@ pub async fn deliver(
     item: &OutboxItem,
     instance: &str,
 ) -> Result<(OwnedRoomId, OwnedEventId), SendError> {
+    let txn = OwnedTransactionId::from(format!("greffier-{instance}-{}", item.id));
+    if let Action::PostImageToRoom { room, name, png } = &item.action {
+        use base64::Engine;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(png)
+            .map_err(|e| SendError::permanent(format!("the picture is not base64: {e}")))?;
+        let id = room_id(client, room).await?;
+        let Some(joined) = client.get_room(&id) else {
+            return Err(SendError::permanent(format!(
+                "the bot is not in room {room}"
+            )));
+        };
+        let config = matrix_sdk::attachment::AttachmentConfig::new().txn_id(txn);
+        let sent = joined
+            .send_attachment(name.clone(), &mime::IMAGE_PNG, bytes, config)
+            .await
+            .map_err(|e| from_sdk(&e))?;
+        return Ok((id, sent.event_id));
+    }
     let (room, in_reply_to, (text, given_html)) = target(&item.action)?;
     let id = room_id(client, room).await?;
     let Some(joined) = client.get_room(&id) else {
@@ -101,7 +120,6 @@ pub async fn deliver(
             .map_err(|e| SendError::permanent(format!("invalid event id {event:?}: {e}")))?;
         content.relates_to = Some(Relation::Reply(Reply::with_event_id(event)));
     }
-    let txn = OwnedTransactionId::from(format!("greffier-{instance}-{}", item.id));
     let sent = joined
         .send(content)
         .with_transaction_id(txn)

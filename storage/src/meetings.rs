@@ -99,6 +99,18 @@ impl MeetingStore for Tx<'_> {
         rows.collect::<rusqlite::Result<_>>().map_err(se)
     }
 
+    fn past_meetings(&mut self, before: Timestamp, limit: usize) -> StoreResult<Vec<Meeting>> {
+        let sql = format!(
+            "SELECT {MEETING_COLUMNS} FROM meetings
+             WHERE status = 'scheduled' AND starts_at < ?1 ORDER BY starts_at DESC, id DESC LIMIT ?2"
+        );
+        let mut st = self.conn().prepare_cached(&sql).map_err(se)?;
+        let rows = st
+            .query_map(params![ts(before), limit as i64], meeting_row)
+            .map_err(se)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(se)
+    }
+
     fn reschedule_meeting(
         &mut self,
         id: MeetingId,

@@ -22,7 +22,7 @@ pub struct OutboxItem {
 pub fn channel_of(action: &Action) -> Option<&'static str> {
     match action {
         Action::Reply { origin, .. } => Some(origin.channel()),
-        Action::PostToRoom { .. } => Some("matrix"),
+        Action::PostToRoom { .. } | Action::PostImageToRoom { .. } => Some("matrix"),
         Action::PostToList { .. } | Action::SendMail { .. } | Action::SendInvitation(_) => {
             Some("email")
         }
@@ -61,6 +61,7 @@ impl Tx<'_> {
                             text: text.clone(),
                             html: html.clone(),
                             list_id: Some(g.slug.clone()),
+                            image: None,
                         })?);
                     }
                 }

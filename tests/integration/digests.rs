@@ -1,7 +1,7 @@
 //! `greffier digest --send` against the real servers: the group's room and
 //! its list get the digest, with the state the export shows.
 
-use crate::mailserver::{GroupSetup, MAIL_SERVER};
+use crate::mailserver::{Account, GroupSetup, MAIL_SERVER};
 use crate::support::assert_clean;
 use crate::synapse::SERVER;
 
@@ -110,5 +110,75 @@ async fn the_digest_reaches_the_room_and_the_list_with_the_exported_state() {
     );
     let html = mail.html().expect("an HTML part");
     assert!(html.contains("<b>Chef de projet</b>"), "{html}");
+    bot.stop().await;
+}
+
+/// The overall digest carries a picture: attendance per organisation, as
+/// an image in the room and inline in the list's mail.
+#[tokio::test]
+async fn the_overall_digest_shows_attendance_as_a_picture() {
+    let _mail = MAIL_SERVER.read().await;
+    let _matrix = SERVER.read().await;
+    let overall_list = Account::new("overall").await;
+    let alias = format!("overall{}", std::process::id());
+    let GroupSetup {
+        mut alice,
+        mut bot,
+        bot_matrix,
+        ..
+    } = GroupSetup::with_config(
+        "digest-chart",
+        &["Arles"],
+        &[],
+        &format!(
+            "[digest]\nrooms = [\"#{alias}:example.test\"]\nlists = [\"{}\"]\n",
+            overall_list.address
+        ),
+    )
+    .await;
+    let overall = alice
+        .create_room_with(false, &[&bot_matrix], |r| {
+            r.room_alias_name = Some(alias.clone())
+        })
+        .await;
+    alice.welcome(&bot_matrix, &overall).await;
+    // A past meeting with its answers: the founding minutes.
+    let seed = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/minutes/2007-06-11-conference-dsi-13.txt"
+    );
+    assert_clean(&bot.scratch.run(&["import-minutes", seed], b""));
+    assert_clean(&bot.scratch.run(&["digest", "--send"], b""));
+
+    let bot_id = bot_matrix.as_str().to_string();
+    let image = alice
+        .wait_for("the picture in the room", |s| {
+            s.room == overall && s.sender() == bot_id && s.msgtype() == "m.image"
+        })
+        .await;
+    let url = image.json["content"]["url"].as_str().expect("an mxc URL");
+    let request = matrix_sdk::media::MediaRequestParameters {
+        source: matrix_sdk::ruma::events::room::MediaSource::Plain(url.into()),
+        format: matrix_sdk::media::MediaFormat::File,
+    };
+    let png = alice
+        .client
+        .media()
+        .get_media_content(&request, false)
+        .await
+        .expect("download");
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+
+    let mail = overall_list
+        .wait_for("the overall digest", |m| {
+            m.body().contains("Groupes existants")
+        })
+        .await;
+    let html = mail.html().expect("an HTML part");
+    assert!(html.contains("<img src=\"cid:chart\""), "{html}");
+    let inline = mail
+        .part_of_type("image", "png")
+        .expect("an inline picture");
+    assert_eq!(&inline[..8], b"\x89PNG\r\n\x1a\n");
     bot.stop().await;
 }

@@ -189,6 +189,16 @@ impl Mail {
             .flatten()
     }
 
+    /// The bytes of the first part of that type.
+    pub fn part_of_type(&self, kind: &str, subtype: &str) -> Option<Vec<u8>> {
+        use mail_parser::MimeHeaders;
+        let m = self.parsed();
+        m.parts.iter().find_map(|p| {
+            let ct = p.content_type()?;
+            (ct.ctype() == kind && ct.subtype() == Some(subtype)).then(|| p.contents().to_vec())
+        })
+    }
+
     /// The text/calendar part and its Content-Type header.
     pub fn calendar(&self) -> Option<(String, String)> {
         use mail_parser::MimeHeaders;
@@ -501,9 +511,20 @@ pub struct GroupSetup {
 
 impl GroupSetup {
     pub async fn new(name: &str, members: &[&str], commands: &[&str]) -> GroupSetup {
+        GroupSetup::with_config(name, members, commands, "").await
+    }
+
+    /// The same, with more bot.toml tables (a `[digest]`, say).
+    pub async fn with_config(
+        name: &str,
+        members: &[&str],
+        commands: &[&str],
+        extra: &str,
+    ) -> GroupSetup {
         let mut alice = crate::synapse::User::new().await;
         let list = Account::new("list").await;
         let mut bot = MailBot::with_matrix(name, &alice.id).await;
+        bot.append_config(extra);
         let members: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
         bot.append_config(&format!(
             "[[groups.seed]]\nslug = \"courrier\"\ntheme = \"Gestion du courrier\"\nstatus = \"active\"\nlead = \"Arles\"\nmembers = [{}]\nlist = \"{}\"\n",
