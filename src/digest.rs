@@ -276,11 +276,10 @@ mod tests {
         }
     }
 
-    fn db() -> Database {
+    /// A database with one group that has a room, created at `now`.
+    fn with_group(now: &str) -> Database {
         let mut db = Database::open_in_memory().expect("db");
-        let c = ctx("2026-03-01T00:00:00Z");
-        db.set_cursor(ACTIVE_SINCE, "2026-03-01T00:00:00Z", c.now)
-            .expect("active since");
+        let c = ctx(now);
         db.write(c.now, |tx| {
             tx.create_group(
                 &NewGroup {
@@ -297,6 +296,15 @@ mod tests {
             Ok(())
         })
         .expect("group");
+        db
+    }
+
+    /// The same, for a bot running since March 2026.
+    fn db() -> Database {
+        let mut db = with_group("2026-03-01T00:00:00Z");
+        let since = ctx("2026-03-01T00:00:00Z").now;
+        db.set_cursor(ACTIVE_SINCE, "2026-03-01T00:00:00Z", since)
+            .expect("active since");
         db
     }
 
@@ -328,24 +336,7 @@ mod tests {
 
     #[test]
     fn a_new_installation_waits_for_the_next_moment() {
-        let mut db = Database::open_in_memory().expect("db");
-        let c = ctx("2026-10-20T10:00:00Z");
-        db.write(c.now, |tx| {
-            tx.create_group(
-                &NewGroup {
-                    slug: "courrier".into(),
-                    theme: "Gestion du courrier".into(),
-                    status: GroupStatus::Active,
-                    lead: None,
-                    action: None,
-                    room: Some("!salon".into()),
-                    list: None,
-                },
-                None,
-            )?;
-            Ok(())
-        })
-        .expect("group");
+        let mut db = with_group("2026-10-20T10:00:00Z");
         // First run on Tuesday: Monday's moment was before the bot existed.
         assert_eq!(run(&mut db, "2026-10-20T10:00:00Z"), 0);
         assert_eq!(run(&mut db, "2026-10-26T08:00:00Z"), 2);
