@@ -29,19 +29,9 @@ impl Annuler {
         let lang = ex.lang();
         let meeting = super::to_manage(ex, self.id)?;
         ex.store.cancel_meeting(meeting.id)?;
-        let meeting = super::find_meeting(ex, self.id)?;
-        let invitees = ex.store.invitees(meeting.id)?;
-        let mailed = super::send_invitations(ex, &meeting, &invitees, "CANCEL")?;
-        let described = super::describe(ex, &meeting);
-        super::announce(
-            ex,
-            &meeting,
-            tr!(
-                lang,
-                "Réunion {described} annulée.",
-                "Meeting {described} cancelled."
-            ),
-        )?;
+        let (mailed, described) = super::tell_everyone(ex, self.id, "CANCEL", |d| {
+            tr!(lang, "Réunion {d} annulée.", "Meeting {d} cancelled.")
+        })?;
         Ok(tr!(
             lang,
             "Réunion {described} annulée ; {mailed} invité(s) prévenu(s) par email.",

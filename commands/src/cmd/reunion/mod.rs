@@ -351,6 +351,23 @@ pub(crate) fn send_invitations(
     Ok(sent)
 }
 
+/// After a change to meeting `id`: the invitees get the update (`method`
+/// REQUEST) or the cancellation (CANCEL) by mail, the group's room and list
+/// get `announcement(described)`; returns (mails queued, description).
+pub(crate) fn tell_everyone(
+    ex: &mut Exec<'_>,
+    id: i64,
+    method: &str,
+    announcement: impl FnOnce(&str) -> String,
+) -> Result<(usize, String), Failure> {
+    let meeting = find_meeting(ex, id)?;
+    let invitees = ex.store.invitees(meeting.id)?;
+    let mailed = send_invitations(ex, &meeting, &invitees, method)?;
+    let described = describe(ex, &meeting);
+    announce(ex, &meeting, announcement(&described))?;
+    Ok((mailed, described))
+}
+
 /// Tells the meeting's group (its room and list), if it has one.
 pub(crate) fn announce(ex: &mut Exec<'_>, meeting: &Meeting, text: String) -> Result<(), Failure> {
     let Some(g) = meeting.group else {

@@ -92,19 +92,9 @@ impl Modifier {
         let place = self.place.clone().or(meeting.place.clone());
         ex.store
             .reschedule_meeting(meeting.id, starts_at, ends_at, place.as_deref())?;
-        let meeting = super::find_meeting(ex, self.id)?;
-        let invitees = ex.store.invitees(meeting.id)?;
-        let mailed = super::send_invitations(ex, &meeting, &invitees, "REQUEST")?;
-        let described = super::describe(ex, &meeting);
-        super::announce(
-            ex,
-            &meeting,
-            tr!(
-                lang,
-                "Réunion modifiée : {described}.",
-                "Meeting changed: {described}."
-            ),
-        )?;
+        let (mailed, described) = super::tell_everyone(ex, self.id, "REQUEST", |d| {
+            tr!(lang, "Réunion modifiée : {d}.", "Meeting changed: {d}.")
+        })?;
         Ok(tr!(
             lang,
             "Réunion modifiée : {described} ; {mailed} invité(s) prévenu(s) par email.",
