@@ -94,43 +94,29 @@ pub fn write(
     send: bool,
 ) -> anyhow::Result<()> {
     let ctx = app.context();
-    let format = if format == "html" {
-        render::Format::Html
-    } else {
-        render::Format::Markdown
-    };
     let (text, queued) = db
         .transaction(ctx.now, |tx| {
-            let Some(text) = render::render(tx, &ctx.timezone, MeetingId(meeting), format)? else {
+            let Some(rendered) = render::render(tx, &ctx.timezone, MeetingId(meeting))? else {
                 return Ok((None, false));
             };
-            if !send {
-                return Ok((Some((text, 0)), false));
-            }
+            let text = if format == "html" {
+                rendered.html.clone()
+            } else {
+                rendered.markdown.clone()
+            };
             let group = tx.meeting(MeetingId(meeting))?.and_then(|m| m.group);
             let slug = match group {
-                Some(g) => greffier_commands::Store::groups(tx)?
-                    .into_iter()
-                    .find(|x| x.id == g)
-                    .map(|g| g.slug),
-                None => None,
+                Some(g) if send => greffier_commands::Store::group(tx, g)?.map(|g| g.slug),
+                _ => None,
             };
             let Some(slug) = slug else {
                 return Ok((Some((text, 0)), false));
             };
-            let plain = render::render(
-                tx,
-                &ctx.timezone,
-                MeetingId(meeting),
-                render::Format::Markdown,
-            )?
-            .unwrap_or_default();
-            let html = render::render(tx, &ctx.timezone, MeetingId(meeting), render::Format::Html)?;
             let ids = tx.enqueue(&[Action::PostToGroup {
                 group: slug,
-                text: plain,
+                text: rendered.markdown,
                 meeting: None,
-                html,
+                html: Some(rendered.html),
             }])?;
             Ok((Some((text, ids.len())), true))
         })?

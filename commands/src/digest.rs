@@ -14,6 +14,7 @@ use crate::lang::Lang;
 use crate::meeting::RsvpStatus;
 use crate::request::Context;
 use crate::store::{Group, GroupStatus, Store, StoreResult};
+use crate::text::escape_html;
 use crate::tr;
 
 /// A digest in both forms.
@@ -21,12 +22,6 @@ use crate::tr;
 pub struct Digest {
     pub plain: String,
     pub html: String,
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 /// The ISO week whose digest is due at `now` ("2026-W47"), if the week's
@@ -110,7 +105,7 @@ pub fn group_digest(
     let mut lines: Vec<(String, String)> = Vec::new(); // (plain, html)
     let mut push = |plain: String, html: String| lines.push((plain, html));
     let title = format!("{} ({}) — {status_word}", group.theme, group.slug);
-    push(title.clone(), format!("<h3>{}</h3>", esc(&title)));
+    push(title.clone(), format!("<h3>{}</h3>", escape_html(&title)));
     let lead_label = if group.status == GroupStatus::Proposed {
         tr!(lang, "Initialisation", "Initiated by")
     } else {
@@ -119,7 +114,11 @@ pub fn group_digest(
     let lead = org(store, group.lead)?.unwrap_or_else(|| tr!(lang, "aucun", "none"));
     push(
         format!("{lead_label} : {lead}"),
-        format!("<p><b>{}</b> : {}</p>", esc(&lead_label), esc(&lead)),
+        format!(
+            "<p><b>{}</b> : {}</p>",
+            escape_html(&lead_label),
+            escape_html(&lead)
+        ),
     );
     let villes: Vec<String> = store
         .member_organisations(group.id)?
@@ -129,7 +128,10 @@ pub fn group_digest(
     let villes_label = tr!(lang, "Villes", "Members");
     push(
         format!("{villes_label} : {}", villes.join(", ")),
-        format!("<p><b>{villes_label}</b> : {}</p>", esc(&villes.join(", "))),
+        format!(
+            "<p><b>{villes_label}</b> : {}</p>",
+            escape_html(&villes.join(", "))
+        ),
     );
     if let Some(s) = store.latest_status(group.id)? {
         let text = match &s.version {
@@ -141,7 +143,7 @@ pub fn group_digest(
         let label = tr!(lang, "Avancement", "Status");
         push(
             format!("{label} : {text}"),
-            format!("<p><b>{label}</b> : {}</p>", esc(&text)),
+            format!("<p><b>{label}</b> : {}</p>", escape_html(&text)),
         );
     }
     let today = ctx.today();
@@ -158,7 +160,7 @@ pub fn group_digest(
             m.date,
             m.text
         );
-        push(text.clone(), format!("<p>{}</p>", esc(&text)));
+        push(text.clone(), format!("<p>{}</p>", escape_html(&text)));
     }
     if group.status == GroupStatus::Proposed {
         let supporters: Vec<String> = store
@@ -174,7 +176,7 @@ pub fn group_digest(
             ctx.quorum,
             supporters.join(", ")
         );
-        push(text.clone(), format!("<p>{}</p>", esc(&text)));
+        push(text.clone(), format!("<p>{}</p>", escape_html(&text)));
     }
     let events: Vec<String> = store
         .group_events(group.id, since)?
@@ -196,7 +198,7 @@ pub fn group_digest(
             "{changes} : rien de nouveau.",
             "{changes}: nothing new."
         );
-        push(text.clone(), format!("<p>{}</p>", esc(&text)));
+        push(text.clone(), format!("<p>{}</p>", escape_html(&text)));
     } else {
         push(
             format!(
@@ -211,7 +213,7 @@ pub fn group_digest(
                 "<p><b>{changes}</b> :</p><ul>{}</ul>",
                 events
                     .iter()
-                    .map(|e| format!("<li>{}</li>", esc(e)))
+                    .map(|e| format!("<li>{}</li>", escape_html(e)))
                     .collect::<String>()
             ),
         );
@@ -250,7 +252,7 @@ pub fn group_digest(
                 "<p><b>{label}</b> :</p><ul>{}</ul>",
                 meetings
                     .iter()
-                    .map(|m| format!("<li>{}</li>", esc(m)))
+                    .map(|m| format!("<li>{}</li>", escape_html(m)))
                     .collect::<String>()
             ),
         );
@@ -356,16 +358,16 @@ pub fn overall_digest(store: &mut dyn Store, ctx: &Context) -> StoreResult<Diges
         ),
     ];
     let mut plain = vec![title.clone()];
-    let mut html = vec![format!("<h2>{}</h2>", esc(&title))];
+    let mut html = vec![format!("<h2>{}</h2>", escape_html(&title))];
     for (name, third, rows) in &sections {
         plain.push(String::new());
         plain.push(format!("{name} :"));
         html.push(format!(
             "<h3>{}</h3><table><tr><th>{}</th><th>{}</th><th>{}</th><th>Action</th></tr>",
-            esc(name),
+            escape_html(name),
             tr!(lang, "Thème", "Theme"),
             tr!(lang, "Villes", "Members"),
-            esc(third)
+            escape_html(third)
         ));
         for r in rows {
             plain.push(format!(
@@ -377,10 +379,10 @@ pub fn overall_digest(store: &mut dyn Store, ctx: &Context) -> StoreResult<Diges
             ));
             html.push(format!(
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&r[0]),
-                esc(&r[1]),
-                esc(&r[2]),
-                esc(&r[3])
+                escape_html(&r[0]),
+                escape_html(&r[1]),
+                escape_html(&r[2]),
+                escape_html(&r[3])
             ));
         }
         html.push("</table>".into());

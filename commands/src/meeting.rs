@@ -153,6 +153,23 @@ pub trait MeetingStore {
         &mut self,
         meeting: MeetingId,
     ) -> StoreResult<(Option<PersonId>, Option<String>)>;
+    /// Whether `person` is invited to `meeting`.
+    fn is_invited(&mut self, meeting: MeetingId, person: PersonId) -> StoreResult<bool> {
+        Ok(self
+            .invitees(meeting)?
+            .iter()
+            .any(|i| i.person.id == person))
+    }
+    /// The upcoming meetings `person` is invited to, soonest first.
+    fn invited_upcoming(&mut self, person: PersonId, from: Timestamp) -> StoreResult<Vec<Meeting>> {
+        let mut mine = Vec::new();
+        for m in self.upcoming_meetings(from)? {
+            if self.is_invited(m.id, person)? {
+                mine.push(m);
+            }
+        }
+        Ok(mine)
+    }
     /// Notes that the invitee got their reminder.
     fn mark_reminded(&mut self, meeting: MeetingId, person: PersonId) -> StoreResult<()>;
 }

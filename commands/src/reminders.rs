@@ -61,7 +61,7 @@ pub fn due(store: &mut dyn Store, ctx: &Context, days_before: u32) -> StoreResul
             }
         }
         if let Some(g) = meeting.group
-            && let Some(group) = store.groups()?.into_iter().find(|x| x.id == g)
+            && let Some(group) = store.group(g)?
         {
             let names: Vec<String> = waiting.iter().map(|i| i.person.name.clone()).collect();
             actions.push(Action::PostToGroup {

@@ -241,6 +241,7 @@ pub trait Store: crate::meeting::MeetingStore {
 
     fn groups(&mut self) -> StoreResult<Vec<Group>>;
     fn group_by_slug(&mut self, slug: &str) -> StoreResult<Option<Group>>;
+    fn group(&mut self, id: GroupId) -> StoreResult<Option<Group>>;
     fn create_group(&mut self, group: &NewGroup, by: Option<PersonId>) -> StoreResult<GroupId>;
     fn set_group_status(&mut self, group: GroupId, status: GroupStatus) -> StoreResult<()>;
     fn set_group_lead(

@@ -210,7 +210,7 @@ impl Composer {
         ))?;
         let html = format!(
             "<html><body><p>{}</p></body></html>",
-            crate::matrix::html(&inv.text).replace("<br><br>", "</p><p>")
+            greffier_commands::text::html_lines(&inv.text).replace("<br><br>", "</p><p>")
         );
         Ok(builder
             .to(format!(

@@ -12,7 +12,7 @@
 use greffier_commands::cmd::rsvp::Answer;
 use greffier_commands::meeting::{Meeting, MeetingStatus, MeetingStore};
 use greffier_commands::rsvp_text::classify;
-use greffier_commands::store::{Identity, IdentityKind, MeetingId, PersonId};
+use greffier_commands::store::{Identity, IdentityKind, MeetingId};
 use greffier_commands::{Context, Store, tr};
 use greffier_storage::Tx;
 
@@ -62,7 +62,7 @@ pub fn decide(
             value: reply.attendee.clone(),
         };
         let owner = tx.person_by_identity(&attendee)?;
-        if owner.map(|p| p.id) != Some(me.id) || !invited(tx, meeting.id, me.id)? {
+        if owner.map(|p| p.id) != Some(me.id) || !tx.is_invited(meeting.id, me.id)? {
             return Ok(Decision::Reply(not_yours(&meeting)));
         }
         let answer = match reply.partstat.as_str() {
@@ -93,12 +93,7 @@ pub fn decide(
     }
     // 3. The only upcoming meeting the sender is invited to.
     if meeting.is_none() {
-        let mut mine = Vec::new();
-        for m in tx.upcoming_meetings(ctx.now)? {
-            if invited(tx, m.id, me.id)? {
-                mine.push(m);
-            }
-        }
+        let mut mine = tx.invited_upcoming(me.id, ctx.now)?;
         if mine.len() == 1 {
             meeting = mine.pop();
         }
@@ -122,14 +117,6 @@ pub fn decide(
         },
         None => Decision::Reply(ask(ctx, &meeting)),
     })
-}
-
-fn invited(
-    tx: &mut Tx<'_>,
-    meeting: MeetingId,
-    person: PersonId,
-) -> greffier_storage::Result<bool> {
-    Ok(tx.invitees(meeting)?.iter().any(|i| i.person.id == person))
 }
 
 /// The command an answer means; the reason loses the quote characters it

@@ -18,8 +18,6 @@ mod inbound;
 mod outbound;
 mod session;
 
-pub use outbound::html;
-
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -124,6 +122,12 @@ pub async fn serve(app: Arc<App>, db: SharedDb) -> anyhow::Result<()> {
         },
     ));
     bot.sync_forever().await
+}
+
+/// A homeserver's answer that will not change on retry: a 4xx other than
+/// 429 (rate limited). No answer at all (a network error) is transient.
+fn is_permanent(status: Option<u16>) -> bool {
+    matches!(status, Some(400..=499) if status != Some(429))
 }
 
 /// A random id for this database, part of transaction and Message-IDs.

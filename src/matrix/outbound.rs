@@ -15,31 +15,16 @@ use matrix_sdk::ruma::{
 };
 
 fn from_sdk(e: &matrix_sdk::Error) -> SendError {
-    // A 4xx answer other than 429 (rate limited) will not change on retry.
     let status = e.as_client_api_error().map(|c| c.status_code.as_u16());
     SendError {
-        permanent: matches!(status, Some(400..=499) if status != Some(429)),
+        permanent: super::is_permanent(status),
         message: e.to_string(),
     }
 }
 
 /// A notice's HTML: the text escaped (it holds what users typed), line
 /// breaks kept.
-pub fn html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\n' => out.push_str("<br>"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use greffier_commands::text::html_lines as html;
 
 /// What a message says, as text and, when it has one, as HTML.
 type Says<'a> = (&'a str, Option<&'a str>);

@@ -27,7 +27,7 @@ struct Failure {
 
 fn failure(status: Option<u16>, message: String) -> Failure {
     Failure {
-        permanent: matches!(status, Some(400..=499) if status != Some(429)),
+        permanent: super::is_permanent(status),
         message,
     }
 }

@@ -351,6 +351,14 @@ impl Store for Tx<'_> {
             .map_err(se)
     }
 
+    fn group(&mut self, id: GroupId) -> StoreResult<Option<Group>> {
+        let sql = format!("SELECT {GROUP_COLUMNS} FROM groups WHERE id = ?1");
+        self.conn()
+            .query_row(&sql, params![id.0], group_row)
+            .optional()
+            .map_err(se)
+    }
+
     fn create_group(&mut self, g: &NewGroup, by: Option<PersonId>) -> StoreResult<GroupId> {
         self.conn()
             .execute(

@@ -89,19 +89,8 @@ impl Rsvp {
         let meeting = match self.meeting {
             Some(id) => super::reunion::find_meeting(ex, id)?,
             None => {
-                let mut found = None;
-                for m in ex.store.upcoming_meetings(ex.ctx.now)? {
-                    if ex
-                        .store
-                        .invitees(m.id)?
-                        .iter()
-                        .any(|i| i.person.id == person.id)
-                    {
-                        found = Some(m);
-                        break;
-                    }
-                }
-                match found {
+                let next = ex.store.invited_upcoming(person.id, ex.ctx.now)?;
+                match next.into_iter().next() {
                     Some(m) => m,
                     None => {
                         return ex.refuse(tr!(
@@ -121,12 +110,7 @@ impl Rsvp {
                 meeting.id.0
             ));
         }
-        if !ex
-            .store
-            .invitees(meeting.id)?
-            .iter()
-            .any(|i| i.person.id == person.id)
-        {
+        if !ex.store.is_invited(meeting.id, person.id)? {
             return ex.refuse(tr!(
                 lang,
                 "Vous n'êtes pas invité(e) à la réunion n°{}.",

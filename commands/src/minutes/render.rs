@@ -7,12 +7,13 @@ use std::collections::BTreeMap;
 
 use crate::meeting::{MeetingStatus, RsvpStatus};
 use crate::store::{MeetingId, Store, StoreResult};
-use crate::text::{fold, name_key};
+use crate::text::{escape_html, fold, name_key};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Markdown,
-    Html,
+/// A compte rendu in both forms, from one reading of the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub markdown: String,
+    pub html: String,
 }
 
 /// "11 Juin 2007".
@@ -137,14 +138,10 @@ pub fn render(
     store: &mut dyn Store,
     tz: &jiff::tz::TimeZone,
     id: MeetingId,
-    format: Format,
-) -> StoreResult<Option<String>> {
-    let Some(c) = content(store, tz, id)? else {
-        return Ok(None);
-    };
-    Ok(Some(match format {
-        Format::Markdown => markdown(&c),
-        Format::Html => html(&c),
+) -> StoreResult<Option<Rendered>> {
+    Ok(content(store, tz, id)?.map(|c| Rendered {
+        markdown: markdown(&c),
+        html: html(&c),
     }))
 }
 
@@ -196,32 +193,34 @@ fn markdown(c: &Content) -> String {
     out.join("\n") + "\n"
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
 fn html(c: &Content) -> String {
-    let mut out = format!("<h1>{}</h1>\n<p>{}", esc(&c.title), esc(&c.date));
+    let mut out = format!(
+        "<h1>{}</h1>\n<p>{}",
+        escape_html(&c.title),
+        escape_html(&c.date)
+    );
     if let Some(p) = &c.place {
-        out.push_str(&format!(" — {}", esc(p)));
+        out.push_str(&format!(" — {}", escape_html(p)));
     }
     out.push_str("</p>\n");
     if let Some(t) = &c.minute_taker {
-        out.push_str(&format!("<p>Rédacteur : {}</p>\n", esc(t)));
+        out.push_str(&format!("<p>Rédacteur : {}</p>\n", escape_html(t)));
     }
     out.push_str("<h2>Etaient présents</h2>\n<ul>\n");
     for (org, people) in &c.present {
         out.push_str(&format!(
             "<li>{} — <b>{}</b></li>\n",
-            esc(&people.join(", ")),
-            esc(org)
+            escape_html(&people.join(", ")),
+            escape_html(org)
         ));
     }
     out.push_str("</ul>\n<h2>Absents excusés</h2>\n<ul>\n");
     for (name, org) in &c.excused {
-        out.push_str(&format!("<li>{} — <b>{}</b></li>\n", esc(name), esc(org)));
+        out.push_str(&format!(
+            "<li>{} — <b>{}</b></li>\n",
+            escape_html(name),
+            escape_html(org)
+        ));
     }
     out.push_str("</ul>\n");
     let table = |title: &str, third: &str, rows: &[[String; 4]]| {
@@ -231,10 +230,10 @@ fn html(c: &Content) -> String {
         for r in rows {
             t.push_str(&format!(
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                esc(&r[0]),
-                esc(&r[1]),
-                esc(&r[2]),
-                esc(&r[3])
+                escape_html(&r[0]),
+                escape_html(&r[1]),
+                escape_html(&r[2]),
+                escape_html(&r[3])
             ));
         }
         t.push_str("</table>\n");
@@ -243,7 +242,7 @@ fn html(c: &Content) -> String {
     out.push_str(&table("Groupes existants", "Chef de projet", &c.existing));
     out.push_str(&table("Nouveaux groupes", "Initialisation", &c.proposed));
     if let Some(n) = &c.next_meeting {
-        out.push_str(&format!("<p>{}</p>\n", esc(n)));
+        out.push_str(&format!("<p>{}</p>\n", escape_html(n)));
     }
     out
 }

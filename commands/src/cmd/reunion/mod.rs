@@ -105,7 +105,7 @@ pub(crate) fn may_manage(ex: &mut Exec<'_>, meeting: &Meeting) -> Result<(), Fai
         return Ok(());
     }
     if let Some(g) = meeting.group {
-        let group = ex.store.groups()?.into_iter().find(|x| x.id == g);
+        let group = ex.store.group(g)?;
         if let Some(group) = group
             && ex.leads(&group)?
         {
@@ -373,7 +373,7 @@ pub(crate) fn announce(ex: &mut Exec<'_>, meeting: &Meeting, text: String) -> Re
     let Some(g) = meeting.group else {
         return Ok(());
     };
-    if let Some(group) = ex.store.groups()?.into_iter().find(|x| x.id == g) {
+    if let Some(group) = ex.store.group(g)? {
         ex.actions.push(Action::PostToGroup {
             group: group.slug,
             text,
