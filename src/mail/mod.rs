@@ -28,7 +28,8 @@ use std::time::Duration;
 use anyhow::Context as _;
 use futures_util::TryStreamExt;
 use greffier_commands::store::{Identity, IdentityKind};
-use greffier_commands::{Action, Origin, Request, Store, tr};
+use greffier_commands::{Action, Context, Origin, Request, Store, tr};
+use greffier_storage::Database;
 use jiff::Timestamp;
 use tokio::sync::Notify;
 
@@ -134,8 +135,11 @@ struct Reader {
 }
 
 /// What became of one mail.
-enum Fate {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fate {
+    /// Handled (or rightly ignored): moved to `mail.done_folder`.
     Done,
+    /// Unreadable: moved to `mail.quarantine_folder`.
     Quarantine,
 }
 
@@ -214,96 +218,119 @@ impl Reader {
     fn handle(&self, raw: &[u8], validity: &str, uid: u32) -> anyhow::Result<Fate> {
         let ctx = self.app.context();
         let cfg = self.app.loaded.config.mail.as_ref().context("no [mail]")?;
-        let mail = match parse::parse(raw, &ctx.prefix, &cfg.address) {
-            Ok(m) => m,
-            Err(e) => {
-                tracing::warn!(uid, reason = %e.0, "unreadable mail moved to quarantine");
-                return Ok(Fate::Quarantine);
-            }
-        };
-        let key = mail
-            .message_id
-            .clone()
-            .unwrap_or_else(|| format!("uid:{validity}:{uid}"));
-        let origin = Origin::Email {
-            from: mail.from.clone(),
-            message_id: mail.message_id.clone(),
-            subject: mail.subject.clone(),
-            references: mail.references.clone(),
-        };
-        let sender = Identity {
-            kind: IdentityKind::Email,
-            value: mail.from.clone(),
-        };
-        if let Some(why) = mail.automatic {
-            tracing::info!(from = %mail.from, why = why.as_str(), "automatic mail: not answered");
-            lock(&self.db).write(ctx.now, |tx| tx.first_time("email", &key))?;
-            return Ok(Fate::Done);
+        let fate = handle_mail(
+            &mut lock(&self.db),
+            &ctx,
+            &cfg.address,
+            raw,
+            &format!("uid:{validity}:{uid}"),
+        )?;
+        if let Fate::Quarantine = fate {
+            tracing::warn!(uid, "unreadable mail moved to quarantine");
         }
-        let mut db = lock(&self.db);
-        let known = db.write(ctx.now, |tx| Ok(tx.person_by_identity(&sender)?.is_some()))?;
-        if !known {
-            let queued = db.write(ctx.now, |tx| {
-                if !tx.first_time("email", &key)? || !tx.refusal_due(&mail.from)? {
-                    return Ok(false);
-                }
-                tx.enqueue(&[Action::Reply {
-                    origin: origin.clone(),
-                    text: unknown_sender(ctx.lang, &ctx.prefix, &mail.from),
-                }])?;
-                Ok(true)
-            })?;
-            tracing::info!(from = %mail.from, refusal_sent = queued, "mail from an unknown address");
-            return Ok(Fate::Done);
-        }
-        let requests = if mail.commands.is_empty() {
-            // No command: an answer to an invitation, or a hint.
-            let decision = db.write(ctx.now, |tx| rsvp::decide(tx, &ctx, &mail, &sender))?;
-            match decision {
-                rsvp::Decision::Answer { text, via } => vec![Request {
-                    origin: origin.clone(),
-                    sender: sender.clone(),
-                    display_name: mail.display_name.clone(),
-                    text,
-                    via,
-                }],
-                rsvp::Decision::Reply(text) => {
-                    db.write(ctx.now, |tx| {
-                        if tx.first_time("email", &key)? {
-                            tx.enqueue(&[Action::Reply {
-                                origin: origin.clone(),
-                                text,
-                            }])?;
-                        }
-                        Ok(())
-                    })?;
-                    return Ok(Fate::Done);
-                }
-                rsvp::Decision::NotAnRsvp => {
-                    db.write(ctx.now, |tx| {
-                        if tx.first_time("email", &key)? && !mail.is_reply {
-                            tx.enqueue(&[Action::Reply {
-                                origin: origin.clone(),
-                                text: no_command(ctx.lang, &ctx.prefix),
-                            }])?;
-                        }
-                        Ok(())
-                    })?;
-                    return Ok(Fate::Done);
-                }
-            }
-        } else {
-            requests(&mail, &origin, &sender)
-        };
-        let handled = dispatch::handle_all(&mut db, &ctx, &requests, Some(("email", &key)))?;
-        if let Handled::Duplicate = handled {
-            tracing::info!(message_id = %key, "mail seen before: not applied again");
-        }
-        if mail.too_many {
-            tracing::warn!(from = %mail.from, "more than {} commands in one mail: the rest were ignored", parse::MAX_COMMANDS);
-        }
-        Ok(Fate::Done)
+        Ok(fate)
     }
+}
+
+/// One received mail, from its raw bytes to the state change and the queued
+/// answer, in the database's transactions: the whole path after IMAP (the
+/// fuzz target `mail` runs it). `fallback_key` names the mail for the
+/// "handled once" record when it has no Message-ID.
+pub fn handle_mail(
+    db: &mut Database,
+    ctx: &Context,
+    own_address: &str,
+    raw: &[u8],
+    fallback_key: &str,
+) -> anyhow::Result<Fate> {
+    let mail = match parse::parse(raw, &ctx.prefix, own_address) {
+        Ok(m) => m,
+        Err(e) => {
+            tracing::warn!(reason = %e.0, "unreadable mail");
+            return Ok(Fate::Quarantine);
+        }
+    };
+    let key = mail
+        .message_id
+        .clone()
+        .unwrap_or_else(|| fallback_key.to_owned());
+    let origin = Origin::Email {
+        from: mail.from.clone(),
+        message_id: mail.message_id.clone(),
+        subject: mail.subject.clone(),
+        references: mail.references.clone(),
+    };
+    let sender = Identity {
+        kind: IdentityKind::Email,
+        value: mail.from.clone(),
+    };
+    if let Some(why) = mail.automatic {
+        tracing::info!(from = %mail.from, why = why.as_str(), "automatic mail: not answered");
+        db.write(ctx.now, |tx| tx.first_time("email", &key))?;
+        return Ok(Fate::Done);
+    }
+    let known = db.write(ctx.now, |tx| Ok(tx.person_by_identity(&sender)?.is_some()))?;
+    if !known {
+        let queued = db.write(ctx.now, |tx| {
+            if !tx.first_time("email", &key)? || !tx.refusal_due(&mail.from)? {
+                return Ok(false);
+            }
+            tx.enqueue(&[Action::Reply {
+                origin: origin.clone(),
+                text: unknown_sender(ctx.lang, &ctx.prefix, &mail.from),
+            }])?;
+            Ok(true)
+        })?;
+        tracing::info!(from = %mail.from, refusal_sent = queued, "mail from an unknown address");
+        return Ok(Fate::Done);
+    }
+    let requests = if mail.commands.is_empty() {
+        // No command: an answer to an invitation, or a hint.
+        let decision = db.write(ctx.now, |tx| rsvp::decide(tx, ctx, &mail, &sender))?;
+        match decision {
+            rsvp::Decision::Answer { text, via } => vec![Request {
+                origin: origin.clone(),
+                sender: sender.clone(),
+                display_name: mail.display_name.clone(),
+                text,
+                via,
+            }],
+            rsvp::Decision::Reply(text) => {
+                db.write(ctx.now, |tx| {
+                    if tx.first_time("email", &key)? {
+                        tx.enqueue(&[Action::Reply {
+                            origin: origin.clone(),
+                            text,
+                        }])?;
+                    }
+                    Ok(())
+                })?;
+                return Ok(Fate::Done);
+            }
+            rsvp::Decision::NotAnRsvp => {
+                db.write(ctx.now, |tx| {
+                    if tx.first_time("email", &key)? && !mail.is_reply {
+                        tx.enqueue(&[Action::Reply {
+                            origin: origin.clone(),
+                            text: no_command(ctx.lang, &ctx.prefix),
+                        }])?;
+                    }
+                    Ok(())
+                })?;
+                return Ok(Fate::Done);
+            }
+        }
+    } else {
+        requests(&mail, &origin, &sender)
+    };
+    let handled = dispatch::handle_all(db, ctx, &requests, Some(("email", &key)))?;
+    if let Handled::Duplicate = handled {
+        tracing::info!(message_id = %key, "mail seen before: not applied again");
+    }
+    if mail.too_many {
+        tracing::warn!(from = %mail.from, "more than {} commands in one mail: the rest were ignored", parse::MAX_COMMANDS);
+    }
+    Ok(Fate::Done)
 }
 
 /// For the crash tests: `GREFFIER_FAILPOINT=<name>` makes the process die

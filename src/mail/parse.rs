@@ -67,7 +67,16 @@ impl Automatic {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unreadable(pub String);
 
+/// Reads one mail. mail-parser can panic on some broken MIME (found by the
+/// `mail` fuzz target: "Invalid part ID, could not find multipart"); such
+/// a mail is unreadable, like any other that cannot be parsed, and goes to
+/// quarantine instead of stopping the mail adapter.
 pub fn parse(raw: &[u8], prefix: &str, own_address: &str) -> Result<Incoming, Unreadable> {
+    std::panic::catch_unwind(|| read(raw, prefix, own_address))
+        .unwrap_or_else(|_| Err(Unreadable("the MIME parser failed on this mail".into())))
+}
+
+fn read(raw: &[u8], prefix: &str, own_address: &str) -> Result<Incoming, Unreadable> {
     let message = MessageParser::default()
         .parse(raw)
         .ok_or_else(|| Unreadable("not a mail message".into()))?;
@@ -335,5 +344,16 @@ mod tests {
         let m = parse(raw.as_bytes(), "!", BOT).expect("parse");
         assert_eq!(m.commands.len(), MAX_COMMANDS);
         assert!(m.too_many);
+    }
+
+    /// Fuzz regression (target `mail`): mail-parser 0.11.9 panics on this
+    /// mail; it must be unreadable, not a crash of the mail adapter.
+    #[test]
+    fn a_mail_that_makes_the_mime_parser_panic_is_unreadable() {
+        let raw = fixture("fuzz/mail-parser-invalid-part-id.eml");
+        assert_eq!(
+            parse(&raw, "!", BOT),
+            Err(Unreadable("the MIME parser failed on this mail".into()))
+        );
     }
 }

@@ -68,6 +68,8 @@ pub struct ExportMeeting {
     pub place: Option<String>,
     pub organiser: Option<String>,
     pub minute_taker: Option<String>,
+    /// Cancelled by `!reunion annuler` (kept, with its answers).
+    pub cancelled: bool,
     pub rsvps: Vec<ExportRsvp>,
 }
 
@@ -200,7 +202,7 @@ impl Database {
         }
 
         let mut st = conn.prepare(
-            "SELECT m.id, m.title, m.starts_at, m.place, o.name, p.name
+            "SELECT m.id, m.title, m.starts_at, m.place, o.name, p.name, m.status = 'cancelled'
              FROM meetings m
              LEFT JOIN organisations o ON o.id = m.organiser_id
              LEFT JOIN people p ON p.id = m.minute_taker_id
@@ -214,6 +216,7 @@ impl Database {
             Option<String>,
             Option<String>,
             Option<String>,
+            bool,
         )> = st
             .query_map([], |r| {
                 Ok((
@@ -223,11 +226,12 @@ impl Database {
                     r.get(3)?,
                     r.get(4)?,
                     r.get(5)?,
+                    r.get(6)?,
                 ))
             })?
             .collect::<rusqlite::Result<_>>()?;
         let mut meetings = Vec::new();
-        for (id, title, starts_at, place, organiser, minute_taker) in rows {
+        for (id, title, starts_at, place, organiser, minute_taker, cancelled) in rows {
             let mut st = conn.prepare_cached(
                 "SELECT p.name, o.name, r.status, r.channel, r.reason
                  FROM invitations i
@@ -258,6 +262,7 @@ impl Database {
                 place,
                 organiser,
                 minute_taker,
+                cancelled,
                 rsvps,
             });
         }

@@ -338,18 +338,18 @@ pub fn import(store: &mut dyn Store, ctx: &Context, minutes: &Minutes) -> StoreR
                 })?
             }
         };
-        let mut answers: Vec<(PersonId, RsvpStatus)> = Vec::new();
+        let mut answers: Vec<(PersonId, RsvpStatus, Option<usize>)> = Vec::new();
         for (people, org) in &minutes.present {
             let org = imp.org(org)?;
             for p in people {
-                answers.push((imp.person(p, org)?, RsvpStatus::Present));
+                answers.push((imp.person(p, org)?, RsvpStatus::Present, None));
             }
         }
         for (line, text) in &minutes.excused {
             match split_excused(text) {
                 Some((person, org)) => {
                     let org = imp.org(&org)?;
-                    answers.push((imp.person(&person, org)?, RsvpStatus::Excused));
+                    answers.push((imp.person(&person, org)?, RsvpStatus::Excused, Some(*line)));
                 }
                 None => imp
                     .summary
@@ -357,6 +357,28 @@ pub fn import(store: &mut dyn Store, ctx: &Context, minutes: &Minutes) -> StoreR
                     .push((*line, format!("no name and organisation in {text:?}"))),
             }
         }
+        // Someone listed twice (present and excused, say) keeps their first
+        // answer, so that a second import finds nothing to change.
+        let mut kept: Vec<(PersonId, RsvpStatus)> = Vec::new();
+        for (person, status, line) in answers {
+            match kept.iter().find(|k| k.0 == person) {
+                None => kept.push((person, status)),
+                Some(&(_, first)) if first != status => {
+                    let name = imp.store.person(person)?.name;
+                    imp.summary.problems.push((
+                        line.unwrap_or(0),
+                        format!(
+                            "{name} is listed as {} and as {}: kept {}",
+                            first.as_str(),
+                            status.as_str(),
+                            first.as_str()
+                        ),
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+        let answers = kept;
         let invitees = imp.store.invitees(meeting.id)?;
         for (person, status) in answers {
             let current = invitees

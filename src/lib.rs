@@ -1,0 +1,214 @@
+//! greffier — the clerk of the working groups: a chat-ops bot for Matrix
+//! rooms and mailing lists.
+//!
+//! The flow, whatever the channel: an adapter (`matrix`, `mail`, `console`)
+//! turns what it received into a `Request`; `dispatch` runs it through the
+//! `greffier-commands` crate inside a `greffier-storage` transaction, which
+//! also writes the resulting actions to the outbox; the adapters deliver the
+//! outbox. This crate is the binary (`src/main.rs` only calls [`main`]):
+//! CLI, config, dispatch, adapters. It is a library too so that the fuzz
+//! targets in `fuzz/` run the same code as the bot.
+
+mod chart;
+mod config;
+mod console;
+mod digest;
+pub mod dispatch;
+pub mod mail;
+mod matrix;
+mod minutes;
+mod outbox;
+mod run;
+mod scheduler;
+mod seed;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context as _, bail};
+use clap::{Parser, Subcommand};
+use greffier_commands::Context;
+use greffier_storage::Database;
+
+#[derive(Parser)]
+#[command(
+    name = "greffier",
+    version,
+    about = "The clerk of the working groups: a chat-ops bot for Matrix rooms and mailing lists"
+)]
+struct Cli {
+    /// The configuration file.
+    #[arg(long, global = true, default_value = "bot.toml")]
+    config: PathBuf,
+    /// The SQLite database (overrides bot.database).
+    #[arg(long, global = true)]
+    database: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// The bot: Matrix + mail + scheduler.
+    Run,
+    /// The same commands on stdin/stdout, no network; the identity is trusted.
+    Console {
+        /// Who is typing: a Matrix ID or an email address.
+        #[arg(long = "as", value_name = "MATRIX-ID-OR-EMAIL")]
+        who: String,
+    },
+    /// Validate bot.toml; errors name the line and key.
+    CheckConfig,
+    /// The whole state as JSON.
+    Export {
+        /// JSON output (the only format; accepted for scripts that pass it).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import minutes shaped like the seed compte rendu.
+    ImportMinutes { file: PathBuf },
+    /// Write the compte rendu of a meeting (Markdown or HTML); --send posts
+    /// it to the meeting's group (room and list).
+    Minutes {
+        meeting_id: i64,
+        #[arg(long, default_value = "md", value_parser = ["md", "html"])]
+        format: String,
+        #[arg(long)]
+        send: bool,
+    },
+    /// Print the digest; --send posts it.
+    Digest {
+        #[arg(long)]
+        group: Option<String>,
+        #[arg(long)]
+        send: bool,
+    },
+}
+
+/// What every subcommand needs: the checked configuration.
+pub struct App {
+    pub loaded: config::Loaded,
+}
+
+impl App {
+    /// When and where the weekly digests go.
+    pub fn digest_schedule(&self) -> digest::Schedule {
+        let d = &self.loaded.config.digest;
+        digest::Schedule {
+            weekday: self.loaded.digest_weekday,
+            time: self.loaded.digest_time,
+            rooms: d.rooms.clone(),
+            lists: d.lists.clone(),
+        }
+    }
+
+    /// The commands' context, at the current instant.
+    pub fn context(&self) -> Context {
+        let c = &self.loaded.config;
+        Context {
+            lang: self.loaded.lang,
+            prefix: c.bot.prefix.clone(),
+            admins: c.bot.admins.clone(),
+            quorum: c.groups.quorum,
+            timezone: self.loaded.timezone.clone(),
+            now: jiff::Timestamp::now(),
+            mail_address: c.mail.as_ref().map(|m| m.address.clone()),
+        }
+    }
+}
+
+fn open_database(app: &App, cli: &Cli) -> anyhow::Result<Database> {
+    let path = app.loaded.database_path(cli.database.as_deref());
+    let mut db = Database::open(&path)
+        .with_context(|| format!("cannot open the database {}", path.display()))?;
+    seed::apply(
+        &mut db,
+        &app.loaded.config.groups.seed,
+        jiff::Timestamp::now(),
+    )?;
+    Ok(db)
+}
+
+/// The `greffier` command line.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // matrix-sdk logs what it handles itself (a 404 on optional account
+    // data, say) as errors: only its warnings and up are shown by default.
+    let default_level = match cli.command {
+        Cmd::Run => {
+            "info,matrix_sdk=warn,matrix_sdk_base=warn,matrix_sdk_crypto=error,matrix_sdk::http_client=off,matrix_sdk::encryption=off"
+        }
+        _ => "warn",
+    };
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level)),
+        )
+        .init();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("greffier: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let app = App {
+        loaded: config::load(&cli.config)?,
+    };
+    match &cli.command {
+        Cmd::CheckConfig => {
+            let c = &app.loaded.config;
+            println!(
+                "{}: OK (matrix: {}, mail: {}, {} seed group(s), database {})",
+                cli.config.display(),
+                if c.matrix.is_some() { "on" } else { "off" },
+                if c.mail.is_some() { "on" } else { "off" },
+                c.groups.seed.len(),
+                app.loaded.database_path(cli.database.as_deref()).display()
+            );
+            Ok(())
+        }
+        Cmd::Console { who } => {
+            let mut db = open_database(&app, &cli)?;
+            console::run(&app, &mut db, who)
+        }
+        Cmd::Export { json: _ } => {
+            let db = open_database(&app, &cli)?;
+            let export = db.export()?;
+            println!("{}", serde_json::to_string_pretty(&export)?);
+            Ok(())
+        }
+        Cmd::Run => {
+            let c = &app.loaded.config;
+            if c.matrix.is_none() && c.mail.is_none() {
+                bail!(
+                    "{}: neither [matrix] nor [mail] is configured: there is nothing for `run` to serve (use `greffier console` to try the commands without a network)",
+                    cli.config.display()
+                );
+            }
+            let db = open_database(&app, &cli)?;
+            run::run(app, db)
+        }
+        Cmd::ImportMinutes { file } => {
+            let mut db = open_database(&app, &cli)?;
+            minutes::import_file(&app, &mut db, file)
+        }
+        Cmd::Minutes {
+            meeting_id,
+            format,
+            send,
+        } => {
+            let mut db = open_database(&app, &cli)?;
+            minutes::write(&app, &mut db, *meeting_id, format, *send)
+        }
+        Cmd::Digest { group, send } => {
+            let mut db = open_database(&app, &cli)?;
+            digest::print_and_send(&app, &mut db, group.as_deref(), *send)
+        }
+    }
+}

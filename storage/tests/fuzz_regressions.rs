@@ -1,0 +1,71 @@
+//! Inputs the fuzz targets (fuzz/) found to break an invariant, kept as
+//! tests on the real storage. The mail one is in src/mail/parse.rs.
+
+use greffier_commands::minutes::{import, parse};
+use greffier_commands::{Context, Lang};
+use greffier_storage::Database;
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+fn ctx() -> Context {
+    Context {
+        lang: Lang::Fr,
+        prefix: "!".into(),
+        admins: Vec::new(),
+        quorum: 3,
+        timezone: TimeZone::get("Europe/Paris").expect("tz"),
+        now: Timestamp::from_second(1_795_000_000).expect("ts"),
+        mail_address: None,
+    }
+}
+
+fn fixture(name: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/fuzz")
+        .join(name);
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// Target `minutes_import`: minutes naming people both among the présents
+/// and the excusés. The second import used to flip their answers; now the
+/// first answer is kept, the contradiction is reported with its line, and
+/// importing again changes nothing.
+#[test]
+fn someone_listed_present_and_excused_keeps_the_first_answer() {
+    let text = fixture("minutes-listed-twice.txt");
+    let minutes = parse::parse(&text);
+    let ctx = ctx();
+    let mut db = Database::open_in_memory().expect("db");
+    let first = db
+        .write(ctx.now, |tx| {
+            import::import(tx, &ctx, &minutes).map_err(Into::into)
+        })
+        .expect("import");
+    let twice: Vec<_> = first
+        .problems
+        .iter()
+        .filter(|(_, what)| what.contains("is listed as present and as excused: kept present"))
+        .collect();
+    assert!(
+        twice
+            .iter()
+            .any(|(line, what)| *line > 0 && what.starts_with("Alain TEYSSANDIER")),
+        "{:?}",
+        first.problems
+    );
+    let export = db.export().expect("export");
+    let alain = export.meetings[0]
+        .rsvps
+        .iter()
+        .find(|r| r.person == "Alain TEYSSANDIER")
+        .expect("Alain");
+    assert_eq!(alain.status, "present");
+    let again = db
+        .write(ctx.now, |tx| {
+            import::import(tx, &ctx, &minutes).map_err(Into::into)
+        })
+        .expect("import again");
+    assert!(again.created.is_empty(), "{:?}", again.created);
+    assert_eq!(export, db.export().expect("export"));
+}
