@@ -307,7 +307,8 @@ pub fn parse(prefix: &str, line: &str) -> Result<Option<Command>, ParseError> {
             usage: None,
         });
     }
-    let tokens = text::tokenize(body.lines().next().unwrap_or("")).map_err(|e| {
+    let cleaned = text::clean(body.lines().next().unwrap_or(""));
+    let tokens = text::tokenize(&cleaned).map_err(|e| {
         let TokenError::Unbalanced(c) = e;
         ParseError {
             kind: ParseErrorKind::Unbalanced(c),

@@ -62,6 +62,22 @@ pub enum TokenError {
     Unbalanced(char),
 }
 
+/// A command line without what nobody types on purpose and what could
+/// mislead a reader later (in a digest, in minutes, in a terminal):
+/// control characters (a tab becomes a space) and the bidirectional
+/// overrides and isolates (U+202A–U+202E, U+2066–U+2069) that make text
+/// display in another order than it is stored.
+pub fn clean(line: &str) -> String {
+    line.chars()
+        .filter_map(|c| match c {
+            '\t' => Some(' '),
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => None,
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
 /// Splits a line into words and quoted strings. Quotes are `"…"`, `«…»`
 /// (the spaces French typography puts inside are trimmed) and `“…”`.
 pub fn tokenize(line: &str) -> Result<Vec<Token>, TokenError> {
@@ -364,5 +380,18 @@ mod tests {
         assert_eq!(new_text(body), ["!aide"]);
         let body = "De : ma part, merci\n!aide";
         assert_eq!(new_text(body), ["De : ma part, merci", "!aide"]);
+    }
+
+    #[test]
+    fn clean_drops_controls_and_bidi_overrides() {
+        assert_eq!(
+            clean("info \u{1b}[31mmessagerie\u{7}\u{0}"),
+            "info [31mmessagerie"
+        );
+        assert_eq!(clean("« \u{202e}gnp.exe\u{202c} »\tx"), "« gnp.exe » x");
+        assert_eq!(
+            clean("Châteauneuf-lès-Martigues ✅"),
+            "Châteauneuf-lès-Martigues ✅"
+        );
     }
 }

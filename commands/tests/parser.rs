@@ -544,7 +544,8 @@ fn typos_and_garbage_are_errors_with_usage() {
         ),
         ("!", "commande manquante"),
         ("!!!", "commande inconnue"),
-        ("!\u{0}\u{1}\u{7f}", "commande inconnue"),
+        // Control characters are dropped: nothing is left of the command.
+        ("!\u{0}\u{1}\u{7f}", "commande manquante"),
         (
             "!reunion",
             "sous-commande manquante — usage : !reunion creer|",

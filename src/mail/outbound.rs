@@ -235,8 +235,15 @@ fn angle(id: &str) -> String {
 }
 
 /// "Re: " once, whatever the original had.
+/// "Re: " and the subject of the mail answered, on one line: line breaks
+/// and control characters a mail could slip into an encoded subject become
+/// spaces.
 pub fn reply_subject(subject: &str) -> String {
-    let base = strip_subject_prefixes(subject);
+    let one_line: String = subject
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let base = strip_subject_prefixes(one_line.trim());
     if base.is_empty() {
         "Re: greffier".into()
     } else {

@@ -46,6 +46,9 @@ pub enum Automatic {
     AutoSubmitted,
     /// `Precedence: bulk | junk | list`.
     Precedence,
+    /// `X-Autoreply` or `X-Autorespond`: responders that do not say
+    /// `Auto-Submitted`.
+    Autoresponder,
     /// An empty return path, or a delivery report: a bounce.
     Bounce,
     /// Sent by the bot itself.
@@ -57,6 +60,7 @@ impl Automatic {
         match self {
             Automatic::AutoSubmitted => "Auto-Submitted",
             Automatic::Precedence => "Precedence",
+            Automatic::Autoresponder => "X-Autoreply",
             Automatic::Bounce => "bounce",
             Automatic::OwnAddress => "own address",
         }
@@ -80,9 +84,19 @@ fn read(raw: &[u8], prefix: &str, own_address: &str) -> Result<Incoming, Unreada
     let message = MessageParser::default()
         .parse(raw)
         .ok_or_else(|| Unreadable("not a mail message".into()))?;
-    let sender = message
+    // One From header with one address (RFC 5322 §3.6): with two, which
+    // one a parser picks decides who is obeyed, so neither is.
+    if message.header_values("From").count() > 1 {
+        return Err(Unreadable("more than one From header".into()));
+    }
+    let senders = message
         .from()
-        .and_then(|a| a.first())
+        .ok_or_else(|| Unreadable("no From address".into()))?;
+    if senders.iter().count() > 1 {
+        return Err(Unreadable("more than one From address".into()));
+    }
+    let sender = senders
+        .first()
         .ok_or_else(|| Unreadable("no From address".into()))?;
     let from = sender
         .address()
@@ -117,6 +131,8 @@ fn read(raw: &[u8], prefix: &str, own_address: &str) -> Result<Incoming, Unreada
         .is_some_and(|v| v.split(';').next().is_some_and(|v| v.trim() != "no"))
     {
         Some(Automatic::AutoSubmitted)
+    } else if raw_header("X-Autoreply").is_some() || raw_header("X-Autorespond").is_some() {
+        Some(Automatic::Autoresponder)
     } else if raw_header("Precedence")
         .is_some_and(|v| matches!(v.as_str(), "bulk" | "junk" | "list"))
     {

@@ -92,7 +92,8 @@ pub fn decide(
         }
     }
     // 3. The only upcoming meeting the sender is invited to.
-    if meeting.is_none() {
+    let guessed = meeting.is_none();
+    if guessed {
         let mut mine = tx.invited_upcoming(me.id, ctx.now)?;
         if mine.len() == 1 {
             meeting = mine.pop();
@@ -115,6 +116,10 @@ pub fn decide(
             text: command(ctx, c.answer, meeting.id, c.reason.as_deref()),
             via: None,
         },
+        // A reply that names no invitation and says nothing understood (a
+        // "Merci" to one of the bot's answers) is not asked again: asking
+        // could start a ping-pong with a person or a robot.
+        None if guessed && mail.is_reply => Decision::NotAnRsvp,
         None => Decision::Reply(ask(ctx, &meeting)),
     })
 }

@@ -124,6 +124,33 @@ impl Database {
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
     }
+
+    /// What SQLite finds wrong with the file (`PRAGMA integrity_check`) and
+    /// the references that point nowhere (`PRAGMA foreign_key_check`):
+    /// empty when the database is consistent. For the reliability tests.
+    pub fn problems(&self) -> Result<Vec<String>> {
+        let mut problems: Vec<String> = self
+            .conn
+            .prepare("PRAGMA integrity_check")?
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?
+            .into_iter()
+            .filter(|line| line != "ok")
+            .collect();
+        let mut st = self.conn.prepare("PRAGMA foreign_key_check")?;
+        let dangling = st.query_map([], |r| {
+            Ok(format!(
+                "{} row {} points to a missing {}",
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<i64>>(1)?.unwrap_or(0),
+                r.get::<_, String>(2)?
+            ))
+        })?;
+        for d in dangling {
+            problems.push(d?);
+        }
+        Ok(problems)
+    }
 }
 
 impl Tx<'_> {

@@ -4,6 +4,7 @@
 mod cli;
 mod console;
 mod digests;
+mod hostile;
 mod mail;
 mod mailserver;
 mod matrix;
