@@ -7,6 +7,11 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
+/// Wrong codes a person may type before their live codes are spent (six
+/// digits: guessing one takes about 200 000 requests, each mailed to the
+/// address's owner).
+pub const MAX_CODE_ATTEMPTS: i64 = 5;
+
 macro_rules! id_type {
     ($($name:ident),*) => {$(
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -232,6 +237,10 @@ pub trait Store: crate::meeting::MeetingStore {
     ) -> StoreResult<String>;
     /// Spends a code of `person` that is still valid: the address it links.
     fn use_email_code(&mut self, person: PersonId, code: &str) -> StoreResult<Option<String>>;
+    /// Counts a wrong code against `person`'s live codes; at
+    /// [`MAX_CODE_ATTEMPTS`] they are spent. `None`: `person` has no live
+    /// code; `Some(true)`: this attempt spent them.
+    fn wrong_email_code(&mut self, person: PersonId) -> StoreResult<Option<bool>>;
 
     fn organisations(&mut self) -> StoreResult<Vec<Organisation>>;
     fn organisation(&mut self, id: OrgId) -> StoreResult<Organisation>;

@@ -213,6 +213,10 @@ CREATE TABLE announcements (
     created_at  TEXT NOT NULL
 );
 "#,
+    // 4: wrong codes typed after `!moi lier`: the fifth burns the live codes.
+    r#"
+ALTER TABLE email_codes ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+"#,
 ];
 
 /// Applies the migrations the database does not have yet. Two processes

@@ -240,6 +240,32 @@ impl Store for Tx<'_> {
         Ok(email)
     }
 
+    fn wrong_email_code(&mut self, person: PersonId) -> StoreResult<Option<bool>> {
+        let live = "person_id = ?1 AND used_at IS NULL AND expires_at >= ?2";
+        let changed = self
+            .conn()
+            .execute(
+                &format!("UPDATE email_codes SET attempts = attempts + 1 WHERE {live}"),
+                params![person.0, ts(self.now)],
+            )
+            .map_err(se)?;
+        if changed == 0 {
+            return Ok(None);
+        }
+        let spent = self
+            .conn()
+            .execute(
+                &format!("UPDATE email_codes SET used_at = ?2 WHERE {live} AND attempts >= ?3"),
+                params![
+                    person.0,
+                    ts(self.now),
+                    greffier_commands::store::MAX_CODE_ATTEMPTS
+                ],
+            )
+            .map_err(se)?;
+        Ok(Some(spent > 0))
+    }
+
     fn create_contact(&mut self, name: &str, organisation: Option<OrgId>) -> StoreResult<PersonId> {
         self.conn()
             .execute(

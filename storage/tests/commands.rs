@@ -525,8 +525,8 @@ fn linking_an_email_address_takes_the_mailed_code() {
         &format!("!moi confirmer {code}"),
     );
     assert!(!kept && reply.contains("pas valable"), "{reply}");
-    let (reply, kept) = say(&mut db, "@arles:example.test", "!moi confirmer 000000x");
-    assert!(!kept, "{reply}");
+    let (reply, _) = say(&mut db, "@arles:example.test", "!moi confirmer 000000x");
+    assert!(reply.contains("pas valable"), "{reply}");
 
     let (reply, kept) = say(
         &mut db,
@@ -555,6 +555,41 @@ fn linking_an_email_address_takes_the_mailed_code() {
         "!moi lier anne@arles.example",
     );
     assert!(!kept && reply.contains("quelqu'un d'autre"), "{reply}");
+}
+
+/// Six digits could be guessed by trying them all: the fifth wrong code
+/// spends the pending ones, and the right code no longer works.
+#[test]
+fn wrong_codes_are_counted_and_the_fifth_spends_the_code() {
+    let mut db = world();
+    say(
+        &mut db,
+        "@arles:example.test",
+        "!moi lier anne@arles.example",
+    );
+    let code = mailed_code(&db, "anne@arles.example");
+    let wrong = if code == "000000" { "000001" } else { "000000" };
+    for attempt in 1..=5 {
+        let (reply, kept) = say(
+            &mut db,
+            "@arles:example.test",
+            &format!("!moi confirmer {wrong}"),
+        );
+        assert!(kept, "the attempt is counted: {reply}");
+        assert!(reply.contains("pas valable"), "{reply}");
+        assert_eq!(
+            reply.contains("Trop d'essais"),
+            attempt == 5,
+            "{attempt}: {reply}"
+        );
+    }
+    let (reply, kept) = say(
+        &mut db,
+        "@arles:example.test",
+        &format!("!moi confirmer {code}"),
+    );
+    assert!(!kept && reply.contains("pas valable"), "{reply}");
+    assert!(export(&db).people.iter().all(|p| p.emails.is_empty()));
 }
 
 #[test]

@@ -475,3 +475,128 @@ fn a_message_id_seen_before_is_not_handled_again() {
     let again = run(&mut db, &corpus_file("duplicate-message-id-2"));
     assert!(check("again", Silent, &again).is_empty(), "{again:?}");
 }
+
+/// Hostile room events, against the real Synapse: a 60 KB body, markup and
+/// script in a group theme that later appears in the room's digest and in
+/// the compte rendu, and formatted bodies that say something else than the
+/// plain body (the plain body is what counts, as in every client's
+/// notification).
+#[tokio::test]
+async fn hostile_room_events() {
+    use crate::synapse::{Bot, SERVER, User};
+    let _server = SERVER.read().await;
+    let mut alice = User::new().await;
+    let mut bot = Bot::new("m-hostile", &[&alice.id], &[]).await;
+    bot.start();
+    let room = alice.create_room(false, &[&bot.id]).await;
+    alice.welcome(&bot.id, &room).await;
+    let asked = alice.say(&room, "!moi organisation Arles").await;
+    alice.reply_to(&bot.id, &asked).await;
+
+    // 60 KB in one message: a clear refusal, and the bot goes on.
+    let long = format!("!groupe info {}", "x".repeat(60_000));
+    let asked = alice.say(&room, &long).await;
+    let reply = alice.reply_to(&bot.id, &asked).await;
+    assert!(
+        reply.body().contains("message trop long"),
+        "{}",
+        reply.body()
+    );
+
+    // The HTML says "quit", the text says nothing: nothing happens. The
+    // HTML says hello, the text is a command: the command runs.
+    let shown = alice
+        .say_html(&room, "!groupe rejoindre messagerie", "<p>bonjour</p>")
+        .await;
+    let reply = alice.reply_to(&bot.id, &shown).await;
+    assert!(reply.body().starts_with("Bienvenue"), "{}", reply.body());
+    let hidden = alice
+        .say_html(&room, "bonjour", "<p>!groupe quitter messagerie</p>")
+        .await;
+
+    // Markup in a theme: stored as text, escaped wherever HTML is written.
+    let theme = "<script>alert(1)</script><img src=x onerror=alert(2)> & co";
+    let asked = alice
+        .say(&room, &format!("!groupe proposer xss « {theme} »"))
+        .await;
+    let reply = alice.reply_to(&bot.id, &asked).await;
+    assert!(reply.body().contains(theme), "{}", reply.body());
+    let html = reply.json["content"]["formatted_body"]
+        .as_str()
+        .expect("formatted body");
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && !html.contains("<script"),
+        "{html}"
+    );
+    let asked = alice.say(&room, "!groupe lier xss").await;
+    alice.reply_to(&bot.id, &asked).await;
+    let asked = alice
+        .say(
+            &room,
+            "!reunion creer « Réunion » 2027-01-15 10:00 groupe xss",
+        )
+        .await;
+    alice.reply_to(&bot.id, &asked).await;
+    let asked = alice.say(&room, "!digest xss").await;
+    alice.reply_to(&bot.id, &asked).await;
+    let digest = alice
+        .wait_for("the digest", |s| {
+            s.room == room && s.is_post() && s.body().contains("alert(1)")
+        })
+        .await;
+    let html = digest.json["content"]["formatted_body"]
+        .as_str()
+        .expect("formatted digest");
+    assert!(
+        html.contains("&lt;script&gt;") && !html.contains("<script") && !html.contains("<img"),
+        "{html}"
+    );
+
+    // Nothing answered the hidden command (the bot handles a room's events
+    // in order, and has answered everything after it), and it changed
+    // nothing.
+    assert!(
+        !alice
+            .seen
+            .iter()
+            .any(|s| s.in_reply_to() == Some(hidden.as_str())),
+        "the command hidden in HTML was answered"
+    );
+    bot.assert_running();
+    bot.stop().await;
+    let export = bot.export();
+    let messagerie = export["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .find(|g| g["slug"] == "messagerie")
+        .expect("messagerie");
+    assert!(
+        messagerie["members"]
+            .as_array()
+            .expect("members")
+            .iter()
+            .any(|m| m == "Arles"),
+        "{export}"
+    );
+
+    // The compte rendu of the group's meeting, in HTML: the theme escaped.
+    let out = bot.scratch.run(&["minutes", "1", "--format", "html"], b"");
+    let page = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+            && !page.contains("<script")
+            && !page.contains("<img"),
+        "{page}"
+    );
+    let problems = greffier_storage::Database::open(&bot.scratch.dir.join("greffier.db"))
+        .expect("db")
+        .problems()
+        .expect("check");
+    assert!(problems.is_empty(), "{problems:?}");
+}

@@ -372,6 +372,13 @@ impl User {
             .await
     }
 
+    /// A message whose HTML (`formatted_body`) says something else than its
+    /// plain body.
+    pub async fn say_html(&self, room: &RoomId, plain: &str, html: &str) -> OwnedEventId {
+        self.send(room, RoomMessageEventContent::text_html(plain, html))
+            .await
+    }
+
     pub async fn notice(&self, room: &RoomId, text: &str) -> OwnedEventId {
         self.send(room, RoomMessageEventContent::notice_plain(text))
             .await

@@ -39,7 +39,20 @@ impl Confirmer {
         };
         let code: String = self.code.chars().filter(|c| !c.is_whitespace()).collect();
         let Some(email) = ex.store.use_email_code(person.id, &code)? else {
-            return ex.refuse(invalid);
+            // The wrong attempt is counted (and so kept, unlike a refusal),
+            // so that a code cannot be guessed by trying them all.
+            return match ex.store.wrong_email_code(person.id)? {
+                None => ex.refuse(invalid),
+                Some(false) => Ok(invalid),
+                Some(true) => Ok(format!(
+                    "{invalid} {}",
+                    tr!(
+                        lang,
+                        "Trop d'essais : les codes en cours sont annulés.",
+                        "Too many attempts: the pending codes are cancelled."
+                    )
+                )),
+            };
         };
         let identity = Identity {
             kind: IdentityKind::Email,
