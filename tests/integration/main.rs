@@ -10,5 +10,6 @@ mod mailserver;
 mod matrix;
 mod meetings;
 mod minutes;
+mod secrets;
 mod support;
 mod synapse;

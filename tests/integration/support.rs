@@ -110,6 +110,14 @@ impl BotProcess {
         self.start_with(&[]);
     }
 
+    /// The value of an environment variable the bot is given.
+    pub fn env_value(&self, key: &str) -> Option<&str> {
+        self.env
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
     /// Starts with extra environment variables (a failpoint, say).
     pub fn start_with(&mut self, env: &[(&str, &str)]) {
         assert!(self.child.is_none(), "the bot is already running");
