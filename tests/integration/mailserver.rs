@@ -237,16 +237,25 @@ impl Mail {
 /// Sends raw bytes over SMTP as a client does; `from` None is the empty
 /// return path of a bounce.
 pub async fn send(from: Option<&str>, to: &str, raw: &[u8]) {
+    try_send(from, to, raw).await.expect("SMTP send");
+}
+
+/// The same; an error when Postfix does not take the mail (it is down).
+pub async fn try_send(from: Option<&str>, to: &str, raw: &[u8]) -> Result<(), String> {
     let port: u16 = Servers::get().var("SMTP_PORT").parse().expect("SMTP_PORT");
     let smtp = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous("127.0.0.1")
         .port(port)
+        .timeout(Some(Duration::from_secs(10)))
         .build();
     let envelope = Envelope::new(
         from.map(|f| f.parse().expect("from")),
         vec![to.parse().expect("to")],
     )
     .expect("envelope");
-    smtp.send_raw(&envelope, raw).await.expect("SMTP send");
+    smtp.send_raw(&envelope, raw)
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }
 
 /// A fresh Message-ID for a test mail.

@@ -4,6 +4,7 @@
 mod cli;
 mod console;
 mod digests;
+mod faults;
 mod hostile;
 mod mail;
 mod mailserver;

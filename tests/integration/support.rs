@@ -165,6 +165,13 @@ impl BotProcess {
         );
     }
 
+    /// SIGKILL, as a power cut would: no chance to finish anything.
+    pub async fn kill(&mut self) {
+        let mut child = self.child.take().expect("the bot is running");
+        child.start_kill().expect("SIGKILL");
+        let _ = child.wait().await;
+    }
+
     /// Waits for the bot to exit by itself (a failpoint); returns whether it
     /// did so within `secs`.
     pub async fn wait_exit(&mut self, secs: u64) -> bool {

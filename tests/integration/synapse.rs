@@ -372,6 +372,36 @@ impl User {
             .await
     }
 
+    /// The room's whole timeline as the homeserver keeps it (`/messages`,
+    /// page by page): unlike a sync, which gives only the latest events of
+    /// a busy room, nothing is skipped.
+    pub async fn history(&self, room: &RoomId) -> matrix_sdk::Result<Vec<Seen>> {
+        use matrix_sdk::room::MessagesOptions;
+        let handle = self.client.get_room(room).expect("room");
+        let mut all = Vec::new();
+        let mut from = None;
+        loop {
+            let mut options = MessagesOptions::backward();
+            options.limit = 500u32.into();
+            options.from = from;
+            let page = handle.messages(options).await?;
+            for event in &page.chunk {
+                let json = serde_json::from_str(event.raw().json().get()).expect("event JSON");
+                all.push(Seen {
+                    room: room.to_owned(),
+                    json,
+                    encrypted: matches!(event.kind, TimelineEventKind::Decrypted(_)),
+                });
+            }
+            match page.end {
+                Some(end) if !page.chunk.is_empty() => from = Some(end),
+                _ => break,
+            }
+        }
+        all.reverse();
+        Ok(all)
+    }
+
     /// A message whose HTML (`formatted_body`) says something else than its
     /// plain body.
     pub async fn say_html(&self, room: &RoomId, plain: &str, html: &str) -> OwnedEventId {
