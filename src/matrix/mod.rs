@@ -26,6 +26,8 @@ use greffier_commands::store::{Identity, IdentityKind, MeetingId};
 use greffier_commands::{Action, Origin, Request};
 use jiff::Timestamp;
 use matrix_sdk::config::{RequestConfig, SyncSettings, SyncToken};
+use matrix_sdk::deserialized_responses::TimelineEvent;
+use matrix_sdk::room::MessagesOptions;
 use matrix_sdk::ruma::api::client::filter::{FilterDefinition, RoomEventFilter};
 use matrix_sdk::ruma::api::client::sync::sync_events::v3::Filter;
 use matrix_sdk::ruma::{OwnedRoomId, RoomAliasId, RoomId, UInt, UserId};
@@ -195,7 +197,10 @@ impl Bot {
             } else {
                 let mut failed = None;
                 for (room_id, update) in &response.rooms.joined {
-                    if let Err(e) = self.handle_timeline(room_id, &update.timeline).await {
+                    if let Err(e) = self
+                        .handle_timeline(room_id, &update.timeline, since.as_deref())
+                        .await
+                    {
                         failed = Some(e);
                         break;
                     }
@@ -214,12 +219,22 @@ impl Bot {
         }
     }
 
-    async fn handle_timeline(&self, room_id: &RoomId, timeline: &Timeline) -> anyhow::Result<()> {
+    /// The events of one room in one sync, and those a `limited` sync left
+    /// out since `since` (fetched with `/messages`), in order.
+    async fn handle_timeline(
+        &self,
+        room_id: &RoomId,
+        timeline: &Timeline,
+        since: Option<&str>,
+    ) -> anyhow::Result<()> {
+        let gap = match (timeline.limited, &timeline.prev_batch, since) {
+            (true, Some(start), Some(since)) => self.gap(room_id, start, since).await?,
+            _ => Vec::new(),
+        };
         // What the bot acts on, in order; its own arrival makes what came
         // before history.
         let mut events = Vec::new();
-        let mut just_joined = false;
-        for event in &timeline.events {
+        for event in gap.iter().chain(&timeline.events) {
             let json: serde_json::Value = match serde_json::from_str(event.raw().json().get()) {
                 Ok(v) => v,
                 Err(e) => {
@@ -228,10 +243,7 @@ impl Bot {
                 }
             };
             match inbound::classify(&json, self.own.as_str()) {
-                Event::OwnJoin => {
-                    events.clear();
-                    just_joined = true;
-                }
+                Event::OwnJoin => events.clear(),
                 Event::Undecryptable { event_id } => {
                     tracing::warn!(room = %room_id, event = %event_id, "cannot decrypt an event: no key for it");
                 }
@@ -239,8 +251,8 @@ impl Bot {
                 event => events.push(event),
             }
         }
-        if timeline.limited && !just_joined {
-            tracing::warn!(room = %room_id, "more events than one sync holds: the older ones are not answered");
+        if !gap.is_empty() {
+            tracing::info!(room = %room_id, events = gap.len(), "more events than one sync holds: the older ones were fetched");
         }
         for event in events {
             match event {
@@ -264,6 +276,43 @@ impl Bot {
             }
         }
         Ok(())
+    }
+
+    /// What a `limited` sync left out: `/messages` backward from the start
+    /// of its timeline down to the previous sync position, oldest first.
+    /// An error makes the whole sync come again (its position is not
+    /// stored).
+    async fn gap(
+        &self,
+        room_id: &RoomId,
+        start: &str,
+        since: &str,
+    ) -> anyhow::Result<Vec<TimelineEvent>> {
+        const AT_MOST: usize = 20_000;
+        let room = self
+            .client
+            .get_room(room_id)
+            .with_context(|| format!("{room_id}: not a known room"))?;
+        let mut events = Vec::new();
+        let mut from = start.to_string();
+        loop {
+            let mut options = MessagesOptions::backward();
+            options.from = Some(from.clone());
+            options.to = Some(since.to_string());
+            options.limit = UInt::from(100u32);
+            let page = room.messages(options).await?;
+            let got = page.chunk.len();
+            events.extend(page.chunk);
+            match page.end {
+                Some(end) if got > 0 && events.len() < AT_MOST => from = end,
+                _ => break,
+            }
+        }
+        if events.len() >= AT_MOST {
+            tracing::warn!(room = %room_id, "over {AT_MOST} events missed: the older ones are not answered");
+        }
+        events.reverse();
+        Ok(events)
     }
 
     async fn handle_message(

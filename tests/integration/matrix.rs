@@ -336,3 +336,59 @@ async fn reactions_to_a_meeting_announcement_answer_it() {
     assert_eq!(rsvp["status"], "present", "{export}");
     assert_eq!(rsvp["channel"], "reaction", "{export}");
 }
+
+/// More commands than one sync holds (its timeline is `limited`) while the
+/// bot is stopped: after the restart it fetches what the sync left out
+/// (`/messages`) and answers every one, once.
+#[tokio::test]
+async fn a_backlog_larger_than_one_sync_is_answered_after_a_restart() {
+    let _server = SERVER.read().await;
+    let mut alice = User::new().await;
+    let mut bot = Bot::new("m-backlog", &[], &[]).await;
+    bot.start();
+    let room = alice.create_room(false, &[&bot.id]).await;
+    alice.welcome(&bot.id, &room).await;
+    bot.stop().await;
+
+    let mut asked = Vec::new();
+    for i in 0..150 {
+        asked.push(alice.say(&room, &format!("!aide groupe {i}")).await);
+    }
+    bot.start();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+    loop {
+        let history = alice.history(&room).await.expect("history");
+        let answers: Vec<usize> = asked
+            .iter()
+            .map(|e| {
+                history
+                    .iter()
+                    .filter(|s| {
+                        s.sender() == bot.id.as_str() && s.in_reply_to() == Some(e.as_str())
+                    })
+                    .count()
+            })
+            .collect();
+        if answers.iter().all(|n| *n >= 1) {
+            assert!(
+                answers.iter().all(|n| *n == 1),
+                "answered twice: {answers:?}"
+            );
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{} of 150 answered: {}",
+            answers.iter().filter(|n| **n > 0).count(),
+            bot.logs()
+        );
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    assert!(
+        bot.logs().contains("the older ones were fetched"),
+        "{}",
+        bot.logs()
+    );
+    bot.assert_running();
+    bot.stop().await;
+}
