@@ -1,5 +1,8 @@
 //! Delivering one channel of the outbox, the same way for every adapter:
-//! oldest first; a delivered item is marked delivered; a transient failure
+//! oldest first; the start of a delivery is recorded, so that an item whose
+//! delivery a crash interrupted comes back "in doubt" (the mail adapter then
+//! looks for its own copy before sending again); a delivered item is marked
+//! delivered; a transient failure
 //! is retried later (2 s, 4 s … up to 5 min apart); a permanent one, or
 //! the last allowed attempt, is recorded as failed and logged. The pump is
 //! woken when something is queued, and looks every second for what another
@@ -24,6 +27,9 @@ pub struct SendError {
     /// Retrying cannot help (the bot is not in the room, the address is
     /// refused).
     pub permanent: bool,
+    /// The item may have been delivered by an interrupted attempt, and it
+    /// is not known yet: it stays in doubt until the next try.
+    pub in_doubt: bool,
     pub message: String,
 }
 
@@ -31,6 +37,7 @@ impl SendError {
     pub fn permanent(message: impl Into<String>) -> SendError {
         SendError {
             permanent: true,
+            in_doubt: false,
             message: message.into(),
         }
     }
@@ -38,6 +45,17 @@ impl SendError {
     pub fn transient(message: impl Into<String>) -> SendError {
         SendError {
             permanent: false,
+            in_doubt: false,
+            message: message.into(),
+        }
+    }
+
+    /// Not sent: whether an interrupted attempt delivered it is not known
+    /// yet.
+    pub fn in_doubt(message: impl Into<String>) -> SendError {
+        SendError {
+            permanent: false,
+            in_doubt: true,
             message: message.into(),
         }
     }
@@ -65,6 +83,12 @@ where
         let full = items.len() == BATCH;
         for item in items {
             let (id, attempts) = (item.id, item.attempts);
+            // Recorded before the delivery begins: after a crash during it,
+            // the item comes back in doubt (`in_doubt_since`).
+            if let Err(e) = lock(&db).mark_sending(id, Timestamp::now()) {
+                tracing::error!(channel, id, error = %e, "cannot record a delivery");
+                continue;
+            }
             let result = deliver(item).await;
             let now = Timestamp::now();
             let db = lock(&db);
@@ -78,7 +102,11 @@ where
                     let delay = retry_delay(attempts + 1);
                     tracing::info!(channel, id, error = %e.message, retry_in = ?delay, "not delivered yet");
                     let delay = jiff::SignedDuration::try_from(delay).unwrap_or_default();
-                    db.mark_retry(id, now, delay, &e.message)
+                    if e.in_doubt {
+                        db.mark_retry_in_doubt(id, now, delay, &e.message)
+                    } else {
+                        db.mark_retry(id, now, delay, &e.message)
+                    }
                 }
             };
             if let Err(e) = stored {

@@ -94,6 +94,15 @@ pub async fn serve(app: Arc<App>, db: SharedDb) -> anyhow::Result<()> {
         credentials,
         &cfg.address,
         instance,
+        outbound::OwnMailbox {
+            host: cfg.imap_host.clone(),
+            port: cfg.imap_port,
+            tls: Tls::parse(&cfg.imap_tls).context("mail.imap_tls")?,
+            ca: cfg.imap_ca_file.as_ref().map(|f| loaded.resolve(f)),
+            user: cfg.imap_user.clone(),
+            password: imap_password.clone(),
+            done_folder: cfg.done_folder.clone(),
+        },
     )?);
     let wake = Arc::new(Notify::new());
     tokio::spawn(outbox::pump(
@@ -102,7 +111,13 @@ pub async fn serve(app: Arc<App>, db: SharedDb) -> anyhow::Result<()> {
         wake.clone(),
         move |item| {
             let smtp = smtp.clone();
-            async move { smtp.deliver(&item).await }
+            async move {
+                let sent = smtp.deliver(&item).await;
+                if sent.is_ok() {
+                    failpoint("mail-after-smtp");
+                }
+                sent
+            }
         },
     ));
 
@@ -265,7 +280,12 @@ pub fn handle_mail(
         value: mail.from.clone(),
     };
     if let Some(why) = mail.automatic {
-        tracing::info!(from = %mail.from, why = why.as_str(), "automatic mail: not answered");
+        if why == parse::Automatic::OwnAddress {
+            // Mostly the bot's own copies of what it sends (see outbound).
+            tracing::debug!(from = %mail.from, "the bot's own mail: not answered");
+        } else {
+            tracing::info!(from = %mail.from, why = why.as_str(), "automatic mail: not answered");
+        }
         db.write(ctx.now, |tx| tx.first_time("email", &key))?;
         return Ok(Fate::Done);
     }

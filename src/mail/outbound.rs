@@ -22,6 +22,52 @@ use crate::outbox::SendError;
 pub struct Smtp {
     transport: AsyncSmtpTransport<Tokio1Executor>,
     composer: Composer,
+    /// Where the bot's own copy of each mail lands.
+    mailbox: OwnMailbox,
+}
+
+/// The bot's mailbox, searched for its own copy of a mail whose delivery
+/// was interrupted: every mail also goes to the bot's address (an envelope
+/// recipient, not a header), and SMTP accepts a mail for all its
+/// recipients or for none, so the copy proves the mail went.
+pub struct OwnMailbox {
+    pub host: String,
+    pub port: u16,
+    pub tls: Tls,
+    pub ca: Option<std::path::PathBuf>,
+    pub user: String,
+    pub password: String,
+    /// Where the reader moves handled mail (the copies too).
+    pub done_folder: String,
+}
+
+/// How long a copy may take to arrive before the mail is sent again.
+const COPY_PATIENCE: jiff::SignedDuration = jiff::SignedDuration::from_secs(60);
+
+impl OwnMailbox {
+    /// Is there a mail with this Message-ID in INBOX or the done folder?
+    async fn holds(&self, message_id: &str) -> anyhow::Result<bool> {
+        let server = super::imap::Server {
+            host: &self.host,
+            port: self.port,
+            tls: self.tls,
+            ca: self.ca.as_deref(),
+        };
+        let mut imap = super::imap::connect(&server, &self.user, &self.password).await?;
+        let query = format!("HEADER Message-ID \"{}\"", message_id.replace('"', ""));
+        let mut found = false;
+        for folder in [
+            "INBOX".to_string(),
+            super::imap::mailbox_name(&self.done_folder),
+        ] {
+            if imap.examine(&folder).await.is_ok() && !imap.uid_search(&query).await?.is_empty() {
+                found = true;
+                break;
+            }
+        }
+        let _ = imap.logout().await;
+        Ok(found)
+    }
 }
 
 /// Where and how to reach the SMTP server.
@@ -39,6 +85,7 @@ impl Smtp {
         credentials: Option<(String, String)>,
         address: &str,
         instance: String,
+        mailbox: OwnMailbox,
     ) -> anyhow::Result<Smtp> {
         let host = server.host;
         let parameters = || -> anyhow::Result<TlsParameters> {
@@ -64,6 +111,7 @@ impl Smtp {
         Ok(Smtp {
             transport: builder.build(),
             composer: Composer::new(address, instance)?,
+            mailbox,
         })
     }
 
@@ -72,7 +120,43 @@ impl Smtp {
             .composer
             .message(item)
             .map_err(|e| SendError::permanent(format!("cannot build the mail: {e}")))?;
-        match self.transport.send(message).await {
+        let message_id = message
+            .headers()
+            .get_raw("Message-ID")
+            .unwrap_or_default()
+            .trim()
+            .to_string();
+        if let Some(since) = item.in_doubt_since {
+            // A delivery began before and was not confirmed: look for the
+            // copy before sending again.
+            match self.mailbox.holds(&message_id).await {
+                Ok(true) => {
+                    tracing::info!(id = item.id, %message_id, "an interrupted delivery had gone through: not sent again");
+                    return Ok(());
+                }
+                Ok(false) if jiff::Timestamp::now().duration_since(since) < COPY_PATIENCE => {
+                    return Err(SendError::in_doubt(
+                        "delivery in doubt: waiting for the bot's own copy",
+                    ));
+                }
+                Ok(false) => {}
+                Err(e) => {
+                    return Err(SendError::in_doubt(format!(
+                        "delivery in doubt, and the bot's mailbox cannot be searched: {e:#}"
+                    )));
+                }
+            }
+        }
+        let envelope = message.envelope();
+        let mut to = envelope.to().to_vec();
+        to.push(self.composer.from.email.clone());
+        let envelope = lettre::address::Envelope::new(envelope.from().cloned(), to)
+            .map_err(|e| SendError::permanent(format!("cannot address the mail: {e}")))?;
+        match self
+            .transport
+            .send_raw(&envelope, &message.formatted())
+            .await
+        {
             Ok(_) => Ok(()),
             Err(e) if e.is_permanent() => Err(SendError::permanent(e.to_string())),
             Err(e) => Err(SendError::transient(e.to_string())),
@@ -269,6 +353,7 @@ mod tests {
             id: 7,
             action,
             attempts: 0,
+            in_doubt_since: None,
         };
         String::from_utf8(composer().message(&item).expect("message").formatted()).expect("utf-8")
     }

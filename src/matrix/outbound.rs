@@ -18,6 +18,7 @@ fn from_sdk(e: &matrix_sdk::Error) -> SendError {
     let status = e.as_client_api_error().map(|c| c.status_code.as_u16());
     SendError {
         permanent: super::is_permanent(status),
+        in_doubt: false,
         message: e.to_string(),
     }
 }
@@ -59,6 +60,7 @@ async fn room_id(client: &Client, room: &str) -> Result<OwnedRoomId, SendError> 
                     permanent: e
                         .as_client_api_error()
                         .is_some_and(|c| c.status_code == 404),
+                    in_doubt: false,
                     message: format!("cannot resolve {alias}: {e}"),
                 })?;
             Ok(found.room_id)

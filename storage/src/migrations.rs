@@ -217,6 +217,11 @@ CREATE TABLE announcements (
     r#"
 ALTER TABLE email_codes ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
 "#,
+    // 5: when a delivery began and has not ended (a crash in between leaves
+    // it set: the mail adapter then checks before sending again).
+    r#"
+ALTER TABLE outbox ADD COLUMN sending_since TEXT;
+"#,
 ];
 
 /// Applies the migrations the database does not have yet. Two processes

@@ -8,13 +8,16 @@ use greffier_commands::Action;
 use jiff::{SignedDuration, Timestamp};
 use rusqlite::{OptionalExtension, params};
 
-use crate::{Database, Error, Result, Tx, ts};
+use crate::{Database, Error, Result, Tx, parse_ts, ts};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxItem {
     pub id: i64,
     pub action: Action,
     pub attempts: i64,
+    /// A delivery of this item began then and its outcome was never
+    /// recorded (the process died during it): it may have been delivered.
+    pub in_doubt_since: Option<Timestamp>,
 }
 
 /// The channel an action is delivered through; `None` for a `PostToGroup`,
@@ -83,11 +86,12 @@ impl Tx<'_> {
     }
 }
 
-fn item(id: i64, payload: &str, attempts: i64) -> Result<OutboxItem> {
+fn item(id: i64, payload: &str, attempts: i64, sending: Option<String>) -> Result<OutboxItem> {
     Ok(OutboxItem {
         id,
         action: serde_json::from_str(payload)?,
         attempts,
+        in_doubt_since: sending.as_deref().map(parse_ts).transpose()?,
     })
 }
 
@@ -95,7 +99,7 @@ impl Database {
     /// Items of `channel` due at `now`, oldest first.
     pub fn pending(&self, channel: &str, now: Timestamp, limit: usize) -> Result<Vec<OutboxItem>> {
         let mut st = self.conn().prepare_cached(
-            "SELECT id, payload, attempts FROM outbox
+            "SELECT id, payload, attempts, sending_since FROM outbox
              WHERE channel = ?1 AND delivered_at IS NULL AND failed_at IS NULL
                AND next_attempt_at <= ?2
              ORDER BY id LIMIT ?3",
@@ -105,28 +109,39 @@ impl Database {
                 r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, i64>(2)?,
+                r.get::<_, Option<String>>(3)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, payload, attempts) = row?;
-            out.push(item(id, &payload, attempts)?);
+            let (id, payload, attempts, sending) = row?;
+            out.push(item(id, &payload, attempts, sending)?);
         }
         Ok(out)
     }
 
     /// One item, delivered or not.
     pub fn outbox_item(&self, id: i64) -> Result<Option<OutboxItem>> {
-        let row: Option<(String, i64)> = self
+        let row: Option<(String, i64, Option<String>)> = self
             .conn()
             .query_row(
-                "SELECT payload, attempts FROM outbox WHERE id = ?1",
+                "SELECT payload, attempts, sending_since FROM outbox WHERE id = ?1",
                 params![id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()?;
-        row.map(|(payload, attempts)| item(id, &payload, attempts))
+        row.map(|(payload, attempts, sending)| item(id, &payload, attempts, sending))
             .transpose()
+    }
+
+    /// A delivery of `id` begins (recorded before it does): if the process
+    /// dies before its outcome is recorded, the item comes back in doubt.
+    pub fn mark_sending(&self, id: i64, now: Timestamp) -> Result<()> {
+        self.conn().execute(
+            "UPDATE outbox SET sending_since = COALESCE(sending_since, ?2) WHERE id = ?1",
+            params![id, ts(now)],
+        )?;
+        Ok(())
     }
 
     pub fn mark_delivered(&self, id: i64, now: Timestamp) -> Result<()> {
@@ -139,6 +154,26 @@ impl Database {
 
     /// A transient failure: try again after `delay`.
     pub fn mark_retry(
+        &self,
+        id: i64,
+        now: Timestamp,
+        delay: SignedDuration,
+        error: &str,
+    ) -> Result<()> {
+        let next = now
+            .checked_add(delay)
+            .map_err(|e| Error::Corrupt(format!("retry delay: {e}")))?;
+        self.conn().execute(
+            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?2, last_error = ?3,
+                 sending_since = NULL
+             WHERE id = ?1",
+            params![id, ts(next), error],
+        )?;
+        Ok(())
+    }
+
+    /// The same, for a delivery still in doubt: it stays in doubt.
+    pub fn mark_retry_in_doubt(
         &self,
         id: i64,
         now: Timestamp,
@@ -210,6 +245,39 @@ mod tests {
         let due = db.pending("console", later, 10).expect("pending");
         assert_eq!(due.len(), 1);
         assert_eq!((due[0].id, due[0].attempts), (ids[0], 1));
+    }
+
+    #[test]
+    fn an_interrupted_delivery_comes_back_in_doubt() {
+        let mut db = Database::open_in_memory().expect("open");
+        let now = Timestamp::from_second(1_800_000_000).expect("ts");
+        let later = now.checked_add(SignedDuration::from_secs(5)).expect("ts");
+        let ids = db
+            .write(now, |tx| tx.enqueue(&[reply("a")]))
+            .expect("enqueue");
+        assert_eq!(
+            db.pending("console", now, 10).expect("p")[0].in_doubt_since,
+            None
+        );
+        // Begun, then the process died: in doubt since the first start.
+        db.mark_sending(ids[0], now).expect("sending");
+        db.mark_sending(ids[0], later).expect("sending");
+        let item = &db.pending("console", later, 10).expect("p")[0];
+        assert_eq!(item.in_doubt_since, Some(now));
+        // Still unknown: stays in doubt.
+        db.mark_retry_in_doubt(ids[0], later, SignedDuration::ZERO, "waiting")
+            .expect("retry");
+        assert_eq!(
+            db.pending("console", later, 10).expect("p")[0].in_doubt_since,
+            Some(now)
+        );
+        // A failure the process saw: not delivered, no doubt.
+        db.mark_retry(ids[0], later, SignedDuration::ZERO, "refused")
+            .expect("retry");
+        assert_eq!(
+            db.pending("console", later, 10).expect("p")[0].in_doubt_since,
+            None
+        );
     }
 
     #[test]

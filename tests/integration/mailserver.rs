@@ -443,6 +443,19 @@ members = ["Berre"]
         }
     }
 
+    /// The mails of one of the bot's folders that others sent: the bot also
+    /// gets a copy of what it sends (see src/mail/outbound.rs), filed in
+    /// the done folder.
+    pub async fn received(&self, folder: &str) -> Vec<Vec<u8>> {
+        let own = self.account.address.to_lowercase();
+        self.account
+            .mails(folder)
+            .await
+            .into_iter()
+            .filter(|raw| Mail { raw: raw.clone() }.from().to_lowercase() != own)
+            .collect()
+    }
+
     /// Mails `command` as the subject of a Thunderbird-shaped mail from
     /// `from`; returns its Message-ID.
     pub async fn mail_command(&self, from: &Account, command: &str) -> String {
