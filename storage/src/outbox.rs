@@ -153,6 +153,8 @@ impl Database {
     }
 
     /// A transient failure: try again after `delay`.
+    /// A transient failure the process saw: retried after `delay`, and not
+    /// in doubt (it was not delivered).
     pub fn mark_retry(
         &self,
         id: i64,
@@ -160,16 +162,7 @@ impl Database {
         delay: SignedDuration,
         error: &str,
     ) -> Result<()> {
-        let next = now
-            .checked_add(delay)
-            .map_err(|e| Error::Corrupt(format!("retry delay: {e}")))?;
-        self.conn().execute(
-            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?2, last_error = ?3,
-                 sending_since = NULL
-             WHERE id = ?1",
-            params![id, ts(next), error],
-        )?;
-        Ok(())
+        self.retry(id, now, delay, error, false)
     }
 
     /// The same, for a delivery still in doubt: it stays in doubt.
@@ -180,13 +173,25 @@ impl Database {
         delay: SignedDuration,
         error: &str,
     ) -> Result<()> {
+        self.retry(id, now, delay, error, true)
+    }
+
+    fn retry(
+        &self,
+        id: i64,
+        now: Timestamp,
+        delay: SignedDuration,
+        error: &str,
+        in_doubt: bool,
+    ) -> Result<()> {
         let next = now
             .checked_add(delay)
             .map_err(|e| Error::Corrupt(format!("retry delay: {e}")))?;
         self.conn().execute(
-            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?2, last_error = ?3
+            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?2, last_error = ?3,
+                 sending_since = CASE WHEN ?4 THEN sending_since END
              WHERE id = ?1",
-            params![id, ts(next), error],
+            params![id, ts(next), error, in_doubt],
         )?;
         Ok(())
     }

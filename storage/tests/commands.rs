@@ -2,6 +2,8 @@
 //! database each time: state changes, permissions, and refusals that change
 //! nothing.
 
+mod common;
+
 use greffier_commands::store::{GroupStatus, Identity, NewGroup};
 use greffier_commands::{Action, Context, Lang, Origin, Request, Store, execute};
 use greffier_storage::{Database, Export};
@@ -37,17 +39,7 @@ fn say_in(db: &mut Database, who: &str, line: &str, origin: Origin) -> (String, 
         text: line.into(),
         via: None,
     };
-    db.transaction(ctx.now, |tx| {
-        let done = execute(tx, &ctx, &req)?.expect("a command");
-        let Some(Action::Reply { text, .. }) = done.actions.first().cloned() else {
-            panic!("the first action is the reply");
-        };
-        if done.commit {
-            tx.enqueue(&done.actions)?;
-        }
-        Ok(((text, done.commit), done.commit))
-    })
-    .expect("transaction")
+    common::run(db, &ctx, &req)
 }
 
 fn export(db: &Database) -> Export {

@@ -14,6 +14,8 @@
 //! `an_unverified_mail_sender_is_unknown_everywhere` below checks that the
 //! commands treat one as unknown too.
 
+mod common;
+
 use greffier_commands::store::Identity;
 use greffier_commands::{Action, Context, Lang, Origin, Request, execute};
 use greffier_storage::{Database, Export};
@@ -65,17 +67,7 @@ fn say_in(db: &mut Database, who: &str, line: &str, room: &str) -> (String, bool
         text: line.into(),
         via: None,
     };
-    db.transaction(ctx.now, |tx| {
-        let done = execute(tx, &ctx, &req)?.expect("a command");
-        let Some(Action::Reply { text, .. }) = done.actions.first().cloned() else {
-            panic!("the first action is the reply");
-        };
-        if done.commit {
-            tx.enqueue(&done.actions)?;
-        }
-        Ok(((text, done.commit), done.commit))
-    })
-    .expect("transaction")
+    common::run(db, &ctx, &req)
 }
 
 fn must(db: &mut Database, who: &str, line: &str) {

@@ -172,16 +172,7 @@ async fn run(plan: Plan) -> Figures {
         assert!(out.contains("Un code vient d'être envoyé"), "{out}");
     }
     for p in &people {
-        let mail = p
-            .mail
-            .wait_for("the code", |m| m.body().contains("moi confirmer"))
-            .await;
-        let body = mail.body();
-        let code = body
-            .lines()
-            .find(|l| l.contains("moi confirmer"))
-            .and_then(|l| l.split_whitespace().last())
-            .expect("a code");
+        let code = p.mail.link_code().await;
         let out = bot
             .scratch
             .console(p.user.id.as_str(), &[&format!("!moi confirmer {code}")]);

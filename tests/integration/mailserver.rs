@@ -127,6 +127,19 @@ impl Account {
         }
     }
 
+    /// The code of the `!moi lier` mail this mailbox received.
+    pub async fn link_code(&self) -> String {
+        let mail = self
+            .wait_for("the code mail", |m| m.body().contains("moi confirmer"))
+            .await;
+        let body = mail.body();
+        body.lines()
+            .find(|l| l.contains("moi confirmer"))
+            .and_then(|l| l.split_whitespace().last())
+            .expect("a code")
+            .to_string()
+    }
+
     /// The bot's answer to the mail with this Message-ID.
     pub async fn answer_to(&self, message_id: &str) -> Mail {
         self.wait_for(&format!("the answer to {message_id}"), |m| {
@@ -502,16 +515,7 @@ members = ["Berre"]
             ],
         );
         assert!(out.contains("Un code vient d'être envoyé"), "{out}");
-        let code_mail = account
-            .wait_for("the code mail", |m| m.body().contains("moi confirmer"))
-            .await;
-        let body = code_mail.body();
-        let code = body
-            .lines()
-            .find(|l| l.contains("moi confirmer"))
-            .and_then(|l| l.split_whitespace().last())
-            .expect("code")
-            .to_string();
+        let code = account.link_code().await;
         let out = self
             .scratch
             .console(&matrix_id, &[&format!("!moi confirmer {code}")]);

@@ -48,16 +48,7 @@ async fn secrets_stay_out_of_the_logs() {
         .say(&room, &format!("!moi lier {}", anne.address))
         .await;
     alice.reply_to(&bot_id, &asked).await;
-    let mail = anne
-        .wait_for("the code", |m| m.body().contains("moi confirmer"))
-        .await;
-    let code = mail
-        .body()
-        .lines()
-        .find(|l| l.contains("moi confirmer"))
-        .and_then(|l| l.split_whitespace().last())
-        .expect("the code")
-        .to_string();
+    let code = anne.link_code().await;
     let wrong = if code == "000000" { "000001" } else { "000000" };
     let asked = alice.say(&room, &format!("!moi confirmer {wrong}")).await;
     let reply = alice.reply_to(&bot_id, &asked).await;
