@@ -69,3 +69,44 @@ fn someone_listed_present_and_excused_keeps_the_first_answer() {
     assert!(again.created.is_empty(), "{:?}", again.created);
     assert_eq!(export, db.export().expect("export"));
 }
+
+fn import_twice(text: &str) {
+    let minutes = parse::parse(text);
+    let ctx = ctx();
+    let mut db = Database::open_in_memory().expect("db");
+    db.write(ctx.now, |tx| {
+        import::import(tx, &ctx, &minutes).map_err(Into::into)
+    })
+    .expect("import");
+    let first = db.export().expect("export");
+    let again = db
+        .write(ctx.now, |tx| {
+            import::import(tx, &ctx, &minutes).map_err(Into::into)
+        })
+        .expect("import again");
+    assert!(again.created.is_empty(), "{:?}", again.created);
+    assert_eq!(first, db.export().expect("export"));
+}
+
+/// Target `minutes_import`: a NUL joined two towns of a villes cell into
+/// one new organisation, which the second import then found in another
+/// cell. Control characters now separate words, and the names the cells
+/// create are known before any cell is split.
+#[test]
+fn a_name_made_by_a_later_cell_splits_the_same_way_twice() {
+    import_twice(&fixture("minutes-name-made-by-a-later-cell.txt"));
+    // The same without a NUL: a hyphenated unknown name in a later cell.
+    let seed = fixture("minutes-listed-twice.txt");
+    let table = "Gestion du courrier\tOuest Provence Berre Martigues Fos Vitrolles\tArles\tPresentation openCourrier";
+    assert!(seed.contains(table));
+    let text = seed
+        .replace(
+            table,
+            "Gestion du courrier\tOuest Provence Berre Port-Bouc Vitrolles\tArles\tPresentation openCourrier",
+        )
+        .replace(
+            "Istres Ouest Provence Martigues Fos",
+            "Istres Ouest Provence Port Bouc Martigues Fos",
+        );
+    import_twice(&text);
+}

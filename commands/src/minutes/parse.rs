@@ -127,6 +127,19 @@ pub fn parse(text: &str) -> Minutes {
 /// [`parse`], calling `progress(line, lines)` every 1000 lines (for a
 /// progress bar on long files).
 pub fn parse_with_progress(text: &str, progress: &mut dyn FnMut(usize, usize)) -> Minutes {
+    // Control characters (a NUL, say) separate words like spaces; tabs
+    // separate table cells and stay.
+    let cleaned: String = text
+        .chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    let text = cleaned.as_str();
     let total = text.lines().count();
     let mut m = Minutes::default();
     let mut section = Section::Head;
