@@ -23,6 +23,8 @@ mod scheduler;
 mod seed;
 
 use std::path::PathBuf;
+
+pub(crate) use run::failpoint;
 use std::process::ExitCode;
 
 use anyhow::{Context as _, bail};

@@ -69,3 +69,12 @@ async fn stop_signal() {
         }
     }
 }
+
+/// For the crash tests: `GREFFIER_FAILPOINT=<name>` makes the process die
+/// right there, as a power cut would.
+pub fn failpoint(name: &str) {
+    if std::env::var("GREFFIER_FAILPOINT").is_ok_and(|v| v == name) {
+        tracing::error!(failpoint = name, "failpoint reached: aborting");
+        std::process::abort();
+    }
+}

@@ -36,8 +36,8 @@ use tokio::sync::Notify;
 use crate::App;
 use crate::config::MailConfig;
 use crate::dispatch::{self, Handled};
-use crate::outbox;
 use crate::run::{SharedDb, lock};
+use crate::{failpoint, outbox};
 use imap::{Imap, Tls};
 use parse::Incoming;
 
@@ -351,15 +351,6 @@ pub fn handle_mail(
         tracing::warn!(from = %mail.from, "more than {} commands in one mail: the rest were ignored", parse::MAX_COMMANDS);
     }
     Ok(Fate::Done)
-}
-
-/// For the crash tests: `GREFFIER_FAILPOINT=<name>` makes the process die
-/// right there, as a power cut would.
-fn failpoint(name: &str) {
-    if std::env::var("GREFFIER_FAILPOINT").is_ok_and(|v| v == name) {
-        tracing::error!(failpoint = name, "failpoint reached: aborting");
-        std::process::abort();
-    }
 }
 
 fn requests(mail: &Incoming, origin: &Origin, sender: &Identity) -> Vec<Request> {

@@ -153,6 +153,11 @@ struct Bot {
 impl Bot {
     async fn sync_forever(&self) -> anyhow::Result<()> {
         let mut since = lock(&self.db).cursor(SINCE)?;
+        // matrix-sdk keeps its own position and returns an empty response
+        // when the homeserver's matches it ("the same sync response
+        // twice"): after a crash, or a failure to handle a response, what
+        // it had processed and greffier had not is fetched with /messages.
+        let mut catch_up = since.is_some();
         let mut delay = Duration::from_secs(1);
         let mut away = false;
         for room in self.client.invited_rooms() {
@@ -195,8 +200,22 @@ impl Bot {
             if since.is_none() {
                 tracing::info!("first Matrix sync: earlier messages are not answered");
             } else {
+                if response
+                    .rooms
+                    .joined
+                    .values()
+                    .any(|u| !u.timeline.events.is_empty())
+                {
+                    // matrix-sdk has taken the response in, greffier not yet.
+                    crate::failpoint("matrix-before-handling");
+                }
                 let mut failed = None;
-                for (room_id, update) in &response.rooms.joined {
+                if catch_up
+                    && let Err(e) = self.catch_up(since.as_deref(), &response.next_batch).await
+                {
+                    failed = Some(e);
+                }
+                for (room_id, update) in response.rooms.joined.iter().filter(|_| failed.is_none()) {
                     if let Err(e) = self
                         .handle_timeline(room_id, &update.timeline, since.as_deref())
                         .await
@@ -209,10 +228,13 @@ impl Bot {
                     // The position is not stored: these events come again,
                     // and those already handled are recognised.
                     tracing::error!(error = %e, "cannot handle Matrix events; retrying");
+                    catch_up = true;
                     tokio::time::sleep(delay).await;
                     continue;
                 }
+                catch_up = false;
             }
+            tracing::debug!(since = since.as_deref().unwrap_or(""), next = %response.next_batch, rooms = response.rooms.joined.len(), "sync handled");
             lock(&self.db).set_cursor(SINCE, &response.next_batch, Timestamp::now())?;
             since = Some(response.next_batch);
             self.wake.notify_one();
@@ -231,10 +253,25 @@ impl Bot {
             (true, Some(start), Some(since)) => self.gap(room_id, start, since).await?,
             _ => Vec::new(),
         };
+        if !gap.is_empty() {
+            tracing::info!(room = %room_id, events = gap.len(), "more events than one sync holds: the older ones were fetched");
+        }
+        self.handle_events(room_id, gap.iter().chain(&timeline.events))
+            .await
+    }
+
+    /// Events of one room, oldest first: the commands, reactions and
+    /// redactions among them are handled (each once: those seen before
+    /// are recognised).
+    async fn handle_events<'a>(
+        &self,
+        room_id: &RoomId,
+        timeline: impl Iterator<Item = &'a TimelineEvent>,
+    ) -> anyhow::Result<()> {
         // What the bot acts on, in order; its own arrival makes what came
         // before history.
         let mut events = Vec::new();
-        for event in gap.iter().chain(&timeline.events) {
+        for event in timeline {
             let json: serde_json::Value = match serde_json::from_str(event.raw().json().get()) {
                 Ok(v) => v,
                 Err(e) => {
@@ -251,16 +288,16 @@ impl Bot {
                 event => events.push(event),
             }
         }
-        if !gap.is_empty() {
-            tracing::info!(room = %room_id, events = gap.len(), "more events than one sync holds: the older ones were fetched");
-        }
         for event in events {
             match event {
                 Event::Message {
                     event_id,
                     sender,
                     body,
-                } => self.handle_message(room_id, event_id, sender, body).await?,
+                } => {
+                    tracing::debug!(room = %room_id, event = %event_id, "message");
+                    self.handle_message(room_id, event_id, sender, body).await?
+                }
                 Event::Reaction {
                     event_id,
                     sender,
@@ -274,6 +311,23 @@ impl Bot {
                 } => self.handle_redaction(room_id, &event_id, &sender, &redacts)?,
                 _ => {}
             }
+        }
+        Ok(())
+    }
+
+    /// Every joined room's events between `since` and `next`, handled:
+    /// what matrix-sdk may have taken in before a crash (see
+    /// `sync_forever`). Events already handled are recognised.
+    async fn catch_up(&self, since: Option<&str>, next: &str) -> anyhow::Result<()> {
+        let Some(since) = since else {
+            return Ok(());
+        };
+        for room in self.client.joined_rooms() {
+            let events = self.gap(room.room_id(), next, since).await?;
+            if !events.is_empty() {
+                tracing::info!(room = %room.room_id(), events = events.len(), "events since the last handled position fetched again");
+            }
+            self.handle_events(room.room_id(), events.iter()).await?;
         }
         Ok(())
     }

@@ -51,6 +51,11 @@ struct Plan {
     patience: Duration,
 }
 
+/// greffier's debug lines (each sync, each message) for the report of a
+/// failed run.
+const DEBUG_LOG: &str =
+    "info,greffier=debug,matrix_sdk=warn,matrix_sdk_base=warn,matrix_sdk_crypto=error";
+
 fn full() -> bool {
     std::env::var("GREFFIER_FAULTS").is_ok_and(|v| v == "full")
 }
@@ -136,7 +141,7 @@ async fn run(plan: Plan) -> Figures {
     bot.append_config(
         "[[groups.seed]]\nslug = \"harness\"\ntheme = \"Banc d'essai\"\nstatus = \"active\"\nlead = \"Harness\"\nmembers = [\"Harness\"]\n",
     );
-    bot.start();
+    bot.start_with(&[("RUST_LOG", DEBUG_LOG)]);
     let bot_id = bot.matrix_id.clone().expect("Matrix");
 
     // The users: a Matrix account in the room and a linked mail address.
@@ -275,7 +280,7 @@ async fn run(plan: Plan) -> Figures {
                         bot.kill().await;
                         figures.kills += 1;
                         tokio::time::sleep(*pause).await;
-                        bot.start();
+                        bot.start_with(&[("RUST_LOG", DEBUG_LOG)]);
                     }
                     Fault::Outage(server, length) => {
                         servers.script(&["stop", server]).await;
@@ -349,7 +354,7 @@ async fn run(plan: Plan) -> Figures {
             );
             let answered = seen_replies.get(event.as_str()).copied().unwrap_or(0);
             match applied {
-                0 => lost.push(format!("command {i} not applied")),
+                0 => lost.push(format!("command {i} ({event}) not applied")),
                 1 => {}
                 n => duplicated.push(format!("command {i} applied {n} times")),
             }
@@ -406,13 +411,14 @@ async fn run(plan: Plan) -> Figures {
     }
     if !figures.problems.is_empty() {
         let logs = bot.logs();
+        // greffier's own lines (matrix-sdk's key-backup warnings are noise).
         let noteworthy: Vec<&str> = logs
             .lines()
-            .filter(|l| l.contains("WARN") || l.contains("ERROR") || l.contains("restart"))
+            .filter(|l| l.contains("greffier") || l.contains("ERROR") || l.contains("restart"))
             .collect();
         println!(
-            "faults: the bot's warnings and errors:\n{}",
-            noteworthy[noteworthy.len().saturating_sub(60)..].join("\n")
+            "faults: the bot's log:\n{}",
+            noteworthy[noteworthy.len().saturating_sub(120)..].join("\n")
         );
     }
     bot.assert_running();
