@@ -23,14 +23,14 @@ mod scheduler;
 mod seed;
 
 use std::path::PathBuf;
-
-pub(crate) use run::failpoint;
 use std::process::ExitCode;
 
 use anyhow::{Context as _, bail};
 use clap::{Parser, Subcommand};
 use greffier_commands::Context;
 use greffier_storage::Database;
+
+pub(crate) use run::failpoint;
 
 #[derive(Parser)]
 #[command(

@@ -2,7 +2,7 @@
 //! STARTTLS or implicit TLS (rustls, the system's roots), then login.
 
 use std::fmt::Debug;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Context as _, bail};
@@ -63,22 +63,42 @@ async fn wrap_tls(
     Ok(Box::new(connector.connect(name, tcp).await?))
 }
 
-/// Where and how to reach the IMAP server.
-pub struct Server<'a> {
-    pub host: &'a str,
+/// Where and how to reach the bot's mailbox, and as whom: kept by the
+/// reader and by the outbound check for the bot's own copies.
+#[derive(Clone)]
+pub struct Login {
+    pub host: String,
     pub port: u16,
     pub tls: Tls,
     /// A certificate to trust instead of the system's roots.
-    pub ca: Option<&'a Path>,
+    pub ca: Option<PathBuf>,
+    pub user: String,
+    pub password: String,
 }
 
-pub async fn connect(server: &Server<'_>, user: &str, password: &str) -> anyhow::Result<Imap> {
-    let Server {
-        host,
-        port,
-        tls,
-        ca,
-    } = *server;
+impl Login {
+    /// A logged-in session.
+    pub async fn connect(&self) -> anyhow::Result<Imap> {
+        connect(
+            &self.host,
+            self.port,
+            self.tls,
+            self.ca.as_deref(),
+            &self.user,
+            &self.password,
+        )
+        .await
+    }
+}
+
+async fn connect(
+    host: &str,
+    port: u16,
+    tls: Tls,
+    ca: Option<&Path>,
+    user: &str,
+    password: &str,
+) -> anyhow::Result<Imap> {
     let tcp = TcpStream::connect((host, port))
         .await
         .with_context(|| format!("cannot reach IMAP {host}:{port}"))?;

@@ -84,6 +84,14 @@ pub async fn serve(app: Arc<App>, db: SharedDb) -> anyhow::Result<()> {
             }
             None => None,
         };
+    let login = imap::Login {
+        host: cfg.imap_host.clone(),
+        port: cfg.imap_port,
+        tls: Tls::parse(&cfg.imap_tls).context("mail.imap_tls")?,
+        ca: cfg.imap_ca_file.as_ref().map(|f| loaded.resolve(f)),
+        user: cfg.imap_user.clone(),
+        password: imap_password,
+    };
     let smtp = Arc::new(outbound::Smtp::new(
         outbound::Server {
             host: &cfg.smtp_host,
@@ -95,12 +103,7 @@ pub async fn serve(app: Arc<App>, db: SharedDb) -> anyhow::Result<()> {
         &cfg.address,
         instance,
         outbound::OwnMailbox {
-            host: cfg.imap_host.clone(),
-            port: cfg.imap_port,
-            tls: Tls::parse(&cfg.imap_tls).context("mail.imap_tls")?,
-            ca: cfg.imap_ca_file.as_ref().map(|f| loaded.resolve(f)),
-            user: cfg.imap_user.clone(),
-            password: imap_password.clone(),
+            login: login.clone(),
             done_folder: cfg.done_folder.clone(),
         },
     )?);
@@ -125,8 +128,7 @@ pub async fn serve(app: Arc<App>, db: SharedDb) -> anyhow::Result<()> {
         app: app.clone(),
         db,
         wake,
-        tls: Tls::parse(&cfg.imap_tls).context("mail.imap_tls")?,
-        password: imap_password,
+        login,
     };
     let mut delay = Duration::from_secs(1);
     loop {
@@ -145,8 +147,7 @@ struct Reader {
     app: Arc<App>,
     db: SharedDb,
     wake: Arc<Notify>,
-    tls: Tls,
-    password: String,
+    login: imap::Login,
 }
 
 /// What became of one mail.
@@ -161,17 +162,7 @@ pub enum Fate {
 impl Reader {
     /// One IMAP connection: read, handle, move, wait; until an error.
     async fn session(&self, cfg: &MailConfig) -> anyhow::Result<()> {
-        let ca = cfg
-            .imap_ca_file
-            .as_ref()
-            .map(|f| self.app.loaded.resolve(f));
-        let server = imap::Server {
-            host: &cfg.imap_host,
-            port: cfg.imap_port,
-            tls: self.tls,
-            ca: ca.as_deref(),
-        };
-        let mut imap = imap::connect(&server, &cfg.imap_user, &self.password).await?;
+        let mut imap = self.login.connect().await?;
         let done = imap::mailbox_name(&cfg.done_folder);
         let quarantine = imap::mailbox_name(&cfg.quarantine_folder);
         for folder in [&done, &quarantine] {
@@ -240,9 +231,6 @@ impl Reader {
             raw,
             &format!("uid:{validity}:{uid}"),
         )?;
-        if let Fate::Quarantine = fate {
-            tracing::warn!(uid, "unreadable mail moved to quarantine");
-        }
         Ok(fate)
     }
 }
@@ -261,7 +249,7 @@ pub fn handle_mail(
     let mail = match parse::parse(raw, &ctx.prefix, own_address) {
         Ok(m) => m,
         Err(e) => {
-            tracing::warn!(reason = %e.0, "unreadable mail");
+            tracing::warn!(mail = fallback_key, reason = %e.0, "unreadable mail: to quarantine");
             return Ok(Fate::Quarantine);
         }
     };

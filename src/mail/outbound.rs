@@ -31,12 +31,7 @@ pub struct Smtp {
 /// recipient, not a header), and SMTP accepts a mail for all its
 /// recipients or for none, so the copy proves the mail went.
 pub struct OwnMailbox {
-    pub host: String,
-    pub port: u16,
-    pub tls: Tls,
-    pub ca: Option<std::path::PathBuf>,
-    pub user: String,
-    pub password: String,
+    pub login: super::imap::Login,
     /// Where the reader moves handled mail (the copies too).
     pub done_folder: String,
 }
@@ -47,13 +42,7 @@ const COPY_PATIENCE: jiff::SignedDuration = jiff::SignedDuration::from_secs(60);
 impl OwnMailbox {
     /// Is there a mail with this Message-ID in INBOX or the done folder?
     async fn holds(&self, message_id: &str) -> anyhow::Result<bool> {
-        let server = super::imap::Server {
-            host: &self.host,
-            port: self.port,
-            tls: self.tls,
-            ca: self.ca.as_deref(),
-        };
-        let mut imap = super::imap::connect(&server, &self.user, &self.password).await?;
+        let mut imap = self.login.connect().await?;
         let query = format!("HEADER Message-ID \"{}\"", message_id.replace('"', ""));
         let mut found = false;
         for folder in [

@@ -209,22 +209,16 @@ impl Bot {
                     // matrix-sdk has taken the response in, greffier not yet.
                     crate::failpoint("matrix-before-handling");
                 }
-                let mut failed = None;
-                if catch_up
-                    && let Err(e) = self.catch_up(since.as_deref(), &response.next_batch).await
-                {
-                    failed = Some(e);
-                }
-                for (room_id, update) in response.rooms.joined.iter().filter(|_| failed.is_none()) {
-                    if let Err(e) = self
-                        .handle_timeline(room_id, &update.timeline, since.as_deref())
-                        .await
-                    {
-                        failed = Some(e);
-                        break;
+                // A catch-up covers every joined room up to this response's
+                // position, so the response's own timelines add nothing.
+                let handled = match since.as_deref() {
+                    Some(since) if catch_up => self.catch_up(since, &response.next_batch).await,
+                    _ => {
+                        self.handle_joined(&response.rooms.joined, since.as_deref())
+                            .await
                     }
-                }
-                if let Some(e) = failed {
+                };
+                if let Err(e) = handled {
                     // The position is not stored: these events come again,
                     // and those already handled are recognised.
                     tracing::error!(error = %e, "cannot handle Matrix events; retrying");
@@ -239,6 +233,19 @@ impl Bot {
             since = Some(response.next_batch);
             self.wake.notify_one();
         }
+    }
+
+    /// Each joined room's timeline of one sync response.
+    async fn handle_joined(
+        &self,
+        joined: &std::collections::BTreeMap<OwnedRoomId, matrix_sdk::sync::JoinedRoomUpdate>,
+        since: Option<&str>,
+    ) -> anyhow::Result<()> {
+        for (room_id, update) in joined {
+            self.handle_timeline(room_id, &update.timeline, since)
+                .await?;
+        }
+        Ok(())
     }
 
     /// The events of one room in one sync, and those a `limited` sync left
@@ -318,10 +325,7 @@ impl Bot {
     /// Every joined room's events between `since` and `next`, handled:
     /// what matrix-sdk may have taken in before a crash (see
     /// `sync_forever`). Events already handled are recognised.
-    async fn catch_up(&self, since: Option<&str>, next: &str) -> anyhow::Result<()> {
-        let Some(since) = since else {
-            return Ok(());
-        };
+    async fn catch_up(&self, since: &str, next: &str) -> anyhow::Result<()> {
         for room in self.client.joined_rooms() {
             let events = self.gap(room.room_id(), next, since).await?;
             if !events.is_empty() {
