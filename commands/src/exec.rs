@@ -120,6 +120,11 @@ impl Exec<'_> {
 
     /// Finds a group by slug, theme, or an unambiguous word of its theme.
     pub fn find_group(&mut self, name: &str) -> Result<Group, Failure> {
+        // The exact slug, as most commands name a group: one indexed
+        // lookup instead of reading every group of a large network.
+        if let Some(g) = self.store.group_by_slug(name)? {
+            return Ok(g);
+        }
         let groups = self.store.groups()?;
         match lookup_group(&groups, name) {
             Lookup::Found(i) => Ok(groups[i].clone()),

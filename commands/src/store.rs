@@ -263,6 +263,8 @@ pub trait Store: crate::meeting::MeetingStore {
     /// The group a room is tied to.
     fn group_by_room(&mut self, room: &str) -> StoreResult<Option<Group>>;
 
+    /// The groups a person joined themselves, by slug.
+    fn person_groups(&mut self, person: PersonId) -> StoreResult<Vec<Group>>;
     /// People who joined the group themselves.
     fn member_people(&mut self, group: GroupId) -> StoreResult<Vec<Person>>;
     /// The group's "villes": organisations that are members, by themselves

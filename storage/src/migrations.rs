@@ -222,6 +222,15 @@ ALTER TABLE email_codes ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
     r#"
 ALTER TABLE outbox ADD COLUMN sending_since TEXT;
 "#,
+    // 6: lookups that scanned whole tables on a large network (bench/):
+    // a group's members (the partial unique indexes serve only lookups
+    // that name the person or the organisation), a person's groups, a
+    // person's invitations.
+    r#"
+CREATE INDEX group_members_group ON group_members(group_id, organisation_id);
+CREATE INDEX group_members_of_person ON group_members(person_id) WHERE person_id IS NOT NULL;
+CREATE INDEX invitations_person ON invitations(person_id);
+"#,
 ];
 
 /// Applies the migrations the database does not have yet. Two processes

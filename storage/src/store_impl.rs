@@ -455,6 +455,17 @@ impl Store for Tx<'_> {
             .map_err(se)
     }
 
+    fn person_groups(&mut self, person: PersonId) -> StoreResult<Vec<Group>> {
+        let sql = format!(
+            "SELECT {GROUP_COLUMNS} FROM groups
+             WHERE id IN (SELECT group_id FROM group_members WHERE person_id = ?1)
+             ORDER BY slug"
+        );
+        let mut st = self.conn().prepare_cached(&sql).map_err(se)?;
+        let rows = st.query_map(params![person.0], group_row).map_err(se)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(se)
+    }
+
     fn member_people(&mut self, group: GroupId) -> StoreResult<Vec<Person>> {
         let mut st = self
             .conn()

@@ -752,3 +752,56 @@ fn reminders_go_once_to_those_without_an_answer() {
     );
     assert!(due(&mut db, 2).is_empty(), "never twice");
 }
+
+#[test]
+fn a_large_network_lists_fifty_groups_per_section_and_says_how_many_more() {
+    let mut db = world();
+    db.write(Timestamp::from_second(NOW).expect("ts"), |tx| {
+        for g in 0..60 {
+            tx.create_group(
+                &NewGroup {
+                    slug: format!("projet-{g:02}"),
+                    theme: format!("Projet {g}"),
+                    status: GroupStatus::Active,
+                    lead: None,
+                    action: None,
+                    room: None,
+                    list: None,
+                },
+                None,
+            )?;
+        }
+        Ok(())
+    })
+    .expect("groups");
+    let (out, _) = say(&mut db, "@arles:example.test", "!groupe liste");
+    assert_eq!(out.matches("• projet-").count(), 50, "{out}");
+    assert!(out.contains("• projet-49 "), "{out}");
+    assert!(!out.contains("projet-50"), "{out}");
+    assert!(
+        out.contains("… et 10 autre(s) : !groupe info <groupe>"),
+        "{out}"
+    );
+    // The proposals' section is short: all of it, nothing more to say.
+    assert!(out.contains("• messagerie — "), "{out}");
+    assert_eq!(out.matches("autre(s)").count(), 1, "{out}");
+}
+
+#[test]
+fn moi_names_the_groups_the_person_joined_and_no_other() {
+    let mut db = world();
+    say(
+        &mut db,
+        "@admin:example.test",
+        "!groupe proposer cartes \"Cartes\"",
+    );
+    let (out, kept) = say(
+        &mut db,
+        "@arles:example.test",
+        "!groupe rejoindre messagerie",
+    );
+    assert!(kept, "{out}");
+    let (out, _) = say(&mut db, "@arles:example.test", "!moi");
+    assert!(out.contains("Groupes : messagerie"), "{out}");
+    assert!(!out.contains("cartes"), "{out}");
+}

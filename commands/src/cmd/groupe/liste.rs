@@ -24,37 +24,10 @@ impl Liste {
     pub fn apply(self, ex: &mut Exec<'_>) -> Outcome {
         let lang = ex.lang();
         let groups = ex.store.groups()?;
-        let mut active = Vec::new();
-        let mut proposed = Vec::new();
-        for g in &groups {
-            let lead = ex.org_name(g.lead)?;
-            match g.status {
-                GroupStatus::Active => {
-                    let n = ex.store.member_organisations(g.id)?.len();
-                    let lead = lead.unwrap_or_else(|| tr!(lang, "aucun", "none"));
-                    active.push(tr!(
-                        lang,
-                        "• {} — {} (chef de projet : {lead} ; {n} organisation(s))",
-                        "• {} — {} (lead: {lead}; {n} organisation(s))",
-                        g.slug,
-                        g.theme
-                    ));
-                }
-                GroupStatus::Proposed => {
-                    let n = ex.store.supporters(g.id)?.len();
-                    let q = ex.ctx.quorum;
-                    let lead = lead.unwrap_or_else(|| "?".into());
-                    proposed.push(tr!(
-                        lang,
-                        "• {} — {} (initialisation : {lead} ; soutiens {n}/{q})",
-                        "• {} — {} (initiated by {lead}; supports {n}/{q})",
-                        g.slug,
-                        g.theme
-                    ));
-                }
-                GroupStatus::Archived => {}
-            }
-        }
+        let (active, proposed): (Vec<_>, Vec<_>) = groups
+            .into_iter()
+            .filter(|g| g.status != GroupStatus::Archived)
+            .partition(|g| g.status == GroupStatus::Active);
         if active.is_empty() && proposed.is_empty() {
             let p = ex.prefix();
             return Ok(tr!(
@@ -66,12 +39,52 @@ impl Liste {
         let mut out = Vec::new();
         if !active.is_empty() {
             out.push(tr!(lang, "Groupes actifs :", "Active groups:"));
-            out.extend(active);
+            for g in active.iter().take(SHOWN) {
+                let n = ex.store.member_organisations(g.id)?.len();
+                let lead = ex
+                    .org_name(g.lead)?
+                    .unwrap_or_else(|| tr!(lang, "aucun", "none"));
+                out.push(tr!(
+                    lang,
+                    "• {} — {} (chef de projet : {lead} ; {n} organisation(s))",
+                    "• {} — {} (lead: {lead}; {n} organisation(s))",
+                    g.slug,
+                    g.theme
+                ));
+            }
+            out.extend(more(ex, active.len()));
         }
         if !proposed.is_empty() {
             out.push(tr!(lang, "Propositions :", "Proposals:"));
-            out.extend(proposed);
+            let q = ex.ctx.quorum;
+            for g in proposed.iter().take(SHOWN) {
+                let n = ex.store.supporters(g.id)?.len();
+                let lead = ex.org_name(g.lead)?.unwrap_or_else(|| "?".into());
+                out.push(tr!(
+                    lang,
+                    "• {} — {} (initialisation : {lead} ; soutiens {n}/{q})",
+                    "• {} — {} (initiated by {lead}; supports {n}/{q})",
+                    g.slug,
+                    g.theme
+                ));
+            }
+            out.extend(more(ex, proposed.len()));
         }
         Ok(out.join("\n"))
     }
+}
+
+/// Groups listed per section: a network of thousands of groups would make
+/// an answer too long to read, and too large for one Matrix event.
+pub const SHOWN: usize = 50;
+
+/// The line that says how many more a section holds, if it holds more.
+fn more(ex: &Exec<'_>, total: usize) -> Option<String> {
+    let rest = total.checked_sub(SHOWN).filter(|r| *r > 0)?;
+    let p = ex.prefix();
+    Some(tr!(
+        ex.lang(),
+        "… et {rest} autre(s) : {p}groupe info <groupe> pour le détail d'un groupe",
+        "… and {rest} more: {p}group info <group> for one group's details"
+    ))
 }

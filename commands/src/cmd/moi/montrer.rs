@@ -43,12 +43,12 @@ pub fn apply(ex: &mut Exec<'_>) -> Outcome {
         .collect();
     let ids = ids.join(", ");
     out.push(tr!(lang, "Identités : {ids}", "Identities: {ids}"));
-    let mut groups = Vec::new();
-    for g in ex.store.groups()? {
-        if ex.store.member_people(g.id)?.iter().any(|p| p.id == me.id) {
-            groups.push(g.slug);
-        }
-    }
+    let groups: Vec<String> = ex
+        .store
+        .person_groups(me.id)?
+        .into_iter()
+        .map(|g| g.slug)
+        .collect();
     if !groups.is_empty() {
         let groups = groups.join(", ");
         out.push(tr!(lang, "Groupes : {groups}", "Groups: {groups}"));
