@@ -380,6 +380,7 @@ impl Bot {
         sender: String,
         body: String,
     ) -> anyhow::Result<()> {
+        let started = std::time::Instant::now();
         let ctx = self.app.context();
         if !greffier_commands::is_command(&ctx.prefix, &body) {
             return Ok(());
@@ -387,7 +388,11 @@ impl Bot {
         let display_name = self.display_name(room_id, &sender).await;
         let mut req = request(room_id, &event_id, sender, body);
         req.display_name = display_name;
-        self.run(&ctx, &req, &event_id)
+        self.run(&ctx, &req, &event_id)?;
+        // The bot's own cost per command, which bench/ reads.
+        let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+        tracing::debug!(event = %event_id, micros, "command handled");
+        Ok(())
     }
 
     fn run(

@@ -273,6 +273,22 @@ pub fn new_id(tag: &str) -> String {
     )
 }
 
+/// A Thunderbird iMIP reply: the Accept button.
+pub fn thunderbird_accept(from: &str, to: &str, uid: &str, message_id: &str) -> Vec<u8> {
+    format!(
+        "Message-ID: <{message_id}>\r\nDate: Mon, 23 Nov 2026 10:00:00 +0100\r\nMIME-Version: 1.0\r\nUser-Agent: Mozilla Thunderbird\r\nFrom: Anne <{from}>\r\nTo: {to}\r\nSubject: =?UTF-8?Q?Accept=C3=A9=3A_Conf=C3=A9rence_DSI?=\r\nContent-Type: multipart/mixed; boundary=\"------------b1\"\r\n\r\nThis is a multi-part message in MIME format.\r\n--------------b1\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nAnne a accepté votre invitation à l'événement : Conférence DSI\r\n\r\n--------------b1\r\nContent-Type: text/calendar; charset=UTF-8; method=REPLY\r\nContent-Transfer-Encoding: 8bit\r\n\r\nBEGIN:VCALENDAR\r\nPRODID:-//Mozilla.org/NONSGML Mozilla Calendar V1.1//EN\r\nVERSION:2.0\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nCREATED:20261123T090000Z\r\nLAST-MODIFIED:20261123T090000Z\r\nDTSTAMP:20261123T090000Z\r\nUID:{uid}\r\nSUMMARY:Conférence DSI\r\nORGANIZER;CN=greffier:mailto:{to}\r\nATTENDEE;CN=Anne;PARTSTAT=ACCEPTED;ROLE=REQ-PARTICIPANT;RSVP=TRUE:mailto:{from}\r\nSEQUENCE:0\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n\r\n--------------b1--\r\n"
+    )
+    .into_bytes()
+}
+
+/// `raw` made an answer to the mail with this Message-ID (angle brackets
+/// included), as a client's Reply button does.
+pub fn answering(raw: Vec<u8>, message_id: &str) -> Vec<u8> {
+    let mut out = format!("In-Reply-To: {message_id}\r\nReferences: {message_id}\r\n").into_bytes();
+    out.extend(raw);
+    out
+}
+
 /// A plain mail the way Thunderbird writes one.
 pub fn thunderbird(from: &str, to: &str, subject: &str, message_id: &str, body: &str) -> Vec<u8> {
     format!(

@@ -26,7 +26,7 @@ use std::time::Duration;
 use matrix_sdk::ruma::events::room::message::RoomMessageEventContent;
 use matrix_sdk::ruma::{OwnedEventId, OwnedRoomId, OwnedTransactionId};
 
-use crate::mailserver::{Account, MAIL_SERVER, MailBot, thunderbird, try_send};
+use crate::mailserver::{Account, MAIL_SERVER, MailBot, answering, thunderbird, try_send};
 use crate::synapse::{SERVER, Servers, User};
 
 /// What can go wrong while the traffic flows.
@@ -219,9 +219,10 @@ async fn run(plan: Plan) -> Figures {
             } else {
                 "Excusé, je suis en congés."
             };
-            let mut raw = thunderbird(&email, &bot.account.address, "Re: Invitation", &id, answer);
-            let head = format!("In-Reply-To: {invitation}\r\nReferences: {invitation}\r\n");
-            raw.splice(0..0, head.into_bytes());
+            let raw = answering(
+                thunderbird(&email, &bot.account.address, "Re: Invitation", &id, answer),
+                &invitation,
+            );
             mails.push((who, id, raw));
         }
     }

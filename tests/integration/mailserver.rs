@@ -5,7 +5,9 @@
 use std::time::Duration;
 
 pub use greffier_testkit::PATIENCE;
-pub use greffier_testkit::mail::{Account, Mail, new_id, send, thunderbird, try_send};
+pub use greffier_testkit::mail::{
+    Account, Mail, answering, new_id, send, thunderbird, thunderbird_accept, try_send,
+};
 
 use crate::support::BotProcess;
 use crate::synapse::Servers;

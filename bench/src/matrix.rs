@@ -1,0 +1,643 @@
+//! Room benchmarks against the local Synapse, in one run:
+//!
+//! 1. round trips (send → the answer reaches the sender's sync) of greffier,
+//!    next to the homeserver's one-hop echo (A sends → B's sync sees it)
+//!    and the do-nothing relay (`greffier-relay`), taken in turn by the
+//!    same users so that all three see the same homeserver;
+//! 2. two identical bursts of commands: all answered, time to drain;
+//! 3. resident memory of greffier, the relay and Synapse, idle and at the
+//!    peak of each burst;
+//! 4. greffier's own cost per command, from its debug log ("command
+//!    handled", event in → reply queued).
+//!
+//! greffier runs the release build on the large network of [`crate::scale`].
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use futures_util::future::join_all;
+use greffier_storage::Database;
+use greffier_testkit::matrix::{Servers, User, register};
+use matrix_sdk::Client;
+use matrix_sdk::config::{SyncSettings, SyncToken};
+use matrix_sdk::ruma::api::client::filter::{FilterDefinition, RoomEventFilter};
+use matrix_sdk::ruma::api::client::sync::sync_events::v3::Filter;
+use matrix_sdk::ruma::events::room::message::RoomMessageEventContent;
+use matrix_sdk::ruma::{OwnedEventId, OwnedRoomId, OwnedUserId, UInt};
+use tokio::time::Instant;
+
+use crate::commands;
+use crate::procs::{Child, Memory, mib, sibling, synapse_pid};
+use crate::scale::{self, Size};
+use crate::stats::{Rng, Sample, ms, ratio, us};
+
+/// How the Matrix benchmark runs.
+#[derive(Debug, Clone, Copy)]
+pub struct Plan {
+    /// Users taking the round trips, and how many each takes of each kind.
+    pub users: usize,
+    pub rounds: usize,
+    /// Users and commands of each burst, and the time the commands are
+    /// spread over.
+    pub burst_users: usize,
+    pub burst_commands: usize,
+    pub burst_window: Duration,
+    pub size: Size,
+}
+
+pub const PLAN: Plan = Plan {
+    users: 10,
+    rounds: 50,
+    burst_users: 20,
+    burst_commands: 1000,
+    burst_window: Duration::from_secs(10),
+    size: scale::LARGE,
+};
+
+/// How long an answer is waited for before it counts as lost.
+const PATIENCE: Duration = Duration::from_secs(120);
+
+/// When each event reached one user's sync: by event id, and by the event
+/// it replies to ("re:" + id).
+#[derive(Clone, Default)]
+struct Arrivals(Arc<Mutex<HashMap<String, Instant>>>);
+
+impl Arrivals {
+    fn record(&self, key: String, at: Instant) {
+        if let Ok(mut map) = self.0.lock() {
+            map.entry(key).or_insert(at);
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<Instant> {
+        self.0.lock().ok()?.get(key).copied()
+    }
+
+    /// When `key` arrived, waiting until `deadline`.
+    async fn wait(&self, key: &str, deadline: Instant) -> Option<Instant> {
+        loop {
+            if let Some(at) = self.get(key) {
+                return Some(at);
+            }
+            if Instant::now() > deadline {
+                return None;
+            }
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+    }
+}
+
+/// A user's client syncing forever, as a Matrix client does (long polls),
+/// noting when each event arrives.
+fn listen(client: Client) -> Arrivals {
+    let arrivals = Arrivals::default();
+    let noted = arrivals.clone();
+    tokio::spawn(async move {
+        let mut timeline = RoomEventFilter::default();
+        timeline.limit = Some(UInt::from(1000u32));
+        let mut filter = FilterDefinition::default();
+        filter.room.timeline = timeline;
+        let mut since: Option<String> = None;
+        loop {
+            let settings = SyncSettings::default()
+                .filter(Filter::FilterDefinition(filter.clone()))
+                .timeout(Duration::from_secs(30))
+                .token(
+                    since
+                        .clone()
+                        .map_or(SyncToken::NoToken, SyncToken::Specific),
+                );
+            let response = match Box::pin(client.sync_once(settings)).await {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("a user's sync failed: {e}");
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    continue;
+                }
+            };
+            let at = Instant::now();
+            for update in response.rooms.joined.values() {
+                for event in &update.timeline.events {
+                    let Ok(json) =
+                        serde_json::from_str::<serde_json::Value>(event.raw().json().get())
+                    else {
+                        continue;
+                    };
+                    if let Some(id) = json["event_id"].as_str() {
+                        noted.record(id.to_string(), at);
+                    }
+                    if let Some(re) =
+                        json["content"]["m.relates_to"]["m.in_reply_to"]["event_id"].as_str()
+                    {
+                        noted.record(format!("re:{re}"), at);
+                    }
+                }
+            }
+            since = Some(response.next_batch);
+        }
+    });
+    arrivals
+}
+
+/// A member of the benchmark: a client, and what its sync saw.
+struct Member {
+    user: User,
+    arrivals: Arrivals,
+}
+
+async fn send(client: &Client, room: &OwnedRoomId, text: &str) -> anyhow::Result<OwnedEventId> {
+    let room = client.get_room(room).context("not in the room")?;
+    Ok(room
+        .send(RoomMessageEventContent::text_plain(text))
+        .await?
+        .response
+        .event_id)
+}
+
+/// The time from sending `text` to the answer in the sender's sync (or
+/// the partner's sync seeing it, for an echo); None when lost.
+async fn round_trip(
+    from: &Member,
+    watcher: &Arrivals,
+    room: &OwnedRoomId,
+    text: &str,
+    answer: bool,
+) -> Option<Duration> {
+    let sent = Instant::now();
+    let id = match send(&from.user.client, room, text).await {
+        Ok(id) => id,
+        Err(e) => {
+            eprintln!("send failed: {e}");
+            return None;
+        }
+    };
+    let key = if answer {
+        format!("re:{id}")
+    } else {
+        id.to_string()
+    };
+    let at = watcher.wait(&key, Instant::now() + PATIENCE).await?;
+    Some(at.saturating_duration_since(sent))
+}
+
+/// The three rooms: users only (echo), users and the relay, users and
+/// greffier.
+struct Rooms {
+    echo: OwnedRoomId,
+    relay: OwnedRoomId,
+    greffier: OwnedRoomId,
+}
+
+pub async fn run(dir: &Path, plan: Plan) -> anyhow::Result<()> {
+    let servers = Servers::get();
+    let root = &servers.root;
+    let started = std::time::Instant::now();
+    let mut db = Database::open(&dir.join("greffier.db"))?;
+    scale::populate(&mut db, plan.size, jiff::Timestamp::now())?;
+    drop(db);
+    println!(
+        "greffier's database: {} groups, {} people ({:.1} s to build)",
+        plan.size.groups,
+        plan.size.people,
+        started.elapsed().as_secs_f64()
+    );
+
+    let people = plan.users.max(plan.burst_users);
+    let users: Vec<User> = join_all((0..people).map(|_| User::new())).await;
+    let (bot_id, bot_password) = register("benchbot").await;
+    let (relay_id, relay_password) = register("relay").await;
+    std::fs::write(
+        dir.join("bot.toml"),
+        format!(
+            "[bot]\ndatabase = \"greffier.db\"\nadmins = [\"{admin}\"]\n\n[matrix]\nhomeserver = \"{url}\"\nuser = \"{bot_id}\"\npassword_env = \"GREFFIER_BENCH_PASSWORD\"\nstore = \"matrix-store\"\n",
+            admin = users[0].id,
+            url = servers.url(),
+        ),
+    )?;
+    let mut bot = Child::spawn(
+        &sibling("greffier")?,
+        &["--config", "bot.toml", "run"],
+        &[
+            ("GREFFIER_BENCH_PASSWORD", &bot_password),
+            (
+                "RUST_LOG",
+                "info,greffier=debug,matrix_sdk=warn,matrix_sdk_base=warn,matrix_sdk_crypto=warn",
+            ),
+        ],
+        dir,
+        &dir.join("greffier.log"),
+    )?;
+    bot.wait_log("first Matrix sync", Duration::from_secs(120))
+        .await?;
+    let mut relay = Child::spawn(
+        &sibling("greffier-relay")?,
+        &[],
+        &[
+            ("GREFFIER_RELAY_HOMESERVER", servers.url()),
+            ("GREFFIER_RELAY_USER", relay_id.as_str()),
+            ("GREFFIER_RELAY_PASSWORD", &relay_password),
+        ],
+        dir,
+        &dir.join("relay.log"),
+    )?;
+    relay
+        .wait_log("relay ready", Duration::from_secs(60))
+        .await?;
+
+    let rooms = make_rooms(&users, &bot_id, &relay_id).await?;
+    let members: Vec<Member> = users
+        .into_iter()
+        .map(|user| {
+            let arrivals = listen(user.client.clone());
+            Member { user, arrivals }
+        })
+        .collect();
+    warm_up(&members, &rooms, &plan).await?;
+
+    let synapse = synapse_pid(root)?;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let idle = (
+        bot.memory(),
+        relay.memory(),
+        Memory::of(synapse).unwrap_or_default(),
+    );
+
+    let log_before = bot.log().len();
+    let trips = round_trips(&members, &rooms, &plan).await;
+    let log_trips = bot.log().len();
+    let first = burst(&members, &rooms, &plan, bot.pid(), synapse, 1).await;
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let after_first = bot.memory();
+    let second = burst(&members, &rooms, &plan, bot.pid(), synapse, 2).await;
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let after_second = bot.memory();
+    let synapse_after = Memory::of(synapse).unwrap_or_default();
+    let log = bot.log();
+
+    println!(
+        "\n### Round trips ({} users, {} each of each kind)\n",
+        plan.users, plan.rounds
+    );
+    println!("| | n | lost | p50 | p95 | p99 | max |");
+    println!("| --- | --- | --- | --- | --- | --- | --- |");
+    for (name, (s, lost)) in ["homeserver echo (A → B)", "do-nothing relay", "greffier"]
+        .iter()
+        .zip([&trips.echo, &trips.relay, &trips.greffier])
+    {
+        println!(
+            "| {name} | {} | {lost} | {} | {} | {} | {} |",
+            s.len(),
+            ms(s.p50()),
+            ms(s.p95()),
+            ms(s.p99()),
+            ms(s.max())
+        );
+    }
+    let (g, r, e) = (&trips.greffier.0, &trips.relay.0, &trips.echo.0);
+    println!(
+        "\ngreffier / relay: p50 {}, p95 {}, p99 {}; greffier / echo: p50 {}, p95 {}; relay / echo: p50 {}",
+        ratio(g.p50(), r.p50()),
+        ratio(g.p95(), r.p95()),
+        ratio(g.p99(), r.p99()),
+        ratio(g.p50(), e.p50()),
+        ratio(g.p95(), e.p95()),
+        ratio(r.p50(), e.p50()),
+    );
+
+    println!(
+        "\n### Bursts ({} commands from {} users in {:?}, twice)\n",
+        plan.burst_commands, plan.burst_users, plan.burst_window
+    );
+    println!(
+        "| burst | sent | send errors | answered | lost | drained after | p50 | p95 | p99 | greffier peak RSS | Synapse peak RSS |"
+    );
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    for b in [&first, &second] {
+        println!(
+            "| {} | {} | {} | {} | {} | {:.1} s | {} | {} | {} | {} | {} |",
+            b.number,
+            b.sent,
+            b.send_errors,
+            b.latency.len(),
+            b.lost,
+            b.drained.as_secs_f64(),
+            ms(b.latency.p50()),
+            ms(b.latency.p95()),
+            ms(b.latency.p99()),
+            mib(b.bot_peak_kib),
+            mib(b.synapse_peak_kib),
+        );
+    }
+
+    println!("\n### Resident memory\n");
+    println!("| | greffier | do-nothing relay | Synapse |");
+    println!("| --- | --- | --- | --- |");
+    println!(
+        "| idle, after the warm-up | {} | {} | {} |",
+        mib(idle.0.rss_kib),
+        mib(idle.1.rss_kib),
+        mib(idle.2.rss_kib)
+    );
+    println!(
+        "| peak of burst 1 | {} | – | {} |",
+        mib(first.bot_peak_kib),
+        mib(first.synapse_peak_kib)
+    );
+    println!(
+        "| 5 s after burst 1 | {} | – | – |",
+        mib(after_first.rss_kib)
+    );
+    println!(
+        "| peak of burst 2 | {} | – | {} |",
+        mib(second.bot_peak_kib),
+        mib(second.synapse_peak_kib)
+    );
+    println!(
+        "| 5 s after burst 2 | {} | {} | {} |",
+        mib(after_second.rss_kib),
+        mib(relay.memory().rss_kib),
+        mib(synapse_after.rss_kib)
+    );
+    println!(
+        "| peak since start (VmHWM) | {} | {} | {} |",
+        mib(after_second.peak_kib),
+        mib(relay.memory().peak_kib),
+        mib(synapse_after.peak_kib)
+    );
+
+    println!(
+        "\n### greffier's own cost per command, live (event in → reply queued, from its log)\n"
+    );
+    println!("| during | n | p50 | p99 |");
+    println!("| --- | --- | --- | --- |");
+    for (name, part) in [
+        (
+            "round trips",
+            &log[log_before.min(log.len())..log_trips.min(log.len())],
+        ),
+        ("bursts", &log[log_trips.min(log.len())..]),
+    ] {
+        let s = own_costs(part);
+        println!(
+            "| {name} | {} | {} | {} |",
+            s.len(),
+            us(s.p50()),
+            us(s.p99())
+        );
+    }
+
+    bot.stop().await?;
+    relay.stop().await?;
+    Ok(())
+}
+
+async fn make_rooms(
+    users: &[User],
+    bot: &OwnedUserId,
+    relay: &OwnedUserId,
+) -> anyhow::Result<Rooms> {
+    let admin = &users[0];
+    let others: Vec<&OwnedUserId> = users[1..].iter().map(|u| &u.id).collect();
+    let with = |bot| {
+        let mut v: Vec<&OwnedUserId> = others.clone();
+        v.push(bot);
+        v
+    };
+    let rooms = Rooms {
+        echo: admin.create_room(false, &others).await,
+        relay: admin.create_room(false, &with(relay)).await,
+        greffier: admin.create_room(false, &with(bot)).await,
+    };
+    for user in &users[1..] {
+        for room in [&rooms.echo, &rooms.relay, &rooms.greffier] {
+            user.client.join_room_by_id(room).await?;
+        }
+    }
+    Ok(rooms)
+}
+
+/// Every member says something in each room once, and waits for the
+/// answer: the bots know everyone (greffier: each member sets an
+/// organisation), and nothing measured pays for a first time.
+async fn warm_up(members: &[Member], rooms: &Rooms, plan: &Plan) -> anyhow::Result<()> {
+    // greffier and the relay answer once they have joined.
+    let deadline = Instant::now() + PATIENCE;
+    for (room, text) in [(&rooms.greffier, "!aide"), (&rooms.relay, "!ping")] {
+        loop {
+            let m = &members[0];
+            if round_trip(m, &m.arrivals, room, text, true).await.is_some() {
+                break;
+            }
+            anyhow::ensure!(Instant::now() < deadline, "no answer in {room}");
+        }
+    }
+    let n = members.len();
+    let answered = join_all(members.iter().enumerate().map(|(i, m)| async move {
+        let org = format!(
+            "!moi organisation {}",
+            scale::organisation(i % plan.size.organisations)
+        );
+        let partner = &members[(i + 1) % n].arrivals;
+        round_trip(m, &m.arrivals, &rooms.greffier, &org, true)
+            .await
+            .is_some()
+            && round_trip(m, &m.arrivals, &rooms.relay, "!ping", true)
+                .await
+                .is_some()
+            && round_trip(m, partner, &rooms.echo, "bonjour", false)
+                .await
+                .is_some()
+    }))
+    .await;
+    anyhow::ensure!(answered.iter().all(|a| *a), "the warm-up lost messages");
+    Ok(())
+}
+
+struct Trips {
+    /// Each kind's round trips, and how many were lost.
+    echo: (Sample, usize),
+    relay: (Sample, usize),
+    greffier: (Sample, usize),
+}
+
+async fn round_trips(members: &[Member], rooms: &Rooms, plan: &Plan) -> Trips {
+    let n = plan.users;
+    let per_user = join_all((0..n).map(|i| async move {
+        let me = &members[i];
+        let partner = &members[(i + 1) % n].arrivals;
+        let mut rng = Rng::new(1 + i as u64);
+        let mut joined = 0;
+        let mut out: [Vec<Option<Duration>>; 3] = Default::default();
+        for round in 0..plan.rounds {
+            // The three kinds in turn, starting each round with another.
+            for k in 0..3 {
+                let kind = (round + i + k) % 3;
+                let took = match kind {
+                    0 => {
+                        round_trip(me, partner, &rooms.echo, &format!("écho {round}"), false).await
+                    }
+                    1 => round_trip(me, &me.arrivals, &rooms.relay, "!ping", true).await,
+                    _ => {
+                        let (_, text) =
+                            commands::nth(round, plan.size.groups, &mut rng, &mut joined);
+                        round_trip(me, &me.arrivals, &rooms.greffier, &text, true).await
+                    }
+                };
+                out[kind].push(took);
+                // Users pause between messages, as people do.
+                let pause = 20 + rng.below(60) as u64;
+                tokio::time::sleep(Duration::from_millis(pause)).await;
+            }
+        }
+        out
+    }))
+    .await;
+    let gather = |kind: usize| {
+        let mut s = Sample::default();
+        let mut lost = 0;
+        for user in &per_user {
+            for took in &user[kind] {
+                match took {
+                    Some(d) => s.push(*d),
+                    None => lost += 1,
+                }
+            }
+        }
+        (s, lost)
+    };
+    Trips {
+        echo: gather(0),
+        relay: gather(1),
+        greffier: gather(2),
+    }
+}
+
+struct Burst {
+    number: usize,
+    sent: usize,
+    send_errors: usize,
+    lost: usize,
+    latency: Sample,
+    drained: Duration,
+    bot_peak_kib: u64,
+    synapse_peak_kib: u64,
+}
+
+/// `burst_commands` commands spread evenly over `burst_window`, from
+/// `burst_users` users who do not wait for the answers; then every answer
+/// is waited for.
+async fn burst(
+    members: &[Member],
+    rooms: &Rooms,
+    plan: &Plan,
+    bot_pid: u32,
+    synapse_pid: u32,
+    number: usize,
+) -> Burst {
+    let users = plan.burst_users.min(members.len());
+    let start = Instant::now();
+    let step = plan.burst_window / plan.burst_commands as u32;
+    let sampling = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let sampler = {
+        let sampling = sampling.clone();
+        tokio::spawn(async move {
+            let (mut bot, mut synapse) = (0, 0);
+            while sampling.load(std::sync::atomic::Ordering::Relaxed) {
+                bot = bot.max(Memory::of(bot_pid).map_or(0, |m| m.rss_kib));
+                synapse = synapse.max(Memory::of(synapse_pid).map_or(0, |m| m.rss_kib));
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            (bot, synapse)
+        })
+    };
+    let sent_by_user = join_all((0..users).map(|u| async move {
+        let me = &members[u];
+        let mut rng = Rng::new(1000 * number as u64 + u as u64);
+        let mut joined = 0;
+        let mut sent = Vec::new();
+        let mut errors = 0;
+        let mut k = 0;
+        while k * users + u < plan.burst_commands {
+            tokio::time::sleep_until(start + step * (k * users + u) as u32).await;
+            let (_, text) = commands::nth(k, plan.size.groups, &mut rng, &mut joined);
+            let at = Instant::now();
+            match send(&me.user.client, &rooms.greffier, &text).await {
+                Ok(id) => sent.push((id, at)),
+                Err(e) => {
+                    eprintln!("burst send failed: {e}");
+                    errors += 1;
+                }
+            }
+            k += 1;
+        }
+        (sent, errors)
+    }))
+    .await;
+    let deadline = Instant::now() + PATIENCE;
+    let mut latency = Sample::default();
+    let (mut sent, mut send_errors, mut lost) = (0, 0, 0);
+    let mut last = start;
+    for (u, (ids, errors)) in sent_by_user.iter().enumerate() {
+        send_errors += errors;
+        for (id, at) in ids {
+            sent += 1;
+            match members[u]
+                .arrivals
+                .wait(&format!("re:{id}"), deadline)
+                .await
+            {
+                Some(answered) => {
+                    latency.push(answered.saturating_duration_since(*at));
+                    last = last.max(answered);
+                }
+                None => lost += 1,
+            }
+        }
+    }
+    sampling.store(false, std::sync::atomic::Ordering::Relaxed);
+    let (bot_peak_kib, synapse_peak_kib) = sampler.await.unwrap_or_default();
+    Burst {
+        number,
+        sent,
+        send_errors,
+        lost,
+        latency,
+        drained: last.saturating_duration_since(start),
+        bot_peak_kib,
+        synapse_peak_kib,
+    }
+}
+
+/// The "command handled … micros=N" lines of greffier's log.
+fn own_costs(log: &str) -> Sample {
+    let mut s = Sample::default();
+    for line in log.lines().filter(|l| l.contains("command handled")) {
+        if let Some(micros) = line
+            .split_whitespace()
+            .find_map(|w| w.strip_prefix("micros="))
+            .and_then(|v| v.parse().ok())
+        {
+            s.push(Duration::from_micros(micros));
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn own_costs_are_read_from_the_log() {
+        let log = "2026-11-23T10:00:00.1Z DEBUG greffier::matrix: message room=!a event=$x\n\
+                   2026-11-23T10:00:00.2Z DEBUG greffier::matrix: command handled event=$x micros=840\n\
+                   2026-11-23T10:00:00.3Z DEBUG greffier::matrix: command handled event=$y micros=1210\n";
+        let s = own_costs(log);
+        assert_eq!(s.len(), 2);
+        assert_eq!(s.p50(), Duration::from_micros(840));
+        assert_eq!(s.max(), Duration::from_micros(1210));
+    }
+}
