@@ -560,8 +560,11 @@ impl Bot {
     /// group), and the bot joins the room if it is not in it yet (it must
     /// be public or the bot invited).
     async fn resolve_seed_rooms(&self) {
-        let groups = match lock(&self.db).export() {
-            Ok(e) => e.groups,
+        let groups = match lock(&self.db).write(Timestamp::now(), |tx| {
+            use greffier_commands::Store;
+            Ok(tx.groups()?)
+        }) {
+            Ok(groups) => groups,
             Err(e) => {
                 tracing::error!(error = %e, "cannot read the groups");
                 return;
@@ -575,10 +578,7 @@ impl Bot {
                 Ok(id) => {
                     let stored = lock(&self.db).write(Timestamp::now(), |tx| {
                         use greffier_commands::Store;
-                        if let Some(group) = tx.group_by_slug(&g.slug)? {
-                            tx.set_group_room(group.id, id.as_str())?;
-                        }
-                        Ok(())
+                        Ok(tx.set_group_room(g.id, id.as_str())?)
                     });
                     match stored {
                         Ok(()) => {

@@ -102,13 +102,27 @@ impl Database {
             .collect::<rusqlite::Result<_>>()?;
         let mut people = Vec::new();
         for (id, name, organisation) in rows {
-            let ids =
-                "SELECT value FROM identities WHERE person_id = ?1 AND verified = 1 AND kind = ";
+            // By person (its index), the kinds apart here: a condition on
+            // the kind made SQLite walk the (kind, value) index instead,
+            // every identity of that kind for each person.
+            let mut st = conn.prepare_cached(
+                "SELECT kind, value FROM identities WHERE person_id = ?1 AND verified = 1
+                 ORDER BY value",
+            )?;
+            let (mut emails, mut matrix_ids) = (Vec::new(), Vec::new());
+            for row in st.query_map(params![id], |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))? {
+                let (kind, value) = row?;
+                match kind.as_str() {
+                    "email" => emails.push(value),
+                    "matrix" => matrix_ids.push(value),
+                    _ => {}
+                }
+            }
             people.push(ExportPerson {
                 name,
                 organisation,
-                emails: strings(self, &format!("{ids}'email' ORDER BY value"), id)?,
-                matrix_ids: strings(self, &format!("{ids}'matrix' ORDER BY value"), id)?,
+                emails,
+                matrix_ids,
             });
         }
 
