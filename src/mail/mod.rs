@@ -177,7 +177,10 @@ impl Reader {
         }
     }
 
-    /// Handles and moves every mail of INBOX.
+    /// Handles and moves every mail of INBOX, a batch at a time: one
+    /// command fetches a batch, each mail is handled and its UID recorded,
+    /// then one command per folder moves the batch (a command per mail
+    /// made the IMAP round trips the bottleneck, see docs/benchmarks.md).
     async fn round(&self, imap: &mut Imap, done: &str, quarantine: &str) -> anyhow::Result<()> {
         let mailbox = imap.select("INBOX").await?;
         let validity = mailbox.uid_validity.unwrap_or(0).to_string();
@@ -194,12 +197,16 @@ impl Reader {
         };
         let mut uids: Vec<u32> = imap.uid_search("ALL").await?.into_iter().collect();
         uids.sort_unstable();
-        for uid in uids {
-            let fate = if uid <= last_uid {
-                // Handled before a crash that came before the move.
-                Fate::Done
-            } else {
-                let raw = fetch(imap, uid).await?;
+        // Handled before a crash that came before the move: only moved.
+        let (old, new): (Vec<u32>, Vec<u32>) = uids.into_iter().partition(|u| *u <= last_uid);
+        move_all(imap, &old, done).await?;
+        for batch in batches(&sizes(imap, &new).await?) {
+            let mut raws = fetch(imap, &batch).await?;
+            let (mut handled, mut unreadable) = (Vec::new(), Vec::new());
+            for uid in batch {
+                let raw = raws
+                    .remove(&uid)
+                    .with_context(|| format!("UID {uid} has no body"))?;
                 // A storage failure stops the round before the UID is
                 // recorded: the mail stays in INBOX and is tried again.
                 let fate = self.handle(&raw, &validity, uid)?;
@@ -207,16 +214,15 @@ impl Reader {
                 last_uid = uid;
                 self.wake.notify_one();
                 failpoint("mail-before-move");
-                fate
-            };
-            let folder = match fate {
-                Fate::Done => done,
-                Fate::Quarantine => quarantine,
-            };
-            imap.uid_mv(uid.to_string(), folder)
-                .await
-                .with_context(|| format!("cannot move UID {uid} to {folder}"))?;
+                match fate {
+                    Fate::Done => handled.push(uid),
+                    Fate::Quarantine => unreadable.push(uid),
+                }
+            }
+            move_all(imap, &handled, done).await?;
+            move_all(imap, &unreadable, quarantine).await?;
         }
+        tracing::debug!(last_uid, "INBOX read");
         Ok(())
     }
 
@@ -354,16 +360,96 @@ fn requests(mail: &Incoming, origin: &Origin, sender: &Identity) -> Vec<Request>
         .collect()
 }
 
-async fn fetch(imap: &mut Imap, uid: u32) -> anyhow::Result<Vec<u8>> {
+/// At most this many mails are fetched by one command, and at most this
+/// many bytes (by their RFC822.SIZE; a larger mail comes alone), so that a
+/// batch holds the bot's memory to a few MiB.
+const BATCH_MAILS: usize = 100;
+const BATCH_BYTES: u64 = 4 << 20;
+
+/// The UIDs and sizes of these mails.
+async fn sizes(imap: &mut Imap, uids: &[u32]) -> anyhow::Result<Vec<(u32, u64)>> {
+    if uids.is_empty() {
+        return Ok(Vec::new());
+    }
     let fetched: Vec<_> = imap
-        .uid_fetch(uid.to_string(), "(UID BODY.PEEK[])")
+        .uid_fetch(uid_set(uids), "(UID RFC822.SIZE)")
         .await?
         .try_collect()
         .await?;
-    fetched
+    let mut sizes: Vec<(u32, u64)> = fetched
         .iter()
-        .find_map(|f| f.body().map(<[u8]>::to_vec))
-        .with_context(|| format!("UID {uid} has no body"))
+        .filter_map(|f| Some((f.uid?, u64::from(f.size.unwrap_or(0)))))
+        .collect();
+    sizes.sort_unstable();
+    Ok(sizes)
+}
+
+/// The mails cut in batches of at most [`BATCH_MAILS`] and [`BATCH_BYTES`].
+fn batches(sizes: &[(u32, u64)]) -> Vec<Vec<u32>> {
+    let mut out: Vec<Vec<u32>> = Vec::new();
+    let mut bytes = 0;
+    for &(uid, size) in sizes {
+        match out.last_mut() {
+            Some(batch) if batch.len() < BATCH_MAILS && bytes + size <= BATCH_BYTES => {
+                batch.push(uid);
+                bytes += size;
+            }
+            _ => {
+                out.push(vec![uid]);
+                bytes = size;
+            }
+        }
+    }
+    out
+}
+
+/// An IMAP sequence set of these UIDs, runs written as ranges ("3:7,9").
+fn uid_set(uids: &[u32]) -> String {
+    let mut sorted = uids.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut parts = Vec::new();
+    let mut i = 0;
+    while i < sorted.len() {
+        let start = sorted[i];
+        while i + 1 < sorted.len() && sorted[i + 1] == sorted[i] + 1 {
+            i += 1;
+        }
+        parts.push(if sorted[i] == start {
+            start.to_string()
+        } else {
+            format!("{start}:{}", sorted[i])
+        });
+        i += 1;
+    }
+    parts.join(",")
+}
+
+/// The raw mails of these UIDs, in one command.
+async fn fetch(
+    imap: &mut Imap,
+    uids: &[u32],
+) -> anyhow::Result<std::collections::HashMap<u32, Vec<u8>>> {
+    let fetched: Vec<_> = imap
+        .uid_fetch(uid_set(uids), "(UID BODY.PEEK[])")
+        .await?
+        .try_collect()
+        .await?;
+    Ok(fetched
+        .iter()
+        .filter_map(|f| Some((f.uid?, f.body()?.to_vec())))
+        .collect())
+}
+
+/// Moves these mails to `folder`, in one command.
+async fn move_all(imap: &mut Imap, uids: &[u32], folder: &str) -> anyhow::Result<()> {
+    if uids.is_empty() {
+        return Ok(());
+    }
+    let set = uid_set(uids);
+    imap.uid_mv(&set, folder)
+        .await
+        .with_context(|| format!("cannot move UIDs {set} to {folder}"))
 }
 
 /// Waits for new mail: IDLE until the server says something or `poll`
@@ -394,4 +480,33 @@ fn no_command(lang: greffier_commands::Lang, prefix: &str) -> String {
         "Je n'ai trouvé aucune commande dans votre message : écrivez-les en début de ligne, par exemple {prefix}groupe liste, ou {prefix}aide pour la liste des commandes.",
         "I found no command in your message: write them at the start of a line, for instance {prefix}group list, or {prefix}help for the list of commands."
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uid_sets_write_runs_as_ranges() {
+        assert_eq!(uid_set(&[7, 3, 4, 5, 9, 10, 12]), "3:5,7,9:10,12");
+        assert_eq!(uid_set(&[42]), "42");
+        assert_eq!(uid_set(&[2, 2, 1]), "1:2");
+    }
+
+    #[test]
+    fn batches_are_bounded_by_count_and_size() {
+        let small: Vec<(u32, u64)> = (1..=250).map(|u| (u, 1000)).collect();
+        let cut = batches(&small);
+        assert_eq!(cut.iter().map(Vec::len).collect::<Vec<_>>(), [100, 100, 50]);
+        assert_eq!(cut.concat(), (1..=250).collect::<Vec<u32>>());
+        // A mail larger than a batch comes alone; others fill up to the cap.
+        let big = [
+            (1, BATCH_BYTES * 2),
+            (2, BATCH_BYTES / 2),
+            (3, BATCH_BYTES / 2),
+            (4, 1),
+        ];
+        assert_eq!(batches(&big), [vec![1], vec![2, 3], vec![4]]);
+        assert!(batches(&[]).is_empty());
+    }
 }
