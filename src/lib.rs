@@ -7,7 +7,8 @@
 //! also writes the resulting actions to the outbox; the adapters deliver the
 //! outbox. This crate is the binary (`src/main.rs` only calls [`main`]):
 //! CLI, config, dispatch, adapters. It is a library too so that the fuzz
-//! targets in `fuzz/` run the same code as the bot.
+//! targets in `fuzz/` and the benchmarks in `bench/` run the same code as
+//! the bot.
 
 mod chart;
 mod config;
@@ -17,7 +18,7 @@ pub mod dispatch;
 pub mod mail;
 mod matrix;
 mod minutes;
-mod outbox;
+pub mod outbox;
 mod run;
 mod scheduler;
 mod seed;

@@ -1,5 +1,6 @@
 //! Delivering one channel of the outbox, the same way for every adapter:
-//! oldest first; the start of a delivery is recorded, so that an item whose
+//! in lanes (a command's replies, a room, an address: see [`lane`]), each
+//! oldest first, [`PARALLEL`] lanes at once; the start of a delivery is recorded, so that an item whose
 //! delivery a crash interrupted comes back "in doubt" (the mail adapter then
 //! looks for its own copy before sending again); a delivered item is marked
 //! delivered; a transient failure
@@ -12,6 +13,8 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::StreamExt;
+use greffier_commands::{Action, Origin};
 use greffier_storage::OutboxItem;
 use jiff::Timestamp;
 use tokio::sync::Notify;
@@ -66,7 +69,52 @@ pub fn retry_delay(attempts: i64) -> Duration {
     Duration::from_secs(2u64.saturating_pow(attempts.clamp(1, 9) as u32).min(300))
 }
 
-/// Delivers `channel` forever with `deliver`.
+/// How many deliveries of one channel run at once. The homeserver and the
+/// SMTP server take tens of milliseconds per message: one at a time, a
+/// burst of a thousand commands waited minutes for its answers (see
+/// docs/benchmarks.md).
+pub const PARALLEL: usize = 8;
+
+/// The lane of an item: items of one lane are delivered in the order they
+/// were queued, lanes side by side. A command's replies keep their order
+/// (one lane per command), posts to one room or list and mails to one
+/// address keep theirs.
+pub fn lane(action: &Action) -> String {
+    match action {
+        Action::Reply { origin, .. } => match origin {
+            Origin::Matrix { event, .. } => format!("reply {event}"),
+            Origin::Email { from, .. } => format!("mail {}", from.to_lowercase()),
+            Origin::Console => "console".into(),
+        },
+        Action::PostToGroup { group, .. } => format!("group {group}"),
+        Action::PostToRoom { room, .. } | Action::PostImageToRoom { room, .. } => {
+            format!("room {room}")
+        }
+        Action::PostToList { list, .. } => format!("mail {}", list.to_lowercase()),
+        Action::SendInvitation(invitation) => format!("mail {}", invitation.to.to_lowercase()),
+        Action::SendMail { to, .. } => format!("mail {}", to.to_lowercase()),
+    }
+}
+
+/// The items cut in lanes, each in queue order, lanes in the order of
+/// their first item.
+fn lanes(items: Vec<OutboxItem>) -> Vec<Vec<OutboxItem>> {
+    let mut keys: Vec<String> = Vec::new();
+    let mut out: Vec<Vec<OutboxItem>> = Vec::new();
+    for item in items {
+        let key = lane(&item.action);
+        match keys.iter().position(|k| *k == key) {
+            Some(i) => out[i].push(item),
+            None => {
+                keys.push(key);
+                out.push(vec![item]);
+            }
+        }
+    }
+    out
+}
+
+/// Delivers `channel` forever with `deliver`, [`PARALLEL`] lanes at once.
 pub async fn pump<F, Fut>(db: SharedDb, channel: &'static str, wake: Arc<Notify>, deliver: F)
 where
     F: Fn(OutboxItem) -> Fut,
@@ -81,44 +129,57 @@ where
                 Vec::new()
             });
         let full = items.len() == BATCH;
-        for item in items {
-            let (id, attempts) = (item.id, item.attempts);
-            // Recorded before the delivery begins: after a crash during it,
-            // the item comes back in doubt (`in_doubt_since`).
-            if let Err(e) = lock(&db).mark_sending(id, Timestamp::now()) {
-                tracing::error!(channel, id, error = %e, "cannot record a delivery");
-                continue;
-            }
-            let result = deliver(item).await;
-            let now = Timestamp::now();
-            let db = lock(&db);
-            let stored = match result {
-                Ok(()) => db.mark_delivered(id, now),
-                Err(e) if e.permanent || attempts + 1 >= MAX_ATTEMPTS => {
-                    tracing::warn!(channel, id, error = %e.message, "not delivered, for good");
-                    db.mark_failed(id, now, &e.message)
+        futures_util::stream::iter(lanes(items))
+            .for_each_concurrent(PARALLEL, |lane| async {
+                for item in lane {
+                    deliver_one(&db, channel, item, &deliver).await;
                 }
-                Err(e) => {
-                    let delay = retry_delay(attempts + 1);
-                    tracing::info!(channel, id, error = %e.message, retry_in = ?delay, "not delivered yet");
-                    let delay = jiff::SignedDuration::try_from(delay).unwrap_or_default();
-                    if e.in_doubt {
-                        db.mark_retry_in_doubt(id, now, delay, &e.message)
-                    } else {
-                        db.mark_retry(id, now, delay, &e.message)
-                    }
-                }
-            };
-            if let Err(e) = stored {
-                tracing::error!(channel, id, error = %e, "cannot record a delivery");
-            }
-        }
+            })
+            .await;
         if !full {
             tokio::select! {
                 _ = wake.notified() => {}
                 _ = tokio::time::sleep(Duration::from_secs(1)) => {}
             }
         }
+    }
+}
+
+/// One delivery, its start and its outcome recorded.
+async fn deliver_one<F, Fut>(db: &SharedDb, channel: &'static str, item: OutboxItem, deliver: &F)
+where
+    F: Fn(OutboxItem) -> Fut,
+    Fut: Future<Output = Result<(), SendError>>,
+{
+    let (id, attempts) = (item.id, item.attempts);
+    // Recorded before the delivery begins: after a crash during it, the
+    // item comes back in doubt (`in_doubt_since`).
+    if let Err(e) = lock(db).mark_sending(id, Timestamp::now()) {
+        tracing::error!(channel, id, error = %e, "cannot record a delivery");
+        return;
+    }
+    let result = deliver(item).await;
+    let now = Timestamp::now();
+    let db = lock(db);
+    let stored = match result {
+        Ok(()) => db.mark_delivered(id, now),
+        Err(e) if e.permanent || attempts + 1 >= MAX_ATTEMPTS => {
+            tracing::warn!(channel, id, error = %e.message, "not delivered, for good");
+            db.mark_failed(id, now, &e.message)
+        }
+        Err(e) => {
+            let delay = retry_delay(attempts + 1);
+            tracing::info!(channel, id, error = %e.message, retry_in = ?delay, "not delivered yet");
+            let delay = jiff::SignedDuration::try_from(delay).unwrap_or_default();
+            if e.in_doubt {
+                db.mark_retry_in_doubt(id, now, delay, &e.message)
+            } else {
+                db.mark_retry(id, now, delay, &e.message)
+            }
+        }
+    };
+    if let Err(e) = stored {
+        tracing::error!(channel, id, error = %e, "cannot record a delivery");
     }
 }
 
@@ -131,5 +192,56 @@ mod tests {
         assert_eq!(retry_delay(1), Duration::from_secs(2));
         assert_eq!(retry_delay(3), Duration::from_secs(8));
         assert_eq!(retry_delay(50), Duration::from_secs(300));
+    }
+
+    fn item(id: i64, action: Action) -> OutboxItem {
+        OutboxItem {
+            id,
+            action,
+            attempts: 0,
+            in_doubt_since: None,
+        }
+    }
+
+    fn reply(event: &str) -> Action {
+        Action::Reply {
+            origin: Origin::Matrix {
+                room: "!r:example.test".into(),
+                event: event.into(),
+            },
+            text: "ok".into(),
+        }
+    }
+
+    fn post(room: &str) -> Action {
+        Action::PostToRoom {
+            room: room.into(),
+            text: "annonce".into(),
+            meeting: None,
+            html: None,
+        }
+    }
+
+    #[test]
+    fn lanes_keep_the_queue_order_of_each_command_room_and_address() {
+        let mail = |to: &str| Action::SendMail {
+            to: to.into(),
+            subject: "code".into(),
+            text: "123".into(),
+        };
+        let items = vec![
+            item(1, reply("$a")),
+            item(2, reply("$b")),
+            item(3, reply("$a")),
+            item(4, post("!r:example.test")),
+            item(5, mail("Anne@Example.test")),
+            item(6, post("!r:example.test")),
+            item(7, mail("anne@example.test")),
+        ];
+        let ids: Vec<Vec<i64>> = lanes(items)
+            .iter()
+            .map(|lane| lane.iter().map(|i| i.id).collect())
+            .collect();
+        assert_eq!(ids, [vec![1, 3], vec![2], vec![4, 6], vec![5, 7]]);
     }
 }
