@@ -76,7 +76,14 @@ async fn build(homeserver: &str, store: &Path) -> anyhow::Result<Client> {
         Client::builder()
             .homeserver_url(homeserver)
             .request_config(super::request_config())
-            .sqlite_store(store, None)
+            // One connection per core and a 500 KB page cache per store,
+            // not four and 2 MB: a bot reads little of its Matrix store,
+            // and the defaults cost it its memory target (see
+            // docs/benchmarks.md).
+            .sqlite_store_with_config_and_cache_path(
+                matrix_sdk::SqliteStoreConfig::with_low_memory_config(store),
+                None::<&Path>,
+            )
             .build(),
     )
     .await
