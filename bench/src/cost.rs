@@ -29,17 +29,12 @@ pub fn context() -> anyhow::Result<Context> {
     })
 }
 
-/// Builds the network in `dir`, then runs `n` commands from random members.
+/// On a copy of the network in `dir`, runs `n` commands from random members.
 pub fn run(dir: &Path, size: Size, n: usize) -> anyhow::Result<()> {
-    let mut db = Database::open(&dir.join("cost.db"))?;
-    let started = Instant::now();
-    scale::populate(&mut db, size, Timestamp::now())?;
+    let mut db = Database::open(&scale::database(dir, "cost.db", size)?)?;
     println!(
-        "built {} groups, {} people, {} organisations in {:.1} s",
-        size.groups,
-        size.people,
-        size.organisations,
-        started.elapsed().as_secs_f64()
+        "{} groups, {} people, {} organisations\n",
+        size.groups, size.people, size.organisations
     );
     let mut rng = Rng::new(9);
     let mut all = Sample::default();

@@ -14,6 +14,7 @@
 mod commands;
 mod cost;
 mod digest;
+mod mail;
 mod matrix;
 mod procs;
 mod scale;
@@ -26,8 +27,18 @@ fn usage() -> ! {
 
 fn main() -> anyhow::Result<()> {
     let what = std::env::args().nth(1).unwrap_or_else(|| usage());
-    let all = what == "all";
     let scratch = procs::Scratch::new("run")?;
+    let result = run(&what, &scratch);
+    if result.is_err() {
+        // The logs of greffier and the relay tell what went wrong.
+        eprintln!("(kept for a look: {})", scratch.dir.display());
+        std::mem::forget(scratch);
+    }
+    result
+}
+
+fn run(what: &str, scratch: &procs::Scratch) -> anyhow::Result<()> {
+    let all = what == "all";
     if all || what == "digest" {
         println!("\n## Digest rendering\n");
         digest::run()?;
@@ -36,12 +47,25 @@ fn main() -> anyhow::Result<()> {
         println!("\n## Own cost per command (in process)\n");
         cost::run(&scratch.dir, scale::size_from_env(), 6_000)?;
     }
+    if all || what == "mail" {
+        println!("\n## Mail: RSVP answers recorded\n");
+        let runtime = tokio::runtime::Runtime::new()?;
+        let plan = mail::Plan {
+            size: scale::size_from_env(),
+            ..mail::PLAN
+        };
+        runtime.block_on(mail::run(&scratch.dir, plan))?;
+    }
     if all || what == "matrix" {
         println!("\n## Matrix: round trips, bursts, memory\n");
         let runtime = tokio::runtime::Runtime::new()?;
-        runtime.block_on(matrix::run(&scratch.dir, matrix::PLAN))?;
+        let plan = matrix::Plan {
+            size: scale::size_from_env(),
+            ..matrix::PLAN
+        };
+        runtime.block_on(matrix::run(&scratch.dir, plan))?;
     }
-    if !all && !["digest", "cost", "matrix"].contains(&what.as_str()) {
+    if !all && !["digest", "cost", "matrix", "mail"].contains(&what) {
         usage();
     }
     Ok(())

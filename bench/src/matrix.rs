@@ -19,7 +19,6 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use futures_util::future::join_all;
-use greffier_storage::Database;
 use greffier_testkit::matrix::{Servers, User, register};
 use matrix_sdk::Client;
 use matrix_sdk::config::{SyncSettings, SyncToken};
@@ -59,6 +58,9 @@ pub const PLAN: Plan = Plan {
 
 /// How long an answer is waited for before it counts as lost.
 const PATIENCE: Duration = Duration::from_secs(120);
+
+/// How long a warm-up message waits before it is sent again.
+const WARM_UP_PATIENCE: Duration = Duration::from_secs(10);
 
 /// When each event reached one user's sync: by event id, and by the event
 /// it replies to ("re:" + id).
@@ -165,6 +167,7 @@ async fn round_trip(
     room: &OwnedRoomId,
     text: &str,
     answer: bool,
+    patience: Duration,
 ) -> Option<Duration> {
     let sent = Instant::now();
     let id = match send(&from.user.client, room, text).await {
@@ -179,30 +182,28 @@ async fn round_trip(
     } else {
         id.to_string()
     };
-    let at = watcher.wait(&key, Instant::now() + PATIENCE).await?;
+    let at = watcher.wait(&key, Instant::now() + patience).await?;
     Some(at.saturating_duration_since(sent))
 }
 
-/// The three rooms: users only (echo), users and the relay, users and
-/// greffier.
+/// The rooms of the round trips, with the round-trip users: users only
+/// (echo), users and the relay, users and greffier; and the room of the
+/// bursts, with the burst users and greffier. Apart, so that each message
+/// wakes only the syncs of its room's members.
 struct Rooms {
     echo: OwnedRoomId,
     relay: OwnedRoomId,
     greffier: OwnedRoomId,
+    burst: OwnedRoomId,
 }
 
 pub async fn run(dir: &Path, plan: Plan) -> anyhow::Result<()> {
     let servers = Servers::get();
     let root = &servers.root;
-    let started = std::time::Instant::now();
-    let mut db = Database::open(&dir.join("greffier.db"))?;
-    scale::populate(&mut db, plan.size, jiff::Timestamp::now())?;
-    drop(db);
+    scale::database(dir, "greffier.db", plan.size)?;
     println!(
-        "greffier's database: {} groups, {} people ({:.1} s to build)",
-        plan.size.groups,
-        plan.size.people,
-        started.elapsed().as_secs_f64()
+        "greffier's database: {} groups, {} people",
+        plan.size.groups, plan.size.people
     );
 
     let people = plan.users.max(plan.burst_users);
@@ -247,7 +248,7 @@ pub async fn run(dir: &Path, plan: Plan) -> anyhow::Result<()> {
         .wait_log("relay ready", Duration::from_secs(60))
         .await?;
 
-    let rooms = make_rooms(&users, &bot_id, &relay_id).await?;
+    let rooms = make_rooms(&users, &plan, &bot_id, &relay_id).await?;
     let members: Vec<Member> = users
         .into_iter()
         .map(|user| {
@@ -278,7 +279,7 @@ pub async fn run(dir: &Path, plan: Plan) -> anyhow::Result<()> {
     let log = bot.log();
 
     println!(
-        "\n### Round trips ({} users, {} each of each kind)\n",
+        "\n### Round trips ({} users in turn, one message at a time, {} each of each kind)\n",
         plan.users, plan.rounds
     );
     println!("| | n | lost | p50 | p95 | p99 | max |");
@@ -312,15 +313,16 @@ pub async fn run(dir: &Path, plan: Plan) -> anyhow::Result<()> {
         plan.burst_commands, plan.burst_users, plan.burst_window
     );
     println!(
-        "| burst | sent | send errors | answered | lost | drained after | p50 | p95 | p99 | greffier peak RSS | Synapse peak RSS |"
+        "| burst | sent | send errors | sent within | answered | lost | drained after | p50 | p95 | p99 | greffier peak RSS | Synapse peak RSS |"
     );
-    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     for b in [&first, &second] {
         println!(
-            "| {} | {} | {} | {} | {} | {:.1} s | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {:.1} s | {} | {} | {:.1} s | {} | {} | {} | {} | {} |",
             b.number,
             b.sent,
             b.send_errors,
+            b.sending.as_secs_f64(),
             b.latency.len(),
             b.lost,
             b.drained.as_secs_f64(),
@@ -396,63 +398,75 @@ pub async fn run(dir: &Path, plan: Plan) -> anyhow::Result<()> {
 
 async fn make_rooms(
     users: &[User],
+    plan: &Plan,
     bot: &OwnedUserId,
     relay: &OwnedUserId,
 ) -> anyhow::Result<Rooms> {
     let admin = &users[0];
-    let others: Vec<&OwnedUserId> = users[1..].iter().map(|u| &u.id).collect();
-    let with = |bot| {
-        let mut v: Vec<&OwnedUserId> = others.clone();
-        v.push(bot);
+    let ids = |n: usize, with: Option<&OwnedUserId>| -> Vec<OwnedUserId> {
+        let mut v: Vec<OwnedUserId> = users[1..n.min(users.len())]
+            .iter()
+            .map(|u| u.id.clone())
+            .collect();
+        v.extend(with.cloned());
         v
     };
-    let rooms = Rooms {
-        echo: admin.create_room(false, &others).await,
-        relay: admin.create_room(false, &with(relay)).await,
-        greffier: admin.create_room(false, &with(bot)).await,
+    let create = |invite: Vec<OwnedUserId>| async move {
+        let invite: Vec<&OwnedUserId> = invite.iter().collect();
+        admin.create_room(false, &invite).await
     };
-    for user in &users[1..] {
-        for room in [&rooms.echo, &rooms.relay, &rooms.greffier] {
-            user.client.join_room_by_id(room).await?;
+    let rooms = Rooms {
+        echo: create(ids(plan.users, None)).await,
+        relay: create(ids(plan.users, Some(relay))).await,
+        greffier: create(ids(plan.users, Some(bot))).await,
+        burst: create(ids(plan.burst_users, Some(bot))).await,
+    };
+    for (i, user) in users.iter().enumerate().skip(1) {
+        if i < plan.users {
+            for room in [&rooms.echo, &rooms.relay, &rooms.greffier] {
+                user.client.join_room_by_id(room).await?;
+            }
+        }
+        if i < plan.burst_users {
+            user.client.join_room_by_id(&rooms.burst).await?;
         }
     }
     Ok(rooms)
 }
 
-/// Every member says something in each room once, and waits for the
-/// answer: the bots know everyone (greffier: each member sets an
-/// organisation), and nothing measured pays for a first time.
+/// Every member says something in each of their rooms and waits for the
+/// answer, one at a time: the bots know everyone (greffier: each member
+/// sets an organisation), and nothing measured pays for a first time.
 async fn warm_up(members: &[Member], rooms: &Rooms, plan: &Plan) -> anyhow::Result<()> {
-    // greffier and the relay answer once they have joined.
-    let deadline = Instant::now() + PATIENCE;
-    for (room, text) in [(&rooms.greffier, "!aide"), (&rooms.relay, "!ping")] {
-        loop {
-            let m = &members[0];
-            if round_trip(m, &m.arrivals, room, text, true).await.is_some() {
-                break;
-            }
-            anyhow::ensure!(Instant::now() < deadline, "no answer in {room}");
-        }
-    }
     let n = members.len();
-    let answered = join_all(members.iter().enumerate().map(|(i, m)| async move {
+    for (i, m) in members.iter().enumerate() {
         let org = format!(
             "!moi organisation {}",
             scale::organisation(i % plan.size.organisations)
         );
-        let partner = &members[(i + 1) % n].arrivals;
-        round_trip(m, &m.arrivals, &rooms.greffier, &org, true)
-            .await
-            .is_some()
-            && round_trip(m, &m.arrivals, &rooms.relay, "!ping", true)
+        let mut steps = Vec::new();
+        if i < plan.burst_users {
+            steps.push((&rooms.burst, org.as_str(), &m.arrivals, true));
+        }
+        if i < plan.users {
+            let partner = &members[(i + 1) % n.min(plan.users)].arrivals;
+            steps.push((&rooms.greffier, "!aide", &m.arrivals, true));
+            steps.push((&rooms.relay, "!ping", &m.arrivals, true));
+            steps.push((&rooms.echo, "bonjour", partner, false));
+        }
+        for (room, text, watcher, answer) in steps {
+            // The bots join when invited: the first messages may come
+            // before them, and go unanswered.
+            let mut tries = 0;
+            while round_trip(m, watcher, room, text, answer, WARM_UP_PATIENCE)
                 .await
-                .is_some()
-            && round_trip(m, partner, &rooms.echo, "bonjour", false)
-                .await
-                .is_some()
-    }))
-    .await;
-    anyhow::ensure!(answered.iter().all(|a| *a), "the warm-up lost messages");
+                .is_none()
+            {
+                tries += 1;
+                anyhow::ensure!(tries < 10, "user {i}: no answer to {text:?} in {room}");
+            }
+        }
+    }
     Ok(())
 }
 
@@ -463,55 +477,46 @@ struct Trips {
     greffier: (Sample, usize),
 }
 
+/// One message at a time: the users in turn, each sending the three kinds
+/// in turn (starting each round with another), so that the three see the
+/// same homeserver and none waits behind another's message.
 async fn round_trips(members: &[Member], rooms: &Rooms, plan: &Plan) -> Trips {
     let n = plan.users;
-    let per_user = join_all((0..n).map(|i| async move {
-        let me = &members[i];
-        let partner = &members[(i + 1) % n].arrivals;
-        let mut rng = Rng::new(1 + i as u64);
-        let mut joined = 0;
-        let mut out: [Vec<Option<Duration>>; 3] = Default::default();
-        for round in 0..plan.rounds {
-            // The three kinds in turn, starting each round with another.
+    let mut rng = Rng::new(1);
+    let mut joined = vec![0usize; n];
+    let mut out: [(Sample, usize); 3] = Default::default();
+    for round in 0..plan.rounds {
+        for (i, me) in members.iter().enumerate().take(n) {
+            let partner = &members[(i + 1) % n].arrivals;
             for k in 0..3 {
                 let kind = (round + i + k) % 3;
                 let took = match kind {
                     0 => {
-                        round_trip(me, partner, &rooms.echo, &format!("écho {round}"), false).await
+                        let text = format!("écho {round}");
+                        round_trip(me, partner, &rooms.echo, &text, false, PATIENCE).await
                     }
-                    1 => round_trip(me, &me.arrivals, &rooms.relay, "!ping", true).await,
+                    1 => round_trip(me, &me.arrivals, &rooms.relay, "!ping", true, PATIENCE).await,
                     _ => {
                         let (_, text) =
-                            commands::nth(round, plan.size.groups, &mut rng, &mut joined);
-                        round_trip(me, &me.arrivals, &rooms.greffier, &text, true).await
+                            commands::nth(round, plan.size.groups, &mut rng, &mut joined[i]);
+                        round_trip(me, &me.arrivals, &rooms.greffier, &text, true, PATIENCE).await
                     }
                 };
-                out[kind].push(took);
-                // Users pause between messages, as people do.
-                let pause = 20 + rng.below(60) as u64;
+                match took {
+                    Some(d) => out[kind].0.push(d),
+                    None => out[kind].1 += 1,
+                }
+                // A short pause, as between people typing.
+                let pause = 10 + rng.below(20) as u64;
                 tokio::time::sleep(Duration::from_millis(pause)).await;
             }
         }
-        out
-    }))
-    .await;
-    let gather = |kind: usize| {
-        let mut s = Sample::default();
-        let mut lost = 0;
-        for user in &per_user {
-            for took in &user[kind] {
-                match took {
-                    Some(d) => s.push(*d),
-                    None => lost += 1,
-                }
-            }
-        }
-        (s, lost)
-    };
+    }
+    let [echo, relay, greffier] = out;
     Trips {
-        echo: gather(0),
-        relay: gather(1),
-        greffier: gather(2),
+        echo,
+        relay,
+        greffier,
     }
 }
 
@@ -521,6 +526,9 @@ struct Burst {
     send_errors: usize,
     lost: usize,
     latency: Sample,
+    /// From the first send to the last (the window, if the homeserver kept
+    /// up), and to the last answer.
+    sending: Duration,
     drained: Duration,
     bot_peak_kib: u64,
     synapse_peak_kib: u64,
@@ -564,7 +572,7 @@ async fn burst(
             tokio::time::sleep_until(start + step * (k * users + u) as u32).await;
             let (_, text) = commands::nth(k, plan.size.groups, &mut rng, &mut joined);
             let at = Instant::now();
-            match send(&me.user.client, &rooms.greffier, &text).await {
+            match send(&me.user.client, &rooms.burst, &text).await {
                 Ok(id) => sent.push((id, at)),
                 Err(e) => {
                     eprintln!("burst send failed: {e}");
@@ -580,10 +588,12 @@ async fn burst(
     let mut latency = Sample::default();
     let (mut sent, mut send_errors, mut lost) = (0, 0, 0);
     let mut last = start;
+    let mut last_send = start;
     for (u, (ids, errors)) in sent_by_user.iter().enumerate() {
         send_errors += errors;
         for (id, at) in ids {
             sent += 1;
+            last_send = last_send.max(*at);
             match members[u]
                 .arrivals
                 .wait(&format!("re:{id}"), deadline)
@@ -605,6 +615,7 @@ async fn burst(
         send_errors,
         lost,
         latency,
+        sending: last_send.saturating_duration_since(start),
         drained: last.saturating_duration_since(start),
         bot_peak_kib,
         synapse_peak_kib,

@@ -1,6 +1,9 @@
 //! A network far larger than the seed's: the database the "at scale"
 //! figures are measured on, built with the storage's own writes.
 
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
 use greffier_commands::Store;
 use greffier_commands::store::{GroupStatus, Identity, IdentityKind, NewGroup, OrgId};
 use greffier_storage::Database;
@@ -37,6 +40,35 @@ pub fn size_from_env() -> Size {
         people: (LARGE.people / d).max(1),
         orgs_per_group: LARGE.orgs_per_group,
     }
+}
+
+/// A database of `size` at `dir/name`: a copy of one built once per run
+/// (the build takes a while at full size, and each benchmark needs its own
+/// database).
+pub fn database(dir: &Path, name: &str, size: Size) -> anyhow::Result<PathBuf> {
+    let template = dir.join(format!("network-{}-{}.db", size.groups, size.people));
+    if !template.exists() {
+        let started = Instant::now();
+        let building = dir.join("network.building");
+        let mut db = Database::open(&building)?;
+        populate(&mut db, size, Timestamp::now())?;
+        drop(db);
+        // One self-contained file (no WAL beside it) to copy; greffier
+        // turns WAL back on when it opens its copy.
+        rusqlite::Connection::open(&building)?
+            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE;")?;
+        std::fs::rename(&building, &template)?;
+        println!(
+            "(the network of {} groups, {} people, {} organisations: built in {:.1} s)\n",
+            size.groups,
+            size.people,
+            size.organisations,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    let path = dir.join(name);
+    std::fs::copy(&template, &path)?;
+    Ok(path)
 }
 
 /// The slug of group `g`.

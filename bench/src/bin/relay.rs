@@ -14,6 +14,13 @@ use matrix_sdk::ruma::events::room::message::{
 };
 use matrix_sdk::{Client, Room};
 
+/// Milliseconds since the epoch, to compare with an event's timestamp.
+fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let var = |k: &str| std::env::var(k).map_err(|_| anyhow::anyhow!("{k} is not set"));
@@ -43,10 +50,20 @@ async fn main() -> anyhow::Result<()> {
             if let MessageType::Text(text) = &event.content.msgtype
                 && text.body.starts_with('!')
             {
+                let seen = std::time::Instant::now();
                 let mut reply = RoomMessageEventContent::notice_plain("ok");
-                reply.relates_to = Some(Relation::Reply(Reply::with_event_id(event.event_id)));
-                if let Err(e) = room.send(reply).await {
-                    eprintln!("relay: cannot answer: {e}");
+                reply.relates_to = Some(Relation::Reply(Reply::with_event_id(
+                    event.event_id.clone(),
+                )));
+                match room.send(reply).await {
+                    // What the bench reads to tell where the time goes.
+                    Ok(_) => eprintln!(
+                        "relay: answered {} (sent {} ms ago) in {} ms",
+                        event.event_id,
+                        now_ms().saturating_sub(event.origin_server_ts.0.into()),
+                        seen.elapsed().as_millis()
+                    ),
+                    Err(e) => eprintln!("relay: cannot answer: {e}"),
                 }
             }
         },
