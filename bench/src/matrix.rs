@@ -344,6 +344,15 @@ pub async fn run(dir: &Path, plan: Plan) -> anyhow::Result<()> {
         mib(idle.2.rss_kib)
     );
     println!(
+        "| idle: anonymous / file pages (code) | {} / {} | {} / {} | {} / {} |",
+        mib(idle.0.anon_kib),
+        mib(idle.0.file_kib),
+        mib(idle.1.anon_kib),
+        mib(idle.1.file_kib),
+        mib(idle.2.anon_kib),
+        mib(idle.2.file_kib)
+    );
+    println!(
         "| peak of burst 1 | {} | – | {} |",
         mib(first.bot_peak_kib),
         mib(first.synapse_peak_kib)

@@ -13,6 +13,10 @@ use anyhow::Context as _;
 pub struct Memory {
     pub rss_kib: u64,
     pub peak_kib: u64,
+    /// Of the resident memory: the process's own (heap, stacks), and the
+    /// pages of files it maps (its code, shared with other processes).
+    pub anon_kib: u64,
+    pub file_kib: u64,
 }
 
 impl Memory {
@@ -28,6 +32,8 @@ impl Memory {
         Some(Memory {
             rss_kib: field("VmRSS:")?,
             peak_kib: field("VmHWM:")?,
+            anon_kib: field("RssAnon:").unwrap_or(0),
+            file_kib: field("RssFile:").unwrap_or(0),
         })
     }
 }
