@@ -1,10 +1,10 @@
 //! Delivering one channel of the outbox, the same way for every adapter:
 //! in lanes (a command's replies, a room, an address: see [`lane`]), each
-//! oldest first, [`PARALLEL`] lanes at once; the start of a delivery is recorded, so that an item whose
-//! delivery a crash interrupted comes back "in doubt" (the mail adapter then
-//! looks for its own copy before sending again); a delivered item is marked
-//! delivered; a transient failure
-//! is retried later (2 s, 4 s … up to 5 min apart); a permanent one, or
+//! oldest first, [`PARALLEL`] lanes at once; the start of a delivery is
+//! recorded, so that an item whose delivery a crash interrupted comes back
+//! "in doubt" (the mail adapter then looks for its own copy before sending
+//! again); a delivered item is marked delivered; a transient failure is
+//! retried later (2 s, 4 s … up to 5 min apart); a permanent one, or
 //! the last allowed attempt, is recorded as failed and logged. The pump is
 //! woken when something is queued, and looks every second for what another
 //! process (the console) queued or what is due for a retry.

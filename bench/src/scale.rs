@@ -90,7 +90,7 @@ pub fn person(p: usize) -> String {
 /// supports, the others active with a status and a milestone), each with
 /// member organisations; people, each in an organisation and a member of
 /// one group.
-pub fn populate(db: &mut Database, size: Size, now: Timestamp) -> anyhow::Result<()> {
+fn populate(db: &mut Database, size: Size, now: Timestamp) -> anyhow::Result<()> {
     db.write(now, |tx| {
         let orgs: Vec<OrgId> = (0..size.organisations)
             .map(|o| tx.create_organisation(&organisation(o), Some("commune")))
