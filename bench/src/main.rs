@@ -14,6 +14,7 @@
 mod commands;
 mod cost;
 mod digest;
+mod long_poll;
 mod mail;
 mod matrix;
 mod procs;

@@ -21,14 +21,12 @@ use anyhow::Context as _;
 use futures_util::future::join_all;
 use greffier_testkit::matrix::{Servers, User, register};
 use matrix_sdk::Client;
-use matrix_sdk::config::{SyncSettings, SyncToken};
-use matrix_sdk::ruma::api::client::filter::{FilterDefinition, RoomEventFilter};
-use matrix_sdk::ruma::api::client::sync::sync_events::v3::Filter;
 use matrix_sdk::ruma::events::room::message::RoomMessageEventContent;
-use matrix_sdk::ruma::{OwnedEventId, OwnedRoomId, OwnedUserId, UInt};
+use matrix_sdk::ruma::{OwnedEventId, OwnedRoomId, OwnedUserId};
 use tokio::time::Instant;
 
 use crate::commands;
+use crate::long_poll;
 use crate::procs::{Child, Memory, mib, sibling, synapse_pid};
 use crate::scale::{self, Size};
 use crate::stats::{Rng, Sample, ms, ratio, us};
@@ -98,20 +96,9 @@ fn listen(client: Client) -> Arrivals {
     let arrivals = Arrivals::default();
     let noted = arrivals.clone();
     tokio::spawn(async move {
-        let mut timeline = RoomEventFilter::default();
-        timeline.limit = Some(UInt::from(1000u32));
-        let mut filter = FilterDefinition::default();
-        filter.room.timeline = timeline;
         let mut since: Option<String> = None;
         loop {
-            let settings = SyncSettings::default()
-                .filter(Filter::FilterDefinition(filter.clone()))
-                .timeout(Duration::from_secs(30))
-                .token(
-                    since
-                        .clone()
-                        .map_or(SyncToken::NoToken, SyncToken::Specific),
-                );
+            let settings = long_poll::settings(since.as_deref());
             let response = match Box::pin(client.sync_once(settings)).await {
                 Ok(r) => r,
                 Err(e) => {

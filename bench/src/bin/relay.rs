@@ -16,12 +16,14 @@
 use std::time::Duration;
 
 use matrix_sdk::Client;
-use matrix_sdk::config::{RequestConfig, SyncSettings, SyncToken};
-use matrix_sdk::ruma::api::client::filter::{FilterDefinition, RoomEventFilter};
-use matrix_sdk::ruma::api::client::sync::sync_events::v3::Filter;
+use matrix_sdk::config::RequestConfig;
+use matrix_sdk::ruma::OwnedEventId;
 use matrix_sdk::ruma::events::relation::Reply;
 use matrix_sdk::ruma::events::room::message::{Relation, RoomMessageEventContent};
-use matrix_sdk::ruma::{OwnedEventId, UInt};
+
+// The benchmark's users sync with the same settings.
+#[path = "../long_poll.rs"]
+mod long_poll;
 
 /// Milliseconds since the epoch, to compare with an event's timestamp.
 fn now_ms() -> u64 {
@@ -46,20 +48,9 @@ async fn main() -> anyhow::Result<()> {
         )
         .send()
         .await?;
-    let mut timeline = RoomEventFilter::default();
-    timeline.limit = Some(UInt::from(1000u32));
-    let mut filter = FilterDefinition::default();
-    filter.room.timeline = timeline;
     let mut since: Option<String> = None;
     loop {
-        let settings = SyncSettings::default()
-            .filter(Filter::FilterDefinition(filter.clone()))
-            .timeout(Duration::from_secs(30))
-            .token(
-                since
-                    .clone()
-                    .map_or(SyncToken::NoToken, SyncToken::Specific),
-            );
+        let settings = long_poll::settings(since.as_deref());
         let response = match client.sync_once(settings).await {
             Ok(r) => r,
             Err(e) => {
