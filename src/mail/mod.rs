@@ -28,7 +28,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use futures_util::TryStreamExt;
 use greffier_commands::store::{Identity, IdentityKind};
-use greffier_commands::{Action, Context, Origin, Request, Store, tr};
+use greffier_commands::{Action, Context, Origin, Request, tr};
 use greffier_storage::Database;
 use jiff::Timestamp;
 use tokio::sync::Notify;
@@ -283,8 +283,7 @@ pub fn handle_mail(
         db.write(ctx.now, |tx| tx.first_time("email", &key))?;
         return Ok(Fate::Done);
     }
-    let known = db.write(ctx.now, |tx| Ok(tx.person_by_identity(&sender)?.is_some()))?;
-    if !known {
+    if !db.knows(ctx.now, &sender)? {
         let queued = db.write(ctx.now, |tx| {
             if !tx.first_time("email", &key)? || !tx.refusal_due(&mail.from)? {
                 return Ok(false);

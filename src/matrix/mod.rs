@@ -389,10 +389,7 @@ impl Bot {
         // Only a new person's name needs the room's display name, a read of
         // matrix-sdk's store: skipped for the people the bot knows (see the
         // own cost in docs/benchmarks.md).
-        let known = lock(&self.db).write(ctx.now, |tx| {
-            use greffier_commands::Store;
-            Ok(tx.person_by_identity(&req.sender)?.is_some())
-        })?;
+        let known = lock(&self.db).knows(ctx.now, &req.sender)?;
         if !known {
             req.display_name = self.display_name(room_id, &req.sender.value).await;
         }

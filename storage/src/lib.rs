@@ -21,6 +21,7 @@ mod store_impl;
 use std::path::Path;
 use std::time::Duration;
 
+use greffier_commands::store::{Identity, Store as _};
 use jiff::Timestamp;
 use rusqlite::Connection;
 
@@ -119,6 +120,14 @@ impl Database {
         f: impl FnOnce(&mut Tx<'_>) -> Result<T>,
     ) -> Result<T> {
         self.transaction(now, |tx| f(tx).map(|v| (v, true)))
+    }
+
+    /// Whether the bot knows the person behind this identity (a Matrix ID
+    /// or an address linked to someone). The adapters ask it first: the
+    /// mail adapter refuses an unknown sender, the Matrix adapter reads an
+    /// unknown sender's display name.
+    pub fn knows(&mut self, now: Timestamp, identity: &Identity) -> Result<bool> {
+        self.write(now, |tx| Ok(tx.person_by_identity(identity)?.is_some()))
     }
 
     pub(crate) fn conn(&self) -> &Connection {
