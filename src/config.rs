@@ -1,14 +1,102 @@
-//! `bot.toml`: parsed with unknown keys refused, then checked; every error
-//! names the file, the line and the key. Relative paths (database, Matrix
-//! store, `*_file` secrets) are relative to the directory of the file.
+//! `bot.toml`: parsed once into typed values (a language, a time zone, a
+//! TLS mode, a weekday, a time, a group status), unknown keys refused, then
+//! checked; every error names the file, the line and the key, and every
+//! wrong value of a typed key is reported at once. Relative paths
+//! (database, Matrix store, `*_file` secrets) are relative to the
+//! directory of the file.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 use greffier_commands::Lang;
+use greffier_commands::store::GroupStatus;
 use jiff::civil::{Time, Weekday};
 use jiff::tz::TimeZone;
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
+
+/// A typed value written as text in bot.toml; the error says what is wrong.
+pub trait FromText: Sized {
+    fn from_text(s: &str) -> Result<Self, String>;
+}
+
+impl FromText for Lang {
+    fn from_text(s: &str) -> Result<Lang, String> {
+        s.parse()
+    }
+}
+
+impl FromText for TimeZone {
+    fn from_text(s: &str) -> Result<TimeZone, String> {
+        TimeZone::get(s).map_err(|_| format!("unknown time zone {s:?}"))
+    }
+}
+
+impl FromText for Weekday {
+    fn from_text(s: &str) -> Result<Weekday, String> {
+        weekday(s).ok_or_else(|| format!("{s:?} is not a day of the week"))
+    }
+}
+
+impl FromText for Time {
+    fn from_text(s: &str) -> Result<Time, String> {
+        greffier_commands::parse::time(s).map_err(|_| format!("{s:?} is not a time (HH:MM)"))
+    }
+}
+
+impl FromText for GroupStatus {
+    fn from_text(s: &str) -> Result<GroupStatus, String> {
+        GroupStatus::parse(s)
+            .ok_or_else(|| format!("{s:?} is not one of proposed, active, archived"))
+    }
+}
+
+/// How a mail connection is protected (`mail.imap_tls`, `mail.smtp_tls`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tls {
+    /// TLS from the first byte (IMAPS 993, SMTPS 465).
+    Implicit,
+    /// Plain, then STARTTLS (IMAP 143, submission 587).
+    Starttls,
+    /// No TLS: loopback only.
+    None,
+}
+
+impl FromText for Tls {
+    fn from_text(s: &str) -> Result<Tls, String> {
+        match s {
+            "implicit" => Ok(Tls::Implicit),
+            "starttls" => Ok(Tls::Starttls),
+            "none" => Ok(Tls::None),
+            other => Err(format!("{other:?} is not one of implicit, starttls, none")),
+        }
+    }
+}
+
+/// serde's way to a [`FromText`] field.
+fn text<'de, D: Deserializer<'de>, T: FromText>(d: D) -> Result<T, D::Error> {
+    let s = String::deserialize(d)?;
+    T::from_text(&s).map_err(serde::de::Error::custom)
+}
+
+fn check<T: FromText>(s: &str) -> Result<(), String> {
+    T::from_text(s).map(drop)
+}
+
+/// Checks a value's text form.
+type Check = fn(&str) -> Result<(), String>;
+
+/// The typed keys of each section, checked one by one before the whole
+/// file is read, so that every wrong value is reported at once; and a good
+/// value that stands in for a wrong one while the rest of the file is
+/// checked.
+const TYPED: &[(&str, &str, Check, &str)] = &[
+    ("bot", "language", check::<Lang>, "fr"),
+    ("bot", "timezone", check::<TimeZone>, "UTC"),
+    ("mail", "imap_tls", check::<Tls>, "none"),
+    ("mail", "smtp_tls", check::<Tls>, "none"),
+    ("digest", "weekday", check::<Weekday>, "lundi"),
+    ("digest", "time", check::<Time>, "09:00"),
+];
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -30,8 +118,10 @@ pub struct Config {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct BotConfig {
-    pub language: String,
-    pub timezone: String,
+    #[serde(deserialize_with = "text")]
+    pub language: Lang,
+    #[serde(deserialize_with = "text")]
+    pub timezone: TimeZone,
     pub prefix: String,
     pub database: PathBuf,
     pub admins: Vec<String>,
@@ -40,8 +130,8 @@ pub struct BotConfig {
 impl Default for BotConfig {
     fn default() -> Self {
         BotConfig {
-            language: "fr".into(),
-            timezone: "Europe/Paris".into(),
+            language: Lang::Fr,
+            timezone: TimeZone::get("Europe/Paris").unwrap_or(TimeZone::UTC),
             prefix: "!".into(),
             database: PathBuf::from(".local/greffier.db"),
             admins: Vec::new(),
@@ -76,8 +166,8 @@ pub struct MailConfig {
     pub address: String,
     pub imap_host: String,
     pub imap_port: u16,
-    #[serde(default = "default_tls")]
-    pub imap_tls: String,
+    #[serde(default = "default_tls", deserialize_with = "text")]
+    pub imap_tls: Tls,
     /// A PEM certificate to trust instead of the system's roots (a server
     /// with a self-signed certificate).
     pub imap_ca_file: Option<PathBuf>,
@@ -87,8 +177,8 @@ pub struct MailConfig {
     pub imap_password_file: Option<PathBuf>,
     pub smtp_host: String,
     pub smtp_port: u16,
-    #[serde(default = "default_tls")]
-    pub smtp_tls: String,
+    #[serde(default = "default_tls", deserialize_with = "text")]
+    pub smtp_tls: Tls,
     pub smtp_ca_file: Option<PathBuf>,
     pub smtp_user: Option<String>,
     pub smtp_password: Option<String>,
@@ -103,8 +193,8 @@ pub struct MailConfig {
     pub poll_seconds: u64,
 }
 
-fn default_tls() -> String {
-    "starttls".into()
+fn default_tls() -> Tls {
+    Tls::Starttls
 }
 fn default_done() -> String {
     "Traités".into()
@@ -145,8 +235,8 @@ fn default_quorum() -> usize {
 pub struct SeedGroup {
     pub slug: String,
     pub theme: String,
-    #[serde(default = "default_seed_status")]
-    pub status: String,
+    #[serde(default = "default_seed_status", deserialize_with = "text")]
+    pub status: GroupStatus,
     pub lead: Option<String>,
     #[serde(default)]
     pub members: Vec<String>,
@@ -159,15 +249,17 @@ pub struct SeedGroup {
     pub list: Option<String>,
 }
 
-fn default_seed_status() -> String {
-    "active".into()
+fn default_seed_status() -> GroupStatus {
+    GroupStatus::Active
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct DigestConfig {
-    pub weekday: String,
-    pub time: String,
+    #[serde(deserialize_with = "text")]
+    pub weekday: Weekday,
+    #[serde(deserialize_with = "text")]
+    pub time: Time,
     /// Where the overall digest goes.
     pub rooms: Vec<String>,
     pub lists: Vec<String>,
@@ -176,8 +268,8 @@ pub struct DigestConfig {
 impl Default for DigestConfig {
     fn default() -> Self {
         DigestConfig {
-            weekday: "lundi".into(),
-            time: "09:00".into(),
+            weekday: Weekday::Monday,
+            time: Time::constant(9, 0, 0, 0),
             rooms: Vec::new(),
             lists: Vec::new(),
         }
@@ -198,15 +290,11 @@ impl Default for MeetingsConfig {
     }
 }
 
-/// The configuration, checked, with what the checks computed.
+/// The configuration, checked, and where it was read.
 #[derive(Debug)]
 pub struct Loaded {
     pub config: Config,
     pub path: PathBuf,
-    pub lang: Lang,
-    pub timezone: TimeZone,
-    pub digest_weekday: Weekday,
-    pub digest_time: Time,
 }
 
 impl Loaded {
@@ -276,13 +364,9 @@ pub fn load(path: &Path) -> anyhow::Result<Loaded> {
     let src = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read the configuration {}", path.display()))?;
     match parse(&src) {
-        Ok((config, lang, timezone, digest_weekday, digest_time)) => Ok(Loaded {
+        Ok(config) => Ok(Loaded {
             config,
             path: path.to_path_buf(),
-            lang,
-            timezone,
-            digest_weekday,
-            digest_time,
         }),
         Err(problems) => {
             let lines: Vec<String> = problems
@@ -297,51 +381,91 @@ pub fn load(path: &Path) -> anyhow::Result<Loaded> {
     }
 }
 
-type Parsed = (Config, Lang, TimeZone, Weekday, Time);
+/// One problem of a `[section]` key.
+fn key_problem(src: &str, section: &str, n: usize, key: &str, message: String) -> Problem {
+    let name = match section {
+        "groups.seed" => format!("{section}[{n}].{key}"),
+        _ => format!("{section}.{key}"),
+    };
+    Problem {
+        line: line_of_nth_key(src, section, n, key),
+        key: name,
+        message,
+    }
+}
+
+/// The wrong values of the typed keys, all of them; each is replaced in
+/// `table` by a good one, so that the rest of the file can be checked.
+fn typed_problems(src: &str, table: &mut toml::Table) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for (section, key, check, good) in TYPED {
+        let Some(value) = table.get_mut(*section).and_then(|s| s.get_mut(*key)) else {
+            continue;
+        };
+        if let Some(Err(message)) = value.as_str().map(check) {
+            problems.push(key_problem(src, section, 0, key, message));
+            *value = toml::Value::String((*good).into());
+        }
+    }
+    let seeds = table
+        .get_mut("groups")
+        .and_then(|g| g.get_mut("seed"))
+        .and_then(|s| s.as_array_mut());
+    for (i, seed) in seeds.into_iter().flatten().enumerate() {
+        let Some(value) = seed.get_mut("status") else {
+            continue;
+        };
+        if let Some(Err(message)) = value.as_str().map(check::<GroupStatus>) {
+            problems.push(key_problem(src, "groups.seed", i, "status", message));
+            *value = toml::Value::String("active".into());
+        }
+    }
+    problems
+}
+
+/// A problem serde found (an unknown key, a wrong type), with its line.
+fn serde_problem(src: &str, message: &str, line: Option<usize>) -> Problem {
+    let message = message.trim().to_string();
+    // "unknown field `foo`, expected …": name the key.
+    let unknown = message
+        .split('`')
+        .nth(1)
+        .filter(|_| message.starts_with("unknown field"));
+    // Without a position (the file was read with a value patched), the
+    // unknown key's own line.
+    let line = line.or_else(|| {
+        let key = unknown?;
+        src.lines()
+            .position(|l| l.split('=').next().is_some_and(|k| k.trim() == key))
+            .map(|i| i + 1)
+    });
+    Problem {
+        line,
+        key: unknown.unwrap_or("syntax").to_string(),
+        message,
+    }
+}
 
 /// Parses and checks the text of a bot.toml.
-pub fn parse(src: &str) -> Result<Parsed, Vec<Problem>> {
-    let config: Config = toml::from_str(src).map_err(|e| {
+pub fn parse(src: &str) -> Result<Config, Vec<Problem>> {
+    let syntax = |e: toml::de::Error| {
         let line = e.span().map(|s| line_at(src, s.start));
-        let message = e.message().trim().to_string();
-        // "unknown field `foo`, expected …": name the key.
-        let key = message
-            .split('`')
-            .nth(1)
-            .filter(|_| message.starts_with("unknown field"))
-            .unwrap_or("syntax")
-            .to_string();
-        vec![Problem { line, key, message }]
-    })?;
+        vec![serde_problem(src, e.message(), line)]
+    };
+    let mut table: toml::Table = toml::from_str(src).map_err(syntax)?;
+    let mut typed = typed_problems(src, &mut table);
+    if !typed.is_empty() {
+        if let Err(e) = Config::deserialize(toml::Value::Table(table)) {
+            typed.push(serde_problem(src, e.message(), None));
+        }
+        return Err(typed);
+    }
+    let config: Config = toml::from_str(src).map_err(syntax)?;
     let mut problems = Vec::new();
     let mut problem = |section: &str, key: &str, message: String| {
-        problems.push(Problem {
-            line: line_of_key(src, section, key),
-            key: format!("{section}.{key}"),
-            message,
-        });
+        problems.push(key_problem(src, section, 0, key, message));
     };
 
-    let lang = match config.bot.language.as_str() {
-        "fr" => Lang::Fr,
-        "en" => Lang::En,
-        other => {
-            problem(
-                "bot",
-                "language",
-                format!("{other:?} is neither \"fr\" nor \"en\""),
-            );
-            Lang::Fr
-        }
-    };
-    let timezone = TimeZone::get(&config.bot.timezone).unwrap_or_else(|_| {
-        problem(
-            "bot",
-            "timezone",
-            format!("unknown time zone {:?}", config.bot.timezone),
-        );
-        TimeZone::UTC
-    });
     if config.bot.prefix.is_empty() || config.bot.prefix.chars().any(char::is_whitespace) {
         problem("bot", "prefix", "must be non-empty, without spaces".into());
     }
@@ -404,15 +528,6 @@ pub fn parse(src: &str) -> Result<Parsed, Vec<Problem>> {
         }
     }
     if let Some(m) = &config.mail {
-        for (key, value) in [("imap_tls", &m.imap_tls), ("smtp_tls", &m.smtp_tls)] {
-            if !matches!(value.as_str(), "implicit" | "starttls" | "none") {
-                problem(
-                    "mail",
-                    key,
-                    format!("{value:?} is not one of implicit, starttls, none"),
-                );
-            }
-        }
         secret_choice(
             &mut problem,
             "mail",
@@ -449,51 +564,18 @@ pub fn parse(src: &str) -> Result<Parsed, Vec<Problem>> {
         problem("groups", "quorum", "must be at least 1".into());
     }
     for (i, seed) in config.groups.seed.iter().enumerate() {
-        let section = "groups.seed";
-        let at = |key: &str| line_of_nth_key(src, section, i, key);
-        let mut seed_problem = |key: &str, message: String| {
-            problems.push(Problem {
-                line: at(key),
-                key: format!("groups.seed[{i}].{key}"),
-                message,
-            });
-        };
         if greffier_commands::cmd::groupe::proposer::slug(&seed.slug).as_deref()
             != Ok(seed.slug.as_str())
         {
-            seed_problem(
-                "slug",
-                format!(
-                    "{:?}: lower-case letters, digits and hyphens, 2 to 40",
-                    seed.slug
-                ),
+            let message = format!(
+                "{:?}: lower-case letters, digits and hyphens, 2 to 40",
+                seed.slug
             );
-        }
-        if greffier_commands::store::GroupStatus::parse(&seed.status).is_none() {
-            seed_problem(
-                "status",
-                format!("{:?} is not one of proposed, active, archived", seed.status),
-            );
+            problems.push(key_problem(src, "groups.seed", i, "slug", message));
         }
     }
-    let digest_weekday = weekday(&config.digest.weekday).unwrap_or_else(|| {
-        problems.push(Problem {
-            line: line_of_key(src, "digest", "weekday"),
-            key: "digest.weekday".into(),
-            message: format!("{:?} is not a day of the week", config.digest.weekday),
-        });
-        Weekday::Monday
-    });
-    let digest_time = greffier_commands::parse::time(&config.digest.time).unwrap_or_else(|_| {
-        problems.push(Problem {
-            line: line_of_key(src, "digest", "time"),
-            key: "digest.time".into(),
-            message: format!("{:?} is not a time (HH:MM)", config.digest.time),
-        });
-        Time::midnight()
-    });
     if problems.is_empty() {
-        Ok((config, lang, timezone, digest_weekday, digest_time))
+        Ok(config)
     } else {
         Err(problems)
     }
@@ -532,10 +614,6 @@ pub fn weekday(s: &str) -> Option<Weekday> {
 
 fn line_at(src: &str, offset: usize) -> usize {
     src[..offset.min(src.len())].matches('\n').count() + 1
-}
-
-fn line_of_key(src: &str, section: &str, key: &str) -> Option<usize> {
-    line_of_nth_key(src, section, 0, key)
 }
 
 /// The line of `key = …` inside the `n`th `[section]` or `[[section]]`
@@ -600,6 +678,30 @@ mod tests {
                 (Some(7), "digest.time"),
             ]
         );
+    }
+
+    #[test]
+    fn a_wrong_value_does_not_hide_an_unknown_key() {
+        let src = "[bot]\ntimezone = \"Europe/Marseille\"\n\n[groups]\nquorom = 4\n";
+        let p = parse(src).expect_err("two problems");
+        let got: Vec<(Option<usize>, &str)> = p.iter().map(|p| (p.line, p.key.as_str())).collect();
+        assert_eq!(got, [(Some(2), "bot.timezone"), (Some(5), "quorom")]);
+    }
+
+    #[test]
+    fn values_are_read_into_their_types_once() {
+        let src = "[bot]\nlanguage = \"en\"\ntimezone = \"America/Montreal\"\n\n[digest]\nweekday = \"Friday\"\ntime = \"17h30\"\n\n[[groups.seed]]\nslug = \"ok\"\ntheme = \"A\"\nstatus = \"proposed\"\n";
+        let c = parse(src).expect("valid");
+        assert_eq!(c.bot.language, Lang::En);
+        assert_eq!(c.bot.timezone.iana_name(), Some("America/Montreal"));
+        assert_eq!(c.digest.weekday, Weekday::Friday);
+        assert_eq!(c.digest.time, Time::constant(17, 30, 0, 0));
+        assert_eq!(c.groups.seed[0].status, GroupStatus::Proposed);
+        let mail = "[mail]\naddress = \"g@example.test\"\nimap_host = \"h\"\nimap_port = 1\nimap_user = \"u\"\nimap_password = \"p\"\nsmtp_host = \"h\"\nsmtp_port = 2\nimap_tls = \"implicit\"\n";
+        let m = parse(mail).expect("valid").mail.expect("[mail]");
+        assert_eq!((m.imap_tls, m.smtp_tls), (Tls::Implicit, Tls::Starttls));
+        let p = parse(&mail.replace("implicit", "ssl3")).expect_err("bad tls");
+        assert_eq!(p[0].key, "mail.imap_tls");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! `greffier console --as <id>`: the command language on stdin/stdout, no
 //! network. The console is a local operator's tool: the identity is
-//! trusted. Each line goes through the same dispatch and outbox as a room
+//! trusted. Each line goes through the same inbox and outbox as a room
 //! message; the console delivers the replies addressed to it and leaves the
 //! rest (room posts, mails) queued for a running `greffier run`.
 
@@ -8,16 +8,16 @@ use std::io::{BufRead, IsTerminal, Write};
 
 use anyhow::Context as _;
 use greffier_commands::store::Identity;
-use greffier_commands::{Action, Lang, Origin, Request, tr};
-use greffier_storage::Database;
+use greffier_commands::{Notice, Origin};
 
-use crate::App;
-use crate::dispatch::{self, Handled};
+use crate::app::App;
+use crate::inbox::{Handled, Inbound, Inbox, Input};
+use crate::outbox;
 
 /// Longest line read whole; the rest of a longer line is skipped.
 const MAX_READ: usize = 1 << 20;
 
-pub fn run(app: &App, db: &mut Database, who: &str) -> anyhow::Result<()> {
+pub fn run(app: &App, inbox: &Inbox, who: &str) -> anyhow::Result<()> {
     let sender = Identity::parse(who).with_context(|| {
         format!("--as {who:?}: give a Matrix ID (@user:server) or an email address")
     })?;
@@ -25,7 +25,10 @@ pub fn run(app: &App, db: &mut Database, who: &str) -> anyhow::Result<()> {
     let interactive = stdin.is_terminal();
     let mut input = stdin.lock();
     let mut out = std::io::stdout().lock();
-    let lang = app.loaded.lang;
+    let (lang, prefix) = (
+        app.loaded.config.bot.language,
+        &app.loaded.config.bot.prefix,
+    );
     loop {
         if interactive {
             write!(out, "> ")?;
@@ -34,20 +37,11 @@ pub fn run(app: &App, db: &mut Database, who: &str) -> anyhow::Result<()> {
         let (line, truncated) = read_line(&mut input)?;
         let Some(line) = line else { break };
         let answer = if truncated {
-            tr!(
-                lang,
-                "Erreur : ligne trop longue (plus de {} octets), ignorée.",
-                "Error: line too long (over {} bytes), ignored.",
-                MAX_READ
-            )
+            Notice::LineTooLong { max: MAX_READ }.text(lang, prefix)
         } else {
             match String::from_utf8(line) {
-                Err(_) => tr!(
-                    lang,
-                    "Erreur : cette ligne n'est pas du texte UTF-8 valide.",
-                    "Error: this line is not valid UTF-8 text."
-                ),
-                Ok(text) => handle_line(app, db, &sender, text)?,
+                Err(_) => Notice::NotUtf8.text(lang, prefix),
+                Ok(text) => handle_line(app, inbox, &sender, text)?,
             }
         };
         writeln!(out, "{answer}")?;
@@ -58,46 +52,23 @@ pub fn run(app: &App, db: &mut Database, who: &str) -> anyhow::Result<()> {
 
 fn handle_line(
     app: &App,
-    db: &mut Database,
+    inbox: &Inbox,
     sender: &Identity,
     text: String,
 ) -> anyhow::Result<String> {
     let ctx = app.context();
-    let prefix = &ctx.prefix;
-    let lang = ctx.lang;
-    let req = Request {
+    let inbound = Inbound {
         origin: Origin::Console,
+        key: None,
         sender: sender.clone(),
         display_name: None,
-        text,
-        via: None,
+        input: Input::Lines(vec![text]),
     };
-    let ids = match dispatch::handle(db, &ctx, &req, None)? {
-        Handled::Ignored => return Ok(not_a_command(lang, prefix)),
-        Handled::Duplicate => return Ok(String::new()),
-        Handled::Queued(ids) => ids,
-    };
-    let mut replies = Vec::new();
-    for id in ids {
-        if let Some(item) = db.outbox_item(id)?
-            && let Action::Reply {
-                origin: Origin::Console,
-                text,
-            } = item.action
-        {
-            replies.push(text);
-            db.mark_delivered(id, ctx.now)?;
-        }
-    }
-    Ok(replies.join("\n"))
-}
-
-fn not_a_command(lang: Lang, prefix: &str) -> String {
-    tr!(
-        lang,
-        "(ignoré : les commandes commencent par « {prefix} » — tapez {prefix}aide)",
-        "(ignored: commands start with “{prefix}” — type {prefix}help)"
-    )
+    Ok(match inbox.run(&ctx, &inbound)? {
+        Handled::Ignored => Notice::NotACommand.text(ctx.lang, &ctx.prefix),
+        Handled::Duplicate => String::new(),
+        Handled::Queued(ids) => outbox::console_replies(inbox, &ids)?.join("\n"),
+    })
 }
 
 /// One line as bytes, without its end of line; `None` at end of input.

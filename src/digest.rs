@@ -3,121 +3,31 @@
 //! and list, and the overall digest for `[digest]`'s rooms and lists. Each
 //! (week, destination) is claimed in the transaction that queues it: once,
 //! even across restarts; a bot that was down catches up with the current
-//! week only. `greffier digest` prints them, `--send` queues them now.
+//! week only. `greffier digest` prints them; `--send` queues now what
+//! `!digest` queues ([`greffier_commands::digest::now`]).
 
-use greffier_commands::digest::{Digest, due, group_digest, overall_digest};
+use greffier_commands::digest::{
+    Digest, due, group_destination, group_digest, group_post, overall_destinations, overall_digest,
+    overall_posts, since_last,
+};
 use greffier_commands::store::GroupStatus;
-use greffier_commands::{Action, Context, Store};
+use greffier_commands::{Context, Store};
 use greffier_storage::Tx;
-use jiff::SignedDuration;
 use jiff::civil::{Time, Weekday};
-
-/// When and where the digests go.
-pub struct Schedule {
-    pub weekday: Weekday,
-    pub time: Time,
-    pub rooms: Vec<String>,
-    pub lists: Vec<String>,
-}
 
 /// The cursor holding when the bot first ran with this database: a week
 /// whose moment came before it is not caught up (a new installation does
 /// not post a digest the moment it starts).
 pub const ACTIVE_SINCE: &str = "digest.active_since";
 
-fn group_destination(slug: &str) -> String {
-    format!("group:{slug}")
-}
-
-fn week_ago(ctx: &Context) -> jiff::Timestamp {
-    ctx.now
-        .checked_sub(SignedDuration::from_hours(24 * 7))
-        .unwrap_or(ctx.now)
-}
-
-/// A group's digest for its room and list (text and HTML).
-fn group_post(slug: &str, digest: Digest) -> Action {
-    Action::PostToGroup {
-        group: slug.to_string(),
-        text: digest.plain,
-        meeting: None,
-        html: Some(digest.html),
-    }
-}
-
-fn room_post(room: &str, digest: &Digest) -> Action {
-    Action::PostToRoom {
-        room: room.to_string(),
-        text: digest.plain.clone(),
-        meeting: None,
-        html: Some(digest.html.clone()),
-    }
-}
-
-/// The overall digest goes with a picture: attendance per organisation
-/// over the last meetings (none when no meeting has answers yet).
-pub const CHART_MEETINGS: usize = 5;
-
-/// The chart as base64 PNG.
-fn chart(tx: &mut Tx<'_>, ctx: &Context) -> greffier_storage::Result<Option<String>> {
-    use base64::Engine;
-    let rows = greffier_commands::digest::attendance(tx, ctx, CHART_MEETINGS)?;
-    if rows.is_empty() {
-        return Ok(None);
-    }
-    let title = greffier_commands::tr!(
-        ctx.lang,
-        "Présences aux {} dernières réunions",
-        "Attendance at the last {} meetings",
-        CHART_MEETINGS
-    );
-    let png = crate::chart::attendance_png(&title, &rows, CHART_MEETINGS);
-    Ok(Some(base64::engine::general_purpose::STANDARD.encode(png)))
-}
-
-/// The overall digest for one destination: a room gets the text and HTML
-/// then the picture; a list, one mail with the picture inline.
-fn overall_posts(
-    destination: &str,
-    is_room: bool,
-    digest: &Digest,
-    png: Option<&String>,
-) -> Vec<Action> {
-    if is_room {
-        let mut posts = vec![room_post(destination, digest)];
-        if let Some(png) = png {
-            posts.push(Action::PostImageToRoom {
-                room: destination.to_string(),
-                name: "presences.png".into(),
-                png: png.clone(),
-            });
-        }
-        posts
-    } else {
-        let html = match png {
-            Some(_) => format!(
-                "{}\n<p><img src=\"cid:chart\" alt=\"présences\"></p>",
-                digest.html
-            ),
-            None => digest.html.clone(),
-        };
-        vec![Action::PostToList {
-            list: destination.to_string(),
-            text: digest.plain.clone(),
-            html: Some(html),
-            list_id: None,
-            image: png.cloned(),
-        }]
-    }
-}
-
 /// Queues the digests due at `ctx.now`; returns how many were queued.
 pub fn queue_due(
     tx: &mut Tx<'_>,
     ctx: &Context,
-    schedule: &Schedule,
+    weekday: Weekday,
+    time: Time,
 ) -> greffier_storage::Result<usize> {
-    let Some((week, moment)) = due(ctx.now, &ctx.timezone, schedule.weekday, schedule.time) else {
+    let Some((week, moment)) = due(ctx.now, &ctx.timezone, weekday, time) else {
         return Ok(0);
     };
     let active_since = match tx.cursor(ACTIVE_SINCE)? {
@@ -136,32 +46,31 @@ pub fn queue_due(
             continue;
         }
         let destination = group_destination(&group.slug);
-        let since = tx.last_digest(&destination)?.unwrap_or(week_ago(ctx));
+        // Since the last claim, read before this week's is made.
+        let since = since_last(tx, &destination, ctx.now)?;
         if !tx.claim_digest(&week, &destination)? {
             continue;
         }
-        let digest = group_digest(tx, ctx, &group, since)?;
-        tx.enqueue(&[group_post(&group.slug, digest)])?;
+        let post = group_post(tx, ctx, &group, since)?;
+        tx.enqueue(&[post])?;
         queued += 1;
     }
     let mut overall: Option<(Digest, Option<String>)> = None;
-    let destinations = schedule
-        .rooms
-        .iter()
-        .map(|r| (r, true))
-        .chain(schedule.lists.iter().map(|l| (l, false)));
-    for (destination, is_room) in destinations {
-        if !tx.claim_digest(&week, destination)? {
+    for destination in overall_destinations(ctx) {
+        if !tx.claim_digest(&week, destination.name())? {
             continue;
         }
         let (digest, png) = match &overall {
             Some(o) => o.clone(),
             None => {
-                let made = (overall_digest(tx, ctx)?, chart(tx, ctx)?);
+                let made = (
+                    overall_digest(tx, ctx)?,
+                    greffier_commands::digest::chart(tx, ctx)?,
+                );
                 overall.insert(made).clone()
             }
         };
-        tx.enqueue(&overall_posts(destination, is_room, &digest, png.as_ref()))?;
+        tx.enqueue(&overall_posts(&destination, &digest, png.as_deref()))?;
         queued += 1;
     }
     Ok(queued)
@@ -179,9 +88,7 @@ pub fn render(
         if g.status == GroupStatus::Archived || group.is_some_and(|s| s != g.slug) {
             continue;
         }
-        let since = tx
-            .last_digest(&group_destination(&g.slug))?
-            .unwrap_or(week_ago(ctx));
+        let since = since_last(tx, &group_destination(&g.slug), ctx.now)?;
         out.push((Some(g.slug.clone()), group_digest(tx, ctx, &g, since)?));
     }
     if let Some(slug) = group {
@@ -196,13 +103,12 @@ pub fn render(
 
 /// `greffier digest [--group <slug>] [--send]`.
 pub fn print_and_send(
-    app: &crate::App,
+    app: &crate::app::App,
     db: &mut greffier_storage::Database,
     group: Option<&str>,
     send: bool,
 ) -> anyhow::Result<()> {
     let ctx = app.context();
-    let schedule = app.digest_schedule();
     let mut problem = None;
     let digests = db.transaction(ctx.now, |tx| {
         let digests = match render(tx, &ctx, group) {
@@ -213,24 +119,12 @@ pub fn print_and_send(
             }
         };
         if send {
-            for (slug, digest) in &digests {
-                let actions: Vec<Action> = match slug {
-                    Some(slug) => vec![group_post(slug, digest.clone())],
-                    None => {
-                        let png = chart(tx, &ctx)?;
-                        schedule
-                            .rooms
-                            .iter()
-                            .map(|r| (r, true))
-                            .chain(schedule.lists.iter().map(|l| (l, false)))
-                            .flat_map(|(d, is_room)| {
-                                overall_posts(d, is_room, digest, png.as_ref())
-                            })
-                            .collect()
-                    }
-                };
-                tx.enqueue(&actions)?;
-            }
+            let group = match group {
+                Some(slug) => tx.group_by_slug(slug)?,
+                None => None,
+            };
+            let posts = greffier_commands::digest::now(tx, &ctx, group.as_ref())?;
+            tx.enqueue(&posts)?;
         }
         Ok((digests, send))
     })?;
@@ -264,15 +158,8 @@ mod tests {
             timezone: TimeZone::get("Europe/Paris").expect("tz"),
             now: now.parse::<Timestamp>().expect("ts"),
             mail_address: None,
-        }
-    }
-
-    fn schedule() -> Schedule {
-        Schedule {
-            weekday: Weekday::Monday,
-            time: Time::constant(9, 0, 0, 0),
-            rooms: vec!["!overall".into()],
-            lists: vec![],
+            digest_rooms: vec!["!overall".into()],
+            digest_lists: Vec::new(),
         }
     }
 
@@ -310,8 +197,10 @@ mod tests {
 
     fn run(db: &mut Database, now: &str) -> usize {
         let c = ctx(now);
-        db.write(c.now, |tx| queue_due(tx, &c, &schedule()))
-            .expect("queue")
+        db.write(c.now, |tx| {
+            queue_due(tx, &c, Weekday::Monday, Time::constant(9, 0, 0, 0))
+        })
+        .expect("queue")
     }
 
     #[test]
@@ -351,7 +240,11 @@ mod tests {
         assert_eq!(run(&mut db, "2026-10-28T10:00:00Z"), 2);
         assert_eq!(run(&mut db, "2026-10-28T10:05:00Z"), 0);
         let posts = db
-            .pending("matrix", "2026-10-28T10:05:00Z".parse().expect("ts"), 100)
+            .pending(
+                greffier_commands::Channel::Matrix,
+                "2026-10-28T10:05:00Z".parse().expect("ts"),
+                100,
+            )
             .expect("pending");
         assert_eq!(posts.len(), 4, "two weeks, two destinations each");
     }

@@ -2,22 +2,30 @@
 //! rooms and mailing lists.
 //!
 //! The flow, whatever the channel: an adapter (`matrix`, `mail`, `console`)
-//! turns what it received into a `Request`; `dispatch` runs it through the
-//! `greffier-commands` crate inside a `greffier-storage` transaction, which
-//! also writes the resulting actions to the outbox; the adapters deliver the
-//! outbox. This crate is the binary (`src/main.rs` only calls [`main`]):
-//! CLI, config, dispatch, adapters. It is a library too so that the fuzz
-//! targets in `fuzz/` and the benchmarks in `bench/` run the same code as
-//! the bot.
+//! turns what it received into an [`inbox::Inbound`]; the [`inbox`] runs it
+//! through the `greffier-commands` crate inside one `greffier-storage`
+//! transaction, which also writes the resulting actions to the outbox; the
+//! adapters deliver the outbox ([`outbox`]). This crate is the binary
+//! (`src/main.rs` only calls [`main`]): CLI, config, inbox, outbox,
+//! adapters. It is a library too so that the fuzz targets in `fuzz/` and
+//! the benchmarks in `bench/` run the same code as the bot.
+//!
+//! Modules depend on each other in one direction only (a test checks it:
+//! `module_graph` below): the adapters on the inbox and the outbox, those on
+//! the libraries; nothing on the adapters but `run`, and nothing on this
+//! root module, which only reads the command line.
 
-mod chart;
+pub mod app;
 mod config;
 mod console;
 mod digest;
-pub mod dispatch;
+pub mod failpoint;
+pub mod inbox;
 pub mod mail;
 mod matrix;
 mod minutes;
+#[cfg(test)]
+mod module_graph;
 pub mod outbox;
 mod run;
 mod scheduler;
@@ -28,10 +36,10 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, bail};
 use clap::{Parser, Subcommand};
-use greffier_commands::Context;
 use greffier_storage::Database;
 
-pub(crate) use run::failpoint;
+use app::App;
+use inbox::Inbox;
 
 #[derive(Parser)]
 #[command(
@@ -86,38 +94,6 @@ enum Cmd {
         #[arg(long)]
         send: bool,
     },
-}
-
-/// What every subcommand needs: the checked configuration.
-pub struct App {
-    pub loaded: config::Loaded,
-}
-
-impl App {
-    /// When and where the weekly digests go.
-    pub fn digest_schedule(&self) -> digest::Schedule {
-        let d = &self.loaded.config.digest;
-        digest::Schedule {
-            weekday: self.loaded.digest_weekday,
-            time: self.loaded.digest_time,
-            rooms: d.rooms.clone(),
-            lists: d.lists.clone(),
-        }
-    }
-
-    /// The commands' context, at the current instant.
-    pub fn context(&self) -> Context {
-        let c = &self.loaded.config;
-        Context {
-            lang: self.loaded.lang,
-            prefix: c.bot.prefix.clone(),
-            admins: c.bot.admins.clone(),
-            quorum: c.groups.quorum,
-            timezone: self.loaded.timezone.clone(),
-            now: jiff::Timestamp::now(),
-            mail_address: c.mail.as_ref().map(|m| m.address.clone()),
-        }
-    }
 }
 
 fn open_database(app: &App, cli: &Cli) -> anyhow::Result<Database> {
@@ -177,8 +153,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Cmd::Console { who } => {
-            let mut db = open_database(&app, &cli)?;
-            console::run(&app, &mut db, who)
+            let db = open_database(&app, &cli)?;
+            console::run(&app, &Inbox::new(db), who)
         }
         Cmd::Export { json: _ } => {
             let db = open_database(&app, &cli)?;

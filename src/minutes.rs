@@ -10,7 +10,7 @@ use greffier_commands::store::MeetingId;
 use greffier_commands::{Action, meeting::MeetingStore, tr};
 use greffier_storage::Database;
 
-use crate::App;
+use crate::app::App;
 
 pub fn import_file(app: &App, db: &mut Database, file: &Path) -> anyhow::Result<()> {
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;

@@ -3,23 +3,33 @@
 //! oldest first, [`PARALLEL`] lanes at once; the start of a delivery is
 //! recorded, so that an item whose delivery a crash interrupted comes back
 //! "in doubt" (the mail adapter then looks for its own copy before sending
-//! again); a delivered item is marked delivered; a transient failure is
-//! retried later (2 s, 4 s … up to 5 min apart); a permanent one, or
-//! the last allowed attempt, is recorded as failed and logged. The pump is
-//! woken when something is queued, and looks every second for what another
-//! process (the console) queued or what is due for a retry.
+//! again); a delivered item is marked delivered with the receipt the
+//! channel gave (a room post's event id: storage remembers an
+//! announcement by it); a transient failure is retried later (2 s, 4 s …
+//! up to 5 min apart); a permanent one, or the last allowed attempt, is
+//! recorded as failed and logged. The pump is woken by the [`Inbox`] when
+//! something is queued, and looks every second for what another process
+//! (the console) queued or what is due for a retry.
+//!
+//! Each channel brings its delivery function: `matrix::outbound::deliver`,
+//! `mail::outbound::Smtp::deliver`, and [`console_replies`] here.
 
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use greffier_commands::{Action, Origin};
-use greffier_storage::OutboxItem;
+use greffier_commands::{Action, Channel, Origin};
 use jiff::Timestamp;
-use tokio::sync::Notify;
 
-use crate::run::{SharedDb, lock};
+use crate::inbox::Inbox;
+
+/// An item of the outbox, as the delivery functions get it.
+pub use greffier_storage::OutboxItem;
+
+/// What a delivery gave back: the id the channel gave the message, when
+/// it gives one (a Matrix event id).
+pub type Receipt = Option<String>;
 
 /// Items are tried this many times at most.
 pub const MAX_ATTEMPTS: i64 = 12;
@@ -82,7 +92,10 @@ pub const PARALLEL: usize = 8;
 pub fn lane(action: &Action) -> String {
     match action {
         Action::Reply { origin, .. } => match origin {
-            Origin::Matrix { event, .. } => format!("reply {event}"),
+            Origin::Matrix {
+                event: Some(event), ..
+            } => format!("reply {event}"),
+            Origin::Matrix { room, event: None } => format!("room {room}"),
             Origin::Email { from, .. } => format!("mail {}", from.to_lowercase()),
             Origin::Console => "console".into(),
         },
@@ -115,30 +128,32 @@ fn lanes(items: Vec<OutboxItem>) -> Vec<Vec<OutboxItem>> {
 }
 
 /// Delivers `channel` forever with `deliver`, [`PARALLEL`] lanes at once.
-pub async fn pump<F, Fut>(db: SharedDb, channel: &'static str, wake: Arc<Notify>, deliver: F)
+pub async fn pump<F, Fut>(inbox: Arc<Inbox>, channel: Channel, deliver: F)
 where
     F: Fn(OutboxItem) -> Fut,
-    Fut: Future<Output = Result<(), SendError>>,
+    Fut: Future<Output = Result<Receipt, SendError>>,
 {
     const BATCH: usize = 50;
+    let inbox = &*inbox;
     loop {
-        let items = lock(&db)
+        let items = inbox
+            .db()
             .pending(channel, Timestamp::now(), BATCH)
             .unwrap_or_else(|e| {
-                tracing::error!(channel, error = %e, "cannot read the outbox");
+                tracing::error!(%channel, error = %e, "cannot read the outbox");
                 Vec::new()
             });
         let full = items.len() == BATCH;
         futures_util::stream::iter(lanes(items))
             .for_each_concurrent(PARALLEL, |lane| async {
                 for item in lane {
-                    deliver_one(&db, channel, item, &deliver).await;
+                    deliver_one(inbox, channel, item, &deliver).await;
                 }
             })
             .await;
         if !full {
             tokio::select! {
-                _ = wake.notified() => {}
+                _ = inbox.waker(channel).notified() => {}
                 _ = tokio::time::sleep(Duration::from_secs(1)) => {}
             }
         }
@@ -146,30 +161,30 @@ where
 }
 
 /// One delivery, its start and its outcome recorded.
-async fn deliver_one<F, Fut>(db: &SharedDb, channel: &'static str, item: OutboxItem, deliver: &F)
+async fn deliver_one<F, Fut>(inbox: &Inbox, channel: Channel, item: OutboxItem, deliver: &F)
 where
     F: Fn(OutboxItem) -> Fut,
-    Fut: Future<Output = Result<(), SendError>>,
+    Fut: Future<Output = Result<Receipt, SendError>>,
 {
     let (id, attempts) = (item.id, item.attempts);
     // Recorded before the delivery begins: after a crash during it, the
     // item comes back in doubt (`in_doubt_since`).
-    if let Err(e) = lock(db).mark_sending(id, Timestamp::now()) {
-        tracing::error!(channel, id, error = %e, "cannot record a delivery");
+    if let Err(e) = inbox.db().mark_sending(id, Timestamp::now()) {
+        tracing::error!(%channel, id, error = %e, "cannot record a delivery");
         return;
     }
     let result = deliver(item).await;
     let now = Timestamp::now();
-    let db = lock(db);
+    let mut db = inbox.db();
     let stored = match result {
-        Ok(()) => db.mark_delivered(id, now),
+        Ok(receipt) => db.mark_delivered(id, now, receipt.as_deref()),
         Err(e) if e.permanent || attempts + 1 >= MAX_ATTEMPTS => {
-            tracing::warn!(channel, id, error = %e.message, "not delivered, for good");
+            tracing::warn!(%channel, id, error = %e.message, "not delivered, for good");
             db.mark_failed(id, now, &e.message)
         }
         Err(e) => {
             let delay = retry_delay(attempts + 1);
-            tracing::info!(channel, id, error = %e.message, retry_in = ?delay, "not delivered yet");
+            tracing::info!(%channel, id, error = %e.message, retry_in = ?delay, "not delivered yet");
             let delay = jiff::SignedDuration::try_from(delay).unwrap_or_default();
             if e.in_doubt {
                 db.mark_retry_in_doubt(id, now, delay, &e.message)
@@ -179,8 +194,41 @@ where
         }
     };
     if let Err(e) = stored {
-        tracing::error!(channel, id, error = %e, "cannot record a delivery");
+        tracing::error!(%channel, id, error = %e, "cannot record a delivery");
     }
+}
+
+/// The console's delivery: the replies among `ids` (what one line queued),
+/// taken and marked delivered; the rest (room posts, mails) stays queued
+/// for a running `greffier run`.
+pub fn console_replies(inbox: &Inbox, ids: &[i64]) -> greffier_storage::Result<Vec<String>> {
+    let mut db = inbox.db();
+    let mut replies = Vec::new();
+    for &id in ids {
+        if let Some(item) = db.outbox_item(id)?
+            && let Action::Reply {
+                origin: Origin::Console,
+                text,
+            } = item.action
+        {
+            replies.push(text);
+            db.mark_delivered(id, Timestamp::now(), None)?;
+        }
+    }
+    Ok(replies)
+}
+
+/// A random id for this database, kept under `name`: part of the
+/// transaction ids and Message-IDs a channel makes from outbox ids, so
+/// that a new database never reuses an old id.
+pub fn instance(inbox: &Inbox, name: &str) -> greffier_storage::Result<String> {
+    inbox.kept(name, || {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        format!("{:x}{:x}", nanos, std::process::id())
+    })
 }
 
 #[cfg(test)]
@@ -207,7 +255,7 @@ mod tests {
         Action::Reply {
             origin: Origin::Matrix {
                 room: "!r:example.test".into(),
-                event: event.into(),
+                event: Some(event.into()),
             },
             text: "ok".into(),
         }

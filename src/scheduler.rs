@@ -6,19 +6,19 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::App;
-use crate::run::{SharedDb, lock};
+use crate::app::App;
+use crate::inbox::Inbox;
 
-pub async fn run(app: Arc<App>, db: SharedDb) -> anyhow::Result<()> {
+pub async fn run(app: Arc<App>, inbox: Arc<Inbox>) -> anyhow::Result<()> {
     let days = app.loaded.config.meetings.remind_days_before;
-    let schedule = app.digest_schedule();
+    let schedule = &app.loaded.config.digest;
     let mut first = true;
     loop {
         let ctx = app.context();
-        let queued = lock(&db).write(ctx.now, |tx| {
+        let queued = inbox.write(ctx.now, |tx| {
             let reminders = greffier_commands::reminders::due(tx, &ctx, days)?;
             let reminders = tx.enqueue(&reminders)?.len();
-            let digests = crate::digest::queue_due(tx, &ctx, &schedule)?;
+            let digests = crate::digest::queue_due(tx, &ctx, schedule.weekday, schedule.time)?;
             Ok((reminders, digests))
         });
         match queued {

@@ -3,7 +3,7 @@
 //! insensitive) or created. A seed never overwrites what is stored.
 
 use greffier_commands::Store;
-use greffier_commands::store::{GroupStatus, NewGroup, OrgId};
+use greffier_commands::store::{NewGroup, OrgId};
 use greffier_commands::text::name_key;
 use greffier_storage::{Database, Tx};
 use jiff::Timestamp;
@@ -26,7 +26,7 @@ pub fn apply(db: &mut Database, seeds: &[SeedGroup], now: Timestamp) -> anyhow::
                 continue;
             }
             let lead = seed.lead.as_deref().map(|l| org(tx, l)).transpose()?;
-            let status = GroupStatus::parse(&seed.status).unwrap_or(GroupStatus::Active);
+            let status = seed.status;
             let group = tx.create_group(
                 &NewGroup {
                     slug: seed.slug.clone(),

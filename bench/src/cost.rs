@@ -1,15 +1,15 @@
 //! The bot's own cost per command, in process: from the request to its
 //! reply queued in the outbox (parse, run, storage, outbox, commit), on the
-//! large network of [`crate::scale`], through the same `dispatch::handle`
-//! the adapters call.
+//! large network of [`crate::scale`], through the same `Inbox::run` the
+//! adapters call.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
 
-use greffier::dispatch::{self, Handled};
+use greffier::inbox::{Handled, Inbound, Inbox, Input};
 use greffier_commands::store::{Identity, IdentityKind};
-use greffier_commands::{Context, Lang, Origin, Request};
+use greffier_commands::{Context, Lang, Origin};
 use greffier_storage::Database;
 use jiff::Timestamp;
 
@@ -26,12 +26,14 @@ pub fn context() -> anyhow::Result<Context> {
         timezone: jiff::tz::TimeZone::get("Europe/Paris")?,
         now: Timestamp::now(),
         mail_address: None,
+        digest_rooms: Vec::new(),
+        digest_lists: Vec::new(),
     })
 }
 
 /// On a copy of the network in `dir`, runs `n` commands from random members.
 pub fn run(dir: &Path, size: Size, n: usize) -> anyhow::Result<()> {
-    let mut db = Database::open(&scale::database(dir, "cost.db", size)?)?;
+    let inbox = Inbox::new(Database::open(&scale::database(dir, "cost.db", size)?)?);
     println!(
         "{} groups, {} people, {} organisations\n",
         size.groups, size.people, size.organisations
@@ -47,12 +49,12 @@ pub fn run(dir: &Path, size: Size, n: usize) -> anyhow::Result<()> {
         let who = scale::person(member * 1543 % size.people);
         let (kind, text) =
             commands::nth(i / joined.len(), size.groups, &mut rng, &mut joined[member]);
-        let took = handle(&mut db, &who, &text, i)?;
+        let took = handle(&inbox, &who, &text, i)?;
         all.push(took);
         by_kind.entry(kind).or_default().push(took);
         // `!groupe liste` lists every group: the heaviest read, apart.
         if i % 50 == 0 {
-            liste.push(handle(&mut db, &who, "!groupe liste", n + i)?);
+            liste.push(handle(&inbox, &who, "!groupe liste", n + i)?);
         }
     }
     println!("| command | n | p50 | p99 |");
@@ -80,29 +82,24 @@ pub fn run(dir: &Path, size: Size, n: usize) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn handle(
-    db: &mut Database,
-    who: &str,
-    text: &str,
-    i: usize,
-) -> anyhow::Result<std::time::Duration> {
+fn handle(inbox: &Inbox, who: &str, text: &str, i: usize) -> anyhow::Result<std::time::Duration> {
     let event = format!("$bench{i}:example.test");
     let started = Instant::now();
     let ctx = context()?;
-    let req = Request {
+    let inbound = Inbound {
         origin: Origin::Matrix {
             room: "!bench:example.test".into(),
-            event: event.clone(),
+            event: Some(event.clone()),
         },
+        key: Some(event),
         sender: Identity {
             kind: IdentityKind::Matrix,
             value: who.to_string(),
         },
         display_name: None,
-        text: text.to_string(),
-        via: None,
+        input: Input::Lines(vec![text.to_string()]),
     };
-    let handled = dispatch::handle(db, &ctx, &req, Some(("matrix", &event)))?;
+    let handled = inbox.run(&ctx, &inbound)?;
     let took = started.elapsed();
     anyhow::ensure!(
         matches!(handled, Handled::Queued(ref ids) if !ids.is_empty()),

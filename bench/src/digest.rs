@@ -42,6 +42,8 @@ pub fn run() -> anyhow::Result<()> {
         timezone: TimeZone::get("Europe/Paris")?,
         now,
         mail_address: None,
+        digest_rooms: Vec::new(),
+        digest_lists: Vec::new(),
     };
 
     let start = Instant::now();

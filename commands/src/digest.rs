@@ -2,13 +2,15 @@
 //! version and status, next milestone with the days left, what changed
 //! since the last digest, upcoming meetings with their answers, supports
 //! against the quorum for a proposal) and an overall one with the two
-//! tables of the minutes. Plain text and HTML; and when a week's digest is
-//! due.
+//! tables of the minutes with a picture of the attendance. Plain text and
+//! HTML; when a week's digest is due; and what a digest sent now is
+//! ([`now`]: `!digest` and `greffier digest --send` alike).
 
 use jiff::civil::{Time, Weekday};
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
 
+use crate::action::Action;
 use crate::cmd::reunion::when_in;
 use crate::lang::Lang;
 use crate::meeting::RsvpStatus;
@@ -22,6 +24,160 @@ use crate::tr;
 pub struct Digest {
     pub plain: String,
     pub html: String,
+}
+
+/// A group's destination in the record of sent digests.
+pub fn group_destination(slug: &str) -> String {
+    format!("group:{slug}")
+}
+
+/// Since when a destination's digest tells the news: its last scheduled
+/// digest, or a week before `now` at first.
+pub fn since_last(
+    store: &mut dyn Store,
+    destination: &str,
+    now: Timestamp,
+) -> StoreResult<Timestamp> {
+    Ok(match store.last_digest(destination)? {
+        Some(t) => t,
+        None => now
+            .checked_sub(jiff::SignedDuration::from_hours(24 * 7))
+            .unwrap_or(now),
+    })
+}
+
+/// A group's digest since `since`, for its room and list (text and HTML).
+pub fn group_post(
+    store: &mut dyn Store,
+    ctx: &Context,
+    group: &Group,
+    since: Timestamp,
+) -> StoreResult<Action> {
+    let digest = group_digest(store, ctx, group, since)?;
+    Ok(Action::PostToGroup {
+        group: group.slug.clone(),
+        text: digest.plain,
+        meeting: None,
+        html: Some(digest.html),
+    })
+}
+
+/// The overall digest goes with a picture: attendance per organisation
+/// over the last meetings.
+pub const CHART_MEETINGS: usize = 5;
+
+/// The picture, as base64 PNG; none when no meeting has answers yet.
+pub fn chart(store: &mut dyn Store, ctx: &Context) -> StoreResult<Option<String>> {
+    use base64::Engine;
+    let rows = attendance(store, ctx, CHART_MEETINGS)?;
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    let title = tr!(
+        ctx.lang,
+        "Présences aux {} dernières réunions",
+        "Attendance at the last {} meetings",
+        CHART_MEETINGS
+    );
+    let png = crate::chart::attendance_png(&title, &rows, CHART_MEETINGS);
+    Ok(Some(base64::engine::general_purpose::STANDARD.encode(png)))
+}
+
+/// Where the overall digest goes: a room or a list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    Room(String),
+    List(String),
+}
+
+impl Destination {
+    pub fn name(&self) -> &str {
+        match self {
+            Destination::Room(r) | Destination::List(r) => r,
+        }
+    }
+}
+
+/// `[digest]`'s rooms and lists.
+pub fn overall_destinations(ctx: &Context) -> Vec<Destination> {
+    ctx.digest_rooms
+        .iter()
+        .cloned()
+        .map(Destination::Room)
+        .chain(ctx.digest_lists.iter().cloned().map(Destination::List))
+        .collect()
+}
+
+/// The overall digest for one destination: a room gets the text and HTML
+/// then the picture; a list, one mail with the picture inline.
+pub fn overall_posts(destination: &Destination, digest: &Digest, png: Option<&str>) -> Vec<Action> {
+    match destination {
+        Destination::Room(room) => {
+            let mut posts = vec![Action::PostToRoom {
+                room: room.clone(),
+                text: digest.plain.clone(),
+                meeting: None,
+                html: Some(digest.html.clone()),
+            }];
+            if let Some(png) = png {
+                posts.push(Action::PostImageToRoom {
+                    room: room.clone(),
+                    name: "presences.png".into(),
+                    png: png.to_string(),
+                });
+            }
+            posts
+        }
+        Destination::List(list) => {
+            let html = match png {
+                Some(_) => format!(
+                    "{}\n<p><img src=\"cid:chart\" alt=\"présences\"></p>",
+                    digest.html
+                ),
+                None => digest.html.clone(),
+            };
+            vec![Action::PostToList {
+                list: list.clone(),
+                text: digest.plain.clone(),
+                html: Some(html),
+                list_id: None,
+                image: png.map(str::to_string),
+            }]
+        }
+    }
+}
+
+/// The digest sent now, on demand (`!digest`, `greffier digest --send`):
+/// one group's, or every group's that has a room or a list with the
+/// overall digest and its picture for `[digest]`'s rooms and lists. It
+/// tells the news since each destination's last scheduled digest, and does
+/// not count as the week's: the scheduled digest still goes out.
+pub fn now(
+    store: &mut dyn Store,
+    ctx: &Context,
+    group: Option<&Group>,
+) -> StoreResult<Vec<Action>> {
+    let mut posts = Vec::new();
+    let groups = match group {
+        Some(g) => vec![g.clone()],
+        None => store.groups()?,
+    };
+    for g in &groups {
+        if g.status == GroupStatus::Archived || (g.room.is_none() && g.list.is_none()) {
+            continue;
+        }
+        let since = since_last(store, &group_destination(&g.slug), ctx.now)?;
+        posts.push(group_post(store, ctx, g, since)?);
+    }
+    let destinations = overall_destinations(ctx);
+    if group.is_none() && !destinations.is_empty() {
+        let digest = overall_digest(store, ctx)?;
+        let png = chart(store, ctx)?;
+        for d in &destinations {
+            posts.extend(overall_posts(d, &digest, png.as_deref()));
+        }
+    }
+    Ok(posts)
 }
 
 /// The ISO week whose digest is due at `now` ("2026-W47"), if the week's

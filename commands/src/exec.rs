@@ -12,10 +12,13 @@ use crate::text;
 use crate::tr;
 
 /// Why a command did not run: refused (the reply says why, nothing is
-/// stored), or the storage failed (logged; the user gets an apology).
+/// stored), not for anyone here (an emoji on an ordinary message: no
+/// reply, nothing stored), or the storage failed (logged; the user gets an
+/// apology).
 #[derive(Debug)]
 pub enum Failure {
     Refused(String),
+    Ignored,
     Store(StoreError),
 }
 

@@ -2,7 +2,28 @@
 //! Every user-facing sentence is written with [`tr!`], both languages side by
 //! side, so that a change to one is seen next to the other.
 
-pub use crate::request::Lang;
+use serde::{Deserialize, Serialize};
+
+/// The language of every reply (`bot.language`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    Fr,
+    En,
+}
+
+impl std::str::FromStr for Lang {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Lang, String> {
+        match s {
+            "fr" => Ok(Lang::Fr),
+            "en" => Ok(Lang::En),
+            other => Err(format!("{other:?} is neither \"fr\" nor \"en\"")),
+        }
+    }
+}
 
 use crate::parse::{Arg, ParseError, ParseErrorKind};
 

@@ -172,4 +172,9 @@ pub trait MeetingStore {
     }
     /// Notes that the invitee got their reminder.
     fn mark_reminded(&mut self, meeting: MeetingId, person: PersonId) -> StoreResult<()>;
+    /// The meeting a room event announces (its reactions answer it).
+    fn announced_meeting(&mut self, event: &str) -> StoreResult<Option<MeetingId>>;
+    /// The answer recorded from `source` (a reaction's event id), if it is
+    /// still the person's current answer: (meeting, person).
+    fn current_rsvp_from(&mut self, source: &str) -> StoreResult<Option<(MeetingId, PersonId)>>;
 }

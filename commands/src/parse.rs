@@ -3,12 +3,16 @@
 //! line of the command it was meant to be, `Ok(Some)` is a command to run.
 //!
 //! Keywords compare with [`text::keyword`]: case, accents and hyphens do not
-//! matter (`!Présent` = `!PRESENT` = `!present`). Each command module parses
-//! its own arguments from an [`Args`] cursor.
+//! matter (`!Présent` = `!PRESENT` = `!present`). Which words name which
+//! command, with their aliases and usage lines, is one table
+//! ([`crate::cmd::TABLE`], made of each family's [`Entry`]): the parser,
+//! the usage shown on errors and `!aide` all read it, so they cannot
+//! drift. Each command module parses its own arguments from an [`Args`]
+//! cursor.
 
 use jiff::civil::{Date, Time};
 
-use crate::cmd::{Command, aide, digest, groupe, moi, projet, reunion, rsvp};
+use crate::cmd::{Command, TABLE};
 use crate::lang::Lang;
 use crate::text::{self, Token, TokenError};
 
@@ -295,6 +299,101 @@ pub fn meeting_id(s: &str) -> Option<i64> {
     digits.parse().ok().filter(|&n| n > 0)
 }
 
+/// Reads a command's arguments.
+pub type Parser = fn(&mut Args) -> Result<Command, ParseErrorKind>;
+
+/// A command word and its aliases (French first, then English and the
+/// other spellings people type), and what follows it.
+pub struct Entry {
+    pub words: &'static [&'static str],
+    pub kind: Kind,
+}
+
+pub enum Kind {
+    /// One command.
+    One {
+        usage: &'static Usage,
+        parse: Parser,
+    },
+    /// A family of subcommands (`!groupe rejoindre`): the family's usage
+    /// (shown for a missing or unknown subcommand), the command the bare
+    /// word is (`!moi`), and the subcommands (each a `One`).
+    Family {
+        usage: &'static Usage,
+        bare: Option<fn() -> Command>,
+        subs: &'static [Entry],
+    },
+}
+
+impl Entry {
+    pub const fn one(
+        words: &'static [&'static str],
+        usage: &'static Usage,
+        parse: Parser,
+    ) -> Entry {
+        Entry {
+            words,
+            kind: Kind::One { usage, parse },
+        }
+    }
+
+    /// The usage of this entry, or of its subcommand `word` when it has one.
+    pub fn usage(&self, word: Option<&str>) -> &'static Usage {
+        match &self.kind {
+            Kind::One { usage, .. } => usage,
+            Kind::Family { usage, subs, .. } => word
+                .and_then(|w| find(subs, w))
+                .map_or(*usage, |sub| sub.usage(None)),
+        }
+    }
+
+    /// Reads what follows the word.
+    fn parse(&self, args: &mut Args) -> Result<Command, ParseError> {
+        match &self.kind {
+            Kind::One { usage, parse } => parse(args).map_err(|kind| ParseError {
+                kind,
+                usage: Some(*usage),
+            }),
+            Kind::Family { usage, bare, subs } => {
+                if let (true, Some(bare)) = (args.is_empty(), bare) {
+                    return Ok(bare());
+                }
+                let word = args.next_keyword().unwrap_or_default();
+                match find(subs, &word) {
+                    Some(sub) => sub.parse(args),
+                    None => Err(ParseError {
+                        kind: ParseErrorKind::UnknownSubcommand(text::excerpt(&word, 40)),
+                        usage: Some(*usage),
+                    }),
+                }
+            }
+        }
+    }
+
+    /// Every usage line of the entry, in order: the bare command's (if the
+    /// bare word is one), then the subcommands'.
+    pub fn usages(&self) -> Vec<&'static Usage> {
+        match &self.kind {
+            Kind::One { usage, .. } => vec![*usage],
+            Kind::Family { usage, bare, subs } => bare
+                .map(|_| *usage)
+                .into_iter()
+                .chain(subs.iter().flat_map(Entry::usages))
+                .collect(),
+        }
+    }
+}
+
+/// The entry one of whose words is `word` (in keyword form).
+pub fn find<'a>(entries: &'a [Entry], word: &str) -> Option<&'a Entry> {
+    entries.iter().find(|e| e.words.contains(&word))
+}
+
+/// Every command's usage, in the order of the table (what `!aide` lists).
+pub fn usages() -> Vec<&'static Usage> {
+    TABLE.iter().flat_map(Entry::usages).collect()
+}
+
 /// Parses one line. `Ok(None)`: the line does not start with the prefix.
 pub fn parse(prefix: &str, line: &str) -> Result<Option<Command>, ParseError> {
     let line = line.trim_start();
@@ -312,7 +411,7 @@ pub fn parse(prefix: &str, line: &str) -> Result<Option<Command>, ParseError> {
         let TokenError::Unbalanced(c) = e;
         ParseError {
             kind: ParseErrorKind::Unbalanced(c),
-            usage: usage_of(body),
+            usage: usage_of(&cleaned),
         }
     })?;
     let mut args = Args::new(tokens);
@@ -326,57 +425,19 @@ pub fn parse(prefix: &str, line: &str) -> Result<Option<Command>, ParseError> {
             usage: None,
         });
     }
-    let command_err = |usage: &'static Usage| {
-        move |kind| ParseError {
-            kind,
-            usage: Some(usage),
-        }
-    };
-    let cmd = match word.as_str() {
-        "aide" | "help" | "aides" => aide::Aide::parse(&mut args)
-            .map(Command::Aide)
-            .map_err(command_err(&aide::USAGE))?,
-        "groupe" | "groupes" | "group" | "groups" | "gt" => {
-            Command::Groupe(groupe::Groupe::parse(&mut args)?)
-        }
-        "projet" | "project" => Command::Projet(projet::Projet::parse(&mut args)?),
-        "reunion" | "reunions" | "meeting" | "meetings" => {
-            Command::Reunion(reunion::Reunion::parse(&mut args)?)
-        }
-        "present" | "presente" | "oui" | "yes" | "attending" => {
-            Command::Rsvp(rsvp::Rsvp::parse(rsvp::Answer::Present, &mut args)?)
-        }
-        "excuse" | "excusee" | "absent" | "absente" | "non" | "no" | "excused" | "decline" => {
-            Command::Rsvp(rsvp::Rsvp::parse(rsvp::Answer::Excused, &mut args)?)
-        }
-        "peutetre" | "maybe" | "tentative" => {
-            Command::Rsvp(rsvp::Rsvp::parse(rsvp::Answer::Tentative, &mut args)?)
-        }
-        "digest" | "resume" => digest::Digest::parse(&mut args)
-            .map(Command::Digest)
-            .map_err(command_err(&digest::USAGE))?,
-        "moi" | "me" | "whoami" => Command::Moi(moi::Moi::parse(&mut args)?),
-        other => {
-            return Err(ParseError {
-                kind: ParseErrorKind::UnknownCommand(text::excerpt(other, 40)),
-                usage: None,
-            });
-        }
-    };
-    Ok(Some(cmd))
+    match find(TABLE, &word) {
+        Some(entry) => entry.parse(&mut args).map(Some),
+        None => Err(ParseError {
+            kind: ParseErrorKind::UnknownCommand(text::excerpt(&word, 40)),
+            usage: None,
+        }),
+    }
 }
 
-/// Best guess at the usage line of a line that could not be tokenized.
+/// The usage line of a line that could not be tokenized, from its first
+/// two words.
 fn usage_of(body: &str) -> Option<&'static Usage> {
-    let words: Vec<String> = body.split_whitespace().take(2).map(text::keyword).collect();
-    let first = words.first()?.as_str();
-    let second = words.get(1).map(String::as_str).unwrap_or("");
-    match first {
-        "groupe" | "group" => groupe::usage_of(second),
-        "projet" | "project" => projet::usage_of(second),
-        "reunion" | "meeting" => reunion::usage_of(second),
-        "excuse" | "absent" | "non" | "no" => Some(&rsvp::USAGE_EXCUSE),
-        "moi" | "me" => Some(&moi::USAGE),
-        _ => None,
-    }
+    let mut words = body.split_whitespace().map(text::keyword);
+    let entry = find(TABLE, &words.next()?)?;
+    Some(entry.usage(words.next().as_deref()))
 }

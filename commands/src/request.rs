@@ -1,11 +1,59 @@
-//! What an adapter hands to the commands: who speaks, where, and what they
-//! typed; and the context the bot runs in (admins, quorum, language, clock).
+//! What an adapter hands to the commands: who speaks and where (the
+//! [`Request`]), through which [`Channel`]; and the context the bot runs in
+//! (admins, quorum, language, clock, digest destinations).
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
+pub use crate::lang::Lang;
 use crate::store::{Identity, IdentityKind};
+
+/// A way in and out of the bot: the outbox has a queue per channel, and
+/// each channel's adapter delivers its queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Channel {
+    /// `greffier console`: replies are printed.
+    Console,
+    /// Matrix rooms.
+    Matrix,
+    /// The bot's mailbox (IMAP in, SMTP out).
+    Email,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 3] = [Channel::Console, Channel::Matrix, Channel::Email];
+
+    /// The name stored in the outbox and in the once-only keys.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Console => "console",
+            Channel::Matrix => "matrix",
+            Channel::Email => "email",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Channel> {
+        Channel::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// Whether a sender the bot does not know yet may speak here (and so
+    /// become a person). Matrix IDs are vouched for by the homeserver and
+    /// the console's `--as` by the operator; a mail's From proves nothing
+    /// until the address is linked with `!moi lier`.
+    pub fn takes_newcomers(self) -> bool {
+        match self {
+            Channel::Console | Channel::Matrix => true,
+            Channel::Email => false,
+        }
+    }
+}
+
+impl std::fmt::Display for Channel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// Where a request came from, so that its reply goes back there.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -13,8 +61,10 @@ use crate::store::{Identity, IdentityKind};
 pub enum Origin {
     /// `greffier console`: the reply is printed.
     Console,
-    /// A room message; the reply is an `m.notice` in reply to `event`.
-    Matrix { room: String, event: String },
+    /// A room event; the reply is an `m.notice` in the room, in reply to
+    /// `event` when there is one (a withdrawn reaction has nothing left to
+    /// reply to).
+    Matrix { room: String, event: Option<String> },
     /// A mail; the reply goes to `from` in the same thread.
     Email {
         from: String,
@@ -25,11 +75,11 @@ pub enum Origin {
 }
 
 impl Origin {
-    pub fn channel(&self) -> &'static str {
+    pub fn channel(&self) -> Channel {
         match self {
-            Origin::Console => "console",
-            Origin::Matrix { .. } => "matrix",
-            Origin::Email { .. } => "email",
+            Origin::Console => Channel::Console,
+            Origin::Matrix { .. } => Channel::Matrix,
+            Origin::Email { .. } => Channel::Email,
         }
     }
 
@@ -40,9 +90,21 @@ impl Origin {
             _ => None,
         }
     }
+
+    /// The id of the message it came from (event id, Message-ID): where an
+    /// answer given through it was "said".
+    pub fn message(&self) -> Option<&str> {
+        match self {
+            Origin::Matrix { event, .. } => event.as_deref(),
+            Origin::Email { message_id, .. } => message_id.as_deref(),
+            Origin::Console => None,
+        }
+    }
 }
 
-/// One command line from one sender.
+/// Who speaks, and where: what every command runs for, whether it was typed
+/// (a line) or handed over already understood (a reaction, a calendar
+/// button).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
     pub origin: Origin,
@@ -51,18 +113,6 @@ pub struct Request {
     pub sender: Identity,
     /// The display name the channel gives, used the first time we meet them.
     pub display_name: Option<String>,
-    pub text: String,
-    /// How an answer was given when it was not typed: "itip" (a calendar
-    /// button), "reaction" (an emoji in a room).
-    pub via: Option<&'static str>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    #[default]
-    Fr,
-    En,
 }
 
 /// The bot's settings the commands need, and the clock.
@@ -79,6 +129,9 @@ pub struct Context {
     /// The bot's mail address, when mail is on: the organiser of
     /// invitations and the domain of their Message-IDs.
     pub mail_address: Option<String>,
+    /// Where the overall digest goes (`[digest]` rooms and lists).
+    pub digest_rooms: Vec<String>,
+    pub digest_lists: Vec<String>,
 }
 
 impl Context {

@@ -309,4 +309,6 @@ pub trait Store: crate::meeting::MeetingStore {
     fn milestones(&mut self, group: GroupId) -> StoreResult<Vec<Milestone>>;
     /// The group's history after `since`, oldest first.
     fn group_events(&mut self, group: GroupId, since: Timestamp) -> StoreResult<Vec<GroupEvent>>;
+    /// When the last scheduled digest for `destination` was queued.
+    fn last_digest(&mut self, destination: &str) -> StoreResult<Option<Timestamp>>;
 }

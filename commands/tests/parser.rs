@@ -13,7 +13,7 @@ use greffier_commands::cmd::reunion::{
     Reunion, annuler::Annuler, creer::Creer, liste::Liste as ReunionListe, modifier::Modifier,
     presences::Presences,
 };
-use greffier_commands::cmd::rsvp::{Answer, Rsvp};
+use greffier_commands::cmd::rsvp::{Answer, Given, Rsvp};
 use greffier_commands::cmd::{aide::Aide, digest::Digest, moi::organisation::Organisation};
 use greffier_commands::lang::Lang;
 use greffier_commands::parse::{ParseErrorKind, parse};
@@ -407,6 +407,7 @@ fn rsvps_and_their_aliases() {
             answer,
             meeting,
             reason: reason.map(s),
+            given: Given::Typed,
         })
     };
     let table: &[(&str, Command)] = &[
@@ -616,4 +617,74 @@ fn very_long_and_odd_input_never_panics() {
         err("!reunion creer \"x\" 2007-02-30 10:00"),
         ParseErrorKind::BadDate(_)
     ));
+}
+
+/// The table drives the parser, the usage lines and `!aide`: every word of
+/// every entry, at each level, means what the entry's first word means and
+/// gets the entry's usage line when what follows is malformed.
+#[test]
+fn every_alias_gets_its_usage_line() {
+    use greffier_commands::cmd::TABLE;
+    use greffier_commands::parse::{Entry, Kind};
+    let same = |a: &str, b: &str| {
+        let (x, y) = (parse("!", a), parse("!", b));
+        match (&x, &y) {
+            (Ok(x), Ok(y)) => assert_eq!(x, y, "{a} / {b}"),
+            (Err(x), Err(y)) => assert_eq!((&x.kind, x.usage), (&y.kind, y.usage), "{a} / {b}"),
+            _ => panic!("{a} → {x:?} but {b} → {y:?}"),
+        }
+    };
+    let unique = |entries: &[Entry]| {
+        let mut seen = std::collections::HashSet::new();
+        for w in entries.iter().flat_map(|e| e.words.iter()) {
+            assert_eq!(greffier_commands::text::keyword(w), *w, "{w}: keyword form");
+            assert!(seen.insert(*w), "{w} names two commands");
+        }
+    };
+    unique(TABLE);
+    let mut checked = 0;
+    for entry in TABLE {
+        let first = entry.words[0];
+        for word in entry.words {
+            match &entry.kind {
+                Kind::One { usage, .. } => {
+                    let line = format!("!{word} \"x");
+                    let e = parse("!", &line).expect_err(&line);
+                    assert_eq!(e.usage, Some(*usage), "{line}");
+                    assert!(
+                        e.render(Lang::Fr, "!")
+                            .contains(&format!("usage : {}", usage.fr)),
+                        "{line}"
+                    );
+                    same(&format!("!{first} 3"), &format!("!{word} 3"));
+                    checked += 1;
+                }
+                Kind::Family { usage, subs, .. } => {
+                    unique(subs);
+                    let line = format!("!{word} zzz");
+                    assert_eq!(parse("!", &line).expect_err(&line).usage, Some(*usage));
+                    for sub in subs.iter() {
+                        let sub_first = sub.words[0];
+                        for sub_word in sub.words {
+                            let line = format!("!{word} {sub_word} \"x");
+                            let e = parse("!", &line).expect_err(&line);
+                            assert_eq!(e.usage, Some(sub.usage(None)), "{line}");
+                            same(
+                                &format!("!{first} {sub_first} messagerie"),
+                                &format!("!{word} {sub_word} messagerie"),
+                            );
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 80, "only {checked} aliases checked");
+    // What used to lose its usage line.
+    let e = parse("!", "!groupes rejoindre \"x").expect_err("unbalanced");
+    assert_eq!(
+        e.usage,
+        Some(&greffier_commands::cmd::groupe::rejoindre::USAGE)
+    );
 }

@@ -3,10 +3,10 @@
 
 use std::sync::Mutex;
 
-use greffier::dispatch;
+use greffier::inbox::{Inbound, Inbox, Input};
 use greffier_commands::minutes::{import, parse, render};
 use greffier_commands::store::{Identity, IdentityKind};
-use greffier_commands::{Context, Lang, Origin, Request};
+use greffier_commands::{Context, Lang, Origin};
 use greffier_storage::Database;
 
 pub const BOT: &str = "greffier@example.test";
@@ -30,31 +30,33 @@ pub fn context() -> Context {
         timezone: jiff::tz::TimeZone::get("Europe/Paris").expect("bundled tz"),
         now: "2026-11-22T09:00:00Z".parse().expect("a timestamp"),
         mail_address: Some(BOT.into()),
+        digest_rooms: Vec::new(),
+        digest_lists: Vec::new(),
     }
 }
 
-fn console(db: &mut Database, ctx: &Context, who: &str, line: &str) {
-    let req = Request {
+fn console(inbox: &Inbox, ctx: &Context, who: &str, line: &str) {
+    let inbound = Inbound {
         origin: Origin::Console,
+        key: None,
         sender: Identity {
             kind: IdentityKind::Email,
             value: who.into(),
         },
         display_name: None,
-        text: line.into(),
-        via: None,
+        input: Input::Lines(vec![line.into()]),
     };
-    dispatch::handle(db, ctx, &req, None).expect("seeding the fuzz database");
+    inbox.run(ctx, &inbound).expect("seeding the fuzz database");
 }
 
 /// Known senders with their organisations, a group, and an upcoming meeting
 /// to which all of them are invited (so RSVPs have something to match).
-pub fn seeded_database() -> Database {
-    let mut db = Database::open_in_memory().expect("an in-memory database");
+pub fn seeded_database() -> Inbox {
+    let inbox = Inbox::new(Database::open_in_memory().expect("an in-memory database"));
     let ctx = context();
     let orgs = ["Arles", "Istres", "Martigues", "Atreal", "Gardanne", "Aix"];
     for ((name, email), org) in KNOWN.iter().zip(orgs) {
-        db.write(ctx.now, |tx| {
+        inbox.db().write(ctx.now, |tx| {
             use greffier_commands::Store;
             tx.create_person(
                 name,
@@ -67,24 +69,24 @@ pub fn seeded_database() -> Database {
             Ok(())
         })
         .expect("a person");
-        console(&mut db, &ctx, email, &format!("!moi organisation {org}"));
+        console(&inbox, &ctx, email, &format!("!moi organisation {org}"));
     }
     console(
-        &mut db,
+        &inbox,
         &ctx,
         ADMIN,
         "!groupe proposer messagerie \"Messagerie libre\" initiative Arles",
     );
     console(
-        &mut db,
+        &inbox,
         &ctx,
         ADMIN,
         "!reunion creer \"Conférence DSI\" 2026-12-10 14:00 lieu \"Arles\"",
     );
-    db
+    inbox
 }
 
-static MAIL_DB: Mutex<Option<Database>> = Mutex::new(None);
+static MAIL_DB: Mutex<Option<Inbox>> = Mutex::new(None);
 
 static DEFAULT_HOOK: std::sync::Once = std::sync::Once::new();
 
@@ -96,9 +98,9 @@ pub fn mail(raw: &[u8]) {
     // libfuzzer-sys's catch_unwind, which aborts and reports it.
     DEFAULT_HOOK.call_once(|| drop(std::panic::take_hook()));
     let mut guard = MAIL_DB.lock().unwrap_or_else(|e| e.into_inner());
-    let db = guard.get_or_insert_with(seeded_database);
+    let inbox = guard.get_or_insert_with(seeded_database);
     let ctx = context();
-    greffier::mail::handle_mail(db, &ctx, BOT, raw, "uid:1:1").expect("no storage error");
+    greffier::mail::handle_mail(inbox, &ctx, BOT, raw, "uid:1:1").expect("no storage error");
 }
 
 /// The `minutes_import` target: import twice, the second changes nothing,

@@ -92,17 +92,8 @@ pub fn calendar(inv: &Invitation, organizer: &str, now: Timestamp) -> String {
     lines.iter().map(|l| fold(l)).collect()
 }
 
-/// What an attendee's client answered.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reply {
-    pub uid: String,
-    /// The attendee's address, lower-cased.
-    pub attendee: String,
-    /// ACCEPTED, DECLINED, TENTATIVE … upper-cased.
-    pub partstat: String,
-    /// The COMMENT the attendee wrote, if any.
-    pub comment: Option<String>,
-}
+/// What a calendar button said.
+pub use greffier_commands::answer::CalendarReply as Reply;
 
 /// Unfolded content lines: (name with parameters, value).
 fn content_lines(ics: &str) -> Vec<(String, String)> {
@@ -133,12 +124,25 @@ fn content_lines(ics: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// A TEXT value as written (RFC 5545 §3.3.11): `\n` or `\N` is a line
+/// break, and a backslash keeps the character after it (`\,`, `\;`,
+/// `\\`). One pass, so that an escaped backslash before an `n` stays a
+/// backslash and an `n`.
 fn unescape(s: &str) -> String {
-    s.replace("\\n", "\n")
-        .replace("\\N", "\n")
-        .replace("\\,", ",")
-        .replace("\\;", ";")
-        .replace("\\\\", "\\")
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n' | 'N') => out.push('\n'),
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
 }
 
 /// Reads an iTIP REPLY (METHOD:REPLY, in any letter case; ORGANIZER may be
@@ -156,12 +160,15 @@ pub fn parse_reply(ics: &str) -> Option<Reply> {
     let (mut uid, mut attendee, mut partstat, mut comment) = (None, None, None, None);
     for (name, value) in &lines {
         let upper = name.to_ascii_uppercase();
-        match upper.as_str() {
+        // The property's name, without its parameters (Outlook writes
+        // `COMMENT;LANGUAGE=fr-FR:`).
+        let property = upper.split(';').next().unwrap_or_default();
+        match property {
             "BEGIN" if value.eq_ignore_ascii_case("VEVENT") => in_event = true,
             "END" if value.eq_ignore_ascii_case("VEVENT") => in_event = false,
             "UID" if in_event => uid = Some(value.trim().to_string()),
             "COMMENT" if in_event => comment = Some(unescape(value.trim())),
-            _ if in_event && upper.starts_with("ATTENDEE") && attendee.is_none() => {
+            "ATTENDEE" if in_event && attendee.is_none() => {
                 let address = value.trim();
                 let address = address
                     .get(..7)
@@ -236,6 +243,22 @@ mod tests {
         inv.method = "CANCEL".into();
         let ics = calendar(&inv, "greffier@example.test", Timestamp::UNIX_EPOCH);
         assert!(ics.contains("METHOD:CANCEL\r\n") && ics.contains("STATUS:CANCELLED\r\n"));
+    }
+
+    #[test]
+    fn a_comment_keeps_every_character() {
+        let ics = concat!(
+            "BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:u\r\n",
+            "ATTENDEE;PARTSTAT=DECLINED:mailto:a@example.test\r\n",
+            r#"COMMENT;LANGUAGE=fr-FR:Désolé\, « conseil » "municipal"\nà 14h\; C:\\new\\N"#,
+            "\r\n",
+            "END:VEVENT\r\nEND:VCALENDAR\r\n"
+        );
+        let r = parse_reply(ics).expect("reply");
+        assert_eq!(
+            r.comment.as_deref(),
+            Some("Désolé, « conseil » \"municipal\"\nà 14h; C:\\new\\N")
+        );
     }
 
     #[test]

@@ -1,12 +1,18 @@
-//! The IMAP connection: plaintext (loopback only, and said in the logs),
-//! STARTTLS or implicit TLS (rustls, the system's roots), then login.
+//! IMAP: the connection (plaintext on loopback only, and said in the logs;
+//! STARTTLS or implicit TLS with rustls and the system's roots, or a CA of
+//! one's own; then login), and the batch commands the reader uses: the
+//! sizes of the new mails, their bodies by batches, one move per batch,
+//! and waiting in IDLE.
 
 use std::fmt::Debug;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use std::time::Duration;
+
 use anyhow::{Context as _, bail};
 use async_imap::{Client, Session};
+use futures_util::TryStreamExt;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 
@@ -16,24 +22,7 @@ impl<T: AsyncRead + AsyncWrite + Unpin + Send + Debug> Stream for T {}
 
 pub type Imap = Session<Box<dyn Stream>>;
 
-/// How the connection is protected (`mail.imap_tls`, `mail.smtp_tls`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tls {
-    Implicit,
-    Starttls,
-    None,
-}
-
-impl Tls {
-    pub fn parse(s: &str) -> anyhow::Result<Tls> {
-        Ok(match s {
-            "implicit" | "tls" => Tls::Implicit,
-            "starttls" => Tls::Starttls,
-            "none" => Tls::None,
-            other => bail!("unknown TLS mode {other:?}: implicit, starttls or none"),
-        })
-    }
-}
+pub use crate::config::Tls;
 
 async fn wrap_tls(
     host: &str,
@@ -191,6 +180,112 @@ fn base64_modified(bytes: &[u8]) -> String {
     out
 }
 
+/// At most this many mails are fetched by one command, and at most this
+/// many bytes (by their RFC822.SIZE; a larger mail comes alone), so that a
+/// batch holds the bot's memory to a few MiB.
+const BATCH_MAILS: usize = 100;
+const BATCH_BYTES: u64 = 4 << 20;
+
+/// The UIDs and sizes of these mails.
+pub async fn sizes(imap: &mut Imap, uids: &[u32]) -> anyhow::Result<Vec<(u32, u64)>> {
+    if uids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let fetched: Vec<_> = imap
+        .uid_fetch(uid_set(uids), "(UID RFC822.SIZE)")
+        .await?
+        .try_collect()
+        .await?;
+    let mut sizes: Vec<(u32, u64)> = fetched
+        .iter()
+        .filter_map(|f| Some((f.uid?, u64::from(f.size.unwrap_or(0)))))
+        .collect();
+    sizes.sort_unstable();
+    Ok(sizes)
+}
+
+/// The mails cut in batches of at most [`BATCH_MAILS`] and [`BATCH_BYTES`].
+pub fn batches(sizes: &[(u32, u64)]) -> Vec<Vec<u32>> {
+    let mut out: Vec<Vec<u32>> = Vec::new();
+    let mut bytes = 0;
+    for &(uid, size) in sizes {
+        match out.last_mut() {
+            Some(batch) if batch.len() < BATCH_MAILS && bytes + size <= BATCH_BYTES => {
+                batch.push(uid);
+                bytes += size;
+            }
+            _ => {
+                out.push(vec![uid]);
+                bytes = size;
+            }
+        }
+    }
+    out
+}
+
+/// An IMAP sequence set of these UIDs, runs written as ranges ("3:7,9").
+fn uid_set(uids: &[u32]) -> String {
+    let mut sorted = uids.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut parts = Vec::new();
+    let mut i = 0;
+    while i < sorted.len() {
+        let start = sorted[i];
+        while i + 1 < sorted.len() && sorted[i + 1] == sorted[i] + 1 {
+            i += 1;
+        }
+        parts.push(if sorted[i] == start {
+            start.to_string()
+        } else {
+            format!("{start}:{}", sorted[i])
+        });
+        i += 1;
+    }
+    parts.join(",")
+}
+
+/// The raw mails of these UIDs, in one command.
+pub async fn fetch(
+    imap: &mut Imap,
+    uids: &[u32],
+) -> anyhow::Result<std::collections::HashMap<u32, Vec<u8>>> {
+    let fetched: Vec<_> = imap
+        .uid_fetch(uid_set(uids), "(UID BODY.PEEK[])")
+        .await?
+        .try_collect()
+        .await?;
+    Ok(fetched
+        .iter()
+        .filter_map(|f| Some((f.uid?, f.body()?.to_vec())))
+        .collect())
+}
+
+/// Moves these mails to `folder`, in one command.
+pub async fn move_all(imap: &mut Imap, uids: &[u32], folder: &str) -> anyhow::Result<()> {
+    if uids.is_empty() {
+        return Ok(());
+    }
+    let set = uid_set(uids);
+    imap.uid_mv(&set, folder)
+        .await
+        .with_context(|| format!("cannot move UIDs {set} to {folder}"))
+}
+
+/// Waits for new mail: IDLE until the server says something or `poll`
+/// passes; a plain sleep if the server has no IDLE.
+pub async fn wait(imap: Imap, idle: bool, poll: Duration) -> anyhow::Result<Imap> {
+    if !idle {
+        tokio::time::sleep(poll).await;
+        return Ok(imap);
+    }
+    let mut handle = imap.idle();
+    handle.init().await?;
+    let (wait, _stop) = handle.wait_with_timeout(poll);
+    wait.await?;
+    Ok(handle.done().await?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,9 +303,26 @@ mod tests {
     }
 
     #[test]
-    fn tls_modes() {
-        assert_eq!(Tls::parse("none").expect("none"), Tls::None);
-        assert_eq!(Tls::parse("starttls").expect("starttls"), Tls::Starttls);
-        assert!(Tls::parse("ssl3").is_err());
+    fn uid_sets_write_runs_as_ranges() {
+        assert_eq!(uid_set(&[7, 3, 4, 5, 9, 10, 12]), "3:5,7,9:10,12");
+        assert_eq!(uid_set(&[42]), "42");
+        assert_eq!(uid_set(&[2, 2, 1]), "1:2");
+    }
+
+    #[test]
+    fn batches_are_bounded_by_count_and_size() {
+        let small: Vec<(u32, u64)> = (1..=250).map(|u| (u, 1000)).collect();
+        let cut = batches(&small);
+        assert_eq!(cut.iter().map(Vec::len).collect::<Vec<_>>(), [100, 100, 50]);
+        assert_eq!(cut.concat(), (1..=250).collect::<Vec<u32>>());
+        // A mail larger than a batch comes alone; others fill up to the cap.
+        let big = [
+            (1, BATCH_BYTES * 2),
+            (2, BATCH_BYTES / 2),
+            (3, BATCH_BYTES / 2),
+            (4, 1),
+        ];
+        assert_eq!(batches(&big), [vec![1], vec![2, 3], vec![4]]);
+        assert!(batches(&[]).is_empty());
     }
 }

@@ -6,7 +6,6 @@
 
 use greffier_commands::action::Invitation;
 use greffier_commands::{Action, Origin};
-use greffier_storage::OutboxItem;
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Attachment, Mailbox, Message, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
@@ -17,7 +16,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
 use super::imap::Tls;
 use super::parse::strip_subject_prefixes;
-use crate::outbox::SendError;
+use crate::outbox::{OutboxItem, SendError};
 
 pub struct Smtp {
     transport: AsyncSmtpTransport<Tokio1Executor>,

@@ -1,12 +1,11 @@
 //! Delivering the outbox's "matrix" items: a reply is an `m.notice` in
-//! reply to the command (plain body and HTML), a post is an `m.notice` in
-//! the room. Each send carries a transaction id made from the outbox id, so
+//! reply to the command (plain body and HTML; without the relation when
+//! there is nothing to reply to), a post is an `m.notice` in the room, a
+//! picture an `m.image`. Each send carries a transaction id made from the outbox id, so
 //! a retry after a crash or a timeout never shows twice in the room.
 
+use crate::outbox::{OutboxItem, SendError};
 use greffier_commands::{Action, Origin};
-use greffier_storage::OutboxItem;
-
-use crate::outbox::SendError;
 use matrix_sdk::Client;
 use matrix_sdk::ruma::events::relation::Reply;
 use matrix_sdk::ruma::events::room::message::{Relation, RoomMessageEventContent};
@@ -36,7 +35,7 @@ fn target(action: &Action) -> Result<(&str, Option<&str>, Says<'_>), SendError> 
         Action::Reply {
             origin: Origin::Matrix { room, event },
             text,
-        } => Ok((room, Some(event), (text, None))),
+        } => Ok((room, event.as_deref(), (text, None))),
         Action::PostToRoom {
             room, text, html, ..
         } => Ok((room, None, (text, html.as_deref()))),
@@ -68,12 +67,12 @@ async fn room_id(client: &Client, room: &str) -> Result<OwnedRoomId, SendError> 
     }
 }
 
-/// Sends one item; returns the room and the event id it got.
+/// Sends one item; returns the event id it got.
 pub async fn deliver(
     client: &Client,
     item: &OutboxItem,
     instance: &str,
-) -> Result<(OwnedRoomId, OwnedEventId), SendError> {
+) -> Result<OwnedEventId, SendError> {
     let txn = OwnedTransactionId::from(format!("greffier-{instance}-{}", item.id));
     if let Action::PostImageToRoom { room, name, png } = &item.action {
         use base64::Engine;
@@ -91,7 +90,7 @@ pub async fn deliver(
             .send_attachment(name.clone(), &mime::IMAGE_PNG, bytes, config)
             .await
             .map_err(|e| from_sdk(&e))?;
-        return Ok((id, sent.event_id));
+        return Ok(sent.event_id);
     }
     let (room, in_reply_to, (text, given_html)) = target(&item.action)?;
     let id = room_id(client, room).await?;
@@ -112,7 +111,7 @@ pub async fn deliver(
         .with_transaction_id(txn)
         .await
         .map_err(|e| from_sdk(&e))?;
-    Ok((id, sent.response.event_id))
+    Ok(sent.response.event_id)
 }
 
 #[cfg(test)]

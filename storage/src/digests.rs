@@ -2,10 +2,9 @@
 //! written in the transaction that queues the digest, so that a week's
 //! digest goes out once per destination, even across restarts.
 
-use jiff::Timestamp;
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 
-use crate::{Result, Tx, parse_ts, ts};
+use crate::{Result, Tx, ts};
 
 impl Tx<'_> {
     /// Records that `week`'s digest was queued for `destination`; false if
@@ -16,19 +15,5 @@ impl Tx<'_> {
             params![week, destination, ts(self.now())],
         )?;
         Ok(n == 1)
-    }
-
-    /// When the last digest for `destination` was queued.
-    pub fn last_digest(&mut self, destination: &str) -> Result<Option<Timestamp>> {
-        let at: Option<String> = self
-            .conn()
-            .query_row(
-                "SELECT MAX(sent_at) FROM digests_sent WHERE destination = ?1",
-                params![destination],
-                |r| r.get(0),
-            )
-            .optional()?
-            .flatten();
-        at.map(|s| parse_ts(&s)).transpose()
     }
 }

@@ -4,15 +4,16 @@
 //! Everything that changes state happens in a [`Tx`], which implements the
 //! commands' [`Store`](greffier_commands::Store) trait and also writes the
 //! [`outbox`]: a command's state change and the actions it produces commit
-//! together or not at all. The clock is given when a transaction opens, so
-//! tests can run at any date.
+//! together or not at all. Reads go through [`Database::read`], a
+//! transaction that cannot write and takes no write lock. The clock is
+//! given when a transaction opens, so tests can run at any date.
 //!
 //! WAL and a busy timeout let the CLI and a running bot share one file: the
 //! bot picks up what a console command queued in the outbox.
 
-pub mod cursors;
 pub mod digests;
 pub mod export;
+pub mod inbound;
 pub mod meetings;
 pub mod migrations;
 pub mod outbox;
@@ -122,12 +123,34 @@ impl Database {
         self.transaction(now, |tx| f(tx).map(|v| (v, true)))
     }
 
+    /// Runs `f` in a read transaction at instant `now`: one consistent
+    /// view of the database, which takes no write lock (a running bot and
+    /// a console do not wait for each other's reads) and cannot change
+    /// anything (SQLite refuses any write in it: `query_only`).
+    pub fn read<T>(
+        &mut self,
+        now: Timestamp,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T>,
+    ) -> Result<T> {
+        self.conn.pragma_update(None, "query_only", true)?;
+        let result = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Deferred)
+            .map_err(Error::from)
+            .and_then(|tx| {
+                let mut tx = Tx { tx, now };
+                f(&mut tx)
+                // Dropped: rolled back, there is nothing to keep.
+            });
+        self.conn.pragma_update(None, "query_only", false)?;
+        result
+    }
+
     /// Whether the bot knows the person behind this identity (a Matrix ID
-    /// or an address linked to someone). The adapters ask it first: the
-    /// mail adapter refuses an unknown sender, the Matrix adapter reads an
+    /// or an address linked to someone): the Matrix adapter reads an
     /// unknown sender's display name.
     pub fn knows(&mut self, now: Timestamp, identity: &Identity) -> Result<bool> {
-        self.write(now, |tx| Ok(tx.person_by_identity(identity)?.is_some()))
+        self.read(now, |tx| Ok(tx.person_by_identity(identity)?.is_some()))
     }
 
     pub(crate) fn conn(&self) -> &Connection {
@@ -222,6 +245,18 @@ mod tests {
             [],
         );
         assert!(err.is_err(), "an unknown organisation must be refused");
+    }
+
+    #[test]
+    fn a_read_transaction_cannot_write() {
+        let mut db = Database::open_in_memory().expect("open");
+        let now = Timestamp::from_second(1_800_000_000).expect("ts");
+        let wrote = db.read(now, |tx| tx.set_cursor("x", "1"));
+        assert!(wrote.is_err(), "a write in a read transaction must fail");
+        assert_eq!(db.read(now, |tx| tx.cursor("x")).expect("read"), None);
+        // And the connection writes again afterwards.
+        db.set_cursor("x", "2", now).expect("write");
+        assert_eq!(db.cursor("x").expect("read").as_deref(), Some("2"));
     }
 
     #[test]

@@ -283,6 +283,34 @@ impl MeetingStore for Tx<'_> {
         Ok(())
     }
 
+    /// The meeting a room event announces.
+    fn announced_meeting(&mut self, event: &str) -> StoreResult<Option<MeetingId>> {
+        self.conn()
+            .query_row(
+                "SELECT meeting_id FROM announcements WHERE event_id = ?1",
+                params![event],
+                |r| Ok(MeetingId(r.get(0)?)),
+            )
+            .optional()
+            .map_err(se)
+    }
+
+    /// The answer recorded from `source` (a reaction's event id), if it is
+    /// still the person's current answer: (meeting, person).
+    fn current_rsvp_from(&mut self, source: &str) -> StoreResult<Option<(MeetingId, PersonId)>> {
+        self.conn()
+            .query_row(
+                "SELECT r.meeting_id, r.person_id FROM rsvps r
+                 WHERE r.source_ref = ?1 AND r.id = (
+                     SELECT MAX(id) FROM rsvps x
+                     WHERE x.meeting_id = r.meeting_id AND x.person_id = r.person_id)",
+                params![source],
+                |r| Ok((MeetingId(r.get(0)?), PersonId(r.get(1)?))),
+            )
+            .optional()
+            .map_err(se)
+    }
+
     fn record_rsvp(&mut self, rsvp: &NewRsvp<'_>) -> StoreResult<()> {
         self.conn()
             .execute(
@@ -319,36 +347,5 @@ impl Tx<'_> {
             params![event, room, meeting.0, ts(self.now())],
         )?;
         Ok(())
-    }
-
-    /// The meeting a room event announces.
-    pub fn announced_meeting(&mut self, event: &str) -> crate::Result<Option<MeetingId>> {
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT meeting_id FROM announcements WHERE event_id = ?1",
-                params![event],
-                |r| Ok(MeetingId(r.get(0)?)),
-            )
-            .optional()?)
-    }
-
-    /// The answer recorded from `source` (a reaction's event id), if it is
-    /// still the person's current answer: (meeting, person).
-    pub fn current_rsvp_from(
-        &mut self,
-        source: &str,
-    ) -> crate::Result<Option<(MeetingId, PersonId)>> {
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT r.meeting_id, r.person_id FROM rsvps r
-                 WHERE r.source_ref = ?1 AND r.id = (
-                     SELECT MAX(id) FROM rsvps x
-                     WHERE x.meeting_id = r.meeting_id AND x.person_id = r.person_id)",
-                params![source],
-                |r| Ok((MeetingId(r.get(0)?), PersonId(r.get(1)?))),
-            )
-            .optional()?)
     }
 }

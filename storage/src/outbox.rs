@@ -4,7 +4,8 @@
 //! or schedules a retry, or records a permanent failure. An item's id is
 //! stable, so an adapter can derive an idempotent transaction id from it.
 
-use greffier_commands::Action;
+use greffier_commands::store::MeetingId;
+use greffier_commands::{Action, Channel};
 use jiff::{SignedDuration, Timestamp};
 use rusqlite::{OptionalExtension, params};
 
@@ -22,12 +23,12 @@ pub struct OutboxItem {
 
 /// The channel an action is delivered through; `None` for a `PostToGroup`,
 /// which is never stored as such (see [`Tx::enqueue`]).
-pub fn channel_of(action: &Action) -> Option<&'static str> {
+pub fn channel_of(action: &Action) -> Option<Channel> {
     match action {
         Action::Reply { origin, .. } => Some(origin.channel()),
-        Action::PostToRoom { .. } | Action::PostImageToRoom { .. } => Some("matrix"),
+        Action::PostToRoom { .. } | Action::PostImageToRoom { .. } => Some(Channel::Matrix),
         Action::PostToList { .. } | Action::SendMail { .. } | Action::SendInvitation(_) => {
-            Some("email")
+            Some(Channel::Email)
         }
         Action::PostToGroup { .. } => None,
     }
@@ -80,7 +81,11 @@ impl Tx<'_> {
         self.conn().execute(
             "INSERT INTO outbox (channel, payload, created_at, next_attempt_at)
              VALUES (?1, ?2, ?3, ?3)",
-            params![channel, serde_json::to_string(action)?, ts(self.now())],
+            params![
+                channel.as_str(),
+                serde_json::to_string(action)?,
+                ts(self.now())
+            ],
         )?;
         Ok(self.conn().last_insert_rowid())
     }
@@ -97,14 +102,19 @@ fn item(id: i64, payload: &str, attempts: i64, sending: Option<String>) -> Resul
 
 impl Database {
     /// Items of `channel` due at `now`, oldest first.
-    pub fn pending(&self, channel: &str, now: Timestamp, limit: usize) -> Result<Vec<OutboxItem>> {
+    pub fn pending(
+        &self,
+        channel: Channel,
+        now: Timestamp,
+        limit: usize,
+    ) -> Result<Vec<OutboxItem>> {
         let mut st = self.conn().prepare_cached(
             "SELECT id, payload, attempts, sending_since FROM outbox
              WHERE channel = ?1 AND delivered_at IS NULL AND failed_at IS NULL
                AND next_attempt_at <= ?2
              ORDER BY id LIMIT ?3",
         )?;
-        let rows = st.query_map(params![channel, ts(now), limit as i64], |r| {
+        let rows = st.query_map(params![channel.as_str(), ts(now), limit as i64], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,
@@ -144,12 +154,37 @@ impl Database {
         Ok(())
     }
 
-    pub fn mark_delivered(&self, id: i64, now: Timestamp) -> Result<()> {
-        self.conn().execute(
-            "UPDATE outbox SET delivered_at = ?2, attempts = attempts + 1 WHERE id = ?1",
-            params![id, ts(now)],
-        )?;
-        Ok(())
+    /// Delivered. `receipt` is what the channel gave the delivery (the
+    /// event id of a room post): a meeting's announcement is remembered by
+    /// it, in the same transaction, so that reactions to it answer the
+    /// invitation.
+    pub fn mark_delivered(&mut self, id: i64, now: Timestamp, receipt: Option<&str>) -> Result<()> {
+        self.write(now, |tx| {
+            tx.conn().execute(
+                "UPDATE outbox SET delivered_at = ?2, attempts = attempts + 1 WHERE id = ?1",
+                params![id, ts(now)],
+            )?;
+            let Some(receipt) = receipt else {
+                return Ok(());
+            };
+            let payload: Option<String> = tx
+                .conn()
+                .query_row(
+                    "SELECT payload FROM outbox WHERE id = ?1",
+                    params![id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(Action::PostToRoom {
+                room,
+                meeting: Some(meeting),
+                ..
+            }) = payload.map(|p| serde_json::from_str(&p)).transpose()?
+            {
+                tx.record_announcement(receipt, &room, MeetingId(meeting))?;
+            }
+            Ok(())
+        })
     }
 
     /// A transient failure: try again after `delay`.
@@ -211,6 +246,7 @@ impl Database {
 mod tests {
     use super::*;
     use greffier_commands::Origin;
+    use greffier_commands::meeting::MeetingStore as _;
 
     fn reply(text: &str) -> Action {
         Action::Reply {
@@ -227,12 +263,61 @@ mod tests {
             .write(now, |tx| tx.enqueue(&[reply("a"), reply("b")]))
             .expect("enqueue");
         assert_eq!(ids.len(), 2);
-        let pending = db.pending("console", now, 10).expect("pending");
+        let pending = db.pending(Channel::Console, now, 10).expect("pending");
         assert_eq!(pending.iter().map(|i| i.id).collect::<Vec<_>>(), ids);
         assert_eq!(pending[0].action, reply("a"));
-        db.mark_delivered(ids[0], now).expect("mark");
-        assert_eq!(db.pending("console", now, 10).expect("pending").len(), 1);
-        assert!(db.pending("matrix", now, 10).expect("pending").is_empty());
+        db.mark_delivered(ids[0], now, None).expect("mark");
+        assert_eq!(
+            db.pending(Channel::Console, now, 10)
+                .expect("pending")
+                .len(),
+            1
+        );
+        assert!(
+            db.pending(Channel::Matrix, now, 10)
+                .expect("pending")
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_delivered_announcement_is_found_by_its_event() {
+        let mut db = Database::open_in_memory().expect("open");
+        let now = Timestamp::from_second(1_800_000_000).expect("ts");
+        let post = |meeting| Action::PostToRoom {
+            room: "!r:example.test".into(),
+            text: "Réunion".into(),
+            meeting,
+            html: None,
+        };
+        let ids = db
+            .write(now, |tx| {
+                let m = tx.create_meeting(&greffier_commands::meeting::NewMeeting {
+                    title: "DSI".into(),
+                    starts_at: now,
+                    ends_at: None,
+                    timezone: "UTC".into(),
+                    place: None,
+                    group: None,
+                    organiser: None,
+                })?;
+                tx.enqueue(&[post(Some(m.0)), post(None)])
+            })
+            .expect("enqueue");
+        db.mark_delivered(ids[0], now, Some("$announce"))
+            .expect("delivered");
+        db.mark_delivered(ids[1], now, Some("$plain"))
+            .expect("delivered");
+        let found = db
+            .read(now, |tx| {
+                Ok((
+                    tx.announced_meeting("$announce")?,
+                    tx.announced_meeting("$plain")?,
+                ))
+            })
+            .expect("read");
+        assert!(matches!(found, (Some(_), None)), "{found:?}");
+        assert!(db.pending(Channel::Matrix, now, 10).expect("p").is_empty());
     }
 
     #[test]
@@ -245,9 +330,13 @@ mod tests {
         db.mark_retry(ids[0], now, SignedDuration::from_secs(30), "down")
             .expect("retry");
         db.mark_failed(ids[1], now, "rejected").expect("fail");
-        assert!(db.pending("console", now, 10).expect("pending").is_empty());
+        assert!(
+            db.pending(Channel::Console, now, 10)
+                .expect("pending")
+                .is_empty()
+        );
         let later = now.checked_add(SignedDuration::from_secs(31)).expect("ts");
-        let due = db.pending("console", later, 10).expect("pending");
+        let due = db.pending(Channel::Console, later, 10).expect("pending");
         assert_eq!(due.len(), 1);
         assert_eq!((due[0].id, due[0].attempts), (ids[0], 1));
     }
@@ -261,26 +350,26 @@ mod tests {
             .write(now, |tx| tx.enqueue(&[reply("a")]))
             .expect("enqueue");
         assert_eq!(
-            db.pending("console", now, 10).expect("p")[0].in_doubt_since,
+            db.pending(Channel::Console, now, 10).expect("p")[0].in_doubt_since,
             None
         );
         // Begun, then the process died: in doubt since the first start.
         db.mark_sending(ids[0], now).expect("sending");
         db.mark_sending(ids[0], later).expect("sending");
-        let item = &db.pending("console", later, 10).expect("p")[0];
+        let item = &db.pending(Channel::Console, later, 10).expect("p")[0];
         assert_eq!(item.in_doubt_since, Some(now));
         // Still unknown: stays in doubt.
         db.mark_retry_in_doubt(ids[0], later, SignedDuration::ZERO, "waiting")
             .expect("retry");
         assert_eq!(
-            db.pending("console", later, 10).expect("p")[0].in_doubt_since,
+            db.pending(Channel::Console, later, 10).expect("p")[0].in_doubt_since,
             Some(now)
         );
         // A failure the process saw: not delivered, no doubt.
         db.mark_retry(ids[0], later, SignedDuration::ZERO, "refused")
             .expect("retry");
         assert_eq!(
-            db.pending("console", later, 10).expect("p")[0].in_doubt_since,
+            db.pending(Channel::Console, later, 10).expect("p")[0].in_doubt_since,
             None
         );
     }
@@ -294,6 +383,10 @@ mod tests {
             Ok(((), false))
         })
         .expect("tx");
-        assert!(db.pending("console", now, 10).expect("pending").is_empty());
+        assert!(
+            db.pending(Channel::Console, now, 10)
+                .expect("pending")
+                .is_empty()
+        );
     }
 }

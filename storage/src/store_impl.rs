@@ -684,4 +684,19 @@ impl Store for Tx<'_> {
         }
         Ok(out)
     }
+
+    /// When the last digest for `destination` was queued.
+    fn last_digest(&mut self, destination: &str) -> StoreResult<Option<jiff::Timestamp>> {
+        let at: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT MAX(sent_at) FROM digests_sent WHERE destination = ?1",
+                params![destination],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(se)?
+            .flatten();
+        at.map(|s| parse_ts(&s)).transpose().map_err(se)
+    }
 }

@@ -5,7 +5,7 @@
 mod common;
 
 use greffier_commands::store::{GroupStatus, Identity, NewGroup};
-use greffier_commands::{Action, Context, Lang, Origin, Request, Store, execute};
+use greffier_commands::{Action, Channel, Context, Lang, Origin, Request, Store, execute};
 use greffier_storage::{Database, Export};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
@@ -21,6 +21,8 @@ fn ctx() -> Context {
         timezone: TimeZone::get("Europe/Paris").expect("tz"),
         now: Timestamp::from_second(NOW).expect("ts"),
         mail_address: Some("greffier@example.test".into()),
+        digest_rooms: Vec::new(),
+        digest_lists: Vec::new(),
     }
 }
 
@@ -36,10 +38,8 @@ fn say_in(db: &mut Database, who: &str, line: &str, origin: Origin) -> (String, 
         origin,
         sender: Identity::parse(who).expect("identity"),
         display_name: None,
-        text: line.into(),
-        via: None,
     };
-    common::run(db, &ctx, &req)
+    common::run(db, &ctx, &req, line)
 }
 
 fn export(db: &Database) -> Export {
@@ -95,7 +95,7 @@ fn proposal_becomes_active_at_quorum_and_tells_the_group() {
     assert!(!kept && reply.contains("déjà"), "{reply}");
     let room = Origin::Matrix {
         room: "!salon".into(),
-        event: "$lier".into(),
+        event: Some("$lier".into()),
     };
     let (reply, kept) = say_in(
         &mut db,
@@ -116,7 +116,11 @@ fn proposal_becomes_active_at_quorum_and_tells_the_group() {
     assert_eq!(g.status, "active");
     assert_eq!(g.supporters, ["Arles", "Berre", "Vitrolles"]);
     let posts: Vec<_> = db
-        .pending("matrix", Timestamp::from_second(NOW).expect("ts"), 10)
+        .pending(
+            Channel::Matrix,
+            Timestamp::from_second(NOW).expect("ts"),
+            10,
+        )
         .expect("pending")
         .into_iter()
         .filter(|i| matches!(i.action, Action::PostToRoom { .. }))
@@ -376,7 +380,7 @@ fn link_a_room_is_for_admins_in_rooms() {
     let mut db = world();
     let room = Origin::Matrix {
         room: "!abcdef".into(),
-        event: "$1".into(),
+        event: Some("$1".into()),
     };
     let (reply, kept) = say_in(
         &mut db,
@@ -451,12 +455,12 @@ fn replies_in_english_when_configured() {
         origin: Origin::Console,
         sender: Identity::parse("@a:example.test").expect("id"),
         display_name: Some("Alice".into()),
-        text: "!me organisation Arles".into(),
-        via: None,
     };
     let reply = db
         .write(ctx.now, |tx| {
-            Ok(execute(tx, &ctx, &req)?.expect("command").actions)
+            Ok(execute(tx, &ctx, &req, "!me organisation Arles")?
+                .expect("command")
+                .actions)
         })
         .expect("tx");
     assert_eq!(
@@ -480,7 +484,11 @@ fn link(db: &mut Database, who: &str, email: &str) {
 /// The code mailed by `!moi lier`, read from the outbox.
 fn mailed_code(db: &Database, to: &str) -> String {
     let mails = db
-        .pending("email", Timestamp::from_second(NOW).expect("ts"), 100)
+        .pending(
+            Channel::Email,
+            Timestamp::from_second(NOW).expect("ts"),
+            100,
+        )
         .expect("pending");
     let text = mails
         .iter()
@@ -599,12 +607,11 @@ fn an_email_code_expires_after_a_day() {
         origin: Origin::Console,
         sender: Identity::parse("@arles:example.test").expect("id"),
         display_name: None,
-        text: format!("!moi confirmer {code}"),
-        via: None,
     };
+    let line = format!("!moi confirmer {code}");
     let done = db
         .transaction(late.now, |tx| {
-            let done = execute(tx, &late, &req)?.expect("a command");
+            let done = execute(tx, &late, &req, &line)?.expect("a command");
             Ok((done, false))
         })
         .expect("tx");
@@ -612,14 +619,18 @@ fn an_email_code_expires_after_a_day() {
 }
 
 fn invitations(db: &Database) -> Vec<greffier_commands::action::Invitation> {
-    db.pending("email", Timestamp::from_second(NOW).expect("ts"), 100)
-        .expect("pending")
-        .into_iter()
-        .filter_map(|i| match i.action {
-            Action::SendInvitation(inv) => Some(*inv),
-            _ => None,
-        })
-        .collect()
+    db.pending(
+        Channel::Email,
+        Timestamp::from_second(NOW).expect("ts"),
+        100,
+    )
+    .expect("pending")
+    .into_iter()
+    .filter_map(|i| match i.action {
+        Action::SendInvitation(inv) => Some(*inv),
+        _ => None,
+    })
+    .collect()
 }
 
 #[test]

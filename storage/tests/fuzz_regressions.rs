@@ -16,6 +16,8 @@ fn ctx() -> Context {
         timezone: TimeZone::get("Europe/Paris").expect("tz"),
         now: Timestamp::from_second(1_795_000_000).expect("ts"),
         mail_address: None,
+        digest_rooms: Vec::new(),
+        digest_lists: Vec::new(),
     }
 }
 

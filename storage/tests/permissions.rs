@@ -17,7 +17,7 @@
 mod common;
 
 use greffier_commands::store::Identity;
-use greffier_commands::{Action, Context, Lang, Origin, Request, execute};
+use greffier_commands::{Action, Channel, Context, Lang, Origin, Request, execute};
 use greffier_storage::{Database, Export};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
@@ -46,6 +46,8 @@ fn ctx() -> Context {
         timezone: TimeZone::get("Europe/Paris").expect("tz"),
         now: Timestamp::from_second(NOW).expect("ts"),
         mail_address: Some("greffier@example.test".into()),
+        digest_rooms: Vec::new(),
+        digest_lists: Vec::new(),
     }
 }
 
@@ -60,14 +62,12 @@ fn say_in(db: &mut Database, who: &str, line: &str, room: &str) -> (String, bool
     let req = Request {
         origin: Origin::Matrix {
             room: room.into(),
-            event: "$event".into(),
+            event: Some("$event".into()),
         },
         sender: Identity::parse(who).expect("identity"),
         display_name: None,
-        text: line.into(),
-        via: None,
     };
-    common::run(db, &ctx, &req)
+    common::run(db, &ctx, &req, line)
 }
 
 fn must(db: &mut Database, who: &str, line: &str) {
@@ -121,7 +121,11 @@ const MEMBER_EMAIL: &str = "member@arles.example";
 /// The code mailed to the member by `!moi lier`, read from the outbox.
 fn member_code(db: &Database) -> String {
     let mails = db
-        .pending("email", Timestamp::from_second(NOW).expect("ts"), 100)
+        .pending(
+            Channel::Email,
+            Timestamp::from_second(NOW).expect("ts"),
+            100,
+        )
         .expect("pending");
     mails
         .iter()
@@ -412,12 +416,10 @@ fn an_unverified_mail_sender_is_unknown_everywhere() {
             },
             sender: Identity::parse("intruder@example.test").expect("identity"),
             display_name: Some("Admin".into()),
-            text: line.clone(),
-            via: None,
         };
         let (reply, kept) = db
             .transaction(ctx.now, |tx| {
-                let done = execute(tx, &ctx, &req)?.expect("a command");
+                let done = execute(tx, &ctx, &req, &line)?.expect("a command");
                 let Some(Action::Reply { text, .. }) = done.actions.first().cloned() else {
                     panic!("the first action is the reply");
                 };

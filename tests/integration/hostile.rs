@@ -7,11 +7,11 @@
 //! check what a hostile mail could inject into it. The same corpus goes
 //! through the real servers in `the_hostile_corpus_through_the_real_servers`.
 
-use greffier::dispatch;
+use greffier::inbox::{Handled, Inbound, Inbox, Input};
 use greffier::mail::outbound::Composer;
 use greffier::mail::{Fate, handle_mail};
 use greffier_commands::store::{Identity, IdentityKind};
-use greffier_commands::{Action, Context, Lang, Origin, Request};
+use greffier_commands::{Action, Channel, Context, Lang, Origin};
 use greffier_storage::{Database, Export};
 use mail_parser::{MessageParser, MimeHeaders};
 
@@ -32,92 +32,99 @@ fn ctx() -> Context {
         timezone: jiff::tz::TimeZone::get("Europe/Paris").expect("tz"),
         now: "2026-11-23T09:00:00Z".parse().expect("ts"),
         mail_address: Some(BOT.into()),
+        digest_rooms: Vec::new(),
+        digest_lists: Vec::new(),
     }
 }
 
-fn console(db: &mut Database, who: &str, line: &str) {
-    let req = Request {
+fn console(inbox: &Inbox, who: &str, line: &str) {
+    let inbound = Inbound {
         origin: Origin::Console,
+        key: None,
         sender: Identity {
             kind: IdentityKind::Email,
             value: who.into(),
         },
         display_name: None,
-        text: line.into(),
-        via: None,
+        input: Input::Lines(vec![line.into()]),
     };
-    let handled = dispatch::handle(db, &ctx(), &req, None).expect("seeding");
-    assert!(
-        matches!(handled, dispatch::Handled::Queued(_)),
-        "{line}: {handled:?}"
-    );
+    let handled = inbox.run(&ctx(), &inbound).expect("seeding");
+    assert!(matches!(handled, Handled::Queued(_)), "{line}: {handled:?}");
 }
 
 /// Anne (admin, Aix) and Paul (Arles) are invited to meeting n°1 and
 /// members of "messagerie"; Lucie (Istres) came later and is invited to
 /// nothing. The outbox is emptied, so what a mail queues is all there is.
-fn world() -> Database {
-    let mut db = Database::open_in_memory().expect("db");
+fn world() -> Inbox {
+    let inbox = Inbox::new(Database::open_in_memory().expect("db"));
     let now = ctx().now;
     for (name, email) in [("Anne Martin", ANNE), ("Paul Girard", PAUL)] {
-        db.write(now, |tx| {
-            use greffier_commands::Store;
-            tx.create_person(
-                name,
-                None,
-                &Identity {
-                    kind: IdentityKind::Email,
-                    value: email.into(),
-                },
-            )?;
-            Ok(())
-        })
-        .expect("person");
+        inbox
+            .db()
+            .write(now, |tx| {
+                use greffier_commands::Store;
+                tx.create_person(
+                    name,
+                    None,
+                    &Identity {
+                        kind: IdentityKind::Email,
+                        value: email.into(),
+                    },
+                )?;
+                Ok(())
+            })
+            .expect("person");
     }
-    console(&mut db, ANNE, "!moi organisation Aix");
-    console(&mut db, PAUL, "!moi organisation Arles");
+    console(&inbox, ANNE, "!moi organisation Aix");
+    console(&inbox, PAUL, "!moi organisation Arles");
     console(
-        &mut db,
+        &inbox,
         PAUL,
         "!groupe proposer messagerie « Messagerie libre » initiative Arles",
     );
-    console(&mut db, ANNE, "!groupe rejoindre messagerie");
+    console(&inbox, ANNE, "!groupe rejoindre messagerie");
     console(
-        &mut db,
+        &inbox,
         ANNE,
         "!reunion creer « Conférence DSI » 2026-12-10 14:00 lieu « Arles »",
     );
-    db.write(now, |tx| {
-        use greffier_commands::Store;
-        let id = tx.create_person(
-            "Lucie Blanc",
-            None,
-            &Identity {
-                kind: IdentityKind::Email,
-                value: LUCIE.into(),
-            },
-        )?;
-        let _ = id;
-        Ok(())
-    })
-    .expect("person");
-    console(&mut db, LUCIE, "!moi organisation Istres");
-    for item in db.pending("email", now, 1000).expect("pending") {
-        db.mark_delivered(item.id, now).expect("delivered");
+    inbox
+        .db()
+        .write(now, |tx| {
+            use greffier_commands::Store;
+            let id = tx.create_person(
+                "Lucie Blanc",
+                None,
+                &Identity {
+                    kind: IdentityKind::Email,
+                    value: LUCIE.into(),
+                },
+            )?;
+            let _ = id;
+            Ok(())
+        })
+        .expect("person");
+    console(&inbox, LUCIE, "!moi organisation Istres");
+    let mut db = inbox.db();
+    for item in db.pending(Channel::Email, now, 1000).expect("pending") {
+        db.mark_delivered(item.id, now, None).expect("delivered");
     }
-    db
+    drop(db);
+    inbox
 }
 
 /// The meeting's iCalendar UID, for the iTIP cases.
-fn meeting_uid(db: &mut Database) -> String {
-    db.write(ctx().now, |tx| {
-        use greffier_commands::meeting::MeetingStore;
-        Ok(tx
-            .meeting(greffier_commands::store::MeetingId(1))?
-            .expect("meeting 1")
-            .uid)
-    })
-    .expect("uid")
+fn meeting_uid(inbox: &Inbox) -> String {
+    inbox
+        .db()
+        .read(ctx().now, |tx| {
+            use greffier_commands::meeting::MeetingStore;
+            Ok(tx
+                .meeting(greffier_commands::store::MeetingId(1))?
+                .expect("meeting 1")
+                .uid)
+        })
+        .expect("uid")
 }
 
 /// What a mail leaves behind.
@@ -132,14 +139,15 @@ struct Outcome {
     after: Export,
 }
 
-fn run(db: &mut Database, raw: &[u8]) -> Outcome {
+fn run(inbox: &Inbox, raw: &[u8]) -> Outcome {
     let ctx = ctx();
-    let before = db.export().expect("export");
-    let fate = handle_mail(db, &ctx, BOT, raw, "uid:1:1").expect("no storage error");
+    let before = inbox.db().export().expect("export");
+    let fate = handle_mail(inbox, &ctx, BOT, raw, "uid:1:1").expect("no storage error");
+    let mut db = inbox.db();
     let composer = Composer::new(BOT, "test".into()).expect("composer");
     let mut answers = Vec::new();
     let mut composed = Vec::new();
-    for item in db.pending("email", ctx.now, 1000).expect("pending") {
+    for item in db.pending(Channel::Email, ctx.now, 1000).expect("pending") {
         if let Action::Reply {
             origin: Origin::Email { from, .. },
             text,
@@ -153,7 +161,8 @@ fn run(db: &mut Database, raw: &[u8]) -> Outcome {
                 .expect("an answer can be composed")
                 .formatted(),
         );
-        db.mark_delivered(item.id, ctx.now).expect("delivered");
+        db.mark_delivered(item.id, ctx.now, None)
+            .expect("delivered");
     }
     let problems = db.problems().expect("integrity check");
     assert!(problems.is_empty(), "{problems:?}");
@@ -443,9 +452,9 @@ fn each_hostile_mail_gets_the_specified_behaviour() {
     cases.extend(generated());
     assert!(cases.len() >= 50, "{} mails", cases.len());
     for (name, raw, expect) in cases {
-        let mut db = world();
-        let uid = meeting_uid(&mut db);
-        let o = run(&mut db, &with_uid(raw, &uid));
+        let inbox = world();
+        let uid = meeting_uid(&inbox);
+        let o = run(&inbox, &with_uid(raw, &uid));
         wrong.extend(check(name, expect, &o));
         if name == "rtl-override-theme" || name == "html-injection-in-theme" {
             let theme = &o.after.groups.last().expect("the new group").theme;
@@ -466,13 +475,13 @@ fn each_hostile_mail_gets_the_specified_behaviour() {
 /// The same Message-ID twice (a redelivery, or a replay): handled once.
 #[test]
 fn a_message_id_seen_before_is_not_handled_again() {
-    let mut db = world();
-    let first = run(&mut db, &corpus_file("duplicate-message-id-1"));
+    let inbox = world();
+    let first = run(&inbox, &corpus_file("duplicate-message-id-1"));
     assert!(
         check("first", Answer(PAUL, LIST), &first).is_empty(),
         "{first:?}"
     );
-    let again = run(&mut db, &corpus_file("duplicate-message-id-2"));
+    let again = run(&inbox, &corpus_file("duplicate-message-id-2"));
     assert!(check("again", Silent, &again).is_empty(), "{again:?}");
 }
 

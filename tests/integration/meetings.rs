@@ -272,3 +272,61 @@ async fn a_reminder_goes_once_even_across_restarts() {
     assert_eq!(reminders, 1, "{}", bot.logs());
     bot.stop().await;
 }
+
+/// Outlook's Decline with a comment: a COMMENT with a language parameter,
+/// folded, on two lines, with quotes of both kinds and escaped punctuation.
+fn outlook_decline(from: &str, to: &str, uid: &str, message_id: &str) -> Vec<u8> {
+    format!(
+        "Message-ID: <{message_id}>\r\nDate: Mon, 23 Nov 2026 11:00:00 +0100\r\nFrom: Anne <{from}>\r\nTo: {to}\r\nSubject: =?utf-8?Q?Refus=C3=A9_=3A_Conseil?=\r\nMIME-Version: 1.0\r\nX-Mailer: Microsoft Outlook 16.0\r\nContent-Type: multipart/alternative; boundary=\"_000_outlook_\"\r\n\r\n--_000_outlook_\r\nContent-Type: text/plain; charset=\"utf-8\"\r\nContent-Transfer-Encoding: 8bit\r\n\r\nDésolée, je serai au « conseil municipal »\r\nqui finit \"tard\" ; vraiment désolée.\r\n\r\n--_000_outlook_\r\nContent-Type: text/calendar; charset=\"utf-8\"; method=REPLY\r\nContent-Transfer-Encoding: 8bit\r\n\r\nBEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nPRODID:Microsoft Exchange Server 2010\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nATTENDEE;PARTSTAT=DECLINED;CN=Anne:mailto:{from}\r\nCOMMENT;LANGUAGE=fr-FR:Désolée\\, je serai au « conseil municipal »\\nqui fin\r\n it \"tard\" \\; vraiment désolée.\r\nUID:{uid}\r\nSUMMARY;LANGUAGE=fr-FR:Refusé : Conseil\r\nDTSTAMP:20261123T100000Z\r\nSEQUENCE:0\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n\r\n--_000_outlook_--\r\n"
+    )
+    .into_bytes()
+}
+
+/// The reason of a decline is the invitee's comment, every character of
+/// it: line break, « » and " quotes, the comma and the semicolon that the
+/// calendar escapes. (The answer used to be printed as `!excuse 1 "…"` and
+/// parsed again: the quotes were dropped and a second line broke it.)
+#[tokio::test]
+async fn a_decline_keeps_its_multi_line_comment_whole() {
+    let _mail = MAIL_SERVER.read().await;
+    let mut bot = MailBot::new("meetings-comment").await;
+    bot.start();
+    let (anne, _) = bot.member_with_id("Arles").await;
+    let out = bot.scratch.console(
+        "@admin:example.test",
+        &["!reunion creer « Conseil » 2030-12-03 09:30 lieu « Arles »"],
+    );
+    assert!(out.contains("invitation(s)"), "{out}");
+    let invitation = anne
+        .wait_for("the invitation", |m| m.subject().starts_with("Invitation"))
+        .await;
+    let (ics, _) = invitation.calendar().expect("a calendar part");
+    let calendar: icalendar::Calendar = ics.parse().expect("iCalendar");
+    let uid = calendar
+        .events()
+        .next()
+        .and_then(|e| e.get_uid().map(str::to_string))
+        .expect("a UID");
+
+    let decline = id("decline");
+    send(
+        Some(&anne.address),
+        &bot.account.address,
+        &outlook_decline(&anne.address, &bot.account.address, &uid, &decline),
+    )
+    .await;
+    let ok = anne.answer_to(&decline).await;
+    let comment =
+        "Désolée, je serai au « conseil municipal »\nqui finit \"tard\" ; vraiment désolée.";
+    assert!(
+        ok.body().contains("excusé(e)") && ok.body().contains("qui finit \"tard\""),
+        "{}",
+        ok.body()
+    );
+    bot.stop().await;
+    let export = bot.export();
+    let rsvp = &export["meetings"][0]["rsvps"][0];
+    assert_eq!(rsvp["status"], "excused", "{rsvp}");
+    assert_eq!(rsvp["channel"], "itip", "{rsvp}");
+    assert_eq!(rsvp["reason"].as_str(), Some(comment), "{rsvp}");
+}

@@ -1,8 +1,8 @@
 //! `!aide [commande]` — the list of commands, or the usage of one.
 
-use super::ALL;
+use super::TABLE;
 use crate::exec::{Exec, Outcome};
-use crate::parse::{Args, ParseErrorKind, Usage};
+use crate::parse::{self, Args, Kind, ParseErrorKind, Usage};
 use crate::text;
 use crate::tr;
 
@@ -34,35 +34,45 @@ impl Aide {
         let line = |u: &Usage| format!("{} — {}", u.line(lang, &prefix), u.help(lang));
         let Some(topic) = self.topic else {
             let mut out = tr!(lang, "Commandes de greffier :", "greffier's commands:");
-            for u in ALL {
+            for u in parse::usages() {
                 out.push_str("\n• ");
                 out.push_str(&line(u));
             }
             return Ok(out);
         };
-        // "groupe", "rejoindre", "!groupe rejoindre", "join": every usage
-        // whose words (French or English) include all the topic's words.
+        // "groupe", "rejoindre", "!groupe rejoindre", "join", "oui": every
+        // command whose words (the family's and its own, any alias) include
+        // all the topic's words.
         let wanted: Vec<String> = topic
             .split_whitespace()
             .map(|w| text::keyword(w.trim_start_matches(prefix.as_str())))
             .filter(|w| !w.is_empty())
             .collect();
-        // The command words only ("!groupe rejoindre"), not the placeholders.
-        let words = |s: &str| -> Vec<String> {
-            s.split_whitespace()
-                .take_while(|w| !w.starts_with(['<', '[', '"']))
-                .map(|w| text::keyword(w.trim_start_matches('!')))
-                .collect()
+        let matches = |words: &[&[&str]]| {
+            wanted
+                .iter()
+                .all(|w| words.iter().any(|ws| ws.contains(&w.as_str())))
         };
-        let found: Vec<String> = ALL
-            .iter()
-            .filter(|u| {
-                let fr = words(u.fr);
-                let en = words(u.en);
-                wanted.iter().all(|w| fr.contains(w)) || wanted.iter().all(|w| en.contains(w))
-            })
-            .map(|u| line(u))
-            .collect();
+        let mut found: Vec<String> = Vec::new();
+        for entry in TABLE {
+            match &entry.kind {
+                Kind::One { usage, .. } => {
+                    if matches(&[entry.words]) {
+                        found.push(line(usage));
+                    }
+                }
+                Kind::Family { usage, bare, subs } => {
+                    if bare.is_some() && matches(&[entry.words]) {
+                        found.push(line(usage));
+                    }
+                    for sub in subs.iter() {
+                        if matches(&[entry.words, sub.words]) {
+                            found.push(line(sub.usage(None)));
+                        }
+                    }
+                }
+            }
+        }
         if found.is_empty() {
             let topic = text::excerpt(&topic, 40);
             return ex.refuse(tr!(

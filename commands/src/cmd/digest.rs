@@ -1,9 +1,11 @@
-//! `!digest [groupe]` — post the digest now (admins).
+//! `!digest [groupe]` — post the digest now (admins): one group's, or every
+//! group's with the overall digest and its picture, exactly what
+//! `greffier digest [--group] --send` posts.
 
 use crate::action::Action;
+use crate::digest;
 use crate::exec::{Exec, Outcome};
 use crate::parse::{Arg, Args, ParseErrorKind, Usage};
-use crate::store::GroupStatus;
 use crate::tr;
 
 pub const USAGE: Usage = Usage {
@@ -28,50 +30,51 @@ impl Digest {
         Ok(Digest { group })
     }
 
+    /// The same digest as `greffier digest --send` ([`digest::now`]).
     pub fn apply(self, ex: &mut Exec<'_>) -> Outcome {
         let lang = ex.lang();
         if !ex.is_admin() {
             return ex.refuse_not_allowed(&tr!(lang, "aux administrateurs", "admins"));
         }
-        let groups = match &self.group {
-            Some(name) => vec![ex.find_group(name)?],
-            None => ex
-                .store
-                .groups()?
-                .into_iter()
-                .filter(|g| g.status != GroupStatus::Archived)
-                .collect(),
+        let group = match &self.group {
+            Some(name) => Some(ex.find_group(name)?),
+            None => None,
         };
-        let since = ex
-            .ctx
-            .now
-            .checked_sub(jiff::SignedDuration::from_hours(24 * 7))
-            .unwrap_or(ex.ctx.now);
-        let mut posted = Vec::new();
-        let mut nowhere = Vec::new();
-        for g in groups {
-            if g.room.is_none() && g.list.is_none() {
-                nowhere.push(g.slug.clone());
-                continue;
-            }
-            let digest = crate::digest::group_digest(ex.store, ex.ctx, &g, since)?;
-            ex.actions.push(Action::PostToGroup {
-                group: g.slug.clone(),
-                text: digest.plain,
-                meeting: None,
-                html: None,
-            });
-            posted.push(g.slug);
+        let posts = digest::now(ex.store, ex.ctx, group.as_ref())?;
+        let mut posted: Vec<String> = posts
+            .iter()
+            .filter_map(|a| match a {
+                Action::PostToGroup { group, .. } => Some(group.clone()),
+                _ => None,
+            })
+            .collect();
+        let overall = posts.len() > posted.len();
+        if overall {
+            posted.push(tr!(
+                lang,
+                "le digest général ({})",
+                "the overall digest ({})",
+                digest::overall_destinations(ex.ctx)
+                    .iter()
+                    .map(|d| d.name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
         }
         if posted.is_empty() {
+            let nowhere = match &group {
+                Some(g) => g.slug.clone(),
+                None => tr!(lang, "aucun groupe", "no group"),
+            };
             return ex.refuse(tr!(
                 lang,
                 "Aucun digest publié : {} n'a ni salon ni liste (liez un salon avec {}groupe lier <groupe>).",
                 "No digest posted: {} has no room and no list (link a room with {}group link <group>).",
-                nowhere.join(", "),
+                nowhere,
                 ex.prefix()
             ));
         }
+        ex.actions.extend(posts);
         Ok(tr!(
             lang,
             "Digest publié pour : {}.",

@@ -1,7 +1,8 @@
 //! One module per command. Each has a `USAGE` (its grammar, shown on
-//! errors and by `!aide`), a `parse` step from an [`Args`] cursor, and an
-//! `apply` step that reads and writes through the [`Store`] trait and
-//! returns the reply text (or a refusal).
+//! errors and by `!aide`), a `parse` step from an
+//! [`Args`](crate::parse::Args) cursor, and an `apply` step that reads and
+//! writes through the [`Store`](crate::Store) trait and returns the reply
+//! text (or a refusal). [`TABLE`] ties the words people type to them.
 
 pub mod aide;
 pub mod digest;
@@ -12,7 +13,7 @@ pub mod reunion;
 pub mod rsvp;
 
 use crate::exec::{Exec, Outcome};
-use crate::parse::Usage;
+use crate::parse::{Entry, ParseErrorKind};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
@@ -21,6 +22,8 @@ pub enum Command {
     Projet(projet::Projet),
     Reunion(reunion::Reunion),
     Rsvp(rsvp::Rsvp),
+    /// Handed over by the Matrix adapter; no one can type it.
+    Withdraw(rsvp::Withdraw),
     Digest(digest::Digest),
     Moi(moi::Moi),
 }
@@ -33,36 +36,46 @@ impl Command {
             Command::Projet(c) => c.apply(ex),
             Command::Reunion(c) => c.apply(ex),
             Command::Rsvp(c) => c.apply(ex),
+            Command::Withdraw(c) => c.apply(ex),
             Command::Digest(c) => c.apply(ex),
             Command::Moi(c) => c.apply(ex),
         }
     }
 }
 
-/// Every command's usage, in the order `!aide` lists them.
-pub const ALL: &[&Usage] = &[
-    &aide::USAGE,
-    &groupe::liste::USAGE,
-    &groupe::info::USAGE,
-    &groupe::rejoindre::USAGE,
-    &groupe::quitter::USAGE,
-    &groupe::proposer::USAGE,
-    &groupe::soutenir::USAGE,
-    &groupe::chef::USAGE,
-    &groupe::lier::USAGE,
-    &projet::statut::USAGE,
-    &projet::jalon::USAGE,
-    &reunion::creer::USAGE,
-    &reunion::modifier::USAGE,
-    &reunion::annuler::USAGE,
-    &reunion::liste::USAGE,
-    &reunion::presences::USAGE,
-    &rsvp::USAGE_PRESENT,
-    &rsvp::USAGE_EXCUSE,
-    &rsvp::USAGE_PEUTETRE,
-    &digest::USAGE,
-    &moi::USAGE,
-    &moi::USAGE_ORGANISATION,
-    &moi::USAGE_LIER,
-    &moi::USAGE_CONFIRMER,
+fn answer(a: rsvp::Answer, args: &mut crate::parse::Args) -> Result<Command, ParseErrorKind> {
+    Ok(Command::Rsvp(rsvp::Rsvp::parse(a, args)?))
+}
+
+/// Every command word with its aliases and usage, in the order `!aide`
+/// lists them: what the parser reads, what errors show, what `!aide`
+/// finds.
+pub const TABLE: &[Entry] = &[
+    Entry::one(&["aide", "aides", "help"], &aide::USAGE, |a| {
+        Ok(Command::Aide(aide::Aide::parse(a)?))
+    }),
+    groupe::COMMAND,
+    projet::COMMAND,
+    reunion::COMMAND,
+    Entry::one(
+        &["present", "presente", "oui", "yes", "attending"],
+        &rsvp::USAGE_PRESENT,
+        |a| answer(rsvp::Answer::Present, a),
+    ),
+    Entry::one(
+        &[
+            "excuse", "excusee", "absent", "absente", "non", "no", "excused", "decline",
+        ],
+        &rsvp::USAGE_EXCUSE,
+        |a| answer(rsvp::Answer::Excused, a),
+    ),
+    Entry::one(
+        &["peutetre", "maybe", "tentative"],
+        &rsvp::USAGE_PEUTETRE,
+        |a| answer(rsvp::Answer::Tentative, a),
+    ),
+    Entry::one(&["digest", "resume"], &digest::USAGE, |a| {
+        Ok(Command::Digest(digest::Digest::parse(a)?))
+    }),
+    moi::COMMAND,
 ];

@@ -1,11 +1,17 @@
 //! `!present [<id>]`, `!excuse [<id>] ["motif"]`, `!peutetre [<id>]` — answer
 //! a meeting invitation. Without an id: the next meeting the sender is
 //! invited to. Aliases: `!oui`, `!absent`, `!non`, `!yes`, `!no`, `!maybe`.
+//!
+//! The same command records the answers that are not typed: a calendar
+//! button (an iTIP REPLY), a sentence in a mail, an emoji on a meeting's
+//! announcement. The channels hand these over already understood
+//! ([`Given`]), with the reason as it was written. [`Withdraw`], which no
+//! one can type, takes back the answer a reaction gave when the reaction is
+//! removed.
 
-use crate::exec::{Exec, Outcome};
+use crate::exec::{Exec, Failure, Outcome};
 use crate::meeting::{NewRsvp, RsvpStatus};
-use crate::parse::{self, Arg, Args, ParseError, Usage};
-use crate::request::Origin;
+use crate::parse::{self, Arg, Args, ParseErrorKind, Usage};
 use crate::tr;
 
 pub const USAGE_PRESENT: Usage = Usage {
@@ -36,27 +42,31 @@ pub enum Answer {
     Tentative,
 }
 
+/// How an answer was given; recorded as its channel.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Given {
+    /// Typed as a command: the channel it was typed in.
+    #[default]
+    Typed,
+    /// A calendar's Accept / Decline button (an iTIP REPLY): "itip".
+    CalendarButton,
+    /// An emoji on the room event `to`, which announces the meeting:
+    /// "reaction". A reaction to anything else changes nothing.
+    Reaction { to: String },
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rsvp {
     pub answer: Answer,
     pub meeting: Option<i64>,
+    /// Every character as given (a typed one is at most
+    /// [`parse::MAX_TEXT`] long).
     pub reason: Option<String>,
+    pub given: Given,
 }
 
 impl Rsvp {
-    pub fn usage(answer: Answer) -> &'static Usage {
-        match answer {
-            Answer::Present => &USAGE_PRESENT,
-            Answer::Excused => &USAGE_EXCUSE,
-            Answer::Tentative => &USAGE_PEUTETRE,
-        }
-    }
-
-    pub fn parse(answer: Answer, args: &mut Args) -> Result<Rsvp, ParseError> {
-        let err = |kind| ParseError {
-            kind,
-            usage: Some(Rsvp::usage(answer)),
-        };
+    pub fn parse(answer: Answer, args: &mut Args) -> Result<Rsvp, ParseErrorKind> {
         let mut probe = args.clone();
         let meeting = match probe.next_token() {
             Some(t) if !t.quoted => match parse::meeting_id(&t.text) {
@@ -71,22 +81,31 @@ impl Rsvp {
         let reason = if args.is_empty() {
             None
         } else if answer == Answer::Excused {
-            Some(args.rest(Arg::Text).map_err(err)?)
+            Some(args.rest(Arg::Text)?)
         } else {
-            args.end().map_err(err)?;
+            args.end()?;
             None
         };
         Ok(Rsvp {
             answer,
             meeting,
             reason,
+            given: Given::Typed,
         })
     }
 
     pub fn apply(self, ex: &mut Exec<'_>) -> Outcome {
         let lang = ex.lang();
+        // An emoji on anything but a meeting's announcement means nothing.
+        let announced = match &self.given {
+            Given::Reaction { to } => match ex.store.announced_meeting(to)? {
+                Some(m) => Some(m.0),
+                None => return Err(Failure::Ignored),
+            },
+            _ => None,
+        };
         let person = super::reunion::sender_person(ex)?;
-        let meeting = match self.meeting {
+        let meeting = match announced.or(self.meeting) {
             Some(id) => super::reunion::find_meeting(ex, id)?,
             None => {
                 let next = ex.store.invited_upcoming(person.id, ex.ctx.now)?;
@@ -123,12 +142,11 @@ impl Rsvp {
             Answer::Excused => RsvpStatus::Excused,
             Answer::Tentative => RsvpStatus::Tentative,
         };
-        let source = match &ex.req.origin {
-            Origin::Matrix { event, .. } => Some(event.clone()),
-            Origin::Email { message_id, .. } => message_id.clone(),
-            Origin::Console => None,
+        let channel = match self.given {
+            Given::Typed => ex.req.origin.channel().as_str(),
+            Given::CalendarButton => "itip",
+            Given::Reaction { .. } => "reaction",
         };
-        let channel = ex.req.via.unwrap_or(ex.req.origin.channel());
         ex.store.record_rsvp(&NewRsvp {
             meeting: meeting.id,
             person: person.id,
@@ -136,7 +154,7 @@ impl Rsvp {
             reason: self.reason.as_deref(),
             channel,
             recorded_by: Some(person.id),
-            source: source.as_deref(),
+            source: ex.req.origin.message(),
         })?;
         let described = super::reunion::describe(ex, &meeting);
         Ok(match (self.answer, &self.reason) {
@@ -165,5 +183,45 @@ impl Rsvp {
                 person.name
             ),
         })
+    }
+}
+
+/// Takes back the answer the reaction `reaction` gave, if it is still the
+/// sender's answer: a "no answer" row is added (history kept). Handed over
+/// by the Matrix adapter when a reaction is redacted; there is no command
+/// word for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Withdraw {
+    /// The event id of the reaction taken back.
+    pub reaction: String,
+    /// The event that took it back (the redaction): the new row's source.
+    pub redaction: String,
+}
+
+impl Withdraw {
+    pub fn apply(self, ex: &mut Exec<'_>) -> Outcome {
+        let Some((meeting, person)) = ex.store.current_rsvp_from(&self.reaction)? else {
+            return Err(Failure::Ignored);
+        };
+        let me = ex.me()?;
+        let Some(me) = me.filter(|p| p.id == person) else {
+            return Err(Failure::Ignored);
+        };
+        ex.store.record_rsvp(&NewRsvp {
+            meeting,
+            person,
+            status: RsvpStatus::NoAnswer,
+            reason: None,
+            channel: "reaction",
+            recorded_by: Some(person),
+            source: Some(&self.redaction),
+        })?;
+        Ok(tr!(
+            ex.lang(),
+            "C'est noté, {} : votre réponse à la réunion n°{} est retirée.",
+            "Noted, {}: your answer to meeting #{} is withdrawn.",
+            me.name,
+            meeting.0
+        ))
     }
 }

@@ -10,8 +10,9 @@ pub mod quitter;
 pub mod rejoindre;
 pub mod soutenir;
 
+use crate::cmd::Command;
 use crate::exec::{Exec, Outcome};
-use crate::parse::{Args, ParseError, ParseErrorKind, Usage};
+use crate::parse::{Entry, Kind, Usage};
 
 /// The family's usage, for `!groupe` without a known subcommand.
 pub const USAGE: Usage = Usage {
@@ -33,46 +34,46 @@ pub enum Groupe {
     Lier(lier::Lier),
 }
 
-/// The usage of `!groupe <word>`, if `word` names a subcommand.
-pub fn usage_of(word: &str) -> Option<&'static Usage> {
-    Some(match word {
-        "liste" | "list" | "ls" => &liste::USAGE,
-        "info" | "infos" | "show" => &info::USAGE,
-        "rejoindre" | "join" => &rejoindre::USAGE,
-        "quitter" | "leave" => &quitter::USAGE,
-        "proposer" | "propose" => &proposer::USAGE,
-        "soutenir" | "support" => &soutenir::USAGE,
-        "chef" | "lead" => &chef::USAGE,
-        "lier" | "link" => &lier::USAGE,
-        _ => return None,
-    })
+/// `!groupe` and its subcommands, with their aliases.
+pub const COMMAND: Entry = Entry {
+    words: &["groupe", "groupes", "group", "groups", "gt"],
+    kind: Kind::Family {
+        usage: &USAGE,
+        bare: None,
+        subs: &[
+            Entry::one(&["liste", "list", "ls"], &liste::USAGE, |a| {
+                Ok(cmd(Groupe::Liste(liste::Liste::parse(a)?)))
+            }),
+            Entry::one(&["info", "infos", "show"], &info::USAGE, |a| {
+                Ok(cmd(Groupe::Info(info::Info::parse(a)?)))
+            }),
+            Entry::one(&["rejoindre", "join"], &rejoindre::USAGE, |a| {
+                Ok(cmd(Groupe::Rejoindre(rejoindre::Rejoindre::parse(a)?)))
+            }),
+            Entry::one(&["quitter", "leave"], &quitter::USAGE, |a| {
+                Ok(cmd(Groupe::Quitter(quitter::Quitter::parse(a)?)))
+            }),
+            Entry::one(&["proposer", "propose"], &proposer::USAGE, |a| {
+                Ok(cmd(Groupe::Proposer(proposer::Proposer::parse(a)?)))
+            }),
+            Entry::one(&["soutenir", "support"], &soutenir::USAGE, |a| {
+                Ok(cmd(Groupe::Soutenir(soutenir::Soutenir::parse(a)?)))
+            }),
+            Entry::one(&["chef", "lead"], &chef::USAGE, |a| {
+                Ok(cmd(Groupe::Chef(chef::Chef::parse(a)?)))
+            }),
+            Entry::one(&["lier", "link"], &lier::USAGE, |a| {
+                Ok(cmd(Groupe::Lier(lier::Lier::parse(a)?)))
+            }),
+        ],
+    },
+};
+
+fn cmd(g: Groupe) -> Command {
+    Command::Groupe(g)
 }
 
 impl Groupe {
-    pub fn parse(args: &mut Args) -> Result<Groupe, ParseError> {
-        let word = args.next_keyword().unwrap_or_default();
-        let Some(usage) = usage_of(&word) else {
-            return Err(ParseError {
-                kind: ParseErrorKind::UnknownSubcommand(crate::text::excerpt(&word, 40)),
-                usage: Some(&USAGE),
-            });
-        };
-        let parsed = match word.as_str() {
-            "liste" | "list" | "ls" => liste::Liste::parse(args).map(Groupe::Liste),
-            "info" | "infos" | "show" => info::Info::parse(args).map(Groupe::Info),
-            "rejoindre" | "join" => rejoindre::Rejoindre::parse(args).map(Groupe::Rejoindre),
-            "quitter" | "leave" => quitter::Quitter::parse(args).map(Groupe::Quitter),
-            "proposer" | "propose" => proposer::Proposer::parse(args).map(Groupe::Proposer),
-            "soutenir" | "support" => soutenir::Soutenir::parse(args).map(Groupe::Soutenir),
-            "chef" | "lead" => chef::Chef::parse(args).map(Groupe::Chef),
-            _ => lier::Lier::parse(args).map(Groupe::Lier),
-        };
-        parsed.map_err(|kind| ParseError {
-            kind,
-            usage: Some(usage),
-        })
-    }
-
     pub fn apply(self, ex: &mut Exec<'_>) -> Outcome {
         match self {
             Groupe::Liste(c) => c.apply(ex),

@@ -6,8 +6,9 @@ pub mod lier;
 pub mod montrer;
 pub mod organisation;
 
+use crate::cmd::Command;
 use crate::exec::{Exec, Outcome};
-use crate::parse::{Args, ParseError, ParseErrorKind};
+use crate::parse::{Entry, Kind};
 
 pub use confirmer::USAGE as USAGE_CONFIRMER;
 pub use lier::USAGE as USAGE_LIER;
@@ -22,40 +23,36 @@ pub enum Moi {
     Confirmer(confirmer::Confirmer),
 }
 
-impl Moi {
-    pub fn parse(args: &mut Args) -> Result<Moi, ParseError> {
-        let Some(word) = args.next_keyword() else {
-            return match args.is_empty() {
-                true => Ok(Moi::Montrer),
-                false => Err(ParseError {
-                    kind: ParseErrorKind::UnknownSubcommand(String::new()),
-                    usage: Some(&USAGE),
-                }),
-            };
-        };
-        let (usage, parsed) = match word.as_str() {
-            "organisation" | "organization" | "org" => (
+/// `!moi` (who the bot thinks you are) and its subcommands, with their
+/// aliases.
+pub const COMMAND: Entry = Entry {
+    words: &["moi", "me", "whoami"],
+    kind: Kind::Family {
+        usage: &USAGE,
+        bare: Some(|| Command::Moi(Moi::Montrer)),
+        subs: &[
+            Entry::one(
+                &["organisation", "organization", "org"],
                 &USAGE_ORGANISATION,
-                organisation::Organisation::parse(args).map(Moi::Organisation),
+                |a| {
+                    Ok(Command::Moi(Moi::Organisation(
+                        organisation::Organisation::parse(a)?,
+                    )))
+                },
             ),
-            "lier" | "link" => (&USAGE_LIER, lier::Lier::parse(args).map(Moi::Lier)),
-            "confirmer" | "confirm" => (
-                &USAGE_CONFIRMER,
-                confirmer::Confirmer::parse(args).map(Moi::Confirmer),
-            ),
-            other => {
-                return Err(ParseError {
-                    kind: ParseErrorKind::UnknownSubcommand(crate::text::excerpt(other, 40)),
-                    usage: Some(&USAGE),
-                });
-            }
-        };
-        parsed.map_err(|kind| ParseError {
-            kind,
-            usage: Some(usage),
-        })
-    }
+            Entry::one(&["lier", "link"], &USAGE_LIER, |a| {
+                Ok(Command::Moi(Moi::Lier(lier::Lier::parse(a)?)))
+            }),
+            Entry::one(&["confirmer", "confirm"], &USAGE_CONFIRMER, |a| {
+                Ok(Command::Moi(Moi::Confirmer(confirmer::Confirmer::parse(
+                    a,
+                )?)))
+            }),
+        ],
+    },
+};
 
+impl Moi {
     pub fn apply(self, ex: &mut Exec<'_>) -> Outcome {
         match self {
             Moi::Montrer => montrer::apply(ex),

@@ -3,8 +3,9 @@
 pub mod jalon;
 pub mod statut;
 
+use crate::cmd::Command;
 use crate::exec::{Exec, Outcome};
-use crate::parse::{Args, ParseError, ParseErrorKind, Usage};
+use crate::parse::{Entry, Kind, Usage};
 
 pub const USAGE: Usage = Usage {
     fr: "!projet statut|jalon …",
@@ -19,33 +20,24 @@ pub enum Projet {
     Jalon(jalon::Jalon),
 }
 
-pub fn usage_of(word: &str) -> Option<&'static Usage> {
-    match word {
-        "statut" | "status" | "etat" => Some(&statut::USAGE),
-        "jalon" | "milestone" => Some(&jalon::USAGE),
-        _ => None,
-    }
-}
+/// `!projet` and its subcommands, with their aliases.
+pub const COMMAND: Entry = Entry {
+    words: &["projet", "projets", "project", "projects"],
+    kind: Kind::Family {
+        usage: &USAGE,
+        bare: None,
+        subs: &[
+            Entry::one(&["statut", "status", "etat"], &statut::USAGE, |a| {
+                Ok(Command::Projet(Projet::Statut(statut::Statut::parse(a)?)))
+            }),
+            Entry::one(&["jalon", "milestone"], &jalon::USAGE, |a| {
+                Ok(Command::Projet(Projet::Jalon(jalon::Jalon::parse(a)?)))
+            }),
+        ],
+    },
+};
 
 impl Projet {
-    pub fn parse(args: &mut Args) -> Result<Projet, ParseError> {
-        let word = args.next_keyword().unwrap_or_default();
-        let Some(usage) = usage_of(&word) else {
-            return Err(ParseError {
-                kind: ParseErrorKind::UnknownSubcommand(crate::text::excerpt(&word, 40)),
-                usage: Some(&USAGE),
-            });
-        };
-        let parsed = match word.as_str() {
-            "jalon" | "milestone" => jalon::Jalon::parse(args).map(Projet::Jalon),
-            _ => statut::Statut::parse(args).map(Projet::Statut),
-        };
-        parsed.map_err(|kind| ParseError {
-            kind,
-            usage: Some(usage),
-        })
-    }
-
     pub fn apply(self, ex: &mut Exec<'_>) -> Outcome {
         match self {
             Projet::Statut(c) => c.apply(ex),

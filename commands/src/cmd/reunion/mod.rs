@@ -12,10 +12,11 @@ pub mod presences;
 use jiff::Timestamp;
 
 use crate::action::{Action, Invitation};
+use crate::cmd::Command;
 use crate::exec::{Exec, Failure, Outcome};
 use crate::lang::Lang;
 use crate::meeting::{Invitee, Meeting, MeetingStatus};
-use crate::parse::{Args, ParseError, ParseErrorKind, Usage};
+use crate::parse::{Args, Entry, Kind, ParseErrorKind, Usage};
 use crate::store::{IdentityKind, MeetingId};
 use crate::tr;
 
@@ -35,43 +36,43 @@ pub enum Reunion {
     Presences(presences::Presences),
 }
 
-pub fn usage_of(word: &str) -> Option<&'static Usage> {
-    Some(match word {
-        "creer" | "create" | "new" | "nouvelle" => &creer::USAGE,
-        "modifier" | "update" | "modify" | "edit" => &modifier::USAGE,
-        "annuler" | "cancel" => &annuler::USAGE,
-        "liste" | "list" | "ls" => &liste::USAGE,
-        "presences" | "presence" | "attendance" => &presences::USAGE,
-        _ => return None,
-    })
+/// `!reunion` and its subcommands, with their aliases.
+pub const COMMAND: Entry = Entry {
+    words: &["reunion", "reunions", "meeting", "meetings"],
+    kind: Kind::Family {
+        usage: &USAGE,
+        bare: None,
+        subs: &[
+            Entry::one(
+                &["creer", "create", "new", "nouvelle"],
+                &creer::USAGE,
+                |a| Ok(cmd(Reunion::Creer(creer::Creer::parse(a)?))),
+            ),
+            Entry::one(
+                &["modifier", "update", "modify", "edit"],
+                &modifier::USAGE,
+                |a| Ok(cmd(Reunion::Modifier(modifier::Modifier::parse(a)?))),
+            ),
+            Entry::one(&["annuler", "cancel"], &annuler::USAGE, |a| {
+                Ok(cmd(Reunion::Annuler(annuler::Annuler::parse(a)?)))
+            }),
+            Entry::one(&["liste", "list", "ls"], &liste::USAGE, |a| {
+                Ok(cmd(Reunion::Liste(liste::Liste::parse(a)?)))
+            }),
+            Entry::one(
+                &["presences", "presence", "attendance"],
+                &presences::USAGE,
+                |a| Ok(cmd(Reunion::Presences(presences::Presences::parse(a)?))),
+            ),
+        ],
+    },
+};
+
+fn cmd(r: Reunion) -> Command {
+    Command::Reunion(r)
 }
 
 impl Reunion {
-    pub fn parse(args: &mut Args) -> Result<Reunion, ParseError> {
-        let word = args.next_keyword().unwrap_or_default();
-        let Some(usage) = usage_of(&word) else {
-            return Err(ParseError {
-                kind: ParseErrorKind::UnknownSubcommand(crate::text::excerpt(&word, 40)),
-                usage: Some(&USAGE),
-            });
-        };
-        let parsed = match word.as_str() {
-            "creer" | "create" | "new" | "nouvelle" => {
-                creer::Creer::parse(args).map(Reunion::Creer)
-            }
-            "modifier" | "update" | "modify" | "edit" => {
-                modifier::Modifier::parse(args).map(Reunion::Modifier)
-            }
-            "annuler" | "cancel" => annuler::Annuler::parse(args).map(Reunion::Annuler),
-            "liste" | "list" | "ls" => liste::Liste::parse(args).map(Reunion::Liste),
-            _ => presences::Presences::parse(args).map(Reunion::Presences),
-        };
-        parsed.map_err(|kind| ParseError {
-            kind,
-            usage: Some(usage),
-        })
-    }
-
     pub fn apply(self, ex: &mut Exec<'_>) -> Outcome {
         match self {
             Reunion::Creer(c) => c.apply(ex),

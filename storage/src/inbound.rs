@@ -1,7 +1,11 @@
-//! What the adapters remember between runs: their positions in the inbound
-//! streams (a Matrix sync token, an IMAP UID) and the inbound messages they
-//! already handled, so that a message seen twice is acted on once.
+//! What the bot remembers of what comes in: its positions in the inbound
+//! streams (a Matrix sync token, an IMAP UIDVALIDITY and last UID: the
+//! `cursors` table, which also keeps a few per-database values), the once-only
+//! keys of the inbound messages already handled (`processed_messages`), so
+//! that a message seen twice is acted on once, and when an unknown mail
+//! sender was last refused (`mail_refusals`).
 
+use greffier_commands::Channel;
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -87,11 +91,11 @@ impl Tx<'_> {
 
     /// Records inbound message `id` of `channel` as handled; `false` when it
     /// already was (the caller then does nothing).
-    pub fn first_time(&mut self, channel: &str, id: &str) -> Result<bool> {
+    pub fn first_time(&mut self, channel: Channel, id: &str) -> Result<bool> {
         let inserted = self.conn().execute(
             "INSERT OR IGNORE INTO processed_messages (channel, external_id, processed_at)
              VALUES (?1, ?2, ?3)",
-            params![channel, id, ts(self.now())],
+            params![channel.as_str(), id, ts(self.now())],
         )?;
         Ok(inserted == 1)
     }
@@ -120,13 +124,13 @@ mod tests {
             .expect("init");
         assert_eq!((a.as_str(), b.as_str()), ("a", "a"));
         let first = db
-            .write(now, |tx| tx.first_time("matrix", "$e"))
+            .write(now, |tx| tx.first_time(Channel::Matrix, "$e"))
             .expect("mark");
         let again = db
-            .write(now, |tx| tx.first_time("matrix", "$e"))
+            .write(now, |tx| tx.first_time(Channel::Matrix, "$e"))
             .expect("mark");
         let other = db
-            .write(now, |tx| tx.first_time("email", "$e"))
+            .write(now, |tx| tx.first_time(Channel::Email, "$e"))
             .expect("mark");
         assert_eq!((first, again, other), (true, false, true));
     }

@@ -1,0 +1,156 @@
+//! A message without a command line may still answer an invitation: a
+//! calendar's Accept / Decline button (an iTIP REPLY) or a sentence ("Je
+//! serai présent", "Excusé, je suis en congés"). [`decide`] finds which
+//! invitation it answers, in SPEC.md's order — the iTIP REPLY's UID and
+//! ATTENDEE; In-Reply-To / References naming an invitation's Message-ID;
+//! the sender being invited to exactly one upcoming meeting — and checks
+//! that the sender is the invitee (any of their linked addresses).
+//!
+//! The outcome is the [`Rsvp`] command itself, the reason as it was
+//! written, or a notice: the channel never prints a command to parse it
+//! again.
+
+use crate::cmd::Command;
+use crate::cmd::rsvp::{Answer, Given, Rsvp};
+use crate::meeting::MeetingStatus;
+use crate::notices::Notice;
+use crate::parse::MAX_TEXT;
+use crate::request::Context;
+use crate::rsvp_text::classify;
+use crate::store::{Identity, IdentityKind, StoreResult};
+use crate::{Store, text};
+
+/// What a calendar button says (the adapter reads it from the iTIP part).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CalendarReply {
+    pub uid: String,
+    pub attendee: String,
+    /// ACCEPTED, DECLINED, TENTATIVE (anything else is asked again).
+    pub partstat: String,
+    /// The COMMENT the invitee typed, unescaped.
+    pub comment: Option<String>,
+}
+
+/// A message with no command line, as far as answering goes.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Message {
+    pub calendar: Option<CalendarReply>,
+    /// In-Reply-To and References, without angle brackets.
+    pub references: Vec<String>,
+    /// The new text (quotes and signature removed).
+    pub text: String,
+    /// A reply (Re:, In-Reply-To): if it says nothing understood, it gets
+    /// no answer (a "Merci" must not start a ping-pong).
+    pub is_reply: bool,
+}
+
+/// What to do with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// Record this answer (an [`Rsvp`] command).
+    Run(Command),
+    /// Tell the sender this, and change nothing.
+    Say(Notice),
+    /// Nothing to say.
+    Silence,
+}
+
+/// Which invitation `message` from `sender` answers, and how.
+pub fn decide(
+    store: &mut dyn Store,
+    ctx: &Context,
+    sender: &Identity,
+    message: &Message,
+) -> StoreResult<Decision> {
+    let not_an_answer = if message.is_reply {
+        Decision::Silence
+    } else {
+        Decision::Say(Notice::NoCommand)
+    };
+    let Some(me) = store.person_by_identity(sender)? else {
+        return Ok(not_an_answer);
+    };
+
+    // 1. An iTIP REPLY from a calendar button.
+    if let Some(reply) = &message.calendar
+        && let Some(meeting) = store.meeting_by_uid(&reply.uid)?
+    {
+        let attendee = Identity {
+            kind: IdentityKind::Email,
+            value: reply.attendee.to_lowercase(),
+        };
+        let owner = store.person_by_identity(&attendee)?;
+        if owner.map(|p| p.id) != Some(me.id) || !store.is_invited(meeting.id, me.id)? {
+            return Ok(Decision::Say(Notice::not_your_invitation(&meeting)));
+        }
+        let answer = match reply.partstat.as_str() {
+            "ACCEPTED" => Answer::Present,
+            "DECLINED" => Answer::Excused,
+            "TENTATIVE" => Answer::Tentative,
+            _ => return Ok(Decision::Say(Notice::unclear_answer(&meeting))),
+        };
+        return Ok(Decision::Run(rsvp(
+            answer,
+            meeting.id.0,
+            reply.comment.as_deref(),
+            Given::CalendarButton,
+        )));
+    }
+
+    // 2. A reply to an invitation mail.
+    let mut meeting = None;
+    for id in &message.references {
+        if let Some((m, invitee)) = store.invitation_by_message_id(id)? {
+            let Some(found) = store.meeting(m)? else {
+                continue;
+            };
+            if invitee != me.id {
+                return Ok(Decision::Say(Notice::not_your_invitation(&found)));
+            }
+            meeting = Some(found);
+            break;
+        }
+    }
+    // 3. The only upcoming meeting the sender is invited to.
+    let guessed = meeting.is_none();
+    if guessed {
+        let mut mine = store.invited_upcoming(me.id, ctx.now)?;
+        if mine.len() == 1 {
+            meeting = mine.pop();
+        }
+    }
+    let Some(meeting) = meeting else {
+        return Ok(not_an_answer);
+    };
+    if meeting.status == MeetingStatus::Cancelled {
+        return Ok(Decision::Say(Notice::meeting_cancelled(&meeting)));
+    }
+    Ok(match classify(&message.text) {
+        Some(c) => Decision::Run(rsvp(
+            c.answer,
+            meeting.id.0,
+            c.reason.as_deref(),
+            Given::Typed,
+        )),
+        // A reply that names no invitation and says nothing understood (a
+        // "Merci" to one of the bot's answers) is not asked again: asking
+        // could start a ping-pong with a person or a robot.
+        None if guessed && message.is_reply => Decision::Silence,
+        None => Decision::Say(Notice::unclear_answer(&meeting)),
+    })
+}
+
+/// The command an answer means. The reason keeps every character; one
+/// longer than a typed reason may be ([`MAX_TEXT`]) is cut there.
+fn rsvp(answer: Answer, meeting: i64, reason: Option<&str>, given: Given) -> Command {
+    let reason = reason
+        .map(str::trim)
+        .filter(|r| !r.is_empty() && answer == Answer::Excused)
+        .map(|r| text::excerpt(r, MAX_TEXT));
+    Command::Rsvp(Rsvp {
+        answer,
+        meeting: Some(meeting),
+        reason,
+        given,
+    })
+}

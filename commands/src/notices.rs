@@ -1,0 +1,114 @@
+//! What the bot says that belongs to no single command: its greeting, its
+//! apology, and the answers the channels need when what arrived is not a
+//! command (an unknown mail sender, a mail without a command, an answer to
+//! someone else's invitation, an answer it cannot read). Adapters name a
+//! [`Notice`]; the sentence, in both languages, is here beside the
+//! commands' own.
+
+use crate::lang::Lang;
+use crate::meeting::Meeting;
+use crate::tr;
+
+/// A sentence of the bot's, not a command's reply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// On arriving in a room: how to ask for help.
+    Welcome,
+    /// The bot itself failed (a storage error): logged, and this is said.
+    Apology,
+    /// A mail from an address linked to no one.
+    UnknownSender { address: String },
+    /// A mail from a known sender with no command and no answer in it.
+    NoCommand,
+    /// A console line that is not a command.
+    NotACommand,
+    /// An answer to an invitation sent to someone else.
+    NotYourInvitation { meeting: i64, title: String },
+    /// An answer to a cancelled meeting.
+    MeetingCancelled { meeting: i64, title: String },
+    /// An answer the bot could not classify.
+    UnclearAnswer { meeting: i64, title: String },
+    /// A console line over `max` bytes.
+    LineTooLong { max: usize },
+    /// A console line that is not UTF-8.
+    NotUtf8,
+}
+
+impl Notice {
+    pub fn not_your_invitation(m: &Meeting) -> Notice {
+        Notice::NotYourInvitation {
+            meeting: m.id.0,
+            title: m.title.clone(),
+        }
+    }
+
+    pub fn meeting_cancelled(m: &Meeting) -> Notice {
+        Notice::MeetingCancelled {
+            meeting: m.id.0,
+            title: m.title.clone(),
+        }
+    }
+
+    pub fn unclear_answer(m: &Meeting) -> Notice {
+        Notice::UnclearAnswer {
+            meeting: m.id.0,
+            title: m.title.clone(),
+        }
+    }
+
+    /// The sentence, with the configured command prefix.
+    pub fn text(&self, lang: Lang, prefix: &str) -> String {
+        match self {
+            Notice::Welcome => tr!(
+                lang,
+                "Bonjour, je suis greffier, le greffier des groupes de travail. Tapez {prefix}aide pour la liste des commandes.",
+                "Hello, I am greffier, the clerk of the working groups. Type {prefix}help for the list of commands."
+            ),
+            Notice::Apology => tr!(
+                lang,
+                "Désolé, une erreur interne m'empêche de traiter cette commande. Elle est consignée ; réessayez plus tard.",
+                "Sorry, an internal error prevents me from handling this command. It has been logged; please try again later."
+            ),
+            Notice::UnknownSender { address } => tr!(
+                lang,
+                "Bonjour,\n\nJe suis greffier, le greffier des groupes de travail. Je ne connais pas encore l'adresse {address} : je n'applique les commandes reçues par email que depuis une adresse liée à un compte.\n\nPour la lier, tapez dans un salon Matrix où je suis : {prefix}moi lier {address}\npuis confirmez avec le code que je vous enverrai.\n\n(Ce message n'est envoyé qu'une fois par heure au plus.)",
+                "Hello,\n\nI am greffier, the clerk of the working groups. I do not know the address {address} yet: I only apply commands sent by email from an address linked to an account.\n\nTo link it, type in a Matrix room where I am: {prefix}me link {address}\nthen confirm with the code I will send you.\n\n(This message is sent at most once an hour.)"
+            ),
+            Notice::NoCommand => tr!(
+                lang,
+                "Je n'ai trouvé aucune commande dans votre message : écrivez-les en début de ligne, par exemple {prefix}groupe liste, ou {prefix}aide pour la liste des commandes.",
+                "I found no command in your message: write them at the start of a line, for instance {prefix}group list, or {prefix}help for the list of commands."
+            ),
+            Notice::NotACommand => tr!(
+                lang,
+                "(ignoré : les commandes commencent par « {prefix} » — tapez {prefix}aide)",
+                "(ignored: commands start with “{prefix}” — type {prefix}help)"
+            ),
+            Notice::NotYourInvitation { meeting, title } => tr!(
+                lang,
+                "Cette invitation (réunion n°{meeting} « {title} ») ne vous était pas adressée : votre réponse n'est pas enregistrée. Si vous êtes invité(e), répondez à votre propre invitation, ou écrivez {prefix}present {meeting}.",
+                "This invitation (meeting #{meeting} “{title}”) was not sent to you: your answer is not recorded. If you are invited, answer your own invitation, or write {prefix}yes {meeting}."
+            ),
+            Notice::MeetingCancelled { meeting, title } => tr!(
+                lang,
+                "La réunion n°{meeting} « {title} » est annulée : votre réponse n'est pas enregistrée.",
+                "Meeting #{meeting} “{title}” is cancelled: your answer is not recorded."
+            ),
+            Notice::UnclearAnswer { meeting, title } => tr!(
+                lang,
+                "Je n'ai pas compris votre réponse à la réunion n°{meeting} « {title} » : répondez simplement « présent » ou « excusé » (avec un motif si vous le souhaitez).",
+                "I did not understand your answer to meeting #{meeting} “{title}”: just answer “present” or “excused” (with a reason if you like)."
+            ),
+            Notice::LineTooLong { max } => tr!(
+                lang,
+                "Erreur : ligne trop longue (plus de {max} octets), ignorée.",
+                "Error: line too long (over {max} bytes), ignored."
+            ),
+            Notice::NotUtf8 => tr!(
+                lang,
+                "Erreur : cette ligne n'est pas du texte UTF-8 valide.",
+                "Error: this line is not valid UTF-8 text."
+            ),
+        }
+    }
+}

@@ -1,0 +1,28 @@
+//! What every subcommand needs: the checked configuration, and the
+//! commands' context made from it.
+
+use greffier_commands::Context;
+
+use crate::config::Loaded;
+
+pub struct App {
+    pub loaded: Loaded,
+}
+
+impl App {
+    /// The commands' context, at the current instant.
+    pub fn context(&self) -> Context {
+        let c = &self.loaded.config;
+        Context {
+            lang: c.bot.language,
+            prefix: c.bot.prefix.clone(),
+            admins: c.bot.admins.clone(),
+            quorum: c.groups.quorum,
+            timezone: c.bot.timezone.clone(),
+            now: jiff::Timestamp::now(),
+            mail_address: c.mail.as_ref().map(|m| m.address.clone()),
+            digest_rooms: c.digest.rooms.clone(),
+            digest_lists: c.digest.lists.clone(),
+        }
+    }
+}

@@ -1,0 +1,242 @@
+//! The shape of the binary, checked: its modules depend on each other in one
+//! direction only (no import circle), none uses an item of the root module
+//! (which only reads the command line), and the adapters (`matrix`, `mail`,
+//! `console`) reach the database only through the inbox: they name neither
+//! `greffier_storage` nor `rusqlite`, nor take the inbox's database handle.
+//! docs/architecture.md draws the graph this test reads.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+const ADAPTERS: [&str; 3] = ["matrix", "mail", "console"];
+
+/// Every `.rs` file under `dir`.
+fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .expect("src/ is readable")
+        .map(|e| e.expect("a directory entry").path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The top module a file belongs to: `src/mail/imap.rs` is `mail`.
+fn module_of(src: &Path, file: &Path) -> String {
+    let rel = file.strip_prefix(src).expect("under src/");
+    let first = rel.components().next().expect("a path");
+    let name = first.as_os_str().to_string_lossy();
+    name.trim_end_matches(".rs").to_string()
+}
+
+/// The code of a file without its comments (doc links are no dependency).
+fn code(text: &str) -> String {
+    text.lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The first segments of the paths after each `crate::` in `code`:
+/// `crate::inbox::Inbox` and `crate::{failpoint, outbox}` give `inbox`,
+/// `failpoint`, `outbox`.
+fn crate_paths(code: &str) -> BTreeSet<String> {
+    let ident = |s: &str| -> String {
+        s.chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect()
+    };
+    let mut out = BTreeSet::new();
+    for (at, _) in code.match_indices("crate::") {
+        // Not `greffier_crate::` or the like.
+        if code[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_')
+        {
+            continue;
+        }
+        let rest = &code[at + "crate::".len()..];
+        if let Some(list) = rest.strip_prefix('{') {
+            let mut depth = 0;
+            let end = list
+                .char_indices()
+                .find(|&(_, c)| {
+                    match c {
+                        '{' => depth += 1,
+                        '}' if depth == 0 => return true,
+                        '}' => depth -= 1,
+                        _ => {}
+                    }
+                    false
+                })
+                .map_or(list.len(), |(i, _)| i);
+            for item in split_top(&list[..end]) {
+                let name = ident(item.trim());
+                if !name.is_empty() {
+                    out.insert(name);
+                }
+            }
+        } else {
+            let name = ident(rest);
+            if !name.is_empty() {
+                out.insert(name);
+            }
+        }
+    }
+    out
+}
+
+/// The items of a `{a, b::{c, d}, e}` list, split at its top-level commas.
+fn split_top(list: &str) -> Vec<&str> {
+    let mut items = Vec::new();
+    let (mut depth, mut start) = (0, 0);
+    for (i, c) in list.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                items.push(&list[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    items.push(&list[start..]);
+    items
+}
+
+/// The module graph of src/: module → the modules it uses.
+fn graph() -> (BTreeMap<String, BTreeSet<String>>, Vec<String>) {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut all = Vec::new();
+    files(&src, &mut all);
+    let modules: BTreeSet<String> = all
+        .iter()
+        .map(|f| module_of(&src, f))
+        .filter(|m| !["lib", "main", "module_graph"].contains(&m.as_str()))
+        .collect();
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut problems = Vec::new();
+    for file in &all {
+        let module = module_of(&src, file);
+        // The root reads the command line; this check is no part of the bot.
+        if !modules.contains(&module) {
+            continue;
+        }
+        let text = std::fs::read_to_string(file).expect("a source file");
+        let code = code(&text);
+        let shown = file
+            .strip_prefix(&src)
+            .unwrap_or(file)
+            .display()
+            .to_string();
+        for used in crate_paths(&code) {
+            if used == module {
+                continue;
+            }
+            if modules.contains(&used) {
+                graph.entry(module.clone()).or_default().insert(used);
+            } else {
+                problems.push(format!(
+                    "{shown}: uses `crate::{used}`, an item of the root module"
+                ));
+            }
+        }
+        if ADAPTERS.contains(&module.as_str()) {
+            for word in ["greffier_storage", "rusqlite", ".db()"] {
+                if code.contains(word) {
+                    problems.push(format!(
+                        "{shown}: an adapter names `{word}`: it reaches the database only through the inbox"
+                    ));
+                }
+            }
+        }
+        graph.entry(module).or_default();
+    }
+    (graph, problems)
+}
+
+/// A circle in `graph`, if there is one.
+fn circle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
+    fn visit(
+        node: &str,
+        graph: &BTreeMap<String, BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(i) = path.iter().position(|p| p == node) {
+            let mut found = path[i..].to_vec();
+            found.push(node.to_string());
+            return Some(found);
+        }
+        if done.contains(node) {
+            return None;
+        }
+        path.push(node.to_string());
+        for next in graph.get(node).into_iter().flatten() {
+            if let Some(c) = visit(next, graph, path, done) {
+                return Some(c);
+            }
+        }
+        path.pop();
+        done.insert(node.to_string());
+        None
+    }
+    let mut done = BTreeSet::new();
+    graph
+        .keys()
+        .find_map(|n| visit(n, graph, &mut Vec::new(), &mut done))
+}
+
+#[test]
+fn the_modules_form_no_circle_and_the_adapters_hold_no_storage_code() {
+    let (graph, problems) = graph();
+    for (module, uses) in &graph {
+        let uses: Vec<&str> = uses.iter().map(String::as_str).collect();
+        println!("{module} → {}", uses.join(", "));
+    }
+    assert!(problems.is_empty(), "\n{}", problems.join("\n"));
+    if let Some(c) = circle(&graph) {
+        panic!("an import circle: {}", c.join(" → "));
+    }
+    // The graph the architecture document draws.
+    let uses = |m: &str| graph.get(m).cloned().unwrap_or_default();
+    for adapter in ADAPTERS {
+        assert!(uses(adapter).contains("inbox"), "{adapter} uses the inbox");
+        for other in ADAPTERS {
+            assert!(!uses(adapter).contains(other), "{adapter} uses {other}");
+        }
+    }
+    for core in ["inbox", "outbox"] {
+        for adapter in ADAPTERS {
+            assert!(!uses(core).contains(adapter), "{core} uses {adapter}");
+        }
+    }
+}
+
+#[test]
+fn the_check_finds_paths_and_circles() {
+    let paths = crate_paths(
+        "use crate::{failpoint, outbox::{self, Item}};\nlet x = crate::inbox::Inbox::new(); greffier_crate::x",
+    );
+    assert_eq!(
+        paths.into_iter().collect::<Vec<_>>(),
+        ["failpoint", "inbox", "outbox"]
+    );
+    let mut g: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    g.insert("a".into(), ["b".to_string()].into());
+    g.insert("b".into(), ["c".to_string()].into());
+    g.insert("c".into(), BTreeSet::new());
+    assert_eq!(circle(&g), None);
+    g.insert("c".into(), ["a".to_string()].into());
+    assert_eq!(
+        circle(&g).map(|c| c.join(" → ")).as_deref(),
+        Some("a → b → c → a")
+    );
+}
