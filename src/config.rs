@@ -517,6 +517,17 @@ pub fn parse(src: &str) -> Result<Config, Vec<Problem>> {
                 "homeserver",
                 format!("{:?} is not an http(s) URL", m.homeserver),
             );
+        } else if let Some(rest) = m.homeserver.strip_prefix("http://")
+            && !is_loopback(url_host(rest))
+        {
+            problem(
+                "matrix",
+                "homeserver",
+                format!(
+                    "{:?}: http:// (no TLS) is only for a homeserver on this machine (127.0.0.1, ::1, localhost); use https://",
+                    m.homeserver
+                ),
+            );
         }
         if !matches!(greffier_commands::store::Identity::parse(&m.user), Some(i) if i.kind == greffier_commands::store::IdentityKind::Matrix)
         {
@@ -528,6 +539,20 @@ pub fn parse(src: &str) -> Result<Config, Vec<Problem>> {
         }
     }
     if let Some(m) = &config.mail {
+        for (key, tls, host) in [
+            ("imap_tls", m.imap_tls, &m.imap_host),
+            ("smtp_tls", m.smtp_tls, &m.smtp_host),
+        ] {
+            if tls == Tls::None && !is_loopback(host) {
+                problem(
+                    "mail",
+                    key,
+                    format!(
+                        "\"none\" sends passwords and mail in clear: only for a server on this machine (127.0.0.1, ::1, localhost), not {host:?}"
+                    ),
+                );
+            }
+        }
         secret_choice(
             &mut problem,
             "mail",
@@ -579,6 +604,25 @@ pub fn parse(src: &str) -> Result<Config, Vec<Problem>> {
     } else {
         Err(problems)
     }
+}
+
+/// The host of a URL's rest after `scheme://`: `[::1]:8008/x` is `::1`.
+fn url_host(rest: &str) -> &str {
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let authority = authority.rsplit('@').next().unwrap_or(authority);
+    match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => authority.split(':').next().unwrap_or(""),
+    }
+}
+
+/// A host on this machine: `localhost`, 127.0.0.0/8, `::1`.
+fn is_loopback(host: &str) -> bool {
+    let host = host.trim_matches(['[', ']']);
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// At most one of `key`, `key_env`, `key_file`.
@@ -702,6 +746,39 @@ mod tests {
         assert_eq!((m.imap_tls, m.smtp_tls), (Tls::Implicit, Tls::Starttls));
         let p = parse(&mail.replace("implicit", "ssl3")).expect_err("bad tls");
         assert_eq!(p[0].key, "mail.imap_tls");
+    }
+
+    #[test]
+    fn no_tls_only_on_this_machine() {
+        let mail = |host: &str, tls: &str| {
+            format!(
+                "[mail]\naddress = \"g@example.test\"\nimap_host = \"127.0.0.1\"\nimap_port = 1\nimap_user = \"u\"\nimap_password = \"p\"\nsmtp_host = \"{host}\"\nsmtp_port = 2\nsmtp_tls = \"{tls}\"\n"
+            )
+        };
+        for host in ["127.0.0.1", "localhost", "::1", "127.0.0.2"] {
+            assert!(parse(&mail(host, "none")).is_ok(), "{host}");
+        }
+        let p = parse(&mail("mail.example.org", "none")).expect_err("clear text");
+        assert_eq!((p[0].key.as_str(), p[0].line), ("mail.smtp_tls", Some(9)));
+        assert!(parse(&mail("mail.example.org", "starttls")).is_ok());
+        let matrix = |url: &str| {
+            format!("[matrix]\nhomeserver = \"{url}\"\nuser = \"@b:x.y\"\npassword = \"p\"\n")
+        };
+        for url in [
+            "http://127.0.0.1:8008",
+            "http://localhost",
+            "http://[::1]:8008/",
+            "https://matrix.example.org",
+        ] {
+            assert!(parse(&matrix(url)).is_ok(), "{url}");
+        }
+        for url in [
+            "http://matrix.example.org",
+            "http://127.0.0.1.example.org:80",
+        ] {
+            let p = parse(&matrix(url)).expect_err(url);
+            assert_eq!(p[0].key, "matrix.homeserver", "{url}");
+        }
     }
 
     #[test]

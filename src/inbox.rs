@@ -215,14 +215,9 @@ impl Inbox {
             .write(Timestamp::now(), |tx| Ok(tx.set_group_room(group, room)?))
     }
 
-    /// A value made once per database and kept (`make` runs the first
-    /// time only).
-    pub fn kept(
-        &self,
-        name: &str,
-        make: impl FnOnce() -> String,
-    ) -> greffier_storage::Result<String> {
-        self.db().cursor_or_init(name, Timestamp::now(), make)
+    /// 128 random bits made once per database and kept under `name`.
+    pub fn kept_random(&self, name: &str) -> greffier_storage::Result<String> {
+        self.db().kept_random(name, Timestamp::now())
     }
 }
 
@@ -240,12 +235,7 @@ fn answer(
     ctx: &Context,
     inbound: &Inbound,
 ) -> greffier_storage::Result<Option<Vec<Action>>> {
-    let say = |notice: Notice| {
-        Some(vec![reply(
-            &inbound.origin,
-            notice.text(ctx.lang, &ctx.prefix),
-        )])
-    };
+    let say = |notice: Notice| vec![reply(&inbound.origin, notice.text(ctx.lang, &ctx.prefix))];
     let req = Request {
         origin: inbound.origin.clone(),
         sender: inbound.sender.clone(),
@@ -260,17 +250,15 @@ fn answer(
     {
         let due = tx.refusal_due(&inbound.sender.value)?;
         tracing::info!(from = %inbound.sender.value, refusal_sent = due, "message from an unknown sender");
+        let address = inbound.sender.value.clone();
         return Ok(Some(match due {
-            true => say(Notice::UnknownSender {
-                address: inbound.sender.value.clone(),
-            })
-            .unwrap_or_default(),
+            true => say(Notice::UnknownSender { address }),
             false => Vec::new(),
         }));
     }
     Ok(match &inbound.input {
         Input::Nothing => Some(Vec::new()),
-        Input::Notice(notice) => say(notice.clone()),
+        Input::Notice(notice) => Some(say(notice.clone())),
         Input::Lines(lines) => {
             let steps: Vec<Step<'_>> = lines.iter().map(|l| Step::Line(l)).collect();
             run_steps(tx, ctx, &req, steps)?
@@ -278,7 +266,7 @@ fn answer(
         Input::Command(command) => run_steps(tx, ctx, &req, vec![Step::Command(command)])?,
         Input::Message(message) => match answer::decide(tx, ctx, &inbound.sender, message)? {
             Decision::Run(command) => run_steps(tx, ctx, &req, vec![Step::Command(&command)])?,
-            Decision::Say(notice) => say(notice),
+            Decision::Say(notice) => Some(say(notice)),
             Decision::Silence => Some(Vec::new()),
         },
     })

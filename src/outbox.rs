@@ -219,16 +219,10 @@ pub fn console_replies(inbox: &Inbox, ids: &[i64]) -> greffier_storage::Result<V
 }
 
 /// A random id for this database, kept under `name`: part of the
-/// transaction ids and Message-IDs a channel makes from outbox ids, so
-/// that a new database never reuses an old id.
+/// transaction ids a channel makes from outbox ids, so that a new database
+/// never reuses an old id; or a key for ids nobody can guess.
 pub fn instance(inbox: &Inbox, name: &str) -> greffier_storage::Result<String> {
-    inbox.kept(name, || {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or_default();
-        format!("{:x}{:x}", nanos, std::process::id())
-    })
+    inbox.kept_random(name)
 }
 
 #[cfg(test)]

@@ -57,12 +57,14 @@ impl Exec<'_> {
     }
 
     /// The name a new person gets: what the channel shows, or their
-    /// identity's default.
+    /// identity's default; without control characters or bidirectional
+    /// overrides (a name is shown in every roster and digest).
     pub fn new_person_name(&self) -> String {
         let name = self
             .req
             .display_name
-            .clone()
+            .as_deref()
+            .map(crate::text::clean)
             .filter(|n| !n.trim().is_empty())
             .unwrap_or_else(|| self.req.sender.default_name());
         crate::text::excerpt(name.trim(), 100)

@@ -7,10 +7,13 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-/// Wrong codes a person may type before their live codes are spent (six
-/// digits: guessing one takes about 200 000 requests, each mailed to the
-/// address's owner).
-pub const MAX_CODE_ATTEMPTS: i64 = 5;
+/// Wrong codes a person may type in 24 hours; the last one spends their
+/// live codes, and no code of theirs is checked again before the day is
+/// over (six digits: five guesses a day find a code once in 200 000).
+pub const MAX_CODE_ATTEMPTS: usize = 5;
+/// Code mails in 24 hours, to one address and asked by one person.
+pub const MAX_CODE_MAILS_TO_ADDRESS: usize = 5;
+pub const MAX_CODE_MAILS_BY_PERSON: usize = 20;
 
 macro_rules! id_type {
     ($($name:ident),*) => {$(
@@ -228,19 +231,30 @@ pub trait Store: crate::meeting::MeetingStore {
     /// Adds a verified identity to a person; false if it is someone else's.
     fn add_identity(&mut self, person: PersonId, identity: &Identity) -> StoreResult<bool>;
     /// A new single-use code to link `email` to `person`, valid until
-    /// `expires` (the storage draws it at random).
+    /// `expires` (the storage draws it at random). It replaces the live
+    /// code of the same person and address: one at a time.
     fn create_email_code(
         &mut self,
         person: PersonId,
         email: &str,
         expires: jiff::Timestamp,
     ) -> StoreResult<String>;
+    /// Code mails since `since`: (to `email`, asked by `person`).
+    fn email_codes_sent(
+        &mut self,
+        person: PersonId,
+        email: &str,
+        since: jiff::Timestamp,
+    ) -> StoreResult<(usize, usize)>;
     /// Spends a code of `person` that is still valid: the address it links.
+    /// The code is compared with each live one in constant time.
     fn use_email_code(&mut self, person: PersonId, code: &str) -> StoreResult<Option<String>>;
-    /// Counts a wrong code against `person`'s live codes; at
-    /// [`MAX_CODE_ATTEMPTS`] they are spent. `None`: `person` has no live
-    /// code; `Some(true)`: this attempt spent them.
-    fn wrong_email_code(&mut self, person: PersonId) -> StoreResult<Option<bool>>;
+    /// The wrong codes `person` typed since `since`.
+    fn code_guesses(&mut self, person: PersonId, since: jiff::Timestamp) -> StoreResult<usize>;
+    /// Counts a wrong code against `person` and, when it makes
+    /// [`MAX_CODE_ATTEMPTS`] since `since`, spends their live codes
+    /// (`true`).
+    fn wrong_email_code(&mut self, person: PersonId, since: jiff::Timestamp) -> StoreResult<bool>;
 
     fn organisations(&mut self) -> StoreResult<Vec<Organisation>>;
     fn organisation(&mut self, id: OrgId) -> StoreResult<Organisation>;
@@ -311,4 +325,7 @@ pub trait Store: crate::meeting::MeetingStore {
     fn group_events(&mut self, group: GroupId, since: Timestamp) -> StoreResult<Vec<GroupEvent>>;
     /// When the last scheduled digest for `destination` was queued.
     fn last_digest(&mut self, destination: &str) -> StoreResult<Option<Timestamp>>;
+    /// 128 random bits as 32 hex digits: what nobody can guess (the
+    /// Message-ID of an invitation, which only its invitee receives).
+    fn random_token(&mut self) -> StoreResult<String>;
 }

@@ -189,6 +189,16 @@ pub fn closest<'a>(
     out
 }
 
+/// A text shown inside a line (a roster, a confirmation): its lines joined
+/// by spaces. What is stored keeps them.
+pub fn one_line(s: &str) -> String {
+    s.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Truncates a user-provided text for echoing it back in a reply.
 pub fn excerpt(s: &str, max_chars: usize) -> String {
     let mut out: String = s.chars().take(max_chars).collect();

@@ -100,7 +100,7 @@ pub fn mail(raw: &[u8]) {
     let mut guard = MAIL_DB.lock().unwrap_or_else(|e| e.into_inner());
     let inbox = guard.get_or_insert_with(seeded_database);
     let ctx = context();
-    greffier::mail::handle_mail(inbox, &ctx, BOT, raw, "uid:1:1").expect("no storage error");
+    greffier::mail::handle_mail(inbox, &ctx, BOT, raw).expect("no storage error");
 }
 
 /// The `minutes_import` target: import twice, the second changes nothing,

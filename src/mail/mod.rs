@@ -40,7 +40,8 @@ use imap::Imap;
 
 const UIDVALIDITY: &str = "mail.uidvalidity";
 const LAST_UID: &str = "mail.last_uid";
-const INSTANCE: &str = "mail.instance";
+/// The key of the bot's Message-IDs (see `outbound::Composer`).
+const MESSAGE_KEY: &str = "mail.message_key";
 
 pub async fn serve(app: Arc<App>, inbox: Arc<Inbox>) -> anyhow::Result<()> {
     let cfg = app
@@ -69,7 +70,7 @@ pub async fn serve(app: Arc<App>, inbox: Arc<Inbox>) -> anyhow::Result<()> {
         (Some(_), None) => anyhow::bail!("[mail] smtp_user needs smtp_password (or _env / _file)"),
         _ => None,
     };
-    let instance = outbox::instance(&inbox, INSTANCE)?;
+    let message_key = outbox::instance(&inbox, MESSAGE_KEY)?;
     let smtp_ca =
         match &cfg.smtp_ca_file {
             Some(f) => {
@@ -97,7 +98,7 @@ pub async fn serve(app: Arc<App>, inbox: Arc<Inbox>) -> anyhow::Result<()> {
         },
         credentials,
         &cfg.address,
-        instance,
+        message_key,
         outbound::OwnMailbox {
             login: login.clone(),
             done_folder: cfg.done_folder.clone(),
@@ -196,7 +197,7 @@ impl Reader {
                     .with_context(|| format!("UID {uid} has no body"))?;
                 // A storage failure stops the round before the UID is
                 // recorded: the mail stays in INBOX and is tried again.
-                let fate = self.handle(&raw, &validity, uid)?;
+                let fate = self.handle(&raw)?;
                 self.inbox.set_position(LAST_UID, &uid.to_string())?;
                 last_uid = uid;
                 failpoint::reached("mail-before-move");
@@ -212,34 +213,33 @@ impl Reader {
         Ok(())
     }
 
-    fn handle(&self, raw: &[u8], validity: &str, uid: u32) -> anyhow::Result<Fate> {
+    fn handle(&self, raw: &[u8]) -> anyhow::Result<Fate> {
         let ctx = self.app.context();
         let cfg = self.app.loaded.config.mail.as_ref().context("no [mail]")?;
-        handle_mail(
-            &self.inbox,
-            &ctx,
-            &cfg.address,
-            raw,
-            &format!("uid:{validity}:{uid}"),
-        )
+        handle_mail(&self.inbox, &ctx, &cfg.address, raw)
     }
 }
 
 /// One received mail, from its raw bytes to the state change and the queued
 /// answer: the whole path after IMAP (the fuzz target `mail` runs it).
-/// `fallback_key` names the mail for the "handled once" record when it has
-/// no Message-ID.
 pub fn handle_mail(
     inbox: &Inbox,
     ctx: &Context,
     own_address: &str,
     raw: &[u8],
-    fallback_key: &str,
 ) -> anyhow::Result<Fate> {
+    // The "handled once" key of a mail without Message-ID: its content,
+    // which no new UIDVALIDITY or copy to another folder changes.
+    let content_key = || {
+        use sha2::{Digest, Sha256};
+        let hash = Sha256::digest(raw);
+        let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
+        format!("sha256:{hex}")
+    };
     let mail = match parse::parse(raw, &ctx.prefix, own_address) {
         Ok(m) => m,
         Err(e) => {
-            tracing::warn!(mail = fallback_key, reason = %e.0, "unreadable mail: to quarantine");
+            tracing::warn!(mail = %content_key(), reason = %e.0, "unreadable mail: to quarantine");
             return Ok(Fate::Quarantine);
         }
     };
@@ -265,10 +265,7 @@ pub fn handle_mail(
         }
         Input::Lines(mail.commands.clone())
     };
-    let key = mail
-        .message_id
-        .clone()
-        .unwrap_or_else(|| fallback_key.to_owned());
+    let key = mail.message_id.clone().unwrap_or_else(content_key);
     let inbound = Inbound {
         origin: Origin::Email {
             from: mail.from.clone(),

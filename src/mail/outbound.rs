@@ -2,7 +2,9 @@
 //! sender's thread (In-Reply-To, References, "Re:" subject), codes and list
 //! posts. Every mail says it is automatic (`Auto-Submitted`, RFC 3834), so
 //! that well-behaved robots never answer it, and carries a Message-ID made
-//! from the outbox id.
+//! from the outbox id: the same at every try (the copy of a delivery in
+//! doubt is found by it) and unguessable (a keyed hash: quoting it proves
+//! the mail was read, see SECURITY.md).
 
 use greffier_commands::action::Invitation;
 use greffier_commands::{Action, Origin};
@@ -72,7 +74,7 @@ impl Smtp {
         server: Server<'_>,
         credentials: Option<(String, String)>,
         address: &str,
-        instance: String,
+        message_key: String,
         mailbox: OwnMailbox,
     ) -> anyhow::Result<Smtp> {
         let host = server.host;
@@ -98,7 +100,7 @@ impl Smtp {
         }
         Ok(Smtp {
             transport: builder.build(),
-            composer: Composer::new(address, instance)?,
+            composer: Composer::new(address, message_key)?,
             mailbox,
         })
     }
@@ -156,11 +158,12 @@ impl Smtp {
 pub struct Composer {
     from: Mailbox,
     domain: String,
-    instance: String,
+    /// 128 random bits of this database's: the key of the Message-IDs.
+    key: String,
 }
 
 impl Composer {
-    pub fn new(address: &str, instance: String) -> anyhow::Result<Composer> {
+    pub fn new(address: &str, key: String) -> anyhow::Result<Composer> {
         Ok(Composer {
             from: format!("greffier <{address}>").parse()?,
             domain: address
@@ -168,14 +171,24 @@ impl Composer {
                 .next()
                 .unwrap_or("localhost")
                 .to_string(),
-            instance,
+            key,
         })
+    }
+
+    /// The Message-ID of outbox item `id`: SHA-256 of the key and the id,
+    /// 128 bits of it. Nobody without the key can guess it, and every
+    /// attempt to deliver the item uses the same one.
+    pub fn message_id(&self, id: i64) -> String {
+        use sha2::{Digest, Sha256};
+        let hash = Sha256::digest(format!("{}:{id}", self.key));
+        let hex: String = hash[..16].iter().map(|b| format!("{b:02x}")).collect();
+        format!("<{hex}@{}>", self.domain)
     }
 
     pub fn message(&self, item: &OutboxItem) -> anyhow::Result<Message> {
         let message_id = match &item.action {
             Action::SendInvitation(inv) => angle(&inv.message_id),
-            _ => format!("<greffier-{}-{}@{}>", self.instance, item.id, self.domain),
+            _ => self.message_id(item.id),
         };
         let builder = Message::builder()
             .from(self.from.clone())
@@ -284,20 +297,15 @@ impl Composer {
             "<html><body><p>{}</p></body></html>",
             greffier_commands::text::html_lines(&inv.text).replace("<br><br>", "</p><p>")
         );
-        Ok(builder
-            .to(format!(
-                "{} <{}>",
-                inv.attendee_name.replace(['"', '<', '>'], ""),
-                inv.to
-            )
-            .parse()?)
-            .subject(&inv.subject)
-            .multipart(
-                MultiPart::alternative()
-                    .singlepart(SinglePart::plain(inv.text.clone()))
-                    .singlepart(SinglePart::html(html))
-                    .singlepart(SinglePart::builder().header(calendar_type).body(ics)),
-            )?)
+        // Built from its parts, never parsed from "Name <address>": a name
+        // like "Dupont, Jean (Mairie d'Arles)" is quoted, not misread.
+        let to = Mailbox::new(Some(inv.attendee_name.clone()), inv.to.parse()?);
+        Ok(builder.to(to).subject(&inv.subject).multipart(
+            MultiPart::alternative()
+                .singlepart(SinglePart::plain(inv.text.clone()))
+                .singlepart(SinglePart::html(html))
+                .singlepart(SinglePart::builder().header(calendar_type).body(ics)),
+        )?)
     }
 }
 
@@ -364,11 +372,48 @@ mod tests {
             "{mail}"
         );
         assert!(mail.contains("Auto-Submitted: auto-replied\r\n"), "{mail}");
-        assert!(
-            mail.contains("Message-ID: <greffier-i1-7@example.test>\r\n"),
-            "{mail}"
-        );
+        let id = composer().message_id(7);
+        assert!(mail.contains(&format!("Message-ID: {id}\r\n")), "{mail}");
+        // 128 bits, from the key: another key gives another id.
+        assert_eq!(id.len(), "<@example.test>".len() + 32, "{id}");
+        let other = Composer::new("greffier@example.test", "k2".into()).expect("composer");
+        assert_ne!(other.message_id(7), id);
+        assert_ne!(composer().message_id(8), id);
         assert!(mail.contains("To: anne@example.test\r\n"), "{mail}");
+    }
+
+    #[test]
+    fn an_invitee_named_with_commas_and_parentheses_is_invited() {
+        let item = OutboxItem {
+            id: 8,
+            action: Action::SendInvitation(Box::new(Invitation {
+                to: "jean.dupont@example.test".into(),
+                attendee_name: "Dupont, Jean (Mairie d'Arles) <x>".into(),
+                method: "REQUEST".into(),
+                uid: "u@greffier".into(),
+                sequence: 0,
+                title: "Conseil".into(),
+                starts_at: "2030-12-03T08:30:00Z".into(),
+                ends_at: "2030-12-03T10:30:00Z".into(),
+                place: None,
+                message_id: "invitation.0123@example.test".into(),
+                subject: "Invitation : Conseil".into(),
+                text: "Bonjour".into(),
+            })),
+            attempts: 0,
+            in_doubt_since: None,
+        };
+        let mail = composer().message(&item).expect("an invitation");
+        let to = mail.envelope().to().to_vec();
+        assert_eq!(to.len(), 1);
+        assert_eq!(to[0].to_string(), "jean.dupont@example.test");
+        let raw = String::from_utf8(mail.formatted()).expect("utf-8");
+        let parsed = mail_parser::MessageParser::default()
+            .parse(raw.as_bytes())
+            .expect("a mail");
+        let first = parsed.to().and_then(|a| a.first()).expect("a To");
+        assert_eq!(first.name(), Some("Dupont, Jean (Mairie d'Arles) <x>"));
+        assert_eq!(first.address(), Some("jean.dupont@example.test"));
     }
 
     #[test]

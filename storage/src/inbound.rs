@@ -31,19 +31,15 @@ impl Database {
         self.write(now, |tx| tx.set_cursor(name, value))
     }
 
-    /// A value made once per database and kept: `make` runs only the first
-    /// time (an instance id for idempotent transaction ids, say).
-    pub fn cursor_or_init(
-        &mut self,
-        name: &str,
-        now: Timestamp,
-        make: impl FnOnce() -> String,
-    ) -> Result<String> {
+    /// A random value made once per database and kept under `name`: 128
+    /// bits from SQLite's random source (an instance id for idempotent
+    /// transaction ids, a key for unguessable Message-IDs).
+    pub fn kept_random(&mut self, name: &str, now: Timestamp) -> Result<String> {
         self.write(now, |tx| {
             if let Some(v) = tx.cursor(name)? {
                 return Ok(v);
             }
-            let v = make();
+            let v = greffier_commands::Store::random_token(tx)?;
             tx.set_cursor(name, &v)?;
             Ok(v)
         })
@@ -116,13 +112,15 @@ mod tests {
             db.cursor("matrix.since").expect("read").as_deref(),
             Some("s2")
         );
-        let a = db
-            .cursor_or_init("instance", now, || "a".into())
-            .expect("init");
-        let b = db
-            .cursor_or_init("instance", now, || "b".into())
-            .expect("init");
-        assert_eq!((a.as_str(), b.as_str()), ("a", "a"));
+        let a = db.kept_random("instance", now).expect("init");
+        let b = db.kept_random("instance", now).expect("init");
+        let other = db.kept_random("key", now).expect("init");
+        assert_eq!(a, b, "kept");
+        assert_ne!(a, other, "random");
+        assert!(
+            a.len() == 32 && a.bytes().all(|c| c.is_ascii_hexdigit()),
+            "{a}"
+        );
         let first = db
             .write(now, |tx| tx.first_time(Channel::Matrix, "$e"))
             .expect("mark");

@@ -61,6 +61,28 @@ impl Database {
                 Error::Corrupt(format!("cannot create directory {}: {e}", dir.display()))
             })?;
         }
+        // Who attended what, and people's addresses: the file is the
+        // bot's alone (SQLite gives its -wal and -shm files the same mode).
+        #[cfg(unix)]
+        if !path.exists() {
+            use std::os::unix::fs::OpenOptionsExt;
+            let created = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(path);
+            match created {
+                Ok(_) => {}
+                // Another process made it meanwhile: theirs is as good.
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => {
+                    return Err(Error::Corrupt(format!(
+                        "cannot create {}: {e}",
+                        path.display()
+                    )));
+                }
+            }
+        }
         // Two processes creating the same file at once (the bot and a
         // console) can see SQLITE_BUSY while the other switches the file to
         // WAL, which the busy timeout does not cover: try again for a while.
@@ -269,6 +291,17 @@ mod tests {
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))
             .expect("pragma");
         assert_eq!(mode, "wal");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            for file in [path.clone(), dir.join("test.db-wal")] {
+                let mode = std::fs::metadata(&file)
+                    .expect("a file")
+                    .permissions()
+                    .mode();
+                assert_eq!(mode & 0o777, 0o600, "{}", file.display());
+            }
+        }
         drop(db);
         let _ = std::fs::remove_dir_all(dir);
     }

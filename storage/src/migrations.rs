@@ -231,6 +231,17 @@ CREATE INDEX group_members_group ON group_members(group_id, organisation_id);
 CREATE INDEX group_members_of_person ON group_members(person_id) WHERE person_id IS NOT NULL;
 CREATE INDEX invitations_person ON invitations(person_id);
 "#,
+    // 7: link codes limited per day (mails per address and per person;
+    // wrong guesses per person, whatever the code), counted from these.
+    r#"
+CREATE TABLE code_guesses (
+    person_id   INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    at          TEXT NOT NULL
+);
+CREATE INDEX code_guesses_person ON code_guesses(person_id, at);
+CREATE INDEX email_codes_person ON email_codes(person_id, created_at);
+CREATE INDEX email_codes_email ON email_codes(email, created_at);
+"#,
 ];
 
 /// Applies the migrations the database does not have yet. Two processes

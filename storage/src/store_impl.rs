@@ -189,6 +189,14 @@ impl Store for Tx<'_> {
         email: &str,
         expires: jiff::Timestamp,
     ) -> StoreResult<String> {
+        // One live code per person and address: a new one spends the old.
+        self.conn()
+            .execute(
+                "UPDATE email_codes SET used_at = ?3
+                 WHERE person_id = ?1 AND email = ?2 AND used_at IS NULL",
+                params![person.0, email, ts(self.now)],
+            )
+            .map_err(se)?;
         // Six digits from SQLite's random source; a clash with a live code
         // draws again.
         loop {
@@ -218,52 +226,96 @@ impl Store for Tx<'_> {
         }
     }
 
-    fn use_email_code(&mut self, person: PersonId, code: &str) -> StoreResult<Option<String>> {
-        let email: Option<String> = self
-            .conn()
-            .query_row(
-                "SELECT email FROM email_codes
-                 WHERE code = ?1 AND person_id = ?2 AND used_at IS NULL AND expires_at >= ?3",
-                params![code, person.0, ts(self.now)],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(se)?;
-        if email.is_some() {
+    fn email_codes_sent(
+        &mut self,
+        person: PersonId,
+        email: &str,
+        since: jiff::Timestamp,
+    ) -> StoreResult<(usize, usize)> {
+        let count = |sql: &str, who: &dyn rusqlite::ToSql| -> StoreResult<usize> {
             self.conn()
-                .execute(
-                    "UPDATE email_codes SET used_at = ?2 WHERE code = ?1",
-                    params![code, ts(self.now)],
-                )
-                .map_err(se)?;
-        }
-        Ok(email)
+                .query_row(sql, params![who, ts(since)], |r| r.get::<_, i64>(0))
+                .map(|n| usize::try_from(n).unwrap_or(0))
+                .map_err(se)
+        };
+        Ok((
+            count(
+                "SELECT COUNT(*) FROM email_codes WHERE email = ?1 AND created_at >= ?2",
+                &email,
+            )?,
+            count(
+                "SELECT COUNT(*) FROM email_codes WHERE person_id = ?1 AND created_at >= ?2",
+                &person.0,
+            )?,
+        ))
     }
 
-    fn wrong_email_code(&mut self, person: PersonId) -> StoreResult<Option<bool>> {
-        let live = "person_id = ?1 AND used_at IS NULL AND expires_at >= ?2";
-        let changed = self
+    fn use_email_code(&mut self, person: PersonId, code: &str) -> StoreResult<Option<String>> {
+        use subtle::ConstantTimeEq;
+        // Every live code of the person is read and compared in constant
+        // time: neither the index nor an early mismatch tells how close a
+        // guess came.
+        let mut st = self
             .conn()
+            .prepare_cached(
+                "SELECT code, email FROM email_codes
+                 WHERE person_id = ?1 AND used_at IS NULL AND expires_at >= ?2",
+            )
+            .map_err(se)?;
+        let live: Vec<(String, String)> = st
+            .query_map(params![person.0, ts(self.now)], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .map_err(se)?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(se)?;
+        let mut found = None;
+        for (live_code, email) in live {
+            let same: bool = live_code.as_bytes().ct_eq(code.as_bytes()).into();
+            if same {
+                found = Some((live_code, email));
+            }
+        }
+        let Some((live_code, email)) = found else {
+            return Ok(None);
+        };
+        self.conn()
             .execute(
-                &format!("UPDATE email_codes SET attempts = attempts + 1 WHERE {live}"),
+                "UPDATE email_codes SET used_at = ?2 WHERE code = ?1",
+                params![live_code, ts(self.now)],
+            )
+            .map_err(se)?;
+        Ok(Some(email))
+    }
+
+    fn code_guesses(&mut self, person: PersonId, since: jiff::Timestamp) -> StoreResult<usize> {
+        self.conn()
+            .query_row(
+                "SELECT COUNT(*) FROM code_guesses WHERE person_id = ?1 AND at >= ?2",
+                params![person.0, ts(since)],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| usize::try_from(n).unwrap_or(0))
+            .map_err(se)
+    }
+
+    fn wrong_email_code(&mut self, person: PersonId, since: jiff::Timestamp) -> StoreResult<bool> {
+        self.conn()
+            .execute(
+                "INSERT INTO code_guesses (person_id, at) VALUES (?1, ?2)",
                 params![person.0, ts(self.now)],
             )
             .map_err(se)?;
-        if changed == 0 {
-            return Ok(None);
+        if self.code_guesses(person, since)? < greffier_commands::store::MAX_CODE_ATTEMPTS {
+            return Ok(false);
         }
-        let spent = self
-            .conn()
+        self.conn()
             .execute(
-                &format!("UPDATE email_codes SET used_at = ?2 WHERE {live} AND attempts >= ?3"),
-                params![
-                    person.0,
-                    ts(self.now),
-                    greffier_commands::store::MAX_CODE_ATTEMPTS
-                ],
+                "UPDATE email_codes SET used_at = ?2 WHERE person_id = ?1 AND used_at IS NULL",
+                params![person.0, ts(self.now)],
             )
             .map_err(se)?;
-        Ok(Some(spent > 0))
+        Ok(true)
     }
 
     fn create_contact(&mut self, name: &str, organisation: Option<OrgId>) -> StoreResult<PersonId> {
@@ -698,5 +750,13 @@ impl Store for Tx<'_> {
             .map_err(se)?
             .flatten();
         at.map(|s| parse_ts(&s)).transpose().map_err(se)
+    }
+
+    /// SQLite's randomblob: the operating system's entropy through
+    /// SQLite's ChaCha20 generator.
+    fn random_token(&mut self) -> StoreResult<String> {
+        self.conn()
+            .query_row("SELECT lower(hex(randomblob(16)))", [], |r| r.get(0))
+            .map_err(se)
     }
 }

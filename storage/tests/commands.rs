@@ -518,13 +518,13 @@ fn linking_an_email_address_takes_the_mailed_code() {
     assert_eq!(code.len(), 6, "{code}");
     assert!(!reply.contains(&code), "no code in the reply: {reply}");
 
-    // Not someone else's code, not a wrong one.
-    let (reply, kept) = say(
+    // Not someone else's code (a wrong guess of theirs), not a wrong one.
+    let (reply, _) = say(
         &mut db,
         "@berre:example.test",
         &format!("!moi confirmer {code}"),
     );
-    assert!(!kept && reply.contains("pas valable"), "{reply}");
+    assert!(reply.contains("pas valable"), "{reply}");
     let (reply, _) = say(&mut db, "@arles:example.test", "!moi confirmer 000000x");
     assert!(reply.contains("pas valable"), "{reply}");
 
@@ -542,12 +542,12 @@ fn linking_an_email_address_takes_the_mailed_code() {
         .expect("person");
     assert_eq!(anne.emails, ["anne@arles.example"]);
     // Used once.
-    let (reply, kept) = say(
+    let (reply, _) = say(
         &mut db,
         "@arles:example.test",
         &format!("!moi confirmer {code}"),
     );
-    assert!(!kept && reply.contains("pas valable"), "{reply}");
+    assert!(reply.contains("pas valable"), "{reply}");
     // The address is taken now.
     let (reply, kept) = say(
         &mut db,
@@ -558,7 +558,8 @@ fn linking_an_email_address_takes_the_mailed_code() {
 }
 
 /// Six digits could be guessed by trying them all: the fifth wrong code
-/// spends the pending ones, and the right code no longer works.
+/// spends the pending ones, and no code, not even the right one, is
+/// checked for the rest of the day.
 #[test]
 fn wrong_codes_are_counted_and_the_fifth_spends_the_code() {
     let mut db = world();
@@ -588,7 +589,88 @@ fn wrong_codes_are_counted_and_the_fifth_spends_the_code() {
         "@arles:example.test",
         &format!("!moi confirmer {code}"),
     );
-    assert!(!kept && reply.contains("pas valable"), "{reply}");
+    assert!(
+        !kept && reply.contains("aucun code n'est vérifié avant demain"),
+        "{reply}"
+    );
+    assert!(export(&db).people.iter().all(|p| p.emails.is_empty()));
+}
+
+/// The brute force of a link code: a thousand `!moi lier` give five code
+/// mails to one address and twenty in all, one live code per address; then
+/// of a thousand guesses, five are checked in the day, and the sixth is not
+/// checked even when it is right.
+#[test]
+fn a_thousand_requests_and_guesses_check_five_codes_a_day() {
+    let mut db = world();
+    let mut mailed = 0;
+    for _ in 0..1000 {
+        let (reply, kept) = say(&mut db, "@berre:example.test", "!moi lier b@berre.example");
+        mailed += usize::from(kept);
+        assert!(kept || reply.contains("ces dernières 24 heures"), "{reply}");
+    }
+    assert_eq!(mailed, 5, "code mails to one address in a day");
+    let live = |db: &Database, domain: &str| -> Vec<String> {
+        db.pending(
+            Channel::Email,
+            Timestamp::from_second(NOW).expect("ts"),
+            10_000,
+        )
+        .expect("pending")
+        .iter()
+        .filter_map(|i| match &i.action {
+            Action::SendMail { to, text, .. } if to.ends_with(domain) => text
+                .lines()
+                .find(|l| l.contains("moi confirmer"))
+                .and_then(|l| l.split_whitespace().last())
+                .map(str::to_string),
+            _ => None,
+        })
+        .collect()
+    };
+    let mut mailed = 0;
+    for i in 0..1000 {
+        let (_, kept) = say(
+            &mut db,
+            "@arles:example.test",
+            &format!("!moi lier a{}@arles.example", i % 50),
+        );
+        mailed += usize::from(kept);
+    }
+    assert_eq!(mailed, 20, "code mails asked by one person in a day");
+    let codes = live(&db, "@arles.example");
+    assert_eq!(codes.len(), 20);
+    let mut checked = 0;
+    let mut guess = 0u32;
+    for _ in 0..1000 {
+        // Never one of the live codes: each guess is wrong.
+        while codes.contains(&format!("{guess:06}")) {
+            guess += 1;
+        }
+        let (reply, _) = say(
+            &mut db,
+            "@arles:example.test",
+            &format!("!moi confirmer {guess:06}"),
+        );
+        guess += 1;
+        if reply.contains("pas valable") {
+            checked += 1;
+        } else {
+            assert!(reply.contains("aucun code n'est vérifié"), "{reply}");
+        }
+    }
+    assert_eq!(checked, 5, "guesses checked in a day");
+    for code in &codes {
+        let (reply, kept) = say(
+            &mut db,
+            "@arles:example.test",
+            &format!("!moi confirmer {code}"),
+        );
+        assert!(
+            !kept && reply.contains("aucun code n'est vérifié"),
+            "{reply}"
+        );
+    }
     assert!(export(&db).people.iter().all(|p| p.emails.is_empty()));
 }
 
@@ -615,7 +697,12 @@ fn an_email_code_expires_after_a_day() {
             Ok((done, false))
         })
         .expect("tx");
-    assert!(!done.commit, "{:?}", done.actions);
+    // Not linked: the expired code counts as a wrong one.
+    assert!(
+        matches!(&done.actions[..], [Action::Reply { text, .. }] if text.contains("pas valable")),
+        "{:?}",
+        done.actions
+    );
 }
 
 fn invitations(db: &Database) -> Vec<greffier_commands::action::Invitation> {

@@ -142,7 +142,7 @@ struct Outcome {
 fn run(inbox: &Inbox, raw: &[u8]) -> Outcome {
     let ctx = ctx();
     let before = inbox.db().export().expect("export");
-    let fate = handle_mail(inbox, &ctx, BOT, raw, "uid:1:1").expect("no storage error");
+    let fate = handle_mail(inbox, &ctx, BOT, raw).expect("no storage error");
     let mut db = inbox.db();
     let composer = Composer::new(BOT, "test".into()).expect("composer");
     let mut answers = Vec::new();

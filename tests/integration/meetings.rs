@@ -318,10 +318,20 @@ async fn a_decline_keeps_its_multi_line_comment_whole() {
     let ok = anne.answer_to(&decline).await;
     let comment =
         "Désolée, je serai au « conseil municipal »\nqui finit \"tard\" ; vraiment désolée.";
+    // Shown on one line; stored whole.
     assert!(
-        ok.body().contains("excusé(e)") && ok.body().contains("qui finit \"tard\""),
+        ok.body().contains(
+            "(Désolée, je serai au « conseil municipal » qui finit \"tard\" ; vraiment désolée.)"
+        ),
         "{}",
         ok.body()
+    );
+    let roster = bot
+        .scratch
+        .console("@admin:example.test", &["!reunion presences 1"]);
+    assert!(
+        roster.contains("Excusés (1) :\n• Arles : ") && roster.contains("municipal » qui finit"),
+        "{roster}"
     );
     bot.stop().await;
     let export = bot.export();

@@ -166,9 +166,10 @@ impl Rsvp {
             ),
             (Answer::Excused, Some(r)) => tr!(
                 lang,
-                "C'est noté, {} : excusé(e) pour la réunion {described} ({r}).",
-                "Noted, {}: excused from meeting {described} ({r}).",
-                person.name
+                "C'est noté, {} : excusé(e) pour la réunion {described} ({}).",
+                "Noted, {}: excused from meeting {described} ({}).",
+                person.name,
+                crate::text::one_line(r)
             ),
             (Answer::Excused, None) => tr!(
                 lang,

@@ -4,7 +4,7 @@
 
 use crate::exec::{Exec, Outcome};
 use crate::parse::{Arg, Args, ParseErrorKind, Usage};
-use crate::store::{Identity, IdentityKind};
+use crate::store::{Identity, IdentityKind, MAX_CODE_ATTEMPTS};
 use crate::tr;
 
 pub const USAGE: Usage = Usage {
@@ -37,19 +37,28 @@ impl Confirmer {
         let Some(person) = ex.me()? else {
             return ex.refuse(invalid);
         };
+        // Five wrong codes a day, whatever the code: beyond, none is
+        // checked, not even a right one.
+        let day_ago = ex.ctx.now - jiff::SignedDuration::from_hours(24);
+        if ex.store.code_guesses(person.id, day_ago)? >= MAX_CODE_ATTEMPTS {
+            return ex.refuse(tr!(
+                lang,
+                "Trop de codes erronés ces dernières 24 heures : aucun code n'est vérifié avant demain. Demandez-en alors un autre : {prefix}moi lier <email>",
+                "Too many wrong codes in the last 24 hours: no code is checked before tomorrow. Then ask for another: {prefix}me link <email>"
+            ));
+        }
         let code: String = self.code.chars().filter(|c| !c.is_whitespace()).collect();
         let Some(email) = ex.store.use_email_code(person.id, &code)? else {
             // The wrong attempt is counted (and so kept, unlike a refusal),
             // so that a code cannot be guessed by trying them all.
-            return match ex.store.wrong_email_code(person.id)? {
-                None => ex.refuse(invalid),
-                Some(false) => Ok(invalid),
-                Some(true) => Ok(format!(
+            return match ex.store.wrong_email_code(person.id, day_ago)? {
+                false => Ok(invalid),
+                true => Ok(format!(
                     "{invalid} {}",
                     tr!(
                         lang,
-                        "Trop d'essais : les codes en cours sont annulés.",
-                        "Too many attempts: the pending codes are cancelled."
+                        "Trop d'essais : les codes en cours sont annulés, et aucun code n'est vérifié avant demain.",
+                        "Too many attempts: the pending codes are cancelled, and no code is checked before tomorrow."
                     )
                 )),
             };

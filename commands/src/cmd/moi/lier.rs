@@ -6,7 +6,7 @@
 use crate::action::Action;
 use crate::exec::{Exec, Outcome};
 use crate::parse::{Arg, Args, ParseErrorKind, Usage};
-use crate::store::{Identity, IdentityKind};
+use crate::store::{Identity, IdentityKind, MAX_CODE_MAILS_BY_PERSON, MAX_CODE_MAILS_TO_ADDRESS};
 use crate::{text, tr};
 
 pub const USAGE: Usage = Usage {
@@ -71,6 +71,25 @@ impl Lier {
                 )
             });
         }
+        // A code mail to an address is the bot writing to someone who may
+        // not have asked for it: five a day per address, twenty per person.
+        let day_ago = ex.ctx.now - jiff::SignedDuration::from_hours(24);
+        let (to_address, by_person) = ex.store.email_codes_sent(person.id, &self.email, day_ago)?;
+        if to_address >= MAX_CODE_MAILS_TO_ADDRESS {
+            return ex.refuse(tr!(
+                lang,
+                "Déjà {MAX_CODE_MAILS_TO_ADDRESS} codes envoyés à {} ces dernières 24 heures : utilisez le dernier reçu, ou réessayez demain.",
+                "{MAX_CODE_MAILS_TO_ADDRESS} codes were already sent to {} in the last 24 hours: use the last one, or try again tomorrow.",
+                self.email
+            ));
+        }
+        if by_person >= MAX_CODE_MAILS_BY_PERSON {
+            return ex.refuse(tr!(
+                lang,
+                "Vous avez déjà demandé {MAX_CODE_MAILS_BY_PERSON} codes ces dernières 24 heures : réessayez demain.",
+                "You already asked for {MAX_CODE_MAILS_BY_PERSON} codes in the last 24 hours: try again tomorrow."
+            ));
+        }
         let expires = ex
             .ctx
             .now
@@ -91,8 +110,8 @@ impl Lier {
         });
         Ok(tr!(
             lang,
-            "Un code vient d'être envoyé à {} ; tapez {prefix}moi confirmer <code> ici pour lier l'adresse (valable 24 heures).",
-            "A code was just sent to {}; type {prefix}me confirm <code> here to link the address (valid for 24 hours).",
+            "Un code vient d'être envoyé à {} ; tapez {prefix}moi confirmer <code> ici pour lier l'adresse (valable 24 heures ; il remplace le précédent).",
+            "A code was just sent to {}; type {prefix}me confirm <code> here to link the address (valid for 24 hours; it replaces the previous one).",
             self.email
         ))
     }

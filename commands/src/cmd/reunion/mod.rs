@@ -267,7 +267,6 @@ pub(crate) fn send_invitations(
             .checked_add(jiff::SignedDuration::from_hours(DEFAULT_LENGTH_HOURS))
             .unwrap_or(meeting.starts_at)
     });
-    let local = meeting.uid.split('@').next().unwrap_or("meeting");
     let date = when(ex, meeting.starts_at);
     let place = meeting.place.clone().unwrap_or_default();
     let mut sent = 0;
@@ -279,10 +278,9 @@ pub(crate) fn send_invitations(
                 .invite(meeting.id, invitee.person.id, None, None, meeting.sequence)?;
             continue;
         };
-        let message_id = format!(
-            "invitation.{local}.{}.{}@{domain}",
-            invitee.person.id.0, meeting.sequence
-        );
+        // Unguessable: quoting it proves the invitation was read, and the
+        // meeting's UID, which every invitee sees, does not give it away.
+        let message_id = format!("invitation.{}@{domain}", ex.store.random_token()?);
         let cancelled = method == "CANCEL";
         let (subject, text) = if cancelled {
             (

@@ -69,7 +69,9 @@ impl Presences {
                     .org_name(i.person.organisation)?
                     .unwrap_or_else(|| tr!(lang, "(sans organisation)", "(no organisation)"));
                 let name = match &i.reason {
-                    Some(r) if status == RsvpStatus::Excused => format!("{} ({r})", i.person.name),
+                    Some(r) if status == RsvpStatus::Excused => {
+                        format!("{} ({})", i.person.name, crate::text::one_line(r))
+                    }
                     _ => i.person.name.clone(),
                 };
                 by_org.entry(org).or_default().push(name);
