@@ -6,8 +6,10 @@
 //!     cargo run --example mail -- --inbox                  # alice's last mails
 //!
 //! It reads `.local/servers.env` (written by `scripts/servers start`),
-//! sends over SMTP (127.0.0.1:2525) to greffier@example.test and waits up
-//! to 30 s for the answer in the user's INBOX (IMAP 127.0.0.1:1143). The
+//! sends over SMTP (127.0.0.1:2525) to greffier@example.test, signed with
+//! example.test's DKIM key as the domain's outgoing server would sign it
+//! (the bot checks it, through the local DNS server), and waits up to 30 s
+//! for the answer in the user's INBOX (IMAP 127.0.0.1:1143). The
 //! bot only obeys linked addresses: link yours first from a room with
 //! `!moi lier alice@example.test`, read the code with `--inbox`, and
 //! confirm it with `!moi confirmer <code>` (see the README).
@@ -18,7 +20,6 @@ use std::time::Duration;
 use anyhow::{Context as _, bail};
 use futures_util::TryStreamExt;
 use lettre::message::Message;
-use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use mail_parser::MessageParser;
 use tokio::net::TcpStream;
 
@@ -69,11 +70,10 @@ async fn main() -> anyhow::Result<()> {
         .subject("greffier")
         .message_id(Some(message_id.clone()))
         .body(format!("{text}\n"))?;
-    AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous("127.0.0.1")
-        .port(var("SMTP_PORT")?.parse()?)
-        .build()
-        .send(mail)
-        .await?;
+    let bot = format!("greffier@{}", var("MAIL_DOMAIN")?);
+    greffier_testkit::mail::try_send(Some(&address), &bot, &mail.formatted())
+        .await
+        .map_err(|e| anyhow::anyhow!("SMTP: {e}"))?;
     println!("{address}> {text}");
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     while tokio::time::Instant::now() < deadline {

@@ -72,10 +72,47 @@ impl FromText for Tls {
     }
 }
 
+/// How a mail's sender is proven (`mail.authentication`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Authentication {
+    /// A DKIM signature aligned with the From domain, or the mailbox
+    /// server's own Authentication-Results; otherwise state changes wait
+    /// for a confirmation.
+    Dkim,
+    /// Every state change by mail waits for a confirmation.
+    Confirm,
+    /// The From header is believed (check-config warns).
+    None,
+}
+
+impl FromText for Authentication {
+    fn from_text(s: &str) -> Result<Authentication, String> {
+        match s {
+            "dkim" => Ok(Authentication::Dkim),
+            "confirm" => Ok(Authentication::Confirm),
+            "none" => Ok(Authentication::None),
+            other => Err(format!("{other:?} is not one of dkim, confirm, none")),
+        }
+    }
+}
+
+/// A resolver's address: `127.0.0.1:5300`, or `192.0.2.53` for port 53.
+impl FromText for std::net::SocketAddr {
+    fn from_text(s: &str) -> Result<std::net::SocketAddr, String> {
+        s.parse()
+            .or_else(|_| s.parse::<std::net::IpAddr>().map(|ip| (ip, 53).into()))
+            .map_err(|_| format!("{s:?} is not an IP address (with an optional port)"))
+    }
+}
+
 /// serde's way to a [`FromText`] field.
 fn text<'de, D: Deserializer<'de>, T: FromText>(d: D) -> Result<T, D::Error> {
     let s = String::deserialize(d)?;
     T::from_text(&s).map_err(serde::de::Error::custom)
+}
+
+fn optional_text<'de, D: Deserializer<'de>, T: FromText>(d: D) -> Result<Option<T>, D::Error> {
+    text(d).map(Some)
 }
 
 fn check<T: FromText>(s: &str) -> Result<(), String> {
@@ -94,6 +131,8 @@ const TYPED: &[(&str, &str, Check, &str)] = &[
     ("bot", "timezone", check::<TimeZone>, "UTC"),
     ("mail", "imap_tls", check::<Tls>, "none"),
     ("mail", "smtp_tls", check::<Tls>, "none"),
+    ("mail", "authentication", check::<Authentication>, "dkim"),
+    ("mail", "dns", check::<std::net::SocketAddr>, "127.0.0.1"),
     ("digest", "weekday", check::<Weekday>, "lundi"),
     ("digest", "time", check::<Time>, "09:00"),
 ];
@@ -125,6 +164,9 @@ pub struct BotConfig {
     pub prefix: String,
     pub database: PathBuf,
     pub admins: Vec<String>,
+    /// Once-only keys, refusals and delivered outbox items are forgotten
+    /// after this many days.
+    pub retention_days: u32,
 }
 
 impl Default for BotConfig {
@@ -135,6 +177,7 @@ impl Default for BotConfig {
             prefix: "!".into(),
             database: PathBuf::from(".local/greffier.db"),
             admins: Vec::new(),
+            retention_days: 90,
         }
     }
 }
@@ -191,6 +234,26 @@ pub struct MailConfig {
     pub quarantine_folder: String,
     #[serde(default = "default_poll")]
     pub poll_seconds: u64,
+    /// Larger mails (in bytes, as the IMAP server counts them) go to
+    /// quarantine unread.
+    #[serde(default = "default_max_size")]
+    pub max_size: u64,
+    #[serde(default = "default_authentication", deserialize_with = "text")]
+    pub authentication: Authentication,
+    /// The resolver asked for DKIM keys; the system's when absent.
+    #[serde(default, deserialize_with = "optional_text")]
+    pub dns: Option<std::net::SocketAddr>,
+    /// The authserv-id of the mailbox server's own Authentication-Results,
+    /// when it writes them (and removes forged ones).
+    pub authserv_id: Option<String>,
+}
+
+fn default_authentication() -> Authentication {
+    Authentication::Dkim
+}
+
+fn default_max_size() -> u64 {
+    10 << 20
 }
 
 fn default_tls() -> Tls {
@@ -342,6 +405,21 @@ impl Loaded {
             return Ok(Some(v.trim_end_matches(['\r', '\n']).to_string()));
         }
         Ok(None)
+    }
+
+    /// What is allowed but unwise, for `check-config` and the start of
+    /// `run` to say.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(m) = &self.config.mail
+            && m.authentication == Authentication::None
+        {
+            out.push(format!(
+                "{}: mail.authentication = \"none\": the From header of a mail is believed, so anyone who knows a linked address can run commands in that person's name (use \"dkim\" or \"confirm\")",
+                self.path.display()
+            ));
+        }
+        out
     }
 
     pub fn database_path(&self, cli_override: Option<&Path>) -> PathBuf {
@@ -584,6 +662,16 @@ pub fn parse(src: &str) -> Result<Config, Vec<Problem>> {
         if m.poll_seconds == 0 {
             problem("mail", "poll_seconds", "must be at least 1".into());
         }
+        if m.max_size < 1024 {
+            problem(
+                "mail",
+                "max_size",
+                "must be at least 1024 (bytes; the default is 10485760, 10 MiB)".into(),
+            );
+        }
+    }
+    if config.bot.retention_days == 0 {
+        problem("bot", "retention_days", "must be at least 1".into());
     }
     if config.groups.quorum == 0 {
         problem("groups", "quorum", "must be at least 1".into());

@@ -62,6 +62,7 @@ fn handle_line(
         key: None,
         sender: sender.clone(),
         display_name: None,
+        authenticated: true,
         input: Input::Lines(vec![text]),
     };
     Ok(match inbox.run(&ctx, &inbound)? {

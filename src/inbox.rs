@@ -23,6 +23,7 @@ use greffier_commands::Store as _;
 use greffier_commands::answer::{self, Decision};
 use greffier_commands::store::{GroupId, Identity};
 use greffier_commands::{Action, Channel, Command, Context, Executed, Notice, Origin, Request};
+use greffier_storage::inbound::SenderLoad;
 use greffier_storage::{Database, Tx};
 use jiff::Timestamp;
 use tokio::sync::Notify;
@@ -40,6 +41,11 @@ pub struct Inbound {
     pub sender: Identity,
     /// The name the channel shows, used the first time the bot meets them.
     pub display_name: Option<String>,
+    /// Whether the channel proved who the sender is: a Matrix ID by its
+    /// homeserver, the console's `--as` by the operator, a mail by a DKIM
+    /// signature aligned with its From (`mail::auth`). What an unproven
+    /// mail asks to change waits for the sender's confirmation.
+    pub authenticated: bool,
     pub input: Input,
 }
 
@@ -50,20 +56,22 @@ impl Inbound {
 }
 
 /// What it says.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Input {
     /// Lines typed by a person: one from a room or the console, up to
     /// twenty from a mail.
     Lines(Vec<String>),
     /// A command the channel already understood: an emoji on a meeting's
     /// announcement, a reaction taken back. Nothing is printed and parsed
-    /// again.
+    /// again. (Never held for a confirmation: only mail is.)
+    #[serde(skip)]
     Command(Command),
     /// A mail with no command line: maybe an answer to an invitation
     /// (a calendar button, a sentence), decided by
     /// [`greffier_commands::answer::decide`].
     Message(answer::Message),
     /// Only a notice to the sender (the greeting in a room the bot joins).
+    #[serde(skip)]
     Notice(Notice),
     /// Nothing to do but remember it was seen (automatic mail).
     Nothing,
@@ -236,11 +244,6 @@ fn answer(
     inbound: &Inbound,
 ) -> greffier_storage::Result<Option<Vec<Action>>> {
     let say = |notice: Notice| vec![reply(&inbound.origin, notice.text(ctx.lang, &ctx.prefix))];
-    let req = Request {
-        origin: inbound.origin.clone(),
-        sender: inbound.sender.clone(),
-        display_name: inbound.display_name.clone(),
-    };
     // A sender the channel cannot vouch for is obeyed only once known (a
     // linked mail address); others get one refusal an hour at most.
     let speaks = !matches!(inbound.input, Input::Nothing | Input::Notice(_));
@@ -256,20 +259,195 @@ fn answer(
             false => Vec::new(),
         }));
     }
+    // A reply (not an automatic one) to a confirmation request.
+    if speaks && let Some(actions) = confirmation(tx, ctx, inbound)? {
+        return Ok(Some(actions));
+    }
+    // A sender's command lines per hour, where the channel counts them;
+    // one notice when the limit is hit, then silence.
+    if let (Input::Lines(lines), Some(per_hour)) =
+        (&inbound.input, inbound.channel().commands_per_hour())
+    {
+        let (channel, sender) = (inbound.channel(), inbound.sender.value.as_str());
+        let load = tx.sender_load(channel, sender)?;
+        if load.commands + lines.len() > per_hour {
+            tracing::warn!(%channel, %sender, per_hour, "too many commands: ignored");
+            if load.notices > 0 {
+                return Ok(Some(Vec::new()));
+            }
+            tx.count_sender(
+                channel,
+                sender,
+                SenderLoad {
+                    commands: 0,
+                    notices: 1,
+                },
+            )?;
+            return Ok(Some(say(Notice::TooManyCommands { per_hour })));
+        }
+        let commands = lines.len();
+        tx.count_sender(
+            channel,
+            sender,
+            SenderLoad {
+                commands,
+                notices: 0,
+            },
+        )?;
+    }
+    run_input(tx, ctx, inbound)
+}
+
+/// Runs what `inbound` says; what changes state waits for a confirmation
+/// when the sender is not proven.
+fn run_input(
+    tx: &mut Tx<'_>,
+    ctx: &Context,
+    inbound: &Inbound,
+) -> greffier_storage::Result<Option<Vec<Action>>> {
+    let say = |notice: Notice| vec![reply(&inbound.origin, notice.text(ctx.lang, &ctx.prefix))];
+    let req = Request {
+        origin: inbound.origin.clone(),
+        sender: inbound.sender.clone(),
+        display_name: inbound.display_name.clone(),
+    };
     Ok(match &inbound.input {
         Input::Nothing => Some(Vec::new()),
         Input::Notice(notice) => Some(say(notice.clone())),
+        Input::Lines(lines) if !inbound.authenticated => {
+            // Reading commands (and malformed lines) are answered now.
+            let (later, now): (Vec<&String>, Vec<&String>) = lines.iter().partition(|l| {
+                matches!(greffier_commands::parse::parse(&ctx.prefix, l), Ok(Some(c)) if c.changes_state())
+            });
+            let steps: Vec<Step<'_>> = now.iter().map(|l| Step::Line(l)).collect();
+            let ran = run_steps(tx, ctx, &req, steps)?;
+            if later.is_empty() {
+                return Ok(ran);
+            }
+            let shown: Vec<String> = later.iter().map(|l| l.trim().to_string()).collect();
+            let held = Input::Lines(later.into_iter().cloned().collect());
+            Some(hold(tx, ctx, inbound, &held, shown, ran)?)
+        }
         Input::Lines(lines) => {
             let steps: Vec<Step<'_>> = lines.iter().map(|l| Step::Line(l)).collect();
             run_steps(tx, ctx, &req, steps)?
         }
         Input::Command(command) => run_steps(tx, ctx, &req, vec![Step::Command(command)])?,
         Input::Message(message) => match answer::decide(tx, ctx, &inbound.sender, message)? {
-            Decision::Run(command) => run_steps(tx, ctx, &req, vec![Step::Command(&command)])?,
+            Decision::Run { command, quoted } if inbound.authenticated || quoted => {
+                run_steps(tx, ctx, &req, vec![Step::Command(&command)])?
+            }
+            Decision::Run { command, .. } => {
+                let shown = match &command {
+                    Command::Rsvp(rsvp) => vec![rsvp.summary(ctx.lang)],
+                    _ => Vec::new(),
+                };
+                Some(hold(tx, ctx, inbound, &inbound.input, shown, None)?)
+            }
             Decision::Say(notice) => Some(say(notice)),
             Decision::Silence => Some(Vec::new()),
         },
     })
+}
+
+/// How long a held request waits for its confirmation.
+const CONFIRM_HOURS: i64 = 24;
+
+/// Keeps `held` until the sender confirms it, and asks them to: one mail
+/// (after what `ran` answered, if anything) whose unguessable Message-ID
+/// the confirmation must name.
+fn hold(
+    tx: &mut Tx<'_>,
+    ctx: &Context,
+    inbound: &Inbound,
+    held: &Input,
+    shown: Vec<String>,
+    ran: Option<Vec<Action>>,
+) -> greffier_storage::Result<Vec<Action>> {
+    use greffier_commands::Store as _;
+    let token = tx.random_token()?;
+    tx.hold(&token, &inbound.sender.value, &serde_json::to_string(held)?)?;
+    tracing::info!(from = %inbound.sender.value, held = shown.len(), "unauthenticated mail: changes held for a confirmation");
+    let (mut before, besides) = match ran {
+        Some(mut actions) if !actions.is_empty() => {
+            let besides = actions.split_off(1);
+            match actions.pop() {
+                Some(Action::Reply { text, .. }) => (format!("{text}\n\n"), besides),
+                _ => (String::new(), besides),
+            }
+        }
+        _ => (String::new(), Vec::new()),
+    };
+    before.push_str(
+        &Notice::ConfirmationNeeded {
+            held: shown,
+            hours: CONFIRM_HOURS,
+        }
+        .text(ctx.lang, &ctx.prefix),
+    );
+    let domain = ctx
+        .mail_address
+        .as_deref()
+        .and_then(|a| a.rsplit_once('@'))
+        .map_or("greffier.invalid", |(_, d)| d);
+    let mut actions = vec![Action::Confirm {
+        origin: inbound.origin.clone(),
+        text: before,
+        message_id: format!("confirm.{token}@{domain}"),
+    }];
+    actions.extend(besides);
+    Ok(actions)
+}
+
+/// When `inbound` is a reply to a confirmation request of its own sender,
+/// what it confirms: the held request runs (once), as the sender's.
+fn confirmation(
+    tx: &mut Tx<'_>,
+    ctx: &Context,
+    inbound: &Inbound,
+) -> greffier_storage::Result<Option<Vec<Action>>> {
+    let Origin::Email { references, .. } = &inbound.origin else {
+        return Ok(None);
+    };
+    let say = |notice: Notice| vec![reply(&inbound.origin, notice.text(ctx.lang, &ctx.prefix))];
+    for reference in references {
+        let id = reference
+            .trim()
+            .trim_start_matches('<')
+            .trim_end_matches('>');
+        let Some(token) = id
+            .strip_prefix("confirm.")
+            .and_then(|rest| rest.split('@').next())
+        else {
+            continue;
+        };
+        let Some(held) = tx.held(token)? else {
+            continue;
+        };
+        // From another address, a reply confirms nothing.
+        if !held.sender.eq_ignore_ascii_case(&inbound.sender.value) {
+            continue;
+        }
+        if held.applied {
+            return Ok(Some(say(Notice::AlreadyConfirmed)));
+        }
+        if ctx.now.duration_since(held.created_at) > jiff::SignedDuration::from_hours(CONFIRM_HOURS)
+        {
+            return Ok(Some(say(Notice::ConfirmationExpired {
+                hours: CONFIRM_HOURS,
+            })));
+        }
+        tx.mark_applied(token)?;
+        let input: Input = serde_json::from_str(&held.input)?;
+        tracing::info!(from = %inbound.sender.value, "confirmed: held changes applied");
+        let confirmed = Inbound {
+            authenticated: true,
+            input,
+            ..inbound.clone()
+        };
+        return Ok(Some(run_input(tx, ctx, &confirmed)?.unwrap_or_default()));
+    }
+    Ok(None)
 }
 
 /// One thing to run: a typed line, or a command already understood.
@@ -327,4 +505,91 @@ fn run_steps(
     let mut actions = vec![reply(&req.origin, text)];
     actions.extend(besides);
     Ok(Some(actions))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use greffier_commands::Lang;
+    use greffier_commands::store::IdentityKind;
+
+    fn ctx(now: Timestamp) -> Context {
+        Context {
+            lang: Lang::Fr,
+            prefix: "!".into(),
+            admins: Vec::new(),
+            quorum: 3,
+            timezone: jiff::tz::TimeZone::UTC,
+            now,
+            mail_address: Some("greffier@example.test".into()),
+            digest_rooms: Vec::new(),
+            digest_lists: Vec::new(),
+        }
+    }
+
+    fn mail(n: usize, lines: usize) -> Inbound {
+        let from = "anne@example.test";
+        Inbound {
+            origin: Origin::Email {
+                from: from.into(),
+                message_id: Some(format!("m{n}@example.test")),
+                subject: "commandes".into(),
+                references: Vec::new(),
+            },
+            key: Some(format!("m{n}@example.test")),
+            sender: Identity {
+                kind: IdentityKind::Email,
+                value: from.into(),
+            },
+            display_name: None,
+            authenticated: true,
+            input: Input::Lines(vec!["!aide".into(); lines]),
+        }
+    }
+
+    /// Sixty command lines an hour by mail; the sixty-first gets one
+    /// notice, the later ones nothing, and an hour later they run again.
+    #[test]
+    fn a_mail_sender_is_limited_to_sixty_commands_an_hour() {
+        let inbox = Inbox::new(Database::open_in_memory().expect("db"));
+        let t0 = Timestamp::from_second(1_800_000_000).expect("ts");
+        inbox
+            .db()
+            .write(t0, |tx| {
+                use greffier_commands::Store as _;
+                tx.create_person(
+                    "Anne",
+                    None,
+                    &Identity {
+                        kind: IdentityKind::Email,
+                        value: "anne@example.test".into(),
+                    },
+                )?;
+                Ok(())
+            })
+            .expect("a linked sender");
+        let replies = |handled: Handled| -> Vec<String> {
+            let Handled::Queued(ids) = handled else {
+                panic!("{handled:?}");
+            };
+            ids.iter()
+                .filter_map(|id| inbox.db().outbox_item(*id).expect("item"))
+                .filter_map(|i| match i.action {
+                    Action::Reply { text, .. } => Some(text),
+                    _ => None,
+                })
+                .collect()
+        };
+        for n in 0..3 {
+            let got = replies(inbox.run(&ctx(t0), &mail(n, 20)).expect("run"));
+            assert!(got[0].contains("Commandes de greffier"), "{got:?}");
+        }
+        let limited = replies(inbox.run(&ctx(t0), &mail(3, 1)).expect("run"));
+        assert!(limited[0].contains("plus de 60 commandes"), "{limited:?}");
+        let silent = replies(inbox.run(&ctx(t0), &mail(4, 1)).expect("run"));
+        assert!(silent.is_empty(), "{silent:?}");
+        let later = t0 + jiff::SignedDuration::from_secs(3601);
+        let again = replies(inbox.run(&ctx(later), &mail(5, 1)).expect("run"));
+        assert!(again[0].contains("Commandes de greffier"), "{again:?}");
+    }
 }

@@ -141,6 +141,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     };
     match &cli.command {
         Cmd::CheckConfig => {
+            for warning in app.loaded.warnings() {
+                eprintln!("WARNING: {warning}");
+            }
             let c = &app.loaded.config;
             println!(
                 "{}: OK (matrix: {}, mail: {}, {} seed group(s), database {})",
@@ -169,6 +172,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     "{}: neither [matrix] nor [mail] is configured: there is nothing for `run` to serve (use `greffier console` to try the commands without a network)",
                     cli.config.display()
                 );
+            }
+            for warning in app.loaded.warnings() {
+                tracing::warn!("{warning}");
             }
             let db = open_database(&app, &cli)?;
             run::run(app, db)

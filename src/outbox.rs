@@ -91,7 +91,7 @@ pub const PARALLEL: usize = 8;
 /// address keep theirs.
 pub fn lane(action: &Action) -> String {
     match action {
-        Action::Reply { origin, .. } => match origin {
+        Action::Reply { origin, .. } | Action::Confirm { origin, .. } => match origin {
             Origin::Matrix {
                 event: Some(event), ..
             } => format!("reply {event}"),

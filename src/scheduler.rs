@@ -1,7 +1,9 @@
 //! What the bot does by the clock, whatever the adapters: every minute it
 //! queues the meeting reminders that are due (`meetings.remind_days_before`)
 //! and the week's digests once their time has come ([`crate::digest`]).
-//! What it queues is delivered by the adapters like any other action.
+//! What it queues is delivered by the adapters like any other action. At
+//! start and then once a day it forgets what is older than
+//! `bot.retention_days` (once-only keys, refusals, delivered outbox items).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,9 +14,20 @@ use crate::inbox::Inbox;
 pub async fn run(app: Arc<App>, inbox: Arc<Inbox>) -> anyhow::Result<()> {
     let days = app.loaded.config.meetings.remind_days_before;
     let schedule = &app.loaded.config.digest;
+    let retention =
+        jiff::SignedDuration::from_hours(24 * i64::from(app.loaded.config.bot.retention_days));
     let mut first = true;
+    let mut pruned_at: Option<std::time::Instant> = None;
     loop {
         let ctx = app.context();
+        if pruned_at.is_none_or(|at| at.elapsed() >= Duration::from_secs(24 * 3600)) {
+            let before = ctx.now - retention;
+            match inbox.db().prune(ctx.now, before) {
+                Ok(pruned) => tracing::info!(?pruned, %before, "old records pruned"),
+                Err(e) => tracing::error!(error = %e, "cannot prune old records"),
+            }
+            pruned_at = Some(std::time::Instant::now());
+        }
         let queued = inbox.write(ctx.now, |tx| {
             let reminders = greffier_commands::reminders::due(tx, &ctx, days)?;
             let reminders = tx.enqueue(&reminders)?.len();

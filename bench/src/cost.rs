@@ -97,6 +97,7 @@ fn handle(inbox: &Inbox, who: &str, text: &str, i: usize) -> anyhow::Result<std:
             value: who.to_string(),
         },
         display_name: None,
+        authenticated: true,
         input: Input::Lines(vec![text.to_string()]),
     };
     let handled = inbox.run(&ctx, &inbound)?;

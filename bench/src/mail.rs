@@ -23,7 +23,7 @@ use greffier_commands::Store;
 use greffier_commands::meeting::{MeetingStore, NewMeeting};
 use greffier_commands::store::{Identity, IdentityKind, OrgId};
 use greffier_storage::Database;
-use greffier_testkit::mail::{Account, answering, new_id, thunderbird, thunderbird_accept};
+use greffier_testkit::mail::{Account, answering, new_id, sign, thunderbird, thunderbird_accept};
 use greffier_testkit::matrix::Servers;
 use tokio::time::Instant;
 
@@ -118,10 +118,11 @@ pub async fn run(dir: &Path, plan: Plan) -> anyhow::Result<()> {
     std::fs::write(
         dir.join("mail.toml"),
         format!(
-            "[bot]\ndatabase = \"mail.db\"\nadmins = [\"@admin:example.test\"]\n\n[mail]\naddress = \"{address}\"\nimap_host = \"127.0.0.1\"\nimap_port = {imap}\nimap_tls = \"none\"\nimap_user = \"{address}\"\nimap_password_env = \"GREFFIER_BENCH_MAIL_PASSWORD\"\nsmtp_host = \"127.0.0.1\"\nsmtp_port = {smtp}\nsmtp_tls = \"none\"\n",
+            "[bot]\ndatabase = \"mail.db\"\nadmins = [\"@admin:example.test\"]\n\n[mail]\naddress = \"{address}\"\nimap_host = \"127.0.0.1\"\nimap_port = {imap}\nimap_tls = \"none\"\nimap_user = \"{address}\"\nimap_password_env = \"GREFFIER_BENCH_MAIL_PASSWORD\"\nsmtp_host = \"127.0.0.1\"\nsmtp_port = {smtp}\nsmtp_tls = \"none\"\ndns = \"{dns}\"\n",
             address = bot.address,
             imap = servers.var("IMAP_PORT"),
             smtp = servers.var("SMTP_PORT"),
+            dns = servers.var("DNS_ADDR"),
         ),
     )?;
     let mut greffier = Child::spawn(
@@ -321,8 +322,13 @@ fn invite(path: &Path, members: &[Account], plan: Plan) -> anyhow::Result<Vec<In
     Ok(invitations)
 }
 
-/// The answer to one invitation, as the member's mail client writes it.
+/// The answer to one invitation, as the member's mail client writes it and
+/// example.test's outgoing server signs it (DKIM): greffier verifies each.
 fn answer(way: Way, from: &str, bot: &str, inv: &Invitation) -> Vec<u8> {
+    sign(&unsigned_answer(way, from, bot, inv))
+}
+
+fn unsigned_answer(way: Way, from: &str, bot: &str, inv: &Invitation) -> Vec<u8> {
     let id = new_id("rsvp");
     let invitation = format!("<{}>", inv.message_id);
     match way {

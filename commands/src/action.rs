@@ -11,6 +11,14 @@ use crate::request::Origin;
 pub enum Action {
     /// The answer to a request, on the channel it came from.
     Reply { origin: Origin, text: String },
+    /// An answer by mail that asks its recipient to confirm what it holds
+    /// by replying: it carries its own unguessable Message-ID, which the
+    /// reply names.
+    Confirm {
+        origin: Origin,
+        text: String,
+        message_id: String,
+    },
     /// A message to a group's room and mailing list (a proposal became
     /// active, say). Storage turns it into a `PostToRoom` and a `PostToList`
     /// when it is queued, for what the group has.

@@ -21,7 +21,7 @@ use crate::store::{Identity, IdentityKind, StoreResult};
 use crate::{Store, text};
 
 /// What a calendar button says (the adapter reads it from the iTIP part).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CalendarReply {
     pub uid: String,
     pub attendee: String,
@@ -32,7 +32,7 @@ pub struct CalendarReply {
 }
 
 /// A message with no command line, as far as answering goes.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Message {
     pub calendar: Option<CalendarReply>,
     /// In-Reply-To and References, without angle brackets.
@@ -47,8 +47,10 @@ pub struct Message {
 /// What to do with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision {
-    /// Record this answer (an [`Rsvp`] command).
-    Run(Command),
+    /// Record this answer (an [`Rsvp`] command). `quoted` when the message
+    /// named the sender's own invitation by its Message-ID, which only they
+    /// received: that proves the mailbox like a signature does.
+    Run { command: Command, quoted: bool },
     /// Tell the sender this, and change nothing.
     Say(Notice),
     /// Nothing to say.
@@ -89,12 +91,15 @@ pub fn decide(
             "TENTATIVE" => Answer::Tentative,
             _ => return Ok(Decision::Say(Notice::unclear_answer(&meeting))),
         };
-        return Ok(Decision::Run(rsvp(
-            answer,
-            meeting.id.0,
-            reply.comment.as_deref(),
-            Given::CalendarButton,
-        )));
+        return Ok(Decision::Run {
+            command: rsvp(
+                answer,
+                meeting.id.0,
+                reply.comment.as_deref(),
+                Given::CalendarButton,
+            ),
+            quoted: false,
+        });
     }
 
     // 2. A reply to an invitation mail.
@@ -126,12 +131,10 @@ pub fn decide(
         return Ok(Decision::Say(Notice::meeting_cancelled(&meeting)));
     }
     Ok(match classify(&message.text) {
-        Some(c) => Decision::Run(rsvp(
-            c.answer,
-            meeting.id.0,
-            c.reason.as_deref(),
-            Given::Typed,
-        )),
+        Some(c) => Decision::Run {
+            command: rsvp(c.answer, meeting.id.0, c.reason.as_deref(), Given::Typed),
+            quoted: !guessed,
+        },
         // A reply that names no invitation and says nothing understood (a
         // "Merci" to one of the bot's answers) is not asked again: asking
         // could start a ping-pong with a person or a robot.

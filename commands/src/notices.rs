@@ -28,6 +28,15 @@ pub enum Notice {
     MeetingCancelled { meeting: i64, title: String },
     /// An answer the bot could not classify.
     UnclearAnswer { meeting: i64, title: String },
+    /// A mail sender went over the commands they may send in an hour.
+    TooManyCommands { per_hour: usize },
+    /// A mail whose sender is not proven asked for changes: they wait for
+    /// a reply to this mail, from the same address, within `hours`.
+    ConfirmationNeeded { held: Vec<String>, hours: i64 },
+    /// A confirmation of changes already applied.
+    AlreadyConfirmed,
+    /// A confirmation that came too late.
+    ConfirmationExpired { hours: i64 },
     /// A console line over `max` bytes.
     LineTooLong { max: usize },
     /// A console line that is not UTF-8.
@@ -98,6 +107,29 @@ impl Notice {
                 lang,
                 "Je n'ai pas compris votre réponse à la réunion n°{meeting} « {title} » : répondez simplement « présent » ou « excusé » (avec un motif si vous le souhaitez).",
                 "I did not understand your answer to meeting #{meeting} “{title}”: just answer “present” or “excused” (with a reason if you like)."
+            ),
+            Notice::TooManyCommands { per_hour } => tr!(
+                lang,
+                "Vous avez envoyé plus de {per_hour} commandes par email cette dernière heure : les suivantes sont ignorées jusqu'à ce que l'heure soit passée (ce message n'est envoyé qu'une fois).",
+                "You sent more than {per_hour} commands by email in the last hour: the next ones are ignored until the hour has passed (this message is sent once)."
+            ),
+            Notice::ConfirmationNeeded { held, hours } => {
+                let list: String = held.iter().map(|h| format!("\n    {h}")).collect();
+                tr!(
+                    lang,
+                    "Rien n'a encore été fait pour :{list}\n\nJe ne peux pas vérifier que ce message vient bien de votre adresse (il n'a pas de signature DKIM valable pour son domaine). Pour l'appliquer, répondez simplement à ce message, depuis cette adresse, dans les {hours} heures : une réponse suffit, son texte n'importe pas.\n\nSi vous n'avez rien envoyé, ne répondez pas : quelqu'un a utilisé votre adresse, et rien ne changera.",
+                    "Nothing was done yet for:{list}\n\nI cannot check that this message comes from your address (it has no valid DKIM signature for its domain). To apply it, just reply to this message, from this address, within {hours} hours: any reply will do.\n\nIf you sent nothing, do not reply: someone used your address, and nothing will change."
+                )
+            }
+            Notice::AlreadyConfirmed => tr!(
+                lang,
+                "C'est déjà confirmé et appliqué : cette réponse ne change rien de plus.",
+                "This was already confirmed and applied: this reply changes nothing more."
+            ),
+            Notice::ConfirmationExpired { hours } => tr!(
+                lang,
+                "Cette confirmation arrive après {hours} heures : rien n'est appliqué. Renvoyez vos commandes si vous le souhaitez toujours.",
+                "This confirmation came after {hours} hours: nothing is applied. Send your commands again if you still want them."
             ),
             Notice::LineTooLong { max } => tr!(
                 lang,

@@ -47,6 +47,17 @@ impl Channel {
             Channel::Email => false,
         }
     }
+
+    /// The command lines one sender may send in an hour, where the bot
+    /// counts them: by mail, where each command is a mail the bot writes
+    /// back. Matrix has the homeserver's own limits; the console is an
+    /// operator's.
+    pub fn commands_per_hour(self) -> Option<usize> {
+        match self {
+            Channel::Email => Some(60),
+            Channel::Console | Channel::Matrix => None,
+        }
+    }
 }
 
 impl std::fmt::Display for Channel {

@@ -44,6 +44,7 @@ fn console(inbox: &Inbox, ctx: &Context, who: &str, line: &str) {
             value: who.into(),
         },
         display_name: None,
+        authenticated: true,
         input: Input::Lines(vec![line.into()]),
     };
     inbox.run(ctx, &inbound).expect("seeding the fuzz database");
@@ -100,7 +101,11 @@ pub fn mail(raw: &[u8]) {
     let mut guard = MAIL_DB.lock().unwrap_or_else(|e| e.into_inner());
     let inbox = guard.get_or_insert_with(seeded_database);
     let ctx = context();
-    greffier::mail::handle_mail(inbox, &ctx, BOT, raw).expect("no storage error");
+    let mailbox = greffier::mail::Mailbox {
+        address: BOT,
+        max_size: 10 << 20,
+    };
+    greffier::mail::handle_mail(inbox, &ctx, &mailbox, raw, true).expect("no storage error");
 }
 
 /// The `minutes_import` target: import twice, the second changes nothing,

@@ -16,9 +16,12 @@
 //! Only known senders are obeyed: an address linked and verified with
 //! `!moi lier` / `!moi confirmer` (an admin's address too: being listed in
 //! bot.toml gives rights, not an identity). The inbox gives others one
-//! polite refusal per hour at most. Automatic mail (RFC 3834) is never
-//! answered.
+//! polite refusal per hour at most. And a From header proves nothing:
+//! [`auth`] checks the DKIM signature (or the mailbox server's own
+//! results); what an unproven mail asks to change waits for the sender's
+//! confirmation. Automatic mail (RFC 3834) is never answered.
 
+pub mod auth;
 pub mod ical;
 pub mod imap;
 pub mod outbound;
@@ -115,10 +118,12 @@ pub async fn serve(app: Arc<App>, inbox: Arc<Inbox>) -> anyhow::Result<()> {
         }
     }));
 
+    let verifier = auth::Verifier::new(cfg.authentication, cfg.dns, cfg.authserv_id.clone())?;
     let reader = Reader {
         app: app.clone(),
         inbox,
         login,
+        verifier,
     };
     let mut delay = Duration::from_secs(1);
     loop {
@@ -137,6 +142,7 @@ struct Reader {
     app: Arc<App>,
     inbox: Arc<Inbox>,
     login: imap::Login,
+    verifier: auth::Verifier,
 }
 
 /// What became of one mail.
@@ -188,16 +194,34 @@ impl Reader {
         // Handled before a crash that came before the move: only moved.
         let (old, new): (Vec<u32>, Vec<u32>) = uids.into_iter().partition(|u| *u <= last_uid);
         imap::move_all(imap, &old, done).await?;
-        for batch in imap::batches(&imap::sizes(imap, &new).await?) {
+        // Larger than mail.max_size: to quarantine, unread.
+        let max_size = self.max_size();
+        let (too_large, sizes): (Vec<_>, Vec<_>) = imap::sizes(imap, &new)
+            .await?
+            .into_iter()
+            .partition(|&(_, size): &(u32, u64)| size > max_size);
+        for (uid, size) in &too_large {
+            tracing::warn!(
+                uid,
+                size,
+                max_size,
+                "mail larger than mail.max_size: to quarantine, unread"
+            );
+        }
+        let too_large: Vec<u32> = too_large.into_iter().map(|(uid, _)| uid).collect();
+        imap::move_all(imap, &too_large, quarantine).await?;
+        for batch in imap::batches(&sizes) {
             let mut raws = imap::fetch(imap, &batch).await?;
             let (mut handled, mut unreadable) = (Vec::new(), Vec::new());
             for uid in batch {
                 let raw = raws
                     .remove(&uid)
                     .with_context(|| format!("UID {uid} has no body"))?;
+                let proof = self.verifier.check(&raw).await;
+                tracing::debug!(uid, ?proof, "sender checked");
                 // A storage failure stops the round before the UID is
                 // recorded: the mail stays in INBOX and is tried again.
-                let fate = self.handle(&raw)?;
+                let fate = self.handle(&raw, proof.authenticated())?;
                 self.inbox.set_position(LAST_UID, &uid.to_string())?;
                 last_uid = uid;
                 failpoint::reached("mail-before-move");
@@ -213,20 +237,39 @@ impl Reader {
         Ok(())
     }
 
-    fn handle(&self, raw: &[u8]) -> anyhow::Result<Fate> {
+    fn max_size(&self) -> u64 {
+        let mail = self.app.loaded.config.mail.as_ref();
+        mail.map_or(u64::MAX, |m| m.max_size)
+    }
+
+    fn handle(&self, raw: &[u8], authenticated: bool) -> anyhow::Result<Fate> {
         let ctx = self.app.context();
         let cfg = self.app.loaded.config.mail.as_ref().context("no [mail]")?;
-        handle_mail(&self.inbox, &ctx, &cfg.address, raw)
+        let mailbox = Mailbox {
+            address: &cfg.address,
+            max_size: cfg.max_size,
+        };
+        handle_mail(&self.inbox, &ctx, &mailbox, raw, authenticated)
     }
 }
 
+/// What the path after IMAP needs of `[mail]`.
+pub struct Mailbox<'a> {
+    /// The bot's address: mail from it is its own copies.
+    pub address: &'a str,
+    /// Larger mails go to quarantine unread.
+    pub max_size: u64,
+}
+
 /// One received mail, from its raw bytes to the state change and the queued
-/// answer: the whole path after IMAP (the fuzz target `mail` runs it).
+/// answer: the whole path after IMAP and the sender's check (the fuzz
+/// target `mail` runs it). `authenticated`: what [`auth::Verifier`] proved.
 pub fn handle_mail(
     inbox: &Inbox,
     ctx: &Context,
-    own_address: &str,
+    mailbox: &Mailbox<'_>,
     raw: &[u8],
+    authenticated: bool,
 ) -> anyhow::Result<Fate> {
     // The "handled once" key of a mail without Message-ID: its content,
     // which no new UIDVALIDITY or copy to another folder changes.
@@ -236,7 +279,11 @@ pub fn handle_mail(
         let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
         format!("sha256:{hex}")
     };
-    let mail = match parse::parse(raw, &ctx.prefix, own_address) {
+    if raw.len() as u64 > mailbox.max_size {
+        tracing::warn!(mail = %content_key(), size = raw.len(), max_size = mailbox.max_size, "mail larger than mail.max_size: to quarantine, unread");
+        return Ok(Fate::Quarantine);
+    }
+    let mail = match parse::parse(raw, &ctx.prefix, mailbox.address) {
         Ok(m) => m,
         Err(e) => {
             tracing::warn!(mail = %content_key(), reason = %e.0, "unreadable mail: to quarantine");
@@ -279,6 +326,7 @@ pub fn handle_mail(
             value: mail.from,
         },
         display_name: mail.display_name,
+        authenticated,
         input,
     };
     if let Handled::Duplicate = inbox.run(ctx, &inbound)? {

@@ -188,6 +188,7 @@ impl Composer {
     pub fn message(&self, item: &OutboxItem) -> anyhow::Result<Message> {
         let message_id = match &item.action {
             Action::SendInvitation(inv) => angle(&inv.message_id),
+            Action::Confirm { message_id, .. } => angle(message_id),
             _ => self.message_id(item.id),
         };
         let builder = Message::builder()
@@ -213,6 +214,17 @@ impl Composer {
                         references,
                     },
                 text,
+            }
+            | Action::Confirm {
+                origin:
+                    Origin::Email {
+                        from,
+                        message_id,
+                        subject,
+                        references,
+                    },
+                text,
+                ..
             } => {
                 let mut b = builder
                     .to(from.parse()?)

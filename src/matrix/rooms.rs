@@ -64,6 +64,7 @@ impl Bot {
             key: None,
             sender: super::sync::matrix_id(self.own.to_string()),
             display_name: None,
+            authenticated: true,
             input: Input::Notice(Notice::Welcome),
         };
         if let Err(e) = self.run(&self.app.context(), &inbound) {

@@ -275,6 +275,7 @@ impl Bot {
             key: Some(event_id.clone()),
             sender,
             display_name,
+            authenticated: true,
             input: Input::Lines(vec![body]),
         };
         self.run(&ctx, &inbound)?;
@@ -305,6 +306,7 @@ impl Bot {
             key: Some(event_id),
             sender: matrix_id(sender),
             display_name: None,
+            authenticated: true,
             input: Input::Command(Command::Rsvp(Rsvp {
                 answer,
                 meeting: None,
@@ -333,6 +335,7 @@ impl Bot {
             key: Some(event_id.to_string()),
             sender: matrix_id(sender.to_string()),
             display_name: None,
+            authenticated: true,
             input: Input::Command(Command::Withdraw(Withdraw {
                 reaction: redacts.to_string(),
                 redaction: event_id.to_string(),

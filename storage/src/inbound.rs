@@ -46,7 +46,90 @@ impl Database {
     }
 }
 
+/// Refusals to unknown mail senders, all addresses together, per hour.
+pub const MAX_REFUSALS_PER_HOUR: i64 = 30;
+
+/// What a sender did in the last hour on a channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SenderLoad {
+    /// Command lines run.
+    pub commands: usize,
+    /// Notices that the limit was hit.
+    pub notices: usize,
+}
+
 impl Tx<'_> {
+    /// Keeps what an unauthenticated mail of `sender` asked (`input`,
+    /// JSON) under `token` until a confirmation.
+    pub fn hold(&mut self, token: &str, sender: &str, input: &str) -> Result<()> {
+        self.conn().execute(
+            "INSERT INTO held_mail (token, sender, input, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![token, sender, input, ts(self.now())],
+        )?;
+        Ok(())
+    }
+
+    /// What is held under `token`.
+    pub fn held(&mut self, token: &str) -> Result<Option<Held>> {
+        let row: Option<(String, String, String, Option<String>)> = self
+            .conn()
+            .query_row(
+                "SELECT sender, input, created_at, applied_at FROM held_mail WHERE token = ?1",
+                params![token],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()?;
+        row.map(|(sender, input, created, applied)| {
+            Ok(Held {
+                sender,
+                input,
+                created_at: crate::parse_ts(&created)?,
+                applied: applied.is_some(),
+            })
+        })
+        .transpose()
+    }
+
+    /// The held input was applied: later confirmations change nothing.
+    pub fn mark_applied(&mut self, token: &str) -> Result<()> {
+        self.conn().execute(
+            "UPDATE held_mail SET applied_at = ?2 WHERE token = ?1",
+            params![token, ts(self.now())],
+        )?;
+        Ok(())
+    }
+
+    /// What `sender` did on `channel` in the hour before now.
+    pub fn sender_load(&mut self, channel: Channel, sender: &str) -> Result<SenderLoad> {
+        let hour_ago = self.now() - jiff::SignedDuration::from_hours(1);
+        let (commands, notices): (i64, i64) = self.conn().query_row(
+            "SELECT COALESCE(SUM(commands), 0), COALESCE(SUM(notices), 0) FROM sender_counts
+             WHERE channel = ?1 AND sender = ?2 AND at >= ?3",
+            params![channel.as_str(), sender, ts(hour_ago)],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok(SenderLoad {
+            commands: usize::try_from(commands).unwrap_or(0),
+            notices: usize::try_from(notices).unwrap_or(0),
+        })
+    }
+
+    /// Counts `commands` lines run, or a notice, for `sender`.
+    pub fn count_sender(&mut self, channel: Channel, sender: &str, load: SenderLoad) -> Result<()> {
+        self.conn().execute(
+            "INSERT INTO sender_counts (channel, sender, commands, notices, at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                channel.as_str(),
+                sender,
+                load.commands as i64,
+                load.notices as i64,
+                ts(self.now())
+            ],
+        )?;
+        Ok(())
+    }
+
     pub fn cursor(&self, name: &str) -> Result<Option<String>> {
         read(self.conn(), name)
     }
@@ -60,9 +143,20 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Whether an unknown mail sender may get a refusal now (none in the
-    /// last hour); if so, records that it gets one.
+    /// Whether an unknown mail sender may get a refusal now: none to this
+    /// address in the last hour, and fewer than [`MAX_REFUSALS_PER_HOUR`]
+    /// to anyone (forged senders must not make the bot a mail cannon); if
+    /// so, records that it gets one.
     pub fn refusal_due(&mut self, address: &str) -> Result<bool> {
+        let hour_ago = self.now() - jiff::SignedDuration::from_hours(1);
+        let recent: i64 = self.conn().query_row(
+            "SELECT COUNT(*) FROM mail_refusals WHERE last_at >= ?1",
+            params![ts(hour_ago)],
+            |r| r.get(0),
+        )?;
+        if recent >= MAX_REFUSALS_PER_HOUR {
+            return Ok(false);
+        }
         let last: Option<String> = self
             .conn()
             .query_row(
@@ -94,6 +188,51 @@ impl Tx<'_> {
             params![channel.as_str(), id, ts(self.now())],
         )?;
         Ok(inserted == 1)
+    }
+}
+
+/// What an unauthenticated mail asked, waiting for its confirmation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Held {
+    pub sender: String,
+    pub input: String,
+    pub created_at: Timestamp,
+    pub applied: bool,
+}
+
+/// What pruning removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Pruned {
+    pub handled_keys: usize,
+    pub refusals: usize,
+    pub delivered: usize,
+    pub counts: usize,
+}
+
+impl Database {
+    /// Forgets what is older than `before`: the once-only keys of handled
+    /// messages, the refusals to unknown senders, the delivered outbox
+    /// items (`bot.retention_days`); and the per-day counters (link code
+    /// guesses, commands per sender) older than a day.
+    pub fn prune(&mut self, now: Timestamp, before: Timestamp) -> Result<Pruned> {
+        let day_ago = ts(now - jiff::SignedDuration::from_hours(24));
+        let before = ts(before);
+        self.write(now, |tx| {
+            let run =
+                |sql: &str, at: &str| -> Result<usize> { Ok(tx.conn().execute(sql, params![at])?) };
+            let pruned = Pruned {
+                handled_keys: run(
+                    "DELETE FROM processed_messages WHERE processed_at < ?1",
+                    &before,
+                )?,
+                refusals: run("DELETE FROM mail_refusals WHERE last_at < ?1", &before)?,
+                delivered: run("DELETE FROM outbox WHERE delivered_at < ?1", &before)?,
+                counts: run("DELETE FROM sender_counts WHERE at < ?1", &day_ago)?
+                    + run("DELETE FROM code_guesses WHERE at < ?1", &day_ago)?
+                    + run("DELETE FROM held_mail WHERE created_at < ?1", &before)?,
+            };
+            Ok(pruned)
+        })
     }
 }
 
@@ -131,6 +270,73 @@ mod tests {
             .write(now, |tx| tx.first_time(Channel::Email, "$e"))
             .expect("mark");
         assert_eq!((first, again, other), (true, false, true));
+    }
+
+    #[test]
+    fn refusals_are_capped_for_all_addresses_together() {
+        let mut db = Database::open_in_memory().expect("open");
+        let t0 = Timestamp::from_second(1_800_000_000).expect("ts");
+        let mut sent = 0;
+        for i in 0..100 {
+            let address = format!("forged{i}@example.test");
+            sent += usize::from(db.write(t0, |tx| tx.refusal_due(&address)).expect("due"));
+        }
+        assert_eq!(sent as i64, MAX_REFUSALS_PER_HOUR);
+        let later = Timestamp::from_second(1_800_000_000 + 3601).expect("ts");
+        assert!(
+            db.write(later, |tx| tx.refusal_due("forged99@example.test"))
+                .expect("due")
+        );
+    }
+
+    #[test]
+    fn pruning_forgets_what_is_old_and_keeps_the_rest() {
+        let mut db = Database::open_in_memory().expect("open");
+        let old = Timestamp::from_second(1_800_000_000).expect("ts");
+        let now = old + jiff::SignedDuration::from_hours(24 * 100);
+        for (t, key) in [(old, "$old"), (now, "$new")] {
+            db.write(t, |tx| {
+                tx.first_time(Channel::Matrix, key)?;
+                tx.refusal_due(key)?;
+                tx.count_sender(
+                    Channel::Email,
+                    key,
+                    SenderLoad {
+                        commands: 1,
+                        notices: 0,
+                    },
+                )?;
+                let ids = tx.enqueue(&[greffier_commands::Action::Reply {
+                    origin: greffier_commands::Origin::Console,
+                    text: key.into(),
+                }])?;
+                tx.enqueue(&[greffier_commands::Action::Reply {
+                    origin: greffier_commands::Origin::Console,
+                    text: format!("{key} pending"),
+                }])?;
+                Ok(ids)
+            })
+            .and_then(|ids| db.mark_delivered(ids[0], t, None))
+            .expect("written");
+        }
+        let before = now - jiff::SignedDuration::from_hours(24 * 90);
+        let pruned = db.prune(now, before).expect("prune");
+        assert_eq!(
+            pruned,
+            Pruned {
+                handled_keys: 1,
+                refusals: 1,
+                delivered: 1,
+                counts: 1
+            }
+        );
+        // What is recent, and what is not delivered yet, stays.
+        let seen = db
+            .write(now, |tx| tx.first_time(Channel::Matrix, "$new"))
+            .expect("seen");
+        assert!(!seen);
+        let pending = db.pending(Channel::Console, now, 10).expect("pending");
+        assert_eq!(pending.len(), 2, "both undelivered items stay");
     }
 
     #[test]

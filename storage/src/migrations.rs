@@ -232,7 +232,9 @@ CREATE INDEX group_members_of_person ON group_members(person_id) WHERE person_id
 CREATE INDEX invitations_person ON invitations(person_id);
 "#,
     // 7: link codes limited per day (mails per address and per person;
-    // wrong guesses per person, whatever the code), counted from these.
+    // wrong guesses per person, whatever the code), counted from these;
+    // commands by mail counted per sender and hour; what pruning reads;
+    // what an unauthenticated mail asked, until its sender confirms it.
     r#"
 CREATE TABLE code_guesses (
     person_id   INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
@@ -241,6 +243,23 @@ CREATE TABLE code_guesses (
 CREATE INDEX code_guesses_person ON code_guesses(person_id, at);
 CREATE INDEX email_codes_person ON email_codes(person_id, created_at);
 CREATE INDEX email_codes_email ON email_codes(email, created_at);
+CREATE TABLE sender_counts (
+    channel     TEXT NOT NULL,
+    sender      TEXT NOT NULL,
+    commands    INTEGER NOT NULL,
+    notices     INTEGER NOT NULL,
+    at          TEXT NOT NULL
+);
+CREATE INDEX sender_counts_by ON sender_counts(channel, sender, at);
+CREATE INDEX processed_messages_at ON processed_messages(processed_at);
+CREATE INDEX outbox_delivered ON outbox(delivered_at) WHERE delivered_at IS NOT NULL;
+CREATE TABLE held_mail (
+    token       TEXT PRIMARY KEY,
+    sender      TEXT NOT NULL,
+    input       TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    applied_at  TEXT
+);
 "#,
 ];
 

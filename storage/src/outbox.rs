@@ -25,7 +25,7 @@ pub struct OutboxItem {
 /// which is never stored as such (see [`Tx::enqueue`]).
 pub fn channel_of(action: &Action) -> Option<Channel> {
     match action {
-        Action::Reply { origin, .. } => Some(origin.channel()),
+        Action::Reply { origin, .. } | Action::Confirm { origin, .. } => Some(origin.channel()),
         Action::PostToRoom { .. } | Action::PostImageToRoom { .. } => Some(Channel::Matrix),
         Action::PostToList { .. } | Action::SendMail { .. } | Action::SendInvitation(_) => {
             Some(Channel::Email)

@@ -141,10 +141,13 @@ impl Account {
         .await
     }
 
-    /// Puts a mail straight into `folder`, as a delivery would.
+    /// Puts a mail straight into `folder`, as a delivery would (signed as
+    /// [`send`] signs it).
     pub async fn append(&self, folder: &str, raw: &[u8]) {
         let mut imap = self.imap().await;
-        imap.append(folder, None, None, raw).await.expect("append");
+        imap.append(folder, None, None, &sign(raw))
+            .await
+            .expect("append");
         let _ = imap.logout().await;
     }
 }
@@ -240,14 +243,74 @@ impl Mail {
     }
 }
 
-/// Sends raw bytes over SMTP as a client does; `from` None is the empty
-/// return path of a bounce.
+/// Sends raw bytes over SMTP as a client does, through its domain's
+/// outgoing server: a mail whose From is on example.test gets that
+/// domain's DKIM signature ([`sign`]). `from` None is the empty return path
+/// of a bounce.
 pub async fn send(from: Option<&str>, to: &str, raw: &[u8]) {
     try_send(from, to, raw).await.expect("SMTP send");
 }
 
 /// The same; an error when Postfix does not take the mail (it is down).
 pub async fn try_send(from: Option<&str>, to: &str, raw: &[u8]) -> Result<(), String> {
+    send_raw(from, to, &sign(raw)).await
+}
+
+/// Sends the bytes as they are, unsigned: a forger's mail, whatever its
+/// From says.
+pub async fn send_unsigned(from: Option<&str>, to: &str, raw: &[u8]) {
+    send_raw(from, to, raw).await.expect("SMTP send");
+}
+
+/// `raw` with a DKIM-Signature of example.test (the key `scripts/servers`
+/// made and its DNS server publishes) when its one From address is on
+/// example.test; as it is otherwise.
+pub fn sign(raw: &[u8]) -> Vec<u8> {
+    use base64::Engine;
+    use mail_auth::common::crypto::Ed25519Key;
+    use mail_auth::common::headers::HeaderWriter;
+    use mail_auth::dkim::DkimSigner;
+    let servers = Servers::get();
+    let domain = servers.var("DKIM_DOMAIN");
+    let from = mail_parser::MessageParser::default()
+        .parse_headers(raw)
+        .and_then(|m| {
+            m.from()
+                .and_then(|f| f.first())
+                .and_then(|a| a.address())
+                .map(str::to_ascii_lowercase)
+        });
+    if !from.is_some_and(|f| f.ends_with(&format!("@{domain}"))) {
+        return raw.to_vec();
+    }
+    let pem = std::fs::read_to_string(servers.var("DKIM_KEY")).expect("the DKIM key");
+    let der: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(der)
+        .expect("a PEM key");
+    let key = Ed25519Key::from_pkcs8_der(&der).expect("an Ed25519 key");
+    let signature = DkimSigner::from_key(key)
+        .domain(domain)
+        .selector(servers.var("DKIM_SELECTOR"))
+        .headers([
+            "From",
+            "To",
+            "Subject",
+            "Date",
+            "Message-ID",
+            "In-Reply-To",
+            "References",
+            "MIME-Version",
+            "Content-Type",
+        ])
+        .sign(raw)
+        .expect("a DKIM signature");
+    let mut signed = signature.to_header().into_bytes();
+    signed.extend_from_slice(raw);
+    signed
+}
+
+async fn send_raw(from: Option<&str>, to: &str, raw: &[u8]) -> Result<(), String> {
     let port: u16 = Servers::get().var("SMTP_PORT").parse().expect("SMTP_PORT");
     let smtp = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous("127.0.0.1")
         .port(port)

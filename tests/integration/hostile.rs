@@ -9,7 +9,7 @@
 
 use greffier::inbox::{Handled, Inbound, Inbox, Input};
 use greffier::mail::outbound::Composer;
-use greffier::mail::{Fate, handle_mail};
+use greffier::mail::{Fate, Mailbox, handle_mail};
 use greffier_commands::store::{Identity, IdentityKind};
 use greffier_commands::{Action, Channel, Context, Lang, Origin};
 use greffier_storage::{Database, Export};
@@ -46,6 +46,7 @@ fn console(inbox: &Inbox, who: &str, line: &str) {
             value: who.into(),
         },
         display_name: None,
+        authenticated: true,
         input: Input::Lines(vec![line.into()]),
     };
     let handled = inbox.run(&ctx(), &inbound).expect("seeding");
@@ -142,7 +143,17 @@ struct Outcome {
 fn run(inbox: &Inbox, raw: &[u8]) -> Outcome {
     let ctx = ctx();
     let before = inbox.db().export().expect("export");
-    let fate = handle_mail(inbox, &ctx, BOT, raw).expect("no storage error");
+    let fate = handle_mail(
+        inbox,
+        &ctx,
+        &Mailbox {
+            address: BOT,
+            max_size: 10 << 20,
+        },
+        raw,
+        true,
+    )
+    .expect("no storage error");
     let mut db = inbox.db();
     let composer = Composer::new(BOT, "test".into()).expect("composer");
     let mut answers = Vec::new();
@@ -339,7 +350,8 @@ fn generated() -> Vec<(&'static str, Vec<u8>, Expect)> {
         deep.push_str(&format!("--n{i}--\r\n"));
     }
     vec![
-        ("attachment-30-mb", big.into_bytes(), Answer(PAUL, LIST)),
+        // Over mail.max_size (10 MiB): quarantined unread.
+        ("attachment-30-mb", big.into_bytes(), Quarantine),
         ("recipients-10000", many.into_bytes(), Answer(PAUL, LIST)),
         ("multipart-100-deep", deep.into_bytes(), Answer(PAUL, LIST)),
     ]

@@ -88,6 +88,16 @@ impl MailBot {
         MailBot::with_transport(name, "", Some(admin)).await
     }
 
+    /// The bot with more `[mail]` settings (`authserv_id = "…"`, say).
+    pub async fn with_mail(name: &str, settings: &str) -> MailBot {
+        let s = Servers::get();
+        let transport = format!(
+            "imap_tls = \"none\"\nimap_port = {}\nsmtp_tls = \"none\"\n{settings}\n",
+            s.var("IMAP_PORT")
+        );
+        MailBot::with_transport(name, &transport, None).await
+    }
+
     /// The bot reading IMAP over TLS (`implicit` or `starttls`) and sending
     /// over STARTTLS with SMTP AUTH, trusting the test servers' CA.
     pub async fn with_tls(name: &str, imap_tls: &str) -> MailBot {
@@ -142,6 +152,7 @@ imap_password_env = "GREFFIER_TEST_BOT_PASSWORD"
 smtp_host = "127.0.0.1"
 smtp_port = {smtp}
 poll_seconds = 2
+dns = "{dns}"
 {transport}
 
 [[groups.seed]]
@@ -153,6 +164,7 @@ members = ["Berre"]
 "#,
             address = account.address,
             smtp = s.var("SMTP_PORT"),
+            dns = s.var("DNS_ADDR"),
         );
         let mut config = config;
         let mut env = vec![(

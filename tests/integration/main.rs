@@ -14,3 +14,4 @@ mod minutes;
 mod secrets;
 mod support;
 mod synapse;
+mod trust;

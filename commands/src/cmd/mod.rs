@@ -29,6 +29,19 @@ pub enum Command {
 }
 
 impl Command {
+    /// Whether running it may change anything (state, or what the bot
+    /// sends to others): what a mail whose sender is not proven may not do
+    /// without a confirmation. Reading commands answer the sender only.
+    pub fn changes_state(&self) -> bool {
+        !matches!(
+            self,
+            Command::Aide(_)
+                | Command::Groupe(groupe::Groupe::Liste(_) | groupe::Groupe::Info(_))
+                | Command::Reunion(reunion::Reunion::Liste(_) | reunion::Reunion::Presences(_))
+                | Command::Moi(moi::Moi::Montrer)
+        )
+    }
+
     pub fn apply(self, ex: &mut Exec<'_>) -> Outcome {
         match self {
             Command::Aide(c) => c.apply(ex),

@@ -94,6 +94,25 @@ impl Rsvp {
         })
     }
 
+    /// What the answer says, in a few words ("excusé(e) à la réunion n°3 :
+    /// motif"), for a mail that asks to confirm it.
+    pub fn summary(&self, lang: crate::Lang) -> String {
+        let what = match self.answer {
+            Answer::Present => tr!(lang, "présent(e)", "attending"),
+            Answer::Excused => tr!(lang, "excusé(e)", "excused"),
+            Answer::Tentative => tr!(lang, "peut-être", "maybe"),
+        };
+        let meeting = match self.meeting {
+            Some(id) => tr!(lang, " à la réunion n°{id}", " for meeting #{id}"),
+            None => String::new(),
+        };
+        let reason = match &self.reason {
+            Some(r) => format!(" : {}", crate::text::one_line(r)),
+            None => String::new(),
+        };
+        format!("{what}{meeting}{reason}")
+    }
+
     pub fn apply(self, ex: &mut Exec<'_>) -> Outcome {
         let lang = ex.lang();
         // An emoji on anything but a meeting's announcement means nothing.
