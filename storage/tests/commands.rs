@@ -446,6 +446,23 @@ fn group_lookup_by_theme_word_and_ambiguity() {
     );
 }
 
+/// A display name reaches rosters and digests: its control characters and
+/// bidirectional overrides are dropped when the person is created.
+#[test]
+fn a_new_persons_name_loses_control_and_bidi_characters() {
+    let mut db = Database::open_in_memory().expect("db");
+    let ctx = ctx();
+    let req = Request {
+        origin: Origin::Console,
+        sender: Identity::parse("@x:example.test").expect("id"),
+        display_name: Some("Ann\u{202e}e\u{7} Martin\u{2066}".into()),
+    };
+    let (_, kept) = common::run(&mut db, &ctx, &req, "!moi organisation Arles");
+    assert!(kept);
+    let e = export(&db);
+    assert_eq!(e.people[0].name, "Anne Martin");
+}
+
 #[test]
 fn replies_in_english_when_configured() {
     let mut db = Database::open_in_memory().expect("db");

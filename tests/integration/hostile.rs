@@ -497,6 +497,23 @@ fn a_message_id_seen_before_is_not_handled_again() {
     assert!(check("again", Silent, &again).is_empty(), "{again:?}");
 }
 
+/// A mail without Message-ID is known by its content: the same bytes seen
+/// again (a copy back into INBOX, a new UIDVALIDITY) are handled once.
+#[test]
+fn a_mail_without_message_id_is_handled_once() {
+    let inbox = world();
+    let raw = format!(
+        "From: Paul Girard <{PAUL}>\r\nTo: {BOT}\r\nSubject: commande\r\nDate: Mon, 23 Nov 2026 10:00:00 +0100\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n!groupe liste\r\n"
+    );
+    let first = run(&inbox, raw.as_bytes());
+    assert!(
+        check("first", Answer(PAUL, LIST), &first).is_empty(),
+        "{first:?}"
+    );
+    let again = run(&inbox, raw.as_bytes());
+    assert!(check("again", Silent, &again).is_empty(), "{again:?}");
+}
+
 /// Hostile room events, against the real Synapse: a 60 KB body, markup and
 /// script in a group theme that later appears in the room's digest and in
 /// the compte rendu, and formatted bodies that say something else than the
