@@ -272,6 +272,25 @@ pub async fn move_all(imap: &mut Imap, uids: &[u32], folder: &str) -> anyhow::Re
         .with_context(|| format!("cannot move UIDs {set} to {folder}"))
 }
 
+/// Whether the server announced new mail (an untagged EXISTS or RECENT)
+/// in the answers to the last commands. async-imap keeps such answers
+/// aside, and IDLE only wakes for what comes after it begins: mail that
+/// came during a round would wait for the next poll. The announcements are
+/// drained here (async-imap drops new ones once 100 wait).
+pub fn new_mail_announced(imap: &mut Imap) -> bool {
+    use async_imap::types::UnsolicitedResponse;
+    let mut announced = false;
+    while let Ok(response) = imap.unsolicited_responses.try_recv() {
+        if matches!(
+            response,
+            UnsolicitedResponse::Exists(_) | UnsolicitedResponse::Recent(_)
+        ) {
+            announced = true;
+        }
+    }
+    announced
+}
+
 /// Waits for new mail: IDLE until the server says something or `poll`
 /// passes; a plain sleep if the server has no IDLE.
 pub async fn wait(imap: Imap, idle: bool, poll: Duration) -> anyhow::Result<Imap> {
