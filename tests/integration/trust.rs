@@ -18,6 +18,21 @@ fn mail(from: &str, to: &str, id: &str, body: &str, answering: Option<&str>) -> 
     }
 }
 
+/// An unsigned mail from `from` to the bot (a forger's, or a client's that
+/// signs nothing), in the thread of `answering` if given; its Message-ID.
+async fn unsigned(
+    bot: &MailBot,
+    from: &Account,
+    tag: &str,
+    body: &str,
+    answering: Option<&str>,
+) -> String {
+    let id = new_id(tag);
+    let raw = mail(&from.address, &bot.account.address, &id, body, answering);
+    send_unsigned(Some(&from.address), &bot.account.address, &raw).await;
+    id
+}
+
 /// The status, lead and alice's answer, as the export says.
 fn state(bot: &MailBot) -> (String, String, String) {
     let export = bot.export();
@@ -77,13 +92,7 @@ async fn a_forged_mail_changes_nothing_until_its_owner_confirms() {
     );
 
     // Someone writes as alice, unsigned.
-    let forged = new_id("forged");
-    send_unsigned(
-        Some(&alice.address),
-        &bot.account.address,
-        &mail(&alice.address, &bot.account.address, &forged, FORGED, None),
-    )
-    .await;
+    let forged = unsigned(&bot, &alice, "forged", FORGED, None).await;
     let request = alice.answer_to(&forged).await;
     let body = request.body();
     assert!(body.contains("Rien n'a encore été fait pour"), "{body}");
@@ -96,17 +105,12 @@ async fn a_forged_mail_changes_nothing_until_its_owner_confirms() {
 
     // Alice replies to it (any words, unsigned: quoting the request's
     // Message-ID, which only her mailbox got, is the proof).
-    let reply = new_id("confirm");
-    send_unsigned(
-        Some(&alice.address),
-        &bot.account.address,
-        &mail(
-            &alice.address,
-            &bot.account.address,
-            &reply,
-            "Oui, c'est bien moi.",
-            Some(&confirm_id),
-        ),
+    let reply = unsigned(
+        &bot,
+        &alice,
+        "confirm",
+        "Oui, c'est bien moi.",
+        Some(&confirm_id),
     )
     .await;
     let applied = alice.answer_to(&reply).await;
@@ -119,19 +123,7 @@ async fn a_forged_mail_changes_nothing_until_its_owner_confirms() {
     assert_eq!(export["meetings"][0]["rsvps"][0]["reason"], "malade");
 
     // A second reply changes nothing.
-    let again = new_id("again");
-    send_unsigned(
-        Some(&alice.address),
-        &bot.account.address,
-        &mail(
-            &alice.address,
-            &bot.account.address,
-            &again,
-            "Oui",
-            Some(&confirm_id),
-        ),
-    )
-    .await;
+    let again = unsigned(&bot, &alice, "again", "Oui", Some(&confirm_id)).await;
     let told = alice.answer_to(&again).await;
     assert!(told.body().contains("déjà confirmé"), "{}", told.body());
     assert_eq!(bot.export(), export, "applied once");
@@ -256,19 +248,7 @@ async fn a_reply_to_ones_invitation_is_proof_enough_for_its_answer() {
     let invitation_id = invitation.message_id().expect("a Message-ID");
 
     // The same words in a new mail, unsigned: held.
-    let fresh = new_id("fresh");
-    send_unsigned(
-        Some(&alice.address),
-        &bot.account.address,
-        &mail(
-            &alice.address,
-            &bot.account.address,
-            &fresh,
-            "Je serai présente.",
-            None,
-        ),
-    )
-    .await;
+    let fresh = unsigned(&bot, &alice, "fresh", "Je serai présente.", None).await;
     let held = alice.answer_to(&fresh).await;
     assert!(
         held.body().contains("Rien n'a encore été fait pour")
@@ -282,17 +262,12 @@ async fn a_reply_to_ones_invitation_is_proof_enough_for_its_answer() {
     );
 
     // A reply to her invitation, unsigned: applied.
-    let reply = new_id("reply");
-    send_unsigned(
-        Some(&alice.address),
-        &bot.account.address,
-        &mail(
-            &alice.address,
-            &bot.account.address,
-            &reply,
-            "Je serai présente.",
-            Some(&invitation_id),
-        ),
+    let reply = unsigned(
+        &bot,
+        &alice,
+        "reply",
+        "Je serai présente.",
+        Some(&invitation_id),
     )
     .await;
     let ok = alice.answer_to(&reply).await;
