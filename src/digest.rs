@@ -7,8 +7,8 @@
 //! `!digest` queues ([`greffier_commands::digest::now`]).
 
 use greffier_commands::digest::{
-    Digest, due, group_destination, group_digest, group_post, overall_destinations, overall_digest,
-    overall_posts, since_last,
+    Digest, due, gets_digest, group_destination, group_digest, group_post, overall_destinations,
+    overall_digest, overall_posts, since_last,
 };
 use greffier_commands::store::GroupStatus;
 use greffier_commands::{Context, Store};
@@ -42,7 +42,7 @@ pub fn queue_due(
     }
     let mut queued = 0;
     for group in tx.groups()? {
-        if group.status == GroupStatus::Archived || (group.room.is_none() && group.list.is_none()) {
+        if !gets_digest(&group) {
             continue;
         }
         let destination = group_destination(&group.slug);

@@ -118,6 +118,14 @@ impl Inbox {
         self.waker(channel).notify_one();
     }
 
+    /// Wakes every pump: what was queued may be for any channel (a
+    /// command's reply, the invitations it sends, the room it tells).
+    fn wake_all(&self) {
+        for channel in Channel::ALL {
+            self.wake(channel);
+        }
+    }
+
     /// What `channel`'s outbox pump waits on.
     pub fn waker(&self, channel: Channel) -> &Notify {
         let i = Channel::ALL
@@ -148,7 +156,7 @@ impl Inbox {
             Ok(handled) => handled,
             Err(e) => {
                 tracing::error!(%channel, error = %e, "command failed");
-                let apology = reply(&inbound.origin, Notice::Apology.text(ctx.lang, &ctx.prefix));
+                let apology = say(ctx, inbound, Notice::Apology);
                 // If the message was handled meanwhile, nothing is queued twice.
                 let ids = self.db().write(ctx.now, |tx| {
                     if let Some(key) = key
@@ -156,15 +164,13 @@ impl Inbox {
                     {
                         return Ok(Vec::new());
                     }
-                    tx.enqueue(&[apology])
+                    tx.enqueue(&apology)
                 })?;
                 Handled::Queued(ids)
             }
         };
         if matches!(&handled, Handled::Queued(ids) if !ids.is_empty()) {
-            for channel in Channel::ALL {
-                self.wake(channel);
-            }
+            self.wake_all();
         }
         Ok(handled)
     }
@@ -177,9 +183,7 @@ impl Inbox {
         f: impl FnOnce(&mut Tx<'_>) -> greffier_storage::Result<T>,
     ) -> greffier_storage::Result<T> {
         let value = self.db().write(now, f)?;
-        for channel in Channel::ALL {
-            self.wake(channel);
-        }
+        self.wake_all();
         Ok(value)
     }
 
@@ -236,6 +240,11 @@ fn reply(origin: &Origin, text: String) -> Action {
     }
 }
 
+/// A notice to the sender of `inbound`, as its only answer.
+fn say(ctx: &Context, inbound: &Inbound, notice: Notice) -> Vec<Action> {
+    vec![reply(&inbound.origin, notice.text(ctx.lang, &ctx.prefix))]
+}
+
 /// What `inbound` produces, the reply first; `None` when it is not for the
 /// bot (then nothing is recorded).
 fn answer(
@@ -243,7 +252,6 @@ fn answer(
     ctx: &Context,
     inbound: &Inbound,
 ) -> greffier_storage::Result<Option<Vec<Action>>> {
-    let say = |notice: Notice| vec![reply(&inbound.origin, notice.text(ctx.lang, &ctx.prefix))];
     // A sender the channel cannot vouch for is obeyed only once known (a
     // linked mail address); others get one refusal an hour at most.
     let speaks = !matches!(inbound.input, Input::Nothing | Input::Notice(_));
@@ -255,7 +263,7 @@ fn answer(
         tracing::info!(from = %inbound.sender.value, refusal_sent = due, "message from an unknown sender");
         let address = inbound.sender.value.clone();
         return Ok(Some(match due {
-            true => say(Notice::UnknownSender { address }),
+            true => say(ctx, inbound, Notice::UnknownSender { address }),
             false => Vec::new(),
         }));
     }
@@ -283,7 +291,11 @@ fn answer(
                     notices: 1,
                 },
             )?;
-            return Ok(Some(say(Notice::TooManyCommands { per_hour })));
+            return Ok(Some(say(
+                ctx,
+                inbound,
+                Notice::TooManyCommands { per_hour },
+            )));
         }
         let commands = lines.len();
         tx.count_sender(
@@ -305,7 +317,6 @@ fn run_input(
     ctx: &Context,
     inbound: &Inbound,
 ) -> greffier_storage::Result<Option<Vec<Action>>> {
-    let say = |notice: Notice| vec![reply(&inbound.origin, notice.text(ctx.lang, &ctx.prefix))];
     let req = Request {
         origin: inbound.origin.clone(),
         sender: inbound.sender.clone(),
@@ -313,7 +324,7 @@ fn run_input(
     };
     Ok(match &inbound.input {
         Input::Nothing => Some(Vec::new()),
-        Input::Notice(notice) => Some(say(notice.clone())),
+        Input::Notice(notice) => Some(say(ctx, inbound, notice.clone())),
         Input::Lines(lines) if !inbound.authenticated => {
             // Reading commands (and malformed lines) are answered now.
             let (later, now): (Vec<&String>, Vec<&String>) = lines.iter().partition(|l| {
@@ -344,7 +355,7 @@ fn run_input(
                 };
                 Some(hold(tx, ctx, inbound, &inbound.input, shown, None)?)
             }
-            Decision::Say(notice) => Some(say(notice)),
+            Decision::Say(notice) => Some(say(ctx, inbound, notice)),
             Decision::Silence => Some(Vec::new()),
         },
     })
@@ -385,11 +396,7 @@ fn hold(
         }
         .text(ctx.lang, &ctx.prefix),
     );
-    let domain = ctx
-        .mail_address
-        .as_deref()
-        .and_then(|a| a.rsplit_once('@'))
-        .map_or("greffier.invalid", |(_, d)| d);
+    let domain = ctx.mail_domain().unwrap_or("greffier.invalid");
     let mut actions = vec![Action::Confirm {
         origin: inbound.origin.clone(),
         text: before,
@@ -409,7 +416,6 @@ fn confirmation(
     let Origin::Email { references, .. } = &inbound.origin else {
         return Ok(None);
     };
-    let say = |notice: Notice| vec![reply(&inbound.origin, notice.text(ctx.lang, &ctx.prefix))];
     for reference in references {
         let id = reference
             .trim()
@@ -429,13 +435,17 @@ fn confirmation(
             continue;
         }
         if held.applied {
-            return Ok(Some(say(Notice::AlreadyConfirmed)));
+            return Ok(Some(say(ctx, inbound, Notice::AlreadyConfirmed)));
         }
         if ctx.now.duration_since(held.created_at) > jiff::SignedDuration::from_hours(CONFIRM_HOURS)
         {
-            return Ok(Some(say(Notice::ConfirmationExpired {
-                hours: CONFIRM_HOURS,
-            })));
+            return Ok(Some(say(
+                ctx,
+                inbound,
+                Notice::ConfirmationExpired {
+                    hours: CONFIRM_HOURS,
+                },
+            )));
         }
         tx.mark_applied(token)?;
         let input: Input = serde_json::from_str(&held.input)?;

@@ -3,9 +3,8 @@
 //! oldest first, [`PARALLEL`] lanes at once; the start of a delivery is
 //! recorded, so that an item whose delivery a crash interrupted comes back
 //! "in doubt" (the mail adapter then looks for its own copy before sending
-//! again); a delivered item is marked delivered with the receipt the
-//! channel gave (a room post's event id: storage remembers an
-//! announcement by it); a transient failure is retried later (2 s, 4 s …
+//! again); a delivered item is marked delivered (a meeting's announcement
+//! with the event id the channel gave it, by which storage remembers it); a transient failure is retried later (2 s, 4 s …
 //! up to 5 min apart); a permanent one, or the last allowed attempt, is
 //! recorded as failed and logged. The pump is woken by the [`Inbox`] when
 //! something is queued, and looks every second for what another process
@@ -19,6 +18,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::StreamExt;
+use greffier_commands::store::MeetingId;
 use greffier_commands::{Action, Channel, Origin};
 use jiff::Timestamp;
 
@@ -167,6 +167,11 @@ where
     Fut: Future<Output = Result<Receipt, SendError>>,
 {
     let (id, attempts) = (item.id, item.attempts);
+    // A meeting's announcement: the event id it gets is remembered.
+    let announces = item
+        .action
+        .announces()
+        .map(|(room, meeting)| (room.to_string(), MeetingId(meeting)));
     // Recorded before the delivery begins: after a crash during it, the
     // item comes back in doubt (`in_doubt_since`).
     if let Err(e) = inbox.db().mark_sending(id, Timestamp::now()) {
@@ -177,7 +182,15 @@ where
     let now = Timestamp::now();
     let mut db = inbox.db();
     let stored = match result {
-        Ok(receipt) => db.mark_delivered(id, now, receipt.as_deref()),
+        Ok(receipt) => {
+            let announced = match (&receipt, &announces) {
+                (Some(event), Some((room, meeting))) => {
+                    Some((event.as_str(), room.as_str(), *meeting))
+                }
+                _ => None,
+            };
+            db.mark_delivered(id, now, announced)
+        }
         Err(e) if e.permanent || attempts + 1 >= MAX_ATTEMPTS => {
             tracing::warn!(%channel, id, error = %e.message, "not delivered, for good");
             db.mark_failed(id, now, &e.message)

@@ -73,6 +73,21 @@ pub enum Action {
     },
 }
 
+impl Action {
+    /// The room and meeting of a meeting's announcement: the room post
+    /// whose reactions answer the invitation.
+    pub fn announces(&self) -> Option<(&str, i64)> {
+        match self {
+            Action::PostToRoom {
+                room,
+                meeting: Some(meeting),
+                ..
+            } => Some((room, *meeting)),
+            _ => None,
+        }
+    }
+}
+
 /// What an invitation mail carries; the adapter writes the iCalendar part
 /// from it (the organiser is the bot's address).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

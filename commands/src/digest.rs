@@ -46,6 +46,12 @@ pub fn since_last(
     })
 }
 
+/// Whether a group's digest goes somewhere: it is not archived and has a
+/// room or a list.
+pub fn gets_digest(group: &Group) -> bool {
+    group.status != GroupStatus::Archived && (group.room.is_some() || group.list.is_some())
+}
+
 /// A group's digest since `since`, for its room and list (text and HTML).
 pub fn group_post(
     store: &mut dyn Store,
@@ -163,7 +169,7 @@ pub fn now(
         None => store.groups()?,
     };
     for g in &groups {
-        if g.status == GroupStatus::Archived || (g.room.is_none() && g.list.is_none()) {
+        if !gets_digest(g) {
             continue;
         }
         let since = since_last(store, &group_destination(&g.slug), ctx.now)?;

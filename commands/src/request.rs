@@ -153,6 +153,13 @@ impl Context {
         })
     }
 
+    /// The domain of the bot's mail address: the right-hand side of the
+    /// Message-IDs it writes.
+    pub fn mail_domain(&self) -> Option<&str> {
+        let address = self.mail_address.as_deref()?;
+        address.rsplit_once('@').map(|(_, domain)| domain)
+    }
+
     pub fn today(&self) -> jiff::civil::Date {
         self.now.to_zoned(self.timezone.clone()).date()
     }

@@ -260,6 +260,11 @@ impl Reader {
     }
 }
 
+/// Bytes as lower-case hexadecimal (hashes in keys and Message-IDs).
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// What the path after IMAP needs of `[mail]`.
 pub struct Mailbox<'a> {
     /// The bot's address: mail from it is its own copies.
@@ -282,9 +287,7 @@ pub fn handle_mail(
     // which no new UIDVALIDITY or copy to another folder changes.
     let content_key = || {
         use sha2::{Digest, Sha256};
-        let hash = Sha256::digest(raw);
-        let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
-        format!("sha256:{hex}")
+        format!("sha256:{}", hex(&Sha256::digest(raw)))
     };
     if raw.len() as u64 > mailbox.max_size {
         tracing::warn!(mail = %content_key(), size = raw.len(), max_size = mailbox.max_size, "mail larger than mail.max_size: to quarantine, unread");

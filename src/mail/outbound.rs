@@ -181,8 +181,7 @@ impl Composer {
     pub fn message_id(&self, id: i64) -> String {
         use sha2::{Digest, Sha256};
         let hash = Sha256::digest(format!("{}:{id}", self.key));
-        let hex: String = hash[..16].iter().map(|b| format!("{b:02x}")).collect();
-        format!("<{hex}@{}>", self.domain)
+        format!("<{}@{}>", super::hex(&hash[..16]), self.domain)
     }
 
     pub fn message(&self, item: &OutboxItem) -> anyhow::Result<Message> {

@@ -154,36 +154,28 @@ impl Database {
         Ok(())
     }
 
-    /// Delivered. `receipt` is what the channel gave the delivery (the
-    /// event id of a room post): a meeting's announcement is remembered by
-    /// it, in the same transaction, so that reactions to it answer the
-    /// invitation.
-    pub fn mark_delivered(&mut self, id: i64, now: Timestamp, receipt: Option<&str>) -> Result<()> {
-        self.write(now, |tx| {
-            tx.conn().execute(
+    /// Delivered. An announcement of a meeting (`announced`: the event id
+    /// the post got, its room, the meeting) is remembered in the same
+    /// transaction, so that reactions to it answer the invitation.
+    pub fn mark_delivered(
+        &mut self,
+        id: i64,
+        now: Timestamp,
+        announced: Option<(&str, &str, MeetingId)>,
+    ) -> Result<()> {
+        let delivered = |conn: &rusqlite::Connection| {
+            conn.execute(
                 "UPDATE outbox SET delivered_at = ?2, attempts = attempts + 1 WHERE id = ?1",
                 params![id, ts(now)],
-            )?;
-            let Some(receipt) = receipt else {
-                return Ok(());
-            };
-            let payload: Option<String> = tx
-                .conn()
-                .query_row(
-                    "SELECT payload FROM outbox WHERE id = ?1",
-                    params![id],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if let Some(Action::PostToRoom {
-                room,
-                meeting: Some(meeting),
-                ..
-            }) = payload.map(|p| serde_json::from_str(&p)).transpose()?
-            {
-                tx.record_announcement(receipt, &room, MeetingId(meeting))?;
-            }
-            Ok(())
+            )
+        };
+        let Some((event, room, meeting)) = announced else {
+            delivered(self.conn())?;
+            return Ok(());
+        };
+        self.write(now, |tx| {
+            delivered(tx.conn())?;
+            tx.record_announcement(event, room, meeting)
         })
     }
 
@@ -304,10 +296,13 @@ mod tests {
                 tx.enqueue(&[post(Some(m.0)), post(None)])
             })
             .expect("enqueue");
-        db.mark_delivered(ids[0], now, Some("$announce"))
+        let announced = db.outbox_item(ids[0]).expect("item").expect("queued");
+        let (room, meeting) = announced.action.announces().expect("an announcement");
+        db.mark_delivered(ids[0], now, Some(("$announce", room, MeetingId(meeting))))
             .expect("delivered");
-        db.mark_delivered(ids[1], now, Some("$plain"))
-            .expect("delivered");
+        let plain = db.outbox_item(ids[1]).expect("item").expect("queued");
+        assert_eq!(plain.action.announces(), None);
+        db.mark_delivered(ids[1], now, None).expect("delivered");
         let found = db
             .read(now, |tx| {
                 Ok((

@@ -255,12 +255,7 @@ pub(crate) fn send_invitations(
     method: &str,
 ) -> Result<usize, Failure> {
     let lang = ex.lang();
-    let domain = ex
-        .ctx
-        .mail_address
-        .as_deref()
-        .and_then(|a| a.rsplit_once('@'))
-        .map(|(_, d)| d.to_string());
+    let domain = ex.ctx.mail_domain().map(str::to_string);
     let ends_at = meeting.ends_at.unwrap_or_else(|| {
         meeting
             .starts_at
