@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 use greffier_commands::Lang;
-use greffier_commands::store::GroupStatus;
+use greffier_commands::store::{GroupStatus, Identity, IdentityKind};
 use jiff::civil::{Time, Weekday};
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Deserializer};
@@ -148,6 +148,10 @@ pub struct Config {
     pub mail: Option<MailConfig>,
     #[serde(default)]
     pub groups: GroupsConfig,
+    #[serde(default)]
+    pub organisations: OrganisationsConfig,
+    #[serde(default)]
+    pub people: PeopleConfig,
     #[serde(default)]
     pub digest: DigestConfig,
     #[serde(default)]
@@ -316,6 +320,47 @@ fn default_seed_status() -> GroupStatus {
     GroupStatus::Active
 }
 
+/// `[[organisations.seed]]`: organisations and their domains, recorded at
+/// start-up (added to, never removed from).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrganisationsConfig {
+    #[serde(default)]
+    pub seed: Vec<SeedOrganisation>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedOrganisation {
+    pub name: String,
+    pub kind: Option<String>,
+    /// Addresses and Matrix IDs of these domains confirm a membership.
+    #[serde(default)]
+    pub domains: Vec<String>,
+}
+
+/// `[[people.seed]]`: people recorded at start-up, confirmed members of
+/// their organisation (an operator's act, like `import-minutes`): a
+/// deployment's first members, or the demo's users. A person whose
+/// identities are all known already is left as it is.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeopleConfig {
+    #[serde(default)]
+    pub seed: Vec<SeedPerson>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedPerson {
+    pub name: String,
+    pub organisation: String,
+    #[serde(default)]
+    pub matrix_ids: Vec<String>,
+    #[serde(default)]
+    pub emails: Vec<String>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct DigestConfig {
@@ -462,7 +507,9 @@ pub fn load(path: &Path) -> anyhow::Result<Loaded> {
 /// One problem of a `[section]` key.
 fn key_problem(src: &str, section: &str, n: usize, key: &str, message: String) -> Problem {
     let name = match section {
-        "groups.seed" => format!("{section}[{n}].{key}"),
+        "groups.seed" | "organisations.seed" | "people.seed" => {
+            format!("{section}[{n}].{key}")
+        }
         _ => format!("{section}.{key}"),
     };
     Problem {
@@ -687,10 +734,51 @@ pub fn parse(src: &str) -> Result<Config, Vec<Problem>> {
             problems.push(key_problem(src, "groups.seed", i, "slug", message));
         }
     }
+    for (i, seed) in config.organisations.seed.iter().enumerate() {
+        for d in &seed.domains {
+            if greffier_commands::membership::normalise_domain(d).is_none() {
+                let message = format!("{d:?}: not a domain (ville-arles.fr, say)");
+                problems.push(key_problem(
+                    src,
+                    "organisations.seed",
+                    i,
+                    "domains",
+                    message,
+                ));
+            }
+        }
+    }
+    for (i, seed) in config.people.seed.iter().enumerate() {
+        let ids = seed
+            .matrix_ids
+            .iter()
+            .map(|m| ("matrix_ids", m, IdentityKind::Matrix));
+        let mails = seed
+            .emails
+            .iter()
+            .map(|m| ("emails", m, IdentityKind::Email));
+        for (key, value, kind) in ids.chain(mails) {
+            if Identity::parse(value).map(|id| id.kind) != Some(kind) {
+                let message = format!("{value:?}: not a {}", kind_name(kind));
+                problems.push(key_problem(src, "people.seed", i, key, message));
+            }
+        }
+        if seed.matrix_ids.is_empty() && seed.emails.is_empty() {
+            let message = "give at least one Matrix ID or email address".to_string();
+            problems.push(key_problem(src, "people.seed", i, "name", message));
+        }
+    }
     if problems.is_empty() {
         Ok(config)
     } else {
         Err(problems)
+    }
+}
+
+fn kind_name(kind: IdentityKind) -> &'static str {
+    match kind {
+        IdentityKind::Matrix => "Matrix ID (@user:server)",
+        IdentityKind::Email => "email address",
     }
 }
 

@@ -100,11 +100,7 @@ fn open_database(app: &App, cli: &Cli) -> anyhow::Result<Database> {
     let path = app.loaded.database_path(cli.database.as_deref());
     let mut db = Database::open(&path)
         .with_context(|| format!("cannot open the database {}", path.display()))?;
-    seed::apply(
-        &mut db,
-        &app.loaded.config.groups.seed,
-        jiff::Timestamp::now(),
-    )?;
+    seed::apply(&mut db, &app.loaded.config, jiff::Timestamp::now())?;
     Ok(db)
 }
 

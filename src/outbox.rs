@@ -95,7 +95,9 @@ pub fn lane(action: &Action) -> String {
             Origin::Matrix {
                 event: Some(event), ..
             } => format!("reply {event}"),
-            Origin::Matrix { room, event: None } => format!("room {room}"),
+            Origin::Matrix {
+                room, event: None, ..
+            } => format!("room {room}"),
             Origin::Email { from, .. } => format!("mail {}", from.to_lowercase()),
             Origin::Console => "console".into(),
         },
@@ -263,6 +265,7 @@ mod tests {
             origin: Origin::Matrix {
                 room: "!r:example.test".into(),
                 event: Some(event.into()),
+                direct: false,
             },
             text: "ok".into(),
         }

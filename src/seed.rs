@@ -1,14 +1,17 @@
-//! `[[groups.seed]]`: groups created at start-up when no group has their
-//! slug yet. Organisations are found by name (accent-, case-, hyphen-
-//! insensitive) or created. A seed never overwrites what is stored.
+//! What bot.toml seeds at start-up: `[[organisations.seed]]` (with their
+//! domains), `[[people.seed]]` (confirmed members: an operator's act) and
+//! `[[groups.seed]]` (groups no group has the slug of yet). Organisations
+//! are found by name (accent-, case-, hyphen-insensitive) or created. A
+//! seed never overwrites what is stored.
 
 use greffier_commands::Store;
-use greffier_commands::store::{NewGroup, OrgId};
+use greffier_commands::membership::normalise_domain;
+use greffier_commands::store::{Identity, NewGroup, OrgId};
 use greffier_commands::text::name_key;
 use greffier_storage::{Database, Tx};
 use jiff::Timestamp;
 
-use crate::config::SeedGroup;
+use crate::config::{Config, SeedGroup, SeedOrganisation, SeedPerson};
 
 fn org(tx: &mut Tx<'_>, name: &str) -> greffier_storage::Result<OrgId> {
     Ok(match tx.organisation_by_key(&name_key(name))? {
@@ -17,8 +20,76 @@ fn org(tx: &mut Tx<'_>, name: &str) -> greffier_storage::Result<OrgId> {
     })
 }
 
+/// Applies the seeds of `config`; returns how many groups it created.
+pub fn apply(db: &mut Database, config: &Config, now: Timestamp) -> anyhow::Result<usize> {
+    organisations(db, &config.organisations.seed, now)?;
+    people(db, &config.people.seed, now)?;
+    groups(db, &config.groups.seed, now)
+}
+
+/// Records the seed organisations and their domains (a domain another
+/// organisation holds is left to it, and logged).
+fn organisations(
+    db: &mut Database,
+    seeds: &[SeedOrganisation],
+    now: Timestamp,
+) -> anyhow::Result<()> {
+    db.write(now, |tx| {
+        for seed in seeds {
+            let id = match tx.organisation_by_key(&name_key(&seed.name))? {
+                Some(o) => o.id,
+                None => tx.create_organisation(&seed.name, seed.kind.as_deref())?,
+            };
+            for domain in seed.domains.iter().filter_map(|d| normalise_domain(d)) {
+                if let Some(other) = tx.add_organisation_domain(id, &domain)? {
+                    tracing::warn!(%domain, organisation = %seed.name, holder = other.0, "seed domain held by another organisation: left to it");
+                }
+            }
+        }
+        Ok(())
+    })?;
+    Ok(())
+}
+
+/// Records the seed people that the bot does not know by any of their
+/// identities, as confirmed members of their organisation.
+fn people(db: &mut Database, seeds: &[SeedPerson], now: Timestamp) -> anyhow::Result<()> {
+    let created = db.write(now, |tx| {
+        let mut created = 0;
+        for seed in seeds {
+            let identities: Vec<Identity> = seed
+                .matrix_ids
+                .iter()
+                .chain(&seed.emails)
+                .filter_map(|s| Identity::parse(s))
+                .collect();
+            let mut known = false;
+            for identity in &identities {
+                known |= tx.person_by_identity(identity)?.is_some();
+            }
+            let Some((first, rest)) = identities.split_first() else {
+                continue;
+            };
+            if known {
+                continue;
+            }
+            let org = org(tx, &seed.organisation)?;
+            let person = tx.create_person(&seed.name, Some(org), first)?;
+            for identity in rest {
+                tx.add_identity(person, identity)?;
+            }
+            created += 1;
+        }
+        Ok(created)
+    })?;
+    if created > 0 {
+        tracing::info!(created, "seed people recorded");
+    }
+    Ok(())
+}
+
 /// Creates the seed groups that do not exist; returns how many it created.
-pub fn apply(db: &mut Database, seeds: &[SeedGroup], now: Timestamp) -> anyhow::Result<usize> {
+fn groups(db: &mut Database, seeds: &[SeedGroup], now: Timestamp) -> anyhow::Result<usize> {
     let created = db.write(now, |tx| {
         let mut created = 0;
         for seed in seeds {

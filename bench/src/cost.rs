@@ -90,6 +90,7 @@ fn handle(inbox: &Inbox, who: &str, text: &str, i: usize) -> anyhow::Result<std:
         origin: Origin::Matrix {
             room: "!bench:example.test".into(),
             event: Some(event.clone()),
+            direct: false,
         },
         key: Some(event),
         sender: Identity {

@@ -6,7 +6,7 @@ use crate::action::Action;
 use crate::lang::Lang;
 use crate::request::{Context, Request};
 use crate::store::{
-    Group, GroupStatus, OrgId, Organisation, Person, Store, StoreError, StoreResult,
+    Group, GroupStatus, Membership, OrgId, Organisation, Person, Store, StoreError, StoreResult,
 };
 use crate::text;
 use crate::tr;
@@ -95,15 +95,87 @@ impl Exec<'_> {
         ))
     }
 
-    /// Is the sender an admin, or a member of the group's lead organisation?
-    pub fn leads(&mut self, group: &Group) -> StoreResult<bool> {
+    /// The sender as a confirmed member of their organisation (or an
+    /// admin): what acting in its name needs. A pending member is told
+    /// what waits for confirmation and who can give it.
+    pub fn confirmed_member(&mut self) -> Result<(Person, Organisation), Failure> {
+        let (person, org) = self.member()?;
+        if person.membership == Membership::Confirmed || self.is_admin() {
+            return Ok((person, org));
+        }
+        Err(self.not_confirmed(&person, &org)?)
+    }
+
+    /// Why `person` may not act for `org` yet: their membership waits, or
+    /// was refused.
+    pub fn not_confirmed(&mut self, person: &Person, org: &Organisation) -> StoreResult<Failure> {
+        let lang = self.lang();
+        let name = &org.name;
+        Ok(Failure::Refused(match person.membership {
+            Membership::Refused => tr!(
+                lang,
+                "Refusé : votre appartenance à {name} a été refusée ; voyez avec un administrateur.",
+                "Refused: your membership of {name} was refused; see an admin."
+            ),
+            _ => {
+                let who = self.who_can_confirm(org)?;
+                tr!(
+                    lang,
+                    "Refusé pour l'instant : votre appartenance à {name} attend confirmation ; {who} peut la confirmer.",
+                    "Refused for now: your membership of {name} awaits confirmation; {who} can confirm it."
+                )
+            }
+        }))
+    }
+
+    /// Who can confirm a membership of `org`, in words: its confirmed
+    /// members if it has any, and the admins.
+    pub fn who_can_confirm(&mut self, org: &Organisation) -> StoreResult<String> {
+        let lang = self.lang();
+        let confirmed = self
+            .store
+            .organisation_people(org.id)?
+            .iter()
+            .filter(|p| p.confirmed())
+            .count();
+        let name = &org.name;
+        Ok(match confirmed {
+            0 => tr!(lang, "un administrateur", "an admin"),
+            _ => tr!(
+                lang,
+                "un membre confirmé de {name} ou un administrateur",
+                "a confirmed member of {name} or an admin"
+            ),
+        })
+    }
+
+    /// May the sender see the network's rosters (people's names)? Admins
+    /// and confirmed members of any organisation.
+    pub fn sees_names(&mut self) -> StoreResult<bool> {
+        Ok(self.is_admin() || self.me()?.is_some_and(|p| p.confirmed()))
+    }
+
+    /// Is the sender an admin, or a confirmed member of the group's lead
+    /// organisation? A pending member of the lead is refused with what
+    /// waits for confirmation.
+    pub fn leads(&mut self, group: &Group) -> Result<bool, Failure> {
         if self.is_admin() {
             return Ok(true);
         }
         let Some(lead) = group.lead else {
             return Ok(false);
         };
-        Ok(self.me()?.and_then(|p| p.organisation) == Some(lead))
+        let Some(me) = self.me()? else {
+            return Ok(false);
+        };
+        if me.organisation != Some(lead) {
+            return Ok(false);
+        }
+        if me.membership == Membership::Confirmed {
+            return Ok(true);
+        }
+        let org = self.store.organisation(lead)?;
+        Err(self.not_confirmed(&me, &org)?)
     }
 
     pub fn org_name(&mut self, id: Option<OrgId>) -> StoreResult<Option<String>> {

@@ -55,6 +55,11 @@ impl Arg {
             Arg::Version => ("la version", "the version"),
             Arg::Place => ("le lieu", "the place"),
             Arg::Subcommand => ("la sous-commande", "the subcommand"),
+            Arg::Person => (
+                "la personne (identifiant Matrix, adresse ou nom)",
+                "the person (Matrix ID, address or name)",
+            ),
+            Arg::Domain => ("le domaine", "the domain"),
         };
         match lang {
             Lang::Fr => fr,
@@ -134,6 +139,11 @@ impl ParseError {
                     "invalid email address “{w}”"
                 )
             }
+            ParseErrorKind::BadDomain(w) => tr!(
+                lang,
+                "domaine invalide « {w} » (par exemple ville-arles.fr)",
+                "invalid domain “{w}” (for instance ville-arles.fr)"
+            ),
             ParseErrorKind::TooLongArg(arg) => {
                 let a = arg.name(lang);
                 let max = crate::parse::MAX_TEXT;

@@ -25,6 +25,7 @@ pub mod digest;
 pub mod exec;
 pub mod lang;
 pub mod meeting;
+pub mod membership;
 pub mod minutes;
 pub mod notices;
 pub mod parse;

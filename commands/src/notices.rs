@@ -41,6 +41,9 @@ pub enum Notice {
     LineTooLong { max: usize },
     /// A console line that is not UTF-8.
     NotUtf8,
+    /// A command from a Matrix user whose homeserver is not on
+    /// `matrix.allowed_servers` (once per room and day).
+    ForeignServer { server: String },
 }
 
 impl Notice {
@@ -135,6 +138,11 @@ impl Notice {
                 lang,
                 "Erreur : ligne trop longue (plus de {max} octets), ignorée.",
                 "Error: line too long (over {max} bytes), ignored."
+            ),
+            Notice::ForeignServer { server } => tr!(
+                lang,
+                "Je ne prends pas de commandes des comptes du serveur {server} : seuls ceux des serveurs du réseau sont écoutés.",
+                "I do not take commands from accounts of the server {server}: only the network's servers are listened to."
             ),
             Notice::NotUtf8 => tr!(
                 lang,

@@ -66,6 +66,8 @@ pub enum Arg {
     Version,
     Place,
     Subcommand,
+    Person,
+    Domain,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,6 +83,7 @@ pub enum ParseErrorKind {
     BadMeetingId(String),
     BadSlug(String),
     BadEmail(String),
+    BadDomain(String),
     TooLongArg(Arg),
     NothingToChange,
 }

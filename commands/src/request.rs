@@ -74,8 +74,14 @@ pub enum Origin {
     Console,
     /// A room event; the reply is an `m.notice` in the room, in reply to
     /// `event` when there is one (a withdrawn reaction has nothing left to
-    /// reply to).
-    Matrix { room: String, event: Option<String> },
+    /// reply to). `direct`: only the sender and the bot are in the room,
+    /// so the reply is private.
+    Matrix {
+        room: String,
+        event: Option<String>,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        direct: bool,
+    },
     /// A mail; the reply goes to `from` in the same thread.
     Email {
         from: String,
@@ -99,6 +105,16 @@ impl Origin {
         match self {
             Origin::Matrix { room, .. } => Some(room),
             _ => None,
+        }
+    }
+
+    /// Whether the reply reaches the sender alone (a mail, the console, a
+    /// direct room): personal data such as absence reasons are shown there
+    /// only.
+    pub fn private(&self) -> bool {
+        match self {
+            Origin::Matrix { direct, .. } => *direct,
+            Origin::Console | Origin::Email { .. } => true,
         }
     }
 

@@ -37,6 +37,56 @@ pub struct Person {
     pub id: PersonId,
     pub name: String,
     pub organisation: Option<OrgId>,
+    /// Whether the organisation accepted them (meaningless without one).
+    pub membership: Membership,
+}
+
+impl Person {
+    /// A confirmed member of their organisation: one who may act in its
+    /// name and who sees the network's rosters.
+    pub fn confirmed(&self) -> bool {
+        self.organisation.is_some() && self.membership == Membership::Confirmed
+    }
+}
+
+/// Where a person stands with the organisation they declared: `pending`
+/// until an admin, a confirmed member of that organisation or one of its
+/// domains confirms it; `refused` keeps the organisation refused so that
+/// the same request is not made again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Membership {
+    Pending,
+    Confirmed,
+    Refused,
+}
+
+impl Membership {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Membership::Pending => "pending",
+            Membership::Confirmed => "confirmed",
+            Membership::Refused => "refused",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Membership> {
+        match s {
+            "pending" => Some(Membership::Pending),
+            "confirmed" => Some(Membership::Confirmed),
+            "refused" => Some(Membership::Refused),
+            _ => None,
+        }
+    }
+}
+
+/// What erasing a person left: their identities (gone) and their answers
+/// (kept, without reasons, under "ancien membre").
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Forgotten {
+    pub identities: usize,
+    pub answers: usize,
+    pub groups: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -210,14 +260,52 @@ pub trait Store: crate::meeting::MeetingStore {
     /// The person a verified identity belongs to.
     fn person_by_identity(&mut self, identity: &Identity) -> StoreResult<Option<Person>>;
     fn person(&mut self, id: PersonId) -> StoreResult<Person>;
-    /// Creates a person with a first, verified identity.
+    /// Creates a person with a first, verified identity; an organisation
+    /// given here is confirmed (an operator's act: tests, benchmarks; the
+    /// commands declare it with [`Store::set_person_organisation`]).
     fn create_person(
         &mut self,
         name: &str,
         organisation: Option<OrgId>,
         identity: &Identity,
     ) -> StoreResult<PersonId>;
-    fn set_person_organisation(&mut self, person: PersonId, org: OrgId) -> StoreResult<()>;
+    /// Declares the person's organisation, with where they stand in it and
+    /// the Matrix room the request was made in (to tell them the answer
+    /// there). Their group memberships follow the new organisation.
+    fn set_person_organisation(
+        &mut self,
+        person: PersonId,
+        org: OrgId,
+        membership: Membership,
+        room: Option<&str>,
+    ) -> StoreResult<()>;
+    /// Accepts or refuses a pending membership (`by`: who decided).
+    fn decide_membership(
+        &mut self,
+        person: PersonId,
+        membership: Membership,
+        by: Option<PersonId>,
+    ) -> StoreResult<()>;
+    /// The Matrix room where the person asked for their organisation.
+    fn membership_room(&mut self, person: PersonId) -> StoreResult<Option<String>>;
+    /// The people who declared this organisation, by name (not erased).
+    fn organisation_people(&mut self, org: OrgId) -> StoreResult<Vec<Person>>;
+    /// The people (not erased) whose name has this [`crate::text::name_key`].
+    fn people_named(&mut self, name_key: &str) -> StoreResult<Vec<Person>>;
+    /// The domains whose addresses and Matrix IDs are the organisation's.
+    fn organisation_domains(&mut self, org: OrgId) -> StoreResult<Vec<String>>;
+    /// The organisation that recorded this exact domain.
+    fn organisation_by_domain(&mut self, domain: &str) -> StoreResult<Option<OrgId>>;
+    /// Records a domain for `org`; the organisation that holds it already,
+    /// if another one does (then nothing changes).
+    fn add_organisation_domain(&mut self, org: OrgId, domain: &str) -> StoreResult<Option<OrgId>>;
+    /// False if the organisation did not have that domain.
+    fn remove_organisation_domain(&mut self, org: OrgId, domain: &str) -> StoreResult<bool>;
+    /// Erases the person: identities, codes, what the inbox kept of their
+    /// addresses, absence reasons, group memberships, and their name in
+    /// the outbox; their answers stay under `placeholder`. The database
+    /// file keeps no copy of what was erased once the transaction commits.
+    fn forget_person(&mut self, person: PersonId, placeholder: &str) -> StoreResult<Forgotten>;
     /// A person known only by name (from minutes): no identity yet.
     fn create_contact(&mut self, name: &str, organisation: Option<OrgId>) -> StoreResult<PersonId>;
     /// The person of that organisation with that name (same key).
@@ -282,7 +370,8 @@ pub trait Store: crate::meeting::MeetingStore {
     /// People who joined the group themselves.
     fn member_people(&mut self, group: GroupId) -> StoreResult<Vec<Person>>;
     /// The group's "villes": organisations that are members, by themselves
-    /// (import, seed) or through a member person.
+    /// (import, seed) or through a member person whose membership of it is
+    /// confirmed.
     fn member_organisations(&mut self, group: GroupId) -> StoreResult<Vec<Organisation>>;
     /// Adds a member; `person` None makes the organisation itself a member.
     /// False if it was a member already.

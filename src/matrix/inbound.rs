@@ -35,6 +35,18 @@ pub enum Event {
     Other,
 }
 
+impl Event {
+    /// Who sent it, for the events the bot acts on.
+    pub fn sender(&self) -> Option<&str> {
+        match self {
+            Event::Message { sender, .. }
+            | Event::Reaction { sender, .. }
+            | Event::Redaction { sender, .. } => Some(sender),
+            _ => None,
+        }
+    }
+}
+
 fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
     path.iter().try_fold(v, |v, k| v.get(k))?.as_str()
 }

@@ -33,7 +33,7 @@ type Says<'a> = (&'a str, Option<&'a str>);
 fn target(action: &Action) -> Result<(&str, Option<&str>, Says<'_>), SendError> {
     match action {
         Action::Reply {
-            origin: Origin::Matrix { room, event },
+            origin: Origin::Matrix { room, event, .. },
             text,
         } => Ok((room, event.as_deref(), (text, None))),
         Action::PostToRoom {

@@ -60,6 +60,7 @@ impl Bot {
             origin: Origin::Matrix {
                 room: room_id.to_string(),
                 event: None,
+                direct: false,
             },
             key: None,
             sender: super::sync::matrix_id(self.own.to_string()),

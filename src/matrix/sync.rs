@@ -173,6 +173,12 @@ impl Bot {
             }
         }
         for event in events {
+            if let Some(sender) = event.sender()
+                && !self.obeys(sender)
+            {
+                self.refuse_foreign(room_id, &event)?;
+                continue;
+            }
             match event {
                 Event::Message {
                     event_id,
@@ -271,7 +277,11 @@ impl Bot {
             false => self.display_name(room_id, &sender.value).await,
         };
         let inbound = Inbound {
-            origin: origin(room_id, Some(&event_id)),
+            origin: Origin::Matrix {
+                room: room_id.to_string(),
+                event: Some(event_id.clone()),
+                direct: self.is_direct(room_id),
+            },
             key: Some(event_id.clone()),
             sender,
             display_name,
@@ -345,6 +355,56 @@ impl Bot {
         Ok(())
     }
 
+    /// Whether commands from `sender` are obeyed: users of
+    /// `matrix.allowed_servers` (the bot's own server when empty) only.
+    fn obeys(&self, sender: &str) -> bool {
+        UserId::parse(sender).is_ok_and(|u| {
+            self.allowed
+                .iter()
+                .any(|s| s.as_str() == u.server_name().as_str())
+        })
+    }
+
+    /// An event from a server the bot does not listen to: a command gets
+    /// one notice per room and day (the inbox's once-only key is the room
+    /// and the date), the rest nothing.
+    fn refuse_foreign(&self, room_id: &RoomId, event: &Event) -> anyhow::Result<()> {
+        let ctx = self.app.context();
+        let Event::Message {
+            event_id,
+            sender,
+            body,
+        } = event
+        else {
+            tracing::debug!(room = %room_id, "event from a server not in matrix.allowed_servers ignored");
+            return Ok(());
+        };
+        if !greffier_commands::is_command(&ctx.prefix, body) {
+            return Ok(());
+        }
+        let server = sender.split_once(':').map_or("", |(_, s)| s).to_string();
+        tracing::info!(room = %room_id, %sender, "command from a server not in matrix.allowed_servers refused");
+        let day = ctx.now.to_zoned(jiff::tz::TimeZone::UTC).date();
+        let inbound = Inbound {
+            origin: origin(room_id, Some(event_id)),
+            key: Some(format!("foreign-server {room_id} {day}")),
+            sender: matrix_id(sender.clone()),
+            display_name: None,
+            authenticated: true,
+            input: Input::Notice(greffier_commands::Notice::ForeignServer { server }),
+        };
+        self.run(&ctx, &inbound)?;
+        Ok(())
+    }
+
+    /// A room of two, the sender and the bot: what is answered there is
+    /// private (absence reasons are shown).
+    fn is_direct(&self, room_id: &RoomId) -> bool {
+        self.client
+            .get_room(room_id)
+            .is_some_and(|room| room.joined_members_count() <= 2)
+    }
+
     async fn display_name(&self, room_id: &RoomId, sender: &str) -> Option<String> {
         let room = self.client.get_room(room_id)?;
         let user = UserId::parse(sender).ok()?;
@@ -360,11 +420,12 @@ pub(super) fn matrix_id(sender: String) -> Identity {
     }
 }
 
-/// Where an answer goes: the room, in reply to `event` if any.
+/// Where an answer goes: the room (shared), in reply to `event` if any.
 fn origin(room: &RoomId, event: Option<&str>) -> Origin {
     Origin::Matrix {
         room: room.to_string(),
         event: event.map(str::to_string),
+        direct: false,
     }
 }
 

@@ -19,12 +19,16 @@ pub struct Export {
 pub struct ExportOrganisation {
     pub name: String,
     pub kind: Option<String>,
+    /// Whose addresses and Matrix IDs confirm their membership at once.
+    pub domains: Vec<String>,
 }
 
 #[derive(Debug, Serialize, PartialEq, Eq)]
 pub struct ExportPerson {
     pub name: String,
     pub organisation: Option<String>,
+    /// "confirmed", "pending" or "refused" (with an organisation), or null.
+    pub membership: Option<String>,
     pub emails: Vec<String>,
     pub matrix_ids: Vec<String>,
 }
@@ -82,26 +86,36 @@ fn strings(db: &Database, sql: &str, id: i64) -> Result<Vec<String>> {
 impl Database {
     pub fn export(&self) -> Result<Export> {
         let conn = self.conn();
-        let mut st = conn.prepare("SELECT name, kind FROM organisations ORDER BY key")?;
-        let organisations = st
-            .query_map([], |r| {
-                Ok(ExportOrganisation {
-                    name: r.get(0)?,
-                    kind: r.get(1)?,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-
-        let mut st = conn.prepare(
-            "SELECT p.id, p.name, o.name FROM people p
-             LEFT JOIN organisations o ON o.id = p.organisation_id
-             ORDER BY p.name, p.id",
-        )?;
+        let mut st = conn.prepare("SELECT id, name, kind FROM organisations ORDER BY key")?;
         let rows: Vec<(i64, String, Option<String>)> = st
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?;
+        let mut organisations = Vec::new();
+        for (id, name, kind) in rows {
+            let domains = strings(
+                self,
+                "SELECT domain FROM organisation_domains WHERE organisation_id = ?1 ORDER BY domain",
+                id,
+            )?;
+            organisations.push(ExportOrganisation {
+                name,
+                kind,
+                domains,
+            });
+        }
+
+        let mut st = conn.prepare(
+            "SELECT p.id, p.name, o.name, CASE WHEN o.id IS NULL THEN NULL ELSE p.membership END
+             FROM people p
+             LEFT JOIN organisations o ON o.id = p.organisation_id
+             WHERE p.forgotten_at IS NULL
+             ORDER BY p.name, p.id",
+        )?;
+        let rows: Vec<(i64, String, Option<String>, Option<String>)> = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<_>>()?;
         let mut people = Vec::new();
-        for (id, name, organisation) in rows {
+        for (id, name, organisation, membership) in rows {
             // By person (its index), the kinds apart here: a condition on
             // the kind made SQLite walk the (kind, value) index instead,
             // every identity of that kind for each person.
@@ -121,6 +135,7 @@ impl Database {
             people.push(ExportPerson {
                 name,
                 organisation,
+                membership,
                 emails,
                 matrix_ids,
             });
@@ -160,7 +175,9 @@ impl Database {
                 self,
                 "SELECT DISTINCT o.name FROM group_members m
                  JOIN organisations o ON o.id = m.organisation_id
-                 WHERE m.group_id = ?1 ORDER BY o.key",
+                 LEFT JOIN people p ON p.id = m.person_id
+                 WHERE m.group_id = ?1 AND (m.person_id IS NULL OR p.membership = 'confirmed')
+                 ORDER BY o.key",
                 id,
             )?;
             let supporters = strings(

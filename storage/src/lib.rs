@@ -13,6 +13,7 @@
 
 pub mod digests;
 pub mod export;
+mod forget;
 pub mod inbound;
 pub mod meetings;
 pub mod migrations;
@@ -51,6 +52,9 @@ pub struct Database {
 pub struct Tx<'c> {
     tx: rusqlite::Transaction<'c>,
     now: Timestamp,
+    /// Someone was erased: once committed, the write-ahead log is copied
+    /// into the file and emptied, so that no old page keeps them.
+    wipe: bool,
 }
 
 impl Database {
@@ -114,6 +118,9 @@ impl Database {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // Deleted content is overwritten, not left in free space: an
+        // erased person (`!moi oublier`) or pruned mail leaves no bytes.
+        conn.pragma_update(None, "secure_delete", "ON")?;
         migrations::migrate(&mut conn)?;
         Ok(Database { conn })
     }
@@ -125,13 +132,24 @@ impl Database {
         now: Timestamp,
         f: impl FnOnce(&mut Tx<'_>) -> Result<(T, bool)>,
     ) -> Result<T> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let mut tx = Tx { tx, now };
-        let (value, commit) = f(&mut tx)?;
-        if commit {
-            tx.tx.commit()?;
+        let (value, wipe) = {
+            let tx = self
+                .conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let mut tx = Tx {
+                tx,
+                now,
+                wipe: false,
+            };
+            let (value, commit) = f(&mut tx)?;
+            let wipe = commit && tx.wipe;
+            if commit {
+                tx.tx.commit()?;
+            }
+            (value, wipe)
+        };
+        if wipe {
+            self.checkpoint();
         }
         Ok(value)
     }
@@ -160,7 +178,11 @@ impl Database {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Deferred)?;
-        let mut tx = Tx { tx, now };
+        let mut tx = Tx {
+            tx,
+            now,
+            wipe: false,
+        };
         // Dropped without a commit: rolled back.
         f(&mut tx)
     }
@@ -174,6 +196,25 @@ impl Database {
 
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
+    }
+
+    /// Copies the write-ahead log into the file and empties it. A reader
+    /// of another process (a console) may hold old pages: then the log is
+    /// copied as far as it can be, logged, and emptied by a later
+    /// checkpoint.
+    fn checkpoint(&self) {
+        let done = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+                r.get::<_, i64>(0)
+            });
+        match done {
+            Ok(0) => {}
+            Ok(_) => tracing::warn!(
+                "the write-ahead log is in use: erased data stay in it until the next checkpoint"
+            ),
+            Err(e) => tracing::warn!(error = %e, "cannot checkpoint the write-ahead log"),
+        }
     }
 
     /// What SQLite finds wrong with the file (`PRAGMA integrity_check`) and

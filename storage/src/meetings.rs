@@ -10,6 +10,7 @@ use greffier_commands::store::{
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, Row, params};
 
+use crate::store_impl::{PERSON_COLUMNS, person_at, person_row};
 use crate::{Tx, parse_ts, ts};
 
 fn se(e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
@@ -139,19 +140,13 @@ impl MeetingStore for Tx<'_> {
     }
 
     fn people(&mut self) -> StoreResult<Vec<Person>> {
-        let mut st = self
-            .conn()
-            .prepare_cached("SELECT id, name, organisation_id FROM people ORDER BY name, id")
-            .map_err(se)?;
-        let rows = st
-            .query_map([], |r| {
-                Ok(Person {
-                    id: PersonId(r.get(0)?),
-                    name: r.get(1)?,
-                    organisation: r.get::<_, Option<i64>>(2)?.map(OrgId),
-                })
-            })
-            .map_err(se)?;
+        // An erased person has no address left to be invited at.
+        let sql = format!(
+            "SELECT {PERSON_COLUMNS} FROM people p WHERE p.forgotten_at IS NULL
+             ORDER BY p.name, p.id"
+        );
+        let mut st = self.conn().prepare_cached(&sql).map_err(se)?;
+        let rows = st.query_map([], person_row).map_err(se)?;
         rows.collect::<rusqlite::Result<_>>().map_err(se)
     }
 
@@ -181,32 +176,29 @@ impl MeetingStore for Tx<'_> {
         let mut st = self
             .conn()
             .prepare_cached(
-                "SELECT p.id, p.name, p.organisation_id, i.email, i.message_id, i.reminded_at,
+                "SELECT i.email, i.message_id, i.reminded_at,
                         (SELECT status FROM rsvps r WHERE r.meeting_id = i.meeting_id
                             AND r.person_id = i.person_id ORDER BY r.id DESC LIMIT 1),
                         (SELECT reason FROM rsvps r WHERE r.meeting_id = i.meeting_id
-                            AND r.person_id = i.person_id ORDER BY r.id DESC LIMIT 1)
+                            AND r.person_id = i.person_id ORDER BY r.id DESC LIMIT 1),
+                        p.id, p.name, p.organisation_id, p.membership
                  FROM invitations i JOIN people p ON p.id = i.person_id
                  WHERE i.meeting_id = ?1 ORDER BY p.name, p.id",
             )
             .map_err(se)?;
         let rows = st
             .query_map(params![meeting.0], |r| {
-                let status: Option<String> = r.get(6)?;
+                let status: Option<String> = r.get(3)?;
                 Ok(Invitee {
-                    person: Person {
-                        id: PersonId(r.get(0)?),
-                        name: r.get(1)?,
-                        organisation: r.get::<_, Option<i64>>(2)?.map(OrgId),
-                    },
-                    email: r.get(3)?,
-                    message_id: r.get(4)?,
+                    person: person_at(r, 5)?,
+                    email: r.get(0)?,
+                    message_id: r.get(1)?,
                     status: status
                         .as_deref()
                         .and_then(RsvpStatus::parse)
                         .unwrap_or(RsvpStatus::NoAnswer),
-                    reason: r.get(7)?,
-                    reminded: r.get::<_, Option<String>>(5)?.is_some(),
+                    reason: r.get(4)?,
+                    reminded: r.get::<_, Option<String>>(2)?.is_some(),
                 })
             })
             .map_err(se)?;

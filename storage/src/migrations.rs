@@ -261,6 +261,25 @@ CREATE TABLE held_mail (
     applied_at  TEXT
 );
 "#,
+    // 8: who speaks for an organisation. A declared organisation is
+    // pending until confirmed; people recorded before this migration keep
+    // the rights they had (confirmed; `!organisation membres` reviews
+    // them). The domains whose addresses and Matrix IDs confirm at once.
+    // An erased person keeps their answers under a placeholder name.
+    r#"
+ALTER TABLE people ADD COLUMN membership TEXT NOT NULL DEFAULT 'confirmed'
+    CHECK (membership IN ('pending', 'confirmed', 'refused'));
+ALTER TABLE people ADD COLUMN membership_at TEXT;
+ALTER TABLE people ADD COLUMN membership_by INTEGER REFERENCES people(id) ON DELETE SET NULL;
+ALTER TABLE people ADD COLUMN membership_room TEXT;
+ALTER TABLE people ADD COLUMN forgotten_at TEXT;
+CREATE TABLE organisation_domains (
+    domain          TEXT PRIMARY KEY,     -- lower case, no trailing dot
+    organisation_id INTEGER NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
+    created_at      TEXT NOT NULL
+);
+CREATE INDEX organisation_domains_org ON organisation_domains(organisation_id);
+"#,
 ];
 
 /// Applies the migrations the database does not have yet. Two processes

@@ -2,8 +2,8 @@
 //! to know about also append a row to `group_events`.
 
 use greffier_commands::store::{
-    Group, GroupId, GroupStatus, Identity, IdentityKind, Milestone, NewGroup, OrgId, Organisation,
-    Person, PersonId, ProjectStatus, Store, StoreError, StoreResult,
+    Forgotten, Group, GroupId, GroupStatus, Identity, IdentityKind, Membership, Milestone,
+    NewGroup, OrgId, Organisation, Person, PersonId, ProjectStatus, Store, StoreError, StoreResult,
 };
 use greffier_commands::text::name_key;
 use jiff::civil::Date;
@@ -23,12 +23,28 @@ fn org_row(r: &Row<'_>) -> rusqlite::Result<Organisation> {
     })
 }
 
-fn person_row(r: &Row<'_>) -> rusqlite::Result<Person> {
+/// The columns [`person_row`] reads, of `people` named `p`.
+pub(crate) const PERSON_COLUMNS: &str = "p.id, p.name, p.organisation_id, p.membership";
+
+/// A person from [`PERSON_COLUMNS`] at columns `at..at + 4`.
+pub(crate) fn person_at(r: &Row<'_>, at: usize) -> rusqlite::Result<Person> {
+    let membership: String = r.get(at + 3)?;
     Ok(Person {
-        id: PersonId(r.get(0)?),
-        name: r.get(1)?,
-        organisation: r.get::<_, Option<i64>>(2)?.map(OrgId),
+        id: PersonId(r.get(at)?),
+        name: r.get(at + 1)?,
+        organisation: r.get::<_, Option<i64>>(at + 2)?.map(OrgId),
+        membership: Membership::parse(&membership).ok_or_else(|| {
+            rusqlite::Error::FromSqlConversionFailure(
+                at + 3,
+                rusqlite::types::Type::Text,
+                format!("membership {membership:?}").into(),
+            )
+        })?,
     })
+}
+
+pub(crate) fn person_row(r: &Row<'_>) -> rusqlite::Result<Person> {
+    person_at(r, 0)
 }
 
 pub(crate) const GROUP_COLUMNS: &str = "id, slug, theme, status, lead_id, action, room, list";
@@ -88,25 +104,25 @@ impl Tx<'_> {
 
 impl Store for Tx<'_> {
     fn person_by_identity(&mut self, identity: &Identity) -> StoreResult<Option<Person>> {
+        let sql = format!(
+            "SELECT {PERSON_COLUMNS} FROM identities i
+             JOIN people p ON p.id = i.person_id
+             WHERE i.kind = ?1 AND i.value = ?2 AND i.verified = 1"
+        );
         self.conn()
-            .query_row(
-                "SELECT p.id, p.name, p.organisation_id FROM identities i
-                 JOIN people p ON p.id = i.person_id
-                 WHERE i.kind = ?1 AND i.value = ?2 AND i.verified = 1",
-                params![identity.kind.as_str(), identity.value],
-                person_row,
-            )
+            .prepare_cached(&sql)
+            .and_then(|mut st| {
+                st.query_row(params![identity.kind.as_str(), identity.value], person_row)
+            })
             .optional()
             .map_err(se)
     }
 
     fn person(&mut self, id: PersonId) -> StoreResult<Person> {
+        let sql = format!("SELECT {PERSON_COLUMNS} FROM people p WHERE p.id = ?1");
         self.conn()
-            .query_row(
-                "SELECT id, name, organisation_id FROM people WHERE id = ?1",
-                params![id.0],
-                person_row,
-            )
+            .prepare_cached(&sql)
+            .and_then(|mut st| st.query_row(params![id.0], person_row))
             .map_err(se)
     }
 
@@ -134,14 +150,135 @@ impl Store for Tx<'_> {
         Ok(PersonId(id))
     }
 
-    fn set_person_organisation(&mut self, person: PersonId, org: OrgId) -> StoreResult<()> {
+    fn set_person_organisation(
+        &mut self,
+        person: PersonId,
+        org: OrgId,
+        membership: Membership,
+        room: Option<&str>,
+    ) -> StoreResult<()> {
         self.conn()
             .execute(
-                "UPDATE people SET organisation_id = ?2 WHERE id = ?1",
+                "UPDATE people SET organisation_id = ?2, membership = ?3, membership_at = ?4,
+                     membership_by = NULL, membership_room = ?5
+                 WHERE id = ?1",
+                params![person.0, org.0, membership.as_str(), ts(self.now), room],
+            )
+            .map_err(se)?;
+        // A member person's organisation is theirs: it follows them.
+        self.conn()
+            .execute(
+                "UPDATE group_members SET organisation_id = ?2 WHERE person_id = ?1",
                 params![person.0, org.0],
             )
             .map_err(se)?;
         Ok(())
+    }
+
+    fn decide_membership(
+        &mut self,
+        person: PersonId,
+        membership: Membership,
+        by: Option<PersonId>,
+    ) -> StoreResult<()> {
+        self.conn()
+            .execute(
+                "UPDATE people SET membership = ?2, membership_at = ?3, membership_by = ?4
+                 WHERE id = ?1",
+                params![person.0, membership.as_str(), ts(self.now), by.map(|p| p.0)],
+            )
+            .map_err(se)?;
+        Ok(())
+    }
+
+    fn membership_room(&mut self, person: PersonId) -> StoreResult<Option<String>> {
+        self.conn()
+            .query_row(
+                "SELECT membership_room FROM people WHERE id = ?1",
+                params![person.0],
+                |r| r.get(0),
+            )
+            .optional()
+            .map(Option::flatten)
+            .map_err(se)
+    }
+
+    fn organisation_people(&mut self, org: OrgId) -> StoreResult<Vec<Person>> {
+        let sql = format!(
+            "SELECT {PERSON_COLUMNS} FROM people p
+             WHERE p.organisation_id = ?1 AND p.forgotten_at IS NULL ORDER BY p.name, p.id"
+        );
+        let mut st = self.conn().prepare_cached(&sql).map_err(se)?;
+        let rows = st.query_map(params![org.0], person_row).map_err(se)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(se)
+    }
+
+    fn people_named(&mut self, key: &str) -> StoreResult<Vec<Person>> {
+        // Name keys are not stored: every name is read and compared (an
+        // admin naming someone by name; a Matrix ID or an address is the
+        // indexed way).
+        let sql = format!(
+            "SELECT {PERSON_COLUMNS} FROM people p
+             WHERE p.forgotten_at IS NULL ORDER BY p.name, p.id"
+        );
+        let mut st = self.conn().prepare_cached(&sql).map_err(se)?;
+        let rows = st.query_map([], person_row).map_err(se)?;
+        let mut found = Vec::new();
+        for p in rows {
+            let p = p.map_err(se)?;
+            if name_key(&p.name) == key {
+                found.push(p);
+            }
+        }
+        Ok(found)
+    }
+
+    fn organisation_domains(&mut self, org: OrgId) -> StoreResult<Vec<String>> {
+        let mut st = self
+            .conn()
+            .prepare_cached(
+                "SELECT domain FROM organisation_domains WHERE organisation_id = ?1 ORDER BY domain",
+            )
+            .map_err(se)?;
+        let rows = st.query_map(params![org.0], |r| r.get(0)).map_err(se)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(se)
+    }
+
+    fn organisation_by_domain(&mut self, domain: &str) -> StoreResult<Option<OrgId>> {
+        self.conn()
+            .prepare_cached("SELECT organisation_id FROM organisation_domains WHERE domain = ?1")
+            .and_then(|mut st| st.query_row(params![domain], |r| r.get(0)).optional())
+            .map(|o| o.map(OrgId))
+            .map_err(se)
+    }
+
+    fn add_organisation_domain(&mut self, org: OrgId, domain: &str) -> StoreResult<Option<OrgId>> {
+        if let Some(owner) = self.organisation_by_domain(domain)? {
+            return Ok((owner != org).then_some(owner));
+        }
+        self.conn()
+            .execute(
+                "INSERT INTO organisation_domains (domain, organisation_id, created_at)
+                 VALUES (?1, ?2, ?3)",
+                params![domain, org.0, ts(self.now)],
+            )
+            .map_err(se)?;
+        Ok(None)
+    }
+
+    fn remove_organisation_domain(&mut self, org: OrgId, domain: &str) -> StoreResult<bool> {
+        let n = self
+            .conn()
+            .execute(
+                "DELETE FROM organisation_domains WHERE domain = ?1 AND organisation_id = ?2",
+                params![domain, org.0],
+            )
+            .map_err(se)?;
+        Ok(n == 1)
+    }
+
+    fn forget_person(&mut self, person: PersonId, placeholder: &str) -> StoreResult<Forgotten> {
+        self.forget(person, placeholder)
     }
 
     fn add_identity(&mut self, person: PersonId, identity: &Identity) -> StoreResult<bool> {
@@ -333,13 +470,11 @@ impl Store for Tx<'_> {
         key: &str,
         organisation: Option<OrgId>,
     ) -> StoreResult<Option<Person>> {
-        let mut st = self
-            .conn()
-            .prepare_cached(
-                "SELECT id, name, organisation_id FROM people
-                 WHERE organisation_id IS ?1 ORDER BY id",
-            )
-            .map_err(se)?;
+        let sql = format!(
+            "SELECT {PERSON_COLUMNS} FROM people p
+             WHERE p.organisation_id IS ?1 AND p.forgotten_at IS NULL ORDER BY p.id"
+        );
+        let mut st = self.conn().prepare_cached(&sql).map_err(se)?;
         let people = st
             .query_map(params![organisation.map(|o| o.0)], person_row)
             .map_err(se)?
@@ -519,14 +654,12 @@ impl Store for Tx<'_> {
     }
 
     fn member_people(&mut self, group: GroupId) -> StoreResult<Vec<Person>> {
-        let mut st = self
-            .conn()
-            .prepare_cached(
-                "SELECT p.id, p.name, p.organisation_id FROM group_members m
-                 JOIN people p ON p.id = m.person_id
-                 WHERE m.group_id = ?1 ORDER BY p.name",
-            )
-            .map_err(se)?;
+        let sql = format!(
+            "SELECT {PERSON_COLUMNS} FROM group_members m
+             JOIN people p ON p.id = m.person_id
+             WHERE m.group_id = ?1 ORDER BY p.name"
+        );
+        let mut st = self.conn().prepare_cached(&sql).map_err(se)?;
         let rows = st.query_map(params![group.0], person_row).map_err(se)?;
         rows.collect::<rusqlite::Result<_>>().map_err(se)
     }
@@ -535,7 +668,9 @@ impl Store for Tx<'_> {
         self.orgs_query(
             "SELECT DISTINCT o.id, o.name, o.kind FROM group_members m
              JOIN organisations o ON o.id = m.organisation_id
-             WHERE m.group_id = ?1 ORDER BY o.key",
+             LEFT JOIN people p ON p.id = m.person_id
+             WHERE m.group_id = ?1 AND (m.person_id IS NULL OR p.membership = 'confirmed')
+             ORDER BY o.key",
             group,
         )
     }

@@ -4,9 +4,13 @@
 //!
 //! The senders:
 //! - admin: listed in `bot.admins` (organisation Aix, not a member);
-//! - lead: a member of the lead organisation (Berre) of "messagerie";
-//! - member: a member of "messagerie" from Arles;
-//! - other: someone of another organisation (Vitrolles), not a member;
+//! - lead: a confirmed member of the lead organisation (Berre) of
+//!   "messagerie";
+//! - pending: someone who declared Berre too, not confirmed yet, who joined
+//!   "messagerie" as a person;
+//! - member: a confirmed member of "messagerie" from Arles;
+//! - other: a confirmed member of another organisation (Vitrolles), not a
+//!   member of the group;
 //! - unknown: a Matrix user the bot has never seen.
 //!
 //! An email sender that is not a verified address never reaches the
@@ -26,12 +30,14 @@ const NOW: i64 = 1_795_000_000; // 2026-11-18
 
 const ADMIN: &str = "@admin:example.test";
 const LEAD: &str = "@lead:example.test";
+const PENDING: &str = "@pending:example.test";
 const MEMBER: &str = "@member:example.test";
 const OTHER: &str = "@other:example.test";
 const UNKNOWN: &str = "@stranger:example.test";
-const ROLES: [(&str, &str); 5] = [
+const ROLES: [(&str, &str); 6] = [
     ("admin", ADMIN),
     ("lead", LEAD),
+    ("pending", PENDING),
     ("member", MEMBER),
     ("other", OTHER),
     ("unknown", UNKNOWN),
@@ -63,6 +69,7 @@ fn say_in(db: &mut Database, who: &str, line: &str, room: &str) -> (String, bool
         origin: Origin::Matrix {
             room: room.into(),
             event: Some("$event".into()),
+            direct: false,
         },
         sender: Identity::parse(who).expect("identity"),
         display_name: None,
@@ -75,9 +82,10 @@ fn must(db: &mut Database, who: &str, line: &str) {
     assert!(kept, "{who}: {line} → {reply}");
 }
 
-/// Four people of four organisations; "messagerie", active, led by Berre,
-/// with the lead and the member in it; "courrier", a proposal of Vitrolles;
-/// meeting n°1 of "messagerie" (the lead and the member invited).
+/// Four confirmed people of four organisations and a pending one of
+/// Berre; "messagerie", active, led by Berre, with the lead, the pending
+/// one and the member in it; "courrier", a proposal of Vitrolles; meeting
+/// n°1 of "messagerie" (its three members invited).
 fn world() -> Database {
     let mut db = Database::open_in_memory().expect("db");
     for (who, org) in [
@@ -87,7 +95,11 @@ fn world() -> Database {
         (OTHER, "Vitrolles"),
     ] {
         must(&mut db, who, &format!("!moi organisation {org}"));
+        if who != ADMIN {
+            must(&mut db, ADMIN, &format!("!organisation accepter {who}"));
+        }
     }
+    must(&mut db, PENDING, "!moi organisation Berre");
     must(
         &mut db,
         LEAD,
@@ -95,6 +107,7 @@ fn world() -> Database {
     );
     must(&mut db, MEMBER, "!groupe soutenir messagerie");
     must(&mut db, MEMBER, "!groupe rejoindre messagerie");
+    must(&mut db, PENDING, "!groupe rejoindre messagerie");
     must(
         &mut db,
         OTHER,
@@ -163,6 +176,12 @@ const NOT_LEAD: &str =
 const NOT_ORGANISER: &str =
     "Refusé : réservé aux administrateurs et, pour une réunion de groupe, au chef de projet.";
 const NOT_MANAGER: &str = "Refusé : réservé aux administrateurs et au chef de projet du groupe.";
+const PENDING_BERRE: &str = "Refusé pour l'instant : votre appartenance à Berre attend confirmation ; un membre confirmé de Berre ou un administrateur peut la confirmer.";
+const NOT_CONFIRMER: &str =
+    "Refusé : réservé aux administrateurs et aux membres confirmés de l'organisation.";
+const NOT_BERRE: &str = "Refusé : réservé aux administrateurs et aux membres confirmés de Berre.";
+const NOT_FORGETTER: &str = "Refusé : réservé aux administrateurs d'effacer quelqu'un d'autre.";
+const ERASED: &str = "C'est fait : la personne est effacée";
 const NO_ORG: &str = "Indiquez d'abord votre organisation : !moi organisation <organisation>";
 const NOT_INVITED: &str = "Vous n'êtes pas invité(e) à la réunion n°1.";
 const STRANGER: &str = "Je ne vous connais pas encore : indiquez votre organisation avec !moi organisation <organisation>.";
@@ -173,13 +192,14 @@ const CODE_SENT: &str = "Un code vient d'être envoyé à someone@example.test";
 const BAD_CODE: &str = "pas valable";
 
 /// Every state-changing command, and what each sender gets, in the order
-/// of ROLES: admin, lead, member, other, unknown. `{code}` is the code
+/// of ROLES: admin, lead, pending, member, other, unknown. `{code}` is the code
 /// mailed to the member.
-const MATRIX: &[(&str, [Cell; 5])] = &[
+const MATRIX: &[(&str, [Cell; 6])] = &[
     (
         "!groupe rejoindre messagerie",
         [
             Kept("Aix en est membre."),
+            Refused(ALREADY_A_MEMBER),
             Refused(ALREADY_A_MEMBER),
             Refused(ALREADY_A_MEMBER),
             Kept("Vitrolles en est membre."),
@@ -191,6 +211,7 @@ const MATRIX: &[(&str, [Cell; 5])] = &[
         [
             Refused(NOT_A_MEMBER),
             Kept("Berre n'en est plus membre."),
+            Kept("Vous avez quitté le groupe"),
             Kept("Arles n'en est plus membre."),
             Refused(NOT_A_MEMBER),
             Refused(NOT_A_MEMBER),
@@ -201,6 +222,7 @@ const MATRIX: &[(&str, [Cell; 5])] = &[
         [
             Kept("proposé à l'initiative de Aix. Soutiens : 1/2."),
             Kept("proposé à l'initiative de Berre. Soutiens : 1/2."),
+            Refused(PENDING_BERRE),
             Kept("proposé à l'initiative de Arles. Soutiens : 1/2."),
             Kept("proposé à l'initiative de Vitrolles. Soutiens : 1/2."),
             Refused(NO_ORG),
@@ -211,6 +233,7 @@ const MATRIX: &[(&str, [Cell; 5])] = &[
         [
             Kept("Aix soutient le groupe « Gestion du courrier ». Quorum atteint (2/2)"),
             Kept("Berre soutient le groupe « Gestion du courrier ». Quorum atteint (2/2)"),
+            Refused(PENDING_BERRE),
             Kept("Arles soutient le groupe « Gestion du courrier ». Quorum atteint (2/2)"),
             Refused("Vitrolles soutient déjà le groupe « Gestion du courrier »."),
             Refused(NO_ORG),
@@ -221,6 +244,7 @@ const MATRIX: &[(&str, [Cell; 5])] = &[
         [
             Kept("Chef de projet du groupe « Messagerie libre » : Arles."),
             Kept("Chef de projet du groupe « Messagerie libre » : Arles."),
+            Refused(PENDING_BERRE),
             Refused(NOT_CHIEF),
             Refused(NOT_CHIEF),
             Refused(NOT_CHIEF),
@@ -234,6 +258,7 @@ const MATRIX: &[(&str, [Cell; 5])] = &[
             Refused(NOT_ADMIN),
             Refused(NOT_ADMIN),
             Refused(NOT_ADMIN),
+            Refused(NOT_ADMIN),
         ],
     ),
     (
@@ -241,6 +266,7 @@ const MATRIX: &[(&str, [Cell; 5])] = &[
         [
             Kept("Avancement de « Messagerie libre » enregistré : version 2.1 — En production"),
             Kept("Avancement de « Messagerie libre » enregistré : version 2.1 — En production"),
+            Refused(PENDING_BERRE),
             Refused(NOT_LEAD),
             Refused(NOT_LEAD),
             Refused(NOT_LEAD),
@@ -251,6 +277,7 @@ const MATRIX: &[(&str, [Cell; 5])] = &[
         [
             Kept("Jalon ajouté à « Messagerie libre » : 2027-01-15 — Mise en service"),
             Kept("Jalon ajouté à « Messagerie libre » : 2027-01-15 — Mise en service"),
+            Refused(PENDING_BERRE),
             Refused(NOT_LEAD),
             Refused(NOT_LEAD),
             Refused(NOT_LEAD),
@@ -260,8 +287,9 @@ const MATRIX: &[(&str, [Cell; 5])] = &[
         "!reunion creer « Conférence DSI » 2026-12-20 09:30",
         [
             Kept(
-                "Réunion n°2 « Conférence DSI » — dimanche 20 décembre 2026 à 09:30 créée : 4 invité(s)",
+                "Réunion n°2 « Conférence DSI » — dimanche 20 décembre 2026 à 09:30 créée : 5 invité(s)",
             ),
+            Refused(NOT_ORGANISER),
             Refused(NOT_ORGANISER),
             Refused(NOT_ORGANISER),
             Refused(NOT_ORGANISER),
@@ -271,8 +299,9 @@ const MATRIX: &[(&str, [Cell; 5])] = &[
     (
         "!reunion creer « Atelier » 2026-12-21 10:00 groupe messagerie",
         [
-            Kept("Réunion n°2 « Atelier » — lundi 21 décembre 2026 à 10:00 créée : 2 invité(s)"),
-            Kept("Réunion n°2 « Atelier » — lundi 21 décembre 2026 à 10:00 créée : 2 invité(s)"),
+            Kept("Réunion n°2 « Atelier » — lundi 21 décembre 2026 à 10:00 créée : 3 invité(s)"),
+            Kept("Réunion n°2 « Atelier » — lundi 21 décembre 2026 à 10:00 créée : 3 invité(s)"),
+            Refused(PENDING_BERRE),
             Refused(NOT_ORGANISER),
             Refused(NOT_ORGANISER),
             Refused(NOT_ORGANISER),
@@ -287,6 +316,7 @@ const MATRIX: &[(&str, [Cell; 5])] = &[
             Kept(
                 "Réunion modifiée : n°1 « Point messagerie » — jeudi 10 décembre 2026 à 14:00, Arles",
             ),
+            Refused(PENDING_BERRE),
             Refused(NOT_MANAGER),
             Refused(NOT_MANAGER),
             Refused(NOT_MANAGER),
@@ -297,6 +327,7 @@ const MATRIX: &[(&str, [Cell; 5])] = &[
         [
             Kept("Réunion n°1 « Point messagerie » — jeudi 10 décembre 2026 à 14:00 annulée"),
             Kept("Réunion n°1 « Point messagerie » — jeudi 10 décembre 2026 à 14:00 annulée"),
+            Refused(PENDING_BERRE),
             Refused(NOT_MANAGER),
             Refused(NOT_MANAGER),
             Refused(NOT_MANAGER),
@@ -307,6 +338,7 @@ const MATRIX: &[(&str, [Cell; 5])] = &[
         [
             Refused(NOT_INVITED),
             Kept("C'est noté, lead : présent(e) à la réunion n°1"),
+            Kept("C'est noté, pending : présent(e) à la réunion n°1"),
             Kept("C'est noté, member : présent(e) à la réunion n°1"),
             Refused(NOT_INVITED),
             Refused(STRANGER),
@@ -317,6 +349,7 @@ const MATRIX: &[(&str, [Cell; 5])] = &[
         [
             Refused(NOT_INVITED),
             Kept("C'est noté, lead : excusé(e) pour la réunion n°1"),
+            Kept("C'est noté, pending : excusé(e) pour la réunion n°1"),
             Kept("C'est noté, member : excusé(e) pour la réunion n°1"),
             Refused(NOT_INVITED),
             Refused(STRANGER),
@@ -327,6 +360,7 @@ const MATRIX: &[(&str, [Cell; 5])] = &[
         [
             Refused(NOT_INVITED),
             Kept("C'est noté, lead : peut-être à la réunion n°1"),
+            Kept("C'est noté, pending : peut-être à la réunion n°1"),
             Kept("C'est noté, member : peut-être à la réunion n°1"),
             Refused(NOT_INVITED),
             Refused(STRANGER),
@@ -340,6 +374,7 @@ const MATRIX: &[(&str, [Cell; 5])] = &[
             Refused(NOT_ADMIN),
             Refused(NOT_ADMIN),
             Refused(NOT_ADMIN),
+            Refused(NOT_ADMIN),
         ],
     ),
     (
@@ -349,12 +384,14 @@ const MATRIX: &[(&str, [Cell; 5])] = &[
             Refused(ORG_IS_SET),
             Refused(ORG_IS_SET),
             Refused(ORG_IS_SET),
-            Kept("C'est noté, stranger : votre organisation est Istres."),
+            Refused(ORG_IS_SET),
+            Kept("C'est noté, stranger : vous vous déclarez membre de Istres."),
         ],
     ),
     (
         "!moi lier someone@example.test",
         [
+            Kept(CODE_SENT),
             Kept(CODE_SENT),
             Kept(CODE_SENT),
             Kept(CODE_SENT),
@@ -367,9 +404,65 @@ const MATRIX: &[(&str, [Cell; 5])] = &[
         [
             Counted(BAD_CODE),
             Counted(BAD_CODE),
+            Counted(BAD_CODE),
             Kept("member@arles.example"),
             Counted(BAD_CODE),
             Refused(BAD_CODE),
+        ],
+    ),
+    (
+        "!organisation accepter @pending:example.test",
+        [
+            Kept("C'est noté : pending est membre confirmé(e) de Berre."),
+            Kept("C'est noté : pending est membre confirmé(e) de Berre."),
+            Refused(NOT_CONFIRMER),
+            Refused(NOT_BERRE),
+            Refused(NOT_BERRE),
+            Refused(NOT_CONFIRMER),
+        ],
+    ),
+    (
+        "!organisation refuser @pending:example.test",
+        [
+            Kept("C'est noté : la demande de pending pour Berre est refusée."),
+            Kept("C'est noté : la demande de pending pour Berre est refusée."),
+            Refused(NOT_CONFIRMER),
+            Refused(NOT_BERRE),
+            Refused(NOT_BERRE),
+            Refused(NOT_CONFIRMER),
+        ],
+    ),
+    (
+        "!organisation domaine Berre berre.example",
+        [
+            Kept("Domaine berre.example enregistré pour Berre"),
+            Refused(NOT_ADMIN),
+            Refused(NOT_ADMIN),
+            Refused(NOT_ADMIN),
+            Refused(NOT_ADMIN),
+            Refused(NOT_ADMIN),
+        ],
+    ),
+    (
+        "!moi oublier confirmer",
+        [
+            Kept(ERASED),
+            Kept(ERASED),
+            Kept(ERASED),
+            Kept(ERASED),
+            Kept(ERASED),
+            Refused("Je ne vous connais pas : je n'ai rien à oublier de vous."),
+        ],
+    ),
+    (
+        "!moi oublier pour @member:example.test confirmer",
+        [
+            Kept(ERASED),
+            Refused(NOT_FORGETTER),
+            Refused(NOT_FORGETTER),
+            Refused(NOT_FORGETTER),
+            Refused(NOT_FORGETTER),
+            Refused(NOT_FORGETTER),
         ],
     ),
 ];

@@ -8,6 +8,7 @@ pub mod aide;
 pub mod digest;
 pub mod groupe;
 pub mod moi;
+pub mod organisation;
 pub mod projet;
 pub mod reunion;
 pub mod rsvp;
@@ -26,6 +27,7 @@ pub enum Command {
     Withdraw(rsvp::Withdraw),
     Digest(digest::Digest),
     Moi(moi::Moi),
+    Organisation(organisation::Organisation),
 }
 
 impl Command {
@@ -38,7 +40,11 @@ impl Command {
             Command::Aide(_)
                 | Command::Groupe(groupe::Groupe::Liste(_) | groupe::Groupe::Info(_))
                 | Command::Reunion(reunion::Reunion::Liste(_) | reunion::Reunion::Presences(_))
-                | Command::Moi(moi::Moi::Montrer)
+                | Command::Moi(
+                    moi::Moi::Montrer
+                        | moi::Moi::Oublier(moi::oublier::Oublier { confirm: false, .. })
+                )
+                | Command::Organisation(organisation::Organisation::Membres(_))
         )
     }
 
@@ -52,6 +58,7 @@ impl Command {
             Command::Withdraw(c) => c.apply(ex),
             Command::Digest(c) => c.apply(ex),
             Command::Moi(c) => c.apply(ex),
+            Command::Organisation(c) => c.apply(ex),
         }
     }
 }
@@ -91,4 +98,5 @@ pub const TABLE: &[Entry] = &[
         Ok(Command::Digest(digest::Digest::parse(a)?))
     }),
     moi::COMMAND,
+    organisation::COMMAND,
 ];

@@ -37,15 +37,19 @@ impl Info {
             _ => tr!(lang, "Chef de projet : {lead}", "Lead: {lead}"),
         });
 
-        // Members by organisation: "Arles (Nicolas Issart, François Raynaud)".
+        // Members by organisation: "Arles (Nicolas Issart, François
+        // Raynaud)"; names for the network's confirmed members only.
         let orgs = ex.store.member_organisations(g.id)?;
-        let people = ex.store.member_people(g.id)?;
+        let people = match ex.sees_names()? {
+            true => ex.store.member_people(g.id)?,
+            false => Vec::new(),
+        };
         let members: Vec<String> = orgs
             .iter()
             .map(|o| {
                 let names: Vec<&str> = people
                     .iter()
-                    .filter(|p| p.organisation == Some(o.id))
+                    .filter(|p| p.organisation == Some(o.id) && p.confirmed())
                     .map(|p| p.name.as_str())
                     .collect();
                 if names.is_empty() {

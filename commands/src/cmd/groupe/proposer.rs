@@ -1,7 +1,8 @@
 //! `!groupe proposer <slug> "<thème>" [initiative <organisation>] [action "<texte>"]`
 //! — propose a new group. The initiating organisation (the sender's, unless
 //! an admin names another) is its first support and its "initialisation";
-//! the sender becomes its first member.
+//! the sender becomes its first member. Proposing speaks for an
+//! organisation: a confirmed membership is needed.
 
 use crate::exec::{Exec, Outcome};
 use crate::parse::{self, Arg, Args, Arity, OptSpec, ParseErrorKind, Usage};
@@ -79,7 +80,7 @@ impl Proposer {
 
     pub fn apply(self, ex: &mut Exec<'_>) -> Outcome {
         let lang = ex.lang();
-        let (person, own_org) = ex.member()?;
+        let (person, own_org) = ex.confirmed_member()?;
         let org = match &self.initiative {
             Some(name) => {
                 let org = ex.find_org(name)?;

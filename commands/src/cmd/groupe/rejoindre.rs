@@ -1,9 +1,10 @@
 //! `!groupe rejoindre <groupe>` — the sender joins; their organisation
-//! becomes one of the group's members.
+//! becomes one of the group's members once their membership of it is
+//! confirmed (a pending member joins as a person meanwhile).
 
 use crate::exec::{Exec, Outcome};
 use crate::parse::{Arg, Args, ParseErrorKind, Usage};
-use crate::store::GroupStatus;
+use crate::store::{GroupStatus, Membership};
 use crate::tr;
 
 pub const USAGE: Usage = Usage {
@@ -46,14 +47,27 @@ impl Rejoindre {
                 g.slug
             ));
         }
-        Ok(tr!(
+        let welcome = tr!(
             lang,
-            "Bienvenue dans le groupe « {} » ({}), {} ! {} en est membre.",
-            "Welcome to “{}” ({}), {}! {} is a member.",
+            "Bienvenue dans le groupe « {} » ({}), {} !",
+            "Welcome to “{}” ({}), {}!",
             g.theme,
             g.slug,
-            person.name,
-            org.name
+            person.name
+        );
+        let name = &org.name;
+        if person.membership == Membership::Confirmed {
+            return Ok(tr!(
+                lang,
+                "{welcome} {name} en est membre.",
+                "{welcome} {name} is a member."
+            ));
+        }
+        let who = ex.who_can_confirm(&org)?;
+        Ok(tr!(
+            lang,
+            "{welcome} {name} en deviendra membre quand votre appartenance à {name} sera confirmée ({who} peut la confirmer).",
+            "{welcome} {name} becomes a member when your membership of {name} is confirmed ({who} can confirm it)."
         ))
     }
 }

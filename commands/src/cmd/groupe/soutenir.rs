@@ -1,6 +1,7 @@
 //! `!groupe soutenir <groupe>` — the sender's organisation supports a
 //! proposal. When `groups.quorum` distinct organisations support it, it
-//! becomes active, and its room and list are told.
+//! becomes active, and its room and list are told. Only a confirmed
+//! member speaks for their organisation.
 
 use crate::exec::{Exec, Failure, Outcome};
 use crate::parse::{Arg, Args, ParseErrorKind, Usage};
@@ -60,7 +61,7 @@ impl Soutenir {
     pub fn apply(self, ex: &mut Exec<'_>) -> Outcome {
         let lang = ex.lang();
         let g = ex.find_group(&self.group)?;
-        let (person, org) = ex.member()?;
+        let (person, org) = ex.confirmed_member()?;
         if g.status != GroupStatus::Proposed {
             return ex.refuse(tr!(
                 lang,

@@ -3,8 +3,9 @@
 //! once, for the person who asked for it, for 24 hours.
 
 use crate::exec::{Exec, Outcome};
+use crate::membership;
 use crate::parse::{Arg, Args, ParseErrorKind, Usage};
-use crate::store::{Identity, IdentityKind, MAX_CODE_ATTEMPTS};
+use crate::store::{Identity, IdentityKind, MAX_CODE_ATTEMPTS, Membership};
 use crate::tr;
 
 pub const USAGE: Usage = Usage {
@@ -75,11 +76,27 @@ impl Confirmer {
                 email
             ));
         }
-        Ok(tr!(
+        let mut reply = tr!(
             lang,
             "C'est fait : {} est liée à votre compte. Vous pouvez désormais envoyer vos commandes par email.",
             "Done: {} is linked to you. You can now send commands by email.",
             email
-        ))
+        );
+        // An address in one of the organisation's domains confirms a
+        // pending membership.
+        if let Some(org) = person.organisation
+            && person.membership == Membership::Pending
+            && let Some(domain) = membership::confirming_domain(ex, &[identity], org)?
+        {
+            ex.store
+                .decide_membership(person.id, Membership::Confirmed, None)?;
+            let org = ex.store.organisation(org)?.name;
+            reply.push_str(&tr!(
+                lang,
+                " Votre appartenance à {org} est confirmée : l'adresse est du domaine {domain}.",
+                " Your membership of {org} is confirmed: the address is in its domain {domain}."
+            ));
+        }
+        Ok(reply)
     }
 }

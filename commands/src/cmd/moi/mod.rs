@@ -1,10 +1,11 @@
 //! `!moi …` — who the bot thinks you are, your organisation, your linked
-//! email addresses.
+//! email addresses, and forgetting you.
 
 pub mod confirmer;
 pub mod lier;
 pub mod montrer;
 pub mod organisation;
+pub mod oublier;
 
 use crate::cmd::Command;
 use crate::exec::{Exec, Outcome};
@@ -14,6 +15,7 @@ pub use confirmer::USAGE as USAGE_CONFIRMER;
 pub use lier::USAGE as USAGE_LIER;
 pub use montrer::USAGE;
 pub use organisation::USAGE as USAGE_ORGANISATION;
+pub use oublier::USAGE as USAGE_OUBLIER;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Moi {
@@ -21,6 +23,7 @@ pub enum Moi {
     Organisation(organisation::Organisation),
     Lier(lier::Lier),
     Confirmer(confirmer::Confirmer),
+    Oublier(oublier::Oublier),
 }
 
 /// `!moi` (who the bot thinks you are) and its subcommands, with their
@@ -48,6 +51,9 @@ pub const COMMAND: Entry = Entry {
                     a,
                 )?)))
             }),
+            Entry::one(&["oublier", "forget"], &USAGE_OUBLIER, |a| {
+                Ok(Command::Moi(Moi::Oublier(oublier::Oublier::parse(a)?)))
+            }),
         ],
     },
 };
@@ -59,6 +65,7 @@ impl Moi {
             Moi::Organisation(c) => c.apply(ex),
             Moi::Lier(c) => c.apply(ex),
             Moi::Confirmer(c) => c.apply(ex),
+            Moi::Oublier(c) => c.apply(ex),
         }
     }
 }

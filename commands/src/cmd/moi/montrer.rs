@@ -1,7 +1,9 @@
-//! `!moi` — who the bot thinks you are.
+//! `!moi` — who the bot thinks you are, and whether your organisation
+//! confirmed you (if not, who can).
 
 use crate::exec::{Exec, Outcome};
 use crate::parse::Usage;
+use crate::store::Membership;
 use crate::tr;
 
 pub const USAGE: Usage = Usage {
@@ -23,9 +25,33 @@ pub fn apply(ex: &mut Exec<'_>) -> Outcome {
             "I do not know you yet ({sender}). Set your organisation: {p}me organisation <organisation>"
         ));
     };
-    let org = ex
-        .org_name(me.organisation)?
-        .unwrap_or_else(|| tr!(lang, "aucune", "none"));
+    let org = match me.organisation {
+        Some(id) => {
+            let org = ex.store.organisation(id)?;
+            let name = &org.name;
+            match me.membership {
+                Membership::Confirmed => tr!(
+                    lang,
+                    "{name} (membre confirmé)",
+                    "{name} (confirmed member)"
+                ),
+                Membership::Pending => {
+                    let who = ex.who_can_confirm(&org)?;
+                    tr!(
+                        lang,
+                        "{name} (en attente de confirmation : {who} peut la confirmer)",
+                        "{name} (awaiting confirmation: {who} can confirm it)"
+                    )
+                }
+                Membership::Refused => tr!(
+                    lang,
+                    "{name} (refusée : voyez avec un administrateur)",
+                    "{name} (refused: see an admin)"
+                ),
+            }
+        }
+        None => tr!(lang, "aucune", "none"),
+    };
     let mut out = vec![tr!(
         lang,
         "Vous êtes {} ({sender}), organisation : {org}.",

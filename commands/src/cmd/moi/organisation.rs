@@ -5,9 +5,10 @@
 //! is another organisation.
 
 use crate::exec::{Exec, Outcome, did_you_mean, org_suggestions};
+use crate::membership;
 use crate::parse::{self, Arg, Args, ParseErrorKind, Usage};
 use crate::request::Origin;
-use crate::store::IdentityKind;
+use crate::store::{IdentityKind, Membership};
 use crate::text;
 use crate::tr;
 
@@ -60,16 +61,39 @@ impl Organisation {
                 "I do not know this address yet: link it first from a Matrix room with {p}me link <email>."
             ));
         }
+        let admin = ex.is_admin();
         if let Some(p) = &me
             && let Some(current) = p.organisation
-            && !ex.is_admin()
+            && !admin
         {
-            let current = ex.store.organisation(current)?.name;
-            return ex.refuse(tr!(
-                lang,
-                "Votre organisation est déjà {current} ; seul un administrateur peut la changer.",
-                "Your organisation is {current} already; only an admin can change it."
-            ));
+            let current = ex.store.organisation(current)?;
+            let name = &current.name;
+            match p.membership {
+                Membership::Confirmed => {
+                    return ex.refuse(tr!(
+                        lang,
+                        "Votre organisation est déjà {name} ; seul un administrateur peut la changer.",
+                        "Your organisation is {name} already; only an admin can change it."
+                    ));
+                }
+                Membership::Pending => {
+                    let who = ex.who_can_confirm(&current)?;
+                    return ex.refuse(tr!(
+                        lang,
+                        "Votre demande pour {name} attend confirmation ({who} peut la confirmer) ; seul un administrateur peut la changer.",
+                        "Your request for {name} awaits confirmation ({who} can confirm it); only an admin can change it."
+                    ));
+                }
+                Membership::Refused if text::name_key(&self.name) == text::name_key(name) => {
+                    return ex.refuse(tr!(
+                        lang,
+                        "Refusé : votre appartenance à {name} a été refusée ; voyez avec un administrateur.",
+                        "Refused: your membership of {name} was refused; see an admin."
+                    ));
+                }
+                // Refused elsewhere: a new request may be made.
+                Membership::Refused => {}
+            }
         }
         let key = text::name_key(&self.name);
         let (org, created) = match ex.store.organisation_by_key(&key)? {
@@ -96,29 +120,61 @@ impl Organisation {
                 (ex.store.organisation(id)?, true)
             }
         };
-        let name = match me {
-            Some(p) => {
-                ex.store.set_person_organisation(p.id, org.id)?;
-                p.name
-            }
+        let person = match me {
+            Some(p) => p,
             None => {
                 let name = ex.new_person_name();
-                ex.store
-                    .create_person(&name, Some(org.id), &ex.req.sender)?;
-                name
+                let id = ex.store.create_person(&name, None, &ex.req.sender)?;
+                ex.store.person(id)?
             }
         };
-        let mut reply = tr!(
-            lang,
-            "C'est noté, {name} : votre organisation est {}.",
-            "Noted, {name}: your organisation is {}.",
-            org.name
-        );
+        // Confirmed at once by an admin's own word or an identity in one of
+        // the organisation's domains; pending otherwise.
+        let identities = membership::verified(ex, &person)?;
+        let domain = membership::confirming_domain(ex, &identities, org.id)?;
+        let state = match admin || domain.is_some() {
+            true => Membership::Confirmed,
+            false => Membership::Pending,
+        };
+        let room = ex.req.origin.room().map(str::to_string);
+        ex.store
+            .set_person_organisation(person.id, org.id, state, room.as_deref())?;
+        let (name, org_name) = (&person.name, &org.name);
+        let mut reply = match state {
+            Membership::Confirmed => tr!(
+                lang,
+                "C'est noté, {name} : votre organisation est {org_name}.",
+                "Noted, {name}: your organisation is {org_name}."
+            ),
+            _ => tr!(
+                lang,
+                "C'est noté, {name} : vous vous déclarez membre de {org_name}.",
+                "Noted, {name}: you say you are a member of {org_name}."
+            ),
+        };
         if created {
             reply.push_str(&tr!(
                 lang,
                 " (nouvelle organisation enregistrée)",
                 " (new organisation recorded)"
+            ));
+        }
+        if let Some(domain) = domain {
+            reply.push_str(&tr!(
+                lang,
+                " Confirmé : votre identité est du domaine {domain} de {org_name}.",
+                " Confirmed: your identity is in {org_name}'s domain {domain}."
+            ));
+        }
+        if state == Membership::Pending {
+            membership::notify_confirmers(ex, &person, &org)?;
+            let who = ex.who_can_confirm(&org)?;
+            let p = ex.prefix().to_string();
+            let sender = ex.req.sender.value.clone();
+            reply.push_str(&tr!(
+                lang,
+                "\nEn attendant la confirmation, vous pouvez rejoindre des groupes et répondre à vos invitations ; agir au nom de {org_name} (soutenir, proposer, chef de projet) attend que {who} confirme :\n{p}organisation accepter {sender}",
+                "\nUntil it is confirmed, you may join groups and answer your invitations; acting in the name of {org_name} (support, propose, lead) waits until {who} confirms:\n{p}org accept {sender}"
             ));
         }
         Ok(reply)

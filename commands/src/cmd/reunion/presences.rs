@@ -1,11 +1,18 @@
 //! `!reunion presences [<id>]` — présents, excusés and sans réponse by
 //! organisation, as the minutes list them.
+//!
+//! Personal data are shown to those who need them: people's names to the
+//! network's confirmed members and admins (others see how many of each
+//! organisation); absence reasons to admins, to confirmed members of the
+//! meeting's organiser or of its group's lead, and to the person, and
+//! only in a private answer (a mail, the console, a direct room).
 
 use std::collections::BTreeMap;
 
 use crate::exec::{Exec, Outcome};
-use crate::meeting::{Invitee, RsvpStatus};
+use crate::meeting::{Invitee, Meeting, RsvpStatus};
 use crate::parse::{Args, ParseErrorKind, Usage};
+use crate::store::{Person, StoreResult};
 use crate::tr;
 
 pub const USAGE: Usage = Usage {
@@ -49,6 +56,10 @@ impl Presences {
             },
         };
         let invitees = ex.store.invitees(meeting.id)?;
+        let names = ex.sees_names()?;
+        let me = ex.me()?;
+        let entitled = reasons_for(ex, &meeting, me.as_ref())?;
+        let private = ex.req.origin.private();
         let mut out = vec![super::describe(ex, &meeting)];
         let sections = [
             (RsvpStatus::Present, tr!(lang, "Présents", "Attending")),
@@ -68,18 +79,68 @@ impl Presences {
                 let org = ex
                     .org_name(i.person.organisation)?
                     .unwrap_or_else(|| tr!(lang, "(sans organisation)", "(no organisation)"));
-                let name = match &i.reason {
-                    Some(r) if status == RsvpStatus::Excused => {
-                        format!("{} ({})", i.person.name, crate::text::one_line(r))
-                    }
-                    _ => i.person.name.clone(),
+                let own = me.as_ref().is_some_and(|m| m.id == i.person.id);
+                let shown = match names || own {
+                    true => i.person.name.clone(),
+                    false => String::new(),
                 };
-                by_org.entry(org).or_default().push(name);
+                let reason = i
+                    .reason
+                    .as_deref()
+                    .filter(|_| status == RsvpStatus::Excused && private && (entitled || own));
+                let entry = match (shown.is_empty(), reason) {
+                    (false, Some(r)) => format!("{shown} ({})", crate::text::one_line(r)),
+                    (true, Some(r)) => format!("({})", crate::text::one_line(r)),
+                    (_, None) => shown,
+                };
+                by_org.entry(org).or_default().push(entry);
             }
-            for (org, names) in by_org {
-                out.push(format!("• {org} : {}", names.join(", ")));
+            for (org, entries) in by_org {
+                let named: Vec<&String> = entries.iter().filter(|e| !e.is_empty()).collect();
+                let count = entries.len();
+                out.push(match named.len() == count {
+                    true => format!(
+                        "• {org} : {}",
+                        named
+                            .iter()
+                            .map(|s| s.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    false => format!("• {org} : {count}"),
+                });
             }
+        }
+        if entitled && !private {
+            out.push(tr!(
+                lang,
+                "(Les motifs d'absence ne sont donnés qu'en privé : par mail ou dans un salon direct avec greffier.)",
+                "(Absence reasons are given in private only: by mail or in a direct room with greffier.)"
+            ));
+        }
+        if !names {
+            out.push(tr!(
+                lang,
+                "(Les noms sont montrés aux membres confirmés du réseau.)",
+                "(Names are shown to the network's confirmed members.)"
+            ));
         }
         Ok(out.join("\n"))
     }
+}
+
+/// May the sender read everyone's absence reasons for `meeting`? Admins,
+/// and confirmed members of its organiser or of its group's lead.
+fn reasons_for(ex: &mut Exec<'_>, meeting: &Meeting, me: Option<&Person>) -> StoreResult<bool> {
+    if ex.is_admin() {
+        return Ok(true);
+    }
+    let Some(me) = me.filter(|p| p.confirmed()) else {
+        return Ok(false);
+    };
+    let lead = match meeting.group {
+        Some(g) => ex.store.group(g)?.and_then(|g| g.lead),
+        None => None,
+    };
+    Ok(me.organisation.is_some() && [meeting.organiser, lead].contains(&me.organisation))
 }
