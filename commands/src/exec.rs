@@ -132,16 +132,10 @@ impl Exec<'_> {
     /// members if it has any, and the admins.
     pub fn who_can_confirm(&mut self, org: &Organisation) -> StoreResult<String> {
         let lang = self.lang();
-        let confirmed = self
-            .store
-            .organisation_people(org.id)?
-            .iter()
-            .filter(|p| p.confirmed())
-            .count();
         let name = &org.name;
-        Ok(match confirmed {
-            0 => tr!(lang, "un administrateur", "an admin"),
-            _ => tr!(
+        Ok(match self.store.has_confirmed_member(org.id)? {
+            false => tr!(lang, "un administrateur", "an admin"),
+            true => tr!(
                 lang,
                 "un membre confirmé de {name} ou un administrateur",
                 "a confirmed member of {name} or an admin"

@@ -117,3 +117,10 @@ fn reply(req: &Request, text: String) -> Action {
 pub fn is_command(prefix: &str, text: &str) -> bool {
     text.trim_start().starts_with(prefix)
 }
+
+/// Whether any command of `text` answers with personal data that only a
+/// private answer may hold ([`Command::shows_personal_data`]).
+pub fn shows_personal_data(prefix: &str, text: &str) -> bool {
+    text.lines()
+        .any(|line| matches!(parse::parse(prefix, line), Ok(Some(c)) if c.shows_personal_data()))
+}

@@ -288,6 +288,8 @@ pub trait Store: crate::meeting::MeetingStore {
     ) -> StoreResult<()>;
     /// The Matrix room where the person asked for their organisation.
     fn membership_room(&mut self, person: PersonId) -> StoreResult<Option<String>>;
+    /// Whether the organisation has a confirmed member (not erased).
+    fn has_confirmed_member(&mut self, org: OrgId) -> StoreResult<bool>;
     /// The people who declared this organisation, by name (not erased).
     fn organisation_people(&mut self, org: OrgId) -> StoreResult<Vec<Person>>;
     /// The people (not erased) whose name has this [`crate::text::name_key`].

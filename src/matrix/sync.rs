@@ -280,7 +280,8 @@ impl Bot {
             origin: Origin::Matrix {
                 room: room_id.to_string(),
                 event: Some(event_id.clone()),
-                direct: self.is_direct(room_id),
+                direct: greffier_commands::shows_personal_data(&ctx.prefix, &body)
+                    && self.is_direct(room_id).await,
             },
             key: Some(event_id.clone()),
             sender,
@@ -397,12 +398,22 @@ impl Bot {
         Ok(())
     }
 
-    /// A room of two, the sender and the bot: what is answered there is
-    /// private (absence reasons are shown).
-    fn is_direct(&self, room_id: &RoomId) -> bool {
-        self.client
-            .get_room(room_id)
-            .is_some_and(|room| room.joined_members_count() <= 2)
+    /// A room of two at most, the sender and the bot: what is answered
+    /// there is private (absence reasons are shown). Counted from the
+    /// room's joined members in matrix-sdk's store (the summary's count is
+    /// only sent with lazy-loaded members, which greffier does not ask
+    /// for); unknown counts as shared.
+    async fn is_direct(&self, room_id: &RoomId) -> bool {
+        let Some(room) = self.client.get_room(room_id) else {
+            return false;
+        };
+        match room.joined_user_ids().await {
+            Ok(members) => members.len() <= 2,
+            Err(e) => {
+                tracing::warn!(room = %room_id, error = %e, "cannot count the room's members: answered as shared");
+                false
+            }
+        }
     }
 
     async fn display_name(&self, room_id: &RoomId, sender: &str) -> Option<String> {

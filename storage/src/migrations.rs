@@ -279,6 +279,7 @@ CREATE TABLE organisation_domains (
     created_at      TEXT NOT NULL
 );
 CREATE INDEX organisation_domains_org ON organisation_domains(organisation_id);
+CREATE INDEX people_membership ON people(organisation_id, membership);
 "#,
 ];
 

@@ -203,6 +203,16 @@ impl Store for Tx<'_> {
             .map_err(se)
     }
 
+    fn has_confirmed_member(&mut self, org: OrgId) -> StoreResult<bool> {
+        self.conn()
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM people WHERE organisation_id = ?1
+                     AND membership = 'confirmed' AND forgotten_at IS NULL)",
+            )
+            .and_then(|mut st| st.query_row(params![org.0], |r| r.get(0)))
+            .map_err(se)
+    }
+
     fn organisation_people(&mut self, org: OrgId) -> StoreResult<Vec<Person>> {
         let sql = format!(
             "SELECT {PERSON_COLUMNS} FROM people p

@@ -499,7 +499,7 @@ fn replies_in_english_when_configured() {
             origin: Origin::Console,
             text: "Noted, Alice: you say you are a member of Arles. (new organisation recorded)\n\
                    Until it is confirmed, you may join groups and answer your invitations; \
-                   acting in the name of Arles (support, propose, lead) waits until an admin confirms:\n\
+                   acting in the name of Arles (support, propose, lead) waits for it; an admin can give it:\n\
                    !org accept @a:example.test"
                 .into()
         }

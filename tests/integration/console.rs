@@ -12,28 +12,41 @@ admins = ["@admin:example.test"]
 quorum = 3
 "#;
 
+/// `who` declares `org` (pending), and the admin accepts them.
+fn accepted(s: &Scratch, who: &str, org: &str) -> String {
+    let out = s.console(who, &[&format!("!moi organisation {org}")]);
+    assert!(
+        out.contains(&format!("vous vous déclarez membre de {org}")),
+        "{out}"
+    );
+    let ok = s.console(
+        "@admin:example.test",
+        &[&format!("!organisation accepter {who}")],
+    );
+    assert!(ok.contains("membre confirmé(e)"), "{ok}");
+    out
+}
+
 #[test]
 fn a_new_group_from_proposal_to_milestone_shows_in_the_export() {
     let s = Scratch::new("scenario", CONFIG);
+    let declared = accepted(&s, "@alice:example.test", "Arles");
+    assert!(declared.contains("un administrateur"), "{declared}");
     let out = s.console(
         "@alice:example.test",
         &[
-            "!moi organisation Arles",
             "!groupe liste",
             "!groupe proposer sig « Système d'information géographique » action \"Présentation de QGIS\"",
         ],
     );
-    assert!(out.contains("votre organisation est Arles"), "{out}");
     assert!(out.contains("Aucun groupe pour l'instant"), "{out}");
     assert!(
         out.contains("proposé à l'initiative de Arles. Soutiens : 1/3"),
         "{out}"
     );
 
-    let out = s.console(
-        "bob@example.test",
-        &["!moi organisation Berre", "!groupe soutenir sig"],
-    );
+    accepted(&s, "bob@example.test", "Berre");
+    let out = s.console("bob@example.test", &["!groupe soutenir sig"]);
     assert!(
         out.contains(
             "Berre soutient le groupe « Système d'information géographique » : 2/3 soutiens."
@@ -41,13 +54,10 @@ fn a_new_group_from_proposal_to_milestone_shows_in_the_export() {
         "{out}"
     );
 
+    accepted(&s, "@carol:example.test", "vitrolles");
     let out = s.console(
         "@carol:example.test",
-        &[
-            "!moi organisation vitrolles",
-            "!groupe soutenir Sig",
-            "!groupe liste",
-        ],
+        &["!groupe soutenir Sig", "!groupe liste"],
     );
     assert!(out.contains("Quorum atteint (3/3)"), "{out}");
     assert!(
@@ -105,14 +115,14 @@ fn a_new_group_from_proposal_to_milestone_shows_in_the_export() {
         s.export(),
         json!({
             "organisations": [
-                {"name": "Arles", "kind": null},
-                {"name": "Berre", "kind": null},
-                {"name": "vitrolles", "kind": null},
+                {"name": "Arles", "kind": null, "domains": []},
+                {"name": "Berre", "kind": null, "domains": []},
+                {"name": "vitrolles", "kind": null, "domains": []},
             ],
             "people": [
-                {"name": "alice", "organisation": "Arles", "emails": [], "matrix_ids": ["@alice:example.test"]},
-                {"name": "bob", "organisation": "Berre", "emails": ["bob@example.test"], "matrix_ids": []},
-                {"name": "carol", "organisation": "vitrolles", "emails": [], "matrix_ids": ["@carol:example.test"]},
+                {"name": "alice", "organisation": "Arles", "membership": "confirmed", "emails": [], "matrix_ids": ["@alice:example.test"]},
+                {"name": "bob", "organisation": "Berre", "membership": "confirmed", "emails": ["bob@example.test"], "matrix_ids": []},
+                {"name": "carol", "organisation": "vitrolles", "membership": "confirmed", "emails": [], "matrix_ids": ["@carol:example.test"]},
             ],
             "groups": [{
                 "slug": "sig",
@@ -136,10 +146,8 @@ fn a_new_group_from_proposal_to_milestone_shows_in_the_export() {
 #[test]
 fn every_bad_line_gets_one_line_and_nothing_changes() {
     let s = Scratch::new("badinput", CONFIG);
-    s.console(
-        "@alice:example.test",
-        &["!moi organisation Arles", "!groupe proposer sig \"SIG\""],
-    );
+    accepted(&s, "@alice:example.test", "Arles");
+    s.console("@alice:example.test", &["!groupe proposer sig \"SIG\""]);
     let before = s.export();
 
     let mut input: Vec<u8> = Vec::new();
@@ -220,11 +228,9 @@ fn every_bad_line_gets_one_line_and_nothing_changes() {
 #[test]
 fn a_refused_command_changes_nothing() {
     let s = Scratch::new("refused", CONFIG);
-    s.console(
-        "@alice:example.test",
-        &["!moi organisation Arles", "!groupe proposer sig \"SIG\""],
-    );
-    s.console("@bob:example.test", &["!moi organisation Berre"]);
+    accepted(&s, "@alice:example.test", "Arles");
+    s.console("@alice:example.test", &["!groupe proposer sig \"SIG\""]);
+    accepted(&s, "@bob:example.test", "Berre");
     let before = s.export();
     let out = s.console(
         "@bob:example.test",
@@ -267,7 +273,9 @@ fn english_replies_when_configured() {
     assert_eq!(
         out.lines().collect::<Vec<_>>(),
         [
-            "Noted, alice: your organisation is Arles. (new organisation recorded)",
+            "Noted, alice: you say you are a member of Arles. (new organisation recorded)",
+            "Until it is confirmed, you may join groups and answer your invitations; acting in the name of Arles (support, propose, lead) waits for it; an admin can give it:",
+            "!org accept @alice:example.test",
             "Unknown group “nothing” — type !group list",
             "!group join <group> — join a group (your organisation becomes a member)",
         ]
@@ -285,10 +293,16 @@ fn the_root_config_seeds_the_groups_of_the_minutes() {
         std::path::Path::new(root),
         &db,
         &["console", "--as", "@bob:example.test"],
-        "!moi organisation Berre\n!groupe rejoindre messagerie\n".as_bytes(),
+        "!moi\n!groupe rejoindre messagerie\n".as_bytes(),
     );
     assert_clean(&out);
     let stdout = String::from_utf8_lossy(&out.stdout);
+    // The demo's users are confirmed members by the demo data.
+    assert!(
+        stdout
+            .contains("Vous êtes Bob (@bob:example.test), organisation : Berre (membre confirmé)."),
+        "{stdout}"
+    );
     assert!(
         stdout.contains("Bienvenue dans le groupe « Messagerie libre » (messagerie)"),
         "{stdout}"

@@ -78,6 +78,7 @@ fn world() -> Inbox {
     }
     console(&inbox, ANNE, "!moi organisation Aix");
     console(&inbox, PAUL, "!moi organisation Arles");
+    console(&inbox, ANNE, &format!("!organisation accepter {PAUL}"));
     console(
         &inbox,
         PAUL,

@@ -222,8 +222,8 @@ members = ["Berre"]
         from.answer_to(&asked).await
     }
 
-    /// A member: a person of `organisation` with a Matrix ID, whose address
-    /// is linked the way a user links it — `!moi lier` in the console, the
+    /// A member: a confirmed member of `organisation` (the admin accepts
+    /// them) with a Matrix ID, whose address is linked the way a user links it — `!moi lier` in the console, the
     /// code read in their mailbox, `!moi confirmer`. The bot must run.
     pub async fn member(&self, organisation: &str) -> Account {
         self.member_with_id(organisation).await.0
@@ -253,6 +253,12 @@ members = ["Berre"]
             ],
         );
         assert!(out.contains("Un code vient d'être envoyé"), "{out}");
+        // A confirmed member: the admin accepts them.
+        let out = self.scratch.console(
+            "@admin:example.test",
+            &[&format!("!organisation accepter {matrix_id}")],
+        );
+        assert!(out.contains("membre confirmé(e)"), "{out}");
         let code = account.link_code().await;
         let out = self
             .scratch

@@ -11,6 +11,7 @@ mod mailserver;
 mod matrix;
 mod meetings;
 mod minutes;
+mod organisations;
 mod secrets;
 mod support;
 mod synapse;

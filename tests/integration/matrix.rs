@@ -21,7 +21,7 @@ async fn joins_on_invite_and_answers_in_plain_and_encrypted_rooms() {
     let _server = SERVER.read().await;
     let mut alice = User::new().await;
     let mut bob = User::new().await;
-    let mut bot = Bot::new("m-rooms", &[], &[]).await;
+    let mut bot = Bot::new("m-rooms", &[&alice.id], &[]).await;
     bot.start();
 
     // A plain room: the invite is accepted, the bot says hello.
@@ -62,6 +62,16 @@ async fn joins_on_invite_and_answers_in_plain_and_encrypted_rooms() {
     let reply = bob.reply_to(&bot.id, &asked).await;
     assert!(reply.encrypted);
     assert!(reply.body().starts_with("Bienvenue"), "{}", reply.body());
+    // Bob's organisation counts once alice, the admin, accepts him.
+    let asked = alice
+        .say(&plain, &format!("!organisation accepter {}", bob.id))
+        .await;
+    let reply = alice.reply_to(&bot.id, &asked).await;
+    assert!(
+        reply.body().contains("membre confirmé(e)"),
+        "{}",
+        reply.body()
+    );
 
     bot.assert_running();
     bot.stop().await;

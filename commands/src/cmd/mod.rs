@@ -48,6 +48,13 @@ impl Command {
         )
     }
 
+    /// Whether its answer depends on who else reads it (absence reasons
+    /// are shown in a private answer only): the Matrix adapter then finds
+    /// out whether the room is a direct one, which costs a store read.
+    pub fn shows_personal_data(&self) -> bool {
+        matches!(self, Command::Reunion(reunion::Reunion::Presences(_)))
+    }
+
     pub fn apply(self, ex: &mut Exec<'_>) -> Outcome {
         match self {
             Command::Aide(c) => c.apply(ex),

@@ -173,8 +173,8 @@ impl Organisation {
             let sender = ex.req.sender.value.clone();
             reply.push_str(&tr!(
                 lang,
-                "\nEn attendant la confirmation, vous pouvez rejoindre des groupes et répondre à vos invitations ; agir au nom de {org_name} (soutenir, proposer, chef de projet) attend que {who} confirme :\n{p}organisation accepter {sender}",
-                "\nUntil it is confirmed, you may join groups and answer your invitations; acting in the name of {org_name} (support, propose, lead) waits until {who} confirms:\n{p}org accept {sender}"
+                "\nEn attendant la confirmation, vous pouvez rejoindre des groupes et répondre à vos invitations ; agir au nom de {org_name} (soutenir, proposer, chef de projet) l'attend ; {who} peut la donner :\n{p}organisation accepter {sender}",
+                "\nUntil it is confirmed, you may join groups and answer your invitations; acting in the name of {org_name} (support, propose, lead) waits for it; {who} can give it:\n{p}org accept {sender}"
             ));
         }
         Ok(reply)
