@@ -175,6 +175,12 @@ async fn run(plan: Plan) -> Figures {
             ],
         );
         assert!(out.contains("Un code vient d'être envoyé"), "{out}");
+        // Confirmed members of Harness, the lead: their milestones count.
+        let out = bot.scratch.console(
+            admin.id.as_str(),
+            &[&format!("!organisation accepter {}", p.user.id)],
+        );
+        assert!(out.contains("membre confirmé(e)"), "{out}");
     }
     for p in &people {
         let code = p.mail.link_code().await;
