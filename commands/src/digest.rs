@@ -549,10 +549,84 @@ pub fn overall_digest(store: &mut dyn Store, ctx: &Context) -> StoreResult<Diges
         }
         html.push("</table>".into());
     }
+    let pooling = pooling(store, ctx)?;
+    if !pooling.is_empty() {
+        let name = tr!(
+            lang,
+            "À mutualiser : logiciels utilisés par plusieurs organisations, sans groupe de travail",
+            "To pool: software run by several organisations, without a working group"
+        );
+        plain.push(String::new());
+        plain.push(format!("{name} :"));
+        html.push(format!("<h3>{}</h3><ul>", escape_html(&name)));
+        for (line, propose) in pooling {
+            plain.push(format!("• {line}"));
+            plain.push(format!("  {propose}"));
+            html.push(format!(
+                "<li>{}<br><code>{}</code></li>",
+                escape_html(&line),
+                escape_html(&propose)
+            ));
+        }
+        html.push("</ul>".into());
+    }
     Ok(Digest {
         plain: plain.join("\n"),
         html: html.join("\n"),
     })
+}
+
+/// Software run by at least two organisations (not counting those who
+/// dropped it) that no working group covers: a line each ("OpenOffice :
+/// Berre (migration), Istres — aucun groupe de travail") and the command
+/// that would start one.
+pub fn pooling(store: &mut dyn Store, ctx: &Context) -> StoreResult<Vec<(String, String)>> {
+    let lang = ctx.lang;
+    let mut out = Vec::new();
+    for software in store.all_software()? {
+        if software.group.is_some() {
+            continue;
+        }
+        let uses: Vec<_> = store
+            .software_uses(software.id)?
+            .into_iter()
+            .filter(|u| u.status != crate::store::UseStatus::Abandon)
+            .collect();
+        if uses.len() < 2 {
+            continue;
+        }
+        let mut who = Vec::new();
+        for u in &uses {
+            let org = store.organisation(u.organisation)?.name;
+            who.push(match &u.note {
+                Some(note) => format!("{org} ({})", crate::text::one_line(note)),
+                None => org,
+            });
+        }
+        let name = &software.name;
+        let who = who.join(", ");
+        let line = tr!(
+            lang,
+            "{name} : {who} — aucun groupe de travail",
+            "{name}: {who} — no working group"
+        );
+        let slug: String = crate::text::fold(name)
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect::<String>()
+            .split('-')
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join("-");
+        let p = &ctx.prefix;
+        let propose = tr!(
+            lang,
+            "{p}groupe proposer {slug} « {name} »",
+            "{p}group propose {slug} \"{name}\""
+        );
+        out.push((line, propose));
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -60,6 +60,7 @@ impl Arg {
                 "the person (Matrix ID, address or name)",
             ),
             Arg::Domain => ("le domaine", "the domain"),
+            Arg::Software => ("le logiciel", "the software"),
         };
         match lang {
             Lang::Fr => fr,
@@ -143,6 +144,11 @@ impl ParseError {
                 lang,
                 "domaine invalide « {w} » (par exemple ville-arles.fr)",
                 "invalid domain “{w}” (for instance ville-arles.fr)"
+            ),
+            ParseErrorKind::BadStatus(w) => tr!(
+                lang,
+                "statut inconnu « {w} » (production, projet, etude ou abandon)",
+                "unknown status “{w}” (production, project, study or abandoned)"
             ),
             ParseErrorKind::TooLongArg(arg) => {
                 let a = arg.name(lang);

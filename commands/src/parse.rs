@@ -68,6 +68,7 @@ pub enum Arg {
     Subcommand,
     Person,
     Domain,
+    Software,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,6 +85,7 @@ pub enum ParseErrorKind {
     BadSlug(String),
     BadEmail(String),
     BadDomain(String),
+    BadStatus(String),
     TooLongArg(Arg),
     NothingToChange,
 }

@@ -21,7 +21,7 @@ macro_rules! id_type {
         pub struct $name(pub i64);
     )*};
 }
-id_type!(OrgId, PersonId, GroupId, MeetingId);
+id_type!(OrgId, PersonId, GroupId, MeetingId, SoftwareId);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Organisation {
@@ -242,6 +242,70 @@ pub struct GroupEvent {
     pub at: Timestamp,
 }
 
+/// Where an organisation stands with a software.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UseStatus {
+    /// En production, opérationnel.
+    Production,
+    /// En cours, migration, déploiement.
+    Projet,
+    /// Réflexion, évaluation, formation.
+    Etude,
+    Abandon,
+}
+
+impl UseStatus {
+    pub const ALL: [UseStatus; 4] = [
+        UseStatus::Production,
+        UseStatus::Projet,
+        UseStatus::Etude,
+        UseStatus::Abandon,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UseStatus::Production => "production",
+            UseStatus::Projet => "projet",
+            UseStatus::Etude => "etude",
+            UseStatus::Abandon => "abandon",
+        }
+    }
+
+    /// The stored word, or a word people type for it (French or
+    /// English), compared as keywords.
+    pub fn parse(s: &str) -> Option<UseStatus> {
+        match crate::text::keyword(s).as_str() {
+            "production" | "prod" | "operationnel" | "live" => Some(UseStatus::Production),
+            "projet" | "project" | "encours" | "migration" | "deploiement" => {
+                Some(UseStatus::Projet)
+            }
+            "etude" | "study" | "reflexion" | "evaluation" | "formation" => Some(UseStatus::Etude),
+            "abandon" | "abandonne" | "abandoned" | "dropped" => Some(UseStatus::Abandon),
+            _ => None,
+        }
+    }
+}
+
+/// A free software as the network names it; tied to the working group
+/// about it, if there is one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Software {
+    pub id: SoftwareId,
+    /// Display form, as first written ("OpenOffice").
+    pub name: String,
+    pub group: Option<GroupId>,
+}
+
+/// An organisation's current use of a software.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SoftwareUse {
+    pub organisation: OrgId,
+    pub status: UseStatus,
+    pub note: Option<String>,
+    pub at: Timestamp,
+}
+
 /// A failure of the storage itself (not of the user's input): logged, and
 /// the user gets a short apology.
 #[derive(Debug, thiserror::Error)]
@@ -414,6 +478,26 @@ pub trait Store: crate::meeting::MeetingStore {
     fn milestones(&mut self, group: GroupId) -> StoreResult<Vec<Milestone>>;
     /// The group's history after `since`, oldest first.
     fn group_events(&mut self, group: GroupId, since: Timestamp) -> StoreResult<Vec<GroupEvent>>;
+    /// The software whose name has this [`crate::text::software_key`].
+    fn software_by_key(&mut self, key: &str) -> StoreResult<Option<Software>>;
+    /// Every software, by name.
+    fn all_software(&mut self) -> StoreResult<Vec<Software>>;
+    fn create_software(&mut self, name: &str, group: Option<GroupId>) -> StoreResult<SoftwareId>;
+    /// Records an organisation's use of a software (history kept: the
+    /// latest record is the current one); `None` records that it no longer
+    /// uses it. False when it changes nothing (the same status and note).
+    fn record_use(
+        &mut self,
+        software: SoftwareId,
+        org: OrgId,
+        status: Option<UseStatus>,
+        note: Option<&str>,
+        by: Option<PersonId>,
+    ) -> StoreResult<bool>;
+    /// The organisations that use a software now, by organisation.
+    fn software_uses(&mut self, software: SoftwareId) -> StoreResult<Vec<SoftwareUse>>;
+    /// What an organisation uses now, by software name.
+    fn organisation_software(&mut self, org: OrgId) -> StoreResult<Vec<(Software, SoftwareUse)>>;
     /// When the last scheduled digest for `destination` was queued.
     fn last_digest(&mut self, destination: &str) -> StoreResult<Option<Timestamp>>;
     /// 128 random bits as 32 hex digits: what nobody can guess (the

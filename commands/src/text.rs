@@ -48,6 +48,18 @@ pub fn name_key(s: &str) -> String {
         .join(" ")
 }
 
+/// How software names compare: as [`name_key`], without spaces and
+/// without a trailing "org" ("OpenOffice" = "Open Office" =
+/// "openoffice.org").
+pub fn software_key(s: &str) -> String {
+    let key = name_key(s);
+    let key = match key.strip_suffix(" org") {
+        Some(k) if !k.is_empty() => k,
+        _ => key.as_str(),
+    };
+    key.replace(' ', "")
+}
+
 /// One argument of a command line: a bare word or a quoted string.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token {
@@ -297,6 +309,15 @@ pub fn html_lines(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn software_names_compare_without_spaces_or_dot_org() {
+        for name in ["OpenOffice", "Open Office", "openoffice.org", "OPEN-OFFICE"] {
+            assert_eq!(software_key(name), "openoffice", "{name}");
+        }
+        assert_eq!(software_key("OCS Inventory"), "ocsinventory");
+        assert_eq!(software_key("e-groupware"), "egroupware");
+    }
 
     #[test]
     fn fold_drops_accents_and_case() {

@@ -13,6 +13,22 @@ pub struct Export {
     pub people: Vec<ExportPerson>,
     pub groups: Vec<ExportGroup>,
     pub meetings: Vec<ExportMeeting>,
+    pub software: Vec<ExportSoftware>,
+}
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct ExportSoftware {
+    pub name: String,
+    /// The slug of the working group about it.
+    pub group: Option<String>,
+    pub users: Vec<ExportSoftwareUse>,
+}
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct ExportSoftwareUse {
+    pub organisation: String,
+    pub status: String,
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Serialize, PartialEq, Eq)]
@@ -297,11 +313,40 @@ impl Database {
                 rsvps,
             });
         }
+        let mut st = conn.prepare(
+            "SELECT s.id, s.name, g.slug FROM software s
+             LEFT JOIN groups g ON g.id = s.group_id ORDER BY s.key",
+        )?;
+        let rows: Vec<(i64, String, Option<String>)> = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut software = Vec::new();
+        for (id, name, group) in rows {
+            let mut st = conn.prepare_cached(
+                "SELECT o.name, u.status, u.note FROM software_uses u
+                 JOIN organisations o ON o.id = u.organisation_id
+                 WHERE u.software_id = ?1 AND u.status IS NOT NULL
+                   AND u.id = (SELECT MAX(id) FROM software_uses
+                               WHERE software_id = u.software_id AND organisation_id = u.organisation_id)
+                 ORDER BY o.key",
+            )?;
+            let users = st
+                .query_map(params![id], |r| {
+                    Ok(ExportSoftwareUse {
+                        organisation: r.get(0)?,
+                        status: r.get(1)?,
+                        note: r.get(2)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            software.push(ExportSoftware { name, group, users });
+        }
         Ok(Export {
             organisations,
             people,
             groups,
             meetings,
+            software,
         })
     }
 }

@@ -18,6 +18,7 @@ pub mod inbound;
 pub mod meetings;
 pub mod migrations;
 pub mod outbox;
+mod software;
 mod store_impl;
 
 use std::path::Path;

@@ -281,6 +281,29 @@ CREATE TABLE organisation_domains (
 CREATE INDEX organisation_domains_org ON organisation_domains(organisation_id);
 CREATE INDEX people_membership ON people(organisation_id, membership);
 "#,
+    // 9: the catalogue: which organisation runs which free software. Uses
+    // are a history: the latest row per software and organisation is the
+    // current one, `status` NULL when it was removed.
+    r#"
+CREATE TABLE software (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL,            -- display form, as first written
+    key         TEXT NOT NULL UNIQUE,     -- text::software_key
+    group_id    INTEGER REFERENCES groups(id) ON DELETE SET NULL,
+    created_at  TEXT NOT NULL
+);
+CREATE TABLE software_uses (
+    id              INTEGER PRIMARY KEY,
+    software_id     INTEGER NOT NULL REFERENCES software(id) ON DELETE CASCADE,
+    organisation_id INTEGER NOT NULL REFERENCES organisations(id),
+    status          TEXT CHECK (status IN ('production', 'projet', 'etude', 'abandon')),
+    note            TEXT,
+    person_id       INTEGER REFERENCES people(id) ON DELETE SET NULL,
+    at              TEXT NOT NULL
+);
+CREATE INDEX software_uses_current ON software_uses(software_id, organisation_id, id);
+CREATE INDEX software_uses_organisation ON software_uses(organisation_id, software_id);
+"#,
 ];
 
 /// Applies the migrations the database does not have yet. Two processes

@@ -3,7 +3,8 @@
 
 use greffier_commands::store::{
     Forgotten, Group, GroupId, GroupStatus, Identity, IdentityKind, Membership, Milestone,
-    NewGroup, OrgId, Organisation, Person, PersonId, ProjectStatus, Store, StoreError, StoreResult,
+    NewGroup, OrgId, Organisation, Person, PersonId, ProjectStatus, Software, SoftwareId,
+    SoftwareUse, Store, StoreError, StoreResult, UseStatus,
 };
 use greffier_commands::text::name_key;
 use jiff::civil::Date;
@@ -883,6 +884,37 @@ impl Store for Tx<'_> {
     }
 
     /// When the last digest for `destination` was queued.
+    fn software_by_key(&mut self, key: &str) -> StoreResult<Option<Software>> {
+        Tx::software_by_key(self, key)
+    }
+
+    fn all_software(&mut self) -> StoreResult<Vec<Software>> {
+        Tx::all_software(self)
+    }
+
+    fn create_software(&mut self, name: &str, group: Option<GroupId>) -> StoreResult<SoftwareId> {
+        Tx::create_software(self, name, group)
+    }
+
+    fn record_use(
+        &mut self,
+        software: SoftwareId,
+        org: OrgId,
+        status: Option<UseStatus>,
+        note: Option<&str>,
+        by: Option<PersonId>,
+    ) -> StoreResult<bool> {
+        Tx::record_use(self, software, org, status, note, by)
+    }
+
+    fn software_uses(&mut self, software: SoftwareId) -> StoreResult<Vec<SoftwareUse>> {
+        Tx::software_uses(self, software)
+    }
+
+    fn organisation_software(&mut self, org: OrgId) -> StoreResult<Vec<(Software, SoftwareUse)>> {
+        Tx::organisation_software(self, org)
+    }
+
     fn last_digest(&mut self, destination: &str) -> StoreResult<Option<jiff::Timestamp>> {
         let at: Option<String> = self
             .conn()

@@ -85,7 +85,7 @@ fn must(db: &mut Database, who: &str, line: &str) {
 /// Four confirmed people of four organisations and a pending one of
 /// Berre; "messagerie", active, led by Berre, with the lead, the pending
 /// one and the member in it; "courrier", a proposal of Vitrolles; meeting
-/// n°1 of "messagerie" (its three members invited).
+/// n°1 of "messagerie" (its three members invited); Berre runs SPIP.
 fn world() -> Database {
     let mut db = Database::open_in_memory().expect("db");
     for (who, org) in [
@@ -126,6 +126,7 @@ fn world() -> Database {
     );
     assert!(kept, "{reply}");
     must(&mut db, MEMBER, &format!("!moi lier {MEMBER_EMAIL}"));
+    must(&mut db, LEAD, "!logiciel ajouter SPIP");
     db
 }
 
@@ -181,6 +182,7 @@ const NOT_CONFIRMER: &str =
     "Refusé : réservé aux administrateurs et aux membres confirmés de l'organisation.";
 const NOT_BERRE: &str = "Refusé : réservé aux administrateurs et aux membres confirmés de Berre.";
 const NOT_FORGETTER: &str = "Refusé : réservé aux administrateurs d'effacer quelqu'un d'autre.";
+const NOT_OURS: &str = "Refusé : seul un administrateur peut déclarer les logiciels d'une autre organisation que la vôtre";
 const ERASED: &str = "C'est fait : la personne est effacée";
 const NO_ORG: &str = "Indiquez d'abord votre organisation : !moi organisation <organisation>";
 const NOT_INVITED: &str = "Vous n'êtes pas invité(e) à la réunion n°1.";
@@ -441,6 +443,39 @@ const MATRIX: &[(&str, [Cell; 6])] = &[
             Refused(NOT_ADMIN),
             Refused(NOT_ADMIN),
             Refused(NOT_ADMIN),
+        ],
+    ),
+    (
+        "!logiciel ajouter Koha",
+        [
+            Kept("C'est noté : Aix — Koha, en production."),
+            Kept("C'est noté : Berre — Koha, en production."),
+            Refused(PENDING_BERRE),
+            Kept("C'est noté : Arles — Koha, en production."),
+            Kept("C'est noté : Vitrolles — Koha, en production."),
+            Refused(NO_ORG),
+        ],
+    ),
+    (
+        "!logiciel ajouter Koha pour Berre",
+        [
+            Kept("C'est noté : Berre — Koha, en production."),
+            Kept("C'est noté : Berre — Koha, en production."),
+            Refused(PENDING_BERRE),
+            Refused(NOT_OURS),
+            Refused(NOT_OURS),
+            Refused(NO_ORG),
+        ],
+    ),
+    (
+        "!logiciel retirer SPIP",
+        [
+            Refused("Aix n'utilise pas SPIP d'après le catalogue."),
+            Kept("C'est noté : Berre n'utilise plus SPIP."),
+            Refused(PENDING_BERRE),
+            Refused("Arles n'utilise pas SPIP d'après le catalogue."),
+            Refused("Vitrolles n'utilise pas SPIP d'après le catalogue."),
+            Refused(NO_ORG),
         ],
     ),
     (

@@ -139,6 +139,7 @@ fn a_new_group_from_proposal_to_milestone_shows_in_the_export() {
                 "list": null,
             }],
             "meetings": [],
+            "software": [],
         })
     );
 }

@@ -7,6 +7,7 @@
 pub mod aide;
 pub mod digest;
 pub mod groupe;
+pub mod logiciel;
 pub mod moi;
 pub mod organisation;
 pub mod projet;
@@ -28,6 +29,7 @@ pub enum Command {
     Digest(digest::Digest),
     Moi(moi::Moi),
     Organisation(organisation::Organisation),
+    Logiciel(logiciel::Logiciel),
 }
 
 impl Command {
@@ -45,6 +47,7 @@ impl Command {
                         | moi::Moi::Oublier(moi::oublier::Oublier { confirm: false, .. })
                 )
                 | Command::Organisation(organisation::Organisation::Membres(_))
+                | Command::Logiciel(logiciel::Logiciel::Qui(_) | logiciel::Logiciel::Liste(_))
         )
     }
 
@@ -66,6 +69,7 @@ impl Command {
             Command::Digest(c) => c.apply(ex),
             Command::Moi(c) => c.apply(ex),
             Command::Organisation(c) => c.apply(ex),
+            Command::Logiciel(c) => c.apply(ex),
         }
     }
 }
@@ -106,4 +110,5 @@ pub const TABLE: &[Entry] = &[
     }),
     moi::COMMAND,
     organisation::COMMAND,
+    logiciel::COMMAND,
 ];

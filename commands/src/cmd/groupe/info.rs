@@ -1,9 +1,11 @@
 //! `!groupe info <groupe>` — theme, status, lead, members by organisation,
-//! project status, next milestone, room and list.
+//! project status, next milestone, room and list, and who runs the
+//! group's software (the catalogue).
 
+use crate::cmd::logiciel;
 use crate::exec::{Exec, Outcome, status_word};
 use crate::parse::{Arg, Args, ParseErrorKind, Usage};
-use crate::store::GroupStatus;
+use crate::store::{GroupStatus, UseStatus};
 use crate::tr;
 
 pub const USAGE: Usage = Usage {
@@ -65,6 +67,38 @@ impl Info {
             members.join(", ")
         };
         out.push(tr!(lang, "Membres : {members}", "Members: {members}"));
+
+        // Who runs the group's software, from the catalogue.
+        for software in ex.store.all_software()? {
+            if software.group != Some(g.id) {
+                continue;
+            }
+            let mut by_status = Vec::new();
+            let uses = ex.store.software_uses(software.id)?;
+            for status in UseStatus::ALL {
+                let mut orgs = Vec::new();
+                for u in uses.iter().filter(|u| u.status == status) {
+                    orgs.push(ex.store.organisation(u.organisation)?.name);
+                }
+                if !orgs.is_empty() {
+                    by_status.push(format!(
+                        "{} : {}",
+                        logiciel::status_word(lang, status),
+                        orgs.join(", ")
+                    ));
+                }
+            }
+            let users = match by_status.is_empty() {
+                true => tr!(lang, "personne pour l'instant", "no one yet"),
+                false => by_status.join(" ; "),
+            };
+            out.push(tr!(
+                lang,
+                "Logiciel {} — {users}",
+                "Software {} — {users}",
+                software.name
+            ));
+        }
 
         if g.status == GroupStatus::Proposed {
             let supporters: Vec<String> = ex
