@@ -303,3 +303,54 @@ async fn absence_reasons_are_given_in_a_direct_room_only() {
     bot.assert_running();
     bot.stop().await;
 }
+
+/// The catalogue in the console, as members type it (issue 19's commands;
+/// the importer's part is not done yet).
+#[test]
+fn the_catalogue_in_the_console() {
+    let s = Scratch::new("catalogue", CONFIG);
+    for (who, org) in [("@bob:example.test", "Berre"), ("@ines:example.test", "Istres")] {
+        s.console(who, &[&format!("!moi organisation {org}")]);
+        s.console("@admin:example.test", &[&format!("!organisation accepter {who}")]);
+    }
+    let out = s.console(
+        "@bob:example.test",
+        &[
+            "!logiciel ajouter OpenOffice statut projet note « migration »",
+            "!logiciel ajouter « OCS Inventory »",
+        ],
+    );
+    assert!(out.contains("C'est noté : Berre — OpenOffice, en projet."), "{out}");
+    let out = s.console(
+        "@ines:example.test",
+        &[
+            "!software add openoffice.org",
+            "!logiciel ajouter osc inventory",
+            "!logiciel qui Open Office",
+            "!logiciel liste",
+            "!logiciel retirer OpenOffice",
+        ],
+    );
+    assert!(out.contains("C'est noté : Istres — OpenOffice, en production."), "{out}");
+    assert!(out.contains("vouliez-vous dire « OCS Inventory » ?"), "{out}");
+    assert!(
+        out.contains("OpenOffice — aucun groupe de travail\n• en production : Istres\n• en projet : Berre (migration)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Catalogue (2 logiciels) :\n• OCS Inventory — 1 organisation(s)\n• OpenOffice — 2 organisation(s)"),
+        "{out}"
+    );
+    assert!(out.contains("C'est noté : Istres n'utilise plus OpenOffice."), "{out}");
+    let out = s.console("@new:example.test", &["!moi organisation Berre", "!logiciel ajouter Koha"]);
+    assert!(out.contains("Refusé pour l'instant : votre appartenance à Berre attend confirmation"), "{out}");
+    let export = s.export();
+    assert_eq!(
+        export["software"],
+        serde_json::json!([
+            {"name": "OCS Inventory", "group": null, "users": [{"organisation": "Berre", "status": "production", "note": null}]},
+            {"name": "OpenOffice", "group": null, "users": [{"organisation": "Berre", "status": "projet", "note": "migration"}]},
+        ]),
+        "{export}"
+    );
+}
