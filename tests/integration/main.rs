@@ -1,6 +1,7 @@
 //! Integration tests: the `greffier` binary driven as its users drive it.
 //! One test binary, a module per area.
 
+mod catalogue;
 mod cli;
 mod console;
 mod digests;
