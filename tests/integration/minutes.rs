@@ -146,6 +146,51 @@ fn the_founding_minutes_import_into_the_whole_state() {
         names(&group(&e, "messagerie")["members"]),
         ["Arles", "Berre", "Vitrolles"]
     );
+
+    // Section 1.2 into the catalogue.
+    let uses = |software: &str| -> Vec<(String, String)> {
+        e["software"]
+            .as_array()
+            .expect("software")
+            .iter()
+            .find(|s| s["name"] == software)
+            .unwrap_or_else(|| panic!("no {software} in {}", e["software"]))["users"]
+            .as_array()
+            .expect("users")
+            .iter()
+            .map(|u| {
+                (
+                    u["organisation"].as_str().unwrap_or_default().to_string(),
+                    u["status"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect()
+    };
+    let pair = |o: &str, s: &str| (o.to_string(), s.to_string());
+    assert_eq!(uses("Koha"), [pair("Ouest Provence", "production")]);
+    assert!(uses("OpenElec").contains(&pair("Istres", "production")));
+    assert_eq!(uses("plonedeliberation"), [pair("Istres", "etude")]);
+    assert_eq!(uses("SPIP"), [pair("Vitrolles", "production")]);
+    let openoffice = uses("OpenOffice");
+    assert!(
+        openoffice.contains(&pair("Berre", "projet"))
+            && openoffice.iter().any(|(o, _)| o == "Istres"),
+        "{openoffice:?}"
+    );
+    assert_eq!(uses("e-groupware"), [pair("Berre", "production")]);
+    assert_eq!(uses("Postfix"), [pair("Berre", "production")]);
+    assert_eq!(uses("OCS Inventory"), [pair("Berre", "production")]);
+    let ocs = e["software"]
+        .as_array()
+        .expect("software")
+        .iter()
+        .find(|s| s["name"] == "OCS Inventory")
+        .expect("OCS Inventory");
+    assert_eq!(ocs["group"], "ocs-inventory");
+    assert!(
+        summary.contains("logiciel « osc inventory » (ligne 80) lu comme OCS Inventory"),
+        "{summary}"
+    );
 }
 
 #[test]
@@ -208,8 +253,18 @@ fn the_written_minutes_import_back_to_the_same_state() {
     let second = scratch("minutes-reread");
     let file = second.dir.join("compte-rendu.md");
     std::fs::write(&file, &written).expect("write");
+    assert!(
+        written.contains("1.2 Les projets libres dans les collectivités\n\n- Berre :\n - « e-groupware » : opérationnel"),
+        "{written}"
+    );
     let summary = import(&second, file.to_str().expect("path"));
     assert!(summary.contains("Tout a été compris."), "{summary}");
+    // The catalogue included.
+    assert!(
+        first.export()["software"]
+            .as_array()
+            .is_some_and(|s| s.len() > 10)
+    );
     assert_eq!(second.export(), first.export());
 
     let html = first.run(&["minutes", "1", "--format", "html"], b"");

@@ -11,9 +11,10 @@ use jiff::civil::Time;
 
 use crate::meeting::{NewMeeting, NewRsvp, RsvpStatus};
 use crate::minutes::parse::{GroupRow, Minutes};
+use crate::minutes::projects;
 use crate::request::Context;
 use crate::store::{GroupStatus, NewGroup, OrgId, PersonId, Store, StoreResult};
-use crate::text::{fold, name_key};
+use crate::text::{fold, name_key, software_key};
 
 /// Multi-word names of partners that appear in "villes" cells and nowhere
 /// else in the minutes: without them "Generale Infographie" would read as
@@ -444,7 +445,75 @@ pub fn import(store: &mut dyn Store, ctx: &Context, minutes: &Minutes) -> StoreR
     for row in &minutes.proposed {
         imp.group(row, GroupStatus::Proposed)?;
     }
+    imp.catalogue(&minutes.projects)?;
     Ok(imp.summary)
+}
+
+impl Importer<'_> {
+    /// Section 1.2 into the catalogue: each use read from it recorded for
+    /// its organisation (found or created like the others), each software
+    /// found by name or added (tied to the group of the same name); a name
+    /// read through a slip is said in the summary.
+    fn catalogue(&mut self, lines: &[(usize, String)]) -> StoreResult<()> {
+        if lines.is_empty() {
+            return Ok(());
+        }
+        let mut known: Vec<String> = projects::COMMON_SOFTWARE
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let groups = self.store.groups()?;
+        // What the catalogue already calls them comes first. (Group themes
+        // are not names to look for: "Messagerie libre" is a theme, not a
+        // software; a software is tied to its group by name below.)
+        let mut first: Vec<String> = self
+            .store
+            .all_software()?
+            .into_iter()
+            .map(|s| s.name)
+            .collect();
+        first.append(&mut known);
+        let organisations = self.known.clone();
+        let read = projects::read(lines, &|s| organisations.get(&name_key(s)).cloned(), &first);
+        self.summary.problems.extend(read.problems);
+        for (line, written, name) in read.slips {
+            self.note(
+                false,
+                format!("logiciel « {written} » (ligne {line}) lu comme {name}"),
+            );
+        }
+        for u in read.uses {
+            let org = self.org(&u.organisation)?;
+            let key = software_key(&u.software);
+            let software = match self.store.software_by_key(&key)? {
+                Some(s) => {
+                    self.note(false, format!("logiciel {}", s.name));
+                    s.id
+                }
+                None => {
+                    let group = groups
+                        .iter()
+                        .find(|g| software_key(&g.slug) == key || software_key(&g.theme) == key)
+                        .map(|g| g.id);
+                    let id = self.store.create_software(&u.software, group)?;
+                    self.note(true, format!("logiciel {}", u.software));
+                    id
+                }
+            };
+            let org_name = self.store.organisation(org)?.name;
+            let what = format!(
+                "{} utilise {} ({})",
+                org_name,
+                u.software,
+                u.status.as_str()
+            );
+            let changed =
+                self.store
+                    .record_use(software, org, Some(u.status), u.note.as_deref(), None)?;
+            self.note(changed, what);
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -3,4 +3,5 @@
 
 pub mod import;
 pub mod parse;
+pub mod projects;
 pub mod render;

@@ -24,6 +24,10 @@ pub struct Minutes {
     pub existing: Vec<GroupRow>,
     pub proposed: Vec<GroupRow>,
     pub next_meeting: Option<String>,
+    /// The lines of section 1.2, "les projets libres dans les
+    /// collectivités" (organisations and what they run), with their
+    /// numbers: read into the catalogue by [`super::projects`].
+    pub projects: Vec<(usize, String)>,
     /// (line, what was not understood).
     pub problems: Vec<(usize, String)>,
 }
@@ -48,6 +52,8 @@ enum Section {
     Body,
     Existing,
     Proposed,
+    /// Section 1.2: what each organisation runs.
+    Projects,
     /// A table whose columns lost their tabs (a PDF copy): from this line.
     Unreadable(usize),
 }
@@ -92,6 +98,23 @@ pub fn french_date(s: &str) -> Option<Date> {
         return Date::new(year, month as i8 + 1, day).ok();
     }
     None
+}
+
+/// Whether a (folded) line is the heading numbered `number` ("1.2", as
+/// people write it: "1.2 Les…", "1,2 Les…", "2.1Groupes…", "2 - Les…").
+fn heading(folded: &str, number: &str) -> bool {
+    let comma = number.replace('.', ",");
+    let Some(rest) = folded
+        .strip_prefix(number)
+        .or_else(|| folded.strip_prefix(comma.as_str()))
+    else {
+        return false;
+    };
+    // "2" must not read "2007" or "2.1"; a letter, a space or a dash follows.
+    match rest.chars().next() {
+        None => true,
+        Some(c) => c.is_alphabetic() || c.is_whitespace() || matches!(c, '-' | '–' | '−' | ':'),
+    }
 }
 
 /// A list line: "- *Louis MORALES, Ouest Provence,*" → its text.
@@ -183,6 +206,20 @@ pub fn parse_with_progress(text: &str, progress: &mut dyn FnMut(usize, usize)) -
             section = Section::Unreadable(line_no);
             last_line = line_no;
             continue;
+        }
+        // "1.2 Les projets libres…", "1,2 …"; the next numbered heading
+        // ends it ("2 - Les groupes de travail", "2.1Groupes existants").
+        if heading(&folded, "1.2") {
+            section = Section::Projects;
+            continue;
+        }
+        if section == Section::Projects {
+            if heading(&folded, "2") || heading(&folded, "2.1") || heading(&folded, "1.3") {
+                section = Section::Body;
+            } else {
+                m.projects.push((line_no, line.to_string()));
+                continue;
+            }
         }
         if folded.starts_with("etaient presents") {
             section = Section::Present;
@@ -318,6 +355,22 @@ mod tests {
         );
         assert_eq!(french_date("12 Février 2008"), Date::new(2008, 2, 12).ok());
         assert_eq!(french_date("demain"), None);
+    }
+
+    #[test]
+    fn headings_as_people_number_them() {
+        for (line, number) in [
+            ("1.2 les projets libres", "1.2"),
+            ("1,2 les projets libres", "1.2"),
+            ("2.1groupes existants", "2.1"),
+            ("2 – les groupes de travail", "2"),
+            ("2 - les groupes de travail", "2"),
+        ] {
+            assert!(heading(line, number), "{line}");
+        }
+        for (line, number) in [("2007 et le", "2"), ("2.1 groupes", "2"), ("1.21 x", "1.2")] {
+            assert!(!heading(line, number), "{line}");
+        }
     }
 
     #[test]

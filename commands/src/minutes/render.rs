@@ -1,12 +1,13 @@
 //! Writing a meeting's compte rendu in the shape of the network's minutes:
-//! header, présents grouped by organisation, excusés, the table of existing
-//! groups and the table of new ones, the next meeting. What it writes,
+//! header, présents grouped by organisation, excusés, what each
+//! organisation runs (section 1.2, from the catalogue), the table of
+//! existing groups and the table of new ones, the next meeting. What it writes,
 //! `import-minutes` reads back to the same state.
 
 use std::collections::BTreeMap;
 
 use crate::meeting::{MeetingStatus, RsvpStatus};
-use crate::store::{MeetingId, Store, StoreResult};
+use crate::store::{MeetingId, Store, StoreResult, UseStatus};
 use crate::text::{escape_html, fold, name_key};
 
 /// A compte rendu in both forms, from one reading of the store.
@@ -61,6 +62,8 @@ struct Content {
     excused: Vec<(String, String)>,
     existing: Vec<[String; 4]>,
     proposed: Vec<[String; 4]>,
+    /// Section 1.2: each organisation's software, from the catalogue.
+    projects: Vec<(String, Vec<String>)>,
     next_meeting: Option<String>,
 }
 
@@ -102,6 +105,7 @@ fn content(
         Some(o) => Some(store.organisation(o)?.name),
         None => None,
     };
+    let projects = projects(store)?;
     let mut title = meeting.title.clone();
     if meeting.status == MeetingStatus::Cancelled {
         title.push_str(" (annulée)");
@@ -116,8 +120,47 @@ fn content(
         excused,
         existing,
         proposed,
+        projects,
         next_meeting: next,
     }))
+}
+
+/// Section 1.2 from the catalogue: every organisation that runs something,
+/// by name, with an item per software that the importer reads back to the
+/// same use: « Koha » : opérationnel; « OpenOffice » : migration en cours.
+fn projects(store: &mut dyn Store) -> StoreResult<Vec<(String, Vec<String>)>> {
+    let mut by_org: BTreeMap<String, (String, Vec<String>)> = BTreeMap::new();
+    for software in store.all_software()? {
+        for u in store.software_uses(software.id)? {
+            let org = store.organisation(u.organisation)?.name;
+            let said = match (u.status, u.note.as_deref()) {
+                (UseStatus::Production, _) => "opérationnel".to_string(),
+                (UseStatus::Projet, Some(note @ ("migration" | "deploiement"))) => {
+                    format!(
+                        "{} en cours",
+                        if note == "migration" {
+                            "migration"
+                        } else {
+                            "déploiement"
+                        }
+                    )
+                }
+                (UseStatus::Projet, _) => "en cours".to_string(),
+                (UseStatus::Etude, _) => "réflexion".to_string(),
+                (UseStatus::Abandon, _) => "abandonné".to_string(),
+            };
+            let note = match u.note.as_deref() {
+                Some("migration" | "deploiement") | None => String::new(),
+                Some(note) => format!(" ({})", crate::text::one_line(note)),
+            };
+            by_org
+                .entry(name_key(&org))
+                .or_insert_with(|| (org, Vec::new()))
+                .1
+                .push(format!("« {} » : {said}{note}", software.name));
+        }
+    }
+    Ok(by_org.into_values().collect())
 }
 
 /// An excused line: "Laurence OLIVIER GARDANNE" when the name ends in
@@ -169,6 +212,19 @@ fn markdown(c: &Content) -> String {
     out.push(String::new());
     if let Some(o) = &c.organiser {
         out.push(format!("Organisée à l'initiative {}.", de(o)));
+        out.push(String::new());
+    }
+    if !c.projects.is_empty() {
+        out.push("1 - Les projets libres des collectivités:".into());
+        out.push(String::new());
+        out.push("1.2 Les projets libres dans les collectivités".into());
+        out.push(String::new());
+        for (org, items) in &c.projects {
+            out.push(format!("- {org} :"));
+            for item in items {
+                out.push(format!(" - {item}"));
+            }
+        }
         out.push(String::new());
     }
     out.push("2 – Les groupes de travail".into());
@@ -223,6 +279,17 @@ fn html(c: &Content) -> String {
         ));
     }
     out.push_str("</ul>\n");
+    if !c.projects.is_empty() {
+        out.push_str("<h2>Les projets libres dans les collectivités</h2>\n<ul>\n");
+        for (org, items) in &c.projects {
+            out.push_str(&format!("<li><b>{}</b><ul>\n", escape_html(org)));
+            for item in items {
+                out.push_str(&format!("<li>{}</li>\n", escape_html(item)));
+            }
+            out.push_str("</ul></li>\n");
+        }
+        out.push_str("</ul>\n");
+    }
     let table = |title: &str, third: &str, rows: &[[String; 4]]| {
         let mut t = format!(
             "<h2>{title}</h2>\n<table>\n<tr><th>Thème</th><th>Villes</th><th>{third}</th><th>Action</th></tr>\n"
