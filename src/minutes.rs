@@ -65,10 +65,29 @@ pub fn import_file(app: &App, db: &mut Database, file: &Path) -> anyhow::Result<
     for m in &summary.matched {
         println!("  = {m}");
     }
-    if summary.problems.is_empty() {
+    if !summary.notes.is_empty() {
+        println!(
+            "{}",
+            tr!(
+                lang,
+                "Gardé tel quel comme notes de la réunion ({}) :",
+                "Kept as written as the meeting's notes ({}):",
+                summary.notes.len()
+            )
+        );
+        for n in &summary.notes {
+            println!("  ~ {n}");
+        }
+    }
+    if summary.problems.is_empty() && summary.notes.is_empty() {
         println!(
             "{}",
             tr!(lang, "Tout a été compris.", "Everything was understood.")
+        );
+    } else if summary.problems.is_empty() {
+        println!(
+            "{}",
+            tr!(lang, "Le reste a été compris.", "The rest was understood.")
         );
     } else {
         let n = summary.problems.len();

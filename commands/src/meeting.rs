@@ -148,6 +148,9 @@ pub trait MeetingStore {
         minute_taker: Option<PersonId>,
         next_meeting: Option<&str>,
     ) -> StoreResult<()>;
+    /// What the minutes said that greffier does not model, verbatim.
+    fn meeting_notes(&mut self, meeting: MeetingId) -> StoreResult<Option<String>>;
+    fn set_meeting_notes(&mut self, meeting: MeetingId, notes: &str) -> StoreResult<()>;
     /// The minute-taker and the next-meeting line.
     fn meeting_record(
         &mut self,

@@ -252,6 +252,26 @@ impl MeetingStore for Tx<'_> {
         Ok(())
     }
 
+    fn meeting_notes(&mut self, meeting: MeetingId) -> StoreResult<Option<String>> {
+        self.conn()
+            .query_row(
+                "SELECT notes FROM meetings WHERE id = ?1",
+                params![meeting.0],
+                |r| r.get(0),
+            )
+            .map_err(se)
+    }
+
+    fn set_meeting_notes(&mut self, meeting: MeetingId, notes: &str) -> StoreResult<()> {
+        self.conn()
+            .execute(
+                "UPDATE meetings SET notes = ?2 WHERE id = ?1",
+                params![meeting.0, notes],
+            )
+            .map_err(se)?;
+        Ok(())
+    }
+
     fn meeting_record(
         &mut self,
         meeting: MeetingId,

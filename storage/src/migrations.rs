@@ -304,6 +304,11 @@ CREATE TABLE software_uses (
 CREATE INDEX software_uses_current ON software_uses(software_id, organisation_id, id);
 CREATE INDEX software_uses_organisation ON software_uses(organisation_id, software_id);
 "#,
+    // 10: what the minutes say that greffier does not model (section 1.1,
+    // "Echanges sur l'adullact…"), kept verbatim with the meeting.
+    r#"
+ALTER TABLE meetings ADD COLUMN notes TEXT;
+"#,
 ];
 
 /// Applies the migrations the database does not have yet. Two processes

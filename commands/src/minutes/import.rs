@@ -29,6 +29,9 @@ pub const MEETING_TIME: Time = Time::constant(9, 0, 0, 0);
 pub struct Summary {
     pub created: Vec<String>,
     pub matched: Vec<String>,
+    /// The sections kept verbatim as the meeting's notes, said as
+    /// "section 1.1 « … » (lignes a–b)".
+    pub notes: Vec<String>,
     /// (line, what was not understood).
     pub problems: Vec<(usize, String)>,
 }
@@ -434,6 +437,19 @@ pub fn import(store: &mut dyn Store, ctx: &Context, minutes: &Minutes) -> StoreR
         };
         imp.store
             .set_meeting_record(meeting.id, taker, minutes.next_meeting.as_deref())?;
+        if let (Some((first, heading)), Some((last, _))) =
+            (minutes.notes.first(), minutes.notes.last())
+        {
+            let text: Vec<&str> = minutes.notes.iter().map(|(_, l)| l.as_str()).collect();
+            let text = text.join("\n");
+            if imp.store.meeting_notes(meeting.id)?.as_deref() != Some(text.as_str()) {
+                imp.store.set_meeting_notes(meeting.id, &text)?;
+            }
+            imp.summary.notes.push(format!(
+                "section « {} » (lignes {first}–{last})",
+                crate::text::excerpt(heading, 80)
+            ));
+        }
     } else if minutes.problems.is_empty() {
         imp.summary
             .problems

@@ -28,6 +28,9 @@ pub struct Minutes {
     /// collectivités" (organisations and what they run), with their
     /// numbers: read into the catalogue by [`super::projects`].
     pub projects: Vec<(usize, String)>,
+    /// Section 1.1 ("Echanges sur l'adullact…"), heading included, with
+    /// the line numbers: kept verbatim as the meeting's notes.
+    pub notes: Vec<(usize, String)>,
     /// (line, what was not understood).
     pub problems: Vec<(usize, String)>,
 }
@@ -54,6 +57,8 @@ enum Section {
     Proposed,
     /// Section 1.2: what each organisation runs.
     Projects,
+    /// Section 1.1: kept as notes.
+    Notes,
     /// A table whose columns lost their tabs (a PDF copy): from this line.
     Unreadable(usize),
 }
@@ -209,9 +214,22 @@ pub fn parse_with_progress(text: &str, progress: &mut dyn FnMut(usize, usize)) -
         }
         // "1.2 Les projets libres…", "1,2 …"; the next numbered heading
         // ends it ("2 - Les groupes de travail", "2.1Groupes existants").
+        if heading(&folded, "1.1") {
+            section = Section::Notes;
+            m.notes.push((line_no, line.to_string()));
+            continue;
+        }
         if heading(&folded, "1.2") {
             section = Section::Projects;
             continue;
+        }
+        if section == Section::Notes {
+            if heading(&folded, "2") || heading(&folded, "2.1") || heading(&folded, "1.3") {
+                section = Section::Body;
+            } else {
+                m.notes.push((line_no, line.to_string()));
+                continue;
+            }
         }
         if section == Section::Projects {
             if heading(&folded, "2") || heading(&folded, "2.1") || heading(&folded, "1.3") {

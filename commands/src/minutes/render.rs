@@ -64,6 +64,8 @@ struct Content {
     proposed: Vec<[String; 4]>,
     /// Section 1.2: each organisation's software, from the catalogue.
     projects: Vec<(String, Vec<String>)>,
+    /// Section 1.1, as the imported minutes wrote it.
+    notes: Option<String>,
     next_meeting: Option<String>,
 }
 
@@ -106,6 +108,7 @@ fn content(
         None => None,
     };
     let projects = projects(store)?;
+    let notes = store.meeting_notes(id)?;
     let mut title = meeting.title.clone();
     if meeting.status == MeetingStatus::Cancelled {
         title.push_str(" (annulée)");
@@ -121,6 +124,7 @@ fn content(
         existing,
         proposed,
         projects,
+        notes,
         next_meeting: next,
     }))
 }
@@ -214,9 +218,15 @@ fn markdown(c: &Content) -> String {
         out.push(format!("Organisée à l'initiative {}.", de(o)));
         out.push(String::new());
     }
-    if !c.projects.is_empty() {
+    if !c.projects.is_empty() || c.notes.is_some() {
         out.push("1 - Les projets libres des collectivités:".into());
         out.push(String::new());
+    }
+    if let Some(notes) = &c.notes {
+        out.push(notes.clone());
+        out.push(String::new());
+    }
+    if !c.projects.is_empty() {
         out.push("1.2 Les projets libres dans les collectivités".into());
         out.push(String::new());
         for (org, items) in &c.projects {
@@ -279,6 +289,13 @@ fn html(c: &Content) -> String {
         ));
     }
     out.push_str("</ul>\n");
+    if let Some(notes) = &c.notes {
+        out.push_str("<section class=\"notes\">\n");
+        for line in notes.lines() {
+            out.push_str(&format!("<p>{}</p>\n", escape_html(line)));
+        }
+        out.push_str("</section>\n");
+    }
     if !c.projects.is_empty() {
         out.push_str("<h2>Les projets libres dans les collectivités</h2>\n<ul>\n");
         for (org, items) in &c.projects {
