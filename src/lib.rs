@@ -76,8 +76,20 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
-    /// Import minutes shaped like the seed compte rendu.
-    ImportMinutes { file: PathBuf },
+    /// Import minutes shaped like the seed compte rendu (or its PDF text
+    /// copy, whose first page lost the title, date and place: give them).
+    ImportMinutes {
+        file: PathBuf,
+        /// The meeting's title, if the file lacks it.
+        #[arg(long)]
+        title: Option<String>,
+        /// The meeting's date (YYYY-MM-DD), if the file lacks it.
+        #[arg(long, value_parser = parse_date)]
+        date: Option<jiff::civil::Date>,
+        /// Where it took place, if the file lacks it.
+        #[arg(long)]
+        place: Option<String>,
+    },
     /// Write the compte rendu of a meeting (Markdown or HTML); --send posts
     /// it to the meeting's group (room and list).
     Minutes {
@@ -94,6 +106,12 @@ enum Cmd {
         #[arg(long)]
         send: bool,
     },
+}
+
+/// `--date 2007-06-11`.
+fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
+    s.parse()
+        .map_err(|e| format!("{s:?}: not a date YYYY-MM-DD ({e})"))
 }
 
 fn open_database(app: &App, cli: &Cli) -> anyhow::Result<Database> {
@@ -175,9 +193,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let db = open_database(&app, &cli)?;
             run::run(app, db)
         }
-        Cmd::ImportMinutes { file } => {
+        Cmd::ImportMinutes {
+            file,
+            title,
+            date,
+            place,
+        } => {
             let mut db = open_database(&app, &cli)?;
-            minutes::import_file(&app, &mut db, file)
+            let given = greffier_commands::minutes::parse::Given {
+                title: title.clone(),
+                date: *date,
+                place: place.clone(),
+            };
+            minutes::import_file(&app, &mut db, file, &given)
         }
         Cmd::Minutes {
             meeting_id,

@@ -12,14 +12,19 @@ use greffier_storage::Database;
 
 use crate::app::App;
 
-pub fn import_file(app: &App, db: &mut Database, file: &Path) -> anyhow::Result<()> {
+pub fn import_file(
+    app: &App,
+    db: &mut Database,
+    file: &Path,
+    given: &parse::Given,
+) -> anyhow::Result<()> {
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let Ok(text) = String::from_utf8(bytes) else {
         bail!("{}: not UTF-8 text", file.display());
     };
     // A progress bar on long files, when someone watches.
     let watched = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let minutes = parse::parse_with_progress(&text, &mut |line, total| {
+    let mut minutes = parse::parse_with_progress(&text, &mut |line, total| {
         if watched && total > 0 {
             let done = line * 40 / total;
             eprint!(
@@ -31,6 +36,36 @@ pub fn import_file(app: &App, db: &mut Database, file: &Path) -> anyhow::Result<
     });
     if watched && text.lines().count() >= 1000 {
         eprintln!();
+    }
+    if let Err(contradiction) = minutes.complete(given) {
+        bail!("{}: {contradiction}: nothing imported", file.display());
+    }
+    // Without a title and a date there is no meeting to import the rest
+    // into: nothing is imported.
+    if minutes.title.is_none() || minutes.date.is_none() {
+        let from = match minutes.headless {
+            Some(line) => {
+                format!("the minutes start at line {line}, without their title, date and place")
+            }
+            None if minutes.title.is_none() => "no title found".to_string(),
+            None => "no date found under the title".to_string(),
+        };
+        bail!(
+            "{}: {from}: give them with --title and --date (and --place); nothing imported",
+            file.display()
+        );
+    }
+    if minutes.unreadable {
+        let lines: Vec<String> = minutes
+            .problems
+            .iter()
+            .map(|(line, what)| format!("  line {line}: {what}"))
+            .collect();
+        bail!(
+            "{}: a groups table could not be read; nothing imported:\n{}",
+            file.display(),
+            lines.join("\n")
+        );
     }
     let ctx = app.context();
     let summary = db.write(ctx.now, |tx| {

@@ -225,12 +225,14 @@ fn a_file_that_is_not_minutes_is_reported() {
     let s = scratch("minutes-garbage");
     let file = s.dir.join("garbage.txt");
     std::fs::write(&file, "bonjour\n\tpas\tun\ttableau\n").expect("write");
-    let summary = import(&s, file.to_str().expect("path"));
-    assert!(summary.contains("Non compris"), "{summary}");
+    let out = s.run(&["import-minutes", file.to_str().expect("path")], b"");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        summary.contains("ligne 2") || summary.contains("no title and date"),
-        "{summary}"
+        stderr.contains("no date found under the title: give them with --title and --date (and --place); nothing imported"),
+        "{stderr}"
     );
+    assert_eq!(s.export()["groups"], serde_json::json!([]));
     let binary = s.dir.join("binary.txt");
     std::fs::write(&binary, [0xff, 0xfe, 0x00]).expect("write");
     let out = s.run(&["import-minutes", binary.to_str().expect("path")], b"");
@@ -293,31 +295,163 @@ fn the_written_minutes_import_back_to_the_same_state() {
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no meeting 99"));
 }
 
+const PDF: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/minutes/2007-06-11-conference-dsi-13.pdf.txt"
+);
+
+/// The PDF text copy lost its first page's header: without it, nothing is
+/// imported, and the error says what to give.
 #[test]
-fn a_pdf_copy_says_which_lines_it_could_not_read() {
-    let s = scratch("minutes-pdf");
-    let pdf = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/minutes/2007-06-11-conference-dsi-13.pdf.txt"
-    );
-    let summary = import(&s, pdf);
+fn a_pdf_copy_without_its_header_is_refused_whole() {
+    let s = scratch("minutes-pdf-bare");
+    let out = s.run(&["import-minutes", PDF], b"");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        summary.contains("ligne 1 : the minutes start here, without their title"),
-        "{summary}"
-    );
-    assert!(
-        summary.contains("lines 108–141: a groups table without tabs"),
-        "{summary}"
-    );
-    assert!(
-        summary.contains("lines 147–205: a groups table without tabs"),
-        "{summary}"
+        stderr.contains("the minutes start at line 1, without their title, date and place: give them with --title and --date (and --place); nothing imported"),
+        "{stderr}"
     );
     let e = s.export();
     assert_eq!(
-        e["meetings"],
-        serde_json::json!([]),
+        (&e["meetings"], &e["groups"], &e["people"]),
+        (
+            &serde_json::json!([]),
+            &serde_json::json!([]),
+            &serde_json::json!([])
+        ),
         "nothing half imported: {e}"
+    );
+    // An option that contradicts the file is an error too.
+    let out = s.run(&["import-minutes", SEED, "--date", "2007-06-12"], b"");
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("--date 2007-06-12: the file's date is 2007-06-11"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(s.export()["meetings"], serde_json::json!([]));
+}
+
+fn import_pdf(s: &Scratch) -> String {
+    let out = s.run(
+        &[
+            "import-minutes",
+            PDF,
+            "--title",
+            "1ère Conférence DSI 13",
+            "--date",
+            "2007-06-11",
+            "--place",
+            "Istres",
+        ],
+        b"",
+    );
+    assert_clean(&out);
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+/// A table whose rows cannot be read is reported with its line, and
+/// nothing of the file is imported.
+#[test]
+fn an_unreadable_table_imports_nothing() {
+    let s = scratch("minutes-bad-table");
+    let file = s.dir.join("bad.txt");
+    std::fs::write(
+        &file,
+        "Etaient présents:\n- Anne MARTIN, Arles\n\n2.1Groupes existants\n\ntheme Villes Chef de projet Action\nOpenElec\n\nVersion 2.03 septembre\n",
+    )
+    .expect("write");
+    let path = file.to_str().expect("path");
+    let out = s.run(
+        &[
+            "import-minutes",
+            path,
+            "--title",
+            "Essai",
+            "--date",
+            "2007-06-11",
+        ],
+        b"",
+    );
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("a groups table could not be read; nothing imported")
+            && stderr.contains("line 7: no organisation after the theme \"OpenElec\""),
+        "{stderr}"
+    );
+    let e = s.export();
+    assert_eq!(
+        (&e["meetings"], &e["people"]),
+        (&serde_json::json!([]), &serde_json::json!([]))
+    );
+}
+
+/// The PDF copy, its header given, reads to the state of the original (its
+/// one cell-per-line tables, "−" bullets and lost apostrophes included),
+/// up to the theme it writes in the singular; twice changes nothing, and
+/// after the original it changes nothing either.
+#[test]
+fn the_pdf_copy_imports_to_the_state_of_the_original() {
+    let original = scratch("minutes-original");
+    import(&original, SEED);
+    let mut want = original.export();
+    let copy = scratch("minutes-copy");
+    let summary = import_pdf(&copy);
+    assert!(summary.contains("Le reste a été compris."), "{summary}");
+    let got = copy.export();
+    for g in want["groups"].as_array_mut().expect("groups") {
+        if g["slug"] == "deliberations" {
+            g["slug"] = "deliberation".into();
+            g["theme"] = "Gestion des délibération".into();
+        }
+    }
+    assert_eq!(got, want);
+    let again = import_pdf(&copy);
+    assert!(again.contains("Créé (0)"), "{again}");
+    assert_eq!(copy.export(), got);
+
+    let summary = import_pdf(&original);
+    assert!(summary.contains("Créé (0)"), "{summary}");
+    assert!(
+        summary.contains("groupe deliberations (« Gestion des délibération » lu comme « Gestion des délibérations »)"),
+        "{summary}"
+    );
+    let before = want.clone();
+    let after = original.export();
+    assert_eq!(after["people"], before["people"]);
+    assert_eq!(after["software"], before["software"]);
+    assert_eq!(after["meetings"], before["meetings"]);
+    assert!(
+        after["groups"]
+            .as_array()
+            .is_some_and(|g| g.iter().any(|g| g["slug"] == "deliberations"))
+    );
+}
+
+/// What the seed's organisations run, pooled: software that several run
+/// and no group covers, in the overall digest.
+#[test]
+fn the_overall_digest_pools_the_seeds_software() {
+    let s = scratch("minutes-pooling");
+    import(&s, SEED);
+    let out = s.run(&["digest"], b"");
+    assert_clean(&out);
+    let printed = String::from_utf8(out.stdout).expect("utf-8");
+    assert!(
+        printed.contains(
+            "À mutualiser : logiciels utilisés par plusieurs organisations, sans groupe de travail :\n\
+             • OpenOffice : Berre (migration), Istres — aucun groupe de travail\n  \
+             !groupe proposer openoffice « OpenOffice »"
+        ),
+        "{printed}"
+    );
+    // OpenElec and OCS Inventory have their group.
+    assert!(
+        !printed.contains("• OpenElec :") && !printed.contains("• OCS Inventory :"),
+        "{printed}"
     );
 }
 

@@ -211,12 +211,29 @@ impl Importer<'_> {
             None => None,
         };
         let theme_key = name_key(&row.theme);
-        let existing = self
-            .store
-            .groups()?
-            .into_iter()
-            .find(|g| name_key(&g.theme) == theme_key);
+        let groups = self.store.groups()?;
+        // The same theme, or one a letter or two away ("Gestion des
+        // délibération" in the PDF copy): the same group.
+        let existing = groups
+            .iter()
+            .find(|g| name_key(&g.theme) == theme_key)
+            .or_else(|| {
+                groups.iter().find(|g| {
+                    theme_key.chars().count() >= 12
+                        && crate::text::distance(&name_key(&g.theme), &theme_key, 2).is_some()
+                })
+            });
         let group = match existing {
+            Some(g) if name_key(&g.theme) != theme_key => {
+                self.note(
+                    false,
+                    format!(
+                        "groupe {} (« {} » lu comme « {} »)",
+                        g.slug, row.theme, g.theme
+                    ),
+                );
+                g.id
+            }
             Some(g) => {
                 self.note(false, format!("groupe {}", g.slug));
                 g.id

@@ -3,5 +3,6 @@
 
 pub mod import;
 pub mod parse;
+pub mod pdf_table;
 pub mod projects;
 pub mod render;

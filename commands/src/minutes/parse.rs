@@ -7,7 +7,8 @@
 
 use jiff::civil::Date;
 
-use crate::text::fold;
+use crate::minutes::pdf_table;
+use crate::text::{fold, name_key};
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Minutes {
@@ -31,6 +32,12 @@ pub struct Minutes {
     /// Section 1.1 ("Echanges sur l'adullact…"), heading included, with
     /// the line numbers: kept verbatim as the meeting's notes.
     pub notes: Vec<(usize, String)>,
+    /// The line where minutes without their first page's header (title,
+    /// date, place: a PDF copy) start.
+    pub headless: Option<usize>,
+    /// A groups table could not be read (its problem is in `problems`):
+    /// importing the rest would leave the groups half imported.
+    pub unreadable: bool,
     /// (line, what was not understood).
     pub problems: Vec<(usize, String)>,
 }
@@ -59,18 +66,57 @@ enum Section {
     Projects,
     /// Section 1.1: kept as notes.
     Notes,
-    /// A table whose columns lost their tabs (a PDF copy): from this line.
-    Unreadable(usize),
+    /// A table whose columns lost their tabs (a PDF copy): its cells come
+    /// one per line; read once the document's organisations are known.
+    PdfTable,
 }
 
-/// The problem of a table without column separators, from `start` to `end`.
-fn unreadable_table(start: usize, end: usize) -> (usize, String) {
-    (
-        start,
-        format!(
-            "lines {start}–{end}: a groups table without tabs between its columns (as in a PDF copy): its rows are not read; import the original document, or put a tab between the columns"
-        ),
-    )
+/// What a caller supplies that the file may lack (`import-minutes
+/// --title --date --place`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Given {
+    pub title: Option<String>,
+    pub date: Option<Date>,
+    pub place: Option<String>,
+}
+
+impl Minutes {
+    /// Fills in what the file lacks from `given`; a given value that
+    /// contradicts the file is an error (which one, and what the file
+    /// says).
+    pub fn complete(&mut self, given: &Given) -> Result<(), String> {
+        if let Some(title) = &given.title {
+            match &self.title {
+                Some(t) if name_key(t) != name_key(title) => {
+                    return Err(format!("--title {title:?}: the file's title is {t:?}"));
+                }
+                _ => self.title = Some(title.clone()),
+            }
+        }
+        if let Some(date) = given.date {
+            match self.date {
+                Some(d) if d != date => {
+                    return Err(format!("--date {date}: the file's date is {d}"));
+                }
+                _ => self.date = Some(date),
+            }
+        }
+        if let Some(place) = &given.place {
+            match &self.place {
+                Some(p) if name_key(p) != name_key(place) => {
+                    return Err(format!("--place {place:?}: the file's place is {p:?}"));
+                }
+                _ => self.place = Some(place.clone()),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// "ISTRES (ouest Provence)" → "Istres": the town, as names are shown.
+fn town(line: &str) -> String {
+    let town = line.split('(').next().unwrap_or(line).trim();
+    crate::minutes::import::display_name(town)
 }
 
 /// "11 Juin 2007", "1er octobre 2007".
@@ -172,7 +218,8 @@ pub fn parse_with_progress(text: &str, progress: &mut dyn FnMut(usize, usize)) -
     let mut m = Minutes::default();
     let mut section = Section::Head;
     let mut date_line_seen = false;
-    let mut last_line = 0;
+    // The PDF copy's tables: (new groups?, lines with blanks between blocks).
+    let mut pdf_tables: Vec<(bool, Vec<(usize, String)>)> = Vec::new();
     for (n, raw) in text.lines().enumerate() {
         let line_no = n + 1;
         if line_no % 1000 == 0 {
@@ -180,36 +227,42 @@ pub fn parse_with_progress(text: &str, progress: &mut dyn FnMut(usize, usize)) -
         }
         let line = raw.trim();
         if line.is_empty() {
+            if section == Section::PdfTable
+                && let Some((_, lines)) = pdf_tables.last_mut()
+            {
+                lines.push((line_no, String::new()));
+            }
             continue;
         }
         let folded = fold(line);
-        if let Section::Unreadable(start) = section {
-            let ends = folded.starts_with("2.2")
+        if section == Section::PdfTable {
+            let ends = heading(&folded, "2.2")
+                || heading(&folded, "2")
+                || heading(&folded, "3")
                 || folded.starts_with("il est propos")
-                || folded.starts_with("theme")
+                || pdf_table::header(&folded).is_some()
                 || raw.contains('\t');
             if !ends {
-                last_line = line_no;
+                if let Some((_, lines)) = pdf_tables.last_mut() {
+                    lines.push((line_no, line.to_string()));
+                }
                 continue;
             }
-            m.problems.push(unreadable_table(start, last_line));
             section = Section::Body;
         }
         if section == Section::Head
             && m.title.is_none()
+            && m.headless.is_none()
             && (folded.starts_with("redacteur") || folded.starts_with("etaient presents"))
         {
-            m.problems.push((
-                line_no,
-                "the minutes start here, without their title, date and place: the meeting is not imported".into(),
-            ));
-            m.title = None;
-            section = Section::Body;
+            m.headless = Some(line_no);
             date_line_seen = true;
         }
-        if !raw.contains('\t') && folded.starts_with("theme") && folded.contains("villes") {
-            section = Section::Unreadable(line_no);
-            last_line = line_no;
+        if !raw.contains('\t')
+            && let Some(new_groups) = pdf_table::header(&folded)
+        {
+            section = Section::PdfTable;
+            pdf_tables.push((new_groups, Vec::new()));
             continue;
         }
         // "1.2 Les projets libres…", "1,2 …"; the next numbered heading
@@ -287,7 +340,7 @@ pub fn parse_with_progress(text: &str, progress: &mut dyn FnMut(usize, usize)) -
         }
         match section {
             Section::Head => {
-                if m.title.is_none() {
+                if m.title.is_none() && m.headless.is_none() {
                     m.title = Some(line.to_string());
                 } else if m.date.is_none() && !date_line_seen {
                     match french_date(line) {
@@ -295,8 +348,12 @@ pub fn parse_with_progress(text: &str, progress: &mut dyn FnMut(usize, usize)) -
                         None => m.problems.push((line_no, format!("not a date: {line:?}"))),
                     }
                     date_line_seen = true;
-                } else if m.place.is_none() && date_line_seen && !folded.starts_with("redacteur") {
-                    m.place = Some(line.to_string());
+                } else if m.place.is_none()
+                    && m.headless.is_none()
+                    && date_line_seen
+                    && !folded.starts_with("redacteur")
+                {
+                    m.place = Some(town(line));
                 } else if let Some(rest) = folded.strip_prefix("redacteur") {
                     let name = line[line.len() - rest.len()..]
                         .trim()
@@ -335,10 +392,14 @@ pub fn parse_with_progress(text: &str, progress: &mut dyn FnMut(usize, usize)) -
         }
         if matches!(section, Section::Body) && m.organiser.is_none() {
             // "Organisée à l'initiative d'Ouest Provence, la réunion …"
+            // (The PDF copy lost the apostrophe: "à l initiative d'…".)
+            let folded = folded
+                .replace('’', "'")
+                .replace("a l initiative", "a l'initiative");
             if let Some(at) = folded.find("a l'initiative d") {
                 let rest = &line[line
                     .char_indices()
-                    .nth(at + "a l'initiative d".len())
+                    .nth(folded[..at].chars().count() + "a l'initiative d".len())
                     .map_or(line.len(), |(i, _)| i)..];
                 let rest = rest.trim_start_matches(['\'', 'e', ' ', '’']);
                 let org = rest
@@ -354,8 +415,49 @@ pub fn parse_with_progress(text: &str, progress: &mut dyn FnMut(usize, usize)) -
             }
         }
     }
-    if let Section::Unreadable(start) = section {
-        m.problems.push(unreadable_table(start, last_line));
+    // The organisations the document names outside its tables: what the
+    // PDF copy's tables are read with, and what the rédacteur's line may
+    // end with ("M. François RAYNAUD Arles,").
+    let mut known: Vec<String> = crate::minutes::import::KNOWN_NAMES
+        .iter()
+        .map(|n| name_key(n))
+        .collect();
+    known.extend(m.present.iter().map(|(_, org)| name_key(org)));
+    for (_, text) in &m.excused {
+        if let Some((_, org)) = crate::minutes::import::split_excused(text) {
+            known.push(name_key(&org));
+        }
+    }
+    for (_, line) in &m.projects {
+        let text = line
+            .trim_start()
+            .trim_start_matches(['-', '•', '−', '–', '*'])
+            .trim()
+            .trim_end_matches(':')
+            .trim();
+        let words = text.split_whitespace().count();
+        if (1..=4).contains(&words) && !text.chars().any(|c| c.is_lowercase()) {
+            known.push(name_key(text));
+        }
+    }
+    known.extend(m.organiser.iter().map(|o| name_key(o)));
+    for (new_groups, lines) in pdf_tables {
+        match pdf_table::rows(&lines, &known) {
+            Ok(rows) if new_groups => m.proposed.extend(rows),
+            Ok(rows) => m.existing.extend(rows),
+            Err(problem) => {
+                m.unreadable = true;
+                m.problems.push(problem);
+            }
+        }
+    }
+    if let Some(taker) = &m.minute_taker {
+        let taker = taker.trim().trim_end_matches(',').trim();
+        let taker = match taker.rsplit_once(' ') {
+            Some((name, last)) if known.contains(&name_key(last)) => name.trim(),
+            _ => taker,
+        };
+        m.minute_taker = Some(taker.to_string());
     }
     m
 }
