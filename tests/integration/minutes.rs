@@ -47,7 +47,7 @@ fn the_founding_minutes_import_into_the_whole_state() {
     let summary = import(&s, SEED);
     // Section 1.1 is not modelled: kept as the meeting's notes, and said.
     assert!(
-        summary.contains("Gardé tel quel comme notes de la réunion (1) :\n  ~ section « 1.1 Echanges sur l'adullact entre les adhérents adullact: » (lignes 41–49)\nLe reste a été compris."),
+        summary.contains("Gardé tel quel comme notes de la réunion (2) :\n  ~ section « 1.1 Echanges sur l'adullact entre les adhérents adullact: » (lignes 41–49)\n  ~ section 1.2 : 12 élément(s) sans logiciel reconnu (lignes 56, 62, 64, 67, 68, 69, 70, 71, 72, 73, 74, 75)\nLe reste a été compris."),
         "{summary}"
     );
     assert!(!summary.contains("Tout a été compris"), "{summary}");

@@ -13,7 +13,7 @@ use crate::meeting::{NewMeeting, NewRsvp, RsvpStatus};
 use crate::minutes::parse::{GroupRow, Minutes};
 use crate::minutes::projects;
 use crate::request::Context;
-use crate::store::{GroupStatus, NewGroup, OrgId, PersonId, Store, StoreResult};
+use crate::store::{GroupStatus, MeetingId, NewGroup, OrgId, PersonId, Store, StoreResult};
 use crate::text::{fold, name_key, software_key};
 
 /// Multi-word names of partners that appear in "villes" cells and nowhere
@@ -347,7 +347,7 @@ pub fn import(store: &mut dyn Store, ctx: &Context, minutes: &Minutes) -> StoreR
         },
     };
 
-    if let (Some(title), Some(date)) = (&minutes.title, minutes.date) {
+    let meeting = if let (Some(title), Some(date)) = (&minutes.title, minutes.date) {
         let starts_at = date
             .to_datetime(MEETING_TIME)
             .to_zoned(ctx.timezone.clone())
@@ -454,31 +454,25 @@ pub fn import(store: &mut dyn Store, ctx: &Context, minutes: &Minutes) -> StoreR
         };
         imp.store
             .set_meeting_record(meeting.id, taker, minutes.next_meeting.as_deref())?;
-        if let (Some((first, heading)), Some((last, _))) =
-            (minutes.notes.first(), minutes.notes.last())
-        {
-            let text: Vec<&str> = minutes.notes.iter().map(|(_, l)| l.as_str()).collect();
-            let text = text.join("\n");
-            if imp.store.meeting_notes(meeting.id)?.as_deref() != Some(text.as_str()) {
-                imp.store.set_meeting_notes(meeting.id, &text)?;
-            }
-            imp.summary.notes.push(format!(
-                "section « {} » (lignes {first}–{last})",
-                crate::text::excerpt(heading, 80)
-            ));
+        Some(meeting.id)
+    } else {
+        if minutes.problems.is_empty() {
+            imp.summary
+                .problems
+                .push((1, "no title and date: no meeting imported".into()));
         }
-    } else if minutes.problems.is_empty() {
-        imp.summary
-            .problems
-            .push((1, "no title and date: no meeting imported".into()));
-    }
+        None
+    };
     for row in &minutes.existing {
         imp.group(row, GroupStatus::Active)?;
     }
     for row in &minutes.proposed {
         imp.group(row, GroupStatus::Proposed)?;
     }
-    imp.catalogue(&minutes.projects)?;
+    let unread = imp.catalogue(&minutes.projects)?;
+    if let Some(meeting) = meeting {
+        imp.notes(meeting, minutes, &unread)?;
+    }
     Ok(imp.summary)
 }
 
@@ -487,9 +481,9 @@ impl Importer<'_> {
     /// its organisation (found or created like the others), each software
     /// found by name or added (tied to the group of the same name); a name
     /// read through a slip is said in the summary.
-    fn catalogue(&mut self, lines: &[(usize, String)]) -> StoreResult<()> {
+    fn catalogue(&mut self, lines: &[(usize, String)]) -> StoreResult<Unread> {
         if lines.is_empty() {
-            return Ok(());
+            return Ok(Vec::new());
         }
         let mut known: Vec<String> = projects::COMMON_SOFTWARE
             .iter()
@@ -545,9 +539,59 @@ impl Importer<'_> {
                     .record_use(software, org, Some(u.status), u.note.as_deref(), None)?;
             self.note(changed, what);
         }
+        Ok(read.unread)
+    }
+
+    /// What the importer does not model, kept verbatim as the meeting's
+    /// notes: section 1.1, then section 1.2's items that name no software
+    /// under their organisation (with a heading of their own, so that the
+    /// compte rendu written from them reads back to the same notes).
+    fn notes(&mut self, meeting: MeetingId, minutes: &Minutes, unread: &Unread) -> StoreResult<()> {
+        let mut lines: Vec<String> = minutes.notes.iter().map(|(_, l)| l.clone()).collect();
+        if let (Some((first, heading)), Some((last, _))) =
+            (minutes.notes.first(), minutes.notes.last())
+        {
+            self.summary.notes.push(format!(
+                "section « {} » (lignes {first}–{last})",
+                crate::text::excerpt(heading, 80)
+            ));
+        }
+        if !unread.is_empty() {
+            lines.push(UNREAD_HEADING.to_string());
+            let mut current: Option<&str> = None;
+            for (_, org, item) in unread {
+                if org.as_deref() != current {
+                    current = org.as_deref();
+                    if let Some(org) = current {
+                        lines.push(format!("- {org}"));
+                    }
+                }
+                lines.push(format!(" - {item}"));
+            }
+            let numbers: Vec<String> = unread.iter().map(|(n, _, _)| n.to_string()).collect();
+            self.summary.notes.push(format!(
+                "section 1.2 : {} élément(s) sans logiciel reconnu (lignes {})",
+                unread.len(),
+                numbers.join(", ")
+            ));
+        }
+        if lines.is_empty() {
+            return Ok(());
+        }
+        let text = lines.join("\n");
+        if self.store.meeting_notes(meeting)?.as_deref() != Some(text.as_str()) {
+            self.store.set_meeting_notes(meeting, &text)?;
+        }
         Ok(())
     }
 }
+
+/// Section 1.2's items that name no software (line, organisation, text).
+type Unread = Vec<(usize, Option<String>, String)>;
+
+/// The heading of those items in the notes.
+pub const UNREAD_HEADING: &str =
+    "1.2 Les projets libres dans les collectivités (non repris au catalogue)";
 
 #[cfg(test)]
 mod tests {

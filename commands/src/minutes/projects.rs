@@ -96,6 +96,9 @@ pub struct Read {
     pub slips: Vec<(usize, String, String)>,
     /// (line, what was not understood): items before any organisation.
     pub problems: Vec<(usize, String)>,
+    /// The items that name no software, with their organisation (line,
+    /// organisation, text): kept as the meeting's notes.
+    pub unread: Vec<(usize, Option<String>, String)>,
 }
 
 /// The bullet of an item line, if it has one: its text.
@@ -154,6 +157,8 @@ pub fn read(
         }
         let found = software_in(&text, known);
         if found.is_empty() {
+            read.unread
+                .push((n, current.clone(), text.trim().to_string()));
             continue;
         }
         let Some(org) = current.clone() else {
