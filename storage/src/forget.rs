@@ -10,14 +10,10 @@
 //! someone checkpoints the log into the file and truncates it once it
 //! commits (see [`crate::Database::transaction`]).
 
-use greffier_commands::store::{Forgotten, GroupId, PersonId, Store as _, StoreError, StoreResult};
+use greffier_commands::store::{Forgotten, GroupId, PersonId, Store as _, StoreResult};
 use rusqlite::params;
 
-use crate::{Tx, ts};
-
-fn se(e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
-    StoreError(Box::new(e))
-}
+use crate::{Tx, se, ts};
 
 impl Tx<'_> {
     pub(crate) fn forget(&mut self, person: PersonId, placeholder: &str) -> StoreResult<Forgotten> {

@@ -270,6 +270,13 @@ impl Tx<'_> {
     }
 }
 
+/// A SQLite (or JSON) error as the commands' [`StoreError`](greffier_commands::StoreError).
+pub(crate) fn se(
+    e: impl std::error::Error + Send + Sync + 'static,
+) -> greffier_commands::StoreError {
+    greffier_commands::StoreError(Box::new(e))
+}
+
 /// Text form of an instant in the database: RFC 3339, UTC.
 pub(crate) fn ts(t: Timestamp) -> String {
     t.to_string()

@@ -4,18 +4,12 @@
 use greffier_commands::meeting::{
     Invitee, Meeting, MeetingStatus, MeetingStore, NewMeeting, NewRsvp, RsvpStatus,
 };
-use greffier_commands::store::{
-    GroupId, MeetingId, OrgId, Person, PersonId, StoreError, StoreResult,
-};
+use greffier_commands::store::{GroupId, MeetingId, OrgId, Person, PersonId, StoreResult};
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, Row, params};
 
 use crate::store_impl::{PERSON_COLUMNS, person_at, person_row};
-use crate::{Tx, parse_ts, ts};
-
-fn se(e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
-    StoreError(Box::new(e))
-}
+use crate::{Tx, parse_ts, se, ts};
 
 fn corrupt(col: usize, what: String) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, what.into())

@@ -2,16 +2,12 @@
 //! (a history per software and organisation; the latest row counts).
 
 use greffier_commands::store::{
-    GroupId, OrgId, PersonId, Software, SoftwareId, SoftwareUse, StoreError, StoreResult, UseStatus,
+    GroupId, OrgId, PersonId, Software, SoftwareId, SoftwareUse, StoreResult, UseStatus,
 };
 use greffier_commands::text::software_key;
 use rusqlite::{OptionalExtension, Row, params};
 
-use crate::{Tx, parse_ts, ts};
-
-fn se(e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
-    StoreError(Box::new(e))
-}
+use crate::{Tx, parse_ts, se, ts};
 
 fn software_row(r: &Row<'_>) -> rusqlite::Result<Software> {
     Ok(Software {

@@ -10,11 +10,7 @@ use greffier_commands::text::name_key;
 use jiff::civil::Date;
 use rusqlite::{OptionalExtension, Row, params};
 
-use crate::{Tx, parse_ts, ts};
-
-fn se(e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
-    StoreError(Box::new(e))
-}
+use crate::{Tx, parse_ts, se, ts};
 
 fn org_row(r: &Row<'_>) -> rusqlite::Result<Organisation> {
     Ok(Organisation {

@@ -4,8 +4,7 @@
 
 mod common;
 
-use greffier_commands::store::Identity;
-use greffier_commands::{Context, Lang, Origin, Request};
+use greffier_commands::{Context, Lang, Origin};
 use greffier_storage::{Database, Export};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
@@ -30,26 +29,15 @@ fn ctx() -> Context {
 }
 
 fn say(db: &mut Database, who: &str, line: &str) -> (String, bool) {
-    let req = Request {
-        origin: Origin::Console,
-        sender: Identity::parse(who).expect("identity"),
-        display_name: None,
-    };
-    common::run(db, &ctx(), &req, line)
+    common::say_as(db, &ctx(), Origin::Console, who, line)
 }
 
 fn must(db: &mut Database, who: &str, line: &str) -> String {
-    let (reply, kept) = say(db, who, line);
-    assert!(kept, "{who}: {line} → {reply}");
-    reply
+    common::kept(say(db, who, line), who, line)
 }
 
 fn refused(db: &mut Database, who: &str, line: &str) -> String {
-    let before = export(db);
-    let (reply, kept) = say(db, who, line);
-    assert!(!kept, "{who}: {line} → {reply}");
-    assert!(before == export(db), "{line} changed something");
-    reply
+    common::refused(db, |db| say(db, who, line), line)
 }
 
 fn export(db: &Database) -> Export {

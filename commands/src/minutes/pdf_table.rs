@@ -198,12 +198,8 @@ mod tests {
             .collect()
     }
 
-    #[test]
-    fn the_existing_groups_of_the_pdf_copy() {
-        let text = "OpenElec Istres\n\nFos\nMiramas\nArles\nAtreal\nLibreair\n\nArles Version 2.03 septembre\nintegration nouveautes fos \net istres\n\nopenResultat Martigues\nFos\nArles\nIstres\nGardanne\nAtreal\n\nArles Version 1.5 gestion listes \nmunicipales\n\nOpenFoncier Vitrolles\nArles\nLibreair\nGenerale Infographie\n\nSaint Martin de crau\nChateauneuf les Martigues\n\nGestion des permis de \nconstruire operationnelle \nle 1er octobre 2007\n";
-        let rows = rows(&lines(text), &known()).expect("rows");
-        let got: Vec<(&str, &str, Option<&str>, Option<&str>)> = rows
-            .iter()
+    fn cells(rows: &[GroupRow]) -> Vec<(&str, &str, Option<&str>, Option<&str>)> {
+        rows.iter()
             .map(|r| {
                 (
                     r.theme.as_str(),
@@ -212,7 +208,14 @@ mod tests {
                     r.action.as_deref(),
                 )
             })
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn the_existing_groups_of_the_pdf_copy() {
+        let text = "OpenElec Istres\n\nFos\nMiramas\nArles\nAtreal\nLibreair\n\nArles Version 2.03 septembre\nintegration nouveautes fos \net istres\n\nopenResultat Martigues\nFos\nArles\nIstres\nGardanne\nAtreal\n\nArles Version 1.5 gestion listes \nmunicipales\n\nOpenFoncier Vitrolles\nArles\nLibreair\nGenerale Infographie\n\nSaint Martin de crau\nChateauneuf les Martigues\n\nGestion des permis de \nconstruire operationnelle \nle 1er octobre 2007\n";
+        let rows = rows(&lines(text), &known()).expect("rows");
+        let got = cells(&rows);
         assert_eq!(
             got,
             [
@@ -242,17 +245,7 @@ mod tests {
     fn the_new_groups_of_the_pdf_copy() {
         let text = "Gestion des \ndélibération\n\nIstres\nOuest Provence\nMartigues\n\nIstres Presentation \nplonedeliberation par \nATREAL\n\nGestion du courrier Ouest Provence\nBerre\nFos\n\nArles Presentation openCourrier\n\nMain courante police \nmunicipale et gestion \ndes épaves\n\nBerre\nvitrolles\n\nBerre Demonstration de l \napplication\n\nMessagerie libre\nVitrolles\nberre\nArles\n\nberre Presentation de la solution \npostfix – e-groupware\n";
         let rows = rows(&lines(text), &known()).expect("rows");
-        let got: Vec<(&str, &str, Option<&str>, Option<&str>)> = rows
-            .iter()
-            .map(|r| {
-                (
-                    r.theme.as_str(),
-                    r.villes.as_str(),
-                    r.lead.as_deref(),
-                    r.action.as_deref(),
-                )
-            })
-            .collect();
+        let got = cells(&rows);
         assert_eq!(
             got,
             [

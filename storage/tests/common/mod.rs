@@ -1,7 +1,11 @@
 //! What the storage tests share: running one request the way the binary's
 //! dispatch does.
 
-use greffier_commands::{Action, Context, Request, execute};
+// Each test binary uses some of these helpers.
+#![allow(dead_code)]
+
+use greffier_commands::store::Identity;
+use greffier_commands::{Action, Context, Origin, Request, execute};
 use greffier_storage::Database;
 
 /// Runs `req` in a transaction: the reply, and whether the change was kept
@@ -18,4 +22,44 @@ pub fn run(db: &mut Database, ctx: &Context, req: &Request, line: &str) -> (Stri
         Ok(((text, done.commit), done.commit))
     })
     .expect("transaction")
+}
+
+/// `who` typing `line` from `origin`: the reply, and whether it was kept.
+pub fn say_as(
+    db: &mut Database,
+    ctx: &Context,
+    origin: Origin,
+    who: &str,
+    line: &str,
+) -> (String, bool) {
+    let req = Request {
+        origin,
+        sender: Identity::parse(who).expect("identity"),
+        display_name: None,
+    };
+    run(db, ctx, &req, line)
+}
+
+/// A line that must be kept: its reply.
+pub fn kept(said: (String, bool), who: &str, line: &str) -> String {
+    let (reply, kept) = said;
+    assert!(kept, "{who}: {line} → {reply}");
+    reply
+}
+
+/// A line that must be refused and change nothing (`say` runs it): its
+/// reply.
+pub fn refused(
+    db: &mut Database,
+    say: impl FnOnce(&mut Database) -> (String, bool),
+    line: &str,
+) -> String {
+    let before = db.export().expect("export");
+    let (reply, kept) = say(db);
+    assert!(!kept, "{line} → {reply}");
+    assert!(
+        before == db.export().expect("export"),
+        "{line} changed something"
+    );
+    reply
 }
