@@ -61,6 +61,11 @@ impl Arg {
             ),
             Arg::Domain => ("le domaine", "the domain"),
             Arg::Software => ("le logiciel", "the software"),
+            Arg::PollId => ("le numéro du sondage", "the poll number"),
+            Arg::Choice => (
+                "les numéros des dates (ou aucun)",
+                "the dates' numbers (or none)",
+            ),
         };
         match lang {
             Lang::Fr => fr,
@@ -144,6 +149,11 @@ impl ParseError {
                 lang,
                 "domaine invalide « {w} » (par exemple ville-arles.fr)",
                 "invalid domain “{w}” (for instance ville-arles.fr)"
+            ),
+            ParseErrorKind::BadPollId(w) => tr!(
+                lang,
+                "numéro de sondage invalide « {w} »",
+                "invalid poll number “{w}”"
             ),
             ParseErrorKind::BadStatus(w) => tr!(
                 lang,

@@ -69,6 +69,8 @@ pub enum Arg {
     Person,
     Domain,
     Software,
+    PollId,
+    Choice,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,6 +88,7 @@ pub enum ParseErrorKind {
     BadEmail(String),
     BadDomain(String),
     BadStatus(String),
+    BadPollId(String),
     TooLongArg(Arg),
     NothingToChange,
 }

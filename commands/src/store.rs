@@ -21,7 +21,7 @@ macro_rules! id_type {
         pub struct $name(pub i64);
     )*};
 }
-id_type!(OrgId, PersonId, GroupId, MeetingId, SoftwareId);
+id_type!(OrgId, PersonId, GroupId, MeetingId, SoftwareId, PollId);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Organisation {
@@ -306,6 +306,44 @@ pub struct SoftwareUse {
     pub at: Timestamp,
 }
 
+/// A date poll as it is created: its candidate dates (numbered from 1 in
+/// this order), an optional time for all of them, and who is asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPoll {
+    pub title: String,
+    pub dates: Vec<Date>,
+    pub time: Option<jiff::civil::Time>,
+    pub place: Option<String>,
+    pub group: Option<GroupId>,
+    pub closes_on: Date,
+    pub created_by: Option<PersonId>,
+    pub invitees: Vec<PersonId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Poll {
+    pub id: PollId,
+    pub title: String,
+    pub dates: Vec<Date>,
+    pub time: Option<jiff::civil::Time>,
+    pub place: Option<String>,
+    pub group: Option<GroupId>,
+    pub closes_on: Date,
+    pub created_by: Option<PersonId>,
+    pub closed: bool,
+    /// The meeting it ended in.
+    pub meeting: Option<MeetingId>,
+}
+
+/// A person's current answer to a poll: the numbers of the dates they can
+/// attend (none: they can attend none), and where they said it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Vote {
+    pub person: Person,
+    pub choices: Vec<usize>,
+    pub channel: String,
+}
+
 /// A failure of the storage itself (not of the user's input): logged, and
 /// the user gets a short apology.
 #[derive(Debug, thiserror::Error)]
@@ -498,6 +536,22 @@ pub trait Store: crate::meeting::MeetingStore {
     fn software_uses(&mut self, software: SoftwareId) -> StoreResult<Vec<SoftwareUse>>;
     /// What an organisation uses now, by software name.
     fn organisation_software(&mut self, org: OrgId) -> StoreResult<Vec<(Software, SoftwareUse)>>;
+    fn create_poll(&mut self, poll: &NewPoll) -> StoreResult<PollId>;
+    fn poll(&mut self, id: PollId) -> StoreResult<Option<Poll>>;
+    /// The polls by id; the open ones only if `open`.
+    fn polls(&mut self, open: bool) -> StoreResult<Vec<Poll>>;
+    fn poll_invitees(&mut self, id: PollId) -> StoreResult<Vec<Person>>;
+    /// Records an answer (history kept: the latest one counts).
+    fn record_vote(
+        &mut self,
+        poll: PollId,
+        person: PersonId,
+        choices: &[usize],
+        channel: &str,
+    ) -> StoreResult<()>;
+    /// Each invitee's latest answer.
+    fn poll_votes(&mut self, id: PollId) -> StoreResult<Vec<Vote>>;
+    fn close_poll(&mut self, id: PollId, meeting: Option<MeetingId>) -> StoreResult<()>;
     /// When the last scheduled digest for `destination` was queued.
     fn last_digest(&mut self, destination: &str) -> StoreResult<Option<Timestamp>>;
     /// 128 random bits as 32 hex digits: what nobody can guess (the

@@ -14,6 +14,34 @@ pub struct Export {
     pub groups: Vec<ExportGroup>,
     pub meetings: Vec<ExportMeeting>,
     pub software: Vec<ExportSoftware>,
+    pub polls: Vec<ExportPoll>,
+}
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct ExportPoll {
+    pub id: i64,
+    pub title: String,
+    /// The group's slug.
+    pub group: Option<String>,
+    pub closes_on: String,
+    pub closed: bool,
+    /// The meeting it ended in.
+    pub meeting: Option<i64>,
+    pub choices: Vec<ExportPollChoice>,
+}
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct ExportPollChoice {
+    pub n: i64,
+    pub date: String,
+    pub voters: Vec<ExportVoter>,
+}
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct ExportVoter {
+    pub person: String,
+    pub organisation: Option<String>,
+    pub channel: String,
 }
 
 #[derive(Debug, Serialize, PartialEq, Eq)]
@@ -341,12 +369,77 @@ impl Database {
                 .collect::<rusqlite::Result<_>>()?;
             software.push(ExportSoftware { name, group, users });
         }
+        let mut st = conn.prepare(
+            "SELECT p.id, p.title, g.slug, p.closes_on, p.closed_at IS NOT NULL, p.meeting_id
+             FROM polls p LEFT JOIN groups g ON g.id = p.group_id ORDER BY p.id",
+        )?;
+        #[allow(clippy::type_complexity)]
+        let rows: Vec<(i64, String, Option<String>, String, bool, Option<i64>)> = st
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut polls = Vec::new();
+        for (id, title, group, closes_on, closed, meeting) in rows {
+            // Each person's latest answer.
+            let mut st = conn.prepare_cached(
+                "SELECT pe.name, o.name, v.choices, v.channel FROM poll_votes v
+                 JOIN people pe ON pe.id = v.person_id
+                 LEFT JOIN organisations o ON o.id = pe.organisation_id
+                 WHERE v.poll_id = ?1 AND v.id = (SELECT MAX(id) FROM poll_votes
+                     WHERE poll_id = v.poll_id AND person_id = v.person_id)
+                 ORDER BY o.key, pe.name",
+            )?;
+            let votes: Vec<(String, Option<String>, String, String)> = st
+                .query_map(params![id], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut st = conn
+                .prepare_cached("SELECT n, date FROM poll_dates WHERE poll_id = ?1 ORDER BY n")?;
+            let dates: Vec<(i64, String)> = st
+                .query_map(params![id], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            let choices = dates
+                .into_iter()
+                .map(|(n, date)| ExportPollChoice {
+                    n,
+                    date,
+                    voters: votes
+                        .iter()
+                        .filter(|(_, _, choices, _)| choices.split(',').any(|c| c == n.to_string()))
+                        .map(|(person, organisation, _, channel)| ExportVoter {
+                            person: person.clone(),
+                            organisation: organisation.clone(),
+                            channel: channel.clone(),
+                        })
+                        .collect(),
+                })
+                .collect();
+            polls.push(ExportPoll {
+                id,
+                title,
+                group,
+                closes_on,
+                closed,
+                meeting,
+                choices,
+            });
+        }
         Ok(Export {
             organisations,
             people,
             groups,
             meetings,
             software,
+            polls,
         })
     }
 }

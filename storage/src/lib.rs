@@ -18,6 +18,7 @@ pub mod inbound;
 pub mod meetings;
 pub mod migrations;
 pub mod outbox;
+mod polls;
 mod software;
 mod store_impl;
 

@@ -309,6 +309,43 @@ CREATE INDEX software_uses_organisation ON software_uses(organisation_id, softwa
     r#"
 ALTER TABLE meetings ADD COLUMN notes TEXT;
 "#,
+    // 11: date polls: candidate dates, who is asked, and their answers (a
+    // history: the latest row per person counts; `choices` the numbers of
+    // the dates, comma separated, empty for none).
+    r#"
+CREATE TABLE polls (
+    id          INTEGER PRIMARY KEY,
+    title       TEXT NOT NULL,
+    time        TEXT,                     -- HH:MM, for every date
+    place       TEXT,
+    group_id    INTEGER REFERENCES groups(id) ON DELETE SET NULL,
+    created_by  INTEGER REFERENCES people(id) ON DELETE SET NULL,
+    closes_on   TEXT NOT NULL,            -- YYYY-MM-DD
+    closed_at   TEXT,
+    meeting_id  INTEGER REFERENCES meetings(id) ON DELETE SET NULL,
+    created_at  TEXT NOT NULL
+);
+CREATE TABLE poll_dates (
+    poll_id     INTEGER NOT NULL REFERENCES polls(id) ON DELETE CASCADE,
+    n           INTEGER NOT NULL,
+    date        TEXT NOT NULL,
+    PRIMARY KEY (poll_id, n)
+);
+CREATE TABLE poll_invitees (
+    poll_id     INTEGER NOT NULL REFERENCES polls(id) ON DELETE CASCADE,
+    person_id   INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    PRIMARY KEY (poll_id, person_id)
+);
+CREATE TABLE poll_votes (
+    id          INTEGER PRIMARY KEY,
+    poll_id     INTEGER NOT NULL REFERENCES polls(id) ON DELETE CASCADE,
+    person_id   INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    choices     TEXT NOT NULL,
+    channel     TEXT NOT NULL,
+    at          TEXT NOT NULL
+);
+CREATE INDEX poll_votes_by ON poll_votes(poll_id, person_id, id);
+"#,
 ];
 
 /// Applies the migrations the database does not have yet. Two processes

@@ -6,6 +6,7 @@ use greffier_commands::store::{
     NewGroup, OrgId, Organisation, Person, PersonId, ProjectStatus, Software, SoftwareId,
     SoftwareUse, Store, StoreError, StoreResult, UseStatus,
 };
+use greffier_commands::store::{MeetingId, NewPoll, Poll, PollId, Vote};
 use greffier_commands::text::name_key;
 use jiff::civil::Date;
 use rusqlite::{OptionalExtension, Row, params};
@@ -909,6 +910,40 @@ impl Store for Tx<'_> {
 
     fn organisation_software(&mut self, org: OrgId) -> StoreResult<Vec<(Software, SoftwareUse)>> {
         Tx::organisation_software(self, org)
+    }
+
+    fn create_poll(&mut self, poll: &NewPoll) -> StoreResult<PollId> {
+        Tx::create_poll(self, poll)
+    }
+
+    fn poll(&mut self, id: PollId) -> StoreResult<Option<Poll>> {
+        self.poll_by_id(id)
+    }
+
+    fn polls(&mut self, open: bool) -> StoreResult<Vec<Poll>> {
+        Tx::polls(self, open, None)
+    }
+
+    fn poll_invitees(&mut self, id: PollId) -> StoreResult<Vec<Person>> {
+        Tx::poll_invitees(self, id)
+    }
+
+    fn record_vote(
+        &mut self,
+        poll: PollId,
+        person: PersonId,
+        choices: &[usize],
+        channel: &str,
+    ) -> StoreResult<()> {
+        Tx::record_vote(self, poll, person, choices, channel)
+    }
+
+    fn poll_votes(&mut self, id: PollId) -> StoreResult<Vec<Vote>> {
+        Tx::poll_votes(self, id)
+    }
+
+    fn close_poll(&mut self, id: PollId, meeting: Option<MeetingId>) -> StoreResult<()> {
+        Tx::close_poll(self, id, meeting)
     }
 
     fn last_digest(&mut self, destination: &str) -> StoreResult<Option<jiff::Timestamp>> {

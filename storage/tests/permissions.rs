@@ -183,6 +183,8 @@ const NOT_CONFIRMER: &str =
 const NOT_BERRE: &str = "Refusé : réservé aux administrateurs et aux membres confirmés de Berre.";
 const NOT_FORGETTER: &str = "Refusé : réservé aux administrateurs d'effacer quelqu'un d'autre.";
 const NOT_OURS: &str = "Refusé : seul un administrateur peut déclarer les logiciels d'une autre organisation que la vôtre";
+const NOT_POLLER: &str =
+    "Refusé : réservé aux administrateurs et, pour un sondage de groupe, au chef de projet.";
 const ERASED: &str = "C'est fait : la personne est effacée";
 const NO_ORG: &str = "Indiquez d'abord votre organisation : !moi organisation <organisation>";
 const NOT_INVITED: &str = "Vous n'êtes pas invité(e) à la réunion n°1.";
@@ -476,6 +478,17 @@ const MATRIX: &[(&str, [Cell; 6])] = &[
             Refused("Arles n'utilise pas SPIP d'après le catalogue."),
             Refused("Vitrolles n'utilise pas SPIP d'après le catalogue."),
             Refused(NO_ORG),
+        ],
+    ),
+    (
+        "!sondage creer « Date » 2026-12-28 2026-12-29 groupe messagerie",
+        [
+            Kept("Sondage n°1 « Date »"),
+            Kept("Sondage n°1 « Date »"),
+            Refused(PENDING_BERRE),
+            Refused(NOT_POLLER),
+            Refused(NOT_POLLER),
+            Refused(NOT_POLLER),
         ],
     ),
     (

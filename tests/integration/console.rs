@@ -140,6 +140,7 @@ fn a_new_group_from_proposal_to_milestone_shows_in_the_export() {
             }],
             "meetings": [],
             "software": [],
+            "polls": [],
         })
     );
 }

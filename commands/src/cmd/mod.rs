@@ -13,6 +13,7 @@ pub mod organisation;
 pub mod projet;
 pub mod reunion;
 pub mod rsvp;
+pub mod sondage;
 
 use crate::exec::{Exec, Outcome};
 use crate::parse::{Entry, ParseErrorKind};
@@ -30,6 +31,7 @@ pub enum Command {
     Moi(moi::Moi),
     Organisation(organisation::Organisation),
     Logiciel(logiciel::Logiciel),
+    Sondage(sondage::Sondage),
 }
 
 impl Command {
@@ -48,6 +50,7 @@ impl Command {
                 )
                 | Command::Organisation(organisation::Organisation::Membres(_))
                 | Command::Logiciel(logiciel::Logiciel::Qui(_) | logiciel::Logiciel::Liste(_))
+                | Command::Sondage(sondage::Sondage::Resultats(_) | sondage::Sondage::Liste)
         )
     }
 
@@ -70,6 +73,7 @@ impl Command {
             Command::Moi(c) => c.apply(ex),
             Command::Organisation(c) => c.apply(ex),
             Command::Logiciel(c) => c.apply(ex),
+            Command::Sondage(c) => c.apply(ex),
         }
     }
 }
@@ -111,4 +115,5 @@ pub const TABLE: &[Entry] = &[
     moi::COMMAND,
     organisation::COMMAND,
     logiciel::COMMAND,
+    sondage::COMMAND,
 ];

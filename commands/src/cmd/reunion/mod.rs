@@ -141,6 +141,15 @@ pub fn when(ex: &Exec<'_>, at: Timestamp) -> String {
 
 pub fn when_in(lang: Lang, at: Timestamp, tz: &jiff::tz::TimeZone) -> String {
     let z = at.to_zoned(tz.clone());
+    let day = day_in(lang, z.date());
+    match lang {
+        Lang::Fr => format!("{day} à {:02}:{:02}", z.hour(), z.minute()),
+        Lang::En => format!("{day} at {:02}:{:02}", z.hour(), z.minute()),
+    }
+}
+
+/// "mardi 16 octobre 2007", "Tuesday October 16, 2007".
+pub fn day_in(lang: Lang, date: jiff::civil::Date) -> String {
     let (days, months): (&[&str], &[&str]) = match lang {
         Lang::Fr => (
             &[
@@ -187,23 +196,11 @@ pub fn when_in(lang: Lang, at: Timestamp, tz: &jiff::tz::TimeZone) -> String {
             ],
         ),
     };
-    let day = days[z.weekday().to_monday_zero_offset() as usize];
-    let month = months[(z.month() - 1) as usize];
+    let day = days[date.weekday().to_monday_zero_offset() as usize];
+    let month = months[(date.month() - 1) as usize];
     match lang {
-        Lang::Fr => format!(
-            "{day} {} {month} {} à {:02}:{:02}",
-            z.day(),
-            z.year(),
-            z.hour(),
-            z.minute()
-        ),
-        Lang::En => format!(
-            "{day} {month} {}, {} at {:02}:{:02}",
-            z.day(),
-            z.year(),
-            z.hour(),
-            z.minute()
-        ),
+        Lang::Fr => format!("{day} {} {month} {}", date.day(), date.year()),
+        Lang::En => format!("{day} {month} {}, {}", date.day(), date.year()),
     }
 }
 

@@ -1,0 +1,170 @@
+//! Date polls on a [`Tx`]: a poll, its numbered dates, who is asked, and
+//! their answers (a history; the latest per person counts).
+
+use greffier_commands::store::{
+    GroupId, MeetingId, NewPoll, Person, PersonId, Poll, PollId, StoreResult, Vote,
+};
+use jiff::civil::{Date, Time};
+use rusqlite::params;
+
+use crate::store_impl::{PERSON_COLUMNS, person_at, person_row};
+use crate::{Tx, se, ts};
+
+fn bad(col: usize, what: String) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, what.into())
+}
+
+impl Tx<'_> {
+    pub(crate) fn create_poll(&self, poll: &NewPoll) -> StoreResult<PollId> {
+        self.conn()
+            .execute(
+                "INSERT INTO polls (title, time, place, group_id, created_by, closes_on, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    poll.title,
+                    poll.time.map(|t| t.strftime("%H:%M").to_string()),
+                    poll.place,
+                    poll.group.map(|g| g.0),
+                    poll.created_by.map(|p| p.0),
+                    poll.closes_on.to_string(),
+                    ts(self.now())
+                ],
+            )
+            .map_err(se)?;
+        let id = self.conn().last_insert_rowid();
+        for (n, date) in poll.dates.iter().enumerate() {
+            self.conn()
+                .execute(
+                    "INSERT INTO poll_dates (poll_id, n, date) VALUES (?1, ?2, ?3)",
+                    params![id, n as i64 + 1, date.to_string()],
+                )
+                .map_err(se)?;
+        }
+        for person in &poll.invitees {
+            self.conn()
+                .execute(
+                    "INSERT OR IGNORE INTO poll_invitees (poll_id, person_id) VALUES (?1, ?2)",
+                    params![id, person.0],
+                )
+                .map_err(se)?;
+        }
+        Ok(PollId(id))
+    }
+
+    pub(crate) fn polls(&self, open: bool, only: Option<PollId>) -> StoreResult<Vec<Poll>> {
+        let mut st = self
+            .conn()
+            .prepare_cached(
+                "SELECT id, title, time, place, group_id, created_by, closes_on,
+                        closed_at IS NOT NULL, meeting_id
+                 FROM polls WHERE (?1 = 0 OR closed_at IS NULL) AND (?2 IS NULL OR id = ?2)
+                 ORDER BY id",
+            )
+            .map_err(se)?;
+        let rows = st
+            .query_map(params![open, only.map(|p| p.0)], |r| {
+                let time: Option<String> = r.get(2)?;
+                let closes: String = r.get(6)?;
+                Ok(Poll {
+                    id: PollId(r.get(0)?),
+                    title: r.get(1)?,
+                    dates: Vec::new(),
+                    time: time
+                        .map(|t| t.parse::<Time>().map_err(|e| bad(2, e.to_string())))
+                        .transpose()?,
+                    place: r.get(3)?,
+                    group: r.get::<_, Option<i64>>(4)?.map(GroupId),
+                    created_by: r.get::<_, Option<i64>>(5)?.map(PersonId),
+                    closes_on: closes
+                        .parse()
+                        .map_err(|e: jiff::Error| bad(6, e.to_string()))?,
+                    closed: r.get(7)?,
+                    meeting: r.get::<_, Option<i64>>(8)?.map(MeetingId),
+                })
+            })
+            .map_err(se)?;
+        let mut polls: Vec<Poll> = rows.collect::<rusqlite::Result<_>>().map_err(se)?;
+        let mut st = self
+            .conn()
+            .prepare_cached("SELECT date FROM poll_dates WHERE poll_id = ?1 ORDER BY n")
+            .map_err(se)?;
+        for poll in &mut polls {
+            let dates = st
+                .query_map(params![poll.id.0], |r| {
+                    let d: String = r.get(0)?;
+                    d.parse::<Date>().map_err(|e| bad(0, e.to_string()))
+                })
+                .map_err(se)?;
+            poll.dates = dates.collect::<rusqlite::Result<_>>().map_err(se)?;
+        }
+        Ok(polls)
+    }
+
+    pub(crate) fn poll_invitees(&self, id: PollId) -> StoreResult<Vec<Person>> {
+        let sql = format!(
+            "SELECT {PERSON_COLUMNS} FROM poll_invitees i JOIN people p ON p.id = i.person_id
+             WHERE i.poll_id = ?1 ORDER BY p.name, p.id"
+        );
+        let mut st = self.conn().prepare_cached(&sql).map_err(se)?;
+        let rows = st.query_map(params![id.0], person_row).map_err(se)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(se)
+    }
+
+    pub(crate) fn record_vote(
+        &self,
+        poll: PollId,
+        person: PersonId,
+        choices: &[usize],
+        channel: &str,
+    ) -> StoreResult<()> {
+        let choices: Vec<String> = choices.iter().map(usize::to_string).collect();
+        self.conn()
+            .execute(
+                "INSERT INTO poll_votes (poll_id, person_id, choices, channel, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![poll.0, person.0, choices.join(","), channel, ts(self.now())],
+            )
+            .map_err(se)?;
+        Ok(())
+    }
+
+    pub(crate) fn poll_votes(&self, id: PollId) -> StoreResult<Vec<Vote>> {
+        let sql = format!(
+            "SELECT v.choices, v.channel, {PERSON_COLUMNS} FROM poll_votes v
+             JOIN people p ON p.id = v.person_id
+             WHERE v.poll_id = ?1 AND v.id = (SELECT MAX(id) FROM poll_votes
+                 WHERE poll_id = v.poll_id AND person_id = v.person_id)
+             ORDER BY p.name, p.id"
+        );
+        let mut st = self.conn().prepare_cached(&sql).map_err(se)?;
+        let rows = st
+            .query_map(params![id.0], |r| {
+                let choices: String = r.get(0)?;
+                Ok(Vote {
+                    choices: choices
+                        .split(',')
+                        .filter(|c| !c.is_empty())
+                        .map(|c| c.parse::<usize>().map_err(|e| bad(0, e.to_string())))
+                        .collect::<rusqlite::Result<_>>()?,
+                    channel: r.get(1)?,
+                    person: person_at(r, 2)?,
+                })
+            })
+            .map_err(se)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(se)
+    }
+
+    pub(crate) fn close_poll(&self, id: PollId, meeting: Option<MeetingId>) -> StoreResult<()> {
+        self.conn()
+            .execute(
+                "UPDATE polls SET closed_at = ?2, meeting_id = ?3 WHERE id = ?1",
+                params![id.0, ts(self.now()), meeting.map(|m| m.0)],
+            )
+            .map_err(se)?;
+        Ok(())
+    }
+
+    pub(crate) fn poll_by_id(&self, id: PollId) -> StoreResult<Option<Poll>> {
+        Ok(self.polls(false, Some(id))?.into_iter().next())
+    }
+}

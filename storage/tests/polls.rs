@@ -1,0 +1,193 @@
+//! Date polls (real SQLite, the commands as typed): created by who may
+//! create a meeting, answered by the invitees (a later answer replaces an
+//! earlier one), tallied by organisations then people, closed into the
+//! meeting with its invitations.
+
+mod common;
+
+use greffier_commands::{Action, Channel, Context, Lang, Origin};
+use greffier_storage::{Database, Export};
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+const NOW: i64 = 1_795_000_000; // 2026-11-18
+const ADMIN: &str = "@admin:example.test";
+const BOB: &str = "@bob:example.test"; // Berre, the lead
+const ANN: &str = "@ann:example.test"; // Arles
+const VIC: &str = "@vic:example.test"; // Vitrolles
+
+fn ctx() -> Context {
+    Context {
+        lang: Lang::Fr,
+        prefix: "!".into(),
+        admins: vec![ADMIN.into()],
+        quorum: 3,
+        timezone: TimeZone::get("Europe/Paris").expect("tz"),
+        now: Timestamp::from_second(NOW).expect("ts"),
+        mail_address: Some("greffier@example.test".into()),
+        digest_rooms: Vec::new(),
+        digest_lists: Vec::new(),
+    }
+}
+
+fn say(db: &mut Database, who: &str, line: &str) -> (String, bool) {
+    common::say_as(db, &ctx(), Origin::Console, who, line)
+}
+
+fn must(db: &mut Database, who: &str, line: &str) -> String {
+    common::kept(say(db, who, line), who, line)
+}
+
+fn refused(db: &mut Database, who: &str, line: &str) -> String {
+    common::refused(db, |db| say(db, who, line), line)
+}
+
+fn export(db: &Database) -> Export {
+    db.export().expect("export")
+}
+
+/// Berre leads "messagerie"; Bob (Berre), Ann (Arles) and Vic (Vitrolles)
+/// are confirmed members of it.
+fn world() -> Database {
+    let mut db = Database::open_in_memory().expect("db");
+    for (who, org) in [(BOB, "Berre"), (ANN, "Arles"), (VIC, "Vitrolles")] {
+        must(&mut db, who, &format!("!moi organisation {org}"));
+        must(&mut db, ADMIN, &format!("!organisation accepter {who}"));
+    }
+    must(
+        &mut db,
+        BOB,
+        "!groupe proposer messagerie « Messagerie libre »",
+    );
+    for who in [ANN, VIC] {
+        must(&mut db, who, "!groupe rejoindre messagerie");
+    }
+    db
+}
+
+const CREATE: &str = "!sondage creer « Prochaine rencontre » 2026-12-08 2026-12-15 2026-12-22 heure 14:00 lieu « Istres » groupe messagerie";
+
+#[test]
+fn a_poll_from_its_dates_to_the_meeting() {
+    let mut db = world();
+    let reply = refused(&mut db, ANN, CREATE);
+    assert!(
+        reply.contains(
+            "Refusé : réservé aux administrateurs et, pour un sondage de groupe, au chef de projet"
+        ),
+        "{reply}"
+    );
+    let reply = must(&mut db, BOB, CREATE);
+    assert!(
+        reply.starts_with("Sondage n°1 « Prochaine rencontre » : quelles dates vous conviennent ?\n1. mardi 8 décembre 2026\n2. mardi 15 décembre 2026\n3. mardi 22 décembre 2026\nRépondez !sondage voter 1 <numéros> (ou aucun) avant le 2026-12-07."),
+        "{reply}"
+    );
+    assert!(reply.contains("(3 personne(s) interrogée(s).)"), "{reply}");
+
+    must(&mut db, ANN, "!sondage voter 1 1 3");
+    must(&mut db, ANN, "!poll vote 1 2, 3"); // changes her mind
+    must(&mut db, VIC, "!sondage voter 1 2");
+    must(&mut db, BOB, "!sondage voter 1 aucun");
+    let reply = refused(&mut db, "@stranger:example.test", "!sondage voter 1 2");
+    assert!(
+        reply.contains("Vous n'êtes pas interrogé(e) par le sondage n°1"),
+        "{reply}"
+    );
+    let reply = refused(&mut db, ANN, "!sondage voter 1 4");
+    assert!(reply.contains("n'a pas de date n°4 (1 à 3)"), "{reply}");
+
+    let reply = must(&mut db, "@stranger:example.test", "!sondage resultats 1");
+    assert_eq!(
+        reply,
+        "Sondage n°1 « Prochaine rencontre » — ouvert jusqu'au 2026-12-07 — 3/3 réponse(s)\n\
+         2. mardi 15 décembre 2026 : 2 organisation(s), 2 personne(s) — Arles, Vitrolles\n\
+         3. mardi 22 décembre 2026 : 1 organisation(s), 1 personne(s) — Arles\n\
+         1. mardi 8 décembre 2026 : 0 organisation(s), 0 personne(s) — —"
+    );
+    let reply = must(&mut db, VIC, "!sondage liste");
+    assert!(
+        reply.contains(
+            "• n°1 « Prochaine rencontre » — 3 date(s), 3/3 réponse(s), clôture le 2026-12-07"
+        ),
+        "{reply}"
+    );
+
+    let reply = refused(&mut db, VIC, "!sondage clore 1");
+    assert!(
+        reply.contains("Refusé : réservé aux administrateurs, à qui a créé le sondage"),
+        "{reply}"
+    );
+    let reply = must(&mut db, BOB, "!sondage clore 1");
+    assert!(
+        reply.starts_with("Sondage n°1 « Prochaine rencontre » clos sur la date n°2. Réunion n°1 « Prochaine rencontre » — mardi 15 décembre 2026 à 14:00, Istres créée : 3 invité(s)"),
+        "{reply}"
+    );
+    let reply = refused(&mut db, ANN, "!sondage voter 1 1");
+    assert!(reply.contains("est clos"), "{reply}");
+
+    let e = export(&db);
+    let poll = &e.polls[0];
+    assert_eq!(
+        (
+            poll.closed,
+            poll.meeting,
+            poll.group.as_deref(),
+            poll.closes_on.as_str()
+        ),
+        (true, Some(1), Some("messagerie"), "2026-12-07")
+    );
+    let voters: Vec<(i64, Vec<&str>)> = poll
+        .choices
+        .iter()
+        .map(|c| (c.n, c.voters.iter().map(|v| v.person.as_str()).collect()))
+        .collect();
+    assert_eq!(
+        voters,
+        [(1, vec![]), (2, vec!["ann", "vic"]), (3, vec!["ann"])]
+    );
+    assert_eq!(poll.choices[1].voters[0].channel, "console");
+    assert_eq!(e.meetings[0].title, "Prochaine rencontre");
+    assert_eq!(e.meetings[0].rsvps.len(), 3);
+    // The poll was posted to the group's room and list (it has none here:
+    // nothing is queued), and the meeting's announcement likewise.
+    let queued = db
+        .pending(
+            Channel::Email,
+            Timestamp::from_second(NOW).expect("ts"),
+            100,
+        )
+        .expect("pending");
+    assert!(
+        queued
+            .iter()
+            .all(|i| !matches!(i.action, Action::PostToList { .. }))
+    );
+}
+
+#[test]
+fn bad_polls_are_refused_with_why() {
+    let mut db = world();
+    for (line, why) in [
+        ("!sondage creer « X » 2026-12-08", "il manque la date"),
+        ("!sondage creer 2026-12-08 2026-12-15", "il manque le titre"),
+        (
+            "!sondage creer « X » 2026-11-01 2026-12-15",
+            "doivent être à venir",
+        ),
+        (
+            "!sondage creer « X » 2026-12-08 2026-12-08",
+            "au moins deux dates différentes",
+        ),
+        (
+            "!sondage creer « X » 2026-12-08 2026-12-15 cloture 2026-12-10",
+            "La clôture (2026-12-10) doit être entre aujourd'hui et la première date proposée (2026-12-08).",
+        ),
+        ("!sondage voter 9 1", "Il n'y a pas de sondage n°9"),
+        ("!sondage voter 1", "il manque les numéros des dates"),
+        ("!sondage voter 1 1 aucun", "argument en trop"),
+        ("!sondage clore x", "numéro de sondage invalide « x »"),
+    ] {
+        let reply = refused(&mut db, ADMIN, line);
+        assert!(reply.contains(why), "{line} → {reply}");
+    }
+}
