@@ -1,6 +1,8 @@
 //! What the bot does by the clock, whatever the adapters: every minute it
-//! queues the meeting reminders that are due (`meetings.remind_days_before`)
-//! and the week's digests once their time has come ([`crate::digest`]).
+//! queues the meeting reminders that are due (`meetings.remind_days_before`),
+//! the polls' reminders and automatic closes
+//! ([`greffier_commands::poll_clock`]) and the week's digests once their
+//! time has come ([`crate::digest`]).
 //! What it queues is delivered by the adapters like any other action. At
 //! start and then once a day it forgets what is older than
 //! `bot.retention_days` (once-only keys, refusals, delivered outbox items).
@@ -29,7 +31,8 @@ pub async fn run(app: Arc<App>, inbox: Arc<Inbox>) -> anyhow::Result<()> {
             pruned_at = Some(std::time::Instant::now());
         }
         let queued = inbox.write(ctx.now, |tx| {
-            let reminders = greffier_commands::reminders::due(tx, &ctx, days)?;
+            let mut reminders = greffier_commands::reminders::due(tx, &ctx, days)?;
+            reminders.extend(greffier_commands::poll_clock::due(tx, &ctx)?);
             let reminders = tx.enqueue(&reminders)?.len();
             let digests = crate::digest::queue_due(tx, &ctx, schedule.weekday, schedule.time)?;
             Ok((reminders, digests))

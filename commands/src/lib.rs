@@ -29,6 +29,7 @@ pub mod membership;
 pub mod minutes;
 pub mod notices;
 pub mod parse;
+pub mod poll_clock;
 pub mod reminders;
 pub mod request;
 pub mod rsvp_text;

@@ -333,6 +333,8 @@ pub struct Poll {
     pub closed: bool,
     /// The meeting it ended in.
     pub meeting: Option<MeetingId>,
+    /// Its reminder went out (the day before closing, once).
+    pub reminded: bool,
 }
 
 /// A person's current answer to a poll: the numbers of the dates they can
@@ -552,6 +554,7 @@ pub trait Store: crate::meeting::MeetingStore {
     /// Each invitee's latest answer.
     fn poll_votes(&mut self, id: PollId) -> StoreResult<Vec<Vote>>;
     fn close_poll(&mut self, id: PollId, meeting: Option<MeetingId>) -> StoreResult<()>;
+    fn mark_poll_reminded(&mut self, id: PollId) -> StoreResult<()>;
     /// When the last scheduled digest for `destination` was queued.
     fn last_digest(&mut self, destination: &str) -> StoreResult<Option<Timestamp>>;
     /// 128 random bits as 32 hex digits: what nobody can guess (the

@@ -346,6 +346,10 @@ CREATE TABLE poll_votes (
 );
 CREATE INDEX poll_votes_by ON poll_votes(poll_id, person_id, id);
 "#,
+    // 12: the day-before-closing reminder of a poll, sent once.
+    r#"
+ALTER TABLE polls ADD COLUMN reminded_at TEXT;
+"#,
 ];
 
 /// Applies the migrations the database does not have yet. Two processes

@@ -56,7 +56,7 @@ impl Tx<'_> {
             .conn()
             .prepare_cached(
                 "SELECT id, title, time, place, group_id, created_by, closes_on,
-                        closed_at IS NOT NULL, meeting_id
+                        closed_at IS NOT NULL, meeting_id, reminded_at IS NOT NULL
                  FROM polls WHERE (?1 = 0 OR closed_at IS NULL) AND (?2 IS NULL OR id = ?2)
                  ORDER BY id",
             )
@@ -80,6 +80,7 @@ impl Tx<'_> {
                         .map_err(|e: jiff::Error| bad(6, e.to_string()))?,
                     closed: r.get(7)?,
                     meeting: r.get::<_, Option<i64>>(8)?.map(MeetingId),
+                    reminded: r.get(9)?,
                 })
             })
             .map_err(se)?;
@@ -159,6 +160,16 @@ impl Tx<'_> {
             .execute(
                 "UPDATE polls SET closed_at = ?2, meeting_id = ?3 WHERE id = ?1",
                 params![id.0, ts(self.now()), meeting.map(|m| m.0)],
+            )
+            .map_err(se)?;
+        Ok(())
+    }
+
+    pub(crate) fn mark_poll_reminded(&self, id: PollId) -> StoreResult<()> {
+        self.conn()
+            .execute(
+                "UPDATE polls SET reminded_at = ?2 WHERE id = ?1",
+                params![id.0, ts(self.now())],
             )
             .map_err(se)?;
         Ok(())

@@ -946,6 +946,10 @@ impl Store for Tx<'_> {
         Tx::close_poll(self, id, meeting)
     }
 
+    fn mark_poll_reminded(&mut self, id: PollId) -> StoreResult<()> {
+        Tx::mark_poll_reminded(self, id)
+    }
+
     fn last_digest(&mut self, destination: &str) -> StoreResult<Option<jiff::Timestamp>> {
         let at: Option<String> = self
             .conn()

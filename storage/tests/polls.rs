@@ -191,3 +191,58 @@ fn bad_polls_are_refused_with_why() {
         assert!(reply.contains(why), "{line} → {reply}");
     }
 }
+
+/// The clock: the day before closing, one reminder for those who have not
+/// answered (never twice); on the closing date, the poll closes on its
+/// best date into the meeting.
+#[test]
+fn the_clock_reminds_once_then_closes_the_poll() {
+    let mut db = world();
+    must(
+        &mut db,
+        BOB,
+        "!sondage creer « Point » 2026-11-25 2026-11-26 heure 10:00 groupe messagerie cloture 2026-11-20",
+    );
+    must(&mut db, ANN, "!sondage voter 1 2");
+    let at = |s: &str| {
+        let mut c = ctx();
+        c.now = s.parse().expect("instant");
+        c
+    };
+    let run = |db: &mut Database, c: &Context| {
+        db.write(c.now, |tx| Ok(greffier_commands::poll_clock::due(tx, c)?))
+            .expect("clock")
+    };
+    let posts = |actions: &[Action]| -> Vec<String> {
+        actions
+            .iter()
+            .filter_map(|a| match a {
+                Action::PostToGroup { text, .. } => Some(text.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    // Two days before closing: nothing.
+    assert!(run(&mut db, &at("2026-11-18T09:00:00Z")).is_empty());
+    // The day before: the reminder names who has not answered.
+    let reminded = posts(&run(&mut db, &at("2026-11-19T09:00:00Z")));
+    assert_eq!(
+        reminded,
+        [
+            "Rappel : le sondage n°1 « Point » se clôt le 2026-11-20. Sans réponse : bob, vic. Répondez !sondage voter 1 <numéros>."
+        ]
+    );
+    assert!(
+        run(&mut db, &at("2026-11-19T15:00:00Z")).is_empty(),
+        "never twice"
+    );
+    // The closing date: closed on date 2, the meeting created.
+    let closed = posts(&run(&mut db, &at("2026-11-20T00:05:00Z")));
+    assert!(
+        closed.iter().any(|t| t.starts_with("Sondage n°1 « Point » clos sur la date n°2. Réunion n°1 « Point » — jeudi 26 novembre 2026 à 10:00 créée")),
+        "{closed:?}"
+    );
+    let e = export(&db);
+    assert_eq!((e.polls[0].closed, e.polls[0].meeting), (true, Some(1)));
+    assert!(run(&mut db, &at("2026-11-21T00:05:00Z")).is_empty());
+}

@@ -5,6 +5,7 @@
 use crate::exec::{Exec, Outcome};
 use crate::meeting::{Invitee, NewMeeting, RsvpStatus};
 use crate::parse::{self, Arg, Args, Arity, OptSpec, ParseErrorKind, Usage};
+use crate::store::Group;
 use crate::tr;
 use jiff::civil::{Date, Time};
 
@@ -88,6 +89,13 @@ impl Creer {
                 "admins and, for a group's meeting, its lead"
             ));
         }
+        self.create(ex, group)
+    }
+
+    /// Creates the meeting and sends the invitations, whoever asks (the
+    /// caller checked): a poll closed by the clock comes here too.
+    pub(crate) fn create(self, ex: &mut Exec<'_>, group: Option<Group>) -> Outcome {
+        let lang = ex.lang();
         let starts_at = match self
             .date
             .to_datetime(self.time)

@@ -40,56 +40,62 @@ impl Clore {
     }
 
     pub fn apply(self, ex: &mut Exec<'_>) -> Outcome {
-        let lang = ex.lang();
         let poll = super::find(ex, self.poll)?;
         may_close(ex, &poll)?;
-        let shown = super::describe(&poll);
-        if poll.closed {
+        close(ex, &poll, self.choice)
+    }
+}
+
+/// Closes `poll` on date `choice` (the best one when `None`) and creates
+/// the meeting; whoever asks (the caller checked, or it is the clock).
+pub fn close(ex: &mut Exec<'_>, poll: &Poll, choice: Option<usize>) -> Outcome {
+    let lang = ex.lang();
+    let shown = super::describe(poll);
+    if poll.closed {
+        return ex.refuse(tr!(
+            lang,
+            "Le sondage {shown} est déjà clos.",
+            "The poll {shown} is closed already."
+        ));
+    }
+    let n = match choice {
+        Some(n) if n > poll.dates.len() => {
+            let max = poll.dates.len();
             return ex.refuse(tr!(
                 lang,
-                "Le sondage {shown} est déjà clos.",
-                "The poll {shown} is closed already."
+                "Le sondage {shown} n'a pas de date n°{n} (1 à {max}).",
+                "The poll {shown} has no date #{n} (1 to {max})."
             ));
         }
-        let n = match self.choice {
-            Some(n) if n > poll.dates.len() => {
-                let max = poll.dates.len();
-                return ex.refuse(tr!(
-                    lang,
-                    "Le sondage {shown} n'a pas de date n°{n} (1 à {max}).",
-                    "The poll {shown} has no date #{n} (1 to {max})."
-                ));
-            }
-            Some(n) => n,
-            None => super::tally(ex, &poll)?.first().map_or(1, |t| t.n),
-        };
-        let date = poll.dates[n - 1];
-        let group = match poll.group {
-            Some(g) => ex.store.group(g)?.map(|g| g.slug),
-            None => None,
-        };
-        let created = reunion::creer::Creer {
-            title: poll.title.clone(),
-            date,
-            time: poll.time.unwrap_or(DEFAULT_TIME),
-            place: poll.place.clone(),
-            group,
-        }
-        .apply(ex)?;
-        let starts_at = date
-            .to_datetime(poll.time.unwrap_or(DEFAULT_TIME))
-            .to_zoned(ex.ctx.timezone.clone())
-            .map(|z| z.timestamp())
-            .unwrap_or(ex.ctx.now);
-        let meeting = ex.store.meeting_by_title_at(&poll.title, starts_at)?;
-        ex.store
-            .close_poll(poll.id, meeting.as_ref().map(|m| m.id))?;
-        Ok(tr!(
-            lang,
-            "Sondage {shown} clos sur la date n°{n}. {created}",
-            "Poll {shown} closed on date #{n}. {created}"
-        ))
+        Some(n) => n,
+        None => super::tally(ex, poll)?.first().map_or(1, |t| t.n),
+    };
+    let date = poll.dates[n - 1];
+    let group = match poll.group {
+        Some(g) => ex.store.group(g)?,
+        None => None,
+    };
+    let created = reunion::creer::Creer {
+        title: poll.title.clone(),
+        date,
+        time: poll.time.unwrap_or(DEFAULT_TIME),
+        place: poll.place.clone(),
+        group: group.as_ref().map(|g| g.slug.clone()),
     }
+    .create(ex, group)?;
+    let starts_at = date
+        .to_datetime(poll.time.unwrap_or(DEFAULT_TIME))
+        .to_zoned(ex.ctx.timezone.clone())
+        .map(|z| z.timestamp())
+        .unwrap_or(ex.ctx.now);
+    let meeting = ex.store.meeting_by_title_at(&poll.title, starts_at)?;
+    ex.store
+        .close_poll(poll.id, meeting.as_ref().map(|m| m.id))?;
+    Ok(tr!(
+        lang,
+        "Sondage {shown} clos sur la date n°{n}. {created}",
+        "Poll {shown} closed on date #{n}. {created}"
+    ))
 }
 
 /// Admins, the creator, and for a group's poll the lead's confirmed
