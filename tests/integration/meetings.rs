@@ -340,3 +340,85 @@ async fn a_decline_keeps_its_multi_line_comment_whole() {
     assert_eq!(rsvp["channel"], "itip", "{rsvp}");
     assert_eq!(rsvp["reason"].as_str(), Some(comment), "{rsvp}");
 }
+
+/// A poll closing tomorrow: its reminder goes once, across restarts; one
+/// closing today is closed by the clock at start, into the meeting whose
+/// invitation reaches the member.
+#[tokio::test]
+async fn a_polls_reminder_goes_once_and_the_clock_closes_it() {
+    let _mail = MAIL_SERVER.read().await;
+    let mut bot = MailBot::with_tables("meetings-poll", "").await;
+    bot.start();
+    let (member, member_id) = bot.member_with_id("Arles").await;
+    let out = bot
+        .scratch
+        .console(&member_id, &["!groupe rejoindre messagerie"]);
+    assert!(out.contains("Bienvenue"), "{out}");
+    let today = jiff::Zoned::now().date();
+    let day = |n: i64| today.checked_add(jiff::Span::new().days(n)).expect("date");
+    let out = bot.scratch.console(
+        "@admin:example.test",
+        &[
+            &format!(
+                "!sondage creer « Rappel demain » {} {} groupe messagerie cloture {}",
+                day(5),
+                day(6),
+                day(1)
+            ),
+            &format!(
+                "!sondage creer « Clos ce jour » {} {} heure 11:00 groupe messagerie cloture {}",
+                day(7),
+                day(8),
+                day(0)
+            ),
+        ],
+    );
+    assert!(out.contains("Sondage n°2 « Clos ce jour »"), "{out}");
+    // The member answers the second poll by mail-less console: date 2.
+    let out = bot.scratch.console(&member_id, &["!sondage voter 2 2"]);
+    assert!(out.contains("C'est noté"), "{out}");
+    // New scheduler runs at once: restart twice, each time once the
+    // scheduler has checked.
+    for run in 2..=3 {
+        bot.stop().await;
+        bot.start();
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+        while bot.logs().matches("reminders checked").count() < run {
+            assert!(tokio::time::Instant::now() < deadline, "{}", bot.logs());
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+    }
+    member
+        .wait_for("the poll's reminder", |m| {
+            m.subject()
+                .starts_with("Rappel : sondage « Rappel demain »")
+        })
+        .await;
+    member
+        .wait_for("the invitation of the closed poll", |m| {
+            m.subject().contains("Clos ce jour")
+        })
+        .await;
+    // Anything the third run queued would be sent within a second or two.
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    let reminders = member
+        .mails("INBOX")
+        .await
+        .into_iter()
+        .filter(|raw| String::from_utf8_lossy(raw).contains("Subject: Rappel : sondage"))
+        .count();
+    assert_eq!(reminders, 1, "{}", bot.logs());
+    bot.stop().await;
+    let export = bot.export();
+    let polls = export["polls"].as_array().expect("polls");
+    assert_eq!(
+        (
+            polls[0]["closed"].as_bool(),
+            polls[1]["closed"].as_bool(),
+            polls[1]["meeting"].as_i64()
+        ),
+        (Some(false), Some(true), Some(1)),
+        "{export}"
+    );
+    assert_eq!(export["meetings"][0]["title"], "Clos ce jour");
+}
