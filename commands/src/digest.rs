@@ -419,6 +419,46 @@ pub fn group_digest(
             ),
         );
     }
+    // Its open polls, with their answers.
+    let mut polls = Vec::new();
+    for poll in store.polls(true)? {
+        if poll.group != Some(group.id) {
+            continue;
+        }
+        let asked = store.poll_invitees(poll.id)?.len();
+        let answered = store.poll_votes(poll.id)?.len();
+        polls.push(tr!(
+            lang,
+            "n°{} « {} » — {} date(s), {answered}/{asked} réponse(s), clôture le {} ({}sondage resultats {})",
+            "#{} “{}” — {} date(s), {answered}/{asked} answer(s), closes on {} ({}poll results {})",
+            poll.id.0,
+            poll.title,
+            poll.dates.len(),
+            poll.closes_on,
+            ctx.prefix,
+            poll.id.0
+        ));
+    }
+    if !polls.is_empty() {
+        let label = tr!(lang, "Sondages ouverts", "Open polls");
+        push(
+            format!(
+                "{label} :\n{}",
+                polls
+                    .iter()
+                    .map(|m| format!("• {m}"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            ),
+            format!(
+                "<p><b>{label}</b> :</p><ul>{}</ul>",
+                polls
+                    .iter()
+                    .map(|m| format!("<li>{}</li>", escape_html(m)))
+                    .collect::<String>()
+            ),
+        );
+    }
     Ok(Digest {
         plain: lines
             .iter()

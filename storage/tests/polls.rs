@@ -104,6 +104,19 @@ fn a_poll_from_its_dates_to_the_meeting() {
          3. mardi 22 décembre 2026 : 1 organisation(s), 1 personne(s) — Arles\n\
          1. mardi 8 décembre 2026 : 0 organisation(s), 0 personne(s) — —"
     );
+    // The group's digest shows it.
+    let c = ctx();
+    let digest = db
+        .write(c.now, |tx| {
+            let g = greffier_commands::Store::group_by_slug(tx, "messagerie")?.expect("group");
+            Ok(greffier_commands::digest::group_digest(tx, &c, &g, c.now)?)
+        })
+        .expect("digest");
+    assert!(
+        digest.plain.contains("Sondages ouverts :\n• n°1 « Prochaine rencontre » — 3 date(s), 3/3 réponse(s), clôture le 2026-12-07 (!sondage resultats 1)"),
+        "{}",
+        digest.plain
+    );
     let reply = must(&mut db, VIC, "!sondage liste");
     assert!(
         reply.contains(
