@@ -400,24 +400,11 @@ pub fn group_digest(
         ));
     }
     if !meetings.is_empty() {
-        let label = tr!(lang, "Réunions à venir", "Upcoming meetings");
-        push(
-            format!(
-                "{label} :\n{}",
-                meetings
-                    .iter()
-                    .map(|m| format!("• {m}"))
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            ),
-            format!(
-                "<p><b>{label}</b> :</p><ul>{}</ul>",
-                meetings
-                    .iter()
-                    .map(|m| format!("<li>{}</li>", escape_html(m)))
-                    .collect::<String>()
-            ),
+        let (plain, html) = bullets(
+            &tr!(lang, "Réunions à venir", "Upcoming meetings"),
+            &meetings,
         );
+        push(plain, html);
     }
     // Its open polls, with their answers.
     let mut polls = Vec::new();
@@ -440,24 +427,8 @@ pub fn group_digest(
         ));
     }
     if !polls.is_empty() {
-        let label = tr!(lang, "Sondages ouverts", "Open polls");
-        push(
-            format!(
-                "{label} :\n{}",
-                polls
-                    .iter()
-                    .map(|m| format!("• {m}"))
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            ),
-            format!(
-                "<p><b>{label}</b> :</p><ul>{}</ul>",
-                polls
-                    .iter()
-                    .map(|m| format!("<li>{}</li>", escape_html(m)))
-                    .collect::<String>()
-            ),
-        );
+        let (plain, html) = bullets(&tr!(lang, "Sondages ouverts", "Open polls"), &polls);
+        push(plain, html);
     }
     Ok(Digest {
         plain: lines
@@ -471,6 +442,19 @@ pub fn group_digest(
             .collect::<Vec<_>>()
             .join("\n"),
     })
+}
+
+/// A titled list of a group's digest, as text and HTML.
+fn bullets(label: &str, items: &[String]) -> (String, String) {
+    let plain: Vec<String> = items.iter().map(|m| format!("• {m}")).collect();
+    let html: String = items
+        .iter()
+        .map(|m| format!("<li>{}</li>", escape_html(m)))
+        .collect();
+    (
+        format!("{label} :\n{}", plain.join("\n")),
+        format!("<p><b>{}</b> :</p><ul>{html}</ul>", escape_html(label)),
+    )
 }
 
 /// Attendance per organisation over the last `meetings` meetings:

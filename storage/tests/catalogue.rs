@@ -4,28 +4,15 @@
 
 mod common;
 
-use greffier_commands::{Context, Lang, Origin};
+use greffier_commands::{Context, Origin};
 use greffier_storage::{Database, Export};
-use jiff::Timestamp;
-use jiff::tz::TimeZone;
 
-const NOW: i64 = 1_795_000_000; // 2026-11-18
 const ADMIN: &str = "@admin:example.test";
 const BERRE: &str = "@bob:example.test";
 const ISTRES: &str = "@ines:example.test";
 
 fn ctx() -> Context {
-    Context {
-        lang: Lang::Fr,
-        prefix: "!".into(),
-        admins: vec![ADMIN.into()],
-        quorum: 3,
-        timezone: TimeZone::get("Europe/Paris").expect("tz"),
-        now: Timestamp::from_second(NOW).expect("ts"),
-        mail_address: None,
-        digest_rooms: Vec::new(),
-        digest_lists: Vec::new(),
-    }
+    common::context(ADMIN)
 }
 
 fn say(db: &mut Database, who: &str, line: &str) -> (String, bool) {

@@ -6,26 +6,15 @@
 mod common;
 
 use greffier_commands::store::Identity;
-use greffier_commands::{Action, Channel, Context, Lang, Origin, Request};
+use greffier_commands::{Action, Channel, Context, Origin, Request};
 use greffier_storage::{Database, Export};
 use jiff::Timestamp;
-use jiff::tz::TimeZone;
 
-const NOW: i64 = 1_795_000_000; // 2026-11-18
+use common::NOW;
 const ADMIN: &str = "@admin:example.test";
 
 fn ctx() -> Context {
-    Context {
-        lang: Lang::Fr,
-        prefix: "!".into(),
-        admins: vec![ADMIN.into()],
-        quorum: 3,
-        timezone: TimeZone::get("Europe/Paris").expect("tz"),
-        now: Timestamp::from_second(NOW).expect("ts"),
-        mail_address: Some("greffier@example.test".into()),
-        digest_rooms: Vec::new(),
-        digest_lists: Vec::new(),
-    }
+    common::context(ADMIN)
 }
 
 fn say_from(db: &mut Database, who: &str, line: &str, origin: Origin) -> (String, bool) {

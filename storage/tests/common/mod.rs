@@ -5,8 +5,27 @@
 #![allow(dead_code)]
 
 use greffier_commands::store::Identity;
-use greffier_commands::{Action, Context, Origin, Request, execute};
+use greffier_commands::{Action, Context, Lang, Origin, Request, execute};
 use greffier_storage::Database;
+
+/// 2026-11-18, the instant the storage tests run at.
+pub const NOW: i64 = 1_795_000_000;
+
+/// The context of the storage tests: French, `admin` the one admin, a
+/// quorum of 3, Paris time, at [`NOW`], mail on.
+pub fn context(admin: &str) -> Context {
+    Context {
+        lang: Lang::Fr,
+        prefix: "!".into(),
+        admins: vec![admin.into()],
+        quorum: 3,
+        timezone: jiff::tz::TimeZone::get("Europe/Paris").expect("tz"),
+        now: jiff::Timestamp::from_second(NOW).expect("ts"),
+        mail_address: Some("greffier@example.test".into()),
+        digest_rooms: Vec::new(),
+        digest_lists: Vec::new(),
+    }
+}
 
 /// Runs `req` in a transaction: the reply, and whether the change was kept
 /// (with its actions queued).

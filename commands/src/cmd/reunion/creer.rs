@@ -77,12 +77,7 @@ impl Creer {
             Some(name) => Some(ex.find_group(name)?),
             None => None,
         };
-        let allowed = ex.is_admin()
-            || match &group {
-                Some(g) => ex.leads(g)?,
-                None => false,
-            };
-        if !allowed {
+        if !crate::cmd::reunion::may_organise(ex, group.as_ref())? {
             return ex.refuse_not_allowed(&tr!(
                 lang,
                 "aux administrateurs et, pour une réunion de groupe, au chef de projet",

@@ -17,7 +17,7 @@ use crate::exec::{Exec, Failure, Outcome};
 use crate::lang::Lang;
 use crate::meeting::{Invitee, Meeting, MeetingStatus};
 use crate::parse::{Args, Entry, Kind, ParseErrorKind, Usage};
-use crate::store::{IdentityKind, MeetingId};
+use crate::store::{Group, IdentityKind, MeetingId};
 use crate::tr;
 
 pub const USAGE: Usage = Usage {
@@ -100,18 +100,24 @@ pub(crate) fn find_meeting(ex: &mut Exec<'_>, id: i64) -> Result<Meeting, Failur
     }
 }
 
+/// May the sender organise for `group` (a meeting, a poll)? Admins, and
+/// for a group the confirmed members of its lead.
+pub(crate) fn may_organise(ex: &mut Exec<'_>, group: Option<&Group>) -> Result<bool, Failure> {
+    Ok(ex.is_admin()
+        || match group {
+            Some(g) => ex.leads(g)?,
+            None => false,
+        })
+}
+
 /// Admins, and for a group's meeting the members of the group's lead.
 pub(crate) fn may_manage(ex: &mut Exec<'_>, meeting: &Meeting) -> Result<(), Failure> {
-    if ex.is_admin() {
+    let group = match meeting.group {
+        Some(g) => ex.store.group(g)?,
+        None => None,
+    };
+    if may_organise(ex, group.as_ref())? {
         return Ok(());
-    }
-    if let Some(g) = meeting.group {
-        let group = ex.store.group(g)?;
-        if let Some(group) = group
-            && ex.leads(&group)?
-        {
-            return Ok(());
-        }
     }
     ex.refuse_not_allowed(&tr!(
         ex.lang(),
