@@ -18,7 +18,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use greffier_commands::store::MeetingId;
 use greffier_commands::{Action, Channel, Origin};
 use jiff::Timestamp;
 
@@ -102,9 +101,11 @@ pub fn lane(action: &Action) -> String {
             Origin::Console => "console".into(),
         },
         Action::PostToGroup { group, .. } => format!("group {group}"),
-        Action::PostToRoom { room, .. } | Action::PostImageToRoom { room, .. } => {
-            format!("room {room}")
-        }
+        Action::PostToRoom { room, .. }
+        | Action::PostImageToRoom { room, .. }
+        | Action::PostPoll { room, .. }
+        | Action::EndPoll { room, .. } => format!("room {room}"),
+        Action::AskByMail { to, .. } => format!("mail {}", to.to_lowercase()),
         Action::PostToList { list, .. } => format!("mail {}", list.to_lowercase()),
         Action::SendInvitation(invitation) => format!("mail {}", invitation.to.to_lowercase()),
         Action::SendMail { to, .. } => format!("mail {}", to.to_lowercase()),
@@ -173,7 +174,7 @@ where
     let announces = item
         .action
         .announces()
-        .map(|(room, meeting)| (room.to_string(), MeetingId(meeting)));
+        .map(|(room, what)| (room.to_string(), what));
     // Recorded before the delivery begins: after a crash during it, the
     // item comes back in doubt (`in_doubt_since`).
     if let Err(e) = inbox.db().mark_sending(id, Timestamp::now()) {

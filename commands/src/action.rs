@@ -62,6 +62,35 @@ pub enum Action {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         image: Option<String>,
     },
+    /// A native Matrix poll (`org.matrix.msc3381.poll.start`, with the
+    /// stable `m.poll` fields beside): one answer per candidate date, ids
+    /// "1", "2", … (the dates' numbers), `text` the fallback for clients
+    /// without polls. Its event id is remembered with the poll: responses
+    /// to it are votes.
+    PostPoll {
+        room: String,
+        poll: i64,
+        question: String,
+        answers: Vec<String>,
+        text: String,
+    },
+    /// The end of a native Matrix poll (the event `start` in `room`), with
+    /// the result as text: clients show the poll closed.
+    EndPoll {
+        room: String,
+        start: String,
+        text: String,
+    },
+    /// A mail that asks its recipient for an answer (a poll): its own
+    /// unguessable Message-ID, which a reply quotes and so authenticates;
+    /// not marked automatic, since it wants a reply.
+    AskByMail {
+        to: String,
+        name: String,
+        subject: String,
+        text: String,
+        message_id: String,
+    },
     /// A meeting invitation, update (`method` "REQUEST") or cancellation
     /// ("CANCEL") to one invitee: a mail with an iTIP calendar part.
     SendInvitation(Box<Invitation>),
@@ -73,16 +102,26 @@ pub enum Action {
     },
 }
 
+/// What a room post stands for, remembered with the event id it gets: a
+/// meeting's announcement (reactions to it answer the invitation) or a
+/// poll (responses to it are votes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Announced {
+    Meeting(i64),
+    Poll(i64),
+}
+
 impl Action {
-    /// The room and meeting of a meeting's announcement: the room post
-    /// whose reactions answer the invitation.
-    pub fn announces(&self) -> Option<(&str, i64)> {
+    /// The room and what a room post announces, for the posts whose event
+    /// id is remembered.
+    pub fn announces(&self) -> Option<(&str, Announced)> {
         match self {
             Action::PostToRoom {
                 room,
                 meeting: Some(meeting),
                 ..
-            } => Some((room, *meeting)),
+            } => Some((room, Announced::Meeting(*meeting))),
+            Action::PostPoll { room, poll, .. } => Some((room, Announced::Poll(*poll))),
             _ => None,
         }
     }

@@ -1,9 +1,10 @@
 //! A message without a command line may still answer an invitation: a
 //! calendar's Accept / Decline button (an iTIP REPLY) or a sentence ("Je
-//! serai présent", "Excusé, je suis en congés"). [`decide`] finds which
-//! invitation it answers, in SPEC.md's order — the iTIP REPLY's UID and
-//! ATTENDEE; In-Reply-To / References naming an invitation's Message-ID;
-//! the sender being invited to exactly one upcoming meeting — and checks
+//! serai présent", "Excusé, je suis en congés"); or a poll mail ("1 et
+//! 3", read by [`crate::poll_reply`]). [`decide`] finds what it answers, in
+//! SPEC.md's order — the iTIP REPLY's UID and ATTENDEE; In-Reply-To /
+//! References naming a poll mail's Message-ID, or an invitation's; the
+//! sender being invited to exactly one upcoming meeting — and checks
 //! that the sender is the invitee (any of their linked addresses).
 //!
 //! The outcome is the [`Rsvp`] command itself, the reason as it was
@@ -12,6 +13,8 @@
 
 use crate::cmd::Command;
 use crate::cmd::rsvp::{Answer, Given, Rsvp};
+use crate::cmd::sondage::Sondage;
+use crate::cmd::sondage::voter::{Via, Voter};
 use crate::meeting::MeetingStatus;
 use crate::notices::Notice;
 use crate::parse::MAX_TEXT;
@@ -102,7 +105,37 @@ pub fn decide(
         });
     }
 
-    // 2. A reply to an invitation mail.
+    // 2. A reply to a poll mail: the dates it picks.
+    for id in &message.references {
+        if let Some((poll, invitee)) = store.poll_mail(id)? {
+            let Some(poll) = store.poll(poll)? else {
+                continue;
+            };
+            if invitee != me.id {
+                return Ok(Decision::Say(Notice::NotYourPoll {
+                    poll: poll.id.0,
+                    title: poll.title,
+                }));
+            }
+            return Ok(match crate::poll_reply::read(&message.text, &poll.dates) {
+                Some(choices) => Decision::Run {
+                    command: Command::Sondage(Sondage::Voter(Voter {
+                        poll: Some(poll.id.0),
+                        choices: Some(choices),
+                        via: Via::MailReply,
+                    })),
+                    quoted: true,
+                },
+                None => Decision::Say(Notice::UnclearPollAnswer {
+                    poll: poll.id.0,
+                    dates: crate::cmd::sondage::numbered(ctx.lang, &poll),
+                    title: poll.title,
+                }),
+            });
+        }
+    }
+
+    // 3. A reply to an invitation mail.
     let mut meeting = None;
     for id in &message.references {
         if let Some((m, invitee)) = store.invitation_by_message_id(id)? {
@@ -116,7 +149,7 @@ pub fn decide(
             break;
         }
     }
-    // 3. The only upcoming meeting the sender is invited to.
+    // 4. The only upcoming meeting the sender is invited to.
     let guessed = meeting.is_none();
     if guessed {
         let mut mine = store.invited_upcoming(me.id, ctx.now)?;

@@ -30,6 +30,7 @@ pub mod minutes;
 pub mod notices;
 pub mod parse;
 pub mod poll_clock;
+pub mod poll_reply;
 pub mod reminders;
 pub mod request;
 pub mod rsvp_text;
@@ -90,7 +91,12 @@ pub fn run(
     };
     match command.apply(&mut ex) {
         Ok(text) => {
-            let mut actions = vec![reply(req, text)];
+            // An empty answer is none: a click on a native poll, which the
+            // client shows itself.
+            let mut actions: Vec<Action> = (!text.is_empty())
+                .then(|| reply(req, text))
+                .into_iter()
+                .collect();
             actions.append(&mut ex.actions);
             Ok(Some(Executed {
                 actions,

@@ -28,6 +28,15 @@ pub enum Notice {
     MeetingCancelled { meeting: i64, title: String },
     /// An answer the bot could not classify.
     UnclearAnswer { meeting: i64, title: String },
+    /// A reply to a poll mail sent to someone else.
+    NotYourPoll { poll: i64, title: String },
+    /// A reply to a poll mail that names no date the bot can read: the
+    /// dates again, and how to answer.
+    UnclearPollAnswer {
+        poll: i64,
+        title: String,
+        dates: String,
+    },
     /// A mail sender went over the commands they may send in an hour.
     TooManyCommands { per_hour: usize },
     /// A mail whose sender is not proven asked for changes: they wait for
@@ -110,6 +119,16 @@ impl Notice {
                 lang,
                 "Je n'ai pas compris votre réponse à la réunion n°{meeting} « {title} » : répondez simplement « présent » ou « excusé » (avec un motif si vous le souhaitez).",
                 "I did not understand your answer to meeting #{meeting} “{title}”: just answer “present” or “excused” (with a reason if you like)."
+            ),
+            Notice::NotYourPoll { poll, title } => tr!(
+                lang,
+                "Ce message répond au sondage n°{poll} « {title} » envoyé à quelqu'un d'autre : votre réponse ne compte pas. Répondez au message du sondage que vous avez reçu vous-même.",
+                "This message answers the poll #{poll} “{title}” sent to someone else: your answer does not count. Answer the poll mail you received yourself."
+            ),
+            Notice::UnclearPollAnswer { poll, title, dates } => tr!(
+                lang,
+                "Je n'ai pas compris quelles dates vous conviennent pour le sondage n°{poll} « {title} » ; rien n'a changé. Les dates proposées :\n{dates}\n\nRépondez à ce message avec leurs numéros (par exemple « 1 et 3 ») ou leurs jours (« le 15 et le 17 »), ou « aucune ».",
+                "I did not understand which dates suit you in the poll #{poll} “{title}”; nothing changed. The dates offered:\n{dates}\n\nAnswer this message with their numbers (for instance “1 and 3”) or their days (“the 15th and the 17th”), or “none”."
             ),
             Notice::TooManyCommands { per_hour } => tr!(
                 lang,

@@ -9,7 +9,6 @@
 use jiff::ToSpan;
 
 use crate::action::Action;
-use crate::cmd::reunion::{day_in, email_of_person};
 use crate::cmd::sondage;
 use crate::exec::{Exec, Failure};
 use crate::request::{Context, Origin, Request};
@@ -61,6 +60,16 @@ pub fn due(store: &mut dyn Store, ctx: &Context) -> StoreResult<Vec<Action>> {
                 // past, say) is closed without one, and the group told why.
                 Err(Failure::Refused(why)) => {
                     store.close_poll(poll.id, None)?;
+                    let shown = sondage::describe(&poll);
+                    actions.extend(sondage::end_in_rooms(
+                        store,
+                        &poll,
+                        &tr!(
+                            lang,
+                            "Sondage {shown} clos sans réunion.",
+                            "Poll {shown} closed without a meeting."
+                        ),
+                    )?);
                     if let Some(g) = &group {
                         let shown = sondage::describe(&poll);
                         actions.push(Action::PostToGroup {
@@ -100,26 +109,10 @@ pub fn due(store: &mut dyn Store, ctx: &Context) -> StoreResult<Vec<Action>> {
         if waiting.is_empty() {
             continue;
         }
-        let dates: Vec<String> = poll
-            .dates
-            .iter()
-            .enumerate()
-            .map(|(i, d)| format!("{}. {}", i + 1, day_in(lang, *d)))
-            .collect();
-        let dates = dates.join("\n");
         let (id, title, closes, p) = (poll.id.0, &poll.title, poll.closes_on, &ctx.prefix);
         for person in &waiting {
-            if let Some(to) = email_of_person(store, person.id)? {
-                actions.push(Action::SendMail {
-                    to,
-                    subject: tr!(lang, "Rappel : sondage « {title} »", "Reminder: poll “{title}”"),
-                    text: tr!(
-                        lang,
-                        "Bonjour {},\n\nLe sondage n°{id} « {title} » se clôt le {closes}. Quelles dates vous conviennent ?\n{dates}\n\nRépondez {p}sondage voter {id} <numéros> (ou aucun).\n\n— greffier",
-                        "Hello {},\n\nThe poll #{id} “{title}” closes on {closes}. Which dates suit you?\n{dates}\n\nAnswer {p}poll vote {id} <numbers> (or none).\n\n— greffier",
-                        person.name
-                    ),
-                });
+            if let Some(mail) = sondage::ask_by_mail(store, ctx, &poll, person, true)? {
+                actions.push(mail);
             }
         }
         if let Some(g) = &group {

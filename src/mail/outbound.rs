@@ -187,7 +187,9 @@ impl Composer {
     pub fn message(&self, item: &OutboxItem) -> anyhow::Result<Message> {
         let message_id = match &item.action {
             Action::SendInvitation(inv) => angle(&inv.message_id),
-            Action::Confirm { message_id, .. } => angle(message_id),
+            Action::Confirm { message_id, .. } | Action::AskByMail { message_id, .. } => {
+                angle(message_id)
+            }
             _ => self.message_id(item.id),
         };
         let builder = Message::builder()
@@ -238,6 +240,19 @@ impl Composer {
                 }
                 (b, text)
             }
+            // A poll: it asks for a reply, so it is not marked automatic.
+            Action::AskByMail {
+                to,
+                name,
+                subject,
+                text,
+                ..
+            } => (
+                builder
+                    .to(Mailbox::new(Some(name.clone()), to.parse()?))
+                    .subject(subject),
+                text,
+            ),
             Action::SendMail { to, subject, text } => (
                 builder
                     .to(to.parse()?)
@@ -363,6 +378,27 @@ mod tests {
             in_doubt_since: None,
         };
         String::from_utf8(composer().message(&item).expect("message").formatted()).expect("utf-8")
+    }
+
+    #[test]
+    fn a_poll_mail_has_its_own_message_id_and_asks_for_a_reply() {
+        let mail = rendered(Action::AskByMail {
+            to: "anne@arles.example".into(),
+            name: "Dupont, Anne".into(),
+            subject: "Sondage : Rencontre".into(),
+            text: "1. mardi 15 décembre 2026".into(),
+            message_id: "poll.0123@example.test".into(),
+        });
+        assert!(
+            mail.contains("Message-ID: <poll.0123@example.test>\r\n"),
+            "{mail}"
+        );
+        // The name with its comma, encoded whole: not read as two addresses.
+        assert!(
+            mail.contains("To: =?utf-8?b?RHVwb250LCBBbm5l?= <anne@arles.example>\r\n"),
+            "{mail}"
+        );
+        assert!(!mail.contains("Auto-Submitted"), "{mail}");
     }
 
     #[test]

@@ -23,6 +23,14 @@ pub enum Event {
         target: String,
         key: String,
     },
+    /// A click on a native poll (`org.matrix.msc3381.poll.response` or
+    /// `m.poll.response`): the answers' ids it selects (none: withdrawn).
+    PollResponse {
+        event_id: String,
+        sender: String,
+        start: String,
+        answers: Vec<String>,
+    },
     /// An event withdrawn: a reaction taken back, say.
     Redaction {
         event_id: String,
@@ -41,6 +49,7 @@ impl Event {
         match self {
             Event::Message { sender, .. }
             | Event::Reaction { sender, .. }
+            | Event::PollResponse { sender, .. }
             | Event::Redaction { sender, .. } => Some(sender),
             _ => None,
         }
@@ -78,6 +87,30 @@ pub fn classify(ev: &Value, own: &str) -> Event {
                     sender: sender.to_string(),
                     target: target.to_string(),
                     key: key.to_string(),
+                },
+                _ => Event::Other,
+            }
+        }
+        "org.matrix.msc3381.poll.response" | "m.poll.response"
+            if sender != own && !event_id.is_empty() =>
+        {
+            let content = &ev["content"];
+            let start = str_at(content, &["m.relates_to", "event_id"]);
+            let answers = content
+                .get("org.matrix.msc3381.poll.response")
+                .and_then(|r| r.get("answers"))
+                .or_else(|| content.get("m.selections"))
+                .and_then(Value::as_array);
+            match (start, answers) {
+                (Some(start), Some(answers)) => Event::PollResponse {
+                    event_id: event_id.to_string(),
+                    sender: sender.to_string(),
+                    start: start.to_string(),
+                    answers: answers
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect(),
                 },
                 _ => Event::Other,
             }
@@ -230,6 +263,40 @@ mod tests {
                 }
             );
         }
+    }
+
+    #[test]
+    fn poll_responses_unstable_and_stable() {
+        let reference = json!({"rel_type": "m.reference", "event_id": "$poll"});
+        let cases = [
+            json!({"type": "org.matrix.msc3381.poll.response", "sender": "@alice:example.test",
+                   "event_id": "$v", "content": {"m.relates_to": reference,
+                   "org.matrix.msc3381.poll.response": {"answers": ["1", "3"]}}}),
+            json!({"type": "m.poll.response", "sender": "@alice:example.test",
+                   "event_id": "$v", "content": {"m.relates_to": reference,
+                   "m.selections": ["1", "3"]}}),
+        ];
+        for ev in cases {
+            assert_eq!(
+                classify(&ev, BOT),
+                Event::PollResponse {
+                    event_id: "$v".into(),
+                    sender: "@alice:example.test".into(),
+                    start: "$poll".into(),
+                    answers: vec!["1".into(), "3".into()]
+                },
+                "{ev}"
+            );
+        }
+        let withdrawn = json!({"type": "org.matrix.msc3381.poll.response", "sender": "@alice:example.test",
+                   "event_id": "$w", "content": {"m.relates_to": reference,
+                   "org.matrix.msc3381.poll.response": {"answers": []}}});
+        assert!(
+            matches!(classify(&withdrawn, BOT), Event::PollResponse { answers, .. } if answers.is_empty())
+        );
+        let own = json!({"type": "m.poll.response", "sender": BOT, "event_id": "$o",
+                   "content": {"m.relates_to": reference, "m.selections": ["1"]}});
+        assert_eq!(classify(&own, BOT), Event::Other);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Delivering the outbox's "matrix" items: a reply is an `m.notice` in
 //! reply to the command (plain body and HTML; without the relation when
 //! there is nothing to reply to), a post is an `m.notice` in the room, a
-//! picture an `m.image`. Each send carries a transaction id made from the outbox id, so
+//! picture an `m.image`, a poll a native poll (start and end events). Each send carries a transaction id made from the outbox id, so
 //! a retry after a crash or a timeout never shows twice in the room.
 
 use crate::outbox::{OutboxItem, SendError};
@@ -11,6 +11,7 @@ use matrix_sdk::ruma::events::relation::Reply;
 use matrix_sdk::ruma::events::room::message::{Relation, RoomMessageEventContent};
 use matrix_sdk::ruma::{
     EventId, OwnedEventId, OwnedRoomId, OwnedTransactionId, RoomAliasId, RoomId, RoomOrAliasId,
+    UInt,
 };
 
 fn from_sdk(e: &matrix_sdk::Error) -> SendError {
@@ -92,6 +93,20 @@ pub async fn deliver(
             .map_err(|e| from_sdk(&e))?;
         return Ok(sent.event_id);
     }
+    if let Some((room, event_type, content)) = poll_event(&item.action)? {
+        let id = room_id(client, room).await?;
+        let Some(joined) = client.get_room(&id) else {
+            return Err(SendError::permanent(format!(
+                "the bot is not in room {room}"
+            )));
+        };
+        let sent = joined
+            .send_raw(event_type, content)
+            .with_transaction_id(&txn)
+            .await
+            .map_err(|e| from_sdk(&e))?;
+        return Ok(sent.response.event_id);
+    }
     let (room, in_reply_to, (text, given_html)) = target(&item.action)?;
     let id = room_id(client, room).await?;
     let Some(joined) = client.get_room(&id) else {
@@ -114,6 +129,91 @@ pub async fn deliver(
     Ok(sent.response.event_id)
 }
 
+/// A poll's start or end event: its room, type and content. The start is
+/// the unstable `org.matrix.msc3381.poll.start` that clients render today,
+/// with the stable `m.poll` and `m.text` fields beside it (one event both
+/// kinds of clients read); a disclosed poll, as many selections as
+/// answers, the answers' ids the dates' numbers.
+fn poll_event(action: &Action) -> Result<Option<(&str, &str, serde_json::Value)>, SendError> {
+    use matrix_sdk::ruma::events::message::TextContentBlock;
+    use matrix_sdk::ruma::events::poll::start::{
+        PollAnswer, PollAnswers, PollContentBlock, PollKind, PollStartEventContent,
+    };
+    use matrix_sdk::ruma::events::poll::unstable_end::UnstablePollEndEventContent;
+    use matrix_sdk::ruma::events::poll::unstable_start::{
+        NewUnstablePollStartEventContent, UnstablePollAnswer, UnstablePollAnswers,
+        UnstablePollStartContentBlock,
+    };
+    let json = |v: Result<serde_json::Value, serde_json::Error>| {
+        v.map_err(|e| SendError::permanent(format!("cannot write the poll event: {e}")))
+    };
+    match action {
+        Action::PostPoll {
+            room,
+            question,
+            answers,
+            text,
+            ..
+        } => {
+            let bad = |e: &dyn std::fmt::Display| SendError::permanent(format!("a poll: {e}"));
+            let max = UInt::try_from(answers.len()).map_err(|e| bad(&e))?;
+            let ids = (1..=answers.len()).map(|n| n.to_string());
+            let unstable: Vec<UnstablePollAnswer> = ids
+                .clone()
+                .zip(answers)
+                .map(|(id, a)| UnstablePollAnswer::new(id, a.clone()))
+                .collect();
+            let mut block = UnstablePollStartContentBlock::new(
+                question.clone(),
+                UnstablePollAnswers::try_from(unstable).map_err(|e| bad(&e))?,
+            );
+            block.kind = PollKind::Disclosed;
+            block.max_selections = max;
+            let mut content = json(serde_json::to_value(
+                NewUnstablePollStartEventContent::plain_text(text.clone(), block),
+            ))?;
+            let stable: Vec<PollAnswer> = ids
+                .zip(answers)
+                .map(|(id, a)| PollAnswer::new(id, TextContentBlock::plain(a.clone())))
+                .collect();
+            let mut poll = PollContentBlock::new(
+                TextContentBlock::plain(question.clone()),
+                PollAnswers::try_from(stable).map_err(|e| bad(&e))?,
+            );
+            poll.kind = PollKind::Disclosed;
+            poll.max_selections = max;
+            let stable = json(serde_json::to_value(
+                PollStartEventContent::with_plain_text(text.clone(), poll),
+            ))?;
+            merge(&mut content, stable);
+            Ok(Some((room, "org.matrix.msc3381.poll.start", content)))
+        }
+        Action::EndPoll { room, start, text } => {
+            let start = EventId::parse(start)
+                .map_err(|e| SendError::permanent(format!("invalid event id {start:?}: {e}")))?;
+            let mut content = json(serde_json::to_value(UnstablePollEndEventContent::new(
+                text.clone(),
+                start,
+            )))?;
+            merge(
+                &mut content,
+                serde_json::json!({ "m.text": [{ "body": text }] }),
+            );
+            Ok(Some((room, "org.matrix.msc3381.poll.end", content)))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// `extra`'s fields added to `content`'s (those it has already stay).
+fn merge(content: &mut serde_json::Value, extra: serde_json::Value) {
+    if let (Some(to), serde_json::Value::Object(from)) = (content.as_object_mut(), extra) {
+        for (k, v) in from {
+            to.entry(k).or_insert(v);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,6 +224,46 @@ mod tests {
             html("Groupe « <b>x</b> » & co\nligne 2"),
             "Groupe « &lt;b&gt;x&lt;/b&gt; » &amp; co<br>ligne 2"
         );
+    }
+
+    #[test]
+    fn a_poll_is_written_for_both_kinds_of_clients() {
+        let post = Action::PostPoll {
+            room: "!r".into(),
+            poll: 3,
+            question: "« Rencontre » : quelles dates vous conviennent ?".into(),
+            answers: vec![
+                "mardi 15 décembre 2026".into(),
+                "jeudi 17 décembre 2026".into(),
+            ],
+            text: "Sondage n°3".into(),
+        };
+        let (room, kind, c) = poll_event(&post).expect("written").expect("a poll");
+        assert_eq!((room, kind), ("!r", "org.matrix.msc3381.poll.start"));
+        let unstable = &c["org.matrix.msc3381.poll.start"];
+        assert_eq!(unstable["kind"], "org.matrix.msc3381.poll.disclosed", "{c}");
+        assert_eq!(unstable["max_selections"], 2, "{c}");
+        assert_eq!(unstable["answers"][1]["id"], "2", "{c}");
+        assert_eq!(
+            unstable["answers"][1]["org.matrix.msc1767.text"], "jeudi 17 décembre 2026",
+            "{c}"
+        );
+        assert_eq!(c["org.matrix.msc1767.text"], "Sondage n°3", "{c}");
+        assert_eq!(c["m.poll"]["kind"], "m.disclosed", "{c}");
+        assert_eq!(c["m.poll"]["answers"][0]["m.id"], "1", "{c}");
+        assert_eq!(c["m.text"][0]["body"], "Sondage n°3", "{c}");
+
+        let end = Action::EndPoll {
+            room: "!r".into(),
+            start: "$start".into(),
+            text: "Sondage clos".into(),
+        };
+        let (_, kind, c) = poll_event(&end).expect("written").expect("an end");
+        assert_eq!(kind, "org.matrix.msc3381.poll.end");
+        assert_eq!(c["m.relates_to"]["event_id"], "$start", "{c}");
+        assert_eq!(c["m.relates_to"]["rel_type"], "m.reference", "{c}");
+        assert_eq!(c["org.matrix.msc1767.text"], "Sondage clos", "{c}");
+        assert_eq!(c["m.text"][0]["body"], "Sondage clos", "{c}");
     }
 
     #[test]

@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use greffier_commands::cmd::rsvp::{Answer, Given, Rsvp, Withdraw};
+use greffier_commands::cmd::sondage::Sondage;
+use greffier_commands::cmd::sondage::voter::{Via, Voter};
 use greffier_commands::store::{Identity, IdentityKind};
 use greffier_commands::{Command, Origin};
 use matrix_sdk::config::{SyncSettings, SyncToken};
@@ -199,6 +201,12 @@ impl Bot {
                     sender,
                     redacts,
                 } => self.handle_redaction(room_id, &event_id, &sender, &redacts)?,
+                Event::PollResponse {
+                    event_id,
+                    sender,
+                    start,
+                    answers,
+                } => self.handle_poll_response(room_id, event_id, sender, start, &answers)?,
                 _ => {}
             }
         }
@@ -326,6 +334,38 @@ impl Bot {
                     to: target.to_string(),
                 },
             })),
+        };
+        self.run(&self.app.context(), &inbound)?;
+        Ok(())
+    }
+
+    /// A click on a native poll: a vote for the dates whose numbers it
+    /// selects, or, empty,
+    /// the withdrawal of the person's answer. A response to a poll that is
+    /// not the bot's changes nothing and gets no reply.
+    fn handle_poll_response(
+        &self,
+        room_id: &RoomId,
+        event_id: String,
+        sender: String,
+        start: String,
+        answers: &[String],
+    ) -> anyhow::Result<()> {
+        // An id that is no date's number reads 0, which the vote refuses.
+        let mut choices: Vec<usize> = answers.iter().map(|a| a.parse().unwrap_or(0)).collect();
+        choices.sort_unstable();
+        choices.dedup();
+        let inbound = Inbound {
+            origin: origin(room_id, Some(&event_id)),
+            key: Some(event_id),
+            sender: matrix_id(sender),
+            display_name: None,
+            authenticated: true,
+            input: Input::Command(Command::Sondage(Sondage::Voter(Voter {
+                poll: None,
+                choices: (!answers.is_empty()).then_some(choices),
+                via: Via::PollResponse { start },
+            }))),
         };
         self.run(&self.app.context(), &inbound)?;
         Ok(())

@@ -393,7 +393,7 @@ impl Database {
                 "SELECT pe.name, o.name, v.choices, v.channel FROM poll_votes v
                  JOIN people pe ON pe.id = v.person_id
                  LEFT JOIN organisations o ON o.id = pe.organisation_id
-                 WHERE v.poll_id = ?1 AND v.id = (SELECT MAX(id) FROM poll_votes
+                 WHERE v.poll_id = ?1 AND v.withdrawn = 0 AND v.id = (SELECT MAX(id) FROM poll_votes
                      WHERE poll_id = v.poll_id AND person_id = v.person_id)
                  ORDER BY o.key, pe.name",
             )?;

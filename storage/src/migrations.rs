@@ -350,6 +350,27 @@ CREATE INDEX poll_votes_by ON poll_votes(poll_id, person_id, id);
     r#"
 ALTER TABLE polls ADD COLUMN reminded_at TEXT;
 "#,
+    // 13: a poll in the rooms and by mail. `poll_posts`: the native Matrix
+    // polls posted for it (their responses are votes, their end event
+    // closes them); `poll_mails`: the unguessable Message-ID of the mail
+    // each invitee got, whose quoting authenticates a reply; a vote row
+    // may withdraw the person's answer (an empty poll response).
+    r#"
+CREATE TABLE poll_posts (
+    event_id    TEXT PRIMARY KEY,
+    room        TEXT NOT NULL,
+    poll_id     INTEGER NOT NULL REFERENCES polls(id) ON DELETE CASCADE,
+    created_at  TEXT NOT NULL
+);
+CREATE INDEX poll_posts_by_poll ON poll_posts(poll_id);
+CREATE TABLE poll_mails (
+    message_id  TEXT PRIMARY KEY,
+    poll_id     INTEGER NOT NULL REFERENCES polls(id) ON DELETE CASCADE,
+    person_id   INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    created_at  TEXT NOT NULL
+);
+ALTER TABLE poll_votes ADD COLUMN withdrawn INTEGER NOT NULL DEFAULT 0;
+"#,
 ];
 
 /// Applies the migrations the database does not have yet. Two processes

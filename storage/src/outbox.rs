@@ -4,7 +4,8 @@
 //! or schedules a retry, or records a permanent failure. An item's id is
 //! stable, so an adapter can derive an idempotent transaction id from it.
 
-use greffier_commands::store::MeetingId;
+use greffier_commands::action::Announced;
+use greffier_commands::store::{MeetingId, PollId};
 use greffier_commands::{Action, Channel};
 use jiff::{SignedDuration, Timestamp};
 use rusqlite::{OptionalExtension, params};
@@ -26,10 +27,14 @@ pub struct OutboxItem {
 pub fn channel_of(action: &Action) -> Option<Channel> {
     match action {
         Action::Reply { origin, .. } | Action::Confirm { origin, .. } => Some(origin.channel()),
-        Action::PostToRoom { .. } | Action::PostImageToRoom { .. } => Some(Channel::Matrix),
-        Action::PostToList { .. } | Action::SendMail { .. } | Action::SendInvitation(_) => {
-            Some(Channel::Email)
-        }
+        Action::PostToRoom { .. }
+        | Action::PostImageToRoom { .. }
+        | Action::PostPoll { .. }
+        | Action::EndPoll { .. } => Some(Channel::Matrix),
+        Action::PostToList { .. }
+        | Action::SendMail { .. }
+        | Action::AskByMail { .. }
+        | Action::SendInvitation(_) => Some(Channel::Email),
         Action::PostToGroup { .. } => None,
     }
 }
@@ -154,14 +159,15 @@ impl Database {
         Ok(())
     }
 
-    /// Delivered. An announcement of a meeting (`announced`: the event id
-    /// the post got, its room, the meeting) is remembered in the same
-    /// transaction, so that reactions to it answer the invitation.
+    /// Delivered. An announcement of a meeting or a poll (`announced`: the
+    /// event id the post got, its room, what it announces) is remembered in
+    /// the same transaction, so that reactions to it answer the invitation
+    /// and responses to it are votes.
     pub fn mark_delivered(
         &mut self,
         id: i64,
         now: Timestamp,
-        announced: Option<(&str, &str, MeetingId)>,
+        announced: Option<(&str, &str, Announced)>,
     ) -> Result<()> {
         let delivered = |conn: &rusqlite::Connection| {
             conn.execute(
@@ -175,7 +181,10 @@ impl Database {
         };
         self.write(now, |tx| {
             delivered(tx.conn())?;
-            tx.record_announcement(event, room, meeting)
+            match meeting {
+                Announced::Meeting(m) => tx.record_announcement(event, room, MeetingId(m)),
+                Announced::Poll(p) => Ok(tx.record_poll_post(event, room, PollId(p))?),
+            }
         })
     }
 
@@ -298,7 +307,8 @@ mod tests {
             .expect("enqueue");
         let announced = db.outbox_item(ids[0]).expect("item").expect("queued");
         let (room, meeting) = announced.action.announces().expect("an announcement");
-        db.mark_delivered(ids[0], now, Some(("$announce", room, MeetingId(meeting))))
+        assert!(matches!(meeting, Announced::Meeting(_)), "{meeting:?}");
+        db.mark_delivered(ids[0], now, Some(("$announce", room, meeting)))
             .expect("delivered");
         let plain = db.outbox_item(ids[1]).expect("item").expect("queued");
         assert_eq!(plain.action.announces(), None);

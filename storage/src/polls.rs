@@ -5,7 +5,7 @@ use greffier_commands::store::{
     GroupId, MeetingId, NewPoll, Person, PersonId, Poll, PollId, StoreResult, Vote,
 };
 use jiff::civil::{Date, Time};
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 
 use crate::store_impl::{PERSON_COLUMNS, person_at, person_row};
 use crate::{Tx, se, ts};
@@ -115,25 +115,103 @@ impl Tx<'_> {
         &self,
         poll: PollId,
         person: PersonId,
-        choices: &[usize],
+        choices: Option<&[usize]>,
         channel: &str,
     ) -> StoreResult<()> {
-        let choices: Vec<String> = choices.iter().map(usize::to_string).collect();
+        let listed: Vec<String> = choices
+            .unwrap_or_default()
+            .iter()
+            .map(usize::to_string)
+            .collect();
         self.conn()
             .execute(
-                "INSERT INTO poll_votes (poll_id, person_id, choices, channel, at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![poll.0, person.0, choices.join(","), channel, ts(self.now())],
+                "INSERT INTO poll_votes (poll_id, person_id, choices, channel, at, withdrawn)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    poll.0,
+                    person.0,
+                    listed.join(","),
+                    channel,
+                    ts(self.now()),
+                    choices.is_none()
+                ],
             )
             .map_err(se)?;
         Ok(())
+    }
+
+    pub(crate) fn record_poll_post(
+        &self,
+        event: &str,
+        room: &str,
+        poll: PollId,
+    ) -> StoreResult<()> {
+        self.conn()
+            .execute(
+                "INSERT OR IGNORE INTO poll_posts (event_id, room, poll_id, created_at)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![event, room, poll.0, ts(self.now())],
+            )
+            .map_err(se)?;
+        Ok(())
+    }
+
+    pub(crate) fn poll_by_post(&self, event: &str) -> StoreResult<Option<PollId>> {
+        self.conn()
+            .query_row(
+                "SELECT poll_id FROM poll_posts WHERE event_id = ?1",
+                params![event],
+                |r| r.get(0).map(PollId),
+            )
+            .optional()
+            .map_err(se)
+    }
+
+    pub(crate) fn poll_posts(&self, poll: PollId) -> StoreResult<Vec<(String, String)>> {
+        let mut st = self
+            .conn()
+            .prepare_cached(
+                "SELECT room, event_id FROM poll_posts WHERE poll_id = ?1 ORDER BY created_at, event_id",
+            )
+            .map_err(se)?;
+        let rows = st
+            .query_map(params![poll.0], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(se)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(se)
+    }
+
+    pub(crate) fn record_poll_mail(
+        &self,
+        message_id: &str,
+        poll: PollId,
+        person: PersonId,
+    ) -> StoreResult<()> {
+        self.conn()
+            .execute(
+                "INSERT INTO poll_mails (message_id, poll_id, person_id, created_at)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![message_id, poll.0, person.0, ts(self.now())],
+            )
+            .map_err(se)?;
+        Ok(())
+    }
+
+    pub(crate) fn poll_mail(&self, message_id: &str) -> StoreResult<Option<(PollId, PersonId)>> {
+        self.conn()
+            .query_row(
+                "SELECT poll_id, person_id FROM poll_mails WHERE message_id = ?1",
+                params![message_id],
+                |r| Ok((PollId(r.get(0)?), PersonId(r.get(1)?))),
+            )
+            .optional()
+            .map_err(se)
     }
 
     pub(crate) fn poll_votes(&self, id: PollId) -> StoreResult<Vec<Vote>> {
         let sql = format!(
             "SELECT v.choices, v.channel, {PERSON_COLUMNS} FROM poll_votes v
              JOIN people p ON p.id = v.person_id
-             WHERE v.poll_id = ?1 AND v.id = (SELECT MAX(id) FROM poll_votes
+             WHERE v.poll_id = ?1 AND v.withdrawn = 0 AND v.id = (SELECT MAX(id) FROM poll_votes
                  WHERE poll_id = v.poll_id AND person_id = v.person_id)
              ORDER BY p.name, p.id"
         );

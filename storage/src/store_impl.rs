@@ -932,10 +932,47 @@ impl Store for Tx<'_> {
         &mut self,
         poll: PollId,
         person: PersonId,
-        choices: &[usize],
+        choices: Option<&[usize]>,
         channel: &str,
     ) -> StoreResult<()> {
         Tx::record_vote(self, poll, person, choices, channel)
+    }
+
+    fn record_poll_post(&mut self, event: &str, room: &str, poll: PollId) -> StoreResult<()> {
+        Tx::record_poll_post(self, event, room, poll)
+    }
+
+    fn poll_by_post(&mut self, event: &str) -> StoreResult<Option<PollId>> {
+        Tx::poll_by_post(self, event)
+    }
+
+    fn poll_posts(&mut self, poll: PollId) -> StoreResult<Vec<(String, String)>> {
+        Tx::poll_posts(self, poll)
+    }
+
+    fn record_poll_mail(
+        &mut self,
+        message_id: &str,
+        poll: PollId,
+        person: PersonId,
+    ) -> StoreResult<()> {
+        Tx::record_poll_mail(self, message_id, poll, person)
+    }
+
+    fn poll_mail(&mut self, message_id: &str) -> StoreResult<Option<(PollId, PersonId)>> {
+        Tx::poll_mail(self, message_id)
+    }
+
+    fn once(&mut self, key: &str) -> StoreResult<bool> {
+        let inserted = self
+            .conn()
+            .execute(
+                "INSERT OR IGNORE INTO processed_messages (channel, external_id, processed_at)
+                 VALUES ('once', ?1, ?2)",
+                params![key, crate::ts(self.now())],
+            )
+            .map_err(se)?;
+        Ok(inserted == 1)
     }
 
     fn poll_votes(&mut self, id: PollId) -> StoreResult<Vec<Vote>> {

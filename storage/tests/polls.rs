@@ -71,7 +71,12 @@ fn a_poll_from_its_dates_to_the_meeting() {
         reply.starts_with("Sondage n°1 « Prochaine rencontre » : quelles dates vous conviennent ?\n1. mardi 8 décembre 2026\n2. mardi 15 décembre 2026\n3. mardi 22 décembre 2026\nRépondez !sondage voter 1 <numéros> (ou aucun) avant le 2026-12-07."),
         "{reply}"
     );
-    assert!(reply.contains("(3 personne(s) interrogée(s).)"), "{reply}");
+    assert!(
+        reply.contains(
+            "(3 personne(s) interrogée(s), 0 par courriel ; sondage posté dans 0 salon(s).)"
+        ),
+        "{reply}"
+    );
 
     must(&mut db, ANN, "!sondage voter 1 1 3");
     must(&mut db, ANN, "!poll vote 1 2, 3"); // changes her mind
@@ -150,8 +155,8 @@ fn a_poll_from_its_dates_to_the_meeting() {
     assert_eq!(poll.choices[1].voters[0].channel, "console");
     assert_eq!(e.meetings[0].title, "Prochaine rencontre");
     assert_eq!(e.meetings[0].rsvps.len(), 3);
-    // The poll was posted to the group's room and list (it has none here:
-    // nothing is queued), and the meeting's announcement likewise.
+    // The group has no room and no one a linked address: no native poll,
+    // no poll mail; the list never gets the poll.
     let queued = db
         .pending(
             Channel::Email,
@@ -159,11 +164,10 @@ fn a_poll_from_its_dates_to_the_meeting() {
             100,
         )
         .expect("pending");
-    assert!(
-        queued
-            .iter()
-            .all(|i| !matches!(i.action, Action::PostToList { .. }))
-    );
+    assert!(queued.iter().all(|i| !matches!(
+        i.action,
+        Action::PostToList { .. } | Action::AskByMail { .. }
+    )));
 }
 
 #[test]
@@ -247,4 +251,235 @@ fn the_clock_reminds_once_then_closes_the_poll() {
     let e = export(&db);
     assert_eq!((e.polls[0].closed, e.polls[0].meeting), (true, Some(1)));
     assert!(run(&mut db, &at("2026-11-21T00:05:00Z")).is_empty());
+}
+
+/// Runs a command handed over by an adapter (a poll response, a mail
+/// reply's vote) for `who`: the reply, if any, and whether it was kept.
+fn handed(
+    db: &mut Database,
+    who: &str,
+    command: greffier_commands::Command,
+) -> (Option<String>, bool) {
+    let c = ctx();
+    let req = greffier_commands::Request {
+        origin: Origin::Matrix {
+            room: "!messagerie:example.test".into(),
+            event: Some("$click".into()),
+            direct: false,
+        },
+        sender: greffier_commands::store::Identity::parse(who).expect("identity"),
+        display_name: None,
+    };
+    db.transaction(c.now, |tx| {
+        let Some(done) = greffier_commands::run(tx, &c, &req, command)? else {
+            return Ok(((None, false), false));
+        };
+        let reply = done.actions.iter().find_map(|a| match a {
+            Action::Reply { text, .. } => Some(text.clone()),
+            _ => None,
+        });
+        if done.commit {
+            tx.enqueue(&done.actions)?;
+        }
+        Ok(((reply, done.commit), done.commit))
+    })
+    .expect("transaction")
+}
+
+fn click(start: &str, choices: Option<Vec<usize>>) -> greffier_commands::Command {
+    use greffier_commands::cmd::sondage::{Sondage, voter};
+    greffier_commands::Command::Sondage(Sondage::Voter(voter::Voter {
+        poll: None,
+        choices,
+        via: voter::Via::PollResponse {
+            start: start.into(),
+        },
+    }))
+}
+
+/// The two channels of a poll: a native poll in the group's room (clicks
+/// are votes, said nothing to; a stranger's click gets one notice), a mail
+/// to each invitee with a linked address (a reply quoting it is a vote; an
+/// unreadable one a question); closing ends the room's poll.
+#[test]
+fn a_poll_in_the_room_and_by_mail() {
+    use greffier_commands::Store as _;
+    use greffier_commands::answer::{self, Decision};
+    use greffier_commands::store::{Identity, PollId};
+    let mut db = world();
+    let c = ctx();
+    db.write(c.now, |tx| {
+        let g = tx.group_by_slug("messagerie")?.expect("group");
+        tx.set_group_room(g.id, "!messagerie:example.test")?;
+        let ann = tx
+            .person_by_identity(&Identity::parse(ANN).expect("id"))?
+            .expect("ann");
+        tx.add_identity(ann.id, &Identity::parse("ann@arles.example").expect("id"))?;
+        Ok(())
+    })
+    .expect("setup");
+    must(&mut db, BOB, CREATE);
+    let now = Timestamp::from_second(NOW).expect("ts");
+    let queued: Vec<Action> = [Channel::Matrix, Channel::Email]
+        .into_iter()
+        .flat_map(|ch| db.pending(ch, now, 100).expect("pending"))
+        .map(|i| i.action)
+        .collect();
+    let Some(Action::PostPoll {
+        room,
+        answers,
+        poll,
+        ..
+    }) = queued.iter().find(|a| matches!(a, Action::PostPoll { .. }))
+    else {
+        panic!("no native poll in {queued:?}");
+    };
+    assert_eq!(room, "!messagerie:example.test");
+    assert_eq!(
+        answers,
+        &[
+            "mardi 8 décembre 2026",
+            "mardi 15 décembre 2026",
+            "mardi 22 décembre 2026"
+        ]
+    );
+    let mails: Vec<(&str, &str)> = queued
+        .iter()
+        .filter_map(|a| match a {
+            Action::AskByMail { to, message_id, .. } => Some((to.as_str(), message_id.as_str())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(mails.len(), 1, "{queued:?}");
+    let (to, message_id) = mails[0];
+    assert_eq!(to, "ann@arles.example");
+    assert!(
+        message_id.starts_with("poll.") && message_id.ends_with("@example.test"),
+        "{message_id}"
+    );
+    // The poll event as the adapter remembers it once delivered.
+    db.write(now, |tx| {
+        Ok(tx.record_poll_post("$poll", room, PollId(*poll))?)
+    })
+    .expect("post");
+
+    // Clicks: Vic picks 1 then 2 (the latest counts); Ann 1 then withdraws.
+    for (who, choices) in [
+        (VIC, Some(vec![1])),
+        (VIC, Some(vec![2])),
+        (ANN, Some(vec![1])),
+        (ANN, None),
+    ] {
+        assert_eq!(handed(&mut db, who, click("$poll", choices)), (None, true));
+    }
+    // A stranger's click: one notice, then silence; nothing counts.
+    let (notice, _) = handed(&mut db, "@eve:example.test", click("$poll", Some(vec![1])));
+    assert!(
+        notice
+            .as_deref()
+            .is_some_and(|n| n.contains("Vous n'êtes pas interrogé(e)")),
+        "{notice:?}"
+    );
+    assert_eq!(
+        handed(&mut db, "@eve:example.test", click("$poll", Some(vec![2]))).0,
+        None
+    );
+    // A click on someone else's poll is not the bot's business.
+    assert_eq!(
+        handed(&mut db, VIC, click("$other", Some(vec![1]))),
+        (None, false)
+    );
+
+    // Ann answers the mail; a reply that names no date is asked again.
+    let reply = |text: &str| answer::Message {
+        calendar: None,
+        references: vec![message_id.to_string()],
+        text: text.into(),
+        is_reply: true,
+    };
+    let ann_mail = Identity::parse("ann@arles.example").expect("id");
+    let decide = |db: &mut Database, m: &answer::Message| {
+        db.write(now, |tx| Ok(answer::decide(tx, &c, &ann_mail, m)?))
+            .expect("decide")
+    };
+    match decide(&mut db, &reply("Merci, je regarde.")) {
+        Decision::Say(n) => assert!(
+            n.text(c.lang, "!")
+                .contains("Je n'ai pas compris quelles dates"),
+            "{n:?}"
+        ),
+        other => panic!("{other:?}"),
+    }
+    let Decision::Run { command, quoted } =
+        decide(&mut db, &reply("Je peux le 15 et le 22, pas le 8."))
+    else {
+        panic!("a vote");
+    };
+    assert!(quoted, "quoting the poll mail authenticates");
+    let (said, kept) = handed(&mut db, ANN, command);
+    assert!(kept, "{said:?}");
+    // Someone else quoting Ann's poll mail.
+    let vic_mail = Identity::parse("vic@vitrolles.example").expect("id");
+    db.write(now, |tx| {
+        let vic = tx
+            .person_by_identity(&Identity::parse(VIC).expect("id"))?
+            .expect("vic");
+        tx.add_identity(vic.id, &vic_mail)?;
+        Ok(())
+    })
+    .expect("vic's address");
+    let stolen = db
+        .write(now, |tx| {
+            Ok(answer::decide(tx, &c, &vic_mail, &reply("1 et 2"))?)
+        })
+        .expect("decide");
+    assert!(
+        matches!(
+            stolen,
+            Decision::Say(greffier_commands::Notice::NotYourPoll { .. })
+        ),
+        "{stolen:?}"
+    );
+
+    let e = export(&db);
+    let voters: Vec<(i64, Vec<(&str, &str)>)> = e.polls[0]
+        .choices
+        .iter()
+        .map(|c| {
+            (
+                c.n,
+                c.voters
+                    .iter()
+                    .map(|v| (v.person.as_str(), v.channel.as_str()))
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        voters,
+        [
+            (1, vec![]),
+            (2, vec![("ann", "email"), ("vic", "poll")]),
+            (3, vec![("ann", "email")])
+        ]
+    );
+
+    // Closing ends the room's poll with the result.
+    let reply = must(&mut db, BOB, "!sondage clore 1");
+    assert!(reply.contains("clos sur la date n°2"), "{reply}");
+    let ends: Vec<Action> = db
+        .pending(Channel::Matrix, now, 100)
+        .expect("pending")
+        .into_iter()
+        .map(|i| i.action)
+        .filter(|a| matches!(a, Action::EndPoll { .. }))
+        .collect();
+    assert_eq!(
+        ends,
+        [Action::EndPoll {
+            room: "!messagerie:example.test".into(),
+            start: "$poll".into(),
+            text: "Sondage clos : la réunion « Prochaine rencontre » aura lieu le mardi 15 décembre 2026 (date n°2 : 2 organisation(s), 2 personne(s)).".into(),
+        }]
+    );
 }

@@ -58,6 +58,7 @@ pub fn close(ex: &mut Exec<'_>, poll: &Poll, choice: Option<usize>) -> Outcome {
             "The poll {shown} is closed already."
         ));
     }
+    let best = super::tally(ex, poll)?;
     let n = match choice {
         Some(n) if n > poll.dates.len() => {
             let max = poll.dates.len();
@@ -68,7 +69,7 @@ pub fn close(ex: &mut Exec<'_>, poll: &Poll, choice: Option<usize>) -> Outcome {
             ));
         }
         Some(n) => n,
-        None => super::tally(ex, poll)?.first().map_or(1, |t| t.n),
+        None => best.first().map_or(1, |t| t.n),
     };
     let date = poll.dates[n - 1];
     let group = match poll.group {
@@ -91,6 +92,18 @@ pub fn close(ex: &mut Exec<'_>, poll: &Poll, choice: Option<usize>) -> Outcome {
     let meeting = ex.store.meeting_by_title_at(&poll.title, starts_at)?;
     ex.store
         .close_poll(poll.id, meeting.as_ref().map(|m| m.id))?;
+    // The native polls end, with the result.
+    let support = best.iter().find(|t| t.n == n);
+    let (orgs, people) = support.map_or((0, 0), |t| (t.organisations.len(), t.people));
+    let day = reunion::day_in(lang, date);
+    let result = tr!(
+        lang,
+        "Sondage clos : la réunion « {} » aura lieu le {day} (date n°{n} : {orgs} organisation(s), {people} personne(s)).",
+        "Poll closed: the meeting “{}” will be on {day} (date #{n}: {orgs} organisation(s), {people} people).",
+        poll.title
+    );
+    let ends = super::end_in_rooms(ex.store, poll, &result)?;
+    ex.actions.extend(ends);
     Ok(tr!(
         lang,
         "Sondage {shown} clos sur la date n°{n}. {created}",

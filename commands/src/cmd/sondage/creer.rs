@@ -19,6 +19,9 @@ pub const USAGE: Usage = Usage {
     help_en: "propose dates for a meeting (admins; a group's lead for its group)",
 };
 
+/// The answers a Matrix poll may have.
+const MAX_DATES: usize = 20;
+
 const OPTIONS: &[OptSpec] = &[
     OptSpec {
         name: "heure",
@@ -119,6 +122,13 @@ impl Creer {
                 "A poll offers two different dates at least."
             ));
         }
+        if dates.len() > MAX_DATES {
+            return ex.refuse(tr!(
+                lang,
+                "Un sondage propose {MAX_DATES} dates au plus.",
+                "A poll offers {MAX_DATES} dates at most."
+            ));
+        }
         let today = ex.ctx.now.to_zoned(ex.ctx.timezone.clone()).date();
         if dates[0] <= today {
             return ex.refuse(tr!(
@@ -154,28 +164,38 @@ impl Creer {
             created_by: me.map(|p| p.id),
             invitees: people.iter().map(|p| p.id).collect(),
         })?;
+        let poll = ex
+            .store
+            .poll(id)?
+            .ok_or_else(|| crate::store::StoreError("the poll just created is not found".into()))?;
         let p = ex.prefix().to_string();
-        let choices: Vec<String> = dates
-            .iter()
-            .enumerate()
-            .map(|(i, d)| format!("{}. {}", i + 1, crate::cmd::reunion::day_in(lang, *d)))
-            .collect();
         let text = tr!(
             lang,
             "Sondage n°{} « {} » : quelles dates vous conviennent ?\n{}\nRépondez {p}sondage voter {} <numéros> (ou aucun) avant le {closes_on}.",
             "Poll #{} “{}”: which dates suit you?\n{}\nAnswer {p}poll vote {} <numbers> (or none) by {closes_on}.",
             id.0,
             self.title,
-            choices.join("\n"),
+            super::numbered(lang, &poll),
             id.0
         );
-        if let Some(g) = &group {
-            ex.post_to_group(g, text.clone());
+        // In the rooms, a native poll; by mail, one mail per invitee with a
+        // linked address (a reply to it is a vote). The list gets nothing:
+        // only the invitees' answers count, and a reply to the list cannot
+        // say who wrote it.
+        let posts = super::post_in_rooms(ex.store, ex.ctx, &poll, &text)?;
+        let rooms = posts.len();
+        ex.actions.extend(posts);
+        let mut mailed = 0;
+        for person in &people {
+            if let Some(mail) = super::ask_by_mail(ex.store, ex.ctx, &poll, person, false)? {
+                ex.actions.push(mail);
+                mailed += 1;
+            }
         }
         Ok(tr!(
             lang,
-            "{text}\n({} personne(s) interrogée(s).)",
-            "{text}\n({} people asked.)",
+            "{text}\n({} personne(s) interrogée(s), {mailed} par courriel ; sondage posté dans {rooms} salon(s).)",
+            "{text}\n({} people asked, {mailed} by mail; poll posted in {rooms} room(s).)",
             people.len()
         ))
     }

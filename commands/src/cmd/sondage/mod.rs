@@ -10,6 +10,7 @@ pub mod voter;
 
 use std::collections::BTreeSet;
 
+use crate::action::Action;
 use crate::cmd::Command;
 use crate::exec::{Exec, Failure, Outcome};
 use crate::parse::{Args, Entry, Kind, ParseErrorKind, Usage};
@@ -140,4 +141,151 @@ pub fn tally(ex: &mut Exec<'_>, poll: &Poll) -> StoreResult<Vec<Tally>> {
 /// "n°2 « Prochaine rencontre »".
 pub fn describe(poll: &Poll) -> String {
     format!("n°{} « {} »", poll.id.0, poll.title)
+}
+
+/// The poll's dates, numbered, one per line: "1. mardi 15 décembre 2026".
+pub fn numbered(lang: crate::Lang, poll: &Poll) -> String {
+    poll.dates
+        .iter()
+        .enumerate()
+        .map(|(i, d)| format!("{}. {}", i + 1, crate::cmd::reunion::day_in(lang, *d)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The rooms a poll is asked in: its group's room, or the overall rooms
+/// (`[digest]`) for a poll without a group.
+pub fn rooms(
+    store: &mut dyn crate::Store,
+    ctx: &crate::Context,
+    poll: &Poll,
+) -> StoreResult<Vec<String>> {
+    Ok(match poll.group {
+        Some(g) => store.group(g)?.and_then(|g| g.room).into_iter().collect(),
+        None => ctx.digest_rooms.clone(),
+    })
+}
+
+/// The native Matrix poll for `poll` in each of its rooms: one answer per
+/// date, in the bot's language, with `text` as the fallback.
+pub fn post_in_rooms(
+    store: &mut dyn crate::Store,
+    ctx: &crate::Context,
+    poll: &Poll,
+    text: &str,
+) -> StoreResult<Vec<Action>> {
+    let lang = ctx.lang;
+    let at = poll
+        .time
+        .map(|t| tr!(lang, " ({})", " ({})", t.strftime("%H:%M")))
+        .unwrap_or_default();
+    let question = tr!(
+        lang,
+        "« {} »{at} : quelles dates vous conviennent ?",
+        "“{}”{at}: which dates suit you?",
+        poll.title
+    );
+    let answers: Vec<String> = poll
+        .dates
+        .iter()
+        .map(|d| crate::cmd::reunion::day_in(lang, *d))
+        .collect();
+    Ok(rooms(store, ctx, poll)?
+        .into_iter()
+        .map(|room| Action::PostPoll {
+            room,
+            poll: poll.id.0,
+            question: question.clone(),
+            answers: answers.clone(),
+            text: text.to_string(),
+        })
+        .collect())
+}
+
+/// The end of the poll's native Matrix polls, with the result.
+pub fn end_in_rooms(
+    store: &mut dyn crate::Store,
+    poll: &Poll,
+    text: &str,
+) -> StoreResult<Vec<Action>> {
+    Ok(store
+        .poll_posts(poll.id)?
+        .into_iter()
+        .map(|(room, start)| Action::EndPoll {
+            room,
+            start,
+            text: text.to_string(),
+        })
+        .collect())
+}
+
+/// The poll by mail to `person`, if they have a linked address and mail is
+/// on: the numbered dates, and an unguessable Message-ID, recorded, that a
+/// reply quotes (which authenticates it). `reminder`: the day before it
+/// closes.
+pub fn ask_by_mail(
+    store: &mut dyn crate::Store,
+    ctx: &crate::Context,
+    poll: &Poll,
+    person: &crate::store::Person,
+    reminder: bool,
+) -> StoreResult<Option<Action>> {
+    let (Some(domain), Some(to)) = (
+        ctx.mail_domain(),
+        crate::cmd::reunion::email_of_person(store, person.id)?,
+    ) else {
+        return Ok(None);
+    };
+    let lang = ctx.lang;
+    let message_id = format!("poll.{}@{domain}", store.random_token()?);
+    store.record_poll_mail(&message_id, poll.id, person.id)?;
+    let (id, title, closes, p) = (poll.id.0, &poll.title, poll.closes_on, &ctx.prefix);
+    let dates = numbered(lang, poll);
+    let details = match (&poll.time, &poll.place) {
+        (Some(t), Some(place)) => tr!(
+            lang,
+            " ({}, {place})",
+            " ({}, {place})",
+            t.strftime("%H:%M")
+        ),
+        (Some(t), None) => format!(" ({})", t.strftime("%H:%M")),
+        (None, Some(place)) => format!(" ({place})"),
+        (None, None) => String::new(),
+    };
+    let (subject, opening) = if reminder {
+        (
+            tr!(
+                lang,
+                "Rappel : sondage « {title} »",
+                "Reminder: poll “{title}”"
+            ),
+            tr!(
+                lang,
+                "Le sondage « {title} »{details} se clôt le {closes} et vous n'avez pas encore répondu.",
+                "The poll “{title}”{details} closes on {closes} and you have not answered yet."
+            ),
+        )
+    } else {
+        (
+            tr!(lang, "Sondage : {title}", "Poll: {title}"),
+            tr!(
+                lang,
+                "Quelles dates vous conviennent pour « {title} »{details} ?",
+                "Which dates suit you for “{title}”{details}?"
+            ),
+        )
+    };
+    let text = tr!(
+        lang,
+        "Bonjour {},\n\n{opening}\n\n{dates}\n\nRépondez à ce message avec les numéros des dates qui vous conviennent (par exemple « 1 et 3 ») ou leurs jours (« le 15 et le 17 »), ou « aucune ». Vous pouvez aussi taper {p}sondage voter {id} <numéros> dans un salon. Réponses avant le {closes} (sondage n°{id}).\n\n— greffier",
+        "Hello {},\n\n{opening}\n\n{dates}\n\nAnswer this message with the numbers of the dates that suit you (for instance “1 and 3”) or their days (“the 15th and the 17th”), or “none”. You may also type {p}poll vote {id} <numbers> in a room. Answers by {closes} (poll #{id}).\n\n— greffier",
+        person.name
+    );
+    Ok(Some(Action::AskByMail {
+        to,
+        name: person.name.clone(),
+        subject,
+        text,
+        message_id,
+    }))
 }
