@@ -478,6 +478,7 @@ fn run_steps(
     let several = steps.len() > 1;
     let mut replies = Vec::new();
     let mut besides = Vec::new();
+    let mut ran = false;
     for step in steps {
         let (asked, done) = tx.savepoint(|tx| {
             let done: Option<Executed> = match step {
@@ -492,6 +493,7 @@ fn run_steps(
             Ok(((asked, done), keep))
         })?;
         let Some(done) = done else { continue };
+        ran = true;
         for action in done.actions {
             match action {
                 Action::Reply { text, .. } => replies.push((asked, text)),
@@ -500,8 +502,12 @@ fn run_steps(
             }
         }
     }
-    if replies.is_empty() {
+    if !ran {
         return Ok(None);
+    }
+    if replies.is_empty() {
+        // Run, and nothing to say (a click on a native poll).
+        return Ok(Some(besides));
     }
     let text = if several {
         replies

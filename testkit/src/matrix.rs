@@ -123,6 +123,9 @@ impl Seen {
     pub fn is_post(&self) -> bool {
         self.msgtype() == "m.notice" && self.in_reply_to().is_none()
     }
+    pub fn kind(&self) -> &str {
+        self.json["type"].as_str().unwrap_or_default()
+    }
     pub fn in_reply_to(&self) -> Option<&str> {
         self.json["content"]["m.relates_to"]["m.in_reply_to"]["event_id"].as_str()
     }
@@ -276,6 +279,28 @@ impl User {
         )))
         .await
         .expect("react")
+        .response
+        .event_id
+    }
+
+    /// A click on a native poll, as Element sends it: an
+    /// `org.matrix.msc3381.poll.response` selecting `answers` (their ids;
+    /// none withdraws); returns its event id.
+    pub async fn respond_to_poll(
+        &self,
+        room: &RoomId,
+        start: &OwnedEventId,
+        answers: &[&str],
+    ) -> OwnedEventId {
+        use matrix_sdk::ruma::events::poll::unstable_response::UnstablePollResponseEventContent;
+        let room = self.client.get_room(room).expect("room");
+        let answers = answers.iter().map(|a| a.to_string()).collect();
+        room.send(UnstablePollResponseEventContent::new(
+            answers,
+            start.clone(),
+        ))
+        .await
+        .expect("poll response")
         .response
         .event_id
     }

@@ -6,7 +6,8 @@ use std::time::Duration;
 
 pub use greffier_testkit::PATIENCE;
 pub use greffier_testkit::mail::{
-    Account, Mail, answering, new_id, send, thunderbird, thunderbird_accept, try_send,
+    Account, Mail, answering, new_id, send, send_unsigned, thunderbird, thunderbird_accept,
+    try_send,
 };
 
 use crate::support::BotProcess;

@@ -13,6 +13,7 @@ mod matrix;
 mod meetings;
 mod minutes;
 mod organisations;
+mod polls;
 mod secrets;
 mod support;
 mod synapse;
