@@ -23,6 +23,7 @@ impl App {
             mail_address: c.mail.as_ref().map(|m| m.address.clone()),
             digest_rooms: c.digest.rooms.clone(),
             digest_lists: c.digest.lists.clone(),
+            create_rooms: c.matrix.as_ref().is_some_and(|m| m.create_rooms),
         }
     }
 }

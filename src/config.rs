@@ -201,6 +201,16 @@ pub struct MatrixConfig {
     pub store: PathBuf,
     #[serde(default)]
     pub allowed_servers: Vec<String>,
+    /// The bot makes a room for each group that becomes active.
+    #[serde(default = "yes")]
+    pub create_rooms: bool,
+    /// The network's Space (an alias, `#reseau:example.test`): the rooms
+    /// the bot makes go in it; made on first use if the alias is free.
+    pub space: Option<String>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn default_store() -> PathBuf {

@@ -160,6 +160,7 @@ mod tests {
             mail_address: None,
             digest_rooms: vec!["!overall".into()],
             digest_lists: Vec::new(),
+            create_rooms: false,
         }
     }
 

@@ -540,6 +540,7 @@ mod tests {
             mail_address: Some("greffier@example.test".into()),
             digest_rooms: Vec::new(),
             digest_lists: Vec::new(),
+            create_rooms: false,
         }
     }
 

@@ -106,6 +106,14 @@ pub fn lane(action: &Action) -> String {
         | Action::PostPoll { room, .. }
         | Action::EndPoll { room, .. } => format!("room {room}"),
         Action::AskByMail { to, .. } => format!("mail {}", to.to_lowercase()),
+        // Invitations to a room still being made wait for it: one lane.
+        Action::CreateGroupRoom { group, .. }
+        | Action::InviteToRoom {
+            room: None, group, ..
+        } => format!("group room {group}"),
+        Action::InviteToRoom {
+            room: Some(room), ..
+        } => format!("room {room}"),
         Action::PostToList { list, .. } => format!("mail {}", list.to_lowercase()),
         Action::SendInvitation(invitation) => format!("mail {}", invitation.to.to_lowercase()),
         Action::SendMail { to, .. } => format!("mail {}", to.to_lowercase()),
@@ -188,7 +196,7 @@ where
         Ok(receipt) => {
             let announced = match (&receipt, &announces) {
                 (Some(event), Some((room, meeting))) => {
-                    Some((event.as_str(), room.as_str(), *meeting))
+                    Some((event.as_str(), room.as_str(), meeting.clone()))
                 }
                 _ => None,
             };

@@ -28,6 +28,7 @@ pub fn context() -> anyhow::Result<Context> {
         mail_address: None,
         digest_rooms: Vec::new(),
         digest_lists: Vec::new(),
+        create_rooms: false,
     })
 }
 

@@ -44,6 +44,7 @@ pub fn run() -> anyhow::Result<()> {
         mail_address: None,
         digest_rooms: Vec::new(),
         digest_lists: Vec::new(),
+        create_rooms: false,
     };
 
     let start = Instant::now();

@@ -91,6 +91,28 @@ pub enum Action {
         text: String,
         message_id: String,
     },
+    /// A group's room, made by the bot (Matrix): named after the theme, the
+    /// topic its action and lead, alias `#<group>:<server>` when free, in
+    /// the network's Space when one is configured; `invite` asked in,
+    /// `moderators` given power 50. The room id it gets becomes the
+    /// group's room. Made once: the room carries a `fr.greffier.group`
+    /// state event naming the group, by which a second delivery (after a
+    /// crash) finds it instead of making another.
+    CreateGroupRoom {
+        group: String,
+        name: String,
+        topic: String,
+        invite: Vec<String>,
+        moderators: Vec<String>,
+    },
+    /// An invitation to a group's room: `room` when the group has one,
+    /// `None` while the bot's room for it is being made (found then by its
+    /// state event).
+    InviteToRoom {
+        room: Option<String>,
+        group: String,
+        user: String,
+    },
     /// A meeting invitation, update (`method` "REQUEST") or cancellation
     /// ("CANCEL") to one invitee: a mail with an iTIP calendar part.
     SendInvitation(Box<Invitation>),
@@ -105,10 +127,12 @@ pub enum Action {
 /// What a room post stands for, remembered with the event id it gets: a
 /// meeting's announcement (reactions to it answer the invitation) or a
 /// poll (responses to it are votes).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Announced {
     Meeting(i64),
     Poll(i64),
+    /// The room made for a group (the "event id" is the room's id).
+    GroupRoom(String),
 }
 
 impl Action {
@@ -122,6 +146,9 @@ impl Action {
                 ..
             } => Some((room, Announced::Meeting(*meeting))),
             Action::PostPoll { room, poll, .. } => Some((room, Announced::Poll(*poll))),
+            Action::CreateGroupRoom { group, .. } => {
+                Some(("", Announced::GroupRoom(group.clone())))
+            }
             _ => None,
         }
     }

@@ -33,6 +33,7 @@ pub mod poll_clock;
 pub mod poll_reply;
 pub mod reminders;
 pub mod request;
+pub mod rooms;
 pub mod rsvp_text;
 pub mod store;
 pub mod text;

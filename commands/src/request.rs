@@ -159,6 +159,9 @@ pub struct Context {
     /// Where the overall digest goes (`[digest]` rooms and lists).
     pub digest_rooms: Vec<String>,
     pub digest_lists: Vec<String>,
+    /// The bot makes a room for each group that becomes active (Matrix on,
+    /// `matrix.create_rooms`).
+    pub create_rooms: bool,
 }
 
 impl Context {

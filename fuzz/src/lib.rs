@@ -32,6 +32,7 @@ pub fn context() -> Context {
         mail_address: Some(BOT.into()),
         digest_rooms: Vec::new(),
         digest_lists: Vec::new(),
+        create_rooms: false,
     }
 }
 

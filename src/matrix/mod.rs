@@ -14,12 +14,15 @@
 //! - [`inbound`]: which events are for the bot, and their text (pure).
 //! - [`outbound`]: the outbox's "matrix" items, sent as `m.notice` with a
 //!   transaction id made from the outbox id.
+//! - [`provision`]: the rooms the bot makes for the groups, and the
+//!   invitations to them.
 //!
 //! A homeserver that goes away is waited for with backoff; the adapter never
 //! returns on a network error.
 
 mod inbound;
 mod outbound;
+mod provision;
 mod rooms;
 mod session;
 mod sync;
@@ -78,6 +81,7 @@ pub async fn serve(app: Arc<App>, inbox: Arc<Inbox>) -> anyhow::Result<()> {
         cfg.allowed_servers.clone()
     };
     let instance = outbox::instance(&inbox, INSTANCE)?;
+    let space = cfg.space.clone();
     let bot = Bot {
         app,
         inbox,
@@ -87,15 +91,16 @@ pub async fn serve(app: Arc<App>, inbox: Arc<Inbox>) -> anyhow::Result<()> {
     };
     bot.resolve_seed_rooms().await;
     let client = bot.client.clone();
+    let rooms = provision::Settings {
+        server: bot.own.server_name().to_string(),
+        space,
+    };
     tokio::spawn(outbox::pump(
         bot.inbox.clone(),
         Channel::Matrix,
         move |item| {
-            let (client, instance) = (client.clone(), instance.clone());
-            async move {
-                let event = outbound::deliver(&client, &item, &instance).await?;
-                Ok(Some(event.to_string()))
-            }
+            let (client, instance, rooms) = (client.clone(), instance.clone(), rooms.clone());
+            async move { outbound::deliver(&client, &item, &instance, &rooms).await }
         },
     ));
     bot.sync_forever().await

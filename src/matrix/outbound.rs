@@ -46,7 +46,7 @@ fn target(action: &Action) -> Result<(&str, Option<&str>, Says<'_>), SendError> 
     }
 }
 
-async fn room_id(client: &Client, room: &str) -> Result<OwnedRoomId, SendError> {
+pub(super) async fn room_id(client: &Client, room: &str) -> Result<OwnedRoomId, SendError> {
     let parsed = <&RoomOrAliasId>::try_from(room)
         .map_err(|e| SendError::permanent(format!("invalid room {room:?}: {e}")))?;
     match <&RoomId>::try_from(parsed) {
@@ -68,8 +68,26 @@ async fn room_id(client: &Client, room: &str) -> Result<OwnedRoomId, SendError> 
     }
 }
 
-/// Sends one item; returns the event id it got.
+/// Sends one item; returns the event id it got (a made room: its id).
 pub async fn deliver(
+    client: &Client,
+    item: &OutboxItem,
+    instance: &str,
+    rooms: &super::provision::Settings,
+) -> Result<Option<String>, SendError> {
+    if matches!(
+        item.action,
+        Action::CreateGroupRoom { .. } | Action::InviteToRoom { .. }
+    ) {
+        return super::provision::deliver(client, rooms, &item.action).await;
+    }
+    send(client, item, instance)
+        .await
+        .map(|e| Some(e.to_string()))
+}
+
+/// Sends one message-like item; returns the event id it got.
+async fn send(
     client: &Client,
     item: &OutboxItem,
     instance: &str,

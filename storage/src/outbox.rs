@@ -30,7 +30,9 @@ pub fn channel_of(action: &Action) -> Option<Channel> {
         Action::PostToRoom { .. }
         | Action::PostImageToRoom { .. }
         | Action::PostPoll { .. }
-        | Action::EndPoll { .. } => Some(Channel::Matrix),
+        | Action::EndPoll { .. }
+        | Action::CreateGroupRoom { .. }
+        | Action::InviteToRoom { .. } => Some(Channel::Matrix),
         Action::PostToList { .. }
         | Action::SendMail { .. }
         | Action::AskByMail { .. }
@@ -184,6 +186,16 @@ impl Database {
             match meeting {
                 Announced::Meeting(m) => tx.record_announcement(event, room, MeetingId(m)),
                 Announced::Poll(p) => Ok(tx.record_poll_post(event, room, PollId(p))?),
+                // The room made for a group: `event` is its id.
+                Announced::GroupRoom(slug) => {
+                    use greffier_commands::Store as _;
+                    if let Some(g) = tx.group_by_slug(&slug)?
+                        && g.room.is_none()
+                    {
+                        tx.set_group_room(g.id, event)?;
+                    }
+                    Ok(())
+                }
             }
         })
     }

@@ -23,6 +23,7 @@ fn ctx() -> Context {
         mail_address: Some("greffier@example.test".into()),
         digest_rooms: Vec::new(),
         digest_lists: Vec::new(),
+        create_rooms: false,
     }
 }
 

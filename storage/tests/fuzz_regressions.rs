@@ -18,6 +18,7 @@ fn ctx() -> Context {
         mail_address: None,
         digest_rooms: Vec::new(),
         digest_lists: Vec::new(),
+        create_rooms: false,
     }
 }
 

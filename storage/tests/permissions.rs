@@ -54,6 +54,7 @@ fn ctx() -> Context {
         mail_address: Some("greffier@example.test".into()),
         digest_rooms: Vec::new(),
         digest_lists: Vec::new(),
+        create_rooms: true,
     }
 }
 
@@ -258,6 +259,19 @@ const MATRIX: &[(&str, [Cell; 6])] = &[
         "!groupe lier messagerie",
         [
             Kept("Ce salon est désormais celui du groupe « Messagerie libre »"),
+            Refused(NOT_ADMIN),
+            Refused(NOT_ADMIN),
+            Refused(NOT_ADMIN),
+            Refused(NOT_ADMIN),
+            Refused(NOT_ADMIN),
+        ],
+    ),
+    (
+        "!groupe salon creer messagerie",
+        [
+            // Past the check of who may: messagerie has its room here
+            // (storage/tests/rooms.rs has the room made).
+            Refused("Le groupe « Messagerie libre » a déjà un salon"),
             Refused(NOT_ADMIN),
             Refused(NOT_ADMIN),
             Refused(NOT_ADMIN),

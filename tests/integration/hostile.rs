@@ -34,6 +34,7 @@ fn ctx() -> Context {
         mail_address: Some(BOT.into()),
         digest_rooms: Vec::new(),
         digest_lists: Vec::new(),
+        create_rooms: false,
     }
 }
 

@@ -14,6 +14,7 @@ mod meetings;
 mod minutes;
 mod organisations;
 mod polls;
+mod provisioning;
 mod secrets;
 mod support;
 mod synapse;

@@ -24,6 +24,7 @@ pub fn context(admin: &str) -> Context {
         mail_address: Some("greffier@example.test".into()),
         digest_rooms: Vec::new(),
         digest_lists: Vec::new(),
+        create_rooms: false,
     }
 }
 

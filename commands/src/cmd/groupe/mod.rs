@@ -8,6 +8,7 @@ pub mod liste;
 pub mod proposer;
 pub mod quitter;
 pub mod rejoindre;
+pub mod salon;
 pub mod soutenir;
 
 use crate::cmd::Command;
@@ -16,8 +17,8 @@ use crate::parse::{Entry, Kind, Usage};
 
 /// The family's usage, for `!groupe` without a known subcommand.
 pub const USAGE: Usage = Usage {
-    fr: "!groupe liste|info|rejoindre|quitter|proposer|soutenir|chef|lier …",
-    en: "!group list|info|join|leave|propose|support|lead|link …",
+    fr: "!groupe liste|info|rejoindre|quitter|proposer|soutenir|chef|lier|salon …",
+    en: "!group list|info|join|leave|propose|support|lead|link|room …",
     help_fr: "les groupes de travail",
     help_en: "working groups",
 };
@@ -32,6 +33,7 @@ pub enum Groupe {
     Soutenir(soutenir::Soutenir),
     Chef(chef::Chef),
     Lier(lier::Lier),
+    Salon(salon::Salon),
 }
 
 /// `!groupe` and its subcommands, with their aliases.
@@ -65,6 +67,9 @@ pub const COMMAND: Entry = Entry {
             Entry::one(&["lier", "link"], &lier::USAGE, |a| {
                 Ok(cmd(Groupe::Lier(lier::Lier::parse(a)?)))
             }),
+            Entry::one(&["salon", "room"], &salon::USAGE, |a| {
+                Ok(cmd(Groupe::Salon(salon::Salon::parse(a)?)))
+            }),
         ],
     },
 };
@@ -84,6 +89,7 @@ impl Groupe {
             Groupe::Soutenir(c) => c.apply(ex),
             Groupe::Chef(c) => c.apply(ex),
             Groupe::Lier(c) => c.apply(ex),
+            Groupe::Salon(c) => c.apply(ex),
         }
     }
 }

@@ -47,6 +47,9 @@ impl Rejoindre {
                 g.slug
             ));
         }
+        if let Some(invite) = crate::rooms::invite(ex, &g, &person)? {
+            ex.actions.push(invite);
+        }
         let welcome = tr!(
             lang,
             "Bienvenue dans le groupe « {} » ({}), {} !",

@@ -1,7 +1,8 @@
 //! `!groupe soutenir <groupe>` — the sender's organisation supports a
 //! proposal. When `groups.quorum` distinct organisations support it, it
-//! becomes active, and its room and list are told. Only a confirmed
-//! member speaks for their organisation.
+//! becomes active, and its room and list are told (the bot makes its room
+//! first when `matrix.create_rooms` is on and it has none). Only a
+//! confirmed member speaks for their organisation.
 
 use crate::exec::{Exec, Failure, Outcome};
 use crate::parse::{Arg, Args, ParseErrorKind, Usage};
@@ -28,6 +29,10 @@ pub fn activate_if_quorum(ex: &mut Exec<'_>, g: &Group) -> Result<Option<String>
         return Ok(None);
     }
     ex.store.set_group_status(g.id, GroupStatus::Active)?;
+    if crate::rooms::wanted(ex, g) {
+        let room = crate::rooms::create(ex, g)?;
+        ex.actions.push(room);
+    }
     let lang = ex.lang();
     let names: Vec<String> = supporters.into_iter().map(|o| o.name).collect();
     let names = names.join(", ");

@@ -1,0 +1,79 @@
+//! A group's Matrix room, made and filled by the bot: what the commands ask
+//! the Matrix adapter to do when a group becomes active (or an admin asks
+//! with `!groupe salon creer`) and when someone joins a group.
+
+use crate::action::Action;
+use crate::exec::Exec;
+use crate::store::{Group, GroupStatus, IdentityKind, Membership, Person, StoreResult};
+use crate::tr;
+
+/// A person's Matrix ID, if they have one.
+fn matrix_id(ex: &mut Exec<'_>, person: &Person) -> StoreResult<Option<String>> {
+    Ok(ex
+        .store
+        .identities(person.id)?
+        .into_iter()
+        .find(|(i, _)| i.kind == IdentityKind::Matrix)
+        .map(|(i, _)| i.value))
+}
+
+/// The room to make for `g`: named after its theme, its topic the next
+/// action and the lead, its members with a Matrix ID invited, the lead
+/// organisation's confirmed members moderators.
+pub fn create(ex: &mut Exec<'_>, g: &Group) -> StoreResult<Action> {
+    let lang = ex.lang();
+    let lead = ex.org_name(g.lead)?;
+    let topic = match (&g.action, &lead) {
+        (Some(action), Some(lead)) => tr!(
+            lang,
+            "{action} — chef de projet : {lead}",
+            "{action} — lead: {lead}"
+        ),
+        (Some(action), None) => action.clone(),
+        (None, Some(lead)) => tr!(lang, "Chef de projet : {lead}", "Lead: {lead}"),
+        (None, None) => String::new(),
+    };
+    let mut invite = Vec::new();
+    for person in ex.store.member_people(g.id)? {
+        invite.extend(matrix_id(ex, &person)?);
+    }
+    let mut moderators = Vec::new();
+    if let Some(lead) = g.lead {
+        for person in ex.store.people()? {
+            if person.organisation == Some(lead) && person.membership == Membership::Confirmed {
+                moderators.extend(matrix_id(ex, &person)?);
+            }
+        }
+    }
+    invite.sort();
+    invite.dedup();
+    moderators.sort();
+    moderators.dedup();
+    Ok(Action::CreateGroupRoom {
+        group: g.slug.clone(),
+        name: g.theme.clone(),
+        topic,
+        invite,
+        moderators,
+    })
+}
+
+/// Whether the bot makes rooms and `g` has none yet.
+pub fn wanted(ex: &Exec<'_>, g: &Group) -> bool {
+    ex.ctx.create_rooms && g.room.is_none()
+}
+
+/// The invitation of `person`, who just joined `g`, to its room: the
+/// group's room, or the one the bot is making for it. Nothing for someone
+/// without a Matrix ID, or a group without a room to come.
+pub fn invite(ex: &mut Exec<'_>, g: &Group, person: &Person) -> StoreResult<Option<Action>> {
+    let coming = ex.ctx.create_rooms && g.status == GroupStatus::Active;
+    if g.room.is_none() && !coming {
+        return Ok(None);
+    }
+    Ok(matrix_id(ex, person)?.map(|user| Action::InviteToRoom {
+        room: g.room.clone(),
+        group: g.slug.clone(),
+        user,
+    }))
+}

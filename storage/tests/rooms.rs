@@ -1,0 +1,181 @@
+//! The rooms the bot makes for the groups (real SQLite, the commands as
+//! typed): what a group becoming active, `!groupe salon creer` and a
+//! later `!groupe rejoindre` ask the Matrix adapter; the room's id kept as
+//! the group's once the adapter made it.
+
+mod common;
+
+use greffier_commands::action::Announced;
+use greffier_commands::{Action, Channel, Context, Origin};
+use greffier_storage::Database;
+use jiff::Timestamp;
+
+use common::NOW;
+const ADMIN: &str = "@admin:example.test";
+const BOB: &str = "@bob:example.test"; // Berre
+const ANN: &str = "@ann:example.test"; // Arles
+
+fn ctx(create_rooms: bool) -> Context {
+    let mut c = common::context(ADMIN);
+    c.quorum = 2;
+    c.create_rooms = create_rooms;
+    c
+}
+
+fn say(db: &mut Database, c: &Context, who: &str, line: &str) -> (String, bool) {
+    common::say_as(db, c, Origin::Console, who, line)
+}
+
+fn must(db: &mut Database, c: &Context, who: &str, line: &str) -> String {
+    common::kept(say(db, c, who, line), who, line)
+}
+
+fn queued(db: &Database) -> Vec<(i64, Action)> {
+    db.pending(
+        Channel::Matrix,
+        Timestamp::from_second(NOW).expect("ts"),
+        100,
+    )
+    .expect("pending")
+    .into_iter()
+    .map(|i| (i.id, i.action))
+    .filter(|(_, a)| {
+        matches!(
+            a,
+            Action::CreateGroupRoom { .. } | Action::InviteToRoom { .. }
+        )
+    })
+    .collect()
+}
+
+/// Bob (Berre, confirmed) proposes "urbanisme"; Ann (Arles) joins.
+fn world(c: &Context) -> Database {
+    let mut db = Database::open_in_memory().expect("db");
+    for (who, org) in [(BOB, "Berre"), (ANN, "Arles")] {
+        must(&mut db, c, who, &format!("!moi organisation {org}"));
+        must(&mut db, c, ADMIN, &format!("!organisation accepter {who}"));
+    }
+    must(&mut db, c, BOB, "!groupe proposer urbanisme « Urbanisme »");
+    must(&mut db, c, ANN, "!groupe rejoindre urbanisme");
+    db
+}
+
+#[test]
+fn a_group_that_becomes_active_gets_its_room() {
+    let c = ctx(true);
+    let mut db = world(&c);
+    assert!(queued(&db).is_empty(), "no room for a proposal");
+    must(&mut db, &c, ANN, "!groupe soutenir urbanisme");
+    let made = queued(&db);
+    let [
+        (
+            id,
+            Action::CreateGroupRoom {
+                group,
+                name,
+                topic,
+                invite,
+                moderators,
+            },
+        ),
+    ] = made.as_slice()
+    else {
+        panic!("{made:?}");
+    };
+    assert_eq!((group.as_str(), name.as_str()), ("urbanisme", "Urbanisme"));
+    assert_eq!(topic, "Chef de projet : Berre");
+    assert_eq!(invite, &[ANN, BOB]);
+    assert_eq!(moderators, &[BOB]);
+    // A member joining before the room exists waits for it.
+    must(&mut db, &c, ADMIN, "!moi organisation Vitrolles");
+    must(&mut db, &c, ADMIN, "!groupe rejoindre urbanisme");
+    let invites: Vec<Action> = queued(&db).into_iter().map(|(_, a)| a).skip(1).collect();
+    assert_eq!(
+        invites,
+        [Action::InviteToRoom {
+            room: None,
+            group: "urbanisme".into(),
+            user: ADMIN.into()
+        }]
+    );
+    // Made: the room's id is the group's.
+    db.mark_delivered(
+        *id,
+        Timestamp::from_second(NOW).expect("ts"),
+        Some((
+            "!made:example.test",
+            "",
+            Announced::GroupRoom("urbanisme".into()),
+        )),
+    )
+    .expect("delivered");
+    let export = db.export().expect("export");
+    let g = export
+        .groups
+        .iter()
+        .find(|g| g.slug == "urbanisme")
+        .expect("group");
+    assert_eq!(g.room.as_deref(), Some("!made:example.test"));
+}
+
+#[test]
+fn salon_creer_is_for_admins_and_active_groups_without_a_room() {
+    let c = ctx(true);
+    let mut db = world(&c);
+    for (who, line, why) in [
+        (
+            BOB,
+            "!groupe salon creer urbanisme",
+            "réservé aux administrateurs",
+        ),
+        (ADMIN, "!groupe salon creer urbanisme", "n'est pas actif"),
+        (ADMIN, "!groupe salon urbanisme", "sous-commande inconnue"),
+    ] {
+        let reply = common::refused(&mut db, |db| say(db, &c, who, line), line);
+        assert!(reply.contains(why), "{line} → {reply}");
+    }
+    // Asked again before the adapter made it: a second request, which the
+    // adapter answers with the same room (it finds it by its state event).
+    must(&mut db, &c, ANN, "!groupe soutenir urbanisme");
+    must(&mut db, &c, ADMIN, "!groupe salon creer urbanisme");
+    let made = queued(&db);
+    assert_eq!(made.len(), 2, "{made:?}");
+    for (id, _) in &made {
+        db.mark_delivered(
+            *id,
+            Timestamp::from_second(NOW).expect("ts"),
+            Some((
+                "!made:example.test",
+                "",
+                Announced::GroupRoom("urbanisme".into()),
+            )),
+        )
+        .expect("delivered");
+    }
+    let reply = common::refused(
+        &mut db,
+        |db| say(db, &c, ADMIN, "!groupe salon creer urbanisme"),
+        "again",
+    );
+    assert!(
+        reply.contains("a déjà un salon : !made:example.test"),
+        "{reply}"
+    );
+    let off = ctx(false);
+    let reply = common::refused(
+        &mut db,
+        |db| say(db, &off, ADMIN, "!groupe salon creer urbanisme"),
+        "off",
+    );
+    assert!(reply.contains("Je ne crée pas de salons ici"), "{reply}");
+}
+
+#[test]
+fn without_room_making_nothing_is_asked() {
+    let c = ctx(false);
+    let mut db = world(&c);
+    must(&mut db, &c, ANN, "!groupe soutenir urbanisme");
+    must(&mut db, &c, ADMIN, "!moi organisation Vitrolles");
+    must(&mut db, &c, ADMIN, "!groupe rejoindre urbanisme");
+    assert!(queued(&db).is_empty());
+}
