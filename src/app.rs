@@ -24,6 +24,7 @@ impl App {
             digest_rooms: c.digest.rooms.clone(),
             digest_lists: c.digest.lists.clone(),
             create_rooms: c.matrix.as_ref().is_some_and(|m| m.create_rooms),
+            lists_domain: c.lists.as_ref().map(|l| l.domain.clone()),
         }
     }
 }

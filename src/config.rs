@@ -156,6 +156,31 @@ pub struct Config {
     pub digest: DigestConfig,
     #[serde(default)]
     pub meetings: MeetingsConfig,
+    /// Absent: lists are addresses set by hand (`list` of a seed group).
+    pub lists: Option<ListsConfig>,
+}
+
+/// The network's list server: the bot makes each active group's list and
+/// keeps its subscribers in step with the group's members.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListsConfig {
+    /// "mailman3", the one supported.
+    #[serde(default = "mailman3")]
+    pub server: String,
+    /// Mailman's REST API base URL (`http://127.0.0.1:8001`).
+    pub url: String,
+    /// A REST user that may create lists and subscribe members.
+    pub user: String,
+    pub password: Option<String>,
+    pub password_env: Option<String>,
+    pub password_file: Option<PathBuf>,
+    /// The lists' domain: a group's list is `<group>@<domain>`.
+    pub domain: String,
+}
+
+fn mailman3() -> String {
+    "mailman3".into()
 }
 
 #[derive(Debug, Deserialize)]
@@ -671,6 +696,42 @@ pub fn parse(src: &str) -> Result<Config, Vec<Problem>> {
                 "user",
                 format!("{:?} is not a Matrix ID (@user:server)", m.user),
             );
+        }
+    }
+    if let Some(l) = &config.lists {
+        if l.server != "mailman3" {
+            problem(
+                "lists",
+                "server",
+                format!(
+                    "{:?}: the one list server supported is \"mailman3\"",
+                    l.server
+                ),
+            );
+        }
+        let plain = l.url.strip_prefix("http://");
+        if !(l.url.starts_with("https://") || plain.is_some_and(|r| is_loopback(url_host(r)))) {
+            problem(
+                "lists",
+                "url",
+                format!(
+                    "{:?}: https://, or http:// to a server on this machine only (the REST password goes with every call)",
+                    l.url
+                ),
+            );
+        }
+        secret_choice(
+            &mut problem,
+            "lists",
+            "password",
+            [
+                l.password.is_some(),
+                l.password_env.is_some(),
+                l.password_file.is_some(),
+            ],
+        );
+        if l.domain.is_empty() || l.domain.contains(['@', ' ', '/']) {
+            problem("lists", "domain", format!("{:?} is not a domain", l.domain));
         }
     }
     if let Some(m) = &config.mail {

@@ -161,6 +161,7 @@ mod tests {
             digest_rooms: vec!["!overall".into()],
             digest_lists: Vec::new(),
             create_rooms: false,
+            lists_domain: None,
         }
     }
 

@@ -541,6 +541,7 @@ mod tests {
             digest_rooms: Vec::new(),
             digest_lists: Vec::new(),
             create_rooms: false,
+            lists_domain: None,
         }
     }
 

@@ -19,8 +19,10 @@ pub mod app;
 mod config;
 mod console;
 mod digest;
+mod drift;
 pub mod failpoint;
 pub mod inbox;
+mod lists;
 pub mod mail;
 mod matrix;
 mod minutes;
@@ -105,6 +107,22 @@ enum Cmd {
         group: Option<String>,
         #[arg(long)]
         send: bool,
+    },
+    /// The groups' rooms and lists against their members.
+    Lists {
+        #[command(subcommand)]
+        what: ListsCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum ListsCmd {
+    /// Compare each group's members with its room's and list's members;
+    /// --fix queues the missing invitations and subscriptions (for the
+    /// running bot), and never removes anything.
+    Check {
+        #[arg(long)]
+        fix: bool,
     },
 }
 
@@ -218,6 +236,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Cmd::Digest { group, send } => {
             let mut db = open_database(&app, &cli)?;
             digest::print_and_send(&app, &mut db, group.as_deref(), *send)
+        }
+        Cmd::Lists {
+            what: ListsCmd::Check { fix },
+        } => {
+            let mut db = open_database(&app, &cli)?;
+            drift::check(&app, &mut db, *fix)
         }
     }
 }

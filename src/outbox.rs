@@ -106,14 +106,13 @@ pub fn lane(action: &Action) -> String {
         | Action::PostPoll { room, .. }
         | Action::EndPoll { room, .. } => format!("room {room}"),
         Action::AskByMail { to, .. } => format!("mail {}", to.to_lowercase()),
-        // Invitations to a room still being made wait for it: one lane.
-        Action::CreateGroupRoom { group, .. }
-        | Action::InviteToRoom {
-            room: None, group, ..
-        } => format!("group room {group}"),
-        Action::InviteToRoom {
-            room: Some(room), ..
-        } => format!("room {room}"),
+        // A list's subscriptions wait for the list: one lane per list.
+        Action::CreateGroupList { list, .. }
+        | Action::Subscribe { list, .. }
+        | Action::Unsubscribe { list, .. } => format!("list {}", list.to_lowercase()),
+        Action::UnsubscribeEverywhere { address } => format!("lists {}", address.to_lowercase()),
+        Action::CreateGroupRoom { group, .. } => format!("group room {group}"),
+        Action::InviteToRoom { room, .. } => format!("room {room}"),
         Action::PostToList { list, .. } => format!("mail {}", list.to_lowercase()),
         Action::SendInvitation(invitation) => format!("mail {}", invitation.to.to_lowercase()),
         Action::SendMail { to, .. } => format!("mail {}", to.to_lowercase()),

@@ -10,7 +10,7 @@ use greffier_storage::Database;
 
 use crate::app::App;
 use crate::inbox::Inbox;
-use crate::{mail, matrix, scheduler};
+use crate::{lists, mail, matrix, scheduler};
 
 pub fn run(app: App, db: Database) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -28,6 +28,9 @@ async fn serve(app: Arc<App>, inbox: Arc<Inbox>) -> anyhow::Result<()> {
     }
     if app.loaded.config.mail.is_some() {
         tasks.spawn(mail::serve(app.clone(), inbox.clone()));
+    }
+    if app.loaded.config.lists.is_some() {
+        tasks.spawn(lists::serve(app.clone(), inbox.clone()));
     }
     if tasks.is_empty() {
         anyhow::bail!("no adapter to run");

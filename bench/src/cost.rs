@@ -29,6 +29,7 @@ pub fn context() -> anyhow::Result<Context> {
         digest_rooms: Vec::new(),
         digest_lists: Vec::new(),
         create_rooms: false,
+        lists_domain: None,
     })
 }
 

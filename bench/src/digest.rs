@@ -45,6 +45,7 @@ pub fn run() -> anyhow::Result<()> {
         digest_rooms: Vec::new(),
         digest_lists: Vec::new(),
         create_rooms: false,
+        lists_domain: None,
     };
 
     let start = Instant::now();

@@ -105,14 +105,26 @@ pub enum Action {
         invite: Vec<String>,
         moderators: Vec<String>,
     },
-    /// An invitation to a group's room: `room` when the group has one,
-    /// `None` while the bot's room for it is being made (found then by its
-    /// state event).
-    InviteToRoom {
-        room: Option<String>,
+    /// An invitation to a group's room (nothing for someone already in it
+    /// or invited).
+    InviteToRoom { room: String, user: String },
+    /// A group's list on the network's list server (Mailman 3), made by
+    /// the bot with the members' verified addresses subscribed; `list` is
+    /// `<group>@<lists domain>` and becomes the group's list. Made once: a
+    /// list that exists already is taken as it is.
+    CreateGroupList {
         group: String,
-        user: String,
+        list: String,
+        subscribe: Vec<String>,
     },
+    /// An address subscribed to a list the bot made (nothing if it is).
+    Subscribe { list: String, address: String },
+    /// An address unsubscribed from a list the bot made (nothing if it is
+    /// not subscribed).
+    Unsubscribe { list: String, address: String },
+    /// An address unsubscribed from every list of the lists' domain (an
+    /// erased person).
+    UnsubscribeEverywhere { address: String },
     /// A meeting invitation, update (`method` "REQUEST") or cancellation
     /// ("CANCEL") to one invitee: a mail with an iTIP calendar part.
     SendInvitation(Box<Invitation>),
@@ -133,6 +145,8 @@ pub enum Announced {
     Poll(i64),
     /// The room made for a group (the "event id" is the room's id).
     GroupRoom(String),
+    /// The list made for a group (the "event id" is its address).
+    GroupList(String),
 }
 
 impl Action {
@@ -148,6 +162,9 @@ impl Action {
             Action::PostPoll { room, poll, .. } => Some((room, Announced::Poll(*poll))),
             Action::CreateGroupRoom { group, .. } => {
                 Some(("", Announced::GroupRoom(group.clone())))
+            }
+            Action::CreateGroupList { group, .. } => {
+                Some(("", Announced::GroupList(group.clone())))
             }
             _ => None,
         }

@@ -241,6 +241,12 @@ fn event_line(lang: Lang, kind: &str, org: &str, person: &str, detail: &str) -> 
         "status" => tr!(lang, "avancement : {detail}", "status: {detail}"),
         "milestone" => tr!(lang, "nouveau jalon : {detail}", "new milestone: {detail}"),
         "created" => tr!(lang, "groupe créé", "group created"),
+        "room" => tr!(lang, "salon : {detail}", "room: {detail}"),
+        "list" => tr!(
+            lang,
+            "liste de diffusion : {detail}",
+            "mailing list: {detail}"
+        ),
         _ => return None,
     })
 }

@@ -24,6 +24,7 @@ pub mod cmd;
 pub mod digest;
 pub mod exec;
 pub mod lang;
+pub mod lists;
 pub mod meeting;
 pub mod membership;
 pub mod minutes;

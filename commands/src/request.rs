@@ -19,10 +19,17 @@ pub enum Channel {
     Matrix,
     /// The bot's mailbox (IMAP in, SMTP out).
     Email,
+    /// The network's list server (Mailman 3's REST API): out only.
+    Lists,
 }
 
 impl Channel {
-    pub const ALL: [Channel; 3] = [Channel::Console, Channel::Matrix, Channel::Email];
+    pub const ALL: [Channel; 4] = [
+        Channel::Console,
+        Channel::Matrix,
+        Channel::Email,
+        Channel::Lists,
+    ];
 
     /// The name stored in the outbox and in the once-only keys.
     pub fn as_str(self) -> &'static str {
@@ -30,6 +37,7 @@ impl Channel {
             Channel::Console => "console",
             Channel::Matrix => "matrix",
             Channel::Email => "email",
+            Channel::Lists => "lists",
         }
     }
 
@@ -44,7 +52,7 @@ impl Channel {
     pub fn takes_newcomers(self) -> bool {
         match self {
             Channel::Console | Channel::Matrix => true,
-            Channel::Email => false,
+            Channel::Email | Channel::Lists => false,
         }
     }
 
@@ -55,7 +63,7 @@ impl Channel {
     pub fn commands_per_hour(self) -> Option<usize> {
         match self {
             Channel::Email => Some(60),
-            Channel::Console | Channel::Matrix => None,
+            Channel::Console | Channel::Matrix | Channel::Lists => None,
         }
     }
 }
@@ -162,6 +170,9 @@ pub struct Context {
     /// The bot makes a room for each group that becomes active (Matrix on,
     /// `matrix.create_rooms`).
     pub create_rooms: bool,
+    /// The lists' domain when the bot makes the groups' lists (`[lists]`):
+    /// a group's list is `<group>@<domain>`.
+    pub lists_domain: Option<String>,
 }
 
 impl Context {

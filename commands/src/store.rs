@@ -468,6 +468,8 @@ pub trait Store: crate::meeting::MeetingStore {
         by: Option<PersonId>,
     ) -> StoreResult<()>;
     fn set_group_room(&mut self, group: GroupId, room: &str) -> StoreResult<()>;
+    /// The group's mailing list (an address), recorded in its history.
+    fn set_group_list(&mut self, group: GroupId, list: &str) -> StoreResult<()>;
     /// The group a room is tied to.
     fn group_by_room(&mut self, room: &str) -> StoreResult<Option<Group>>;
 

@@ -33,6 +33,7 @@ pub fn context() -> Context {
         digest_rooms: Vec::new(),
         digest_lists: Vec::new(),
         create_rooms: false,
+        lists_domain: None,
     }
 }
 

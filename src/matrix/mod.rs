@@ -16,11 +16,13 @@
 //!   transaction id made from the outbox id.
 //! - [`provision`]: the rooms the bot makes for the groups, and the
 //!   invitations to them.
+//! - [`members`]: who is in a room, for the drift check.
 //!
 //! A homeserver that goes away is waited for with backoff; the adapter never
 //! returns on a network error.
 
 mod inbound;
+pub mod members;
 mod outbound;
 mod provision;
 mod rooms;

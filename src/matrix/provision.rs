@@ -72,13 +72,8 @@ pub async fn deliver(
             }
             Ok(Some(room.to_string()))
         }
-        Action::InviteToRoom { room, group, user } => {
-            let room = match room {
-                Some(room) => super::outbound::room_id(client, room).await?,
-                None => find(client, group).await?.ok_or_else(|| {
-                    SendError::transient(format!("the room of {group} is not made yet"))
-                })?,
-            };
+        Action::InviteToRoom { room, user } => {
+            let room = super::outbound::room_id(client, room).await?;
             let user = UserId::parse(user.as_str())
                 .map_err(|e| SendError::permanent(format!("invalid user {user:?}: {e}")))?;
             invite_one(client, &room, &user).await?;

@@ -37,6 +37,10 @@ pub fn channel_of(action: &Action) -> Option<Channel> {
         | Action::SendMail { .. }
         | Action::AskByMail { .. }
         | Action::SendInvitation(_) => Some(Channel::Email),
+        Action::CreateGroupList { .. }
+        | Action::Subscribe { .. }
+        | Action::Unsubscribe { .. }
+        | Action::UnsubscribeEverywhere { .. } => Some(Channel::Lists),
         Action::PostToGroup { .. } => None,
     }
 }
@@ -193,6 +197,16 @@ impl Database {
                         && g.room.is_none()
                     {
                         tx.set_group_room(g.id, event)?;
+                    }
+                    Ok(())
+                }
+                // The list made for a group: `event` is its address.
+                Announced::GroupList(slug) => {
+                    use greffier_commands::Store as _;
+                    if let Some(g) = tx.group_by_slug(&slug)?
+                        && g.list.is_none()
+                    {
+                        tx.set_group_list(g.id, event)?;
                     }
                     Ok(())
                 }

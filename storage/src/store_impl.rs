@@ -642,6 +642,16 @@ impl Store for Tx<'_> {
         self.event(group, "room", None, None, Some(room))
     }
 
+    fn set_group_list(&mut self, group: GroupId, list: &str) -> StoreResult<()> {
+        self.conn()
+            .execute(
+                "UPDATE groups SET list = ?2 WHERE id = ?1",
+                params![group.0, list],
+            )
+            .map_err(se)?;
+        self.event(group, "list", None, None, Some(list))
+    }
+
     fn group_by_room(&mut self, room: &str) -> StoreResult<Option<Group>> {
         let sql = format!("SELECT {GROUP_COLUMNS} FROM groups WHERE room = ?1");
         self.conn()

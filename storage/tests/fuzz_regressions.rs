@@ -19,6 +19,7 @@ fn ctx() -> Context {
         digest_rooms: Vec::new(),
         digest_lists: Vec::new(),
         create_rooms: false,
+        lists_domain: None,
     }
 }
 

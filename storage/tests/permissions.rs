@@ -55,6 +55,7 @@ fn ctx() -> Context {
         digest_rooms: Vec::new(),
         digest_lists: Vec::new(),
         create_rooms: true,
+        lists_domain: None,
     }
 }
 

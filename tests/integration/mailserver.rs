@@ -233,6 +233,23 @@ members = ["Berre"]
     /// The same, with the member's Matrix ID (for the console).
     pub async fn member_with_id(&self, organisation: &str) -> (Account, String) {
         let account = Account::new("member").await;
+        let matrix_id = format!(
+            "@{}:example.test",
+            account.address.split('@').next().unwrap_or("x")
+        );
+        self.link(&matrix_id, &account, organisation).await;
+        (account, matrix_id)
+    }
+
+    /// A Matrix user (a real one, say) made a confirmed member of
+    /// `organisation` with a new linked mailbox.
+    pub async fn member_as(&self, matrix_id: &str, organisation: &str) -> Account {
+        let account = Account::new("member").await;
+        self.link(matrix_id, &account, organisation).await;
+        account
+    }
+
+    async fn link(&self, matrix_id: &str, account: &Account, organisation: &str) {
         let deadline = tokio::time::Instant::now() + PATIENCE;
         while !self.logs().contains("reading the mailbox") {
             assert!(
@@ -242,12 +259,8 @@ members = ["Berre"]
             );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        let matrix_id = format!(
-            "@{}:example.test",
-            account.address.split('@').next().unwrap_or("x")
-        );
         let out = self.scratch.console(
-            &matrix_id,
+            matrix_id,
             &[
                 &format!("!moi organisation « {organisation} » nouvelle"),
                 &format!("!moi lier {}", account.address),
@@ -263,9 +276,8 @@ members = ["Berre"]
         let code = account.link_code().await;
         let out = self
             .scratch
-            .console(&matrix_id, &[&format!("!moi confirmer {code}")]);
+            .console(matrix_id, &[&format!("!moi confirmer {code}")]);
         assert!(out.contains("C'est fait"), "{out}");
-        (account, matrix_id)
     }
 }
 

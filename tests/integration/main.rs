@@ -7,6 +7,7 @@ mod console;
 mod digests;
 mod faults;
 mod hostile;
+mod lists;
 mod mail;
 mod mailserver;
 mod matrix;

@@ -25,6 +25,7 @@ pub fn context(admin: &str) -> Context {
         digest_rooms: Vec::new(),
         digest_lists: Vec::new(),
         create_rooms: false,
+        lists_domain: None,
     }
 }
 

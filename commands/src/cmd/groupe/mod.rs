@@ -2,6 +2,7 @@
 //! lead, and tying a room to a group.
 
 pub mod chef;
+pub mod diffusion;
 pub mod info;
 pub mod lier;
 pub mod liste;
@@ -17,8 +18,8 @@ use crate::parse::{Entry, Kind, Usage};
 
 /// The family's usage, for `!groupe` without a known subcommand.
 pub const USAGE: Usage = Usage {
-    fr: "!groupe liste|info|rejoindre|quitter|proposer|soutenir|chef|lier|salon …",
-    en: "!group list|info|join|leave|propose|support|lead|link|room …",
+    fr: "!groupe liste|info|rejoindre|quitter|proposer|soutenir|chef|lier|salon|diffusion …",
+    en: "!group list|info|join|leave|propose|support|lead|link|room|mailinglist …",
     help_fr: "les groupes de travail",
     help_en: "working groups",
 };
@@ -34,6 +35,7 @@ pub enum Groupe {
     Chef(chef::Chef),
     Lier(lier::Lier),
     Salon(salon::Salon),
+    Diffusion(diffusion::Diffusion),
 }
 
 /// `!groupe` and its subcommands, with their aliases.
@@ -70,6 +72,11 @@ pub const COMMAND: Entry = Entry {
             Entry::one(&["salon", "room"], &salon::USAGE, |a| {
                 Ok(cmd(Groupe::Salon(salon::Salon::parse(a)?)))
             }),
+            Entry::one(
+                &["diffusion", "mailinglist", "mailing-list"],
+                &diffusion::USAGE,
+                |a| Ok(cmd(Groupe::Diffusion(diffusion::Diffusion::parse(a)?))),
+            ),
         ],
     },
 };
@@ -90,6 +97,7 @@ impl Groupe {
             Groupe::Chef(c) => c.apply(ex),
             Groupe::Lier(c) => c.apply(ex),
             Groupe::Salon(c) => c.apply(ex),
+            Groupe::Diffusion(c) => c.apply(ex),
         }
     }
 }

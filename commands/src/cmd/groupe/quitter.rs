@@ -40,6 +40,10 @@ impl Quitter {
                 g.slug
             ));
         };
+        // Off the group's list; the room is the members' as much as the
+        // bot's: nobody is kicked (the digest says who left).
+        let unsubscriptions = crate::lists::unsubscribe(ex, &g, &person)?;
+        ex.actions.extend(unsubscriptions);
         let mut reply = tr!(
             lang,
             "Vous avez quitté le groupe « {} » ({}).",

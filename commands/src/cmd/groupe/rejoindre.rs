@@ -50,6 +50,8 @@ impl Rejoindre {
         if let Some(invite) = crate::rooms::invite(ex, &g, &person)? {
             ex.actions.push(invite);
         }
+        let subscriptions = crate::lists::subscribe(ex, &g, &person)?;
+        ex.actions.extend(subscriptions);
         let welcome = tr!(
             lang,
             "Bienvenue dans le groupe « {} » ({}), {} !",

@@ -33,6 +33,10 @@ pub fn activate_if_quorum(ex: &mut Exec<'_>, g: &Group) -> Result<Option<String>
         let room = crate::rooms::create(ex, g)?;
         ex.actions.push(room);
     }
+    if crate::lists::wanted(ex, g) {
+        let list = crate::lists::create(ex, g)?;
+        ex.actions.extend(list);
+    }
     let lang = ex.lang();
     let names: Vec<String> = supporters.into_iter().map(|o| o.name).collect();
     let names = names.join(", ");

@@ -113,7 +113,10 @@ impl Oublier {
                 target.name
             ));
         }
+        // Off every list of the network, before the addresses go.
+        let unsubscriptions = crate::lists::unsubscribe_everywhere(ex, target.id)?;
         let done = ex.store.forget_person(target.id, &placeholder)?;
+        ex.actions.extend(unsubscriptions);
         // The reply names no one: it is written in the same transaction,
         // after the erasure.
         let (ids, answers) = (done.identities, done.answers);

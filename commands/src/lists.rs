@@ -1,0 +1,100 @@
+//! A group's mailing list on the network's list server (`[lists]`, Mailman
+//! 3): what the commands ask the lists adapter to do when a group becomes
+//! active (or an admin asks with `!groupe diffusion creer`), when someone
+//! joins or leaves a group, and when a person is erased. A group's list is
+//! `<group>@<lists domain>`; only lists of that domain are kept in step
+//! (a list set by hand elsewhere is left alone).
+
+use crate::action::Action;
+use crate::exec::Exec;
+use crate::store::{Group, IdentityKind, Person, PersonId, StoreResult};
+
+/// The address the bot gives `g`'s list.
+pub fn address(domain: &str, g: &Group) -> String {
+    format!("{}@{domain}", g.slug)
+}
+
+/// A person's verified addresses.
+pub fn addresses(ex: &mut Exec<'_>, person: PersonId) -> StoreResult<Vec<String>> {
+    Ok(ex
+        .store
+        .identities(person)?
+        .into_iter()
+        .filter(|(i, verified)| *verified && i.kind == IdentityKind::Email)
+        .map(|(i, _)| i.value)
+        .collect())
+}
+
+/// Whether the bot makes lists and `g` has none yet.
+pub fn wanted(ex: &Exec<'_>, g: &Group) -> bool {
+    ex.ctx.lists_domain.is_some() && g.list.is_none()
+}
+
+/// The list to make for `g`, its members' verified addresses subscribed.
+pub fn create(ex: &mut Exec<'_>, g: &Group) -> StoreResult<Option<Action>> {
+    let Some(domain) = ex.ctx.lists_domain.clone() else {
+        return Ok(None);
+    };
+    let mut subscribe = Vec::new();
+    for person in ex.store.member_people(g.id)? {
+        subscribe.extend(addresses(ex, person.id)?);
+    }
+    subscribe.sort();
+    subscribe.dedup();
+    Ok(Some(Action::CreateGroupList {
+        group: g.slug.clone(),
+        list: address(&domain, g),
+        subscribe,
+    }))
+}
+
+/// The list of `g` the bot keeps in step: its own list, once made (one
+/// set by hand elsewhere is left alone; someone joining while it is being
+/// made is subscribed by the drift check).
+fn managed(ex: &Exec<'_>, g: &Group) -> Option<String> {
+    let domain = ex.ctx.lists_domain.as_deref()?;
+    let own = address(domain, g);
+    g.list
+        .as_ref()
+        .filter(|list| list.eq_ignore_ascii_case(&own))
+        .map(|_| own)
+}
+
+/// `person` joined `g`: their verified addresses subscribed to its list.
+pub fn subscribe(ex: &mut Exec<'_>, g: &Group, person: &Person) -> StoreResult<Vec<Action>> {
+    let Some(list) = managed(ex, g) else {
+        return Ok(Vec::new());
+    };
+    Ok(addresses(ex, person.id)?
+        .into_iter()
+        .map(|address| Action::Subscribe {
+            list: list.clone(),
+            address,
+        })
+        .collect())
+}
+
+/// `person` left `g`: their addresses unsubscribed from its list.
+pub fn unsubscribe(ex: &mut Exec<'_>, g: &Group, person: &Person) -> StoreResult<Vec<Action>> {
+    let Some(list) = managed(ex, g) else {
+        return Ok(Vec::new());
+    };
+    Ok(addresses(ex, person.id)?
+        .into_iter()
+        .map(|address| Action::Unsubscribe {
+            list: list.clone(),
+            address,
+        })
+        .collect())
+}
+
+/// `person` is being erased: their addresses off every list of the domain.
+pub fn unsubscribe_everywhere(ex: &mut Exec<'_>, person: PersonId) -> StoreResult<Vec<Action>> {
+    if ex.ctx.lists_domain.is_none() {
+        return Ok(Vec::new());
+    }
+    Ok(addresses(ex, person)?
+        .into_iter()
+        .map(|address| Action::UnsubscribeEverywhere { address })
+        .collect())
+}

@@ -1,0 +1,208 @@
+//! `greffier lists check [--fix]`: does each group's room and list follow
+//! its members? For every group with a room (Matrix on) or a list of the
+//! lists' domain (`[lists]`), the members' Matrix IDs are compared with
+//! who joined or is invited in the room, and their verified addresses with
+//! the list's subscribers, as the homeserver and Mailman say. `--fix`
+//! queues what is missing (subscriptions, invitations) for the running bot
+//! to deliver, and never removes anything: a subscriber added by hand on
+//! Mailman, someone in the room who is not a member, stay; they are
+//! reported.
+
+use greffier_commands::store::IdentityKind;
+use greffier_commands::{Action, Lang, Store as _, tr};
+use greffier_storage::Database;
+
+use crate::app::App;
+
+/// What one group should have.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expected {
+    pub slug: String,
+    pub room: Option<String>,
+    pub list: Option<String>,
+    pub matrix_ids: Vec<String>,
+    pub addresses: Vec<String>,
+}
+
+/// How one group's room or list differs from its members.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Gap {
+    /// Members who should be there and are not.
+    pub missing: Vec<String>,
+    /// There, and not members (left alone).
+    pub extra: Vec<String>,
+}
+
+/// `want` against `have`, case aside (addresses), sorted.
+pub fn compare(want: &[String], have: &[String]) -> Gap {
+    let norm = |v: &[String]| -> std::collections::BTreeSet<String> {
+        v.iter().map(|s| s.to_lowercase()).collect()
+    };
+    let (want, have) = (norm(want), norm(have));
+    Gap {
+        missing: want.difference(&have).cloned().collect(),
+        extra: have.difference(&want).cloned().collect(),
+    }
+}
+
+/// Each group's room and list of the domain, with its members' Matrix IDs
+/// and verified addresses.
+pub fn expected(db: &mut Database, lists_domain: Option<&str>) -> anyhow::Result<Vec<Expected>> {
+    let suffix = lists_domain.map(|d| format!("@{}", d.to_lowercase()));
+    Ok(db.read(jiff::Timestamp::now(), |tx| {
+        let mut out = Vec::new();
+        for g in tx.groups()? {
+            let list = g.list.clone().filter(|l| {
+                suffix
+                    .as_ref()
+                    .is_some_and(|s| l.to_lowercase().ends_with(s))
+            });
+            if g.room.is_none() && list.is_none() {
+                continue;
+            }
+            let (mut matrix_ids, mut addresses) = (Vec::new(), Vec::new());
+            for person in tx.member_people(g.id)? {
+                for (identity, verified) in tx.identities(person.id)? {
+                    match identity.kind {
+                        IdentityKind::Matrix => matrix_ids.push(identity.value),
+                        IdentityKind::Email if verified => addresses.push(identity.value),
+                        IdentityKind::Email => {}
+                    }
+                }
+            }
+            out.push(Expected {
+                slug: g.slug,
+                room: g.room,
+                list,
+                matrix_ids,
+                addresses,
+            });
+        }
+        Ok(out)
+    })?)
+}
+
+/// One line per gap, in the bot's language.
+fn lines(lang: Lang, slug: &str, what: &str, gap: &Gap) -> Vec<String> {
+    let mut out = Vec::new();
+    if !gap.missing.is_empty() {
+        out.push(tr!(
+            lang,
+            "{slug} — {what} : il manque {}",
+            "{slug} — {what}: missing {}",
+            gap.missing.join(", ")
+        ));
+    }
+    if !gap.extra.is_empty() {
+        out.push(tr!(
+            lang,
+            "{slug} — {what} : hors du groupe (laissés) {}",
+            "{slug} — {what}: not in the group (left alone) {}",
+            gap.extra.join(", ")
+        ));
+    }
+    out
+}
+
+/// The check, printed; with `fix`, what is missing queued.
+pub fn check(app: &App, db: &mut Database, fix: bool) -> anyhow::Result<()> {
+    let config = &app.loaded.config;
+    let lang = config.bot.language;
+    let lists = match &config.lists {
+        Some(l) => {
+            let password = app
+                .loaded
+                .secret(
+                    "lists.password",
+                    &l.password,
+                    &l.password_env,
+                    &l.password_file,
+                )?
+                .ok_or_else(|| anyhow::anyhow!("[lists] needs a password"))?;
+            Some(crate::lists::mailman::Mailman::new(
+                &l.url, &l.user, &password, &l.domain, None,
+            )?)
+        }
+        None => None,
+    };
+    let groups = expected(db, config.lists.as_ref().map(|l| l.domain.as_str()))?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let mut report = Vec::new();
+    let mut fixes = Vec::new();
+    for g in &groups {
+        if let (Some(list), Some(server)) = (&g.list, &lists) {
+            let have = runtime
+                .block_on(server.subscribers(list))
+                .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+            let gap = compare(&g.addresses, &have);
+            report.extend(lines(lang, &g.slug, list, &gap));
+            fixes.extend(gap.missing.iter().map(|address| Action::Subscribe {
+                list: list.clone(),
+                address: address.clone(),
+            }));
+        }
+        if let (Some(room), Some(m)) = (&g.room, &config.matrix) {
+            let store = app.loaded.resolve(&m.store);
+            let have = runtime.block_on(crate::matrix::members::room_members(
+                &m.homeserver,
+                &store,
+                room,
+            ))?;
+            // The bot is in its rooms and in no group.
+            let have: Vec<String> = have.into_iter().filter(|u| *u != m.user).collect();
+            let gap = compare(&g.matrix_ids, &have);
+            report.extend(lines(lang, &g.slug, room, &gap));
+            fixes.extend(gap.missing.iter().map(|user| Action::InviteToRoom {
+                room: room.clone(),
+                user: user.clone(),
+            }));
+        }
+    }
+    if report.is_empty() {
+        println!(
+            "{}",
+            tr!(
+                lang,
+                "Aucun écart : les salons et listes de {} groupe(s) suivent leurs membres.",
+                "No drift: the rooms and lists of {} group(s) follow their members.",
+                groups.len()
+            )
+        );
+    } else {
+        for line in &report {
+            println!("{line}");
+        }
+    }
+    if fix && !fixes.is_empty() {
+        db.write(jiff::Timestamp::now(), |tx| tx.enqueue(&fixes))?;
+        println!(
+            "{}",
+            tr!(
+                lang,
+                "{} correction(s) en file : le bot en marche les envoie (rien n'est retiré).",
+                "{} fix(es) queued: the running bot sends them (nothing is removed).",
+                fixes.len()
+            )
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_is_missing_and_what_is_extra() {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let gap = compare(
+            &s(&["anne@arles.example", "Bob@Berre.example"]),
+            &s(&["bob@berre.example", "hand@elsewhere.example"]),
+        );
+        assert_eq!(gap.missing, ["anne@arles.example"]);
+        assert_eq!(gap.extra, ["hand@elsewhere.example"]);
+        assert_eq!(compare(&s(&["a"]), &s(&["A"])), Gap::default());
+    }
+}

@@ -1,0 +1,275 @@
+//! Mailman 3 core's REST API (version 3.1), as the lists adapter uses it:
+//! make a list (taken as it is when it exists: a list's address is its
+//! identity, so a second delivery after a crash makes no second list),
+//! let the bot post to it, subscribe and unsubscribe addresses (nothing
+//! when already done), and read its subscribers.
+//!
+//! Calls that worked against the real Mailman are in ../shared-style notes
+//! of docs/architecture.md ("Lists"): `POST /3.1/lists`, `PATCH
+//! /3.1/lists/<id>/config`, `POST /3.1/members`, `DELETE
+//! /3.1/lists/<id>/member/<address>`, `POST /3.1/members/find`, `GET
+//! /3.1/lists/<id>/roster/member`.
+
+use std::time::Duration;
+
+use greffier_commands::Action;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::outbox::{Receipt, SendError};
+
+pub struct Mailman {
+    http: reqwest::Client,
+    base: String,
+    user: String,
+    password: String,
+    domain: String,
+    /// The bot's own address: allowed to post to the lists it makes.
+    poster: Option<String>,
+}
+
+/// A list's id in Mailman: `urba@lists.example.test` is
+/// `urba.lists.example.test`.
+pub fn list_id(list: &str) -> String {
+    list.replacen('@', ".", 1).to_lowercase()
+}
+
+impl Mailman {
+    pub fn new(
+        url: &str,
+        user: &str,
+        password: &str,
+        domain: &str,
+        poster: Option<String>,
+    ) -> anyhow::Result<Mailman> {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()?;
+        Ok(Mailman {
+            http,
+            base: format!("{}/3.1", url.trim_end_matches('/')),
+            user: user.to_string(),
+            password: password.to_string(),
+            domain: domain.to_lowercase(),
+            poster,
+        })
+    }
+
+    /// One call; the status and the JSON answer (`Null` when empty).
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<(StatusCode, Value), SendError> {
+        let url = if path.starts_with("http") {
+            path.to_string()
+        } else {
+            format!("{}{path}", self.base)
+        };
+        let mut request = self
+            .http
+            .request(method.clone(), &url)
+            .basic_auth(&self.user, Some(&self.password));
+        if let Some(body) = body {
+            request = request
+                .header("Content-Type", "application/json")
+                .body(body.to_string());
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|e| SendError::transient(format!("Mailman {method} {path}: {e}")))?;
+        let status = response.status();
+        let text = response
+            .text()
+            .await
+            .map_err(|e| SendError::transient(format!("Mailman {method} {path}: {e}")))?;
+        let value = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Ok((status, value))
+    }
+
+    /// A failure to report: 4xx are permanent (but 408 and 429), the rest
+    /// is tried again.
+    fn failed(what: &str, status: StatusCode, answer: &Value) -> SendError {
+        let message = format!("Mailman: {what}: HTTP {status} {answer}");
+        let code = status.as_u16();
+        if (400..500).contains(&code) && code != 408 && code != 429 {
+            SendError::permanent(message)
+        } else {
+            SendError::transient(message)
+        }
+    }
+
+    /// Delivers one "lists" item; a made list's address is the receipt.
+    pub async fn deliver(&self, action: &Action) -> Result<Receipt, SendError> {
+        match action {
+            Action::CreateGroupList {
+                group,
+                list,
+                subscribe,
+            } => {
+                self.create(list).await?;
+                tracing::info!(%group, %list, "the group's list is made");
+                crate::failpoint::reached("lists-created");
+                for address in subscribe {
+                    self.subscribe(list, address).await?;
+                }
+                Ok(Some(list.to_lowercase()))
+            }
+            Action::Subscribe { list, address } => {
+                self.subscribe(list, address).await?;
+                Ok(None)
+            }
+            Action::Unsubscribe { list, address } => {
+                self.unsubscribe(list, address).await?;
+                Ok(None)
+            }
+            Action::UnsubscribeEverywhere { address } => {
+                self.unsubscribe_everywhere(address).await?;
+                Ok(None)
+            }
+            other => Err(SendError::permanent(format!(
+                "not a lists action: {other:?}"
+            ))),
+        }
+    }
+
+    /// Makes `list` (an existing one is kept), lets the bot post to it, and
+    /// has Mailman send no welcome or goodbye of its own (in English): the
+    /// bot tells people in the group's words.
+    async fn create(&self, list: &str) -> Result<(), SendError> {
+        let (status, answer) = self
+            .call(
+                Method::POST,
+                "/lists",
+                Some(json!({ "fqdn_listname": list })),
+            )
+            .await?;
+        let exists = status == StatusCode::BAD_REQUEST
+            && answer.to_string().to_lowercase().contains("exists");
+        if !status.is_success() && !exists {
+            return Err(Self::failed(&format!("make {list}"), status, &answer));
+        }
+        let mut config = json!({
+            "send_welcome_message": false,
+            "send_goodbye_message": false,
+        });
+        if let Some(poster) = &self.poster {
+            config["accept_these_nonmembers"] = json!([poster]);
+        }
+        let path = format!("/lists/{}/config", list_id(list));
+        let (status, answer) = self.call(Method::PATCH, &path, Some(config)).await?;
+        if !status.is_success() {
+            return Err(Self::failed(&format!("configure {list}"), status, &answer));
+        }
+        Ok(())
+    }
+
+    async fn subscribe(&self, list: &str, address: &str) -> Result<(), SendError> {
+        let (status, answer) = self
+            .call(
+                Method::POST,
+                "/members",
+                Some(json!({
+                    "list_id": list_id(list),
+                    "subscriber": address,
+                    "pre_verified": true,
+                    "pre_confirmed": true,
+                    "pre_approved": true,
+                })),
+            )
+            .await?;
+        // 409: subscribed already.
+        if status.is_success() || status == StatusCode::CONFLICT {
+            return Ok(());
+        }
+        Err(Self::failed(
+            &format!("subscribe {address} to {list}"),
+            status,
+            &answer,
+        ))
+    }
+
+    async fn unsubscribe(&self, list: &str, address: &str) -> Result<(), SendError> {
+        let path = format!("/lists/{}/member/{address}", list_id(list));
+        let (status, answer) = self.call(Method::DELETE, &path, None).await?;
+        // 404: not (or no longer) subscribed.
+        if status.is_success() || status == StatusCode::NOT_FOUND {
+            return Ok(());
+        }
+        Err(Self::failed(
+            &format!("unsubscribe {address} from {list}"),
+            status,
+            &answer,
+        ))
+    }
+
+    /// `address` off every list of the domain.
+    async fn unsubscribe_everywhere(&self, address: &str) -> Result<(), SendError> {
+        let (status, answer) = self
+            .call(
+                Method::POST,
+                "/members/find",
+                Some(json!({ "subscriber": address })),
+            )
+            .await?;
+        if !status.is_success() {
+            return Err(Self::failed(
+                &format!("find the lists of {address}"),
+                status,
+                &answer,
+            ));
+        }
+        let suffix = format!(".{}", self.domain);
+        for entry in answer["entries"].as_array().into_iter().flatten() {
+            let (Some(list), Some(link)) = (entry["list_id"].as_str(), entry["self_link"].as_str())
+            else {
+                continue;
+            };
+            if !list.ends_with(&suffix) {
+                continue;
+            }
+            let (status, answer) = self.call(Method::DELETE, link, None).await?;
+            if !status.is_success() && status != StatusCode::NOT_FOUND {
+                return Err(Self::failed(
+                    &format!("unsubscribe {address} from {list}"),
+                    status,
+                    &answer,
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The addresses subscribed to `list`, lower case, sorted.
+    pub async fn subscribers(&self, list: &str) -> Result<Vec<String>, SendError> {
+        let path = format!("/lists/{}/roster/member", list_id(list));
+        let (status, answer) = self.call(Method::GET, &path, None).await?;
+        if !status.is_success() {
+            return Err(Self::failed(&format!("read {list}"), status, &answer));
+        }
+        let mut out: Vec<String> = answer["entries"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e["email"].as_str())
+            .map(str::to_lowercase)
+            .collect();
+        out.sort();
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lists_id_is_its_address_with_a_dot() {
+        assert_eq!(
+            list_id("Urba@Lists.Example.test"),
+            "urba.lists.example.test"
+        );
+    }
+}

@@ -1,0 +1,318 @@
+//! The groups' mailing lists on the real Mailman 3 of `scripts/servers`
+//! (its REST API, Postfix handing the lists' domain to it by LMTP): a
+//! proposal reaching its quorum gets its list with the members' verified
+//! addresses; a mail from greffier to the list reaches them through
+//! Mailman; leaving the group unsubscribes; a SIGKILL right after Mailman
+//! made a list, then a restart, leaves one list with its subscribers.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::mailserver::{MAIL_SERVER, MailBot};
+use crate::synapse::Servers;
+
+/// Mailman's REST API, as an admin reads it.
+async fn mailman(path: &str) -> (u16, Value) {
+    let s = Servers::get();
+    let response = reqwest::Client::new()
+        .get(format!("{}/3.1{path}", s.var("MAILMAN_URL")))
+        .basic_auth(s.var("MAILMAN_USER"), Some(s.var("MAILMAN_PASSWORD")))
+        .send()
+        .await
+        .expect("Mailman answers");
+    let status = response.status().as_u16();
+    let text = response.text().await.expect("a body");
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// The list's subscribers, sorted.
+async fn subscribers(list: &str) -> Vec<String> {
+    let id = list.replacen('@', ".", 1);
+    let (status, roster) = mailman(&format!("/lists/{id}/roster/member")).await;
+    assert_eq!(status, 200, "{list}: {roster}");
+    let mut out: Vec<String> = roster["entries"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["email"].as_str().map(str::to_string))
+        .collect();
+    out.sort();
+    out
+}
+
+/// Waits until `list`'s subscribers are `want`.
+async fn wait_subscribers(list: &str, want: &[&str]) {
+    let mut want: Vec<String> = want.iter().map(|s| s.to_string()).collect();
+    want.sort();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let (status, _) = mailman(&format!("/lists/{}", list.replacen('@', ".", 1))).await;
+        if status == 200 && subscribers(list).await == want {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{list}: {:?}, not {want:?}",
+            if status == 200 {
+                subscribers(list).await
+            } else {
+                Vec::new()
+            }
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+}
+
+/// The group's list in the bot's export, once it has one.
+async fn list_of(bot: &MailBot, slug: &str) -> String {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let export = bot.export();
+        let list = export["groups"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|g| g["slug"] == slug)
+            .and_then(|g| g["list"].as_str())
+            .map(str::to_string);
+        if let Some(list) = list {
+            return list;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no list for {slug}: {}",
+            bot.logs()
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_group_that_becomes_active_gets_its_list_on_mailman() {
+    let _mail = MAIL_SERVER.read().await;
+    let s = Servers::get();
+    let domain = s.var("LISTS_DOMAIN").to_string();
+    let mut bot = MailBot::with_tables(
+        "lists",
+        &format!(
+            "[groups]\nquorum = 2\n\n[lists]\nurl = \"{}\"\nuser = \"{}\"\npassword = \"{}\"\ndomain = \"{domain}\"\n",
+            s.var("MAILMAN_URL"),
+            s.var("MAILMAN_USER"),
+            s.var("MAILMAN_PASSWORD"),
+        ),
+    )
+    .await;
+    bot.start();
+    let (anne, anne_id) = bot.member_with_id("Arles").await;
+    let (bob, bob_id) = bot.member_with_id("Berre").await;
+    let pid = std::process::id();
+    let (urba, cadastre) = (format!("urba{pid}"), format!("cadastre{pid}"));
+    let out = bot.scratch.console(
+        &bob_id,
+        &[&format!("!groupe proposer {urba} « Urbanisme {pid} »")],
+    );
+    assert!(out.contains("proposé"), "{out}");
+    let out = bot.scratch.console(
+        &anne_id,
+        &[
+            &format!("!groupe rejoindre {urba}"),
+            &format!("!groupe soutenir {urba}"),
+        ],
+    );
+    assert!(out.contains("Quorum atteint"), "{out}");
+
+    // The list, with both verified addresses.
+    let list = list_of(&bot, &urba).await;
+    assert_eq!(list, format!("{urba}@{domain}"));
+    wait_subscribers(&list, &[&anne.address, &bob.address]).await;
+
+    // A mail from greffier to the group goes to the list, and Mailman
+    // hands it to both members.
+    let out = bot.scratch.console(
+        "@admin:example.test",
+        &[&format!(
+            "!reunion creer « Point urbanisme » 2030-12-03 10:00 groupe {urba}"
+        )],
+    );
+    assert!(out.contains("créée"), "{out}");
+    for who in [&anne, &bob] {
+        let mail = who
+            .wait_for("the announcement through Mailman", |m| {
+                m.subject().contains("Point urbanisme")
+                    && m.header("List-Id")
+                        .is_some_and(|id| id.contains(&format!("{urba}.{domain}")))
+            })
+            .await;
+        // Mailman's own headers: not the bot's List-Id (whose domain is
+        // the bot's), Mailman's.
+        assert!(
+            mail.header("X-Mailman-Version").is_some(),
+            "{}",
+            String::from_utf8_lossy(&mail.raw)
+        );
+        assert!(mail.body().contains("Point urbanisme"), "{}", mail.body());
+    }
+
+    // Bob leaves the group: off the list.
+    let out = bot
+        .scratch
+        .console(&bob_id, &[&format!("!groupe quitter {urba}")]);
+    assert!(out.contains("Vous avez quitté"), "{out}");
+    wait_subscribers(&list, &[&anne.address]).await;
+
+    // A second proposal; the bot dies right after Mailman made its list.
+    let out = bot.scratch.console(
+        &bob_id,
+        &[&format!("!groupe proposer {cadastre} « Cadastre {pid} »")],
+    );
+    assert!(out.contains("proposé"), "{out}");
+    bot.stop().await;
+    bot.start_with(&[("GREFFIER_FAILPOINT", "lists-created")]);
+    let out = bot.scratch.console(
+        &anne_id,
+        &[
+            &format!("!groupe rejoindre {cadastre}"),
+            &format!("!groupe soutenir {cadastre}"),
+        ],
+    );
+    assert!(out.contains("Quorum atteint"), "{out}");
+    assert!(
+        bot.wait_exit(60).await,
+        "the failpoint was not reached: {}",
+        bot.logs()
+    );
+    bot.start();
+    let second = list_of(&bot, &cadastre).await;
+    wait_subscribers(&second, &[&anne.address, &bob.address]).await;
+    let (_, lists) = mailman(&format!("/domains/{domain}/lists?count=1000&page=1")).await;
+    let named = lists["entries"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|l| l["fqdn_listname"] == second.as_str())
+        .count();
+    assert_eq!(named, 1, "{lists}");
+    bot.assert_running();
+    bot.stop().await;
+}
+
+/// `greffier lists check` against the real Synapse and Mailman: a
+/// subscriber added by hand on Mailman and a member who turned the room's
+/// invitation down are reported; `--fix` invites the member again and
+/// leaves the hand-added subscriber.
+#[tokio::test]
+async fn lists_check_reports_what_drifted_and_fixes_without_removing() {
+    let _mail = MAIL_SERVER.read().await;
+    let _matrix = crate::synapse::SERVER.read().await;
+    let s = Servers::get();
+    let domain = s.var("LISTS_DOMAIN").to_string();
+    let alice = crate::synapse::User::new().await;
+    let mut bob = crate::synapse::User::new().await;
+    let mut bot = MailBot::with_matrix("lists-check", &alice.id).await;
+    bot.append_config(&format!(
+        "[groups]\nquorum = 2\n\n[lists]\nurl = \"{}\"\nuser = \"{}\"\npassword = \"{}\"\ndomain = \"{domain}\"\n",
+        s.var("MAILMAN_URL"),
+        s.var("MAILMAN_USER"),
+        s.var("MAILMAN_PASSWORD"),
+    ));
+    bot.start();
+    let anne = bot.member_as(alice.id.as_str(), "Arles").await;
+    let bobs = bot.member_as(bob.id.as_str(), "Berre").await;
+    let slug = format!("voirie{}", std::process::id());
+    let out = bot.scratch.console(
+        bob.id.as_str(),
+        &[&format!("!groupe proposer {slug} « Voirie »")],
+    );
+    assert!(out.contains("proposé"), "{out}");
+    let out = bot.scratch.console(
+        alice.id.as_str(),
+        &[
+            &format!("!groupe rejoindre {slug}"),
+            &format!("!groupe soutenir {slug}"),
+        ],
+    );
+    assert!(out.contains("Quorum atteint"), "{out}");
+    let list = list_of(&bot, &slug).await;
+    wait_subscribers(&list, &[&anne.address, &bobs.address]).await;
+    let room = loop {
+        let export = bot.export();
+        let room = export["groups"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|g| g["slug"] == slug.as_str())
+            .and_then(|g| g["room"].as_str())
+            .map(str::to_string);
+        if let Some(room) = room {
+            break room;
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    };
+    // Bob turns the room's invitation down; someone subscribes by hand.
+    let room_id: matrix_sdk::ruma::OwnedRoomId = room.as_str().try_into().expect("room id");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    let invitation = loop {
+        bob.sync(Duration::from_secs(1)).await.expect("sync");
+        if let Some(r) = bob.client.get_room(&room_id) {
+            break r;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "bob is not invited");
+    };
+    invitation.leave().await.expect("bob declines");
+    let response = reqwest::Client::new()
+        .post(format!("{}/3.1/members", s.var("MAILMAN_URL")))
+        .basic_auth(s.var("MAILMAN_USER"), Some(s.var("MAILMAN_PASSWORD")))
+        .header("Content-Type", "application/json")
+        .body(
+            serde_json::json!({
+                "list_id": list.replacen('@', ".", 1),
+                "subscriber": "hand@example.test",
+                "pre_verified": true, "pre_confirmed": true, "pre_approved": true,
+            })
+            .to_string(),
+        )
+        .send()
+        .await
+        .expect("Mailman answers");
+    assert_eq!(response.status().as_u16(), 201);
+
+    let out = bot.scratch.run(&["lists", "check"], b"");
+    crate::support::assert_clean(&out);
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        text.contains(&format!(
+            "{slug} — {list} : hors du groupe (laissés) hand@example.test"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("{slug} — {room} : il manque {}", bob.id)),
+        "{text}"
+    );
+    let out = bot.scratch.run(&["lists", "check", "--fix"], b"");
+    crate::support::assert_clean(&out);
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(text.contains("1 correction(s) en file"), "{text}");
+    // The running bot invites Bob again; the hand-added address stays.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        bob.sync(Duration::from_secs(1)).await.expect("sync");
+        if bob
+            .client
+            .invited_rooms()
+            .iter()
+            .any(|r| r.room_id() == room_id)
+        {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "bob is not invited again: {}",
+            bot.logs()
+        );
+    }
+    wait_subscribers(&list, &[&anne.address, &bobs.address, "hand@example.test"]).await;
+    bot.assert_running();
+    bot.stop().await;
+}
