@@ -21,11 +21,13 @@ use jiff::civil::{Time, Weekday};
 pub const ACTIVE_SINCE: &str = "digest.active_since";
 
 /// Queues the digests due at `ctx.now`; returns how many were queued.
+/// `note`: a line the overall digest ends with (the admins' drift line).
 pub fn queue_due(
     tx: &mut Tx<'_>,
     ctx: &Context,
     weekday: Weekday,
     time: Time,
+    note: Option<&str>,
 ) -> greffier_storage::Result<usize> {
     let Some((week, moment)) = due(ctx.now, &ctx.timezone, weekday, time) else {
         return Ok(0);
@@ -63,10 +65,15 @@ pub fn queue_due(
         let (digest, png) = match &overall {
             Some(o) => o.clone(),
             None => {
-                let made = (
-                    overall_digest(tx, ctx)?,
-                    greffier_commands::digest::chart(tx, ctx)?,
-                );
+                let mut digest = overall_digest(tx, ctx)?;
+                if let Some(note) = note {
+                    digest.plain.push_str(&format!("\n\n{note}"));
+                    digest.html.push_str(&format!(
+                        "<p>{}</p>",
+                        greffier_commands::text::escape_html(note)
+                    ));
+                }
+                let made = (digest, greffier_commands::digest::chart(tx, ctx)?);
                 overall.insert(made).clone()
             }
         };
@@ -200,7 +207,7 @@ mod tests {
     fn run(db: &mut Database, now: &str) -> usize {
         let c = ctx(now);
         db.write(c.now, |tx| {
-            queue_due(tx, &c, Weekday::Monday, Time::constant(9, 0, 0, 0))
+            queue_due(tx, &c, Weekday::Monday, Time::constant(9, 0, 0, 0), None)
         })
         .expect("queue")
     }
@@ -223,6 +230,49 @@ mod tests {
         let mut db2 = self::db();
         assert_eq!(run(&mut db2, "2026-03-30T06:59:00Z"), 0);
         assert_eq!(run(&mut db2, "2026-03-30T07:00:00Z"), 2);
+    }
+
+    #[test]
+    fn the_overall_digest_ends_with_the_admins_drift_line() {
+        let mut db = db();
+        let c = ctx("2026-10-26T08:00:00Z");
+        let note = "Pour les administrateurs : 2 écart(s) entre les groupes et leurs salons ou listes (greffier lists check).";
+        let queued = db
+            .write(c.now, |tx| {
+                queue_due(
+                    tx,
+                    &c,
+                    Weekday::Monday,
+                    Time::constant(9, 0, 0, 0),
+                    Some(note),
+                )
+            })
+            .expect("queue");
+        assert_eq!(queued, 2);
+        let posts = db
+            .pending(greffier_commands::Channel::Matrix, c.now, 100)
+            .expect("pending");
+        let overall: Vec<&str> = posts
+            .iter()
+            .filter_map(|p| match &p.action {
+                greffier_commands::Action::PostToRoom { room, text, .. } if room == "!overall" => {
+                    Some(text.as_str())
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(overall.len(), 1, "{posts:?}");
+        assert!(overall[0].ends_with(note), "{}", overall[0]);
+        let group: Vec<&str> = posts
+            .iter()
+            .filter_map(|p| match &p.action {
+                greffier_commands::Action::PostToRoom { room, text, .. } if room == "!salon" => {
+                    Some(text.as_str())
+                }
+                _ => None,
+            })
+            .collect();
+        assert!(!group[0].contains("administrateurs"), "{}", group[0]);
     }
 
     #[test]

@@ -47,39 +47,40 @@ pub fn compare(want: &[String], have: &[String]) -> Gap {
 
 /// Each group's room and list of the domain, with its members' Matrix IDs
 /// and verified addresses.
-pub fn expected(db: &mut Database, lists_domain: Option<&str>) -> anyhow::Result<Vec<Expected>> {
+pub fn expected(
+    tx: &mut greffier_storage::Tx<'_>,
+    lists_domain: Option<&str>,
+) -> greffier_storage::Result<Vec<Expected>> {
     let suffix = lists_domain.map(|d| format!("@{}", d.to_lowercase()));
-    Ok(db.read(jiff::Timestamp::now(), |tx| {
-        let mut out = Vec::new();
-        for g in tx.groups()? {
-            let list = g.list.clone().filter(|l| {
-                suffix
-                    .as_ref()
-                    .is_some_and(|s| l.to_lowercase().ends_with(s))
-            });
-            if g.room.is_none() && list.is_none() {
-                continue;
-            }
-            let (mut matrix_ids, mut addresses) = (Vec::new(), Vec::new());
-            for person in tx.member_people(g.id)? {
-                for (identity, verified) in tx.identities(person.id)? {
-                    match identity.kind {
-                        IdentityKind::Matrix => matrix_ids.push(identity.value),
-                        IdentityKind::Email if verified => addresses.push(identity.value),
-                        IdentityKind::Email => {}
-                    }
+    let mut out = Vec::new();
+    for g in tx.groups()? {
+        let list = g.list.clone().filter(|l| {
+            suffix
+                .as_ref()
+                .is_some_and(|s| l.to_lowercase().ends_with(s))
+        });
+        if g.room.is_none() && list.is_none() {
+            continue;
+        }
+        let (mut matrix_ids, mut addresses) = (Vec::new(), Vec::new());
+        for person in tx.member_people(g.id)? {
+            for (identity, verified) in tx.identities(person.id)? {
+                match identity.kind {
+                    IdentityKind::Matrix => matrix_ids.push(identity.value),
+                    IdentityKind::Email if verified => addresses.push(identity.value),
+                    IdentityKind::Email => {}
                 }
             }
-            out.push(Expected {
-                slug: g.slug,
-                room: g.room,
-                list,
-                matrix_ids,
-                addresses,
-            });
         }
-        Ok(out)
-    })?)
+        out.push(Expected {
+            slug: g.slug,
+            room: g.room,
+            list,
+            matrix_ids,
+            addresses,
+        });
+    }
+    Ok(out)
 }
 
 /// One line per gap, in the bot's language.
@@ -104,8 +105,17 @@ fn lines(lang: Lang, slug: &str, what: &str, gap: &Gap) -> Vec<String> {
     out
 }
 
-/// The check, printed; with `fix`, what is missing queued.
-pub fn check(app: &App, db: &mut Database, fix: bool) -> anyhow::Result<()> {
+/// What the check found: a line per gap, and the actions that fill the
+/// gaps (never a removal).
+pub struct Found {
+    pub lines: Vec<String>,
+    pub fixes: Vec<Action>,
+    pub groups: usize,
+}
+
+/// Compares `groups` with their rooms and lists, as the homeserver and
+/// Mailman say.
+pub async fn find(app: &App, groups: &[Expected]) -> anyhow::Result<Found> {
     let config = &app.loaded.config;
     let lang = config.bot.language;
     let lists = match &config.lists {
@@ -125,65 +135,93 @@ pub fn check(app: &App, db: &mut Database, fix: bool) -> anyhow::Result<()> {
         }
         None => None,
     };
-    let groups = expected(db, config.lists.as_ref().map(|l| l.domain.as_str()))?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    let mut report = Vec::new();
-    let mut fixes = Vec::new();
-    for g in &groups {
+    let mut found = Found {
+        lines: Vec::new(),
+        fixes: Vec::new(),
+        groups: groups.len(),
+    };
+    for g in groups {
         if let (Some(list), Some(server)) = (&g.list, &lists) {
-            let have = runtime
-                .block_on(server.subscribers(list))
+            let have = server
+                .subscribers(list)
+                .await
                 .map_err(|e| anyhow::anyhow!("{}", e.message))?;
             let gap = compare(&g.addresses, &have);
-            report.extend(lines(lang, &g.slug, list, &gap));
-            fixes.extend(gap.missing.iter().map(|address| Action::Subscribe {
-                list: list.clone(),
-                address: address.clone(),
-            }));
+            found.lines.extend(lines(lang, &g.slug, list, &gap));
+            found
+                .fixes
+                .extend(gap.missing.iter().map(|address| Action::Subscribe {
+                    list: list.clone(),
+                    address: address.clone(),
+                }));
         }
         if let (Some(room), Some(m)) = (&g.room, &config.matrix) {
             let store = app.loaded.resolve(&m.store);
-            let have = runtime.block_on(crate::matrix::members::room_members(
-                &m.homeserver,
-                &store,
-                room,
-            ))?;
+            let have = crate::matrix::members::room_members(&m.homeserver, &store, room).await?;
             // The bot is in its rooms and in no group.
             let have: Vec<String> = have.into_iter().filter(|u| *u != m.user).collect();
             let gap = compare(&g.matrix_ids, &have);
-            report.extend(lines(lang, &g.slug, room, &gap));
-            fixes.extend(gap.missing.iter().map(|user| Action::InviteToRoom {
-                room: room.clone(),
-                user: user.clone(),
-            }));
+            found.lines.extend(lines(lang, &g.slug, room, &gap));
+            found
+                .fixes
+                .extend(gap.missing.iter().map(|user| Action::InviteToRoom {
+                    room: room.clone(),
+                    user: user.clone(),
+                }));
         }
     }
-    if report.is_empty() {
+    Ok(found)
+}
+
+/// The line the weekly overall digest carries for the admins when rooms
+/// or lists drifted; `None` when nothing did.
+pub fn digest_line(lang: Lang, found: &Found) -> Option<String> {
+    if found.lines.is_empty() {
+        return None;
+    }
+    Some(tr!(
+        lang,
+        "Pour les administrateurs : {} écart(s) entre les groupes et leurs salons ou listes (greffier lists check).",
+        "For the admins: {} difference(s) between the groups and their rooms or lists (greffier lists check).",
+        found.lines.len()
+    ))
+}
+
+/// `greffier lists check [--fix]`: the check, printed; with `fix`, what is
+/// missing queued.
+pub fn check(app: &App, db: &mut Database, fix: bool) -> anyhow::Result<()> {
+    let config = &app.loaded.config;
+    let lang = config.bot.language;
+    let domain = config.lists.as_ref().map(|l| l.domain.as_str());
+    let groups = db.read(jiff::Timestamp::now(), |tx| expected(tx, domain))?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let found = runtime.block_on(find(app, &groups))?;
+    if found.lines.is_empty() {
         println!(
             "{}",
             tr!(
                 lang,
                 "Aucun écart : les salons et listes de {} groupe(s) suivent leurs membres.",
                 "No drift: the rooms and lists of {} group(s) follow their members.",
-                groups.len()
+                found.groups
             )
         );
     } else {
-        for line in &report {
+        for line in &found.lines {
             println!("{line}");
         }
     }
-    if fix && !fixes.is_empty() {
-        db.write(jiff::Timestamp::now(), |tx| tx.enqueue(&fixes))?;
+    if fix && !found.fixes.is_empty() {
+        db.write(jiff::Timestamp::now(), |tx| tx.enqueue(&found.fixes))?;
         println!(
             "{}",
             tr!(
                 lang,
                 "{} correction(s) en file : le bot en marche les envoie (rien n'est retiré).",
                 "{} fix(es) queued: the running bot sends them (nothing is removed).",
-                fixes.len()
+                found.fixes.len()
             )
         );
     }
@@ -204,5 +242,37 @@ mod tests {
         assert_eq!(gap.missing, ["anne@arles.example"]);
         assert_eq!(gap.extra, ["hand@elsewhere.example"]);
         assert_eq!(compare(&s(&["a"]), &s(&["A"])), Gap::default());
+    }
+
+    #[test]
+    fn the_digest_line_counts_the_gaps_and_is_absent_without_any() {
+        let mut found = Found {
+            lines: Vec::new(),
+            fixes: Vec::new(),
+            groups: 3,
+        };
+        assert_eq!(digest_line(Lang::Fr, &found), None);
+        found.lines = lines(
+            Lang::Fr,
+            "urba",
+            "urba@lists.example.test",
+            &Gap {
+                missing: vec!["anne@arles.example".into()],
+                extra: vec!["hand@elsewhere.example".into()],
+            },
+        );
+        assert_eq!(
+            found.lines,
+            [
+                "urba — urba@lists.example.test : il manque anne@arles.example",
+                "urba — urba@lists.example.test : hors du groupe (laissés) hand@elsewhere.example"
+            ]
+        );
+        assert_eq!(
+            digest_line(Lang::Fr, &found).as_deref(),
+            Some(
+                "Pour les administrateurs : 2 écart(s) entre les groupes et leurs salons ou listes (greffier lists check)."
+            )
+        );
     }
 }

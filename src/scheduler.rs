@@ -20,8 +20,21 @@ pub async fn run(app: Arc<App>, inbox: Arc<Inbox>) -> anyhow::Result<()> {
         jiff::SignedDuration::from_hours(24 * i64::from(app.loaded.config.bot.retention_days));
     let mut first = true;
     let mut pruned_at: Option<std::time::Instant> = None;
+    // The week whose drift was checked, and its line for the digest.
+    let mut drift: Option<(String, Option<String>)> = None;
     loop {
         let ctx = app.context();
+        if let Some(week) = greffier_commands::digest::due_week(
+            ctx.now,
+            &ctx.timezone,
+            schedule.weekday,
+            schedule.time,
+        ) && drift.as_ref().is_none_or(|(w, _)| *w != week)
+        {
+            let note = drift_line(&app, &inbox).await;
+            drift = Some((week, note));
+        }
+        let note = drift.as_ref().and_then(|(_, n)| n.clone());
         if pruned_at.is_none_or(|at| at.elapsed() >= Duration::from_secs(24 * 3600)) {
             let before = ctx.now - retention;
             match inbox.db().prune(ctx.now, before) {
@@ -34,7 +47,13 @@ pub async fn run(app: Arc<App>, inbox: Arc<Inbox>) -> anyhow::Result<()> {
             let mut reminders = greffier_commands::reminders::due(tx, &ctx, days)?;
             reminders.extend(greffier_commands::poll_clock::due(tx, &ctx)?);
             let reminders = tx.enqueue(&reminders)?.len();
-            let digests = crate::digest::queue_due(tx, &ctx, schedule.weekday, schedule.time)?;
+            let digests = crate::digest::queue_due(
+                tx,
+                &ctx,
+                schedule.weekday,
+                schedule.time,
+                note.as_deref(),
+            )?;
             Ok((reminders, digests))
         });
         match queued {
@@ -56,5 +75,41 @@ pub async fn run(app: Arc<App>, inbox: Arc<Inbox>) -> anyhow::Result<()> {
             first = false;
         }
         tokio::time::sleep(Duration::from_secs(60)).await;
+    }
+}
+
+/// The week's drift check (rooms and lists against the groups), as the
+/// admins' line of the overall digest; none when nothing drifted, when
+/// the bot keeps no rooms or lists, or when the check could not run
+/// (logged).
+async fn drift_line(app: &App, inbox: &Inbox) -> Option<String> {
+    let config = &app.loaded.config;
+    if config.matrix.is_none() && config.lists.is_none() {
+        return None;
+    }
+    let domain = config.lists.as_ref().map(|l| l.domain.clone());
+    let groups = match inbox.read(jiff::Timestamp::now(), |tx| {
+        crate::drift::expected(tx, domain.as_deref())
+    }) {
+        Ok(g) => g,
+        Err(e) => {
+            tracing::warn!(error = %e, "drift check: cannot read the groups");
+            return None;
+        }
+    };
+    match crate::drift::find(app, &groups).await {
+        Ok(found) => {
+            if !found.lines.is_empty() {
+                tracing::info!(
+                    gaps = found.lines.len(),
+                    "rooms or lists drifted from their groups"
+                );
+            }
+            crate::drift::digest_line(config.bot.language, &found)
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "drift check failed");
+            None
+        }
     }
 }

@@ -72,11 +72,9 @@ pub const COMMAND: Entry = Entry {
             Entry::one(&["salon", "room"], &salon::USAGE, |a| {
                 Ok(cmd(Groupe::Salon(salon::Salon::parse(a)?)))
             }),
-            Entry::one(
-                &["diffusion", "mailinglist", "mailing-list"],
-                &diffusion::USAGE,
-                |a| Ok(cmd(Groupe::Diffusion(diffusion::Diffusion::parse(a)?))),
-            ),
+            Entry::one(&["diffusion", "mailinglist"], &diffusion::USAGE, |a| {
+                Ok(cmd(Groupe::Diffusion(diffusion::Diffusion::parse(a)?)))
+            }),
         ],
     },
 };
