@@ -55,7 +55,7 @@ fn ctx() -> Context {
         digest_rooms: Vec::new(),
         digest_lists: Vec::new(),
         create_rooms: true,
-        lists_domain: None,
+        lists_domain: Some("lists.example.test".into()),
     }
 }
 
@@ -273,6 +273,19 @@ const MATRIX: &[(&str, [Cell; 6])] = &[
             // Past the check of who may: messagerie has its room here
             // (storage/tests/rooms.rs has the room made).
             Refused("Le groupe « Messagerie libre » a déjà un salon"),
+            Refused(NOT_ADMIN),
+            Refused(NOT_ADMIN),
+            Refused(NOT_ADMIN),
+            Refused(NOT_ADMIN),
+            Refused(NOT_ADMIN),
+        ],
+    ),
+    (
+        "!groupe diffusion creer messagerie",
+        [
+            Kept(
+                "Je crée la liste de diffusion messagerie@lists.example.test du groupe « Messagerie libre »",
+            ),
             Refused(NOT_ADMIN),
             Refused(NOT_ADMIN),
             Refused(NOT_ADMIN),

@@ -1,7 +1,8 @@
-//! The rooms the bot makes for the groups (real SQLite, the commands as
-//! typed): what a group becoming active, `!groupe salon creer` and a
-//! later `!groupe rejoindre` ask the Matrix adapter; the room's id kept as
-//! the group's once the adapter made it.
+//! The rooms and lists the bot makes for the groups (real SQLite, the
+//! commands as typed): what a group becoming active, `!groupe salon
+//! creer` and a later `!groupe rejoindre`/`quitter` or `!moi oublier` ask
+//! the Matrix and lists adapters; the room's id and the list's address
+//! kept as the group's once made.
 
 mod common;
 
@@ -177,4 +178,91 @@ fn without_room_making_nothing_is_asked() {
     must(&mut db, &c, ADMIN, "!moi organisation Vitrolles");
     must(&mut db, &c, ADMIN, "!groupe rejoindre urbanisme");
     assert!(queued(&db).is_empty());
+}
+
+/// With `[lists]`: the list made at activation holds the members' verified
+/// addresses; joining subscribes, leaving unsubscribes, an erasure
+/// unsubscribes everywhere; a list set by hand elsewhere is left alone.
+#[test]
+fn lists_follow_joins_leaves_and_erasures() {
+    use greffier_commands::Store as _;
+    use greffier_commands::store::Identity;
+    let mut c = ctx(false);
+    c.lists_domain = Some("lists.example.test".into());
+    let mut db = world(&c);
+    let now = Timestamp::from_second(NOW).expect("ts");
+    // Addresses are verified by `!moi lier`/`confirmer`; set here directly.
+    db.write(now, |tx| {
+        for (who, address) in [(ANN, "ann@arles.example"), (BOB, "bob@berre.example")] {
+            let p = tx
+                .person_by_identity(&Identity::parse(who).expect("id"))?
+                .expect("person");
+            tx.add_identity(p.id, &Identity::parse(address).expect("id"))?;
+        }
+        Ok(())
+    })
+    .expect("addresses");
+    let lists = |db: &Database| -> Vec<(i64, Action)> {
+        db.pending(Channel::Lists, now, 100)
+            .expect("pending")
+            .into_iter()
+            .map(|i| (i.id, i.action))
+            .collect()
+    };
+    must(&mut db, &c, ANN, "!groupe soutenir urbanisme");
+    let made = lists(&db);
+    assert_eq!(
+        made.iter().map(|(_, a)| a.clone()).collect::<Vec<_>>(),
+        [Action::CreateGroupList {
+            group: "urbanisme".into(),
+            list: "urbanisme@lists.example.test".into(),
+            subscribe: vec!["ann@arles.example".into(), "bob@berre.example".into()],
+        }]
+    );
+    db.mark_delivered(
+        made[0].0,
+        now,
+        Some((
+            "urbanisme@lists.example.test",
+            "",
+            Announced::GroupList("urbanisme".into()),
+        )),
+    )
+    .expect("delivered");
+    // A group whose list was set by hand elsewhere: nothing asked.
+    must(&mut db, &c, BOB, "!groupe proposer voirie « Voirie »");
+    db.write(now, |tx| {
+        let g = tx.group_by_slug("voirie")?.expect("group");
+        tx.set_group_list(g.id, "voirie@listes.berre.example")?;
+        Ok(())
+    })
+    .expect("list by hand");
+    must(&mut db, &c, ANN, "!groupe rejoindre voirie");
+    must(&mut db, &c, ANN, "!groupe soutenir voirie");
+    must(&mut db, &c, BOB, "!groupe quitter urbanisme");
+    must(&mut db, &c, BOB, "!groupe rejoindre urbanisme");
+    let asked: Vec<Action> = lists(&db).into_iter().map(|(_, a)| a).collect();
+    assert_eq!(
+        asked,
+        [
+            Action::Unsubscribe {
+                list: "urbanisme@lists.example.test".into(),
+                address: "bob@berre.example".into(),
+            },
+            Action::Subscribe {
+                list: "urbanisme@lists.example.test".into(),
+                address: "bob@berre.example".into(),
+            },
+        ]
+    );
+    // The erasure takes back what was pending about Bob, and takes him off
+    // every list.
+    must(&mut db, &c, BOB, "!moi oublier confirmer");
+    let asked: Vec<Action> = lists(&db).into_iter().map(|(_, a)| a).collect();
+    assert_eq!(
+        asked,
+        [Action::UnsubscribeEverywhere {
+            address: "bob@berre.example".into(),
+        }]
+    );
 }

@@ -193,6 +193,11 @@ async fn a_group_that_becomes_active_gets_its_list_on_mailman() {
         .filter(|l| l["fqdn_listname"] == second.as_str())
         .count();
     assert_eq!(named, 1, "{lists}");
+
+    // Bob is erased: off every list of the domain.
+    let out = bot.scratch.console(&bob_id, &["!moi oublier confirmer"]);
+    assert!(out.contains("C'est fait"), "{out}");
+    wait_subscribers(&second, &[&anne.address]).await;
     bot.assert_running();
     bot.stop().await;
 }
