@@ -55,16 +55,24 @@ async fn a_polls_reminder_goes_once_and_the_clock_closes_it() {
             tokio::time::sleep(std::time::Duration::from_millis(200)).await;
         }
     }
+    // A restart may have cut a delivery short: the bot then waits up to a
+    // minute for its own copy before sending again (docs/reliability.md).
     member
-        .wait_for("the poll's reminder", |m| {
-            m.subject()
-                .starts_with("Rappel : sondage « Rappel demain »")
-        })
+        .wait_for_within(
+            "the poll's reminder",
+            std::time::Duration::from_secs(150),
+            |m| {
+                m.subject()
+                    .starts_with("Rappel : sondage « Rappel demain »")
+            },
+        )
         .await;
     member
-        .wait_for("the invitation of the closed poll", |m| {
-            m.subject() == "Invitation : Clos ce jour"
-        })
+        .wait_for_within(
+            "the invitation of the closed poll",
+            std::time::Duration::from_secs(150),
+            |m| m.subject() == "Invitation : Clos ce jour",
+        )
         .await;
     // Anything the third run queued would be sent within a second or two.
     tokio::time::sleep(std::time::Duration::from_secs(2)).await;
