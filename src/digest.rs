@@ -147,6 +147,29 @@ pub fn print_and_send(
     Ok(())
 }
 
+/// `greffier digest --chart FILE`: the overall digest's attendance chart,
+/// as SVG (`.svg`) or PNG (any other name).
+pub fn write_chart(
+    app: &crate::app::App,
+    db: &mut greffier_storage::Database,
+    path: &std::path::Path,
+) -> anyhow::Result<()> {
+    let ctx = app.context();
+    let svg = db
+        .read(ctx.now, |tx| {
+            Ok(greffier_commands::digest::chart_svg(tx, &ctx)?)
+        })?
+        .ok_or_else(|| anyhow::anyhow!("no meeting yet: there is no attendance to draw"))?;
+    let bytes = if path.extension().is_some_and(|e| e == "svg") {
+        svg.into_bytes()
+    } else {
+        greffier_commands::chart::png(&svg).map_err(|e| anyhow::anyhow!("cannot draw: {e}"))?
+    };
+    std::fs::write(path, bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    eprintln!("greffier: the attendance chart is in {}", path.display());
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -101,12 +101,15 @@ enum Cmd {
         #[arg(long)]
         send: bool,
     },
-    /// Print the digest; --send posts it.
+    /// Print the digest; --send posts it; --chart FILE writes the overall
+    /// digest's attendance chart (SVG if FILE ends in .svg, else PNG).
     Digest {
         #[arg(long)]
         group: Option<String>,
         #[arg(long)]
         send: bool,
+        #[arg(long, value_name = "FILE")]
+        chart: Option<PathBuf>,
     },
     /// The groups' rooms and lists against their members.
     Lists {
@@ -233,7 +236,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let mut db = open_database(&app, &cli)?;
             minutes::write(&app, &mut db, *meeting_id, format, *send)
         }
-        Cmd::Digest { group, send } => {
+        Cmd::Digest {
+            chart: Some(path), ..
+        } => {
+            let mut db = open_database(&app, &cli)?;
+            digest::write_chart(&app, &mut db, path)
+        }
+        Cmd::Digest { group, send, .. } => {
             let mut db = open_database(&app, &cli)?;
             digest::print_and_send(&app, &mut db, group.as_deref(), *send)
         }

@@ -72,21 +72,46 @@ pub fn group_post(
 /// over the last meetings.
 pub const CHART_MEETINGS: usize = 5;
 
-/// The picture, as base64 PNG; none when no meeting has answers yet.
-pub fn chart(store: &mut dyn Store, ctx: &Context) -> StoreResult<Option<String>> {
-    use base64::Engine;
-    let rows = attendance(store, ctx, CHART_MEETINGS)?;
-    if rows.is_empty() {
+/// The chart's title, for the `n` meetings it shows.
+pub fn chart_title(lang: Lang, n: usize) -> String {
+    match n {
+        1 => tr!(
+            lang,
+            "Présences à la dernière réunion",
+            "Attendance at the last meeting"
+        ),
+        n => tr!(
+            lang,
+            "Présences aux {n} dernières réunions",
+            "Attendance at the last {n} meetings"
+        ),
+    }
+}
+
+/// The attendance chart as SVG; none before the first meeting.
+pub fn chart_svg(store: &mut dyn Store, ctx: &Context) -> StoreResult<Option<String>> {
+    let data = attendance(store, ctx, CHART_MEETINGS)?;
+    if data.rows.is_empty() {
         return Ok(None);
     }
-    let title = tr!(
+    Ok(Some(crate::chart::attendance_svg(
         ctx.lang,
-        "Présences aux {} dernières réunions",
-        "Attendance at the last {} meetings",
-        CHART_MEETINGS
-    );
-    let png = crate::chart::attendance_png(&title, &rows, CHART_MEETINGS);
-    Ok(Some(base64::engine::general_purpose::STANDARD.encode(png)))
+        &chart_title(ctx.lang, data.meetings.len()),
+        &data,
+    )))
+}
+
+/// The same picture, as base64 PNG (for rooms and mail); none before the
+/// first meeting, or if it cannot be drawn (logged by the caller's
+/// absence of a picture: the digest goes without it).
+pub fn chart(store: &mut dyn Store, ctx: &Context) -> StoreResult<Option<String>> {
+    use base64::Engine;
+    let Some(svg) = chart_svg(store, ctx)? else {
+        return Ok(None);
+    };
+    Ok(crate::chart::png(&svg)
+        .ok()
+        .map(|png| base64::engine::general_purpose::STANDARD.encode(png)))
 }
 
 /// Where the overall digest goes: a room or a list.
@@ -463,32 +488,68 @@ fn bullets(label: &str, items: &[String]) -> (String, String) {
     )
 }
 
-/// Attendance per organisation over the last `meetings` meetings:
-/// (organisation, times present, times excused), most present first.
+/// Attendance per organisation over the last `meetings` meetings (not
+/// cancelled, oldest first): a cell per meeting — present if one of its
+/// people was, else excused if one was, else absent if one was invited,
+/// else not invited — for every organisation invited at least once; the
+/// most present first.
 pub fn attendance(
     store: &mut dyn Store,
     ctx: &Context,
     meetings: usize,
-) -> StoreResult<Vec<(String, usize, usize)>> {
-    let mut by_org: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
-    for m in store.past_meetings(ctx.now, meetings)? {
-        for i in store.invitees(m.id)? {
-            let Some(org) = i.person.organisation else {
+) -> StoreResult<crate::chart::Attendance> {
+    use crate::chart::{Attendance, Cell, Row};
+    // The scheduled ones: a cancelled meeting is no attendance.
+    let mut past = store.past_meetings(ctx.now, meetings)?;
+    past.sort_by_key(|m| m.starts_at);
+    let mut by_org: std::collections::BTreeMap<String, Vec<Cell>> = Default::default();
+    for (i, m) in past.iter().enumerate() {
+        for invitee in store.invitees(m.id)? {
+            let Some(org) = invitee.person.organisation else {
                 continue;
             };
             let name = store.organisation(org)?.name;
-            let entry = by_org.entry(name).or_default();
-            match i.status {
-                RsvpStatus::Present => entry.0 += 1,
-                RsvpStatus::Excused => entry.1 += 1,
-                _ => {}
+            let cells = by_org
+                .entry(name)
+                .or_insert_with(|| vec![Cell::NotInvited; past.len()]);
+            let now = match invitee.status {
+                RsvpStatus::Present => Cell::Present,
+                RsvpStatus::Excused => Cell::Excused,
+                _ => Cell::Absent,
+            };
+            let rank = |c: Cell| match c {
+                Cell::Present => 3,
+                Cell::Excused => 2,
+                Cell::Absent => 1,
+                Cell::NotInvited => 0,
+            };
+            if rank(now) > rank(cells[i]) {
+                cells[i] = now;
             }
         }
     }
-    let mut rows: Vec<(String, usize, usize)> =
-        by_org.into_iter().map(|(o, (p, e))| (o, p, e)).collect();
-    rows.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
-    Ok(rows)
+    let mut rows: Vec<Row> = by_org
+        .into_iter()
+        .map(|(organisation, cells)| Row {
+            organisation,
+            cells,
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.rate()
+            .cmp(&a.rate())
+            .then(a.organisation.cmp(&b.organisation))
+    });
+    let meetings = past
+        .iter()
+        .map(|m| {
+            m.starts_at
+                .to_zoned(ctx.timezone.clone())
+                .strftime("%d/%m/%Y")
+                .to_string()
+        })
+        .collect();
+    Ok(Attendance { meetings, rows })
 }
 
 /// The two tables of the minutes: existing groups (theme, villes, lead,
