@@ -158,6 +158,27 @@ pub struct Config {
     pub meetings: MeetingsConfig,
     /// Absent: lists are addresses set by hand (`list` of a seed group).
     pub lists: Option<ListsConfig>,
+    /// Absent: no web pages.
+    pub web: Option<WebConfig>,
+}
+
+/// The read-only web pages and calendar feeds.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebConfig {
+    /// Where to listen (`127.0.0.1:8080`).
+    #[serde(default = "default_listen")]
+    pub listen: String,
+    /// The pages' address as readers reach them (`https://greffier.example`):
+    /// digests and invitations link to them when it is set.
+    pub public_url: Option<String>,
+    /// Pages show people's names (false: organisations only).
+    #[serde(default)]
+    pub show_names: bool,
+}
+
+fn default_listen() -> String {
+    "127.0.0.1:8080".into()
 }
 
 /// The network's list server: the bot makes each active group's list and
@@ -695,6 +716,24 @@ pub fn parse(src: &str) -> Result<Config, Vec<Problem>> {
                 "matrix",
                 "user",
                 format!("{:?} is not a Matrix ID (@user:server)", m.user),
+            );
+        }
+    }
+    if let Some(w) = &config.web {
+        if w.listen.parse::<std::net::SocketAddr>().is_err() {
+            problem(
+                "web",
+                "listen",
+                format!("{:?} is not an address and port (127.0.0.1:8080)", w.listen),
+            );
+        }
+        if let Some(url) = &w.public_url
+            && !(url.starts_with("https://") || url.starts_with("http://"))
+        {
+            problem(
+                "web",
+                "public_url",
+                format!("{url:?} is not an http:// or https:// address"),
             );
         }
     }

@@ -196,6 +196,11 @@ impl Inbox {
         self.db().read(now, f)
     }
 
+    /// The queue and the adapters' positions (`/healthz`).
+    pub fn health(&self) -> greffier_storage::Result<greffier_storage::outbox::Health> {
+        self.db().health()
+    }
+
     /// Whether the bot knows this sender (the Matrix adapter then needs no
     /// display name).
     pub fn knows(&self, now: Timestamp, sender: &Identity) -> greffier_storage::Result<bool> {

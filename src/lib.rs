@@ -32,6 +32,7 @@ pub mod outbox;
 mod run;
 mod scheduler;
 mod seed;
+mod web;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -111,6 +112,9 @@ enum Cmd {
         #[arg(long, value_name = "FILE")]
         chart: Option<PathBuf>,
     },
+    /// The read-only web pages and calendar feeds alone ([web]), beside a
+    /// running bot or without one.
+    Web,
     /// The groups' rooms and lists against their members.
     Lists {
         #[command(subcommand)]
@@ -212,7 +216,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 tracing::warn!("{warning}");
             }
             let db = open_database(&app, &cli)?;
-            run::run(app, db)
+            let web_db = match c.web {
+                Some(_) => Some(open_database(&app, &cli)?),
+                None => None,
+            };
+            run::run(app, db, web_db)
         }
         Cmd::ImportMinutes {
             file,
@@ -245,6 +253,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Cmd::Digest { group, send, .. } => {
             let mut db = open_database(&app, &cli)?;
             digest::print_and_send(&app, &mut db, group.as_deref(), *send)
+        }
+        Cmd::Web => {
+            if app.loaded.config.web.is_none() {
+                bail!(
+                    "{}: no [web] section: there are no pages to serve",
+                    cli.config.display()
+                );
+            }
+            let db = open_database(&app, &cli)?;
+            run::web(app, db)
         }
         Cmd::Lists {
             what: ListsCmd::Check { fix },

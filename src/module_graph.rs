@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-const ADAPTERS: [&str; 4] = ["matrix", "mail", "lists", "console"];
+const ADAPTERS: [&str; 5] = ["matrix", "mail", "lists", "web", "console"];
 
 /// Every `.rs` file under `dir`.
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {

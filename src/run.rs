@@ -10,19 +10,46 @@ use greffier_storage::Database;
 
 use crate::app::App;
 use crate::inbox::Inbox;
-use crate::{lists, mail, matrix, scheduler};
+use crate::{lists, mail, matrix, scheduler, web};
 
-pub fn run(app: App, db: Database) -> anyhow::Result<()> {
+/// `web_db`: the web pages' own connection, when `[web]` is on.
+pub fn run(app: App, db: Database, web_db: Option<Database>) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let result = runtime.block_on(serve(Arc::new(app), Arc::new(Inbox::new(db))));
+    let result = runtime.block_on(serve(Arc::new(app), Arc::new(Inbox::new(db)), web_db));
     runtime.shutdown_timeout(Duration::from_secs(2));
     result
 }
 
-async fn serve(app: Arc<App>, inbox: Arc<Inbox>) -> anyhow::Result<()> {
+/// `greffier web`: the pages alone, on their own connection to a database
+/// a running bot may be writing.
+pub fn web(app: App, db: Database) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let pages = Arc::new(web::Web {
+        app: Arc::new(app),
+        inbox: Inbox::new(db),
+    });
+    let result = runtime.block_on(async {
+        tokio::select! {
+            done = web::serve(pages) => done,
+            () = stop_signal() => Ok(()),
+        }
+    });
+    runtime.shutdown_timeout(Duration::from_secs(2));
+    result
+}
+
+async fn serve(app: Arc<App>, inbox: Arc<Inbox>, web_db: Option<Database>) -> anyhow::Result<()> {
     let mut tasks = tokio::task::JoinSet::new();
+    if let Some(db) = web_db {
+        tasks.spawn(web::serve(Arc::new(web::Web {
+            app: app.clone(),
+            inbox: Inbox::new(db),
+        })));
+    }
     if app.loaded.config.matrix.is_some() {
         tasks.spawn(matrix::serve(app.clone(), inbox.clone()));
     }
@@ -32,7 +59,10 @@ async fn serve(app: Arc<App>, inbox: Arc<Inbox>) -> anyhow::Result<()> {
     if app.loaded.config.lists.is_some() {
         tasks.spawn(lists::serve(app.clone(), inbox.clone()));
     }
-    if tasks.is_empty() {
+    if app.loaded.config.matrix.is_none()
+        && app.loaded.config.mail.is_none()
+        && app.loaded.config.lists.is_none()
+    {
         anyhow::bail!("no adapter to run");
     }
     tasks.spawn(scheduler::run(app.clone(), inbox.clone()));

@@ -23,6 +23,7 @@ pub mod chart;
 pub mod cmd;
 pub mod digest;
 pub mod exec;
+pub mod ical;
 pub mod lang;
 pub mod lists;
 pub mod meeting;

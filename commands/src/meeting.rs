@@ -106,6 +106,9 @@ pub trait MeetingStore {
     /// Meetings that started before `before`, the latest first, at most
     /// `limit` (cancelled ones left out).
     fn past_meetings(&mut self, before: Timestamp, limit: usize) -> StoreResult<Vec<Meeting>>;
+    /// Every meeting, cancelled ones too, the earliest first (the calendar
+    /// feeds).
+    fn all_meetings(&mut self) -> StoreResult<Vec<Meeting>>;
     /// Changes the date or place and raises the sequence.
     fn reschedule_meeting(
         &mut self,

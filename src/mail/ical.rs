@@ -3,55 +3,8 @@
 //! REPLY that their buttons send back.
 
 use greffier_commands::action::Invitation;
+use greffier_commands::ical::{fold, param, text, utc};
 use jiff::Timestamp;
-
-/// `20261203T083000Z`.
-fn utc(t: Timestamp) -> String {
-    t.strftime("%Y%m%dT%H%M%SZ").to_string()
-}
-
-/// Escapes a TEXT value (RFC 5545 §3.3.11).
-fn text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            ';' => out.push_str("\\;"),
-            ',' => out.push_str("\\,"),
-            '\n' => out.push_str("\\n"),
-            '\r' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// A parameter value, quoted when it holds a separator.
-fn param(s: &str) -> String {
-    let clean: String = s.chars().filter(|c| *c != '"' && !c.is_control()).collect();
-    if clean.contains([';', ':', ',']) {
-        format!("\"{clean}\"")
-    } else {
-        clean
-    }
-}
-
-/// Folds a content line at 75 octets, never inside a character.
-fn fold(line: &str) -> String {
-    let mut out = String::new();
-    let mut width = 0;
-    for c in line.chars() {
-        let n = c.len_utf8();
-        if width + n > 75 {
-            out.push_str("\r\n ");
-            width = 1;
-        }
-        out.push(c);
-        width += n;
-    }
-    out.push_str("\r\n");
-    out
-}
 
 /// The calendar of an invitation (METHOD:REQUEST) or cancellation
 /// (METHOD:CANCEL); times in UTC.

@@ -94,6 +94,13 @@ impl MeetingStore for Tx<'_> {
         rows.collect::<rusqlite::Result<_>>().map_err(se)
     }
 
+    fn all_meetings(&mut self) -> StoreResult<Vec<Meeting>> {
+        let sql = format!("SELECT {MEETING_COLUMNS} FROM meetings ORDER BY starts_at, id");
+        let mut st = self.conn().prepare_cached(&sql).map_err(se)?;
+        let rows = st.query_map([], meeting_row).map_err(se)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(se)
+    }
+
     fn past_meetings(&mut self, before: Timestamp, limit: usize) -> StoreResult<Vec<Meeting>> {
         let sql = format!(
             "SELECT {MEETING_COLUMNS} FROM meetings

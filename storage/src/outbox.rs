@@ -421,3 +421,62 @@ mod tests {
         );
     }
 }
+
+/// What `/healthz` tells of the queue and the adapters.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Health {
+    /// Per channel: items waiting, and when the oldest was queued.
+    pub waiting: Vec<Waiting>,
+    /// Items that failed for good.
+    pub failed: i64,
+    /// When the Matrix sync position and the mailbox position last moved.
+    pub matrix_synced_at: Option<String>,
+    pub mail_read_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Waiting {
+    pub channel: String,
+    pub items: i64,
+    pub oldest: String,
+}
+
+impl Database {
+    /// The queue and the adapters' positions, for `/healthz`.
+    pub fn health(&self) -> Result<Health> {
+        let conn = self.conn();
+        let mut st = conn.prepare(
+            "SELECT channel, COUNT(*), MIN(created_at) FROM outbox
+             WHERE delivered_at IS NULL AND failed_at IS NULL GROUP BY channel ORDER BY channel",
+        )?;
+        let waiting = st
+            .query_map([], |r| {
+                Ok(Waiting {
+                    channel: r.get(0)?,
+                    items: r.get(1)?,
+                    oldest: r.get(2)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let failed = conn.query_row(
+            "SELECT COUNT(*) FROM outbox WHERE failed_at IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )?;
+        let moved = |name: &str| -> Result<Option<String>> {
+            Ok(conn
+                .query_row(
+                    "SELECT updated_at FROM cursors WHERE name = ?1",
+                    params![name],
+                    |r| r.get(0),
+                )
+                .optional()?)
+        };
+        Ok(Health {
+            waiting,
+            failed,
+            matrix_synced_at: moved("matrix.since")?,
+            mail_read_at: moved("mail.last_uid")?,
+        })
+    }
+}

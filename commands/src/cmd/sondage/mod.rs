@@ -108,8 +108,8 @@ pub struct Tally {
 
 /// Each date's support, best first: most organisations, then most people,
 /// then the earliest.
-pub fn tally(ex: &mut Exec<'_>, poll: &Poll) -> StoreResult<Vec<Tally>> {
-    let votes = ex.store.poll_votes(poll.id)?;
+pub fn tally(store: &mut dyn crate::Store, poll: &Poll) -> StoreResult<Vec<Tally>> {
+    let votes = store.poll_votes(poll.id)?;
     let mut out = Vec::new();
     for (i, date) in poll.dates.iter().enumerate() {
         let n = i + 1;
@@ -118,7 +118,7 @@ pub fn tally(ex: &mut Exec<'_>, poll: &Poll) -> StoreResult<Vec<Tally>> {
         for v in votes.iter().filter(|v| v.choices.contains(&n)) {
             people += 1;
             if let Some(org) = v.person.organisation {
-                organisations.insert(ex.store.organisation(org)?.name);
+                organisations.insert(store.organisation(org)?.name);
             }
         }
         out.push(Tally {

@@ -1,0 +1,473 @@
+//! The pages, in the bot's language, without JavaScript, readable on a
+//! phone: maud escapes every text it is given; the only markup taken as
+//! it is comes from greffier's own writers (the attendance chart's SVG,
+//! the compte rendu's HTML), which escape what users typed.
+
+use std::collections::BTreeMap;
+
+use greffier_commands::cmd::reunion::{day_in, when_in};
+use greffier_commands::meeting::{Meeting, MeetingStatus, RsvpStatus};
+use greffier_commands::store::{GroupStatus, MeetingId, PollId, StoreResult};
+use greffier_commands::{Context, Lang, Store, tr};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+
+use super::Options;
+
+const STYLE: &str = "body{font-family:system-ui,-apple-system,'DejaVu Sans',sans-serif;margin:0;color:#212121;line-height:1.45}\
+header{background:#1e3a5f;color:#fff;padding:.6rem 1rem;display:flex;flex-wrap:wrap;gap:1rem;align-items:baseline}\
+header a{color:#fff;text-decoration:none}header .site{font-weight:bold;font-size:1.2rem}\
+main{max-width:60rem;margin:0 auto;padding:1rem}h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:1.6rem;border-bottom:1px solid #ddd}\
+table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #eee;vertical-align:top}\
+.muted{color:#616161}.chart{overflow-x:auto}.chart svg{max-width:100%;height:auto}\
+@media (max-width:40rem){table,thead,tbody,tr,th,td{display:block}thead{display:none}td{border:none;padding:.1rem 0}tr{border-bottom:1px solid #ddd;padding:.4rem 0}}";
+
+fn layout(lang: Lang, title: &str, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang=(match lang { Lang::Fr => "fr", Lang::En => "en" }) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " — greffier" }
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                header {
+                    a.site href="/" { "greffier" }
+                    a href="/" { (tr!(lang, "Groupes", "Groups")) }
+                    a href="/logiciels" { (tr!(lang, "Logiciels", "Software")) }
+                    a href="/calendrier.ics" { (tr!(lang, "Calendrier", "Calendar")) }
+                }
+                main { (body) }
+            }
+        }
+    }
+}
+
+fn org_names(store: &mut dyn Store, orgs: Vec<greffier_commands::store::Organisation>) -> String {
+    let _ = store;
+    orgs.into_iter()
+        .map(|o| o.name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn status_word(lang: Lang, status: GroupStatus) -> String {
+    greffier_commands::exec::status_word(lang, status)
+}
+
+fn meeting_line(store: &mut dyn Store, ctx: &Context, m: &Meeting) -> StoreResult<Markup> {
+    let group = match m.group {
+        Some(g) => store.group(g)?,
+        None => None,
+    };
+    let cancelled = m.status == MeetingStatus::Cancelled;
+    Ok(html! {
+        li {
+            a href=(format!("/reunions/{}", m.id.0)) { (m.title) }
+            " — " (when_in(ctx.lang, m.starts_at, &ctx.timezone))
+            @if let Some(p) = &m.place { ", " (p) }
+            @if let Some(g) = group {
+                " (" a href=(format!("/groupes/{}", g.slug)) { (g.theme) } ")"
+            }
+            @if cancelled { " — " strong { (tr!(ctx.lang, "annulée", "cancelled")) } }
+        }
+    })
+}
+
+/// `/`: the active groups, the proposals against the quorum, the
+/// upcoming meetings, the open polls and the attendance chart.
+pub fn index(store: &mut dyn Store, ctx: &Context, _o: &Options) -> StoreResult<Markup> {
+    let lang = ctx.lang;
+    let mut active = Vec::new();
+    let mut proposed = Vec::new();
+    for g in store.groups()? {
+        match g.status {
+            GroupStatus::Active => {
+                let lead = match g.lead {
+                    Some(o) => store.organisation(o)?.name,
+                    None => String::new(),
+                };
+                let orgs = store.member_organisations(g.id)?;
+                let orgs = org_names(store, orgs);
+                active.push((g, lead, orgs));
+            }
+            GroupStatus::Proposed => {
+                let supporters = store.supporters(g.id)?;
+                let n = supporters.len();
+                proposed.push((g, n, org_names(store, supporters)));
+            }
+            GroupStatus::Archived => {}
+        }
+    }
+    let upcoming = store.upcoming_meetings(ctx.now)?;
+    let mut meetings = Vec::new();
+    for m in upcoming.iter().take(10) {
+        meetings.push(meeting_line(store, ctx, m)?);
+    }
+    let polls = store.polls(true)?;
+    let mut poll_lines = Vec::new();
+    for p in &polls {
+        let answers = store.poll_votes(p.id)?.len();
+        let asked = store.poll_invitees(p.id)?.len();
+        poll_lines.push((p.clone(), answers, asked));
+    }
+    let chart = greffier_commands::digest::chart_svg(store, ctx)?;
+    let title = tr!(lang, "Les groupes de travail", "The working groups");
+    Ok(layout(
+        lang,
+        &title,
+        html! {
+            h1 { (title) }
+            h2 { (tr!(lang, "Groupes actifs", "Active groups")) }
+            table {
+                thead { tr {
+                    th { (tr!(lang, "Groupe", "Group")) }
+                    th { (tr!(lang, "Chef de projet", "Lead")) }
+                    th { (tr!(lang, "Organisations", "Organisations")) }
+                } }
+                tbody {
+                    @for (g, lead, orgs) in &active {
+                        tr {
+                            td { a href=(format!("/groupes/{}", g.slug)) { (g.theme) } }
+                            td { (lead) }
+                            td { (orgs) }
+                        }
+                    }
+                }
+            }
+            h2 { (tr!(lang, "Propositions", "Proposals")) }
+            @if proposed.is_empty() {
+                p.muted { (tr!(lang, "Aucune proposition en cours.", "No proposal at the moment.")) }
+            } @else {
+                table {
+                    thead { tr {
+                        th { (tr!(lang, "Groupe", "Group")) }
+                        th { (tr!(lang, "Soutiens", "Supports")) }
+                        th { (tr!(lang, "Organisations", "Organisations")) }
+                    } }
+                    tbody {
+                        @for (g, n, orgs) in &proposed {
+                            tr {
+                                td { a href=(format!("/groupes/{}", g.slug)) { (g.theme) } }
+                                td { (n) " / " (ctx.quorum) }
+                                td { (orgs) }
+                            }
+                        }
+                    }
+                }
+            }
+            h2 { (tr!(lang, "Prochaines réunions", "Upcoming meetings")) }
+            @if meetings.is_empty() {
+                p.muted { (tr!(lang, "Aucune réunion prévue.", "No meeting planned.")) }
+            } @else {
+                ul { @for m in &meetings { (m) } }
+            }
+            h2 { (tr!(lang, "Sondages ouverts", "Open polls")) }
+            @if poll_lines.is_empty() {
+                p.muted { (tr!(lang, "Aucun sondage ouvert.", "No open poll.")) }
+            } @else {
+                ul {
+                    @for (p, answers, asked) in &poll_lines {
+                        li {
+                            a href=(format!("/sondages/{}", p.id.0)) { (p.title) }
+                            " — " (answers) "/" (asked) " " (tr!(lang, "réponse(s), clôture le", "answer(s), closes on")) " " (p.closes_on)
+                        }
+                    }
+                }
+            }
+            @if let Some(svg) = chart {
+                h2 { (tr!(lang, "Présences", "Attendance")) }
+                div.chart { (PreEscaped(svg)) }
+            }
+        },
+    ))
+}
+
+/// `/groupes/<slug>`: theme, lead, organisations, status and version
+/// history, milestones, meetings, the software it covers.
+pub fn group(
+    store: &mut dyn Store,
+    ctx: &Context,
+    _o: &Options,
+    slug: &str,
+) -> StoreResult<Option<Markup>> {
+    let lang = ctx.lang;
+    let Some(g) = store.group_by_slug(slug)? else {
+        return Ok(None);
+    };
+    let lead = match g.lead {
+        Some(o) => Some(store.organisation(o)?.name),
+        None => None,
+    };
+    let members = store.member_organisations(g.id)?;
+    let supporters = store.supporters(g.id)?;
+    let latest = store.latest_status(g.id)?;
+    let milestones = store.milestones(g.id)?;
+    let history: Vec<_> = store
+        .group_events(g.id, jiff::Timestamp::UNIX_EPOCH)?
+        .into_iter()
+        .filter(|e| matches!(e.kind.as_str(), "status" | "activated" | "created" | "lead"))
+        .collect();
+    let mut meetings: Vec<Meeting> = store
+        .upcoming_meetings(ctx.now)?
+        .into_iter()
+        .chain(store.past_meetings(ctx.now, 50)?)
+        .filter(|m| m.group == Some(g.id))
+        .collect();
+    meetings.sort_by_key(|m| std::cmp::Reverse(m.starts_at));
+    let mut meeting_lines = Vec::new();
+    for m in &meetings {
+        meeting_lines.push(meeting_line(store, ctx, m)?);
+    }
+    let software: Vec<String> = store
+        .all_software()?
+        .into_iter()
+        .filter(|s| s.group == Some(g.id))
+        .map(|s| s.name)
+        .collect();
+    let tz = ctx.timezone.clone();
+    let date = |at: jiff::Timestamp| day_in(lang, at.to_zoned(tz.clone()).date());
+    Ok(Some(layout(
+        lang,
+        &g.theme,
+        html! {
+            h1 { (g.theme) }
+            p {
+                (status_word(lang, g.status))
+                @if let Some(lead) = &lead { " — " (tr!(lang, "chef de projet", "lead")) " : " (lead) }
+            }
+            @if let Some(action) = &g.action { p { (tr!(lang, "Action", "Action")) " : " (action) } }
+            h2 { (tr!(lang, "Organisations", "Organisations")) }
+            @if members.is_empty() { p.muted { "—" } } @else {
+                ul { @for o in &members { li { (o.name) } } }
+            }
+            @if g.status == GroupStatus::Proposed {
+                p { (tr!(lang, "Soutiens", "Supports")) " : " (supporters.len()) " / " (ctx.quorum)
+                    @if !supporters.is_empty() { " (" (supporters.iter().map(|o| o.name.as_str()).collect::<Vec<_>>().join(", ")) ")" } }
+            }
+            h2 { (tr!(lang, "Avancement", "Status")) }
+            @if let Some(s) = &latest {
+                p { @if let Some(v) = &s.version { (tr!(lang, "version", "version")) " " (v) " — " } (s.text) }
+            }
+            @if !history.is_empty() {
+                ul {
+                    @for e in &history {
+                        li { (date(e.at)) " — " (e.kind) @if let Some(d) = &e.detail { " : " (d) } @if let Some(o) = &e.organisation { " (" (o) ")" } }
+                    }
+                }
+            }
+            h2 { (tr!(lang, "Jalons", "Milestones")) }
+            @if milestones.is_empty() { p.muted { "—" } } @else {
+                ul { @for m in &milestones { li { (day_in(lang, m.date)) " — " (m.text) } } }
+            }
+            h2 { (tr!(lang, "Réunions", "Meetings")) }
+            @if meeting_lines.is_empty() { p.muted { "—" } } @else { ul { @for m in &meeting_lines { (m) } } }
+            p { a href=(format!("/groupes/{}/calendrier.ics", g.slug)) { (tr!(lang, "S'abonner au calendrier du groupe", "Subscribe to the group's calendar")) } }
+            h2 { (tr!(lang, "Logiciels", "Software")) }
+            @if software.is_empty() { p.muted { "—" } } @else { ul { @for s in &software { li { (s) } } } }
+        },
+    )))
+}
+
+/// `/reunions/<id>`: who came, who was excused, who did not answer, by
+/// organisation (names with `web.show_names`); reasons never; the compte
+/// rendu when there is one and names may be shown.
+pub fn meeting(
+    store: &mut dyn Store,
+    ctx: &Context,
+    o: &Options,
+    id: i64,
+) -> StoreResult<Option<Markup>> {
+    let lang = ctx.lang;
+    let Some(m) = store.meeting(MeetingId(id))? else {
+        return Ok(None);
+    };
+    let group = match m.group {
+        Some(g) => store.group(g)?,
+        None => None,
+    };
+    // Status → organisation → names.
+    let mut by: BTreeMap<u8, BTreeMap<String, Vec<String>>> = BTreeMap::new();
+    for i in store.invitees(m.id)? {
+        let rank = match i.status {
+            RsvpStatus::Present => 0,
+            RsvpStatus::Excused => 1,
+            RsvpStatus::Tentative => 2,
+            RsvpStatus::NoAnswer => 3,
+        };
+        let org = match i.person.organisation {
+            Some(o) => store.organisation(o)?.name,
+            None => tr!(lang, "sans organisation", "no organisation"),
+        };
+        by.entry(rank)
+            .or_default()
+            .entry(org)
+            .or_default()
+            .push(i.person.name);
+    }
+    let headings = [
+        tr!(lang, "Présents", "Present"),
+        tr!(lang, "Excusés", "Excused"),
+        tr!(lang, "Peut-être", "Maybe"),
+        tr!(lang, "Sans réponse", "No answer"),
+    ];
+    let (record_taker, _) = store.meeting_record(m.id)?;
+    let has_record = record_taker.is_some() || store.meeting_notes(m.id)?.is_some();
+    let minutes = match (has_record, o.show_names) {
+        (true, true) => {
+            greffier_commands::minutes::render::render(store, &ctx.timezone, m.id)?.map(|r| r.html)
+        }
+        _ => None,
+    };
+    let people = |n: usize| tr!(lang, "{n} personne(s)", "{n} people");
+    Ok(Some(layout(
+        lang,
+        &m.title,
+        html! {
+            h1 { (m.title) }
+            p {
+                (when_in(lang, m.starts_at, &ctx.timezone))
+                @if let Some(p) = &m.place { ", " (p) }
+                @if let Some(g) = &group { " — " a href=(format!("/groupes/{}", g.slug)) { (g.theme) } }
+            }
+            @if m.status == MeetingStatus::Cancelled { p { strong { (tr!(lang, "Réunion annulée.", "Meeting cancelled.")) } } }
+            @for (rank, heading) in headings.iter().enumerate() {
+                @if let Some(orgs) = by.get(&(rank as u8)) {
+                    h2 { (heading) " (" (orgs.values().map(Vec::len).sum::<usize>()) ")" }
+                    ul {
+                        @for (org, names) in orgs {
+                            li {
+                                strong { (org) }
+                                @if o.show_names { " — " (names.join(", ")) } @else { " — " (people(names.len())) }
+                            }
+                        }
+                    }
+                }
+            }
+            @if let Some(html) = minutes {
+                h2 { (tr!(lang, "Compte rendu", "Minutes")) }
+                div.minutes { (PreEscaped(html)) }
+            } @else if has_record {
+                p.muted { (tr!(lang, "Le compte rendu nomme les participants : il n'est pas publié ici.", "The minutes name the participants: they are not published here.")) }
+            }
+        },
+    )))
+}
+
+/// `/logiciels`: the catalogue, software by software.
+pub fn catalogue(store: &mut dyn Store, ctx: &Context, _o: &Options) -> StoreResult<Markup> {
+    let lang = ctx.lang;
+    let mut rows = Vec::new();
+    for s in store.all_software()? {
+        let group = match s.group {
+            Some(g) => store.group(g)?,
+            None => None,
+        };
+        let mut uses = Vec::new();
+        for u in store.software_uses(s.id)? {
+            let org = store.organisation(u.organisation)?.name;
+            uses.push(format!(
+                "{org} ({})",
+                greffier_commands::cmd::logiciel::status_word(lang, u.status)
+            ));
+        }
+        rows.push((s.name, group, uses.join(", ")));
+    }
+    let title = tr!(lang, "Les logiciels du réseau", "The network's software");
+    Ok(layout(
+        lang,
+        &title,
+        html! {
+            h1 { (title) }
+            @if rows.is_empty() { p.muted { (tr!(lang, "Le catalogue est vide.", "The catalogue is empty.")) } } @else {
+                table {
+                    thead { tr {
+                        th { (tr!(lang, "Logiciel", "Software")) }
+                        th { (tr!(lang, "Groupe", "Group")) }
+                        th { (tr!(lang, "Organisations", "Organisations")) }
+                    } }
+                    tbody {
+                        @for (name, group, uses) in &rows {
+                            tr {
+                                td { (name) }
+                                td { @if let Some(g) = group { a href=(format!("/groupes/{}", g.slug)) { (g.theme) } } @else { "—" } }
+                                td { (uses) }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+/// `/sondages/<id>`: each date with the organisations that can come and
+/// how many people, best first.
+pub fn poll(
+    store: &mut dyn Store,
+    ctx: &Context,
+    _o: &Options,
+    id: i64,
+) -> StoreResult<Option<Markup>> {
+    let lang = ctx.lang;
+    let Some(p) = store.poll(PollId(id))? else {
+        return Ok(None);
+    };
+    let tally = greffier_commands::cmd::sondage::tally(store, &p)?;
+    let answers = store.poll_votes(p.id)?.len();
+    let asked = store.poll_invitees(p.id)?.len();
+    let state = match p.closed {
+        true => tr!(lang, "clos", "closed"),
+        false => tr!(lang, "ouvert jusqu'au {}", "open until {}", p.closes_on),
+    };
+    Ok(Some(layout(
+        lang,
+        &p.title,
+        html! {
+            h1 { (p.title) }
+            p { (state) " — " (answers) "/" (asked) " " (tr!(lang, "réponse(s)", "answer(s)")) }
+            @if let Some(m) = p.meeting { p { a href=(format!("/reunions/{}", m.0)) { (tr!(lang, "La réunion qui en est sortie", "The meeting it ended in")) } } }
+            table {
+                thead { tr {
+                    th { (tr!(lang, "Date", "Date")) }
+                    th { (tr!(lang, "Organisations", "Organisations")) }
+                    th { (tr!(lang, "Personnes", "People")) }
+                } }
+                tbody {
+                    @for t in &tally {
+                        tr {
+                            td { (t.n) ". " (day_in(lang, t.date)) }
+                            td { (t.organisations.iter().cloned().collect::<Vec<_>>().join(", ")) }
+                            td { (t.people) }
+                        }
+                    }
+                }
+            }
+        },
+    )))
+}
+
+pub fn not_found(lang: Lang) -> Markup {
+    let title = tr!(lang, "Page introuvable", "Page not found");
+    layout(
+        lang,
+        &title,
+        html! {
+            h1 { (title) }
+            p { a href="/" { (tr!(lang, "Retour aux groupes", "Back to the groups")) } }
+        },
+    )
+}
+
+pub fn failed(lang: Lang) -> Markup {
+    let title = tr!(lang, "Erreur", "Error");
+    layout(
+        lang,
+        &title,
+        html! {
+            h1 { (title) }
+            p { (tr!(lang, "La page n'a pas pu être lue ; l'erreur est consignée.", "The page could not be read; the error is logged.")) }
+        },
+    )
+}
