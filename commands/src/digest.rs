@@ -238,7 +238,9 @@ pub fn due(
     (now >= moment).then(|| (format!("{}-W{:02}", iso.year(), iso.week()), moment))
 }
 
-fn event_line(lang: Lang, kind: &str, org: &str, person: &str, detail: &str) -> Option<String> {
+/// One entry of a group's history as a sentence ("Arles a rejoint le groupe");
+/// `None` for the kinds that tell nothing to a reader.
+pub fn event_line(lang: Lang, kind: &str, org: &str, person: &str, detail: &str) -> Option<String> {
     Some(match kind {
         "join" => tr!(
             lang,

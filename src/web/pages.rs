@@ -189,7 +189,7 @@ pub fn index(store: &mut dyn Store, ctx: &Context, _o: &Options) -> StoreResult<
 pub fn group(
     store: &mut dyn Store,
     ctx: &Context,
-    _o: &Options,
+    o: &Options,
     slug: &str,
 ) -> StoreResult<Option<Markup>> {
     let lang = ctx.lang;
@@ -204,10 +204,25 @@ pub fn group(
     let supporters = store.supporters(g.id)?;
     let latest = store.latest_status(g.id)?;
     let milestones = store.milestones(g.id)?;
-    let history: Vec<_> = store
+    // The history as the digests tell it; people named only with
+    // `web.show_names`.
+    let history: Vec<(jiff::Timestamp, String)> = store
         .group_events(g.id, jiff::Timestamp::UNIX_EPOCH)?
         .into_iter()
-        .filter(|e| matches!(e.kind.as_str(), "status" | "activated" | "created" | "lead"))
+        .filter_map(|e| {
+            let person = match o.show_names {
+                true => e.person.clone().unwrap_or_default(),
+                false => String::new(),
+            };
+            greffier_commands::digest::event_line(
+                lang,
+                &e.kind,
+                e.organisation.as_deref().unwrap_or_default(),
+                &person,
+                e.detail.as_deref().unwrap_or_default(),
+            )
+            .map(|line| (e.at, line))
+        })
         .collect();
     let mut meetings: Vec<Meeting> = store
         .upcoming_meetings(ctx.now)?
@@ -252,8 +267,8 @@ pub fn group(
             }
             @if !history.is_empty() {
                 ul {
-                    @for e in &history {
-                        li { (date(e.at)) " — " (e.kind) @if let Some(d) = &e.detail { " : " (d) } @if let Some(o) = &e.organisation { " (" (o) ")" } }
+                    @for (at, line) in &history {
+                        li { (date(*at)) " — " (line) }
                     }
                 }
             }

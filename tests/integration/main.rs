@@ -20,3 +20,4 @@ mod secrets;
 mod support;
 mod synapse;
 mod trust;
+mod web;

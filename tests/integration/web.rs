@@ -1,0 +1,201 @@
+//! The web pages in a real browser: headless Chromium (Debian's
+//! `chromium`) loads each page of `greffier web` serving a database with
+//! the founding minutes imported, and the test reads the rendered DOM;
+//! the calendar feed against the real mail servers' invitations.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use crate::support::{BIN, Scratch, assert_clean};
+
+/// A free port on loopback.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+/// `greffier web` on a scratch directory, stopped when dropped.
+struct Pages {
+    child: Child,
+    pub base: String,
+}
+
+impl Pages {
+    async fn start(scratch: &Scratch, port: u16) -> Pages {
+        let log = std::fs::File::create(scratch.dir.join("web.log")).expect("log");
+        let child = Command::new(BIN)
+            .args(["--config"])
+            .arg(scratch.config())
+            .arg("web")
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("log"))
+            .stderr(log)
+            .spawn()
+            .expect("greffier web");
+        let base = format!("http://127.0.0.1:{port}");
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Ok(r) = reqwest::get(format!("{base}/healthz")).await
+                && r.status() == 200
+            {
+                break;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the pages do not answer: {}",
+                std::fs::read_to_string(scratch.dir.join("web.log")).unwrap_or_default()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Pages { child, base }
+    }
+}
+
+impl Drop for Pages {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn chromium(args: &[&str]) -> std::process::Output {
+    Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-dev-shm-usage",
+        ])
+        .args(args)
+        .output()
+        .expect("chromium (scripts/test installs Debian's chromium)")
+}
+
+/// The DOM Chromium rendered.
+fn dom(url: &str) -> String {
+    let out = chromium(&["--dump-dom", url]);
+    assert!(
+        out.status.success(),
+        "{url}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8 DOM")
+}
+
+fn screenshot(url: &str, file: &Path, width: u32, height: u32) {
+    let out = chromium(&[
+        &format!("--screenshot={}", file.display()),
+        &format!("--window-size={width},{height}"),
+        "--hide-scrollbars",
+        url,
+    ]);
+    assert!(
+        out.status.success(),
+        "{url}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let png = std::fs::read(file).expect("a screenshot");
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    assert!(png.len() > 5_000, "{}: {} bytes", file.display(), png.len());
+}
+
+const ADMIN: &str = "@admin:example.test";
+
+#[tokio::test]
+async fn every_page_in_a_real_browser() {
+    let port = free_port();
+    let scratch = Scratch::new(
+        "web-pages",
+        &format!(
+            "[bot]\ndatabase = \"greffier.db\"\nadmins = [\"{ADMIN}\"]\n\n[web]\nlisten = \"127.0.0.1:{port}\"\n"
+        ),
+    );
+    let minutes = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/minutes/2007-06-11-conference-dsi-13.txt"
+    );
+    assert_clean(&scratch.run(&["import-minutes", minutes], b""));
+    // A hostile theme, and an absence with a reason nobody may read here.
+    let out = scratch.console(
+        ADMIN,
+        &[
+            "!moi organisation Arles",
+            "!groupe proposer hostile « <script>alert(1)</script> \"><img src=x onerror=alert(2)> »",
+        ],
+    );
+    assert!(out.contains("proposé"), "{out}");
+    scratch.console("@zoe:example.test", &["!moi organisation Vitrolles"]);
+    let out = scratch.console(ADMIN, &["!reunion creer « Atelier » 2030-12-03 10:00"]);
+    assert!(out.contains("créée"), "{out}");
+    let out = scratch.console("@zoe:example.test", &["!excuse 2 « congés très secrets »"]);
+    assert!(out.contains("excusé"), "{out}");
+    let pages = Pages::start(&scratch, port).await;
+    let url = |path: &str| format!("{}{path}", pages.base);
+
+    let home = dom(&url("/"));
+    for group in ["OpenElec", "OpenFoncier", "openResultat"] {
+        assert!(home.contains(&format!(">{group}</a>")), "{group}: {home}");
+    }
+    assert!(home.contains("<svg"), "the attendance chart inline: {home}");
+    let openelec = dom(&url("/groupes/openelec"));
+    for org in ["Arles", "Atreal", "Fos", "Istres", "Libreair", "Miramas"] {
+        assert!(
+            openelec.contains(&format!("<li>{org}</li>")),
+            "{org}: {openelec}"
+        );
+    }
+    let founding = dom(&url("/reunions/1"));
+    assert!(founding.contains("Présents (14)"), "{founding}");
+    assert!(founding.contains("Excusés (7)"), "{founding}");
+    let atelier = dom(&url("/reunions/2"));
+    assert!(atelier.contains("Excusés (1)"), "{atelier}");
+    assert!(!atelier.contains("secrets"), "a reason shown: {atelier}");
+    assert!(!atelier.contains("zoe"), "a name shown: {atelier}");
+    for path in ["/", "/groupes/hostile"] {
+        let page = dom(&url(path));
+        assert!(
+            page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{path}: {page}"
+        );
+        assert!(!page.contains("<script>alert"), "{path}: {page}");
+        assert!(!page.contains("<img src=\"x\""), "{path}: {page}");
+    }
+    let catalogue = dom(&url("/logiciels"));
+    assert!(
+        catalogue.contains("<h1>Les logiciels du réseau</h1>"),
+        "{catalogue}"
+    );
+    let missing = dom(&url("/reunions/999"));
+    assert!(missing.contains("Page introuvable"), "{missing}");
+    let status = reqwest::get(url("/pas/ici"))
+        .await
+        .expect("an answer")
+        .status();
+    assert_eq!(status, 404);
+
+    // Phone and desktop widths.
+    let shots: PathBuf = scratch.dir.join("shots");
+    std::fs::create_dir_all(&shots).expect("dir");
+    for (name, path) in [
+        ("home", "/"),
+        ("group", "/groupes/openelec"),
+        ("meeting", "/reunions/1"),
+    ] {
+        screenshot(
+            &url(path),
+            &shots.join(format!("{name}-phone.png")),
+            390,
+            844,
+        );
+        screenshot(
+            &url(path),
+            &shots.join(format!("{name}-desktop.png")),
+            1280,
+            800,
+        );
+    }
+}
