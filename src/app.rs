@@ -25,6 +25,11 @@ impl App {
             digest_lists: c.digest.lists.clone(),
             create_rooms: c.matrix.as_ref().is_some_and(|m| m.create_rooms),
             lists_domain: c.lists.as_ref().map(|l| l.domain.clone()),
+            web_url: c
+                .web
+                .as_ref()
+                .and_then(|w| w.public_url.as_ref())
+                .map(|u| u.trim_end_matches('/').to_string()),
         }
     }
 }

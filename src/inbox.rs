@@ -547,6 +547,7 @@ mod tests {
             digest_lists: Vec::new(),
             create_rooms: false,
             lists_domain: None,
+            web_url: None,
         }
     }
 

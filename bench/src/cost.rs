@@ -30,6 +30,7 @@ pub fn context() -> anyhow::Result<Context> {
         digest_lists: Vec::new(),
         create_rooms: false,
         lists_domain: None,
+        web_url: None,
     })
 }
 

@@ -46,6 +46,7 @@ pub fn run() -> anyhow::Result<()> {
         digest_lists: Vec::new(),
         create_rooms: false,
         lists_domain: None,
+        web_url: None,
     };
 
     let start = Instant::now();

@@ -463,6 +463,17 @@ pub fn group_digest(
         let (plain, html) = bullets(&tr!(lang, "Sondages ouverts", "Open polls"), &polls);
         push(plain, html);
     }
+    if let Some(url) = ctx.page(&format!("/groupes/{}", group.slug)) {
+        let label = tr!(lang, "Page du groupe", "The group's page");
+        push(
+            format!("{label} : {url}"),
+            format!(
+                "<p><a href=\"{}\">{}</a></p>",
+                escape_html(&url),
+                escape_html(&label)
+            ),
+        );
+    }
     Ok(Digest {
         plain: lines
             .iter()
@@ -662,6 +673,15 @@ pub fn overall_digest(store: &mut dyn Store, ctx: &Context) -> StoreResult<Diges
             ));
         }
         html.push("</ul>".into());
+    }
+    if let Some(url) = ctx.page("/") {
+        let label = tr!(lang, "Les groupes en ligne", "The groups online");
+        plain.push(format!("{label} : {url}"));
+        html.push(format!(
+            "<p><a href=\"{}\">{}</a></p>",
+            escape_html(&url),
+            escape_html(&label)
+        ));
     }
     Ok(Digest {
         plain: plain.join("\n"),

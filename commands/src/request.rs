@@ -173,6 +173,17 @@ pub struct Context {
     /// The lists' domain when the bot makes the groups' lists (`[lists]`):
     /// a group's list is `<group>@<domain>`.
     pub lists_domain: Option<String>,
+    /// The web pages' address (`web.public_url`, without a trailing
+    /// slash): digests and invitations link to them.
+    pub web_url: Option<String>,
+}
+
+impl Context {
+    /// The public address of a page (`/groupes/messagerie`), if the pages
+    /// have one.
+    pub fn page(&self, path: &str) -> Option<String> {
+        self.web_url.as_ref().map(|u| format!("{u}{path}"))
+    }
 }
 
 impl Context {

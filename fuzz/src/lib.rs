@@ -34,6 +34,7 @@ pub fn context() -> Context {
         digest_lists: Vec::new(),
         create_rooms: false,
         lists_domain: None,
+        web_url: None,
     }
 }
 

@@ -20,6 +20,7 @@ fn ctx() -> Context {
         digest_lists: Vec::new(),
         create_rooms: false,
         lists_domain: None,
+        web_url: None,
     }
 }
 

@@ -56,6 +56,7 @@ fn ctx() -> Context {
         digest_lists: Vec::new(),
         create_rooms: true,
         lists_domain: Some("lists.example.test".into()),
+        web_url: None,
     }
 }
 

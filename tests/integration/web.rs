@@ -199,3 +199,98 @@ async fn every_page_in_a_real_browser() {
         );
     }
 }
+
+/// The feed of one event, found by its UID: (SEQUENCE, STATUS).
+fn in_feed(ics: &str, uid: &str) -> Option<(Option<u32>, Option<String>)> {
+    use icalendar::Component;
+    let calendar: icalendar::Calendar = ics.parse().expect("the feed parses");
+    calendar
+        .events()
+        .find(|e| e.get_uid() == Some(uid))
+        .map(|e| {
+            (
+                e.get_sequence(),
+                e.property_value("STATUS").map(str::to_string),
+            )
+        })
+}
+
+/// `greffier run` serves the pages too; the calendar feed has the
+/// invitation's UID and the update mail's SEQUENCE, and a cancelled
+/// meeting is cancelled in it; the invitation links to the meeting's page.
+#[tokio::test]
+async fn the_calendar_feed_matches_the_invitations() {
+    use icalendar::Component;
+    let _mail = crate::mailserver::MAIL_SERVER.read().await;
+    let port = free_port();
+    let mut bot = crate::mailserver::MailBot::with_tables(
+        "web-ics",
+        &format!(
+            "[web]\nlisten = \"127.0.0.1:{port}\"\npublic_url = \"http://127.0.0.1:{port}/\"\n"
+        ),
+    )
+    .await;
+    bot.start();
+    let (member, member_id) = bot.member_with_id("Arles").await;
+    let out = bot
+        .scratch
+        .console(&member_id, &["!groupe rejoindre messagerie"]);
+    assert!(out.contains("Bienvenue"), "{out}");
+    let out = bot.scratch.console(
+        ADMIN,
+        &["!reunion creer « Point calendrier » 2030-12-03 10:00 groupe messagerie"],
+    );
+    assert!(out.contains("créée"), "{out}");
+    let invitation = member
+        .wait_for("the invitation", |m| m.subject().starts_with("Invitation"))
+        .await;
+    assert!(
+        invitation
+            .body()
+            .contains(&format!("http://127.0.0.1:{port}/reunions/1")),
+        "{}",
+        invitation.body()
+    );
+    let (ics, _) = invitation.calendar().expect("a calendar part");
+    let invited: icalendar::Calendar = ics.parse().expect("iCalendar");
+    let uid = invited
+        .events()
+        .next()
+        .and_then(|e| e.get_uid())
+        .expect("a UID")
+        .to_string();
+
+    let feed = |path: &'static str| async move {
+        reqwest::get(format!("http://127.0.0.1:{port}{path}"))
+            .await
+            .expect("the feed answers")
+            .text()
+            .await
+            .expect("a body")
+    };
+    assert_eq!(
+        in_feed(&feed("/calendrier.ics").await, &uid),
+        Some((Some(0), Some("CONFIRMED".into())))
+    );
+    let out = bot
+        .scratch
+        .console(ADMIN, &["!reunion modifier 1 heure 14:00"]);
+    assert!(!out.contains("Erreur"), "{out}");
+    let update = member
+        .wait_for("the update", |m| m.subject().starts_with("Modifié"))
+        .await;
+    let (ics, _) = update.calendar().expect("a calendar part");
+    let updated: icalendar::Calendar = ics.parse().expect("iCalendar");
+    let sequence = updated.events().next().and_then(|e| e.get_sequence());
+    assert_eq!(sequence, Some(1));
+    assert_eq!(
+        in_feed(&feed("/groupes/messagerie/calendrier.ics").await, &uid),
+        Some((sequence, Some("CONFIRMED".into())))
+    );
+    let out = bot.scratch.console(ADMIN, &["!reunion annuler 1"]);
+    assert!(out.contains("annulée"), "{out}");
+    let (_, status) = in_feed(&feed("/calendrier.ics").await, &uid).expect("still in the feed");
+    assert_eq!(status.as_deref(), Some("CANCELLED"));
+    bot.assert_running();
+    bot.stop().await;
+}

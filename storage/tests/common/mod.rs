@@ -26,6 +26,7 @@ pub fn context(admin: &str) -> Context {
         digest_lists: Vec::new(),
         create_rooms: false,
         lists_domain: None,
+        web_url: None,
     }
 }
 

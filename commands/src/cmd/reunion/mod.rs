@@ -299,6 +299,17 @@ pub(crate) fn send_invitations(
                 tr!(lang, "\nLieu : {}", "\nPlace: {}", place)
             };
             let update = meeting.sequence > 0;
+            let page = ex
+                .ctx
+                .page(&format!("/reunions/{}", meeting.id.0))
+                .map(|url| {
+                    tr!(
+                        lang,
+                        "\nLa réunion en ligne : {url}",
+                        "\nThe meeting online: {url}"
+                    )
+                })
+                .unwrap_or_default();
             (
                 if update {
                     tr!(lang, "Modifié : {}", "Updated: {}", meeting.title)
@@ -307,8 +318,8 @@ pub(crate) fn send_invitations(
                 },
                 tr!(
                     lang,
-                    "Bonjour {},\n\n{} « {} » (réunion n°{}).\nDate : {}{}\n\nRépondez à ce message par « présent » ou « excusé » (avec un motif si vous le souhaitez), ou avec les boutons de votre messagerie.\n\n— greffier",
-                    "Hello {},\n\n{} “{}” (meeting #{}).\nDate: {}{}\n\nAnswer this message with “present” or “excused” (with a reason if you like), or with your mail client's buttons.\n\n— greffier",
+                    "Bonjour {},\n\n{} « {} » (réunion n°{}).\nDate : {}{}{page}\n\nRépondez à ce message par « présent » ou « excusé » (avec un motif si vous le souhaitez), ou avec les boutons de votre messagerie.\n\n— greffier",
+                    "Hello {},\n\n{} “{}” (meeting #{}).\nDate: {}{}{page}\n\nAnswer this message with “present” or “excused” (with a reason if you like), or with your mail client's buttons.\n\n— greffier",
                     invitee.person.name,
                     if update {
                         tr!(lang, "La réunion a changé :", "The meeting has changed:")
