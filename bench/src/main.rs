@@ -10,6 +10,8 @@
 //!   one-hop echo and a do-nothing relay bot; bursts; resident memory of
 //!   greffier, the relay and Synapse.
 //! - `mail`: 1000 RSVP mails recorded, next to a plain IMAP fetch.
+//! - `web`: the pages at 10 000 groups and 100 000 people, p50 / p99 and
+//!   requests per second, next to a static file of the same server.
 
 mod commands;
 mod cost;
@@ -20,9 +22,10 @@ mod matrix;
 mod procs;
 mod scale;
 mod stats;
+mod web;
 
 fn usage() -> ! {
-    eprintln!("usage: greffier-bench all|digest|cost|matrix|mail");
+    eprintln!("usage: greffier-bench all|digest|cost|matrix|mail|web");
     std::process::exit(2)
 }
 
@@ -66,7 +69,12 @@ fn run(what: &str, scratch: &procs::Scratch) -> anyhow::Result<()> {
         };
         runtime.block_on(matrix::run(&scratch.dir, plan))?;
     }
-    if !all && !["digest", "cost", "matrix", "mail"].contains(&what) {
+    if all || what == "web" {
+        println!("\n## Web pages at scale\n");
+        let runtime = tokio::runtime::Runtime::new()?;
+        runtime.block_on(web::run(&scratch.dir, scale::size_from_env()))?;
+    }
+    if !all && !["digest", "cost", "matrix", "mail", "web"].contains(&what) {
         usage();
     }
     Ok(())

@@ -64,6 +64,7 @@ pub fn router(web: Arc<Web>) -> Router {
         .route("/sondages/{id}", get(poll))
         .route("/calendrier.ics", get(calendar))
         .route("/healthz", get(healthz))
+        .route("/style.css", get(style))
         .fallback(not_found)
         .with_state(web)
 }
@@ -180,6 +181,17 @@ async fn healthz(State(web): State<Arc<Web>>) -> Response {
         )
             .into_response(),
     }
+}
+
+async fn style() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        pages::STYLE,
+    )
+        .into_response()
 }
 
 async fn not_found(State(web): State<Arc<Web>>) -> Response {

@@ -13,7 +13,9 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::Options;
 
-const STYLE: &str = "body{font-family:system-ui,-apple-system,'DejaVu Sans',sans-serif;margin:0;color:#212121;line-height:1.45}\
+/// The style sheet, served as `/style.css` (a static file: the pages'
+/// benchmark compares them with it).
+pub const STYLE: &str = "body{font-family:system-ui,-apple-system,'DejaVu Sans',sans-serif;margin:0;color:#212121;line-height:1.45}\
 header{background:#1e3a5f;color:#fff;padding:.6rem 1rem;display:flex;flex-wrap:wrap;gap:1rem;align-items:baseline}\
 header a{color:#fff;text-decoration:none}header .site{font-weight:bold;font-size:1.2rem}\
 main{max-width:60rem;margin:0 auto;padding:1rem}h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:1.6rem;border-bottom:1px solid #ddd}\
@@ -29,7 +31,7 @@ fn layout(lang: Lang, title: &str, body: Markup) -> Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " — greffier" }
-                style { (PreEscaped(STYLE)) }
+                link rel="stylesheet" href="/style.css";
             }
             body {
                 header {
