@@ -131,6 +131,11 @@ async fn every_page_in_a_real_browser() {
     scratch.console("@zoe:example.test", &["!moi organisation Vitrolles"]);
     let out = scratch.console(ADMIN, &["!reunion creer « Atelier » 2030-12-03 10:00"]);
     assert!(out.contains("créée"), "{out}");
+    let out = scratch.console(
+        ADMIN,
+        &["!reunion creer « Hostile » 2030-12-04 10:00 groupe hostile"],
+    );
+    assert!(out.contains("créée"), "{out}");
     let out = scratch.console("@zoe:example.test", &["!excuse 2 « congés très secrets »"]);
     assert!(out.contains("excusé"), "{out}");
     let pages = Pages::start(&scratch, port).await;
@@ -155,7 +160,7 @@ async fn every_page_in_a_real_browser() {
     assert!(atelier.contains("Excusés (1)"), "{atelier}");
     assert!(!atelier.contains("secrets"), "a reason shown: {atelier}");
     assert!(!atelier.contains("zoe"), "a name shown: {atelier}");
-    for path in ["/", "/groupes/hostile"] {
+    for path in ["/", "/groupes/hostile", "/reunions/3"] {
         let page = dom(&url(path));
         assert!(
             page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
