@@ -196,6 +196,12 @@ impl Inbox {
         self.db().read(now, f)
     }
 
+    /// Changes when another connection wrote to the database since this
+    /// one last looked (the web pages' cache).
+    pub fn data_version(&self) -> greffier_storage::Result<i64> {
+        self.db().data_version()
+    }
+
     /// The queue and the adapters' positions (`/healthz`).
     pub fn health(&self) -> greffier_storage::Result<greffier_storage::outbox::Health> {
         self.db().health()

@@ -28,10 +28,7 @@ pub fn web(app: App, db: Database) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let pages = Arc::new(web::Web {
-        app: Arc::new(app),
-        inbox: Inbox::new(db),
-    });
+    let pages = Arc::new(web::Web::new(Arc::new(app), Inbox::new(db)));
     let result = runtime.block_on(async {
         tokio::select! {
             done = web::serve(pages) => done,
@@ -45,10 +42,10 @@ pub fn web(app: App, db: Database) -> anyhow::Result<()> {
 async fn serve(app: Arc<App>, inbox: Arc<Inbox>, web_db: Option<Database>) -> anyhow::Result<()> {
     let mut tasks = tokio::task::JoinSet::new();
     if let Some(db) = web_db {
-        tasks.spawn(web::serve(Arc::new(web::Web {
-            app: app.clone(),
-            inbox: Inbox::new(db),
-        })));
+        tasks.spawn(web::serve(Arc::new(web::Web::new(
+            app.clone(),
+            Inbox::new(db),
+        ))));
     }
     if app.loaded.config.matrix.is_some() {
         tasks.spawn(matrix::serve(app.clone(), inbox.clone()));

@@ -6,12 +6,17 @@
 //!
 //! It reads through its own connection to the database (an [`Inbox`] of
 //! its own), so that pages never wait for the bot's writes nor hold them
-//! up; nothing here changes state: GET only, no form.
+//! up; nothing here changes state: GET only, no form. A page is made once
+//! and served again until the database changes (SQLite's `data_version`:
+//! another connection committed) or a minute passes (what is "upcoming"
+//! moves with the clock).
 
 mod ics;
 mod pages;
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use axum::Router;
@@ -29,7 +34,31 @@ pub struct Web {
     pub app: Arc<App>,
     /// Its own connection, for reading.
     pub inbox: Inbox,
+    cache: Mutex<Cache>,
 }
+
+/// Pages made since the database last changed.
+#[derive(Default)]
+struct Cache {
+    version: Option<i64>,
+    bytes: usize,
+    pages: HashMap<String, Made>,
+}
+
+struct Made {
+    at: Instant,
+    status: StatusCode,
+    content_type: &'static str,
+    body: String,
+}
+
+/// How long a page is served again when nothing changed.
+const FRESH: Duration = Duration::from_secs(60);
+/// What the cache may hold before it starts again.
+const CACHE_BYTES: usize = 32 << 20;
+
+const HTML: &str = "text/html; charset=utf-8";
+const ICS: &str = "text/calendar; charset=utf-8";
 
 /// What a page needs besides the data.
 #[derive(Clone)]
@@ -70,6 +99,62 @@ pub fn router(web: Arc<Web>) -> Router {
 }
 
 impl Web {
+    pub fn new(app: Arc<App>, inbox: Inbox) -> Web {
+        Web {
+            app,
+            inbox,
+            cache: Mutex::new(Cache::default()),
+        }
+    }
+
+    /// The page `key` from the cache, or made by `make` (and kept, unless
+    /// it is an error).
+    fn cached(
+        &self,
+        key: &str,
+        make: impl FnOnce() -> (StatusCode, &'static str, String),
+    ) -> Response {
+        let version = self.inbox.data_version().ok();
+        {
+            let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+            if cache.version != version || version.is_none() {
+                *cache = Cache {
+                    version,
+                    ..Cache::default()
+                };
+            }
+            if let Some(made) = cache.pages.get(key)
+                && made.at.elapsed() < FRESH
+            {
+                return (
+                    made.status,
+                    [(header::CONTENT_TYPE, made.content_type)],
+                    made.body.clone(),
+                )
+                    .into_response();
+            }
+        }
+        let (status, content_type, body) = make();
+        if status != StatusCode::INTERNAL_SERVER_ERROR {
+            let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+            if cache.bytes + body.len() > CACHE_BYTES {
+                cache.pages.clear();
+                cache.bytes = 0;
+            }
+            cache.bytes += body.len();
+            cache.pages.insert(
+                key.to_string(),
+                Made {
+                    at: Instant::now(),
+                    status,
+                    content_type,
+                    body: body.clone(),
+                },
+            );
+        }
+        (status, [(header::CONTENT_TYPE, content_type)], body).into_response()
+    }
+
     fn context(&self) -> Context {
         self.app.context()
     }
@@ -86,10 +171,11 @@ impl Web {
         }
     }
 
-    /// Runs `page` in a read transaction: the page, a 404 when it finds
-    /// nothing (`None`), a 500 page when the database fails.
+    /// Page `key`, made by `page` in a read transaction: the page, a 404
+    /// when it finds nothing (`None`), a 500 page when the database fails.
     fn page(
         &self,
+        key: &str,
         page: impl FnOnce(
             &mut dyn greffier_commands::Store,
             &Context,
@@ -98,71 +184,96 @@ impl Web {
     ) -> Response {
         let ctx = self.context();
         let options = self.options();
-        match self.inbox.read(ctx.now, |tx| Ok(page(tx, &ctx, &options)?)) {
-            Ok(Some(markup)) => markup.into_response(),
-            Ok(None) => (StatusCode::NOT_FOUND, pages::not_found(ctx.lang)).into_response(),
-            Err(e) => {
-                tracing::error!(error = %e, "a page failed");
-                (StatusCode::INTERNAL_SERVER_ERROR, pages::failed(ctx.lang)).into_response()
+        self.cached(key, || {
+            match self.inbox.read(ctx.now, |tx| Ok(page(tx, &ctx, &options)?)) {
+                Ok(Some(markup)) => (StatusCode::OK, HTML, markup.into_string()),
+                Ok(None) => (
+                    StatusCode::NOT_FOUND,
+                    HTML,
+                    pages::not_found(ctx.lang).into_string(),
+                ),
+                Err(e) => {
+                    tracing::error!(error = %e, "a page failed");
+                    (
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        HTML,
+                        pages::failed(ctx.lang).into_string(),
+                    )
+                }
             }
-        }
+        })
     }
 
     fn calendar(
         &self,
+        key: &str,
         feed: impl FnOnce(
             &mut dyn greffier_commands::Store,
             &Context,
         ) -> greffier_commands::store::StoreResult<Option<String>>,
     ) -> Response {
         let ctx = self.context();
-        match self.inbox.read(ctx.now, |tx| Ok(feed(tx, &ctx)?)) {
-            Ok(Some(ics)) => (
-                [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
-                ics,
-            )
-                .into_response(),
-            Ok(None) => (StatusCode::NOT_FOUND, pages::not_found(ctx.lang)).into_response(),
-            Err(e) => {
-                tracing::error!(error = %e, "a calendar failed");
-                (StatusCode::INTERNAL_SERVER_ERROR, pages::failed(ctx.lang)).into_response()
+        self.cached(key, || {
+            match self.inbox.read(ctx.now, |tx| Ok(feed(tx, &ctx)?)) {
+                Ok(Some(ics)) => (StatusCode::OK, ICS, ics),
+                Ok(None) => (
+                    StatusCode::NOT_FOUND,
+                    HTML,
+                    pages::not_found(ctx.lang).into_string(),
+                ),
+                Err(e) => {
+                    tracing::error!(error = %e, "a calendar failed");
+                    (
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        HTML,
+                        pages::failed(ctx.lang).into_string(),
+                    )
+                }
             }
-        }
+        })
     }
 }
 
 async fn index(State(web): State<Arc<Web>>) -> Response {
-    web.page(|s, c, o| pages::index(s, c, o).map(Some))
+    web.page("/", |s, c, o| pages::index(s, c, o).map(Some))
 }
 
 async fn group(State(web): State<Arc<Web>>, Path(slug): Path<String>) -> Response {
-    web.page(|s, c, o| pages::group(s, c, o, &slug))
+    web.page(&format!("/groupes/{slug}"), |s, c, o| {
+        pages::group(s, c, o, &slug)
+    })
 }
 
 async fn meeting(State(web): State<Arc<Web>>, Path(id): Path<String>) -> Response {
     match id.parse::<i64>() {
-        Ok(id) => web.page(|s, c, o| pages::meeting(s, c, o, id)),
+        Ok(id) => web.page(&format!("/reunions/{id}"), |s, c, o| {
+            pages::meeting(s, c, o, id)
+        }),
         Err(_) => not_found(State(web)).await,
     }
 }
 
 async fn catalogue(State(web): State<Arc<Web>>) -> Response {
-    web.page(|s, c, o| pages::catalogue(s, c, o).map(Some))
+    web.page("/logiciels", |s, c, o| pages::catalogue(s, c, o).map(Some))
 }
 
 async fn poll(State(web): State<Arc<Web>>, Path(id): Path<String>) -> Response {
     match id.parse::<i64>() {
-        Ok(id) => web.page(|s, c, o| pages::poll(s, c, o, id)),
+        Ok(id) => web.page(&format!("/sondages/{id}"), |s, c, o| {
+            pages::poll(s, c, o, id)
+        }),
         Err(_) => not_found(State(web)).await,
     }
 }
 
 async fn calendar(State(web): State<Arc<Web>>) -> Response {
-    web.calendar(|s, c| ics::feed(s, c, None))
+    web.calendar("/calendrier.ics", |s, c| ics::feed(s, c, None))
 }
 
 async fn group_calendar(State(web): State<Arc<Web>>, Path(slug): Path<String>) -> Response {
-    web.calendar(|s, c| ics::feed(s, c, Some(&slug)))
+    web.calendar(&format!("/groupes/{slug}/calendrier.ics"), |s, c| {
+        ics::feed(s, c, Some(&slug))
+    })
 }
 
 /// 200 with the database reachable: the queue and the adapters' last

@@ -442,6 +442,14 @@ pub struct Waiting {
 }
 
 impl Database {
+    /// SQLite's `data_version`: it changes when another connection has
+    /// committed since this one last looked (the web pages' cache).
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .conn()
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
     /// The queue and the adapters' positions, for `/healthz`.
     pub fn health(&self) -> Result<Health> {
         let conn = self.conn();

@@ -146,6 +146,11 @@ async fn every_page_in_a_real_browser() {
         assert!(home.contains(&format!(">{group}</a>")), "{group}: {home}");
     }
     assert!(home.contains("<svg"), "the attendance chart inline: {home}");
+    // A page is made again once the database changed.
+    let out = scratch.console(ADMIN, &["!groupe proposer voirie « Voirie communale »"]);
+    assert!(out.contains("proposé"), "{out}");
+    let home = dom(&url("/"));
+    assert!(home.contains(">Voirie communale</a>"), "{home}");
     let openelec = dom(&url("/groupes/openelec"));
     for org in ["Arles", "Atreal", "Fos", "Istres", "Libreair", "Miramas"] {
         assert!(
