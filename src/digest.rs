@@ -300,6 +300,39 @@ mod tests {
     }
 
     #[test]
+    fn with_public_pages_the_digests_link_to_them() {
+        let mut db = db();
+        let mut c = ctx("2026-10-26T08:00:00Z");
+        c.web_url = Some("https://greffier.example".into());
+        let digests = db
+            .read(c.now, |tx| Ok(render(tx, &c, None).expect("rendered")))
+            .expect("read");
+        let group = &digests[0].1;
+        assert!(
+            group
+                .plain
+                .ends_with("Page du groupe : https://greffier.example/groupes/messagerie"),
+            "{}",
+            group.plain
+        );
+        assert!(
+            group
+                .html
+                .contains("<a href=\"https://greffier.example/groupes/messagerie\">"),
+            "{}",
+            group.html
+        );
+        let overall = &digests[1].1;
+        assert!(
+            overall
+                .plain
+                .ends_with("Les groupes en ligne : https://greffier.example/"),
+            "{}",
+            overall.plain
+        );
+    }
+
+    #[test]
     fn a_new_installation_waits_for_the_next_moment() {
         let mut db = with_group("2026-10-20T10:00:00Z");
         // First run on Tuesday: Monday's moment was before the bot existed.
