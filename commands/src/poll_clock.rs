@@ -71,7 +71,6 @@ pub fn due(store: &mut dyn Store, ctx: &Context) -> StoreResult<Vec<Action>> {
                         ),
                     )?);
                     if let Some(g) = &group {
-                        let shown = sondage::describe(&poll);
                         actions.push(Action::PostToGroup {
                             group: g.slug.clone(),
                             text: tr!(

@@ -46,8 +46,7 @@ fn layout(lang: Lang, title: &str, body: Markup) -> Markup {
     }
 }
 
-fn org_names(store: &mut dyn Store, orgs: Vec<greffier_commands::store::Organisation>) -> String {
-    let _ = store;
+fn org_names(orgs: Vec<greffier_commands::store::Organisation>) -> String {
     orgs.into_iter()
         .map(|o| o.name)
         .collect::<Vec<_>>()
@@ -91,13 +90,13 @@ pub fn index(store: &mut dyn Store, ctx: &Context, _o: &Options) -> StoreResult<
                     None => String::new(),
                 };
                 let orgs = store.member_organisations(g.id)?;
-                let orgs = org_names(store, orgs);
+                let orgs = org_names(orgs);
                 active.push((g, lead, orgs));
             }
             GroupStatus::Proposed => {
                 let supporters = store.supporters(g.id)?;
                 let n = supporters.len();
-                proposed.push((g, n, org_names(store, supporters)));
+                proposed.push((g, n, org_names(supporters)));
             }
             GroupStatus::Archived => {}
         }
