@@ -79,6 +79,26 @@ pub const COMMAND: Entry = Entry {
     },
 };
 
+/// `creer <groupe>` (`create`), what `salon` and `diffusion` take: the
+/// group's name.
+fn create_then_group(
+    args: &mut crate::parse::Args,
+) -> Result<String, crate::parse::ParseErrorKind> {
+    use crate::parse::{Arg, ParseErrorKind};
+    let verb = args
+        .next_token()
+        .ok_or(ParseErrorKind::Missing(Arg::Subcommand))?;
+    if !matches!(
+        crate::text::keyword(&verb.text).as_str(),
+        "creer" | "create"
+    ) {
+        return Err(ParseErrorKind::UnknownSubcommand(crate::text::excerpt(
+            &verb.text, 20,
+        )));
+    }
+    args.rest(Arg::Group)
+}
+
 fn cmd(g: Groupe) -> Command {
     Command::Groupe(g)
 }

@@ -4,9 +4,8 @@
 //! the network's Space.
 
 use crate::exec::{Exec, Outcome};
-use crate::parse::{Arg, Args, ParseErrorKind, Usage};
+use crate::parse::{Args, ParseErrorKind, Usage};
 use crate::store::GroupStatus;
-use crate::text;
 use crate::tr;
 
 pub const USAGE: Usage = Usage {
@@ -23,16 +22,8 @@ pub struct Salon {
 
 impl Salon {
     pub fn parse(args: &mut Args) -> Result<Salon, ParseErrorKind> {
-        let verb = args
-            .next_token()
-            .ok_or(ParseErrorKind::Missing(Arg::Subcommand))?;
-        if !matches!(text::keyword(&verb.text).as_str(), "creer" | "create") {
-            return Err(ParseErrorKind::UnknownSubcommand(text::excerpt(
-                &verb.text, 20,
-            )));
-        }
         Ok(Salon {
-            group: args.rest(Arg::Group)?,
+            group: super::create_then_group(args)?,
         })
     }
 
