@@ -51,20 +51,7 @@ static NEGATION: LazyLock<Regex> = LazyLock::new(|| {
     .expect("a valid regular expression")
 });
 
-const MONTHS: [&str; 12] = [
-    "janvier",
-    "fevrier",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "aout",
-    "septembre",
-    "octobre",
-    "novembre",
-    "decembre",
-];
+use crate::text::FRENCH_MONTHS as MONTHS;
 const MONTHS_EN: [&str; 12] = [
     "january",
     "february",

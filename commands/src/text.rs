@@ -4,6 +4,22 @@
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
+/// The months in French, folded ([`fold`]: no accents), January first.
+pub const FRENCH_MONTHS: [&str; 12] = [
+    "janvier",
+    "fevrier",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "aout",
+    "septembre",
+    "octobre",
+    "novembre",
+    "decembre",
+];
+
 /// Lower case without accents: "Présent" → "present", "Œuvre" → "oeuvre".
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

@@ -122,20 +122,7 @@ fn town(line: &str) -> String {
 /// "11 Juin 2007", "1er octobre 2007".
 pub fn french_date(s: &str) -> Option<Date> {
     let words: Vec<String> = s.split_whitespace().map(fold).collect();
-    let months = [
-        "janvier",
-        "fevrier",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "aout",
-        "septembre",
-        "octobre",
-        "novembre",
-        "decembre",
-    ];
+    let months = crate::text::FRENCH_MONTHS;
     for w in words.windows(3) {
         let Ok(day) = w[0].trim_end_matches("er").parse::<i8>() else {
             continue;
