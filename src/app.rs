@@ -5,6 +5,15 @@ use greffier_commands::Context;
 
 use crate::config::Loaded;
 
+/// `greffier --version`: the version and the git commit it was built from
+/// (build.rs).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("GREFFIER_COMMIT"),
+    ")"
+);
+
 pub struct App {
     pub loaded: Loaded,
 }

@@ -207,6 +207,17 @@ impl Inbox {
         self.db().health()
     }
 
+    /// The mail adapter has read the mailbox (new mail or not): when it
+    /// last did is what `greffier status` shows.
+    pub fn mailbox_checked(&self) -> greffier_storage::Result<()> {
+        let now = Timestamp::now();
+        self.db().set_cursor(
+            greffier_storage::outbox::MAIL_CHECKED,
+            &now.to_string(),
+            now,
+        )
+    }
+
     /// Whether the bot knows this sender (the Matrix adapter then needs no
     /// display name).
     pub fn knows(&self, now: Timestamp, sender: &Identity) -> greffier_storage::Result<bool> {

@@ -16,6 +16,7 @@
 //! root module, which only reads the command line.
 
 pub mod app;
+mod backup;
 mod config;
 mod console;
 mod digest;
@@ -32,6 +33,7 @@ pub mod outbox;
 mod run;
 mod scheduler;
 mod seed;
+mod status;
 mod web;
 
 use std::path::PathBuf;
@@ -47,7 +49,7 @@ use inbox::Inbox;
 #[derive(Parser)]
 #[command(
     name = "greffier",
-    version,
+    version = app::VERSION,
     about = "The clerk of the working groups: a chat-ops bot for Matrix rooms and mailing lists"
 )]
 struct Cli {
@@ -57,8 +59,18 @@ struct Cli {
     /// The SQLite database (overrides bot.database).
     #[arg(long, global = true)]
     database: Option<PathBuf>,
+    /// How log lines are written (to stderr): text, or one JSON object per
+    /// line for journald and log collectors.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Cmd,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -73,6 +85,13 @@ enum Cmd {
     },
     /// Validate bot.toml; errors name the line and key.
     CheckConfig,
+    /// Whether the bot runs, when each adapter last reached its server,
+    /// the outbox, the last digest. Exit status 0 OK, 1 warning, 2
+    /// critical, 3 unknown: a monitoring check.
+    Status,
+    /// A consistent, checked copy of the database, taken while the bot
+    /// runs. FILE must not exist.
+    Backup { file: PathBuf },
     /// The whole state as JSON.
     Export {
         /// JSON output (the only format; accepted for scripts that pass it).
@@ -140,11 +159,47 @@ fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
 }
 
 fn open_database(app: &App, cli: &Cli) -> anyhow::Result<Database> {
-    let path = app.loaded.database_path(cli.database.as_deref());
+    let path = database_path(app, cli)?;
     let mut db = Database::open(&path)
         .with_context(|| format!("cannot open the database {}", path.display()))?;
     seed::apply(&mut db, &app.loaded.config, jiff::Timestamp::now())?;
     Ok(db)
+}
+
+/// The database's path, refused to root when the file is another user's
+/// (the `greffier` system user's): SQLite would make its `-wal` and `-shm`
+/// files root's, which the bot could then no longer open.
+fn database_path(app: &App, cli: &Cli) -> anyhow::Result<PathBuf> {
+    let path = app.loaded.database_path(cli.database.as_deref());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        // The process's own user, without unsafe code: /proc/self is its.
+        let me = std::fs::metadata("/proc/self").map(|m| m.uid());
+        let owner = std::fs::metadata(&path).map(|m| m.uid());
+        if let (Ok(0), Ok(owner)) = (me, owner)
+            && owner != 0
+        {
+            let user = user_name(owner).unwrap_or_else(|| format!("uid {owner}"));
+            bail!(
+                "{} belongs to {user}: run this as that user (sudo -u {user} greffier ...), not as root, so that the files SQLite makes beside it stay the bot's",
+                path.display()
+            );
+        }
+    }
+    Ok(path)
+}
+
+/// The login name of `uid`, from /etc/passwd.
+#[cfg(unix)]
+fn user_name(uid: u32) -> Option<String> {
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    passwd.lines().find_map(|line| {
+        let mut fields = line.split(':');
+        let name = fields.next()?;
+        let id = fields.nth(1)?;
+        (id.parse() == Ok(uid)).then(|| name.to_string())
+    })
 }
 
 /// The `greffier` command line.
@@ -158,15 +213,27 @@ pub fn main() -> ExitCode {
         }
         _ => "warn",
     };
-    tracing_subscriber::fmt()
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level));
+    // One line per event either way; colours only on a terminal (journald
+    // would store the escape codes).
+    let logs = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level)),
-        )
-        .init();
+        .with_env_filter(filter);
+    match cli.log_format {
+        LogFormat::Text => logs
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .init(),
+        LogFormat::Json => logs.json().flatten_event(true).init(),
+    }
+    let status = matches!(cli.command, Cmd::Status);
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
+        // A monitoring check that cannot read the database: UNKNOWN.
+        Err(e) if status => {
+            println!("GREFFIER UNKNOWN: {e:#}");
+            ExitCode::from(3)
+        }
         Err(e) => {
             eprintln!("greffier: {e:#}");
             ExitCode::FAILURE
@@ -174,11 +241,11 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> anyhow::Result<()> {
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let app = App {
         loaded: config::load(&cli.config)?,
     };
-    match &cli.command {
+    let done = match &cli.command {
         Cmd::CheckConfig => {
             for warning in app.loaded.warnings() {
                 eprintln!("WARNING: {warning}");
@@ -194,6 +261,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Cmd::Status => {
+            let level = status::run(&app, &database_path(&app, &cli)?)?;
+            return Ok(ExitCode::from(level.exit_code()));
+        }
+        Cmd::Backup { file } => backup::run(&database_path(&app, &cli)?, file),
         Cmd::Console { who } => {
             let db = open_database(&app, &cli)?;
             console::run(&app, &Inbox::new(db), who)
@@ -270,5 +342,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let mut db = open_database(&app, &cli)?;
             drift::check(&app, &mut db, *fix)
         }
-    }
+    };
+    done.map(|()| ExitCode::SUCCESS)
 }

@@ -18,6 +18,13 @@ pub async fn run(app: Arc<App>, inbox: Arc<Inbox>) -> anyhow::Result<()> {
     let schedule = &app.loaded.config.digest;
     let retention =
         jiff::SignedDuration::from_hours(24 * i64::from(app.loaded.config.bot.retention_days));
+    // The sign of life `greffier status` reads, rewritten every minute.
+    let heartbeat = serde_json::json!({
+        "pid": std::process::id(),
+        "version": crate::app::VERSION,
+        "started_at": jiff::Timestamp::now().to_string(),
+    })
+    .to_string();
     let mut first = true;
     let mut pruned_at: Option<std::time::Instant> = None;
     // The week whose drift was checked, and its line for the digest.
@@ -47,6 +54,7 @@ pub async fn run(app: Arc<App>, inbox: Arc<Inbox>) -> anyhow::Result<()> {
             let mut reminders = greffier_commands::reminders::due(tx, &ctx, days)?;
             reminders.extend(greffier_commands::poll_clock::due(tx, &ctx)?);
             let reminders = tx.enqueue(&reminders)?.len();
+            tx.set_cursor(greffier_storage::outbox::HEARTBEAT, &heartbeat)?;
             let digests = crate::digest::queue_due(
                 tx,
                 &ctx,

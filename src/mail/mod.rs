@@ -168,6 +168,7 @@ impl Reader {
         tracing::info!(user = %cfg.imap_user, idle, "reading the mailbox");
         loop {
             let handled = self.round(&mut imap, &done, &quarantine).await?;
+            self.inbox.mailbox_checked()?;
             // Mail that came during the round is read now: IDLE would not
             // wake for it (found by the mail benchmark: the last copies of
             // a burst waited a whole poll_seconds).

@@ -11,6 +11,7 @@
 //! WAL and a busy timeout let the CLI and a running bot share one file: the
 //! bot picks up what a console command queued in the outbox.
 
+pub mod backup;
 pub mod digests;
 pub mod export;
 mod forget;
@@ -42,6 +43,12 @@ pub enum Error {
     Json(#[from] serde_json::Error),
     #[error("stored value is malformed: {0}")]
     Corrupt(String),
+    #[error(
+        "the database is at schema version {found}, newer than this greffier knows ({known}): it was written by a newer greffier. Nothing was changed in it: run that newer version again, or restore a backup taken before it (README, Deploying)"
+    )]
+    TooNew { found: i64, known: i64 },
+    #[error("backup: {0}")]
+    Backup(String),
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -115,8 +122,37 @@ impl Database {
         Database::setup(Connection::open_in_memory()?)
     }
 
+    /// Opens an existing database as it is, read-only: no migration, no
+    /// file created (`greffier status`, `greffier backup`). A running bot
+    /// may be writing it meanwhile.
+    pub fn open_as_is(path: &Path) -> Result<Database> {
+        if !path.is_file() {
+            return Err(Error::Corrupt(format!(
+                "there is no database at {}",
+                path.display()
+            )));
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(Duration::from_secs(10))?;
+        Ok(Database { conn })
+    }
+
+    /// The schema version of this database (its last migration).
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(migrations::version(&self.conn)?)
+    }
+
     fn setup(mut conn: Connection) -> Result<Database> {
         conn.busy_timeout(Duration::from_secs(10))?;
+        // Refused before the pragmas below touch a newer greffier's file.
+        let found = migrations::version(&conn)?;
+        let known = migrations::MIGRATIONS.len() as i64;
+        if found > known {
+            return Err(Error::TooNew { found, known });
+        }
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -223,28 +259,33 @@ impl Database {
     /// the references that point nowhere (`PRAGMA foreign_key_check`):
     /// empty when the database is consistent. For the reliability tests.
     pub fn problems(&self) -> Result<Vec<String>> {
-        let mut problems: Vec<String> = self
-            .conn
-            .prepare("PRAGMA integrity_check")?
-            .query_map([], |r| r.get::<_, String>(0))?
-            .collect::<rusqlite::Result<Vec<_>>>()?
-            .into_iter()
-            .filter(|line| line != "ok")
-            .collect();
-        let mut st = self.conn.prepare("PRAGMA foreign_key_check")?;
-        let dangling = st.query_map([], |r| {
-            Ok(format!(
-                "{} row {} points to a missing {}",
-                r.get::<_, String>(0)?,
-                r.get::<_, Option<i64>>(1)?.unwrap_or(0),
-                r.get::<_, String>(2)?
-            ))
-        })?;
-        for d in dangling {
-            problems.push(d?);
-        }
-        Ok(problems)
+        problems(&self.conn)
     }
+}
+
+/// What SQLite finds wrong in the database of `conn` (see
+/// [`Database::problems`]).
+pub(crate) fn problems(conn: &Connection) -> Result<Vec<String>> {
+    let mut problems: Vec<String> = conn
+        .prepare("PRAGMA integrity_check")?
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?
+        .into_iter()
+        .filter(|line| line != "ok")
+        .collect();
+    let mut st = conn.prepare("PRAGMA foreign_key_check")?;
+    let dangling = st.query_map([], |r| {
+        Ok(format!(
+            "{} row {} points to a missing {}",
+            r.get::<_, String>(0)?,
+            r.get::<_, Option<i64>>(1)?.unwrap_or(0),
+            r.get::<_, String>(2)?
+        ))
+    })?;
+    for d in dangling {
+        problems.push(d?);
+    }
+    Ok(problems)
 }
 
 impl Tx<'_> {
@@ -304,6 +345,37 @@ mod tests {
             })
             .expect("version");
         assert_eq!(version, migrations::MIGRATIONS.len() as i64);
+    }
+
+    #[test]
+    fn a_database_newer_than_the_binary_is_refused_untouched() {
+        let dir = std::env::temp_dir().join(format!("greffier-newer-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("newer.db");
+        let future = migrations::MIGRATIONS.len() as i64 + 1;
+        {
+            let conn = Connection::open(&path).expect("open");
+            conn.execute_batch(&format!(
+                "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT);
+                 INSERT INTO schema_migrations (version) VALUES ({future});
+                 CREATE TABLE from_the_future (x);"
+            ))
+            .expect("a newer schema");
+        }
+        let before = std::fs::read(&path).expect("bytes");
+        let err = Database::open(&path).err().expect("refused");
+        assert!(
+            matches!(err, Error::TooNew { found, .. } if found == future),
+            "{err}"
+        );
+        assert!(
+            err.to_string().contains("newer than this greffier"),
+            "{err}"
+        );
+        assert_eq!(std::fs::read(&path).expect("bytes"), before, "not touched");
+        assert!(!dir.join("newer.db-wal").exists(), "not switched to WAL");
+        let _ = std::fs::remove_dir_all(dir);
     }
 
     #[test]

@@ -373,10 +373,35 @@ ALTER TABLE poll_votes ADD COLUMN withdrawn INTEGER NOT NULL DEFAULT 0;
 "#,
 ];
 
-/// Applies the migrations the database does not have yet. Two processes
+/// The schema version of a database: its last applied migration (0 for a
+/// new file). Reads only.
+pub fn version(conn: &Connection) -> rusqlite::Result<i64> {
+    let has_table: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations')",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has_table {
+        return Ok(0);
+    }
+    conn.query_row(
+        "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+        [],
+        |r| r.get(0),
+    )
+}
+
+/// Applies the migrations the database does not have yet; a database
+/// made by a newer greffier (a higher version than [`MIGRATIONS`] knows) is
+/// refused before anything is written to it. Two processes
 /// opening a new database at once (the bot and a console) are serialised:
 /// the version is read inside an immediate (write-locking) transaction.
-pub fn migrate(conn: &mut Connection) -> rusqlite::Result<usize> {
+pub fn migrate(conn: &mut Connection) -> crate::Result<usize> {
+    let found = version(conn)?;
+    let known = MIGRATIONS.len() as i64;
+    if found > known {
+        return Err(crate::Error::TooNew { found, known });
+    }
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
              version    INTEGER PRIMARY KEY,

@@ -427,12 +427,34 @@ mod tests {
 pub struct Health {
     /// Per channel: items waiting, and when the oldest was queued.
     pub waiting: Vec<Waiting>,
-    /// Items that failed for good.
+    /// Items that failed for good, and how many of them in the last day.
     pub failed: i64,
+    pub failed_last_day: i64,
     /// When the Matrix sync position and the mailbox position last moved.
     pub matrix_synced_at: Option<String>,
     pub mail_read_at: Option<String>,
+    /// When the mail adapter last looked at the mailbox (new mail or not).
+    pub mail_checked_at: Option<String>,
+    /// The running bot's sign of life (`HEARTBEAT`): when, and what it
+    /// wrote (its process id, version and start).
+    pub heartbeat_at: Option<String>,
+    pub heartbeat: Option<String>,
+    /// The last week a digest went out: the week, when, to how many places.
+    pub last_digest: Option<LastDigest>,
+    pub schema: i64,
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LastDigest {
+    pub week: String,
+    pub sent_at: String,
+    pub destinations: i64,
+}
+
+/// The cursor the running bot rewrites every minute (`greffier status`).
+pub const HEARTBEAT: &str = "bot.heartbeat";
+/// The cursor the mail adapter rewrites each time it has read the mailbox.
+pub const MAIL_CHECKED: &str = "mail.checked";
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Waiting {
@@ -471,20 +493,48 @@ impl Database {
             [],
             |r| r.get(0),
         )?;
-        let moved = |name: &str| -> Result<Option<String>> {
+        let day_ago = (Timestamp::now() - jiff::SignedDuration::from_hours(24)).to_string();
+        let failed_last_day = conn.query_row(
+            "SELECT COUNT(*) FROM outbox WHERE failed_at >= ?1",
+            params![day_ago],
+            |r| r.get(0),
+        )?;
+        let cursor = |name: &str| -> Result<Option<(String, String)>> {
             Ok(conn
                 .query_row(
-                    "SELECT updated_at FROM cursors WHERE name = ?1",
+                    "SELECT updated_at, value FROM cursors WHERE name = ?1",
                     params![name],
-                    |r| r.get(0),
+                    |r| Ok((r.get(0)?, r.get(1)?)),
                 )
                 .optional()?)
         };
+        let moved = |name: &str| -> Result<Option<String>> { Ok(cursor(name)?.map(|(at, _)| at)) };
+        let heartbeat = cursor(HEARTBEAT)?;
+        let last_digest = conn
+            .query_row(
+                "SELECT week, MAX(sent_at), COUNT(*) FROM digests_sent
+                 WHERE week = (SELECT MAX(week) FROM digests_sent) GROUP BY week",
+                [],
+                |r| {
+                    Ok(LastDigest {
+                        week: r.get(0)?,
+                        sent_at: r.get(1)?,
+                        destinations: r.get(2)?,
+                    })
+                },
+            )
+            .optional()?;
         Ok(Health {
             waiting,
             failed,
+            failed_last_day,
             matrix_synced_at: moved("matrix.since")?,
             mail_read_at: moved("mail.last_uid")?,
+            mail_checked_at: moved(MAIL_CHECKED)?,
+            heartbeat_at: heartbeat.as_ref().map(|(at, _)| at.clone()),
+            heartbeat: heartbeat.map(|(_, v)| v),
+            last_digest,
+            schema: crate::migrations::version(conn)?,
         })
     }
 }
