@@ -265,6 +265,7 @@ mod tests {
             action,
             attempts: 0,
             in_doubt_since: None,
+            queued_at: Timestamp::from_second(1_800_000_000).expect("ts"),
         }
     }
 

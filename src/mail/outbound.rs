@@ -175,12 +175,12 @@ impl Composer {
         })
     }
 
-    /// The Message-ID of outbox item `id`: SHA-256 of the key and the id,
-    /// 128 bits of it. Nobody without the key can guess it, and every
-    /// attempt to deliver the item uses the same one.
-    pub fn message_id(&self, id: i64) -> String {
+    /// The Message-ID of an outbox item: SHA-256 of the key and the item
+    /// ([`OutboxItem::unique`]), 128 bits of it. Nobody without the key can
+    /// guess it, and every attempt to deliver the item uses the same one.
+    pub fn message_id(&self, unique: &str) -> String {
         use sha2::{Digest, Sha256};
-        let hash = Sha256::digest(format!("{}:{id}", self.key));
+        let hash = Sha256::digest(format!("{}:{unique}", self.key));
         format!("<{}@{}>", super::hex(&hash[..16]), self.domain)
     }
 
@@ -190,7 +190,7 @@ impl Composer {
             Action::Confirm { message_id, .. } | Action::AskByMail { message_id, .. } => {
                 angle(message_id)
             }
-            _ => self.message_id(item.id),
+            _ => self.message_id(&item.unique()),
         };
         let builder = Message::builder()
             .from(self.from.clone())
@@ -376,6 +376,7 @@ mod tests {
             action,
             attempts: 0,
             in_doubt_since: None,
+            queued_at: jiff::Timestamp::from_second(1_800_000_000).expect("ts"),
         };
         String::from_utf8(composer().message(&item).expect("message").formatted()).expect("utf-8")
     }
@@ -419,13 +420,15 @@ mod tests {
             "{mail}"
         );
         assert!(mail.contains("Auto-Submitted: auto-replied\r\n"), "{mail}");
-        let id = composer().message_id(7);
+        let id = composer().message_id("7-1800000000000");
         assert!(mail.contains(&format!("Message-ID: {id}\r\n")), "{mail}");
         // 128 bits, from the key: another key gives another id.
         assert_eq!(id.len(), "<@example.test>".len() + 32, "{id}");
         let other = Composer::new("greffier@example.test", "k2".into()).expect("composer");
-        assert_ne!(other.message_id(7), id);
-        assert_ne!(composer().message_id(8), id);
+        assert_ne!(other.message_id("7-1800000000000"), id);
+        assert_ne!(composer().message_id("8-1800000000000"), id);
+        // The same id queued at another time (after a restored backup).
+        assert_ne!(composer().message_id("7-1800000000001"), id);
         assert!(mail.contains("To: anne@example.test\r\n"), "{mail}");
     }
 
@@ -449,6 +452,7 @@ mod tests {
             })),
             attempts: 0,
             in_doubt_since: None,
+            queued_at: jiff::Timestamp::from_second(1_800_000_000).expect("ts"),
         };
         let mail = composer().message(&item).expect("an invitation");
         let to = mail.envelope().to().to_vec();

@@ -92,7 +92,7 @@ async fn send(
     item: &OutboxItem,
     instance: &str,
 ) -> Result<OwnedEventId, SendError> {
-    let txn = OwnedTransactionId::from(format!("greffier-{instance}-{}", item.id));
+    let txn = OwnedTransactionId::from(format!("greffier-{instance}-{}", item.unique()));
     if let Action::PostImageToRoom { room, name, png } = &item.action {
         use base64::Engine;
         let bytes = base64::engine::general_purpose::STANDARD

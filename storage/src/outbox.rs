@@ -20,6 +20,20 @@ pub struct OutboxItem {
     /// A delivery of this item began then and its outcome was never
     /// recorded (the process died during it): it may have been delivered.
     pub in_doubt_since: Option<Timestamp>,
+    /// When it was queued.
+    pub queued_at: Timestamp,
+}
+
+impl OutboxItem {
+    /// What names this item to the servers (a Matrix transaction id, a
+    /// Message-ID): the same at every attempt, so a resent item is known
+    /// again. Its id alone would not do: after a backup is restored, the
+    /// ids that came after the backup are given again to new items, and a
+    /// homeserver answers a transaction id it knows with the old event,
+    /// sending nothing; the instant it was queued tells them apart.
+    pub fn unique(&self) -> String {
+        format!("{}-{}", self.id, self.queued_at.as_millisecond())
+    }
 }
 
 /// The channel an action is delivered through; `None` for a `PostToGroup`,
@@ -102,12 +116,19 @@ impl Tx<'_> {
     }
 }
 
-fn item(id: i64, payload: &str, attempts: i64, sending: Option<String>) -> Result<OutboxItem> {
+fn item(
+    id: i64,
+    payload: &str,
+    attempts: i64,
+    sending: Option<String>,
+    created: &str,
+) -> Result<OutboxItem> {
     Ok(OutboxItem {
         id,
         action: serde_json::from_str(payload)?,
         attempts,
         in_doubt_since: sending.as_deref().map(parse_ts).transpose()?,
+        queued_at: parse_ts(created)?,
     })
 }
 
@@ -120,7 +141,7 @@ impl Database {
         limit: usize,
     ) -> Result<Vec<OutboxItem>> {
         let mut st = self.conn().prepare_cached(
-            "SELECT id, payload, attempts, sending_since FROM outbox
+            "SELECT id, payload, attempts, sending_since, created_at FROM outbox
              WHERE channel = ?1 AND delivered_at IS NULL AND failed_at IS NULL
                AND next_attempt_at <= ?2
              ORDER BY id LIMIT ?3",
@@ -131,28 +152,31 @@ impl Database {
                 r.get::<_, String>(1)?,
                 r.get::<_, i64>(2)?,
                 r.get::<_, Option<String>>(3)?,
+                r.get::<_, String>(4)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, payload, attempts, sending) = row?;
-            out.push(item(id, &payload, attempts, sending)?);
+            let (id, payload, attempts, sending, created) = row?;
+            out.push(item(id, &payload, attempts, sending, &created)?);
         }
         Ok(out)
     }
 
     /// One item, delivered or not.
     pub fn outbox_item(&self, id: i64) -> Result<Option<OutboxItem>> {
-        let row: Option<(String, i64, Option<String>)> = self
+        let row: Option<(String, i64, Option<String>, String)> = self
             .conn()
             .query_row(
-                "SELECT payload, attempts, sending_since FROM outbox WHERE id = ?1",
+                "SELECT payload, attempts, sending_since, created_at FROM outbox WHERE id = ?1",
                 params![id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .optional()?;
-        row.map(|(payload, attempts, sending)| item(id, &payload, attempts, sending))
-            .transpose()
+        row.map(|(payload, attempts, sending, created)| {
+            item(id, &payload, attempts, sending, &created)
+        })
+        .transpose()
     }
 
     /// A delivery of `id` begins (recorded before it does): if the process

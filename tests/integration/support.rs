@@ -146,6 +146,11 @@ impl BotProcess {
         self.child = Some(command.spawn().expect("spawn greffier run"));
     }
 
+    /// The running bot's process id.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().and_then(|c| c.id())
+    }
+
     /// SIGTERM, and wait for a clean exit.
     pub async fn stop(&mut self) {
         let mut child = self.child.take().expect("the bot is running");
