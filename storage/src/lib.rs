@@ -49,6 +49,8 @@ pub enum Error {
     TooNew { found: i64, known: i64 },
     #[error("backup: {0}")]
     Backup(String),
+    #[error("there is no database at {0}")]
+    NoDatabase(String),
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -127,10 +129,7 @@ impl Database {
     /// may be writing it meanwhile.
     pub fn open_as_is(path: &Path) -> Result<Database> {
         if !path.is_file() {
-            return Err(Error::Corrupt(format!(
-                "there is no database at {}",
-                path.display()
-            )));
+            return Err(Error::NoDatabase(path.display().to_string()));
         }
         let conn = Connection::open_with_flags(
             path,

@@ -83,3 +83,165 @@ fn a_missing_config_is_a_clear_error() {
         "{stderr}"
     );
 }
+
+#[test]
+fn version_names_the_commit() {
+    let out = Command::new(BIN).arg("--version").output().expect("run");
+    assert!(out.status.success());
+    let said = String::from_utf8_lossy(&out.stdout);
+    let head = Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("git");
+    let head = String::from_utf8_lossy(&head.stdout).trim().to_string();
+    assert_eq!(
+        said.trim(),
+        format!("greffier {} (commit {head})", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn the_packaged_config_is_valid() {
+    let packaged = concat!(env!("CARGO_MANIFEST_DIR"), "/debian/bot.toml");
+    let out = Command::new(BIN)
+        .args(["--config", packaged, "check-config"])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("OK (matrix: off, mail: off, 0 seed group(s), database /var/lib/greffier/greffier.sqlite)"),
+        "{stdout}"
+    );
+}
+
+/// `greffier backup` and `greffier status` on a database no bot runs on;
+/// JSON log lines; a database newer than the binary refused untouched.
+#[test]
+fn backup_status_and_a_newer_database() {
+    let s = Scratch::new("backup-cli", "[bot]\nadmins = [\"@alice:example.test\"]\n");
+    let out = s.console(
+        "@alice:example.test",
+        &[
+            "!moi organisation Arles",
+            "!groupe proposer sauvegarde « Sauvegardes » initiative Arles action « Inventaire »",
+        ],
+    );
+    assert!(out.contains("sauvegarde"), "{out}");
+    let copy = s.dir.join("copy.sqlite");
+    let out = s.run(&["backup", copy.to_str().expect("utf-8")], b"");
+    crate::support::assert_clean(&out);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("written and checked (integrity ok, schema"),
+        "{said}"
+    );
+    // The copy is a database the binary reads: the group is in it.
+    let export = crate::support::run_with(&s.config(), &copy, &["export"], b"");
+    crate::support::assert_clean(&export);
+    assert!(String::from_utf8_lossy(&export.stdout).contains("\"sauvegarde\""));
+    // Never over an existing file.
+    let out = s.run(&["backup", copy.to_str().expect("utf-8")], b"");
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("never overwrites"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // No bot ever ran on it: status is CRITICAL, exit 2.
+    let out = s.run(&["status"], b"");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{said}");
+    assert!(
+        said.starts_with("GREFFIER CRITICAL: the bot is not running"),
+        "{said}"
+    );
+    assert!(said.contains("outbox: "), "{said}");
+    // No database at all: UNKNOWN, exit 3.
+    let out = crate::support::run_with(&s.config(), &s.dir.join("none.sqlite"), &["status"], b"");
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).starts_with("GREFFIER UNKNOWN: there is no database")
+    );
+
+    // JSON logs: one object per line.
+    let out = s.run(&["--log-format", "json", "export"], b"");
+    crate::support::assert_clean(&out);
+    let out = Command::new(BIN)
+        .env("RUST_LOG", "info")
+        // The demo's seed groups and people: logged as they are recorded.
+        .args(["--log-format", "json", "--config"])
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/bot.toml"))
+        .arg("--database")
+        .arg(s.dir.join("fresh.sqlite"))
+        .arg("export")
+        .output()
+        .expect("run");
+    let logs = String::from_utf8_lossy(&out.stderr);
+    assert!(!logs.trim().is_empty(), "some log lines at info");
+    for line in logs.lines() {
+        let v: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("{line}: {e}"));
+        assert!(v["level"].is_string() && v["message"].is_string(), "{line}");
+    }
+
+    // A database from a newer greffier: refused, not a byte changed.
+    let newer = s.dir.join("newer.sqlite");
+    std::fs::copy(&copy, &newer).expect("copy");
+    {
+        let c = rusqlite::Connection::open(&newer).expect("open");
+        c.execute("INSERT INTO schema_migrations (version) VALUES (999)", [])
+            .expect("a future migration");
+    }
+    let bytes = std::fs::read(&newer).expect("read");
+    let out = crate::support::run_with(&s.config(), &newer, &["export"], b"");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("schema version 999, newer than this greffier knows"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read(&newer).expect("read"), bytes);
+}
+
+/// Today's binary on the database of every earlier schema
+/// (storage/tests/fixtures/schemas; storage/tests/upgrades.rs checks the
+/// rows): it upgrades and exports it.
+#[test]
+fn the_binary_upgrades_every_earlier_schema() {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("storage/tests/fixtures/schemas");
+    let s = Scratch::new("upgrade-cli", "[bot]\n");
+    let mut seen = 0;
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .expect("the fixtures")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "sqlite"))
+        .collect();
+    entries.sort();
+    for fixture in entries {
+        let copy = s.dir.join(fixture.file_name().expect("a name"));
+        std::fs::copy(&fixture, &copy).expect("copy");
+        let groups: i64 = rusqlite::Connection::open(&copy)
+            .expect("open")
+            .query_row("SELECT COUNT(*) FROM groups", [], |r| r.get(0))
+            .expect("groups");
+        let out = crate::support::run_with(&s.config(), &copy, &["export"], b"");
+        crate::support::assert_clean(&out);
+        let export: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        assert_eq!(
+            export["groups"].as_array().map(Vec::len),
+            Some(groups as usize),
+            "{}",
+            fixture.display()
+        );
+        seen += 1;
+    }
+    assert!(seen >= 12, "{seen} fixtures");
+}
