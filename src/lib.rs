@@ -53,9 +53,10 @@ use inbox::Inbox;
     about = "The clerk of the working groups: a chat-ops bot for Matrix rooms and mailing lists"
 )]
 struct Cli {
-    /// The configuration file.
-    #[arg(long, global = true, default_value = "bot.toml")]
-    config: PathBuf,
+    /// The configuration file [default: ./bot.toml if there is one, else
+    /// /etc/greffier/bot.toml, the Debian package's].
+    #[arg(long, global = true, env = "GREFFIER_CONFIG")]
+    config: Option<PathBuf>,
     /// The SQLite database (overrides bot.database).
     #[arg(long, global = true)]
     database: Option<PathBuf>,
@@ -241,9 +242,19 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+/// The installed package's configuration.
+const PACKAGED_CONFIG: &str = "/etc/greffier/bot.toml";
+
+fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
+    let config = cli.config.take().unwrap_or_else(|| {
+        let here = PathBuf::from("bot.toml");
+        match here.exists() || !std::path::Path::new(PACKAGED_CONFIG).exists() {
+            true => here,
+            false => PathBuf::from(PACKAGED_CONFIG),
+        }
+    });
     let app = App {
-        loaded: config::load(&cli.config)?,
+        loaded: config::load(&config)?,
     };
     let done = match &cli.command {
         Cmd::CheckConfig => {
@@ -253,7 +264,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let c = &app.loaded.config;
             println!(
                 "{}: OK (matrix: {}, mail: {}, {} seed group(s), database {})",
-                cli.config.display(),
+                config.display(),
                 if c.matrix.is_some() { "on" } else { "off" },
                 if c.mail.is_some() { "on" } else { "off" },
                 c.groups.seed.len(),
@@ -281,7 +292,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if c.matrix.is_none() && c.mail.is_none() {
                 bail!(
                     "{}: neither [matrix] nor [mail] is configured: there is nothing for `run` to serve (use `greffier console` to try the commands without a network)",
-                    cli.config.display()
+                    config.display()
                 );
             }
             for warning in app.loaded.warnings() {
@@ -330,7 +341,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if app.loaded.config.web.is_none() {
                 bail!(
                     "{}: no [web] section: there are no pages to serve",
-                    cli.config.display()
+                    config.display()
                 );
             }
             let db = open_database(&app, &cli)?;
