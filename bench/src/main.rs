@@ -19,13 +19,14 @@ mod digest;
 mod long_poll;
 mod mail;
 mod matrix;
+mod maubot;
 mod procs;
 mod scale;
 mod stats;
 mod web;
 
 fn usage() -> ! {
-    eprintln!("usage: greffier-bench all|digest|cost|matrix|mail|web");
+    eprintln!("usage: greffier-bench all|digest|cost|matrix|mail|web|peers");
     std::process::exit(2)
 }
 
@@ -74,7 +75,12 @@ fn run(what: &str, scratch: &procs::Scratch) -> anyhow::Result<()> {
         let runtime = tokio::runtime::Runtime::new()?;
         runtime.block_on(web::run(&scratch.dir, scale::size_from_env()))?;
     }
-    if !all && !["digest", "cost", "matrix", "mail", "web"].contains(&what) {
+    if what == "peers" {
+        println!("\n## maubot, set up through its API\n");
+        let runtime = tokio::runtime::Runtime::new()?;
+        runtime.block_on(maubot::smoke(&scratch.dir, scale::size_from_env()))?;
+    }
+    if !all && !["digest", "cost", "matrix", "mail", "web", "peers"].contains(&what) {
         usage();
     }
     Ok(())
