@@ -20,6 +20,7 @@ mod long_poll;
 mod mail;
 mod matrix;
 mod maubot;
+mod peers;
 mod procs;
 mod scale;
 mod stats;
@@ -76,9 +77,9 @@ fn run(what: &str, scratch: &procs::Scratch) -> anyhow::Result<()> {
         runtime.block_on(web::run(&scratch.dir, scale::size_from_env()))?;
     }
     if what == "peers" {
-        println!("\n## maubot, set up through its API\n");
+        println!("\n## Side by side: the relay, maubot, greffier\n");
         let runtime = tokio::runtime::Runtime::new()?;
-        runtime.block_on(maubot::smoke(&scratch.dir, scale::size_from_env()))?;
+        runtime.block_on(peers::run(&scratch.dir, scale::size_from_env(), 10, 20))?;
     }
     if !all && !["digest", "cost", "matrix", "mail", "web", "peers"].contains(&what) {
         usage();

@@ -63,7 +63,7 @@ const WARM_UP_PATIENCE: Duration = Duration::from_secs(10);
 /// When each event reached one user's sync: by event id, and by the event
 /// it replies to ("re:" + id).
 #[derive(Clone, Default)]
-struct Arrivals(Arc<Mutex<HashMap<String, Instant>>>);
+pub(crate) struct Arrivals(Arc<Mutex<HashMap<String, Instant>>>);
 
 impl Arrivals {
     fn record(&self, key: String, at: Instant) {
@@ -72,7 +72,7 @@ impl Arrivals {
         }
     }
 
-    fn get(&self, key: &str) -> Option<Instant> {
+    pub(crate) fn get(&self, key: &str) -> Option<Instant> {
         self.0.lock().ok()?.get(key).copied()
     }
 
@@ -92,7 +92,7 @@ impl Arrivals {
 
 /// A user's client syncing forever, as a Matrix client does (long polls),
 /// noting when each event arrives.
-fn listen(client: Client) -> Arrivals {
+pub(crate) fn listen(client: Client) -> Arrivals {
     let arrivals = Arrivals::default();
     let noted = arrivals.clone();
     tokio::spawn(async move {
@@ -132,12 +132,16 @@ fn listen(client: Client) -> Arrivals {
 }
 
 /// A member of the benchmark: a client, and what its sync saw.
-struct Member {
-    user: User,
-    arrivals: Arrivals,
+pub(crate) struct Member {
+    pub(crate) user: User,
+    pub(crate) arrivals: Arrivals,
 }
 
-async fn send(client: &Client, room: &OwnedRoomId, text: &str) -> anyhow::Result<OwnedEventId> {
+pub(crate) async fn send(
+    client: &Client,
+    room: &OwnedRoomId,
+    text: &str,
+) -> anyhow::Result<OwnedEventId> {
     let room = client.get_room(room).context("not in the room")?;
     Ok(room
         .send(RoomMessageEventContent::text_plain(text))
@@ -148,7 +152,7 @@ async fn send(client: &Client, room: &OwnedRoomId, text: &str) -> anyhow::Result
 
 /// The time from sending `text` to the answer in the sender's sync (or
 /// the partner's sync seeing it, for an echo); None when lost.
-async fn round_trip(
+pub(crate) async fn round_trip(
     from: &Member,
     watcher: &Arrivals,
     room: &OwnedRoomId,
