@@ -12,6 +12,9 @@
 //! - `mail`: 1000 RSVP mails recorded, next to a plain IMAP fetch.
 //! - `web`: the pages at 10 000 groups and 100 000 people, p50 / p99 and
 //!   requests per second, next to a static file of the same server.
+//! - `peers`: the relay, maubot 0.6.0 (a one-command plugin) and greffier
+//!   side by side: round trips, idle memory, start to first answer (not
+//!   part of `all`: it installs maubot).
 
 mod commands;
 mod cost;

@@ -86,8 +86,9 @@ struct Bots {
     maubot: Child,
 }
 
-async fn start_greffier(dir: &Path, password: &str) -> anyhow::Result<Child> {
-    let mut bot = Child::spawn(
+/// `greffier run` on the benchmark's bot.toml, its log in `log`.
+fn spawn_greffier(dir: &Path, password: &str, log: &str) -> anyhow::Result<Child> {
+    Child::spawn(
         &sibling("greffier")?,
         &["--config", "bot.toml", "run"],
         &[
@@ -98,11 +99,23 @@ async fn start_greffier(dir: &Path, password: &str) -> anyhow::Result<Child> {
             ),
         ],
         dir,
-        &dir.join("greffier.log"),
-    )?;
-    bot.wait_log("first Matrix sync", Duration::from_secs(120))
-        .await?;
-    Ok(bot)
+        &dir.join(log),
+    )
+}
+
+/// The do-nothing relay, logged in as `user`, its log in `log`.
+fn spawn_relay(dir: &Path, user: &str, password: &str, log: &str) -> anyhow::Result<Child> {
+    Child::spawn(
+        &sibling("greffier-relay")?,
+        &[],
+        &[
+            ("GREFFIER_RELAY_HOMESERVER", Servers::get().url()),
+            ("GREFFIER_RELAY_USER", user),
+            ("GREFFIER_RELAY_PASSWORD", password),
+        ],
+        dir,
+        &dir.join(log),
+    )
 }
 
 /// From a process's start to its first answer to `text`, sent by `who`
@@ -159,19 +172,14 @@ pub async fn run(dir: &Path, size: Size, users_n: usize, rounds: usize) -> anyho
     let maubot_dir = dir.join("maubot");
     std::fs::create_dir_all(&maubot_dir)?;
     let mut bots = Bots {
-        greffier: start_greffier(dir, &bot_password).await?,
+        greffier: {
+            let mut bot = spawn_greffier(dir, &bot_password, "greffier.log")?;
+            bot.wait_log("first Matrix sync", Duration::from_secs(120))
+                .await?;
+            bot
+        },
         relay: {
-            let mut relay = Child::spawn(
-                &sibling("greffier-relay")?,
-                &[],
-                &[
-                    ("GREFFIER_RELAY_HOMESERVER", servers.url()),
-                    ("GREFFIER_RELAY_USER", relay_id.as_str()),
-                    ("GREFFIER_RELAY_PASSWORD", &relay_password),
-                ],
-                dir,
-                &dir.join("relay.log"),
-            )?;
+            let mut relay = spawn_relay(dir, relay_id.as_str(), &relay_password, "relay.log")?;
             relay
                 .wait_log("relay ready", Duration::from_secs(60))
                 .await?;
@@ -255,17 +263,7 @@ pub async fn run(dir: &Path, size: Size, users_n: usize, rounds: usize) -> anyho
     let mut starts = [None; 3];
     bots.relay.stop().await?;
     let started = Instant::now();
-    bots.relay = Child::spawn(
-        &sibling("greffier-relay")?,
-        &[],
-        &[
-            ("GREFFIER_RELAY_HOMESERVER", servers.url()),
-            ("GREFFIER_RELAY_USER", relay_id.as_str()),
-            ("GREFFIER_RELAY_PASSWORD", &relay_password),
-        ],
-        dir,
-        &dir.join("relay-2.log"),
-    )?;
+    bots.relay = spawn_relay(dir, relay_id.as_str(), &relay_password, "relay-2.log")?;
     starts[0] = first_answer(me, &rooms[0], "!ping", started).await;
     bots.maubot.stop().await?;
     let started = Instant::now();
@@ -273,19 +271,7 @@ pub async fn run(dir: &Path, size: Size, users_n: usize, rounds: usize) -> anyho
     starts[1] = first_answer(me, &rooms[1], "!moi", started).await;
     bots.greffier.stop().await?;
     let started = Instant::now();
-    bots.greffier = Child::spawn(
-        &sibling("greffier")?,
-        &["--config", "bot.toml", "run"],
-        &[
-            ("GREFFIER_BENCH_PASSWORD", &bot_password),
-            (
-                "RUST_LOG",
-                "info,matrix_sdk=warn,matrix_sdk_base=warn,matrix_sdk_crypto=warn",
-            ),
-        ],
-        dir,
-        &dir.join("greffier-2.log"),
-    )?;
+    bots.greffier = spawn_greffier(dir, &bot_password, "greffier-2.log")?;
     starts[2] = first_answer(me, &rooms[2], "!moi", started).await;
 
     println!(
