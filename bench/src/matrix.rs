@@ -137,6 +137,17 @@ pub(crate) struct Member {
     pub(crate) arrivals: Arrivals,
 }
 
+/// The users, each syncing from now on.
+pub(crate) fn members(users: Vec<User>) -> Vec<Member> {
+    users
+        .into_iter()
+        .map(|user| {
+            let arrivals = listen(user.client.clone());
+            Member { user, arrivals }
+        })
+        .collect()
+}
+
 pub(crate) async fn send(
     client: &Client,
     room: &OwnedRoomId,
@@ -240,13 +251,7 @@ pub async fn run(dir: &Path, plan: Plan) -> anyhow::Result<()> {
         .await?;
 
     let rooms = make_rooms(&users, &plan, &bot_id, &relay_id).await?;
-    let members: Vec<Member> = users
-        .into_iter()
-        .map(|user| {
-            let arrivals = listen(user.client.clone());
-            Member { user, arrivals }
-        })
-        .collect();
+    let members = members(users);
     warm_up(&members, &rooms, &plan).await?;
 
     let synapse = synapse_pid(root)?;

@@ -21,7 +21,7 @@ use greffier_testkit::matrix::{Servers, User, register};
 use matrix_sdk::ruma::OwnedRoomId;
 use tokio::time::Instant;
 
-use crate::matrix::{Member, listen, round_trip, send};
+use crate::matrix::{Member, members, round_trip, send};
 use crate::procs::{Child, Memory, mib, sibling};
 use crate::scale::{self, Size};
 use crate::stats::{Sample, ms, ratio};
@@ -213,13 +213,7 @@ pub async fn run(dir: &Path, size: Size, users_n: usize, rounds: usize) -> anyho
             user.client.join_room_by_id(room).await?;
         }
     }
-    let members: Vec<Member> = users
-        .into_iter()
-        .map(|user| {
-            let arrivals = listen(user.client.clone());
-            Member { user, arrivals }
-        })
-        .collect();
+    let members = members(users);
     let texts = ["!ping", "!moi", "!moi"];
     // Warm-up: each user once in each room, answered (the bots join when
     // invited: the first messages may come before them).
