@@ -349,7 +349,9 @@ async fn reactions_to_a_meeting_announcement_answer_it() {
 
 /// More commands than one sync holds (its timeline is `limited`) while the
 /// bot is stopped: after the restart it fetches what the sync left out
-/// (`/messages`) and answers every one, once.
+/// (`/messages`) and answers every one, once. (Seen in CI on 2026-11-30:
+/// the catch-up of the start fetched all 151 events, and the limited
+/// sync's gap had nothing left to fetch; both are that fetch.)
 #[tokio::test]
 async fn a_backlog_larger_than_one_sync_is_answered_after_a_restart() {
     let _server = SERVER.read().await;
@@ -394,10 +396,15 @@ async fn a_backlog_larger_than_one_sync_is_answered_after_a_restart() {
         );
         tokio::time::sleep(Duration::from_secs(1)).await;
     }
+    // What one sync left out came from `/messages`: through the limited
+    // sync's gap, or (when the first sync after the start already held
+    // the backlog) through the catch-up from the stored position, which
+    // every start does. Which one depends on the homeserver's timing.
+    let logs = bot.logs();
     assert!(
-        bot.logs().contains("the older ones were fetched"),
-        "{}",
-        bot.logs()
+        logs.contains("more events than one sync holds: the older ones were fetched")
+            || logs.contains("events since the last handled position fetched again"),
+        "{logs}"
     );
     bot.assert_running();
     bot.stop().await;
