@@ -248,9 +248,10 @@ const PACKAGED_CONFIG: &str = "/etc/greffier/bot.toml";
 fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
     let config = cli.config.take().unwrap_or_else(|| {
         let here = PathBuf::from("bot.toml");
-        match here.exists() || !std::path::Path::new(PACKAGED_CONFIG).exists() {
-            true => here,
-            false => PathBuf::from(PACKAGED_CONFIG),
+        if !here.exists() && std::path::Path::new(PACKAGED_CONFIG).exists() {
+            PathBuf::from(PACKAGED_CONFIG)
+        } else {
+            here
         }
     });
     let app = App {

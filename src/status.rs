@@ -196,10 +196,13 @@ pub fn assess(
             Level::Critical,
             "the bot is not running (it has left no sign of life in this database)".into(),
         )),
-        Some(b) if !running => problems.push((
-            Level::Critical,
-            format!("the bot is not running (last sign of life {} ago)", age(b)),
-        )),
+        Some(b) if !running => {
+            problems.push((
+                Level::Critical,
+                format!("the bot is not running (last sign of life {} ago)", age(b)),
+            ));
+            lines.push(format!("bot: stopped, last sign of life {} ago", age(b)));
+        }
         Some(b) => {
             let who = about
                 .as_ref()
@@ -217,9 +220,6 @@ pub fn assess(
                 age(b)
             ));
         }
-    }
-    if let Some(b) = beat.filter(|_| !running) {
-        lines.push(format!("bot: stopped, last sign of life {} ago", age(b)));
     }
 
     // The adapters, judged once the bot has been up long enough to have
