@@ -21,7 +21,12 @@ async fn a_polls_reminder_goes_once_and_the_clock_closes_it() {
         .scratch
         .console(&member_id, &["!groupe rejoindre messagerie"]);
     assert!(out.contains("Bienvenue"), "{out}");
-    let today = jiff::Zoned::now().date();
+    // The bot's today (Europe/Paris), not the machine's: after 23:00 UTC
+    // they differ.
+    let today = jiff::Timestamp::now()
+        .in_tz("Europe/Paris")
+        .expect("time zone")
+        .date();
     let day = |n: i64| today.checked_add(jiff::Span::new().days(n)).expect("date");
     let out = bot.scratch.console(
         "@admin:example.test",
