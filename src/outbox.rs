@@ -1,6 +1,6 @@
 //! Delivering one channel of the outbox, the same way for every adapter:
 //! in lanes (a command's replies, a room, an address: see [`lane`]), each
-//! oldest first, [`PARALLEL`] lanes at once; the start of a delivery is
+//! oldest first, [`parallel`] lanes at once; the start of a delivery is
 //! recorded, so that an item whose delivery a crash interrupted comes back
 //! "in doubt" (the mail adapter then looks for its own copy before sending
 //! again); a delivered item is marked delivered (a meeting's announcement
@@ -13,6 +13,7 @@
 //! Each channel brings its delivery function: `matrix::outbound::deliver`,
 //! `mail::outbound::Smtp::deliver`, and [`console_replies`] here.
 
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -84,6 +85,12 @@ pub fn retry_delay(attempts: i64) -> Duration {
 /// docs/benchmarks.md).
 pub const PARALLEL: usize = 8;
 
+/// Matrix's: a homeserver under a burst takes half a second per message
+/// and stores the messages that come together for one room in one
+/// transaction; 8 at a time, greffier's answers fell 40 s behind a
+/// maubot or a relay that send every answer at once (docs/benchmarks.md).
+pub const PARALLEL_MATRIX: usize = 32;
+
 /// The lane of an item: items of one lane are delivered in the order they
 /// were queued, lanes side by side. A command's replies keep their order
 /// (one lane per command), posts to one room or list and mails to one
@@ -120,24 +127,32 @@ pub fn lane(action: &Action) -> String {
 }
 
 /// The items cut in lanes, each in queue order, lanes in the order of
-/// their first item.
-fn lanes(items: Vec<OutboxItem>) -> Vec<Vec<OutboxItem>> {
-    let mut keys: Vec<String> = Vec::new();
-    let mut out: Vec<Vec<OutboxItem>> = Vec::new();
+/// their first item; each with its key.
+fn lanes(items: Vec<OutboxItem>) -> Vec<(String, Vec<OutboxItem>)> {
+    let mut out: Vec<(String, Vec<OutboxItem>)> = Vec::new();
     for item in items {
         let key = lane(&item.action);
-        match keys.iter().position(|k| *k == key) {
-            Some(i) => out[i].push(item),
-            None => {
-                keys.push(key);
-                out.push(vec![item]);
-            }
+        match out.iter().position(|(k, _)| *k == key) {
+            Some(i) => out[i].1.push(item),
+            None => out.push((key, vec![item])),
         }
     }
     out
 }
 
-/// Delivers `channel` forever with `deliver`, [`PARALLEL`] lanes at once.
+/// How many lanes of `channel` are delivered at once: [`PARALLEL`], and
+/// [`PARALLEL_MATRIX`] for Matrix.
+pub fn parallel(channel: Channel) -> usize {
+    match channel {
+        Channel::Matrix => PARALLEL_MATRIX,
+        _ => PARALLEL,
+    }
+}
+
+/// Delivers `channel` forever with `deliver`, [`parallel`] lanes at once.
+/// A lane that ends makes room at once for the next one (no batch waits
+/// for its slowest item); a lane whose earlier items are still being
+/// delivered waits for them.
 pub async fn pump<F, Fut>(inbox: Arc<Inbox>, channel: Channel, deliver: F)
 where
     F: Fn(OutboxItem) -> Fut,
@@ -145,27 +160,44 @@ where
 {
     const BATCH: usize = 50;
     let inbox = &*inbox;
+    let deliver = &deliver;
+    let width = parallel(channel);
+    let mut running = futures_util::stream::FuturesUnordered::new();
+    // The lanes being delivered, and their items.
+    let mut busy: HashMap<String, Vec<i64>> = HashMap::new();
     loop {
-        let items = inbox
-            .db()
-            .pending(channel, Timestamp::now(), BATCH)
-            .unwrap_or_else(|e| {
-                tracing::error!(%channel, error = %e, "cannot read the outbox");
-                Vec::new()
-            });
-        let full = items.len() == BATCH;
-        futures_util::stream::iter(lanes(items))
-            .for_each_concurrent(PARALLEL, |lane| async {
-                for item in lane {
-                    deliver_one(inbox, channel, item, &deliver).await;
+        if running.len() < width {
+            let in_flight: HashSet<i64> = busy.values().flatten().copied().collect();
+            let items = inbox
+                .db()
+                .pending(channel, Timestamp::now(), BATCH + in_flight.len())
+                .unwrap_or_else(|e| {
+                    tracing::error!(%channel, error = %e, "cannot read the outbox");
+                    Vec::new()
+                });
+            let fresh = items.into_iter().filter(|i| !in_flight.contains(&i.id));
+            for (key, lane) in lanes(fresh.collect()) {
+                if running.len() >= width {
+                    break;
                 }
-            })
-            .await;
-        if !full {
-            tokio::select! {
-                _ = inbox.waker(channel).notified() => {}
-                _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                if busy.contains_key(&key) {
+                    continue;
+                }
+                busy.insert(key.clone(), lane.iter().map(|i| i.id).collect());
+                running.push(async move {
+                    for item in lane {
+                        deliver_one(inbox, channel, item, deliver).await;
+                    }
+                    key
+                });
             }
+        }
+        tokio::select! {
+            Some(key) = running.next(), if !running.is_empty() => {
+                busy.remove(&key);
+            }
+            _ = inbox.waker(channel).notified() => {}
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
         }
     }
 }
@@ -307,7 +339,7 @@ mod tests {
         ];
         let ids: Vec<Vec<i64>> = lanes(items)
             .iter()
-            .map(|lane| lane.iter().map(|i| i.id).collect())
+            .map(|(_, lane)| lane.iter().map(|i| i.id).collect())
             .collect();
         assert_eq!(ids, [vec![1, 3], vec![2], vec![4, 6], vec![5, 7]]);
     }
