@@ -38,7 +38,7 @@ fn main() -> anyhow::Result<()> {
     let what = std::env::args().nth(1).unwrap_or_else(|| usage());
     let scratch = procs::Scratch::new("run")?;
     let result = run(&what, &scratch);
-    if result.is_err() {
+    if result.is_err() || std::env::var_os("GREFFIER_BENCH_KEEP").is_some() {
         // The logs of greffier and the relay tell what went wrong.
         eprintln!("(kept for a look: {})", scratch.dir.display());
         std::mem::forget(scratch);
@@ -82,7 +82,11 @@ fn run(what: &str, scratch: &procs::Scratch) -> anyhow::Result<()> {
     if what == "peers" {
         println!("\n## Side by side: the relay, maubot, greffier\n");
         let runtime = tokio::runtime::Runtime::new()?;
-        runtime.block_on(peers::run(&scratch.dir, scale::size_from_env(), 10, 20))?;
+        let rounds = std::env::var("GREFFIER_BENCH_ROUNDS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(20);
+        runtime.block_on(peers::run(&scratch.dir, scale::size_from_env(), rounds))?;
     }
     if !all && !["digest", "cost", "matrix", "mail", "web", "peers"].contains(&what) {
         usage();

@@ -265,10 +265,32 @@ pub async fn run(dir: &Path, plan: Plan) -> anyhow::Result<()> {
     let log_before = bot.log().len();
     let trips = round_trips(&members, &rooms, &plan).await;
     let log_trips = bot.log().len();
-    let first = burst(&members, &rooms, &plan, bot.pid(), synapse, 1).await;
+    let pid = bot.pid();
+    let rss: Arc<dyn Fn() -> u64 + Send + Sync> =
+        Arc::new(move || Memory::of(pid).map_or(0, |m| m.rss_kib));
+    let window = plan.burst_window;
+    let first = burst(
+        &members,
+        &rooms.burst,
+        &burst_texts(&plan, 1),
+        window,
+        rss.clone(),
+        synapse,
+        1,
+    )
+    .await;
     tokio::time::sleep(Duration::from_secs(5)).await;
     let after_first = bot.memory();
-    let second = burst(&members, &rooms, &plan, bot.pid(), synapse, 2).await;
+    let second = burst(
+        &members,
+        &rooms.burst,
+        &burst_texts(&plan, 2),
+        window,
+        rss,
+        synapse,
+        2,
+    )
+    .await;
     tokio::time::sleep(Duration::from_secs(5)).await;
     let after_second = bot.memory();
     let synapse_after = Memory::of(synapse).unwrap_or_default();
@@ -525,41 +547,60 @@ async fn round_trips(members: &[Member], rooms: &Rooms, plan: &Plan) -> Trips {
     }
 }
 
-struct Burst {
-    number: usize,
-    sent: usize,
-    send_errors: usize,
-    lost: usize,
-    latency: Sample,
+pub(crate) struct Burst {
+    pub number: usize,
+    pub sent: usize,
+    pub send_errors: usize,
+    pub lost: usize,
+    pub latency: Sample,
     /// From the first send to the last (the window, if the homeserver kept
     /// up), and to the last answer.
-    sending: Duration,
-    drained: Duration,
-    bot_peak_kib: u64,
-    synapse_peak_kib: u64,
+    pub sending: Duration,
+    pub drained: Duration,
+    pub bot_peak_kib: u64,
+    pub synapse_peak_kib: u64,
 }
 
-/// `burst_commands` commands spread evenly over `burst_window`, from
-/// `burst_users` users who do not wait for the answers; then every answer
-/// is waited for.
-async fn burst(
+/// The texts of greffier's burst number `number`: `commands` commands of
+/// the mix, dealt to `users` users in turn (user `u` sends the `k`-th of
+/// its list as command `k * users + u`).
+fn burst_texts(plan: &Plan, number: usize) -> Vec<Vec<String>> {
+    let users = plan.burst_users;
+    (0..users)
+        .map(|u| {
+            let mut rng = Rng::new(1000 * number as u64 + u as u64);
+            let mut joined = 0;
+            (0..plan.burst_commands.saturating_sub(u).div_ceil(users))
+                .map(|k| commands::nth(k, plan.size.groups, &mut rng, &mut joined).1)
+                .collect()
+        })
+        .collect()
+}
+
+/// A burst in `room`: `texts[u]` sent by `members[u]`, every command of
+/// every user spread evenly over `window` (user `u`'s `k`-th as command
+/// `k * users + u`), not waiting for the answers; then every answer is
+/// waited for. `bot_rss` (KiB) and Synapse's are sampled every 50 ms.
+pub(crate) async fn burst(
     members: &[Member],
-    rooms: &Rooms,
-    plan: &Plan,
-    bot_pid: u32,
+    room: &OwnedRoomId,
+    texts: &[Vec<String>],
+    window: Duration,
+    bot_rss: Arc<dyn Fn() -> u64 + Send + Sync>,
     synapse_pid: u32,
     number: usize,
 ) -> Burst {
-    let users = plan.burst_users.min(members.len());
+    let users = texts.len().min(members.len());
+    let total: usize = texts[..users].iter().map(Vec::len).sum();
     let start = Instant::now();
-    let step = plan.burst_window / plan.burst_commands as u32;
+    let step = window / total.max(1) as u32;
     let sampling = Arc::new(std::sync::atomic::AtomicBool::new(true));
     let sampler = {
         let sampling = sampling.clone();
         tokio::spawn(async move {
             let (mut bot, mut synapse) = (0, 0);
             while sampling.load(std::sync::atomic::Ordering::Relaxed) {
-                bot = bot.max(Memory::of(bot_pid).map_or(0, |m| m.rss_kib));
+                bot = bot.max(bot_rss());
                 synapse = synapse.max(Memory::of(synapse_pid).map_or(0, |m| m.rss_kib));
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
@@ -568,23 +609,18 @@ async fn burst(
     };
     let sent_by_user = join_all((0..users).map(|u| async move {
         let me = &members[u];
-        let mut rng = Rng::new(1000 * number as u64 + u as u64);
-        let mut joined = 0;
         let mut sent = Vec::new();
         let mut errors = 0;
-        let mut k = 0;
-        while k * users + u < plan.burst_commands {
+        for (k, text) in texts[u].iter().enumerate() {
             tokio::time::sleep_until(start + step * (k * users + u) as u32).await;
-            let (_, text) = commands::nth(k, plan.size.groups, &mut rng, &mut joined);
             let at = Instant::now();
-            match send(&me.user.client, &rooms.burst, &text).await {
+            match send(&me.user.client, room, text).await {
                 Ok(id) => sent.push((id, at)),
                 Err(e) => {
                     eprintln!("burst send failed: {e}");
                     errors += 1;
                 }
             }
-            k += 1;
         }
         (sent, errors)
     }))

@@ -6,14 +6,14 @@
 //! file in greffier's schema, read by its plugin), and the users are people
 //! of that network (their Matrix IDs linked in both databases), so that
 //! `!moi` finds a person, their organisation and their groups in both.
-//! Measured: round trips (the three in turn, one message at a time), resident
-//! memory idle (maubot: its whole process tree), and the time from a
-//! process's start to its first answer.
-//!
-//! Still to come (issue 24): the bursts of 1000 commands from 20 users for
-//! each bot and their peak memory, and the recorded run.
+//! Measured: round trips (the three in turn, one message at a time), a
+//! burst of commands for each bot (one bot at a time, in a room of its
+//! own), resident memory idle and at the peak of its burst (maubot: its
+//! whole process tree), and the time from a process's start to its first
+//! answer.
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::future::join_all;
@@ -21,12 +21,22 @@ use greffier_testkit::matrix::{Servers, User, register};
 use matrix_sdk::ruma::OwnedRoomId;
 use tokio::time::Instant;
 
-use crate::matrix::{Member, members, round_trip, send};
-use crate::procs::{Child, Memory, mib, sibling};
+use crate::matrix::{Burst, Member, burst, members, round_trip, send};
+use crate::procs::{Child, Memory, mib, sibling, synapse_pid};
 use crate::scale::{self, Size};
 use crate::stats::{Sample, ms, ratio};
 
 const PATIENCE: Duration = Duration::from_secs(120);
+
+/// How many people of the network use the bots: all of them send in the
+/// bursts, the first `TRIP_USERS` take the round trips.
+const USERS: usize = 20;
+const TRIP_USERS: usize = 10;
+/// Each bot's burst: commands spread over a window, as in the Matrix run.
+const BURST_COMMANDS: usize = 1000;
+const BURST_WINDOW: Duration = Duration::from_secs(10);
+
+const NAMES: [&str; 3] = ["do-nothing relay", "maubot 0.6.0", "greffier"];
 
 /// Links each user's Matrix ID to a person of the network, in a database
 /// of greffier's schema.
@@ -45,6 +55,11 @@ fn link(db: &Path, users: &[User], size: Size) -> anyhow::Result<()> {
 
 /// Resident memory of a process and all its descendants, in KiB.
 fn tree_rss(root: u32) -> u64 {
+    tree_memory(root).rss_kib
+}
+
+/// The memory of a process and all its descendants, summed.
+fn tree_memory(root: u32) -> Memory {
     let mut parents: Vec<(u32, u32)> = Vec::new();
     if let Ok(dir) = std::fs::read_dir("/proc") {
         for entry in dir.flatten() {
@@ -76,8 +91,12 @@ fn tree_rss(root: u32) -> u64 {
     }
     tree.iter()
         .filter_map(|&pid| Memory::of(pid))
-        .map(|m| m.rss_kib)
-        .sum()
+        .fold(Memory::default(), |sum, m| Memory {
+            rss_kib: sum.rss_kib + m.rss_kib,
+            peak_kib: sum.peak_kib + m.peak_kib,
+            anon_kib: sum.anon_kib + m.anon_kib,
+            file_kib: sum.file_kib + m.file_kib,
+        })
 }
 
 struct Bots {
@@ -147,16 +166,16 @@ async fn first_answer(
     None
 }
 
-pub async fn run(dir: &Path, size: Size, users_n: usize, rounds: usize) -> anyhow::Result<()> {
+pub async fn run(dir: &Path, size: Size, rounds: usize) -> anyhow::Result<()> {
     let servers = Servers::get();
     let greffier_db = scale::database(dir, "greffier.db", size)?;
     let network = crate::maubot::network(dir, size)?;
-    let users: Vec<User> = join_all((0..users_n).map(|_| User::new())).await;
+    let users: Vec<User> = join_all((0..USERS).map(|_| User::new())).await;
     link(&greffier_db, &users, size)?;
     link(&network, &users, size)?;
     println!(
-        "each bot's database: {} groups, {} people; {} users, {} rounds",
-        size.groups, size.people, users_n, rounds
+        "each bot's database: {} groups, {} people; {USERS} users",
+        size.groups, size.people
     );
 
     let (bot_id, bot_password) = register("benchbot").await;
@@ -199,26 +218,37 @@ pub async fn run(dir: &Path, size: Size, users_n: usize, rounds: usize) -> anyho
         },
     };
 
-    // One room per bot, with every user.
+    // Two rooms per bot: the first TRIP_USERS users take the round trips
+    // in one, every user sends in the other's burst.
     let admin = &users[0];
-    let others: Vec<_> = users[1..].iter().map(|u| u.id.clone()).collect();
     let mut rooms = Vec::new();
+    let mut burst_rooms = Vec::new();
     for bot in [&relay_id, &maubot_id, &bot_id] {
-        let mut invite: Vec<&_> = others.iter().collect();
-        invite.push(bot);
-        rooms.push(admin.create_room(false, &invite).await);
+        for (list, n) in [(&mut rooms, TRIP_USERS), (&mut burst_rooms, USERS)] {
+            let mut invite: Vec<&_> = users[1..n].iter().map(|u| &u.id).collect();
+            invite.push(bot);
+            list.push(admin.create_room(false, &invite).await);
+        }
     }
-    for user in &users[1..] {
-        for room in &rooms {
+    for (i, user) in users.iter().enumerate().skip(1) {
+        for room in burst_rooms
+            .iter()
+            .chain(if i < TRIP_USERS { &rooms[..] } else { &[] })
+        {
             user.client.join_room_by_id(room).await?;
         }
     }
     let members = members(users);
     let texts = ["!ping", "!moi", "!moi"];
-    // Warm-up: each user once in each room, answered (the bots join when
-    // invited: the first messages may come before them).
-    for m in &members {
-        for (room, text) in rooms.iter().zip(texts) {
+    // Warm-up: each user once in each of its rooms, answered (the bots
+    // join when invited: the first messages may come before them).
+    for (i, m) in members.iter().enumerate() {
+        let trip_rooms = if i < TRIP_USERS { &rooms[..] } else { &[] };
+        for (room, text) in trip_rooms
+            .iter()
+            .zip(texts)
+            .chain(burst_rooms.iter().zip(texts))
+        {
             let mut tries = 0;
             while round_trip(m, &m.arrivals, room, text, true, Duration::from_secs(10))
                 .await
@@ -231,14 +261,14 @@ pub async fn run(dir: &Path, size: Size, users_n: usize, rounds: usize) -> anyho
     }
     tokio::time::sleep(Duration::from_secs(3)).await;
     let idle = [
-        bots.relay.memory().rss_kib,
-        tree_rss(bots.maubot.pid()),
-        bots.greffier.memory().rss_kib,
+        bots.relay.memory(),
+        tree_memory(bots.maubot.pid()),
+        bots.greffier.memory(),
     ];
 
     let mut trips: [(Sample, usize); 3] = Default::default();
     for round in 0..rounds {
-        for (i, me) in members.iter().enumerate() {
+        for (i, me) in members[..TRIP_USERS].iter().enumerate() {
             for k in 0..3 {
                 let kind = (round + i + k) % 3;
                 match round_trip(me, &me.arrivals, &rooms[kind], texts[kind], true, PATIENCE).await
@@ -249,6 +279,46 @@ pub async fn run(dir: &Path, size: Size, users_n: usize, rounds: usize) -> anyho
                 tokio::time::sleep(Duration::from_millis(20)).await;
             }
         }
+    }
+
+    // One burst per bot, one bot at a time, its memory sampled.
+    let synapse = synapse_pid(&servers.root)?;
+    let probes: [Arc<dyn Fn() -> u64 + Send + Sync>; 3] = [
+        {
+            let pid = bots.relay.pid();
+            Arc::new(move || Memory::of(pid).map_or(0, |m| m.rss_kib))
+        },
+        {
+            let pid = bots.maubot.pid();
+            Arc::new(move || tree_rss(pid))
+        },
+        {
+            let pid = bots.greffier.pid();
+            Arc::new(move || Memory::of(pid).map_or(0, |m| m.rss_kib))
+        },
+    ];
+    let mut bursts: Vec<Burst> = Vec::new();
+    for (k, probe) in probes.into_iter().enumerate() {
+        let per_user = BURST_COMMANDS.div_ceil(USERS);
+        let texts: Vec<Vec<String>> = (0..USERS)
+            .map(|u| {
+                let n = per_user.min(BURST_COMMANDS.saturating_sub(u).div_ceil(USERS));
+                vec![texts[k].to_string(); n]
+            })
+            .collect();
+        bursts.push(
+            burst(
+                &members,
+                &burst_rooms[k],
+                &texts,
+                BURST_WINDOW,
+                probe,
+                synapse,
+                k + 1,
+            )
+            .await,
+        );
+        tokio::time::sleep(Duration::from_secs(5)).await;
     }
 
     // Start to first answer: each bot stopped, started, asked until it
@@ -268,18 +338,10 @@ pub async fn run(dir: &Path, size: Size, users_n: usize, rounds: usize) -> anyho
     bots.greffier = spawn_greffier(dir, &bot_password, "greffier-2.log")?;
     starts[2] = first_answer(me, &rooms[2], "!moi", started).await;
 
-    println!(
-        "\n### Round trips ({} users in turn, {} rounds)\n",
-        members.len(),
-        rounds
-    );
+    println!("\n### Round trips ({TRIP_USERS} users in turn, {rounds} rounds)\n");
     println!("| bot | command | n | lost | p50 | p95 | p99 | max |");
     println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
-    for ((name, text), (s, lost)) in ["do-nothing relay", "maubot 0.6.0", "greffier"]
-        .iter()
-        .zip(texts)
-        .zip(&trips)
-    {
+    for ((name, text), (s, lost)) in NAMES.iter().zip(texts).zip(&trips) {
         println!(
             "| {name} | `{text}` | {} | {lost} | {} | {} | {} | {} |",
             s.len(),
@@ -298,10 +360,33 @@ pub async fn run(dir: &Path, size: Size, users_n: usize, rounds: usize) -> anyho
         ratio(g.p50(), r.p50()),
         ratio(m.p50(), r.p50()),
     );
+    println!(
+        "\n### Bursts ({BURST_COMMANDS} commands from {USERS} users in {:?}, each bot alone)\n",
+        BURST_WINDOW
+    );
+    println!(
+        "| bot | sent | send errors | sent within | answered | lost | drained after | p50 | p95 | p99 | Synapse peak RSS |"
+    );
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    for (name, b) in NAMES.iter().zip(&bursts) {
+        println!(
+            "| {name} | {} | {} | {:.1} s | {} | {} | {:.1} s | {} | {} | {} | {} |",
+            b.sent,
+            b.send_errors,
+            b.sending.as_secs_f64(),
+            b.latency.len(),
+            b.lost,
+            b.drained.as_secs_f64(),
+            ms(b.latency.p50()),
+            ms(b.latency.p95()),
+            ms(b.latency.p99()),
+            mib(b.synapse_peak_kib),
+        );
+    }
     println!("\n### Memory and start\n");
-    println!("| bot | idle RSS | start to first answer |");
-    println!("| --- | --- | --- |");
-    for ((name, rss), start) in [
+    println!("| bot | idle RSS (own / file pages) | peak RSS, its burst | start to first answer |");
+    println!("| --- | --- | --- | --- |");
+    for (((name, rss), start), b) in [
         "do-nothing relay",
         "maubot 0.6.0 (process tree)",
         "greffier",
@@ -309,10 +394,14 @@ pub async fn run(dir: &Path, size: Size, users_n: usize, rounds: usize) -> anyho
     .iter()
     .zip(idle)
     .zip(starts)
+    .zip(&bursts)
     {
         println!(
-            "| {name} | {} | {} |",
-            mib(rss),
+            "| {name} | {} ({} / {}) | {} | {} |",
+            mib(rss.rss_kib),
+            mib(rss.anon_kib),
+            mib(rss.file_kib),
+            mib(b.bot_peak_kib),
             start.map_or("no answer".to_string(), |d| format!(
                 "{:.2} s",
                 d.as_secs_f64()
