@@ -336,17 +336,9 @@ pub async fn run(dir: &Path, plan: Plan) -> anyhow::Result<()> {
     println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     for b in [&first, &second] {
         println!(
-            "| {} | {} | {} | {:.1} s | {} | {} | {:.1} s | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} |",
             b.number,
-            b.sent,
-            b.send_errors,
-            b.sending.as_secs_f64(),
-            b.latency.len(),
-            b.lost,
-            b.drained.as_secs_f64(),
-            ms(b.latency.p50()),
-            ms(b.latency.p95()),
-            ms(b.latency.p99()),
+            b.cells(),
             mib(b.bot_peak_kib),
             mib(b.synapse_peak_kib),
         );
@@ -559,6 +551,25 @@ pub(crate) struct Burst {
     pub drained: Duration,
     pub bot_peak_kib: u64,
     pub synapse_peak_kib: u64,
+}
+
+impl Burst {
+    /// The cells of a burst's row: sent, send errors, sent within,
+    /// answered, lost, drained after, p50, p95, p99.
+    pub fn cells(&self) -> String {
+        format!(
+            "{} | {} | {:.1} s | {} | {} | {:.1} s | {} | {} | {}",
+            self.sent,
+            self.send_errors,
+            self.sending.as_secs_f64(),
+            self.latency.len(),
+            self.lost,
+            self.drained.as_secs_f64(),
+            ms(self.latency.p50()),
+            ms(self.latency.p95()),
+            ms(self.latency.p99()),
+        )
+    }
 }
 
 /// The texts of greffier's burst number `number`: `commands` commands of

@@ -369,19 +369,7 @@ pub async fn run(dir: &Path, size: Size, rounds: usize) -> anyhow::Result<()> {
     );
     println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     for (name, b) in NAMES.iter().zip(&bursts) {
-        println!(
-            "| {name} | {} | {} | {:.1} s | {} | {} | {:.1} s | {} | {} | {} | {} |",
-            b.sent,
-            b.send_errors,
-            b.sending.as_secs_f64(),
-            b.latency.len(),
-            b.lost,
-            b.drained.as_secs_f64(),
-            ms(b.latency.p50()),
-            ms(b.latency.p95()),
-            ms(b.latency.p99()),
-            mib(b.synapse_peak_kib),
-        );
+        println!("| {name} | {} | {} |", b.cells(), mib(b.synapse_peak_kib));
     }
     println!("\n### Memory and start\n");
     println!("| bot | idle RSS (own / file pages) | peak RSS, its burst | start to first answer |");
