@@ -27,7 +27,7 @@ use tokio::time::Instant;
 
 use crate::commands;
 use crate::long_poll;
-use crate::procs::{Child, Memory, mib, sibling, synapse_pid};
+use crate::procs::{Child, Memory, Probe, mib, sibling, synapse_pid};
 use crate::scale::{self, Size};
 use crate::stats::{Rng, Sample, ms, ratio, us};
 
@@ -266,8 +266,7 @@ pub async fn run(dir: &Path, plan: Plan) -> anyhow::Result<()> {
     let trips = round_trips(&members, &rooms, &plan).await;
     let log_trips = bot.log().len();
     let pid = bot.pid();
-    let rss: Arc<dyn Fn() -> u64 + Send + Sync> =
-        Arc::new(move || Memory::of(pid).map_or(0, |m| m.rss_kib));
+    let rss = Memory::rss_probe(pid);
     let window = plan.burst_window;
     let first = burst(
         &members,
@@ -572,6 +571,11 @@ impl Burst {
     }
 }
 
+/// How many of `commands` dealt in turn to `users` users go to user `u`.
+pub(crate) fn share(commands: usize, users: usize, u: usize) -> usize {
+    commands.saturating_sub(u).div_ceil(users)
+}
+
 /// The texts of greffier's burst number `number`: `commands` commands of
 /// the mix, dealt to `users` users in turn (user `u` sends the `k`-th of
 /// its list as command `k * users + u`).
@@ -581,7 +585,7 @@ fn burst_texts(plan: &Plan, number: usize) -> Vec<Vec<String>> {
         .map(|u| {
             let mut rng = Rng::new(1000 * number as u64 + u as u64);
             let mut joined = 0;
-            (0..plan.burst_commands.saturating_sub(u).div_ceil(users))
+            (0..share(plan.burst_commands, users, u))
                 .map(|k| commands::nth(k, plan.size.groups, &mut rng, &mut joined).1)
                 .collect()
         })
@@ -597,7 +601,7 @@ pub(crate) async fn burst(
     room: &OwnedRoomId,
     texts: &[Vec<String>],
     window: Duration,
-    bot_rss: Arc<dyn Fn() -> u64 + Send + Sync>,
+    bot_rss: Probe,
     synapse_pid: u32,
     number: usize,
 ) -> Burst {

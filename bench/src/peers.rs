@@ -21,8 +21,8 @@ use greffier_testkit::matrix::{Servers, User, register};
 use matrix_sdk::ruma::OwnedRoomId;
 use tokio::time::Instant;
 
-use crate::matrix::{Burst, Member, burst, members, round_trip, send};
-use crate::procs::{Child, Memory, mib, sibling, synapse_pid};
+use crate::matrix::{Burst, Member, burst, members, round_trip, send, share};
+use crate::procs::{Child, Memory, Probe, mib, sibling, synapse_pid};
 use crate::scale::{self, Size};
 use crate::stats::{Sample, ms, ratio};
 
@@ -51,11 +51,6 @@ fn link(db: &Path, users: &[User], size: Size) -> anyhow::Result<()> {
         )?;
     }
     Ok(())
-}
-
-/// Resident memory of a process and all its descendants, in KiB.
-fn tree_rss(root: u32) -> u64 {
-    tree_memory(root).rss_kib
 }
 
 /// The memory of a process and all its descendants, summed.
@@ -283,28 +278,16 @@ pub async fn run(dir: &Path, size: Size, rounds: usize) -> anyhow::Result<()> {
 
     // One burst per bot, one bot at a time, its memory sampled.
     let synapse = synapse_pid(&servers.root)?;
-    let probes: [Arc<dyn Fn() -> u64 + Send + Sync>; 3] = [
-        {
-            let pid = bots.relay.pid();
-            Arc::new(move || Memory::of(pid).map_or(0, |m| m.rss_kib))
-        },
-        {
-            let pid = bots.maubot.pid();
-            Arc::new(move || tree_rss(pid))
-        },
-        {
-            let pid = bots.greffier.pid();
-            Arc::new(move || Memory::of(pid).map_or(0, |m| m.rss_kib))
-        },
+    let maubot = bots.maubot.pid();
+    let probes: [Probe; 3] = [
+        Memory::rss_probe(bots.relay.pid()),
+        Arc::new(move || tree_memory(maubot).rss_kib),
+        Memory::rss_probe(bots.greffier.pid()),
     ];
     let mut bursts: Vec<Burst> = Vec::new();
     for (k, probe) in probes.into_iter().enumerate() {
-        let per_user = BURST_COMMANDS.div_ceil(USERS);
         let texts: Vec<Vec<String>> = (0..USERS)
-            .map(|u| {
-                let n = per_user.min(BURST_COMMANDS.saturating_sub(u).div_ceil(USERS));
-                vec![texts[k].to_string(); n]
-            })
+            .map(|u| vec![texts[k].to_string(); share(BURST_COMMANDS, USERS, u)])
             .collect();
         bursts.push(
             burst(

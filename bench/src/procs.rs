@@ -19,7 +19,15 @@ pub struct Memory {
     pub file_kib: u64,
 }
 
+/// What a burst samples: a resident size in KiB, 0 for a process gone.
+pub type Probe = std::sync::Arc<dyn Fn() -> u64 + Send + Sync>;
+
 impl Memory {
+    /// The resident size of `pid`, sampled.
+    pub fn rss_probe(pid: u32) -> Probe {
+        std::sync::Arc::new(move || Memory::of(pid).map_or(0, |m| m.rss_kib))
+    }
+
     pub fn of(pid: u32) -> Option<Memory> {
         let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
         let field = |name: &str| {
