@@ -19,6 +19,7 @@
 mod commands;
 mod cost;
 mod digest;
+mod layout;
 mod long_poll;
 mod mail;
 mod matrix;
@@ -30,7 +31,7 @@ mod stats;
 mod web;
 
 fn usage() -> ! {
-    eprintln!("usage: greffier-bench all|digest|cost|matrix|mail|web|peers");
+    eprintln!("usage: greffier-bench all|digest|cost|matrix|mail|web|peers|layout");
     std::process::exit(2)
 }
 
@@ -88,7 +89,12 @@ fn run(what: &str, scratch: &procs::Scratch) -> anyhow::Result<()> {
             .unwrap_or(20);
         runtime.block_on(peers::run(&scratch.dir, scale::size_from_env(), rounds))?;
     }
-    if !all && !["digest", "cost", "matrix", "mail", "web", "peers"].contains(&what) {
+    if what == "layout" {
+        println!("\n## Code layout: the functions greffier runs\n");
+        let runtime = tokio::runtime::Runtime::new()?;
+        runtime.block_on(layout::run(&scratch.dir, scale::size_from_env()))?;
+    }
+    if !all && !["digest", "cost", "matrix", "mail", "web", "peers", "layout"].contains(&what) {
         usage();
     }
     Ok(())

@@ -40,7 +40,7 @@ const NAMES: [&str; 3] = ["do-nothing relay", "maubot 0.6.0", "greffier"];
 
 /// Links each user's Matrix ID to a person of the network, in a database
 /// of greffier's schema.
-fn link(db: &Path, users: &[User], size: Size) -> anyhow::Result<()> {
+pub(crate) fn link(db: &Path, users: &[User], size: Size) -> anyhow::Result<()> {
     let conn = rusqlite::Connection::open(db)?;
     for (i, user) in users.iter().enumerate() {
         let person = (i * 997) % size.people.max(1) + 1;
@@ -98,6 +98,19 @@ struct Bots {
     greffier: Child,
     relay: Child,
     maubot: Child,
+}
+
+/// The bot.toml of a greffier run in `dir`: greffier.db, logged in on the
+/// local Synapse as `bot_id`, its password in GREFFIER_BENCH_PASSWORD.
+pub(crate) fn write_bot_toml(dir: &Path, bot_id: &matrix_sdk::ruma::UserId) -> anyhow::Result<()> {
+    std::fs::write(
+        dir.join("bot.toml"),
+        format!(
+            "[bot]\ndatabase = \"greffier.db\"\n\n[matrix]\nhomeserver = \"{url}\"\nuser = \"{bot_id}\"\npassword_env = \"GREFFIER_BENCH_PASSWORD\"\nstore = \"matrix-store\"\n",
+            url = Servers::get().url(),
+        ),
+    )?;
+    Ok(())
 }
 
 /// `greffier run` on the benchmark's bot.toml, its log in `log`.
@@ -176,13 +189,7 @@ pub async fn run(dir: &Path, size: Size, rounds: usize) -> anyhow::Result<()> {
     let (bot_id, bot_password) = register("benchbot").await;
     let (relay_id, relay_password) = register("relay").await;
     let (maubot_id, maubot_password) = register("maubot").await;
-    std::fs::write(
-        dir.join("bot.toml"),
-        format!(
-            "[bot]\ndatabase = \"greffier.db\"\n\n[matrix]\nhomeserver = \"{url}\"\nuser = \"{bot_id}\"\npassword_env = \"GREFFIER_BENCH_PASSWORD\"\nstore = \"matrix-store\"\n",
-            url = servers.url(),
-        ),
-    )?;
+    write_bot_toml(dir, &bot_id)?;
     let maubot_dir = dir.join("maubot");
     std::fs::create_dir_all(&maubot_dir)?;
     let mut bots = Bots {
@@ -260,6 +267,16 @@ pub async fn run(dir: &Path, size: Size, rounds: usize) -> anyhow::Result<()> {
         tree_memory(bots.maubot.pid()),
         bots.greffier.memory(),
     ];
+    // Where each bot's idle memory lies, mapping by mapping, for a look
+    // (GREFFIER_BENCH_KEEP=1 keeps the scratch directory).
+    for (name, pid) in [
+        ("relay", bots.relay.pid()),
+        ("maubot", bots.maubot.pid()),
+        ("greffier", bots.greffier.pid()),
+    ] {
+        let smaps = std::fs::read_to_string(format!("/proc/{pid}/smaps")).unwrap_or_default();
+        std::fs::write(dir.join(format!("idle-smaps-{name}.txt")), smaps)?;
+    }
 
     let mut trips: [(Sample, usize); 3] = Default::default();
     for round in 0..rounds {
