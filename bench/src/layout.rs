@@ -24,7 +24,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use greffier_testkit::matrix::{Servers, User, register};
 
-use crate::matrix::{members, round_trip};
+use crate::matrix::{members, until_answered};
 use crate::procs::{Child, sibling};
 use crate::scale::{self, Size};
 
@@ -62,21 +62,9 @@ pub async fn run(dir: &Path, size: Size) -> anyhow::Result<()> {
     let room = users[0].create_room(false, &[&bot_id]).await;
     let members = members(users);
     for text in TEXTS {
-        let mut tries = 0;
-        while round_trip(
-            &members[0],
-            &members[0].arrivals,
-            &room,
-            text,
-            true,
-            Duration::from_secs(10),
-        )
-        .await
-        .is_none()
-        {
-            tries += 1;
-            anyhow::ensure!(tries < 10, "no answer to {text}:\n{}", bot.log());
-        }
+        until_answered(&members[0], &members[0].arrivals, &room, text, true)
+            .await
+            .with_context(|| bot.log())?;
     }
     tokio::time::sleep(Duration::from_secs(3)).await;
 

@@ -188,6 +188,27 @@ pub(crate) async fn round_trip(
     Some(at.saturating_duration_since(sent))
 }
 
+/// A warm-up step: `text` sent until it is answered (or seen, for an
+/// echo) within [`WARM_UP_PATIENCE`], at most 10 times. The bots join when
+/// invited: the first messages may come before them, and go unanswered.
+pub(crate) async fn until_answered(
+    from: &Member,
+    watcher: &Arrivals,
+    room: &OwnedRoomId,
+    text: &str,
+    answer: bool,
+) -> anyhow::Result<()> {
+    for _ in 0..10 {
+        if round_trip(from, watcher, room, text, answer, WARM_UP_PATIENCE)
+            .await
+            .is_some()
+        {
+            return Ok(());
+        }
+    }
+    anyhow::bail!("no answer to {text:?} in {room}, 10 times")
+}
+
 /// The rooms of the round trips, with the round-trip users: users only
 /// (echo), users and the relay, users and greffier; and the room of the
 /// bursts, with the burst users and greffier. Apart, so that each message
@@ -473,16 +494,9 @@ async fn warm_up(members: &[Member], rooms: &Rooms, plan: &Plan) -> anyhow::Resu
             steps.push((&rooms.echo, "bonjour", partner, false));
         }
         for (room, text, watcher, answer) in steps {
-            // The bots join when invited: the first messages may come
-            // before them, and go unanswered.
-            let mut tries = 0;
-            while round_trip(m, watcher, room, text, answer, WARM_UP_PATIENCE)
+            until_answered(m, watcher, room, text, answer)
                 .await
-                .is_none()
-            {
-                tries += 1;
-                anyhow::ensure!(tries < 10, "user {i}: no answer to {text:?} in {room}");
-            }
+                .with_context(|| format!("user {i}"))?;
         }
     }
     Ok(())

@@ -21,7 +21,7 @@ use greffier_testkit::matrix::{Servers, User, register};
 use matrix_sdk::ruma::OwnedRoomId;
 use tokio::time::Instant;
 
-use crate::matrix::{Burst, Member, burst, members, round_trip, send, share};
+use crate::matrix::{Burst, Member, burst, members, round_trip, send, share, until_answered};
 use crate::procs::{Child, Memory, Probe, mib, sibling, synapse_pid};
 use crate::scale::{self, Size};
 use crate::stats::{Sample, ms, ratio};
@@ -251,14 +251,7 @@ pub async fn run(dir: &Path, size: Size, rounds: usize) -> anyhow::Result<()> {
             .zip(texts)
             .chain(burst_rooms.iter().zip(texts))
         {
-            let mut tries = 0;
-            while round_trip(m, &m.arrivals, room, text, true, Duration::from_secs(10))
-                .await
-                .is_none()
-            {
-                tries += 1;
-                anyhow::ensure!(tries < 10, "no answer to {text} in {room}");
-            }
+            until_answered(m, &m.arrivals, room, text, true).await?;
         }
     }
     tokio::time::sleep(Duration::from_secs(3)).await;
