@@ -113,6 +113,14 @@ pub(crate) fn write_bot_toml(dir: &Path, bot_id: &matrix_sdk::ruma::UserId) -> a
     Ok(())
 }
 
+/// greffier's log filter in the peers run: GREFFIER_BENCH_BOT_LOG when it
+/// is set (matrix-sdk's timings, say), else greffier's own info lines.
+fn bot_log() -> String {
+    std::env::var("GREFFIER_BENCH_BOT_LOG").unwrap_or_else(|_| {
+        "info,matrix_sdk=warn,matrix_sdk_base=warn,matrix_sdk_crypto=warn".to_string()
+    })
+}
+
 /// `greffier run` on the benchmark's bot.toml, its log in `log`.
 fn spawn_greffier(dir: &Path, password: &str, log: &str) -> anyhow::Result<Child> {
     Child::spawn(
@@ -120,10 +128,7 @@ fn spawn_greffier(dir: &Path, password: &str, log: &str) -> anyhow::Result<Child
         &["--config", "bot.toml", "run"],
         &[
             ("GREFFIER_BENCH_PASSWORD", password),
-            (
-                "RUST_LOG",
-                "info,matrix_sdk=warn,matrix_sdk_base=warn,matrix_sdk_crypto=warn",
-            ),
+            ("RUST_LOG", &bot_log()),
         ],
         dir,
         &dir.join(log),
