@@ -91,6 +91,9 @@ pub async fn serve(app: Arc<App>, inbox: Arc<Inbox>) -> anyhow::Result<()> {
         own,
         allowed,
     };
+    // The rooms' state first: joining the seed rooms and delivering the
+    // outbox read it.
+    let first = bot.first_sync().await?;
     bot.resolve_seed_rooms().await;
     let client = bot.client.clone();
     let rooms = provision::Settings {
@@ -105,7 +108,7 @@ pub async fn serve(app: Arc<App>, inbox: Arc<Inbox>) -> anyhow::Result<()> {
             async move { outbound::deliver(&client, &item, &instance, &rooms).await }
         },
     ));
-    bot.sync_forever().await
+    bot.sync_forever(first).await
 }
 
 /// A homeserver's answer that will not change on retry: a 4xx other than

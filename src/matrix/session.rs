@@ -10,6 +10,8 @@ use std::time::Duration;
 
 use anyhow::{Context as _, bail};
 use matrix_sdk::authentication::matrix::MatrixSession;
+use matrix_sdk::config::StoreConfig;
+use matrix_sdk::cross_process_lock::CrossProcessLockConfig;
 use matrix_sdk::ruma::{OwnedDeviceId, OwnedUserId};
 use matrix_sdk::{Client, SessionMeta, SessionTokens};
 
@@ -71,23 +73,63 @@ where
     }
 }
 
+/// matrix-sdk's stores: the rooms' state in memory, the end-to-end keys,
+/// the event cache and the media cache in SQLite under `store`.
+///
+/// The rooms' state is what matrix-sdk reads and writes at every sync: in
+/// SQLite that took about 5 ms of each response, most of the bot's time
+/// between a command arriving and its answer leaving (docs/benchmarks.md).
+/// In memory it is gone at a restart, and rebuilt by the first sync, made
+/// without a position (`sync.rs`). The keys must outlive a restart (the
+/// same device): SQLite, with one connection per core and a 500 KB page
+/// cache per database rather than four and 2 MB (a bot reads little of
+/// them; the defaults cost it its memory target).
 async fn build(homeserver: &str, store: &Path) -> anyhow::Result<Client> {
-    Box::pin(
-        Client::builder()
-            .homeserver_url(homeserver)
-            .request_config(super::request_config())
-            // One connection per core and a 500 KB page cache per store,
-            // not four and 2 MB: a bot reads little of its Matrix store,
-            // and the defaults cost it its memory target (see
-            // docs/benchmarks.md).
-            .sqlite_store_with_config_and_cache_path(
-                matrix_sdk::SqliteStoreConfig::with_low_memory_config(store),
-                None::<&Path>,
-            )
-            .build(),
-    )
-    .await
-    .with_context(|| format!("cannot open the Matrix store {}", store.display()))
+    let opened = async {
+        forget_saved_state(store)?;
+        let config = matrix_sdk::SqliteStoreConfig::with_low_memory_config(store);
+        let (keys, events, media) = tokio::try_join!(
+            matrix_sdk::SqliteCryptoStore::open_with_config(&config),
+            matrix_sdk::SqliteEventCacheStore::open_with_config(&config),
+            matrix_sdk::SqliteMediaStore::open_with_config(&config),
+        )?;
+        let stores = StoreConfig::new(CrossProcessLockConfig::multi_process(LOCK_HOLDER))
+            .state_store(matrix_sdk::MemoryStore::new())
+            .crypto_store(keys)
+            .event_cache_store(events)
+            .media_store(media);
+        Box::pin(
+            Client::builder()
+                .homeserver_url(homeserver)
+                .request_config(super::request_config())
+                .store_config(stores)
+                .build(),
+        )
+        .await
+        .map_err(anyhow::Error::from)
+    };
+    opened
+        .await
+        .with_context(|| format!("cannot open the Matrix store {}", store.display()))
+}
+
+/// The name matrix-sdk gives its own process in its stores' locks (its
+/// default: the stores of earlier greffier versions hold it).
+const LOCK_HOLDER: &str = "main";
+
+/// Removes the SQLite state store of greffier versions before 2026-12
+/// (`matrix-sdk-state.sqlite3`): the state now lives in memory, and the
+/// file would only go stale.
+fn forget_saved_state(store: &Path) -> anyhow::Result<()> {
+    for suffix in ["", "-wal", "-shm"] {
+        let path = store.join(format!("{}{suffix}", matrix_sdk::STATE_STORE_DATABASE_NAME));
+        match std::fs::remove_file(&path) {
+            Ok(()) => tracing::info!(file = %path.display(), "old Matrix state store removed"),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e).with_context(|| format!("cannot remove {}", path.display())),
+        }
+    }
+    Ok(())
 }
 
 fn session_file(store: &Path) -> PathBuf {

@@ -17,8 +17,8 @@ use matrix_sdk::deserialized_responses::TimelineEvent;
 use matrix_sdk::room::MessagesOptions;
 use matrix_sdk::ruma::api::client::filter::{FilterDefinition, RoomEventFilter};
 use matrix_sdk::ruma::api::client::sync::sync_events::v3::Filter;
-use matrix_sdk::ruma::{OwnedRoomId, RoomId, UInt, UserId};
-use matrix_sdk::sync::Timeline;
+use matrix_sdk::ruma::{OwnedRoomId, RoomId, TransactionId, UInt, UserId};
+use matrix_sdk::sync::{SyncResponse, Timeline};
 
 use super::Bot;
 use super::inbound::{self, Event};
@@ -31,28 +31,49 @@ const SINCE: &str = "matrix.since";
 const TIMELINE_LIMIT: u32 = 100;
 
 impl Bot {
-    pub(super) async fn sync_forever(&self) -> anyhow::Result<()> {
-        let mut since = self.inbox.position(SINCE)?;
-        // matrix-sdk keeps its own position and returns an empty response
-        // when the homeserver's matches it ("the same sync response
-        // twice"): after a crash, or a failure to handle a response, what
-        // it had processed and greffier had not is fetched with /messages.
-        let mut catch_up = since.is_some();
+    /// The run's first sync, made without a position: matrix-sdk keeps the
+    /// rooms' state in memory (session.rs), and the homeserver sends it
+    /// whole, with the pending invites. What reads a room (joining the seed
+    /// rooms, delivering the outbox) starts after it. Its timelines are not
+    /// read (one event per room): what happened since greffier's stored
+    /// position is fetched with /messages (`sync_forever`).
+    ///
+    /// Synapse answers a request it has answered in the last two minutes
+    /// from its cache (`sync_response_cache_duration`): a restart within
+    /// them would get the previous run's first sync, rooms since joined
+    /// still shown as invites. So the first sync's filter leaves out a room
+    /// that does not exist, named anew at each run.
+    pub(super) async fn first_sync(&self) -> anyhow::Result<SyncResponse> {
+        let mut filter = filter_definition(1);
+        filter.room.not_rooms = vec![OwnedRoomId::try_from(format!(
+            "!{}:greffier.invalid",
+            TransactionId::new()
+        ))?];
+        self.sync_patiently(SyncToken::NoToken, Filter::FilterDefinition(filter))
+            .await
+    }
+
+    /// One sync with `filter`, tried again while
+    /// the homeserver is away (1, 2, 4 … 10 s between tries).
+    async fn sync_patiently(
+        &self,
+        token: SyncToken,
+        filter: Filter,
+    ) -> anyhow::Result<SyncResponse> {
         let mut delay = Duration::from_secs(1);
         let mut away = false;
-        for room in self.client.invited_rooms() {
-            self.answer_invite(room.room_id()).await;
-        }
         loop {
-            let token = since
-                .clone()
-                .map_or(SyncToken::NoToken, SyncToken::Specific);
             let settings = SyncSettings::default()
-                .filter(filter())
+                .filter(filter.clone())
                 .timeout(Duration::from_secs(30))
-                .token(token);
-            let response = match Box::pin(self.client.sync_once(settings)).await {
-                Ok(r) => r,
+                .token(token.clone());
+            match Box::pin(self.client.sync_once(settings)).await {
+                Ok(response) => {
+                    if away {
+                        tracing::info!("Matrix homeserver reachable again");
+                    }
+                    return Ok(response);
+                }
                 Err(e) => {
                     if matches!(
                         e.client_api_error_kind(),
@@ -66,25 +87,48 @@ impl Bot {
                     away = true;
                     tokio::time::sleep(delay).await;
                     delay = (delay * 2).min(Duration::from_secs(10));
-                    continue;
+                }
+            }
+        }
+    }
+
+    /// Handles `first` (from [`Bot::first_sync`]), then syncs from each
+    /// response's position for ever.
+    pub(super) async fn sync_forever(&self, first: SyncResponse) -> anyhow::Result<()> {
+        let mut since = self.inbox.position(SINCE)?;
+        // After the first sync of a run, and after a failure to handle a
+        // response, what happened since greffier's stored position is
+        // fetched with /messages. (Before the rooms' state moved to memory,
+        // matrix-sdk kept its own position and returned an empty response
+        // when the homeserver's matched it, "the same sync response twice":
+        // what it had taken in before a crash and greffier had not was lost
+        // but for this.)
+        let mut catch_up = since.is_some();
+        let mut first = Some(first);
+        loop {
+            let first_of_run = first.is_some();
+            let response = match first.take() {
+                Some(response) => response,
+                None => {
+                    let token = since
+                        .clone()
+                        .map_or(SyncToken::NoToken, SyncToken::Specific);
+                    let filter = Filter::FilterDefinition(filter_definition(TIMELINE_LIMIT));
+                    self.sync_patiently(token, filter).await?
                 }
             };
-            if away {
-                tracing::info!("Matrix homeserver reachable again");
-                away = false;
-            }
-            delay = Duration::from_secs(1);
             for room_id in response.rooms.invited.keys() {
                 self.answer_invite(room_id).await;
             }
             if since.is_none() {
                 tracing::info!("first Matrix sync: earlier messages are not answered");
             } else {
-                if response
-                    .rooms
-                    .joined
-                    .values()
-                    .any(|u| !u.timeline.events.is_empty())
+                if !first_of_run
+                    && response
+                        .rooms
+                        .joined
+                        .values()
+                        .any(|u| !u.timeline.events.is_empty())
                 {
                     // matrix-sdk has taken the response in, greffier not yet.
                     failpoint::reached("matrix-before-handling");
@@ -103,7 +147,7 @@ impl Bot {
                     // and those already handled are recognised.
                     tracing::error!(error = %e, "cannot handle Matrix events; retrying");
                     catch_up = true;
-                    tokio::time::sleep(delay).await;
+                    tokio::time::sleep(Duration::from_secs(1)).await;
                     continue;
                 }
                 catch_up = false;
@@ -480,10 +524,11 @@ fn origin(room: &RoomId, event: Option<&str>) -> Origin {
     }
 }
 
-fn filter() -> Filter {
+/// At most `timeline_limit` events per room and sync.
+fn filter_definition(timeline_limit: u32) -> FilterDefinition {
     let mut timeline = RoomEventFilter::default();
-    timeline.limit = Some(UInt::from(TIMELINE_LIMIT));
+    timeline.limit = Some(UInt::from(timeline_limit));
     let mut def = FilterDefinition::default();
     def.room.timeline = timeline;
-    Filter::FilterDefinition(def)
+    def
 }
