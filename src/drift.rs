@@ -53,7 +53,7 @@ pub fn expected(
 ) -> greffier_storage::Result<Vec<Expected>> {
     let suffix = lists_domain.map(|d| format!("@{}", d.to_lowercase()));
     let mut out = Vec::new();
-    for g in tx.groups()? {
+    for g in tx.groups_with_room_or_list()? {
         let list = g.list.clone().filter(|l| {
             suffix
                 .as_ref()

@@ -457,6 +457,9 @@ pub trait Store: crate::meeting::MeetingStore {
     fn create_organisation(&mut self, name: &str, kind: Option<&str>) -> StoreResult<OrgId>;
 
     fn groups(&mut self) -> StoreResult<Vec<Group>>;
+    /// The groups with a room or a list (what the drift check compares):
+    /// read without the others, which a network has thousands of.
+    fn groups_with_room_or_list(&mut self) -> StoreResult<Vec<Group>>;
     fn group_by_slug(&mut self, slug: &str) -> StoreResult<Option<Group>>;
     fn group(&mut self, id: GroupId) -> StoreResult<Option<Group>>;
     fn create_group(&mut self, group: &NewGroup, by: Option<PersonId>) -> StoreResult<GroupId>;

@@ -100,6 +100,16 @@ impl Tx<'_> {
     }
 }
 
+impl Tx<'_> {
+    /// The groups `condition` (SQL over the groups table) holds for, by slug.
+    fn groups_where(&mut self, condition: &str) -> StoreResult<Vec<Group>> {
+        let sql = format!("SELECT {GROUP_COLUMNS} FROM groups WHERE {condition} ORDER BY slug");
+        let mut st = self.conn().prepare_cached(&sql).map_err(se)?;
+        let rows = st.query_map([], group_row).map_err(se)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(se)
+    }
+}
+
 impl Store for Tx<'_> {
     fn person_by_identity(&mut self, identity: &Identity) -> StoreResult<Option<Person>> {
         let sql = format!(
@@ -558,10 +568,11 @@ impl Store for Tx<'_> {
     }
 
     fn groups(&mut self) -> StoreResult<Vec<Group>> {
-        let sql = format!("SELECT {GROUP_COLUMNS} FROM groups ORDER BY slug");
-        let mut st = self.conn().prepare_cached(&sql).map_err(se)?;
-        let rows = st.query_map([], group_row).map_err(se)?;
-        rows.collect::<rusqlite::Result<_>>().map_err(se)
+        self.groups_where("TRUE")
+    }
+
+    fn groups_with_room_or_list(&mut self) -> StoreResult<Vec<Group>> {
+        self.groups_where("room IS NOT NULL OR list IS NOT NULL")
     }
 
     fn group_by_slug(&mut self, slug: &str) -> StoreResult<Option<Group>> {

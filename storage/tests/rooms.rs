@@ -266,3 +266,31 @@ fn lists_follow_joins_leaves_and_erasures() {
         }]
     );
 }
+
+/// The drift check reads the groups with a room or a list, and only them.
+#[test]
+fn the_groups_with_a_room_or_a_list_are_read_alone() {
+    use greffier_commands::Store as _;
+    let c = ctx(false);
+    let mut db = world(&c);
+    for slug in ["voirie", "cantines"] {
+        must(
+            &mut db,
+            &c,
+            BOB,
+            &format!("!groupe proposer {slug} « {slug} »"),
+        );
+    }
+    let linked = db
+        .write(c.now, |tx| {
+            let voirie = tx.group_by_slug("voirie")?.expect("voirie");
+            tx.set_group_room(voirie.id, "!voirie:example.test")?;
+            let cantines = tx.group_by_slug("cantines")?.expect("cantines");
+            tx.set_group_list(cantines.id, "cantines@lists.example.test")?;
+            Ok((tx.groups()?.len(), tx.groups_with_room_or_list()?))
+        })
+        .expect("groups");
+    assert_eq!(linked.0, 3, "urbanisme, voirie, cantines");
+    let slugs: Vec<&str> = linked.1.iter().map(|g| g.slug.as_str()).collect();
+    assert_eq!(slugs, ["cantines", "voirie"]);
+}
