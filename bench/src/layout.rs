@@ -40,6 +40,9 @@ const TEXTS: [&str; 8] = [
     "!groupe rejoindr",
 ];
 
+/// The file build.rs hands to the linker, under the repository's root.
+const ORDER: &str = "layout/greffier.order";
+
 pub async fn run(dir: &Path, size: Size) -> anyhow::Result<()> {
     let servers = Servers::get();
     let exe = sibling("greffier")?;
@@ -70,7 +73,7 @@ pub async fn run(dir: &Path, size: Size) -> anyhow::Result<()> {
 
     let pages = resident_code_pages(bot.pid())?;
     let functions = functions_on(&exe, &pages)?;
-    let out = servers.root.join("layout/greffier.order");
+    let out = servers.root.join(ORDER);
     std::fs::create_dir_all(out.parent().expect("a parent"))?;
     let mut text = String::from(
         "# The functions greffier's code ran in a `bench/run layout` run, placed\n\
@@ -197,17 +200,21 @@ struct Function {
     size: u64,
 }
 
-/// The functions of `exe` (its symbol table, read with `nm`) with a byte
-/// on one of `pages`, in address order.
-fn functions_on(exe: &Path, pages: &[Page]) -> anyhow::Result<Vec<Function>> {
+/// A function of the executable: where it starts, its size, its name.
+struct Symbol {
+    address: u64,
+    function: Function,
+}
+
+/// The functions of `exe`, from its symbol table (read with `nm`).
+fn functions_of(exe: &Path) -> anyhow::Result<Vec<Symbol>> {
     let out = Command::new("nm")
         .args(["--defined-only", "--print-size"])
         .arg(exe)
         .output()
         .context("nm (binutils) reads the executable's symbols")?;
     anyhow::ensure!(out.status.success(), "nm failed on {}", exe.display());
-    let resident: std::collections::HashSet<Page> = pages.iter().copied().collect();
-    let mut found: Vec<(u64, Function)> = Vec::new();
+    let mut symbols = Vec::new();
     for line in String::from_utf8_lossy(&out.stdout).lines() {
         let fields: Vec<&str> = line.split_whitespace().collect();
         let [address, size, kind, name] = fields[..] else {
@@ -222,21 +229,51 @@ fn functions_on(exe: &Path, pages: &[Page]) -> anyhow::Result<Vec<Function>> {
         ) else {
             continue;
         };
-        if size == 0 {
-            continue;
-        }
-        let first = address / 4096;
-        let last = (address + size - 1) / 4096;
-        if (first..=last).any(|p| resident.contains(&(p * 4096))) {
-            found.push((
+        if size > 0 {
+            symbols.push(Symbol {
                 address,
-                Function {
+                function: Function {
                     name: name.to_string(),
                     size,
                 },
-            ));
+            });
         }
     }
-    found.sort_by_key(|(address, _)| *address);
-    Ok(found.into_iter().map(|(_, f)| f).collect())
+    Ok(symbols)
+}
+
+/// The functions of `exe` with a byte on one of `pages`, in address order.
+fn functions_on(exe: &Path, pages: &[Page]) -> anyhow::Result<Vec<Function>> {
+    let resident: std::collections::HashSet<Page> = pages.iter().copied().collect();
+    let mut found: Vec<Symbol> = functions_of(exe)?
+        .into_iter()
+        .filter(|s| {
+            let first = s.address / 4096;
+            let last = (s.address + s.function.size - 1) / 4096;
+            (first..=last).any(|p| resident.contains(&(p * 4096)))
+        })
+        .collect();
+    found.sort_by_key(|s| s.address);
+    Ok(found.into_iter().map(|s| s.function).collect())
+}
+
+/// How many of the functions `layout/greffier.order` (under `root`) names
+/// the release greffier has, and how many it names. The linker skips the
+/// names a build no longer has: when many are missing, the file has gone
+/// stale (the code or a dependency changed) and `bench/run layout`
+/// rewrites it.
+pub fn order_found(root: &Path) -> anyhow::Result<(usize, usize)> {
+    let file = root.join(ORDER);
+    let order = std::fs::read_to_string(&file)
+        .with_context(|| format!("cannot read {}", file.display()))?;
+    let named: Vec<&str> = order
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    let have: std::collections::HashSet<String> = functions_of(&sibling("greffier")?)?
+        .into_iter()
+        .map(|s| s.function.name)
+        .collect();
+    let found = named.iter().filter(|n| have.contains(**n)).count();
+    Ok((found, named.len()))
 }

@@ -394,6 +394,13 @@ pub async fn run(dir: &Path, size: Size, rounds: usize) -> anyhow::Result<()> {
             ))
         );
     }
+    // The code layout holds while its file names this build's functions
+    // (docs/benchmarks.md, "Code layout").
+    let (found, named) = crate::layout::order_found(&servers.root)?;
+    println!(
+        "\ncode layout: {found} of the {named} functions layout/greffier.order names are in this build ({:.0} %)",
+        100.0 * found as f64 / named.max(1) as f64
+    );
     bots.greffier.stop().await?;
     bots.relay.stop().await?;
     bots.maubot.stop().await?;
