@@ -53,8 +53,8 @@ impl Bot {
             .await
     }
 
-    /// One sync with `filter`, tried again while
-    /// the homeserver is away (1, 2, 4 … 10 s between tries).
+    /// One sync with `filter`, tried again while the homeserver is away (1,
+    /// 2, 4 … 10 s between tries).
     async fn sync_patiently(
         &self,
         token: SyncToken,

@@ -98,9 +98,7 @@ impl Tx<'_> {
         let rows = st.query_map(params![group.0], org_row).map_err(se)?;
         rows.collect::<rusqlite::Result<_>>().map_err(se)
     }
-}
 
-impl Tx<'_> {
     /// The groups `condition` (SQL over the groups table) holds for, by slug.
     fn groups_where(&mut self, condition: &str) -> StoreResult<Vec<Group>> {
         let sql = format!("SELECT {GROUP_COLUMNS} FROM groups WHERE {condition} ORDER BY slug");
