@@ -24,7 +24,7 @@ use tokio::time::Instant;
 use crate::matrix::{Burst, Member, burst, members, round_trip, send, share, until_answered};
 use crate::procs::{Child, Memory, Probe, mib, sibling, synapse_pid};
 use crate::scale::{self, Size};
-use crate::stats::{Sample, ms, ratio};
+use crate::stats::{Sample, ms, p50_ratio_interval, ratio};
 
 const PATIENCE: Duration = Duration::from_secs(120);
 
@@ -358,6 +358,11 @@ pub async fn run(dir: &Path, size: Size, rounds: usize) -> anyhow::Result<()> {
         ratio(g.p50(), r.p50()),
         ratio(m.p50(), r.p50()),
     );
+    if let Some((low, high)) = p50_ratio_interval(g, m) {
+        println!(
+            "\ngreffier / maubot at p50, 95 % bootstrap interval: {low:.2}×–{high:.2}× (one that holds 1.00× does not tell the two apart)"
+        );
+    }
     println!(
         "\n### Bursts ({BURST_COMMANDS} commands from {USERS} users in {:?}, each bot alone)\n",
         BURST_WINDOW
