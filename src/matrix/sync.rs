@@ -15,7 +15,9 @@ use greffier_commands::{Command, Origin};
 use matrix_sdk::config::{SyncSettings, SyncToken};
 use matrix_sdk::deserialized_responses::TimelineEvent;
 use matrix_sdk::room::MessagesOptions;
-use matrix_sdk::ruma::api::client::filter::{FilterDefinition, RoomEventFilter};
+use matrix_sdk::ruma::api::client::filter::{
+    Filter as EventFilter, FilterDefinition, RoomEventFilter,
+};
 use matrix_sdk::ruma::api::client::sync::sync_events::v3::Filter;
 use matrix_sdk::ruma::{OwnedRoomId, RoomId, TransactionId, UInt, UserId};
 use matrix_sdk::sync::{SyncResponse, Timeline};
@@ -524,11 +526,44 @@ fn origin(room: &RoomId, event: Option<&str>) -> Origin {
     }
 }
 
-/// At most `timeline_limit` events per room and sync.
-fn filter_definition(timeline_limit: u32) -> FilterDefinition {
-    let mut timeline = RoomEventFilter::default();
-    timeline.limit = Some(UInt::from(timeline_limit));
+/// What greffier asks of each sync: the rooms' timelines (at most
+/// `timeline_limit` events per room) and state, and what end-to-end
+/// encryption needs (to-device messages, device lists, key counts, which
+/// no filter touches). Not the rest, which it never reads: typing
+/// notifications and read receipts (`ephemeral`), account data (global
+/// and per room) and presence. The homeserver then skips those queries,
+/// and a person typing or reading in a room no longer wakes the bot's
+/// long poll with a response for it to take in (docs/architecture.md).
+pub fn filter_definition(timeline_limit: u32) -> FilterDefinition {
     let mut def = FilterDefinition::default();
-    def.room.timeline = timeline;
+    def.room.timeline.limit = Some(UInt::from(timeline_limit));
+    def.room.ephemeral = RoomEventFilter::ignore_all();
+    def.room.account_data = RoomEventFilter::ignore_all();
+    def.account_data = EventFilter::ignore_all();
+    def.presence = EventFilter::ignore_all();
     def
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The filter as the homeserver reads it: `"types": []` is how Synapse
+    /// tells a part blocked whole (`filters_all_types`), and skips it.
+    #[test]
+    fn the_filter_asks_for_timelines_and_state_only() {
+        let json = serde_json::to_value(filter_definition(100)).expect("serialisable");
+        assert_eq!(json["room"]["timeline"]["limit"], 100);
+        for blocked in [
+            &json["room"]["ephemeral"],
+            &json["room"]["account_data"],
+            &json["account_data"],
+            &json["presence"],
+        ] {
+            assert_eq!(blocked["types"], serde_json::json!([]), "{json}");
+        }
+        assert!(json["room"]["timeline"].get("types").is_none(), "{json}");
+        assert!(json["room"].get("state").is_none(), "{json}");
+        assert!(json["room"].get("rooms").is_none(), "{json}");
+    }
 }
