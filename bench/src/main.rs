@@ -86,7 +86,7 @@ fn run(what: &str, scratch: &procs::Scratch) -> anyhow::Result<()> {
         let rounds = std::env::var("GREFFIER_BENCH_ROUNDS")
             .ok()
             .and_then(|v| v.parse().ok())
-            .unwrap_or(20);
+            .unwrap_or(40);
         runtime.block_on(peers::run(&scratch.dir, scale::size_from_env(), rounds))?;
     }
     if what == "layout" {
