@@ -53,8 +53,8 @@ pub(crate) fn link(db: &Path, users: &[User], size: Size) -> anyhow::Result<()> 
     Ok(())
 }
 
-/// The memory of a process and all its descendants, summed.
-fn tree_memory(root: u32) -> Memory {
+/// A process and all its descendants.
+fn tree(root: u32) -> Vec<u32> {
     let mut parents: Vec<(u32, u32)> = Vec::new();
     if let Ok(dir) = std::fs::read_dir("/proc") {
         for entry in dir.flatten() {
@@ -62,13 +62,8 @@ fn tree_memory(root: u32) -> Memory {
                 continue;
             };
             let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-            // "pid (comm) state ppid …": the comm may hold spaces.
-            let ppid = stat
-                .rsplit_once(')')
-                .and_then(|(_, rest)| rest.split_whitespace().nth(1))
-                .and_then(|p| p.parse().ok());
-            if let Some(ppid) = ppid {
-                parents.push((pid, ppid));
+            if let Some(ppid) = stat_field(&stat, 1) {
+                parents.push((pid, ppid as u32));
             }
         }
     }
@@ -84,7 +79,22 @@ fn tree_memory(root: u32) -> Memory {
         );
         i += 1;
     }
-    tree.iter()
+    tree
+}
+
+/// The `n`th field after the command name of a `/proc/PID/stat` line
+/// ("pid (comm) state ppid …", the comm may hold spaces): 0 is the state,
+/// 1 the parent, 11 and 12 the user and system CPU time in clock ticks.
+fn stat_field(stat: &str, n: usize) -> Option<u64> {
+    stat.rsplit_once(')')
+        .and_then(|(_, rest)| rest.split_whitespace().nth(n))
+        .and_then(|v| v.parse().ok())
+}
+
+/// The memory of a process and all its descendants, summed.
+fn tree_memory(root: u32) -> Memory {
+    tree(root)
+        .iter()
         .filter_map(|&pid| Memory::of(pid))
         .fold(Memory::default(), |sum, m| Memory {
             rss_kib: sum.rss_kib + m.rss_kib,
@@ -92,6 +102,26 @@ fn tree_memory(root: u32) -> Memory {
             anon_kib: sum.anon_kib + m.anon_kib,
             file_kib: sum.file_kib + m.file_kib,
         })
+}
+
+/// The CPU time (user and system) a process and its descendants have
+/// used so far. Linux counts it in clock ticks of 1/100 s for user space
+/// (USER_HZ), whatever the kernel's own tick.
+fn tree_cpu(root: u32) -> Duration {
+    let ticks: u64 = tree(root)
+        .iter()
+        .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/stat")).ok())
+        .map(|stat| stat_field(&stat, 11).unwrap_or(0) + stat_field(&stat, 12).unwrap_or(0))
+        .sum();
+    Duration::from_millis(ticks * 10)
+}
+
+/// CPU time per answered command, in ms.
+fn cpu_per_command(used: Duration, answered: usize) -> String {
+    if answered == 0 {
+        return "–".to_string();
+    }
+    format!("{:.2} ms", used.as_secs_f64() * 1000.0 / answered as f64)
 }
 
 struct Bots {
@@ -276,6 +306,9 @@ pub async fn run(dir: &Path, size: Size, rounds: usize) -> anyhow::Result<()> {
         std::fs::write(dir.join(format!("idle-smaps-{name}.txt")), smaps)?;
     }
 
+    // CPU time: each bot's process tree, read before and after its part.
+    let pids = [bots.relay.pid(), bots.maubot.pid(), bots.greffier.pid()];
+    let before = pids.map(tree_cpu);
     let mut trips: [(Sample, usize); 3] = Default::default();
     for round in 0..rounds {
         for (i, me) in members[..TRIP_USERS].iter().enumerate() {
@@ -291,6 +324,12 @@ pub async fn run(dir: &Path, size: Size, rounds: usize) -> anyhow::Result<()> {
         }
     }
 
+    let trips_cpu: Vec<Duration> = pids
+        .iter()
+        .zip(before)
+        .map(|(&pid, before)| tree_cpu(pid).saturating_sub(before))
+        .collect();
+
     // One burst per bot, one bot at a time, its memory sampled.
     let synapse = synapse_pid(&servers.root)?;
     let maubot = bots.maubot.pid();
@@ -300,7 +339,9 @@ pub async fn run(dir: &Path, size: Size, rounds: usize) -> anyhow::Result<()> {
         Memory::rss_probe(bots.greffier.pid()),
     ];
     let mut bursts: Vec<Burst> = Vec::new();
+    let mut bursts_cpu: Vec<Duration> = Vec::new();
     for (k, probe) in probes.into_iter().enumerate() {
+        let before = tree_cpu(pids[k]);
         let texts: Vec<Vec<String>> = (0..USERS)
             .map(|u| vec![texts[k].to_string(); share(BURST_COMMANDS, USERS, u)])
             .collect();
@@ -317,6 +358,8 @@ pub async fn run(dir: &Path, size: Size, rounds: usize) -> anyhow::Result<()> {
             .await,
         );
         tokio::time::sleep(Duration::from_secs(5)).await;
+        // After the pause: the last answers' own echoes taken in too.
+        bursts_cpu.push(tree_cpu(pids[k]).saturating_sub(before));
     }
 
     // Start to first answer: each bot stopped, started, asked until it
@@ -399,6 +442,16 @@ pub async fn run(dir: &Path, size: Size, rounds: usize) -> anyhow::Result<()> {
             ))
         );
     }
+    println!("\n### CPU time per answered command (the bot's process tree, user and system)\n");
+    println!("| bot | round trips | its burst |");
+    println!("| --- | --- | --- |");
+    for (k, name) in NAMES.iter().enumerate() {
+        println!(
+            "| {name} | {} | {} |",
+            cpu_per_command(trips_cpu[k], trips[k].0.len()),
+            cpu_per_command(bursts_cpu[k], bursts[k].latency.len())
+        );
+    }
     // The code layout holds while its file names this build's functions
     // (docs/benchmarks.md, "Code layout").
     let (found, named) = crate::layout::order_found(&servers.root)?;
@@ -410,4 +463,25 @@ pub async fn run(dir: &Path, size: Size, rounds: usize) -> anyhow::Result<()> {
     bots.relay.stop().await?;
     bots.maubot.stop().await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A command name may hold spaces and parentheses: fields are counted
+    /// from the last `)`.
+    #[test]
+    fn stat_fields_are_read_after_the_command_name() {
+        let stat = "4242 (python -m (x)) S 17 4242 4242 0 -1 4194560 900 0 0 0 731 129 0 0 20 0 3";
+        assert_eq!(stat_field(stat, 1), Some(17));
+        assert_eq!(stat_field(stat, 11), Some(731));
+        assert_eq!(stat_field(stat, 12), Some(129));
+        assert_eq!(stat_field("garbage", 1), None);
+        assert_eq!(
+            cpu_per_command(Duration::from_millis(1500), 1000),
+            "1.50 ms"
+        );
+        assert_eq!(cpu_per_command(Duration::from_millis(1500), 0), "–");
+    }
 }
