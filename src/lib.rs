@@ -44,8 +44,8 @@ use clap::{Parser, Subcommand};
 use greffier_storage::Database;
 
 use app::App;
-
 use inbox::Inbox;
+
 /// The filter of the bot's Matrix syncs, which the benchmarks' clients use too.
 pub use matrix::sync_filter;
 

@@ -29,8 +29,7 @@ mod rooms;
 mod session;
 mod sync;
 
-/// The filter of greffier's syncs (the benchmarks' clients sync with it too).
-pub use sync::filter_definition as sync_filter;
+pub use sync::sync_filter;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -46,7 +46,7 @@ impl Bot {
     /// still shown as invites. So the first sync's filter leaves out a room
     /// that does not exist, named anew at each run.
     pub(super) async fn first_sync(&self) -> anyhow::Result<SyncResponse> {
-        let mut filter = filter_definition(1);
+        let mut filter = sync_filter(1);
         filter.room.not_rooms = vec![OwnedRoomId::try_from(format!(
             "!{}:greffier.invalid",
             TransactionId::new()
@@ -115,7 +115,7 @@ impl Bot {
                     let token = since
                         .clone()
                         .map_or(SyncToken::NoToken, SyncToken::Specific);
-                    let filter = Filter::FilterDefinition(filter_definition(TIMELINE_LIMIT));
+                    let filter = Filter::FilterDefinition(sync_filter(TIMELINE_LIMIT));
                     self.sync_patiently(token, filter).await?
                 }
             };
@@ -534,7 +534,7 @@ fn origin(room: &RoomId, event: Option<&str>) -> Origin {
 /// and per room) and presence. The homeserver then skips those queries,
 /// and a person typing or reading in a room no longer wakes the bot's
 /// long poll with a response for it to take in (docs/architecture.md).
-pub fn filter_definition(timeline_limit: u32) -> FilterDefinition {
+pub fn sync_filter(timeline_limit: u32) -> FilterDefinition {
     let mut def = FilterDefinition::default();
     def.room.timeline.limit = Some(UInt::from(timeline_limit));
     def.room.ephemeral = RoomEventFilter::ignore_all();
@@ -552,7 +552,7 @@ mod tests {
     /// tells a part blocked whole (`filters_all_types`), and skips it.
     #[test]
     fn the_filter_asks_for_timelines_and_state_only() {
-        let json = serde_json::to_value(filter_definition(100)).expect("serialisable");
+        let json = serde_json::to_value(sync_filter(100)).expect("serialisable");
         assert_eq!(json["room"]["timeline"]["limit"], 100);
         for blocked in [
             &json["room"]["ephemeral"],
