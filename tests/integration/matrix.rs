@@ -3,9 +3,10 @@
 
 use std::time::Duration;
 
-use matrix_sdk::ruma::RoomVersionId;
+use matrix_sdk::ruma::{OwnedUserId, RoomVersionId};
 
 use crate::synapse::{Bot, SERVER, Servers, User};
+use greffier_testkit::PATIENCE;
 
 fn group<'a>(export: &'a serde_json::Value, slug: &str) -> &'a serde_json::Value {
     export["groups"]
@@ -98,6 +99,73 @@ async fn joins_on_invite_and_answers_in_plain_and_encrypted_rooms() {
             .any(|p| p["matrix_ids"][0] == alice.id.as_str()),
         "{export}"
     );
+}
+
+/// One claim of the bot device's `signed_curve25519` key, as a peer
+/// opening an Olm session does: `Some(true)` for the fallback key, `Some(false)`
+/// for a one-time key, `None` when the server has none.
+async fn claim_bot_key(user: &User, bot: &OwnedUserId, device: &str) -> Option<bool> {
+    use matrix_sdk::ruma::{OneTimeKeyAlgorithm, api::client::keys::claim_keys::v3};
+    let wanted = [(
+        bot.clone(),
+        [(device.into(), OneTimeKeyAlgorithm::SignedCurve25519)].into(),
+    )]
+    .into();
+    let response = user
+        .client
+        .send(v3::Request::new(wanted))
+        .await
+        .expect("keys/claim");
+    let keys = response.one_time_keys.get(bot)?.get(device)?;
+    let key = keys.values().next()?;
+    let key: serde_json::Value = key.deserialize_as().expect("key JSON");
+    Some(key["fallback"] == true)
+}
+
+/// The bot's end-to-end account is written at a sync only when the key
+/// counts change something (vendor/README.md): when peers have claimed its
+/// one-time keys, the next sync still makes and uploads new ones.
+#[tokio::test]
+async fn one_time_keys_claimed_by_peers_are_replaced() {
+    let _server = SERVER.read().await;
+    let mut alice = User::new().await;
+    let mut bot = Bot::new("m-otk", &[], &[]).await;
+    bot.start();
+    let room = alice.create_room(false, &[&bot.id]).await;
+    alice.welcome(&bot.id, &room).await;
+    let device = bot.device();
+
+    // Peers claim every one-time key the bot uploaded (50, matrix-sdk's
+    // maximum) until only its fallback key is left.
+    let mut claimed = 0;
+    while claim_bot_key(&alice, &bot.id, &device).await == Some(false) {
+        claimed += 1;
+        assert!(claimed <= 500, "the one-time keys never run out");
+    }
+    assert!(claimed >= 1, "the bot had uploaded one-time keys");
+
+    // A command wakes the bot's sync, which reports the count at zero; the
+    // bot makes new keys and uploads them (woken again until it has).
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    loop {
+        let asked = alice.say(&room, "!aide").await;
+        alice.reply_to(&bot.id, &asked).await;
+        let mut tries = 0;
+        while tries < 10 {
+            if claim_bot_key(&alice, &bot.id, &device).await == Some(false) {
+                bot.assert_running();
+                bot.stop().await;
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            tries += 1;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no new one-time key after {claimed} were claimed: {}",
+            bot.logs()
+        );
+    }
 }
 
 #[tokio::test]
