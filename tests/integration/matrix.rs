@@ -150,15 +150,13 @@ async fn one_time_keys_claimed_by_peers_are_replaced() {
     loop {
         let asked = alice.say(&room, "!aide").await;
         alice.reply_to(&bot.id, &asked).await;
-        let mut tries = 0;
-        while tries < 10 {
+        for _ in 0..10 {
             if claim_bot_key(&alice, &bot.id, &device).await == Some(false) {
                 bot.assert_running();
                 bot.stop().await;
                 return;
             }
-            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-            tries += 1;
+            tokio::time::sleep(Duration::from_millis(200)).await;
         }
         assert!(
             tokio::time::Instant::now() < deadline,
