@@ -453,9 +453,8 @@ pub async fn run(dir: &Path, size: Size, rounds: usize) -> anyhow::Result<()> {
         );
     }
     // The code layout holds while its file names this build's functions
-    // (docs/benchmarks.md, "Code layout").
-    // How much of the code layout this build still has: a report, not a
-    // reason to lose the run's figures.
+    // (docs/benchmarks.md, "Code layout"): reported, never a reason to lose
+    // the run's figures.
     match crate::layout::order_found(&servers.root) {
         Ok((found, named)) => {
             println!(
