@@ -529,9 +529,7 @@ async fn hostile_room_events() {
     let _server = SERVER.read().await;
     let mut alice = User::new().await;
     let mut bot = Bot::new("m-hostile", &[&alice.id], &[]).await;
-    bot.start();
-    let room = alice.create_room(false, &[&bot.id]).await;
-    alice.welcome(&bot.id, &room).await;
+    let room = bot.start_in_a_room_of(&mut alice).await;
     let asked = alice.say(&room, "!moi organisation Arles").await;
     alice.reply_to(&bot.id, &asked).await;
 

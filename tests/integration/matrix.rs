@@ -130,9 +130,7 @@ async fn one_time_keys_claimed_by_peers_are_replaced() {
     let _server = SERVER.read().await;
     let mut alice = User::new().await;
     let mut bot = Bot::new("m-otk", &[], &[]).await;
-    bot.start();
-    let room = alice.create_room(false, &[&bot.id]).await;
-    alice.welcome(&bot.id, &room).await;
+    let room = bot.start_in_a_room_of(&mut alice).await;
     let device = bot.device();
 
     // Peers claim every one-time key the bot uploaded (50, matrix-sdk's
@@ -199,9 +197,7 @@ async fn other_bots_notices_are_not_answered() {
     let _server = SERVER.read().await;
     let mut alice = User::new().await;
     let mut bot = Bot::new("m-notice", &[], &[]).await;
-    bot.start();
-    let room = alice.create_room(false, &[&bot.id]).await;
-    alice.welcome(&bot.id, &room).await;
+    let room = bot.start_in_a_room_of(&mut alice).await;
     let notice = alice.notice(&room, "!aide").await;
     let text = alice.say(&room, "!groupe liste").await;
     let reply = alice.reply_to(&bot.id, &text).await;
@@ -222,9 +218,7 @@ async fn a_command_sent_while_the_bot_is_stopped_is_answered_once_after_restart(
     let _server = SERVER.read().await;
     let mut alice = User::new().await;
     let mut bot = Bot::new("m-restart", &[], &[]).await;
-    bot.start();
-    let room = alice.create_room(false, &[&bot.id]).await;
-    alice.welcome(&bot.id, &room).await;
+    let room = bot.start_in_a_room_of(&mut alice).await;
     let first = alice.say(&room, "!groupe info messagerie").await;
     alice.reply_to(&bot.id, &first).await;
     let device = bot.device();
@@ -269,9 +263,7 @@ async fn the_bot_survives_a_homeserver_restart() {
     let _server = SERVER.write().await;
     let mut alice = User::new().await;
     let mut bot = Bot::new("m-synapse", &[], &[]).await;
-    bot.start();
-    let room = alice.create_room(false, &[&bot.id]).await;
-    alice.welcome(&bot.id, &room).await;
+    let room = bot.start_in_a_room_of(&mut alice).await;
 
     let servers = Servers::get();
     servers.script(&["stop", "synapse"]).await;
@@ -374,9 +366,7 @@ async fn reactions_to_a_meeting_announcement_answer_it() {
     let _server = SERVER.read().await;
     let mut alice = User::new().await;
     let mut bot = Bot::new("m-react", &[&alice.id], &[]).await;
-    bot.start();
-    let room = alice.create_room(false, &[&bot.id]).await;
-    alice.welcome(&bot.id, &room).await;
+    let room = bot.start_in_a_room_of(&mut alice).await;
     for line in [
         "!groupe lier messagerie",
         "!moi organisation Arles",
@@ -432,9 +422,7 @@ async fn a_backlog_larger_than_one_sync_is_answered_after_a_restart() {
     let _server = SERVER.read().await;
     let mut alice = User::new().await;
     let mut bot = Bot::new("m-backlog", &[], &[]).await;
-    bot.start();
-    let room = alice.create_room(false, &[&bot.id]).await;
-    alice.welcome(&bot.id, &room).await;
+    let room = bot.start_in_a_room_of(&mut alice).await;
     bot.stop().await;
 
     let mut asked = Vec::new();
@@ -495,9 +483,7 @@ async fn a_command_received_just_before_a_crash_is_answered_once() {
     let _server = SERVER.read().await;
     let mut alice = User::new().await;
     let mut bot = Bot::new("m-crash", &[], &[]).await;
-    bot.start();
-    let room = alice.create_room(false, &[&bot.id]).await;
-    alice.welcome(&bot.id, &room).await;
+    let room = bot.start_in_a_room_of(&mut alice).await;
     bot.stop().await;
 
     bot.start_with(&[("GREFFIER_FAILPOINT", "matrix-before-handling")]);

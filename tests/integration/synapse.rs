@@ -2,7 +2,7 @@
 //! client come from greffier-testkit (shared with the benchmarks); here,
 //! the bot as a child process with its own account, config and database.
 
-use matrix_sdk::ruma::OwnedUserId;
+use matrix_sdk::ruma::{OwnedRoomId, OwnedUserId};
 use serde_json::Value;
 
 pub use greffier_testkit::matrix::{Seen, Servers, User, register};
@@ -76,6 +76,15 @@ members = ["Berre"]
         );
         let process = BotProcess::new(name, &config, &[("GREFFIER_TEST_BOT_PASSWORD", &password)]);
         Bot { id, process }
+    }
+
+    /// Starts the bot and has `user` invite it to a new plain room: the
+    /// room, once the bot has greeted it.
+    pub async fn start_in_a_room_of(&mut self, user: &mut User) -> OwnedRoomId {
+        self.start();
+        let room = user.create_room(false, &[&self.id]).await;
+        user.welcome(&self.id, &room).await;
+        room
     }
 
     /// The device of the saved session.
