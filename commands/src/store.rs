@@ -126,14 +126,8 @@ impl Identity {
                 value: s.to_string(),
             });
         }
-        let (local, domain) = s.split_once('@')?;
-        if local.is_empty()
-            || !domain.contains('.')
-            || domain.starts_with('.')
-            || domain.ends_with('.')
-            || s.chars().any(|c| c.is_whitespace() || c == '<' || c == '>')
-            || domain.contains('@')
-        {
+        let (local, domain) = s.rsplit_once('@')?;
+        if !email_local_part(local) || !email_domain(domain) || s.len() > 254 {
             return None;
         }
         Some(Identity {
@@ -160,6 +154,37 @@ impl Identity {
                 .to_string(),
         }
     }
+}
+
+/// The local part of an address as real providers issue it: RFC 5322's
+/// dot-atom, restricted to letters, digits and `. _ - + '` (no `%`, `/`,
+/// `#`, `?`, `!` … that some other system may read as a path, a fragment
+/// or a route), no dot first, last or twice in a row, 64 bytes at most.
+/// Quoted local parts (`"a b"@x`) are refused: no provider hands them out.
+fn email_local_part(local: &str) -> bool {
+    !local.is_empty()
+        && local.len() <= 64
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && local
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '+' | '\''))
+}
+
+/// A domain name: two labels or more, each of letters (an internationalised
+/// name's too), digits and inner hyphens, 63 bytes at most; 253 in all.
+fn email_domain(domain: &str) -> bool {
+    let labels: Vec<&str> = domain.split('.').collect();
+    domain.len() <= 253
+        && labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+        })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -585,4 +610,61 @@ pub trait Store: crate::meeting::MeetingStore {
     /// 128 random bits as 32 hex digits: what nobody can guess (the
     /// Message-ID of an invitation, which only its invitee receives).
     fn random_token(&mut self) -> StoreResult<String>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Addresses as providers issue them are read; anything another system
+    /// could take for a path, a fragment, a route or a quoted string is not
+    /// (the red team's `%2e%2e/…#@attacker.org` reached Mailman's REST API
+    /// as a path: issue 34, case 1).
+    #[test]
+    fn only_plain_addresses_are_email_identities() {
+        for ok in [
+            "alice@example.test",
+            "Jean-Pierre.Martin@Ville-Arles.fr",
+            "j.o'brien+greffier@mairie.example.org",
+            "dsi_13@agglo.example.fr",
+            "elus@mairie-châteauneuf.fr",
+        ] {
+            assert!(
+                Identity::parse(ok).is_some_and(|i| i.kind == IdentityKind::Email),
+                "{ok}"
+            );
+        }
+        for bad in [
+            "%2e%2e/%2e%2e/victime.lists.example.test#@attacker.org",
+            "a%b@example.test",
+            "a/b@example.test",
+            "a#b@example.test",
+            "a?b@example.test",
+            "\"a b\"@example.test",
+            "a@b@example.test",
+            ".a@example.test",
+            "a.@example.test",
+            "a..b@example.test",
+            "a@example",
+            "a@-example.test",
+            "a@example-.test",
+            "a@exa_mple.test",
+            "a@example..test",
+            "a@[127.0.0.1]",
+            "a@example.test/x",
+            "a@example.test#x",
+            "@example.test",
+            "a@",
+            "a b@example.test",
+            "<a@example.test>",
+            "élus@example.test",
+        ] {
+            assert!(
+                Identity::parse(bad).is_none_or(|i| i.kind != IdentityKind::Email),
+                "{bad}"
+            );
+        }
+        let long = format!("{}@example.test", "a".repeat(65));
+        assert!(Identity::parse(&long).is_none());
+    }
 }

@@ -4,11 +4,18 @@
 //! let the bot post to it, subscribe and unsubscribe addresses (nothing
 //! when already done), and read its subscribers.
 //!
-//! Calls that worked against the real Mailman are in ../shared-style notes
-//! of docs/architecture.md ("Lists"): `POST /3.1/lists`, `PATCH
-//! /3.1/lists/<id>/config`, `POST /3.1/members`, `DELETE
-//! /3.1/lists/<id>/member/<address>`, `POST /3.1/members/find`, `GET
-//! /3.1/lists/<id>/roster/member`.
+//! Calls that worked against the real Mailman are in docs/architecture.md
+//! ("Lists"): `POST /3.1/lists`, `PATCH /3.1/lists/<id>/config`, `POST
+//! /3.1/members`, `POST /3.1/members/find`, `DELETE /3.1/members/<id>`,
+//! `GET /3.1/lists/<id>/roster/member`.
+//!
+//! No address ever goes into a URL: members are found by a search whose
+//! criteria travel in the body, then removed by the id Mailman gave them.
+//! What does go into a path (a list's id) goes through [`path`], which
+//! percent-encodes each segment as one segment and refuses a segment that
+//! a server could read as more than one (`/`, `..`). A linked address once
+//! carried `../../<another list>` into the path and made greffier delete
+//! that list with the REST admin's credentials (issue 34).
 
 use std::time::Duration;
 
@@ -32,6 +39,38 @@ pub struct Mailman {
 /// `urba.lists.example.test`.
 pub fn list_id(list: &str) -> String {
     list.replacen('@', ".", 1).to_lowercase()
+}
+
+/// A path of Mailman's API made of `segments`, each percent-encoded as one
+/// segment (every byte but RFC 3986's unreserved ones: `%` is written
+/// `%25`, so that nothing in a segment is decoded into a dot segment). A
+/// segment that is empty, `.` or `..`, or holds a `/`, a backslash or a control
+/// character is refused: a WSGI server decodes `%2F` into `/` before it
+/// routes, so no encoding keeps such a segment whole.
+pub fn path(segments: &[&str]) -> Result<String, SendError> {
+    let mut out = String::new();
+    for segment in segments {
+        if segment.is_empty()
+            || *segment == "."
+            || *segment == ".."
+            || segment
+                .chars()
+                .any(|c| c == '/' || c == '\\' || c.is_control())
+        {
+            return Err(SendError::permanent(format!(
+                "Mailman: refused to put {segment:?} in a path"
+            )));
+        }
+        out.push('/');
+        for byte in segment.bytes() {
+            if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+                out.push(char::from(byte));
+            } else {
+                out.push_str(&format!("%{byte:02X}"));
+            }
+        }
+    }
+    Ok(out)
 }
 
 impl Mailman {
@@ -62,11 +101,7 @@ impl Mailman {
         path: &str,
         body: Option<Value>,
     ) -> Result<(StatusCode, Value), SendError> {
-        let url = if path.starts_with("http") {
-            path.to_string()
-        } else {
-            format!("{}{path}", self.base)
-        };
+        let url = format!("{}{path}", self.base);
         let mut request = self
             .http
             .request(method.clone(), &url)
@@ -158,7 +193,7 @@ impl Mailman {
         if let Some(poster) = &self.poster {
             config["accept_these_nonmembers"] = json!([poster]);
         }
-        let path = format!("/lists/{}/config", list_id(list));
+        let path = path(&["lists", &list_id(list), "config"])?;
         let (status, answer) = self.call(Method::PATCH, &path, Some(config)).await?;
         if !status.is_success() {
             return Err(Self::failed(&format!("configure {list}"), status, &answer));
@@ -191,52 +226,48 @@ impl Mailman {
         ))
     }
 
+    /// `address` off `list`: nothing when it is not subscribed.
     async fn unsubscribe(&self, list: &str, address: &str) -> Result<(), SendError> {
-        let path = format!("/lists/{}/member/{address}", list_id(list));
-        let (status, answer) = self.call(Method::DELETE, &path, None).await?;
-        // 404: not (or no longer) subscribed.
-        if status.is_success() || status == StatusCode::NOT_FOUND {
-            return Ok(());
-        }
-        Err(Self::failed(
-            &format!("unsubscribe {address} from {list}"),
-            status,
-            &answer,
-        ))
+        let criteria = json!({ "list_id": list_id(list), "subscriber": address, "role": "member" });
+        self.remove_found(criteria, &format!("unsubscribe {address} from {list}"))
+            .await
     }
 
     /// `address` off every list of the domain.
     async fn unsubscribe_everywhere(&self, address: &str) -> Result<(), SendError> {
+        let criteria = json!({ "subscriber": address });
+        self.remove_found(criteria, &format!("unsubscribe {address}"))
+            .await
+    }
+
+    /// Removes the memberships `POST /members/find` finds for `criteria`,
+    /// on lists of the domain only, by the member ids Mailman gives.
+    async fn remove_found(&self, criteria: Value, what: &str) -> Result<(), SendError> {
         let (status, answer) = self
-            .call(
-                Method::POST,
-                "/members/find",
-                Some(json!({ "subscriber": address })),
-            )
+            .call(Method::POST, "/members/find", Some(criteria))
             .await?;
         if !status.is_success() {
-            return Err(Self::failed(
-                &format!("find the lists of {address}"),
-                status,
-                &answer,
-            ));
+            return Err(Self::failed(what, status, &answer));
         }
         let suffix = format!(".{}", self.domain);
         for entry in answer["entries"].as_array().into_iter().flatten() {
-            let (Some(list), Some(link)) = (entry["list_id"].as_str(), entry["self_link"].as_str())
-            else {
+            let Some(list) = entry["list_id"].as_str() else {
                 continue;
             };
             if !list.ends_with(&suffix) {
                 continue;
             }
-            let (status, answer) = self.call(Method::DELETE, link, None).await?;
+            let id = match &entry["member_id"] {
+                Value::String(id) => id.clone(),
+                Value::Number(id) => id.to_string(),
+                _ => continue,
+            };
+            let (status, answer) = self
+                .call(Method::DELETE, &path(&["members", &id])?, None)
+                .await?;
+            // 404: removed meanwhile.
             if !status.is_success() && status != StatusCode::NOT_FOUND {
-                return Err(Self::failed(
-                    &format!("unsubscribe {address} from {list}"),
-                    status,
-                    &answer,
-                ));
+                return Err(Self::failed(what, status, &answer));
             }
         }
         Ok(())
@@ -244,7 +275,7 @@ impl Mailman {
 
     /// The addresses subscribed to `list`, lower case, sorted.
     pub async fn subscribers(&self, list: &str) -> Result<Vec<String>, SendError> {
-        let path = format!("/lists/{}/roster/member", list_id(list));
+        let path = path(&["lists", &list_id(list), "roster", "member"])?;
         let (status, answer) = self.call(Method::GET, &path, None).await?;
         if !status.is_success() {
             return Err(Self::failed(&format!("read {list}"), status, &answer));
@@ -271,5 +302,26 @@ mod tests {
             list_id("Urba@Lists.Example.test"),
             "urba.lists.example.test"
         );
+    }
+
+    /// Each segment stays one segment whatever it holds; what a server
+    /// could split or climb with is refused (issue 34, case 1).
+    #[test]
+    fn a_path_segment_is_one_segment_or_refused() {
+        assert_eq!(
+            path(&["lists", "urba.lists.example.test", "config"]).expect("a path"),
+            "/lists/urba.lists.example.test/config"
+        );
+        assert_eq!(
+            path(&["members", "a%2e%2e@x#y?z é"]).expect("a path"),
+            "/members/a%252e%252e%40x%23y%3Fz%20%C3%A9"
+        );
+        for bad in ["", ".", "..", "a/b", "..\\x", "a\nb"] {
+            assert!(path(&["members", bad]).is_err(), "{bad:?}");
+        }
+        // What the red team linked, taken as a list's id, cannot leave its
+        // segment.
+        let linked = "%2e%2e/%2e%2e/victime.lists.example.test#@attacker.org";
+        assert!(path(&["lists", &list_id(linked), "config"]).is_err());
     }
 }

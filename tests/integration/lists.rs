@@ -327,3 +327,107 @@ async fn lists_check_reports_what_drifted_and_fixes_without_removing() {
     bot.assert_running();
     bot.stop().await;
 }
+
+/// Issue 34, case 1, against the real Mailman: an address that names a
+/// path (`%2e%2e/%2e%2e/<a list>#@attacker.org`) is refused by `!moi
+/// lier`; and one already stored (as greffier accepted it before) that
+/// joins then leaves a group with a list deletes no list: the victim list
+/// and the group's list are still on Mailman, with their members.
+#[tokio::test]
+async fn an_address_made_of_a_path_deletes_no_list() {
+    let _mail = MAIL_SERVER.read().await;
+    let s = Servers::get();
+    let domain = s.var("LISTS_DOMAIN").to_string();
+    let mut bot = MailBot::with_tables(
+        "lists-path",
+        &format!(
+            "[groups]\nquorum = 2\n\n[lists]\nurl = \"{}\"\nuser = \"{}\"\npassword = \"{}\"\ndomain = \"{domain}\"\n",
+            s.var("MAILMAN_URL"),
+            s.var("MAILMAN_USER"),
+            s.var("MAILMAN_PASSWORD"),
+        ),
+    )
+    .await;
+    bot.start();
+    let pid = std::process::id();
+    // The victim: a list greffier has nothing to do with.
+    let victim = format!("victime{pid}@{domain}");
+    let response = reqwest::Client::new()
+        .post(format!("{}/3.1/lists", s.var("MAILMAN_URL")))
+        .basic_auth(s.var("MAILMAN_USER"), Some(s.var("MAILMAN_PASSWORD")))
+        .header("Content-Type", "application/json")
+        .body(serde_json::json!({ "fqdn_listname": victim }).to_string())
+        .send()
+        .await
+        .expect("Mailman answers");
+    assert_eq!(response.status().as_u16(), 201, "the victim list");
+    let victim_id = victim.replacen('@', ".", 1);
+    let trick = format!("%2e%2e/%2e%2e/{victim_id}#@attacker.org");
+
+    let (anne, anne_id) = bot.member_with_id("Arles").await;
+    let (mallory, mallory_id) = bot.member_with_id("Berre").await;
+    // Today's greffier refuses to link such an address.
+    let out = bot
+        .scratch
+        .console(&mallory_id, &[&format!("!moi lier {trick}")]);
+    assert!(out.contains("adresse email invalide"), "{out}");
+
+    let slug = format!("voies{pid}");
+    let out = bot.scratch.console(
+        &anne_id,
+        &[&format!("!groupe proposer {slug} « Voies vertes {pid} »")],
+    );
+    assert!(out.contains("proposé"), "{out}");
+    let out = bot
+        .scratch
+        .console(&mallory_id, &[&format!("!groupe soutenir {slug}")]);
+    assert!(out.contains("Quorum atteint"), "{out}");
+    let list = list_of(&bot, &slug).await;
+    wait_subscribers(&list, &[&anne.address]).await;
+
+    // Mallory's address, as an older greffier stored it.
+    let db = rusqlite::Connection::open(bot.scratch.dir.join("greffier.db")).expect("database");
+    db.busy_timeout(Duration::from_secs(10)).expect("timeout");
+    let changed = db
+        .execute(
+            "UPDATE identities SET value = ?1 WHERE kind = 'email' AND value = ?2",
+            [trick.as_str(), mallory.address.as_str()],
+        )
+        .expect("update");
+    assert_eq!(changed, 1);
+    let out = bot.scratch.console(
+        &mallory_id,
+        &[
+            &format!("!groupe rejoindre {slug}"),
+            &format!("!groupe quitter {slug}"),
+        ],
+    );
+    assert!(out.contains("Vous avez quitté"), "{out}");
+    // Every lists item is settled (delivered, or failed for good).
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let pending: i64 = db
+            .query_row(
+                "SELECT COUNT(*) FROM outbox WHERE channel = 'lists' AND delivered_at IS NULL AND failed_at IS NULL",
+                [],
+                |r| r.get(0),
+            )
+            .expect("count");
+        if pending == 0 {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "lists items pending: {}",
+            bot.logs()
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    let (status, answer) = mailman(&format!("/lists/{victim_id}")).await;
+    assert_eq!(status, 200, "the victim list is gone: {answer}");
+    let (status, answer) = mailman(&format!("/lists/{}", list.replacen('@', ".", 1))).await;
+    assert_eq!(status, 200, "the group's list is gone: {answer}");
+    wait_subscribers(&list, &[&anne.address]).await;
+    bot.assert_running();
+    bot.stop().await;
+}
