@@ -585,13 +585,66 @@ fn linking_an_email_address_takes_the_mailed_code() {
         &format!("!moi confirmer {code}"),
     );
     assert!(reply.contains("pas valable"), "{reply}");
-    // The address is taken now.
+    // The address is taken now, and asking for it looks the same as asking
+    // for a free one (issue 34, case 9: no way to learn which addresses are
+    // linked); its owner is told by mail, with no code, and nothing changes.
+    let free = say(
+        &mut db,
+        "@berre:example.test",
+        "!moi lier nobody@berre.example",
+    );
     let (reply, kept) = say(
         &mut db,
         "@berre:example.test",
         "!moi lier anne@arles.example",
     );
-    assert!(!kept && reply.contains("quelqu'un d'autre"), "{reply}");
+    assert!(kept, "{reply}");
+    assert_eq!(
+        reply,
+        free.0.replace("nobody@berre.example", "anne@arles.example")
+    );
+    let notice = db
+        .pending(
+            Channel::Email,
+            Timestamp::from_second(NOW).expect("ts"),
+            100,
+        )
+        .expect("pending")
+        .into_iter()
+        .rev()
+        .find_map(|i| match i.action {
+            Action::SendMail { to, subject, text } if to == "anne@arles.example" => {
+                Some((subject, text))
+            }
+            _ => None,
+        })
+        .expect("a notice to the owner");
+    assert!(notice.1.contains("déjà liée au vôtre"), "{notice:?}");
+    assert!(!notice.1.contains("moi confirmer"), "{notice:?}");
+    // The code stored for it (so that it counts against the limits) is
+    // born expired: even guessed, it links nothing.
+    let now = Timestamp::from_second(NOW).expect("ts");
+    db.write(now, |tx| {
+        let berre = tx
+            .person_by_identity(&Identity::parse("@berre:example.test").expect("id"))?
+            .expect("berre");
+        let code = tx.create_email_code(
+            berre.id,
+            "anne@arles.example",
+            now - jiff::SignedDuration::from_secs(1),
+        )?;
+        assert_eq!(tx.use_email_code(berre.id, &code)?, None);
+        Ok(())
+    })
+    .expect("the stored code");
+    let e = export(&db);
+    let owners: Vec<&str> = e
+        .people
+        .iter()
+        .filter(|p| p.emails.iter().any(|m| m == "anne@arles.example"))
+        .flat_map(|p| p.matrix_ids.iter().map(String::as_str))
+        .collect();
+    assert_eq!(owners, ["@arles:example.test"]);
 }
 
 /// Six digits could be guessed by trying them all: the fifth wrong code

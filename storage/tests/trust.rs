@@ -125,6 +125,34 @@ fn a_newcomer_acts_for_their_organisation_once_a_member_accepts_them() {
     assert!(reply.contains("Berre soutient"), "{reply}");
 }
 
+/// Issue 34, case 7: after an admin's `!organisation refuser`, a confirmed
+/// member of the organisation cannot confirm the refused person; an admin
+/// can.
+#[test]
+fn only_an_admin_overturns_a_refusal() {
+    let mut db = berre();
+    must(&mut db, "@x:example.test", "!moi organisation Berre");
+    must(&mut db, ADMIN, "!organisation refuser @x:example.test");
+    let reply = refused(
+        &mut db,
+        "@bob:example.test",
+        "!organisation accepter @x:example.test",
+    );
+    assert_eq!(
+        reply,
+        "Refusé : réservé aux administrateurs de revenir sur un refus."
+    );
+    let reply = must(&mut db, ADMIN, "!organisation accepter @x:example.test");
+    assert!(reply.contains("membre confirmé(e) de Berre"), "{reply}");
+    // A pending request is still the members' to decide.
+    must(&mut db, "@y:example.test", "!moi organisation Berre");
+    must(
+        &mut db,
+        "@bob:example.test",
+        "!organisation accepter @y:example.test",
+    );
+}
+
 #[test]
 fn what_a_pending_member_joined_counts_for_the_organisation_once_confirmed() {
     let mut db = berre();

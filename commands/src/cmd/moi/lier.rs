@@ -2,6 +2,11 @@
 //! a day is mailed to it, and `!moi confirmer <code>` typed by the same
 //! person links it. The code is never shown where the command was typed:
 //! receiving it proves the address is theirs.
+//!
+//! An address linked to someone else gets the same answer as a free one
+//! (and counts against the same limits), so that nobody learns which
+//! addresses are known to the bot, and so worth forging (issue 34, case
+//! 9): its owner is mailed a notice instead of a code, and nothing changes.
 
 use crate::action::Action;
 use crate::exec::{Exec, Outcome};
@@ -54,22 +59,14 @@ impl Lier {
                 ex.store.person(id)?
             }
         };
-        if let Some(owner) = ex.store.person_by_identity(&identity)? {
-            return ex.refuse(if owner.id == person.id {
-                tr!(
-                    lang,
-                    "L'adresse {} est déjà liée à votre compte.",
-                    "The address {} is already linked to you.",
-                    self.email
-                )
-            } else {
-                tr!(
-                    lang,
-                    "L'adresse {} est déjà liée à quelqu'un d'autre.",
-                    "The address {} is already linked to someone else.",
-                    self.email
-                )
-            });
+        let owner = ex.store.person_by_identity(&identity)?;
+        if owner.as_ref().is_some_and(|o| o.id == person.id) {
+            return ex.refuse(tr!(
+                lang,
+                "L'adresse {} est déjà liée à votre compte.",
+                "The address {} is already linked to you.",
+                self.email
+            ));
         }
         // A code mail to an address is the bot writing to someone who may
         // not have asked for it: five a day per address, twenty per person.
@@ -90,23 +87,44 @@ impl Lier {
                 "You already asked for {MAX_CODE_MAILS_BY_PERSON} codes in the last 24 hours: try again tomorrow."
             ));
         }
-        let expires = ex
-            .ctx
-            .now
-            .checked_add(jiff::SignedDuration::from_hours(24))
-            .unwrap_or(ex.ctx.now);
+        // For an address linked to someone else, a code born expired: it
+        // counts against the limits and nobody can spend it.
+        let valid_for = match owner {
+            Some(_) => jiff::SignedDuration::from_secs(-1),
+            None => jiff::SignedDuration::from_hours(24),
+        };
+        let expires = ex.ctx.now.checked_add(valid_for).unwrap_or(ex.ctx.now);
         let code = ex
             .store
             .create_email_code(person.id, &self.email, expires)?;
+        let (subject, text) = match owner {
+            Some(_) => (
+                tr!(
+                    lang,
+                    "Une demande concernant votre adresse",
+                    "A request about your address"
+                ),
+                tr!(
+                    lang,
+                    "Bonjour,\n\n{} a demandé à lier cette adresse à son compte greffier. Elle est déjà liée au vôtre : rien n'a changé, et aucun code n'a été envoyé.\nSi cette demande vous surprend, signalez-la à un administrateur.",
+                    "Hello,\n\n{} asked to link this address to their greffier account. It is already linked to yours: nothing changed, and no code was sent.\nIf this surprises you, tell an administrator.",
+                    person.name
+                ),
+            ),
+            None => (
+                tr!(lang, "Votre code greffier", "Your greffier code"),
+                tr!(
+                    lang,
+                    "Bonjour,\n\n{} demande à lier cette adresse à son compte greffier.\nPour confirmer, tapez dans un salon Matrix où se trouve greffier :\n\n    {prefix}moi confirmer {code}\n\nCe code est valable 24 heures. Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.",
+                    "Hello,\n\n{} asks to link this address to their greffier account.\nTo confirm, type in a Matrix room where greffier is:\n\n    {prefix}me confirm {code}\n\nThe code is valid for 24 hours. If you did not ask for it, ignore this message.",
+                    person.name
+                ),
+            ),
+        };
         ex.actions.push(Action::SendMail {
             to: self.email.clone(),
-            subject: tr!(lang, "Votre code greffier", "Your greffier code"),
-            text: tr!(
-                lang,
-                "Bonjour,\n\n{} demande à lier cette adresse à son compte greffier.\nPour confirmer, tapez dans un salon Matrix où se trouve greffier :\n\n    {prefix}moi confirmer {code}\n\nCe code est valable 24 heures. Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.",
-                "Hello,\n\n{} asks to link this address to their greffier account.\nTo confirm, type in a Matrix room where greffier is:\n\n    {prefix}me confirm {code}\n\nThe code is valid for 24 hours. If you did not ask for it, ignore this message.",
-                person.name
-            ),
+            subject,
+            text,
         });
         Ok(tr!(
             lang,

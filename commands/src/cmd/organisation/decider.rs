@@ -1,7 +1,7 @@
 //! `!organisation accepter <personne>` and `!organisation refuser
 //! <personne>` — decide a pending membership: admins, or confirmed members
-//! of the organisation the person declared. Revoking a confirmed member is
-//! for admins. The person is told where they asked (the room), or by mail.
+//! of the organisation the person declared. Revoking a confirmed member, and
+//! confirming someone who was refused, are for admins. The person is told where they asked (the room), or by mail.
 
 use crate::action::Action;
 use crate::exec::{Exec, Outcome};
@@ -85,6 +85,16 @@ impl Decider {
                     lang,
                     "La demande de {name} pour {org_name} est déjà refusée.",
                     "{name}'s request for {org_name} is refused already."
+                ));
+            }
+            // A refusal is undone by an admin only, whoever made it: a
+            // confirmed member overturned an admin's refusal (issue 34,
+            // case 7).
+            (Membership::Confirmed, Membership::Refused) if !admin => {
+                return ex.refuse_not_allowed(&tr!(
+                    lang,
+                    "aux administrateurs de revenir sur un refus",
+                    "admins to overturn a refusal"
                 ));
             }
             (Membership::Refused, Membership::Confirmed) if !admin => {
