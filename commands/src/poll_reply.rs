@@ -19,7 +19,7 @@ use std::sync::LazyLock;
 use jiff::civil::{Date, Weekday};
 use regex::Regex;
 
-use crate::text::{fold, new_text};
+use crate::text::{answer_text, fold};
 
 /// One reference to a date, or "none", inside a folded clause.
 static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
@@ -70,7 +70,7 @@ const MONTHS_EN: [&str; 12] = [
 /// The numbers of the dates `body` picks among `dates` (numbered from 1);
 /// empty: none suits; `None`: the text does not say.
 pub fn read(body: &str, dates: &[Date]) -> Option<Vec<usize>> {
-    let text = fold(&new_text(body).join("\n"));
+    let text = fold(&answer_text(body));
     let mut yes = BTreeSet::new();
     let mut no = BTreeSet::new();
     let mut none = false;

@@ -7,7 +7,7 @@
 //! looked for first: "je ne serai pas présent" is excused, not present.
 
 use crate::cmd::rsvp::Answer;
-use crate::text::{fold, new_text};
+use crate::text::{answer_lines, fold};
 
 /// What the text says, and the reason for an excuse.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -156,34 +156,36 @@ fn fold_chars(line: &str) -> (Vec<char>, Vec<char>) {
 }
 
 /// Where `phrase` occurs in `hay` as whole words: (start, end) in chars.
+/// Linear in `hay` for a given phrase: the run of letters after a match is
+/// read only where the phrase matched at the start of a word, and runs of
+/// letters do not overlap (a scan of that run at every position made a
+/// line of 16 000 letters take 47 s: issue 34, case 2).
 fn find(hay: &[char], phrase: &str) -> Option<(usize, usize)> {
     let needle: Vec<char> = phrase.chars().collect();
     if needle.is_empty() || needle.len() > hay.len() {
         return None;
     }
+    // "present" also matches "presente", "presents", "presentes".
+    let inflects =
+        phrase.ends_with("present") || phrase.ends_with("excuse") || phrase.ends_with("absent");
     (0..=hay.len() - needle.len()).find_map(|i| {
         let end = i + needle.len();
-        let before_ok = i == 0 || !hay[i - 1].is_alphanumeric();
-        let after_ok = end == hay.len() || !hay[end].is_alphanumeric();
-        // "present" also matches "presente", "presents", "presentes".
-        let after_ok = after_ok
-            || (phrase.ends_with("present")
-                || phrase.ends_with("excuse")
-                || phrase.ends_with("absent"))
+        if hay[i..end] != needle[..] || (i > 0 && hay[i - 1].is_alphanumeric()) {
+            return None;
+        }
+        let after_ok = end == hay.len()
+            || !hay[end].is_alphanumeric()
+            || inflects
                 && hay[end..]
                     .iter()
                     .take_while(|c| c.is_alphanumeric())
                     .all(|c| matches!(c, 'e' | 's'));
-        (before_ok && after_ok && hay[i..end] == needle[..]).then_some((i, end))
+        after_ok.then_some((i, end))
     })
 }
 
 pub fn classify(body: &str) -> Option<Classified> {
-    let lines: Vec<&str> = new_text(body)
-        .into_iter()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
+    let lines = answer_lines(body);
     for (n, line) in lines.iter().enumerate() {
         let (original, folded) = fold_chars(line);
         let whole: String = folded
@@ -306,6 +308,20 @@ fn next_reason(lines: &[&str]) -> Option<String> {
 mod tests {
     use super::*;
     use Answer::*;
+
+    /// The red team's freezing mail (issue 34, case 2): a line of 16 000
+    /// letters, or of a phrase's start repeated, then a real answer. It
+    /// is read (and found not to say anything) in one pass.
+    #[test]
+    fn a_long_run_of_letters_says_nothing_and_is_read_once() {
+        assert_eq!(classify(&"e".repeat(16 * 1024)), None);
+        assert_eq!(classify(&"presen".repeat(3000)), None);
+        let padded = format!("{}\nJe serai présent", "e".repeat(16 * 1024));
+        // The first line eats the bytes read as an answer.
+        assert_eq!(classify(&padded), None);
+        let short = format!("{}\nJe serai présent", "e".repeat(1000));
+        assert_eq!(classify(&short).map(|c| c.answer), Some(Present));
+    }
 
     /// (reply, expected answer, expected reason).
     const CASES: &[(&str, Option<Answer>, Option<&str>)] = &[

@@ -236,6 +236,54 @@ pub fn excerpt(s: &str, max_chars: usize) -> String {
     out
 }
 
+/// What is read of a body as an answer (an RSVP, a vote): the first
+/// [`ANSWER_MAX_LINES`] non-blank lines of its new text, [`ANSWER_MAX_BYTES`]
+/// in all, taken from the first [`ANSWER_SCAN_BYTES`] of the body. A person
+/// answers in a few lines; reading more only gives a hostile mail room to
+/// make the classifiers slow (issue 34, case 2: a 16 KB line once took 47 s).
+pub const ANSWER_MAX_LINES: usize = 40;
+pub const ANSWER_MAX_BYTES: usize = 4096;
+pub const ANSWER_SCAN_BYTES: usize = 64 * 1024;
+
+/// The lines of `body` read as an answer (see [`ANSWER_MAX_LINES`]), the
+/// last one cut at a character boundary when the bytes run out.
+pub fn answer_lines(body: &str) -> Vec<&str> {
+    let scanned = prefix(body, ANSWER_SCAN_BYTES);
+    let mut out = Vec::new();
+    let mut left = ANSWER_MAX_BYTES;
+    for line in new_text(scanned) {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        if out.len() == ANSWER_MAX_LINES || left == 0 {
+            break;
+        }
+        let kept = prefix(line, left);
+        left -= kept.len();
+        out.push(kept);
+    }
+    out
+}
+
+/// [`answer_lines`] as one text.
+pub fn answer_text(body: &str) -> String {
+    answer_lines(body).join("\n")
+}
+
+/// The longest start of `s` of at most `max` bytes that ends at a
+/// character boundary.
+fn prefix(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
 /// The lines the sender wrote in this mail: no quotes, no quoted original,
 /// no signature.
 pub fn new_text(body: &str) -> Vec<&str> {
@@ -325,6 +373,29 @@ pub fn html_lines(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An answer is read from its first lines only, however long the mail
+    /// (issue 34, case 2).
+    #[test]
+    fn an_answer_is_its_first_lines_and_a_few_kilobytes() {
+        let many: String = (0..100).map(|i| format!("ligne {i}\n\n")).collect();
+        let lines = answer_lines(&many);
+        assert_eq!(lines.len(), ANSWER_MAX_LINES);
+        assert_eq!(lines[0], "ligne 0");
+        assert_eq!(lines[39], "ligne 39");
+
+        let one_word = "é".repeat(5 * 1024 * 1024);
+        let lines = answer_lines(&one_word);
+        assert_eq!(lines.len(), 1);
+        assert_eq!(lines[0].len(), ANSWER_MAX_BYTES);
+
+        // What comes after the quoted original is not read; what comes
+        // past the scanned bytes neither.
+        let quoted = "Excusé\n\nLe 3 sept. 2007, Jean a écrit :\n> Présent ?\n";
+        assert_eq!(answer_text(quoted), "Excusé");
+        let late = format!("{}\nPrésent", " \n".repeat(ANSWER_SCAN_BYTES / 2));
+        assert!(answer_lines(&late).is_empty());
+    }
 
     #[test]
     fn software_names_compare_without_spaces_or_dot_org() {
