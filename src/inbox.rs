@@ -385,6 +385,11 @@ fn run_input(
 
 /// How long a held request waits for its confirmation.
 const CONFIRM_HOURS: i64 = 24;
+/// Confirmation mails to one address in 24 hours, at most; and one request
+/// at a time waits for its confirmation. Past either, an unproven mail's
+/// changes are refused without a word: 200 forged mails gave 200 held rows
+/// and 200 mails to their victim (issue 34, case 4).
+const MAX_CONFIRMATIONS_PER_DAY: usize = 3;
 
 /// Keeps `held` until the sender confirms it, and asks them to: one mail
 /// (after what `ran` answered, if anything) whose unguessable Message-ID
@@ -398,6 +403,13 @@ fn hold(
     ran: Option<Vec<Action>>,
 ) -> greffier_storage::Result<Vec<Action>> {
     use greffier_commands::Store as _;
+    let day_ago = ctx.now - jiff::SignedDuration::from_hours(CONFIRM_HOURS);
+    tx.expire_held(day_ago)?;
+    let (pending, today) = tx.held_since(&inbound.sender.value, day_ago)?;
+    if pending > 0 || today >= MAX_CONFIRMATIONS_PER_DAY {
+        tracing::warn!(from = %inbound.sender.value, pending, today, "unauthenticated mail: a request already waits for this address, changes refused quietly");
+        return Ok(ran.unwrap_or_default());
+    }
     let token = tx.random_token()?;
     tx.hold(&token, &inbound.sender.value, &serde_json::to_string(held)?)?;
     tracing::info!(from = %inbound.sender.value, held = shown.len(), "unauthenticated mail: changes held for a confirmation");
@@ -460,6 +472,7 @@ fn confirmation(
             return Ok(Some(say(ctx, inbound, Notice::AlreadyConfirmed)));
         }
         if ctx.now.duration_since(held.created_at) > jiff::SignedDuration::from_hours(CONFIRM_HOURS)
+            || held.input.is_empty()
         {
             return Ok(Some(say(
                 ctx,

@@ -23,7 +23,7 @@ mod digest;
 mod drift;
 pub mod failpoint;
 pub mod inbox;
-mod lists;
+pub mod lists;
 pub mod mail;
 mod matrix;
 mod minutes;

@@ -5,8 +5,14 @@
 //! (relaxed: the same domain, or one a parent of the other). Or, when
 //! `mail.authserv_id` names the mailbox server's own checks, when the
 //! topmost `Authentication-Results` header carries that authserv-id and says
-//! `dmarc=pass`, or `dkim=pass` for an aligned `header.d` (RFC 8601; a header
-//! of any other authserv-id is ignored, and so is one below another).
+//! `dmarc=pass` with `header.from` the From domain, or `dkim=pass` for an
+//! aligned `header.d` (RFC 8601; a header of any other authserv-id is
+//! ignored, and so is one below another).
+//!
+//! The mail is parsed once ([`parse::message`]) for this check and for what
+//! greffier then does: the proof names the From address it speaks for, and
+//! vouches for nothing else. A signature older than
+//! [`MAX_SIGNATURE_AGE`] proves nothing.
 //!
 //! What an unauthenticated mail may do is the inbox's business: reading
 //! commands run, state changes wait for a confirmation (SECURITY.md).
@@ -16,15 +22,17 @@ use std::net::SocketAddr;
 use hickory_resolver::config::{NameServerConfig, ResolverConfig, ResolverOpts};
 use mail_auth::{AuthenticatedMessage, DkimResult, MessageAuthenticator};
 
-use crate::config::Authentication;
+pub use crate::config::Authentication;
+use crate::mail::parse;
 
 /// What was proven about a mail's sender.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Proof {
-    /// A DKIM signature of `domain`, aligned with the From domain, verifies.
-    Signed { domain: String },
-    /// The mailbox server's own `Authentication-Results` says so.
-    ServerSaid,
+    /// A DKIM signature of `domain`, aligned with the domain of `from`,
+    /// verifies; `from` is the address as greffier reads it.
+    Signed { domain: String, from: String },
+    /// The mailbox server's own `Authentication-Results` says `from` passed.
+    ServerSaid { from: String },
     /// `mail.authentication = "none"`: the From header is believed.
     Believed,
     /// Nothing proves it (why, for the log).
@@ -32,10 +40,25 @@ pub enum Proof {
 }
 
 impl Proof {
-    pub fn authenticated(&self) -> bool {
-        !matches!(self, Proof::Unproven(_))
+    /// Whether this proves that `from` (the address greffier acts for) sent
+    /// the mail: a proof speaks for one address, the one read by the same
+    /// parse as the commands (issue 34, case 3).
+    pub fn vouches_for(&self, from: &str) -> bool {
+        match self {
+            Proof::Signed { from: proven, .. } | Proof::ServerSaid { from: proven } => {
+                proven.eq_ignore_ascii_case(from)
+            }
+            Proof::Believed => true,
+            Proof::Unproven(_) => false,
+        }
     }
 }
+
+/// A signature older than this proves nothing: a mail signed for someone
+/// else weeks ago and forwarded to the bot is not obeyed (issue 34, case
+/// 5). Mail reaches the bot within minutes; a few days leave room for a
+/// server's queue and a bot stopped over a long weekend.
+pub const MAX_SIGNATURE_AGE: jiff::SignedDuration = jiff::SignedDuration::from_hours(72);
 
 pub struct Verifier {
     mode: Authentication,
@@ -62,8 +85,15 @@ impl Verifier {
         })
     }
 
-    /// What proves that `raw` comes from its From address.
+    /// What proves that `raw` comes from its From address, now.
     pub async fn check(&self, raw: &[u8]) -> Proof {
+        self.check_at(raw, jiff::Timestamp::now()).await
+    }
+
+    /// The same, at `now` (a signature's age is counted to it). The mail
+    /// is parsed once, by [`parse::message`], and its From read by
+    /// [`parse::sender`]: what is verified is what the commands will act on.
+    pub async fn check_at(&self, raw: &[u8], now: jiff::Timestamp) -> Proof {
         let dns = match self.mode {
             Authentication::None => return Proof::Believed,
             Authentication::Confirm => return Proof::Unproven("mail.authentication = confirm"),
@@ -72,38 +102,71 @@ impl Verifier {
                 None => return Proof::Unproven("no resolver"),
             },
         };
-        let Some(message) = AuthenticatedMessage::parse(raw) else {
-            return Proof::Unproven("unreadable headers");
+        let Ok(parsed) = parse::message(raw) else {
+            return Proof::Unproven("unreadable mail");
         };
-        let from = match message.from.as_slice() {
-            [one] => match one.rsplit_once('@') {
-                Some((_, domain)) => domain.trim().to_ascii_lowercase(),
-                None => return Proof::Unproven("no From domain"),
-            },
-            _ => return Proof::Unproven("not one From address"),
+        let Ok((from, _)) = parse::sender(&parsed) else {
+            return Proof::Unproven("not one From address");
         };
+        let Some((_, domain)) = from.rsplit_once('@') else {
+            return Proof::Unproven("no From domain");
+        };
+        let domain = domain.trim().to_ascii_lowercase();
+        let message = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            AuthenticatedMessage::from_parsed(&parsed, raw, true)
+        })) {
+            Ok(message) => message,
+            Err(_) => return Proof::Unproven("unreadable headers"),
+        };
+        drop(parsed);
         if let Some(id) = &self.authserv_id
-            && server_says(&message, id, &from)
+            && server_says(&message, id, &domain)
         {
-            return Proof::ServerSaid;
+            return Proof::ServerSaid { from };
         }
         if message.dkim_headers.is_empty() {
             return Proof::Unproven("no DKIM signature");
         }
+        let mut too_old = false;
         for output in dns.verify_dkim(&message).await {
             if output.result() != &DkimResult::Pass {
                 continue;
             }
-            if let Some(signature) = output.signature()
-                && aligned(&signature.d, &from)
-            {
-                return Proof::Signed {
-                    domain: signature.d.to_ascii_lowercase(),
-                };
+            let Some(signature) = output.signature() else {
+                continue;
+            };
+            if !aligned(&signature.d, &domain) {
+                continue;
             }
+            if !recent(signature.t, now) {
+                too_old = true;
+                continue;
+            }
+            return Proof::Signed {
+                domain: signature.d.to_ascii_lowercase(),
+                from,
+            };
+        }
+        if too_old {
+            return Proof::Unproven("the only signature for the From domain is too old");
         }
         Proof::Unproven("no DKIM signature verifies for the From domain")
     }
+}
+
+/// Whether a signature made at `t` (seconds since 1970; 0 when it does not
+/// say) is recent enough at `now`. A signature without `t=` cannot be
+/// dated and is taken (RFC 6376 makes `t=` optional; the big providers
+/// write it). One from the future by more than an hour is not.
+fn recent(t: u64, now: jiff::Timestamp) -> bool {
+    if t == 0 {
+        return true;
+    }
+    let Ok(t) = i64::try_from(t) else {
+        return false;
+    };
+    let age = jiff::SignedDuration::from_secs(now.as_second().saturating_sub(t));
+    age <= MAX_SIGNATURE_AGE && age >= -jiff::SignedDuration::from_hours(1)
 }
 
 /// The resolver for DKIM keys: `addr`, or the system's. Without either
@@ -172,7 +235,10 @@ fn server_says(message: &AuthenticatedMessage<'_>, authserv_id: &str, from: &str
                 .iter()
                 .find_map(|w| w.strip_prefix(name).map(str::to_string))
         };
-        says("dmarc=pass")
+        // dmarc=pass speaks for the domain its header.from names, which
+        // must be the From domain greffier reads (issue 34, case 8).
+        (says("dmarc=pass")
+            && property("header.from=").is_some_and(|d| d.trim_end_matches('.') == from))
             || (says("dkim=pass") && property("header.d=").is_some_and(|d| aligned(&d, from)))
     })
 }
@@ -195,6 +261,31 @@ fn without_comments(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_signature_is_recent_for_three_days() {
+        let now = jiff::Timestamp::from_second(1_800_000_000).expect("ts");
+        let at = |hours_ago: i64| u64::try_from(now.as_second() - hours_ago * 3600).expect("t");
+        assert!(recent(0, now), "no t=: not dated");
+        assert!(recent(at(0), now));
+        assert!(recent(at(71), now));
+        assert!(!recent(at(73), now));
+        assert!(!recent(at(24 * 30), now));
+        assert!(!recent(at(-2), now), "from the future");
+    }
+
+    #[test]
+    fn a_proof_vouches_for_its_from_only() {
+        let signed = Proof::Signed {
+            domain: "example.org".into(),
+            from: "alice@example.org".into(),
+        };
+        assert!(signed.vouches_for("Alice@Example.org"));
+        assert!(!signed.vouches_for("attacker@evil.example"));
+        assert!(!signed.vouches_for("bob@example.org"));
+        assert!(Proof::Believed.vouches_for("anyone@example.org"));
+        assert!(!Proof::Unproven("x").vouches_for("alice@example.org"));
+    }
 
     #[test]
     fn relaxed_alignment() {
@@ -233,6 +324,13 @@ mod tests {
         ));
         assert!(says(
             "Authentication-Results: MX.example.test 1; dmarc=pass (p=reject) header.from=example.test\r\n"
+        ));
+        // dmarc=pass for no domain, or for another one (issue 34, case 8).
+        assert!(!says(
+            "Authentication-Results: mx.example.test; dmarc=pass\r\n"
+        ));
+        assert!(!says(
+            "Authentication-Results: mx.example.test; dmarc=pass header.from=evil.example\r\n"
         ));
         // Another authserv-id, a failure, an unaligned signer, a forged one
         // below the server's own.

@@ -10,6 +10,8 @@
 //!   stored: a mail still in INBOX at or below that UID was handled before
 //!   a crash and is only moved. Between rounds the adapter waits in IMAP
 //!   IDLE (or sleeps `mail.poll_seconds` if the server has no IDLE).
+//!   A mail whose handling fails three times (a storage error, a panic)
+//!   goes to quarantine: one mail cannot stall the mailbox for good.
 //! - [`parse`]: what a mail says; [`ical`]: the calendar parts;
 //!   [`outbound`]: the answers, by SMTP.
 //!
@@ -43,6 +45,10 @@ use imap::Imap;
 
 const UIDVALIDITY: &str = "mail.uidvalidity";
 const LAST_UID: &str = "mail.last_uid";
+/// The UID of the mail that last failed, and how many times: "<uid> <n>".
+const FAILING: &str = "mail.failing";
+/// A mail that fails this many times is quarantined.
+const MAX_TRIES: u32 = 3;
 /// The key of the bot's Message-IDs (see `outbound::Composer`).
 const MESSAGE_KEY: &str = "mail.message_key";
 
@@ -227,9 +233,25 @@ impl Reader {
                     .with_context(|| format!("UID {uid} has no body"))?;
                 let proof = self.verifier.check(&raw).await;
                 tracing::debug!(uid, ?proof, "sender checked");
-                // A storage failure stops the round before the UID is
-                // recorded: the mail stays in INBOX and is tried again.
-                let fate = self.handle(&raw, proof.authenticated())?;
+                // A failure (storage, or a panic) stops the round before
+                // the UID is recorded: the mail stays in INBOX and is tried
+                // again, up to MAX_TRIES times; then it is quarantined, so
+                // that one mail cannot stall the mailbox at every restart.
+                let fate = match self.handle_caught(&raw, &proof) {
+                    Ok(fate) => fate,
+                    Err(e) => match self.failed(uid)? {
+                        tries if tries < MAX_TRIES => return Err(e),
+                        tries => {
+                            tracing::error!(
+                                uid,
+                                tries,
+                                error = format!("{e:#}"),
+                                "a mail failed {tries} times: to quarantine"
+                            );
+                            Fate::Quarantine
+                        }
+                    },
+                };
                 self.inbox.set_position(LAST_UID, &uid.to_string())?;
                 last_uid = uid;
                 failpoint::reached("mail-before-move");
@@ -245,19 +267,42 @@ impl Reader {
         Ok(new.len())
     }
 
+    /// [`Reader::handle`], a panic taken as a failure.
+    fn handle_caught(&self, raw: &[u8], proof: &auth::Proof) -> anyhow::Result<Fate> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.handle(raw, proof)))
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("handling the mail panicked")))
+    }
+
+    /// Counts a failure of the mail at `uid`: how many times it failed.
+    fn failed(&self, uid: u32) -> anyhow::Result<u32> {
+        let tries = self
+            .inbox
+            .position(FAILING)?
+            .and_then(|v| {
+                let (at, tries) = v.split_once(' ')?;
+                (at.parse::<u32>().ok()? == uid).then(|| tries.parse::<u32>().ok())?
+            })
+            .unwrap_or(0)
+            + 1;
+        self.inbox
+            .set_position(FAILING, &format!("{uid} {tries}"))?;
+        Ok(tries)
+    }
+
     fn max_size(&self) -> u64 {
         let mail = self.app.loaded.config.mail.as_ref();
         mail.map_or(u64::MAX, |m| m.max_size)
     }
 
-    fn handle(&self, raw: &[u8], authenticated: bool) -> anyhow::Result<Fate> {
+    fn handle(&self, raw: &[u8], proof: &auth::Proof) -> anyhow::Result<Fate> {
+        failpoint::panics("mail-handle");
         let ctx = self.app.context();
         let cfg = self.app.loaded.config.mail.as_ref().context("no [mail]")?;
         let mailbox = Mailbox {
             address: &cfg.address,
             max_size: cfg.max_size,
         };
-        handle_mail(&self.inbox, &ctx, &mailbox, raw, authenticated)
+        handle_mail(&self.inbox, &ctx, &mailbox, raw, proof)
     }
 }
 
@@ -276,13 +321,16 @@ pub struct Mailbox<'a> {
 
 /// One received mail, from its raw bytes to the state change and the queued
 /// answer: the whole path after IMAP and the sender's check (the fuzz
-/// target `mail` runs it). `authenticated`: what [`auth::Verifier`] proved.
+/// target `mail` runs it). `proof`: what [`auth::Verifier`] proved of the
+/// same bytes. The mail is authenticated when the proof vouches for the
+/// From read here and the mail was written to the bot (its address in To
+/// or Cc: a signed mail to someone else, forwarded, proves nothing).
 pub fn handle_mail(
     inbox: &Inbox,
     ctx: &Context,
     mailbox: &Mailbox<'_>,
     raw: &[u8],
-    authenticated: bool,
+    proof: &auth::Proof,
 ) -> anyhow::Result<Fate> {
     // The "handled once" key of a mail without Message-ID: its content,
     // which no new UIDVALIDITY or copy to another folder changes.
@@ -301,6 +349,18 @@ pub fn handle_mail(
             return Ok(Fate::Quarantine);
         }
     };
+    let authenticated = proof.vouches_for(&mail.from) && mail.addressed;
+    if !proof.vouches_for(&mail.from)
+        && let auth::Proof::Signed { from, .. } | auth::Proof::ServerSaid { from } = proof
+    {
+        // Two readings of one mail that disagree on its sender: neither
+        // is trusted (issue 34, case 3).
+        tracing::warn!(mail = %content_key(), proven = %from, read = %mail.from, "the proof speaks for another From: to quarantine");
+        return Ok(Fate::Quarantine);
+    }
+    if proof.vouches_for(&mail.from) && !mail.addressed {
+        tracing::info!(from = %mail.from, "signed, but not addressed to the bot (forwarded?): taken as unproven");
+    }
     let input = if let Some(why) = mail.automatic {
         if why == parse::Automatic::OwnAddress {
             // Mostly the bot's own copies of what it sends (see outbound).
@@ -314,7 +374,9 @@ pub fn handle_mail(
         Input::Message(answer::Message {
             calendar: mail.calendar.as_deref().and_then(ical::parse_reply),
             references: mail.references.clone(),
-            text: mail.text.clone(),
+            // What a person writes as an answer: the first lines of the new
+            // text (the classifiers read no more).
+            text: greffier_commands::text::answer_text(&mail.text),
             is_reply: mail.is_reply,
         })
     } else {

@@ -11,7 +11,7 @@
 //! answered with "Merci" must not run the command again).
 
 use greffier_commands::text::new_text;
-use mail_parser::{MessageParser, MimeHeaders};
+use mail_parser::{Message, MessageParser, MimeHeaders};
 
 /// At most this many command lines are applied from one mail.
 pub const MAX_COMMANDS: usize = 20;
@@ -21,6 +21,10 @@ pub struct Incoming {
     pub message_id: Option<String>,
     /// The sender's address, lower-cased.
     pub from: String,
+    /// The bot's address is among To and Cc: the mail was written to the
+    /// bot, not forwarded to it from someone else's mailbox (issue 34,
+    /// case 5). Only then can its signature vouch for what it asks.
+    pub addressed: bool,
     pub display_name: Option<String>,
     pub subject: String,
     /// The Message-IDs this mail answers (In-Reply-To, then References).
@@ -80,12 +84,57 @@ pub fn parse(raw: &[u8], prefix: &str, own_address: &str) -> Result<Incoming, Un
         .unwrap_or_else(|_| Err(Unreadable("the MIME parser failed on this mail".into())))
 }
 
-fn read(raw: &[u8], prefix: &str, own_address: &str) -> Result<Incoming, Unreadable> {
-    let message = MessageParser::default()
-        .parse(raw)
-        .ok_or_else(|| Unreadable("not a mail message".into()))?;
-    // One From header with one address (RFC 5322 §3.6): with two, which
-    // one a parser picks decides who is obeyed, so neither is.
+/// The one parse of a mail that both the sender's check ([`super::auth`])
+/// and [`parse`] read: its header block checked first (every line a field
+/// or a folded continuation: a form feed or a blank line inside the header
+/// made two parsers disagree on From, issue 34 case 3), then mail-parser.
+pub fn message(raw: &[u8]) -> Result<Message<'_>, Unreadable> {
+    header_block_is_plain(raw)?;
+    std::panic::catch_unwind(|| MessageParser::default().parse(raw))
+        .map_err(|_| Unreadable("the MIME parser failed on this mail".into()))?
+        .ok_or_else(|| Unreadable("not a mail message".into()))
+}
+
+/// Every line of the header block (up to the first empty line) is a field
+/// (`name:` with a name of printable ASCII) or a continuation (space or tab
+/// then something else than white space).
+fn header_block_is_plain(raw: &[u8]) -> Result<(), Unreadable> {
+    let odd = |why: &str| Err(Unreadable(format!("header block: {why}")));
+    for (n, line) in raw.split(|b| *b == b'\n').enumerate() {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.is_empty() {
+            return Ok(());
+        }
+        match line[0] {
+            b' ' | b'\t' => {
+                if n == 0 {
+                    return odd("a continuation before any field");
+                }
+                if line.iter().all(|b| matches!(b, b' ' | b'\t')) {
+                    return odd("a line of white space only");
+                }
+            }
+            _ => {
+                let Some(colon) = line.iter().position(|b| *b == b':') else {
+                    return odd("a line that is neither a field nor a continuation");
+                };
+                // (White space before the colon is RFC 5322's obsolete
+                // but harmless form.)
+                let name = line[..colon].trim_ascii_end();
+                if name.is_empty() || !name.iter().all(|b| (33..=126).contains(b)) {
+                    return odd("a field name that is not printable ASCII");
+                }
+            }
+        }
+    }
+    // No body: the header block is the whole mail.
+    Ok(())
+}
+
+/// The one From address of a mail, lower-cased, and its display name.
+/// (RFC 5322 §3.6: one From header with one address; with two, which one a
+/// parser picks decides who is obeyed, so neither is.)
+pub fn sender(message: &Message<'_>) -> Result<(String, Option<String>), Unreadable> {
     if message.header_values("From").count() > 1 {
         return Err(Unreadable("more than one From header".into()));
     }
@@ -109,6 +158,22 @@ fn read(raw: &[u8], prefix: &str, own_address: &str) -> Result<Incoming, Unreada
         .map(str::trim)
         .filter(|n| !n.is_empty())
         .map(str::to_string);
+    Ok((from, display_name))
+}
+
+fn read(raw: &[u8], prefix: &str, own_address: &str) -> Result<Incoming, Unreadable> {
+    let message = message(raw)?;
+    let (from, display_name) = sender(&message)?;
+    let own = own_address.to_lowercase();
+    let addressed = [message.to(), message.cc()]
+        .into_iter()
+        .flatten()
+        .any(|list| {
+            list.iter().any(|a| {
+                a.address()
+                    .is_some_and(|a| a.trim().eq_ignore_ascii_case(&own))
+            })
+        });
     let subject = message.subject().unwrap_or_default().trim().to_string();
     let mut references: Vec<String> = Vec::new();
     for value in [message.in_reply_to(), message.references()] {
@@ -121,7 +186,7 @@ fn read(raw: &[u8], prefix: &str, own_address: &str) -> Result<Incoming, Unreada
     let is_reply = !message.in_reply_to().is_empty() || strip_subject_prefixes(&subject) != subject;
 
     let raw_header = |name: &str| message.header_raw(name).map(|v| v.trim().to_lowercase());
-    let automatic = if from == own_address.to_lowercase() {
+    let automatic = if from == own {
         Some(Automatic::OwnAddress)
     } else if raw_header("Return-Path").is_some_and(|v| v == "<>")
         || raw_header("Content-Type").is_some_and(|v| v.starts_with("multipart/report"))
@@ -166,6 +231,7 @@ fn read(raw: &[u8], prefix: &str, own_address: &str) -> Result<Incoming, Unreada
     Ok(Incoming {
         message_id: message.message_id().map(str::to_string),
         from,
+        addressed,
         display_name,
         subject,
         references,
@@ -330,6 +396,54 @@ mod tests {
         assert!(m.message_id.is_some());
     }
 
+    /// Issue 34, case 3: a header block with a form-feed line and a
+    /// lone-space line let mail-auth read one From and greffier another.
+    /// Such a block is unreadable; ordinary folding is not.
+    #[test]
+    fn a_header_block_with_odd_lines_is_unreadable() {
+        let red_team = "DKIM-Signature: v=1; d=evil.example\r\nFrom: alice@example.org\r\n\x0c\r\n \r\nFrom: attacker@evil.example\r\nTo: greffier@example.test\r\nSubject: !groupe quitter messagerie\r\n\r\nx\r\n";
+        let got = parse(red_team.as_bytes(), "!", BOT);
+        assert!(
+            matches!(&got, Err(Unreadable(why)) if why.starts_with("header block")),
+            "{got:?}"
+        );
+        for odd in [
+            " continued first\r\nFrom: a@example.test\r\n\r\nx",
+            "From: a@example.test\r\nNo colon here\r\n\r\nx",
+            "From: a@example.test\r\n\t \r\nTo: b@example.test\r\n\r\nx",
+            "From: a@example.test\r\nBad\x01Name: x\r\n\r\nx",
+        ] {
+            assert!(parse(odd.as_bytes(), "!", BOT).is_err(), "{odd:?}");
+        }
+        let folded = "From: Anne\r\n Martin <a@example.test>\r\nSubject : !aide\r\nTo: greffier@example.test,\r\n\tautre@example.test\r\n\r\nx";
+        let m = parse(folded.as_bytes(), "!", BOT).expect("folded fields are plain");
+        assert_eq!(m.from, "a@example.test");
+        assert!(m.addressed);
+    }
+
+    /// Issue 34, case 5: only mail written to the bot (To or Cc) is
+    /// addressed to it; a mail to a colleague, forwarded as it was, is not.
+    #[test]
+    fn a_mail_is_addressed_to_the_bot_by_to_or_cc() {
+        let with = |to: &str, cc: &str| {
+            let raw = format!(
+                "From: alice@example.test\r\nTo: {to}\r\nCc: {cc}\r\nSubject: x\r\n\r\nExcusé\r\n"
+            );
+            parse(raw.as_bytes(), "!", BOT).expect("parse").addressed
+        };
+        assert!(with("Greffier <GREFFIER@example.test>", "x@example.test"));
+        assert!(with("colleague@example.test", "greffier@example.test"));
+        assert!(with(
+            "a@example.test, greffier@example.test",
+            "b@example.test"
+        ));
+        assert!(!with("colleague@example.test", "b@example.test"));
+        assert!(!with(
+            "greffier@example.test.evil.example",
+            "b@example.test"
+        ));
+    }
+
     #[test]
     fn subject_prefixes_are_stripped() {
         assert_eq!(strip_subject_prefixes("Re: TR : Fwd: sujet"), "sujet");
@@ -367,8 +481,18 @@ mod tests {
     #[test]
     fn a_mail_that_makes_the_mime_parser_panic_is_unreadable() {
         let raw = fixture("fuzz/mail-parser-invalid-part-id.eml");
+        // Its first line is not a header field: the header check now stops
+        // it before mail-parser. With that line made a field, mail-parser
+        // still panics, and the panic is still caught.
         assert_eq!(
             parse(&raw, "!", BOT),
+            Err(Unreadable(
+                "header block: a line that is neither a field nor a continuation".into()
+            ))
+        );
+        let text = String::from_utf8_lossy(&raw).replacen("Fromtest", "X-Fuzz: test", 1);
+        assert_eq!(
+            parse(text.as_bytes(), "!", BOT),
             Err(Unreadable("the MIME parser failed on this mail".into()))
         );
     }

@@ -90,6 +90,32 @@ impl Tx<'_> {
         .transpose()
     }
 
+    /// `sender`'s held requests made since `since`: how many still wait
+    /// for a confirmation, and how many in all.
+    pub fn held_since(&mut self, sender: &str, since: Timestamp) -> Result<(usize, usize)> {
+        let (pending, all): (i64, i64) = self.conn().query_row(
+            "SELECT COALESCE(SUM(applied_at IS NULL), 0), COUNT(*) FROM held_mail
+             WHERE sender = ?1 AND created_at >= ?2",
+            params![sender, ts(since)],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok((
+            usize::try_from(pending).unwrap_or(0),
+            usize::try_from(all).unwrap_or(0),
+        ))
+    }
+
+    /// What the requests held before `before` asked is deleted (their
+    /// time to be confirmed is over); a stub of each (sender, time) stays
+    /// until pruning, to count them and to tell a late confirmation that it
+    /// came too late. Returns how many were emptied.
+    pub fn expire_held(&mut self, before: Timestamp) -> Result<usize> {
+        Ok(self.conn().execute(
+            "UPDATE held_mail SET input = '' WHERE created_at < ?1 AND input != ''",
+            params![ts(before)],
+        )?)
+    }
+
     /// The held input was applied: later confirmations change nothing.
     pub fn mark_applied(&mut self, token: &str) -> Result<()> {
         self.conn().execute(

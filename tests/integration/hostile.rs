@@ -8,6 +8,7 @@
 //! through the real servers in `the_hostile_corpus_through_the_real_servers`.
 
 use greffier::inbox::{Handled, Inbound, Inbox, Input};
+use greffier::mail::auth::Proof;
 use greffier::mail::outbound::Composer;
 use greffier::mail::{Fate, Mailbox, handle_mail};
 use greffier_commands::store::{Identity, IdentityKind};
@@ -15,13 +16,13 @@ use greffier_commands::{Action, Channel, Context, Lang, Origin};
 use greffier_storage::{Database, Export};
 use mail_parser::{MessageParser, MimeHeaders};
 
-const BOT: &str = "greffier@example.test";
-const PAUL: &str = "paul.girard@example.test";
-const ANNE: &str = "anne.martin@example.test";
-const LUCIE: &str = "lucie.blanc@example.test";
-const INTRUDER: &str = "intruder@example.test";
+pub(crate) const BOT: &str = "greffier@example.test";
+pub(crate) const PAUL: &str = "paul.girard@example.test";
+pub(crate) const ANNE: &str = "anne.martin@example.test";
+pub(crate) const LUCIE: &str = "lucie.blanc@example.test";
+pub(crate) const INTRUDER: &str = "intruder@example.test";
 
-fn ctx() -> Context {
+pub(crate) fn ctx() -> Context {
     Context {
         lang: Lang::Fr,
         prefix: "!".into(),
@@ -59,7 +60,7 @@ fn console(inbox: &Inbox, who: &str, line: &str) {
 /// Anne (admin, Aix) and Paul (Arles) are invited to meeting n°1 and
 /// members of "messagerie"; Lucie (Istres) came later and is invited to
 /// nothing. The outbox is emptied, so what a mail queues is all there is.
-fn world() -> Inbox {
+pub(crate) fn world() -> Inbox {
     let inbox = Inbox::new(Database::open_in_memory().expect("db"));
     let now = ctx().now;
     for (name, email) in [("Anne Martin", ANNE), ("Paul Girard", PAUL)] {
@@ -134,17 +135,23 @@ fn meeting_uid(inbox: &Inbox) -> String {
 
 /// What a mail leaves behind.
 #[derive(Debug)]
-struct Outcome {
-    fate: Fate,
+pub(crate) struct Outcome {
+    pub(crate) fate: Fate,
     /// The answers queued, as (to, text).
-    answers: Vec<(String, String)>,
-    /// Each answer as the mail the bot would send.
-    composed: Vec<Vec<u8>>,
-    before: Export,
-    after: Export,
+    pub(crate) answers: Vec<(String, String)>,
+    /// Each mail the bot would send for it (answers, confirmation
+    /// requests), as it would send it.
+    pub(crate) composed: Vec<Vec<u8>>,
+    pub(crate) before: Export,
+    pub(crate) after: Export,
 }
 
 fn run(inbox: &Inbox, raw: &[u8]) -> Outcome {
+    run_proven(inbox, raw, &Proof::Believed)
+}
+
+/// [`run`] with what the sender's check proved.
+pub(crate) fn run_proven(inbox: &Inbox, raw: &[u8], proof: &Proof) -> Outcome {
     let ctx = ctx();
     let before = inbox.db().export().expect("export");
     let fate = handle_mail(
@@ -155,7 +162,7 @@ fn run(inbox: &Inbox, raw: &[u8]) -> Outcome {
             max_size: 10 << 20,
         },
         raw,
-        true,
+        proof,
     )
     .expect("no storage error");
     let mut db = inbox.db();

@@ -16,8 +16,10 @@ use crate::synapse::Servers;
 /// An SMTP outage (one test makes it) excludes the other mail tests.
 pub static MAIL_SERVER: tokio::sync::RwLock<()> = tokio::sync::RwLock::const_new(());
 
-/// A fixture of `tests/fixtures/`, sent by `from` with a fresh Message-ID.
-pub fn fixture_from(name: &str, from: &str, message_id: &str) -> Vec<u8> {
+/// A fixture of `tests/fixtures/`, sent by `from` to `to` (the fixtures
+/// write to greffier@example.test: that address in To and Cc becomes `to`)
+/// with a fresh Message-ID.
+pub fn fixture_from(name: &str, from: &str, to: &str, message_id: &str) -> Vec<u8> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(name);
@@ -29,7 +31,10 @@ pub fn fixture_from(name: &str, from: &str, message_id: &str) -> Vec<u8> {
             in_headers = false;
         }
         let lower = String::from_utf8_lossy(line).to_lowercase();
-        if in_headers && lower.starts_with("from:") {
+        if in_headers && (lower.starts_with("to:") || lower.starts_with("cc:")) {
+            let line = String::from_utf8_lossy(line).replace("greffier@example.test", to);
+            out.extend_from_slice(line.as_bytes());
+        } else if in_headers && lower.starts_with("from:") {
             out.extend_from_slice(format!("From: {from}\r\n").as_bytes());
         } else if in_headers && lower.starts_with("message-id:") {
             out.extend_from_slice(format!("Message-ID: <{message_id}>\r\n").as_bytes());
