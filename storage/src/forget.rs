@@ -1,8 +1,11 @@
 //! `!moi oublier`: a person erased. What names or reaches them goes (their
-//! identities, link codes, what the inbox kept of their addresses, the
-//! reasons they gave, their group memberships, their name and addresses in
-//! the outbox); their answers stay, under a placeholder name and their
-//! organisation, so that attendance by organisation stays true.
+//! identities, link codes, what the inbox kept of their addresses and the
+//! once-only keys that name them, the reasons they gave, their group
+//! memberships, their name and addresses in the outbox); their answers
+//! stay, under a placeholder name and their organisation, so that
+//! attendance by organisation stays true. The unsubscriptions an erasure
+//! queues carry the address until they are settled, then keep nothing of
+//! it (`Database::forget_settled`).
 //!
 //! SQLite keeps deleted bytes in free space and old page versions in the
 //! write-ahead log: the connection runs with `secure_delete` (deleted
@@ -79,6 +82,10 @@ impl Tx<'_> {
                 "DELETE FROM held_mail WHERE sender = ?1",
                 "DELETE FROM sender_counts WHERE sender = ?1",
                 "DELETE FROM mail_refusals WHERE address = ?1",
+                // A once-only key that names them (a client's Message-ID
+                // may hold its sender's address): their mail would now be
+                // a stranger's, refused whatever it replays.
+                "DELETE FROM processed_messages WHERE instr(lower(external_id), lower(?1)) > 0",
             ] {
                 self.conn().execute(sql, params![value]).map_err(se)?;
             }

@@ -207,7 +207,7 @@ impl Database {
         };
         let Some((event, room, meeting)) = announced else {
             delivered(self.conn())?;
-            return Ok(());
+            return self.forget_settled(id);
         };
         self.write(now, |tx| {
             delivered(tx.conn())?;
@@ -289,6 +289,36 @@ impl Database {
              WHERE id = ?1",
             params![id, ts(now), error],
         )?;
+        self.forget_settled(id)
+    }
+
+    /// An item queued by an erasure (an erased person's address taken off
+    /// every list) carries the address only until it is settled: then its
+    /// payload and error keep nothing of it, and the write-ahead log is
+    /// emptied, so that no byte of the address stays in the database's
+    /// files (issue 34, case 6).
+    fn forget_settled(&self, id: i64) -> Result<()> {
+        let payload: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT payload FROM outbox WHERE id = ?1",
+                params![id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(Ok(Action::UnsubscribeEverywhere { address })) =
+            payload.map(|p| serde_json::from_str::<Action>(&p))
+        else {
+            return Ok(());
+        };
+        let erased = serde_json::to_string(&Action::UnsubscribeEverywhere {
+            address: String::new(),
+        })?;
+        self.conn().execute(
+            "UPDATE outbox SET payload = ?2, last_error = replace(last_error, ?3, '…') WHERE id = ?1",
+            params![id, erased, address],
+        )?;
+        self.checkpoint();
         Ok(())
     }
 }

@@ -200,12 +200,64 @@ async fn a_group_that_becomes_active_gets_its_list_on_mailman() {
         .count();
     assert_eq!(named, 1, "{lists}");
 
-    // Bob is erased: off every list of the domain.
+    // Bob is erased: off every list of the domain. Once that is done, no
+    // byte of his address is left in the database's files (issue 34, case
+    // 6: the unsubscriptions carried it, delivered or failed, for good).
     let out = bot.scratch.console(&bob_id, &["!moi oublier confirmer"]);
     assert!(out.contains("C'est fait"), "{out}");
     wait_subscribers(&second, &[&anne.address]).await;
+    settled(&bot, "lists").await;
     bot.assert_running();
+    let files = database_files(&bot);
+    for (name, bytes) in &files {
+        assert!(
+            !contains(bytes, bob.address.as_bytes()),
+            "{name} still holds {}",
+            bob.address
+        );
+    }
     bot.stop().await;
+}
+
+/// Waits until every outbox item of `channel` is delivered or failed.
+async fn settled(bot: &MailBot, channel: &str) {
+    let db = rusqlite::Connection::open(bot.scratch.dir.join("greffier.db")).expect("database");
+    db.busy_timeout(Duration::from_secs(10)).expect("timeout");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let pending: i64 = db
+            .query_row(
+                "SELECT COUNT(*) FROM outbox WHERE channel = ?1 AND delivered_at IS NULL AND failed_at IS NULL",
+                [channel],
+                |r| r.get(0),
+            )
+            .expect("count");
+        if pending == 0 {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{channel} items pending: {}",
+            bot.logs()
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+}
+
+/// The database file and its write-ahead log, as they are on disk.
+fn database_files(bot: &MailBot) -> Vec<(String, Vec<u8>)> {
+    ["greffier.db", "greffier.db-wal"]
+        .iter()
+        .filter_map(|name| {
+            let bytes = std::fs::read(bot.scratch.dir.join(name)).ok()?;
+            Some((name.to_string(), bytes))
+        })
+        .collect()
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 /// `greffier lists check` against the real Synapse and Mailman: a
@@ -404,25 +456,7 @@ async fn an_address_made_of_a_path_deletes_no_list() {
     );
     assert!(out.contains("Vous avez quitté"), "{out}");
     // Every lists item is settled (delivered, or failed for good).
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-    loop {
-        let pending: i64 = db
-            .query_row(
-                "SELECT COUNT(*) FROM outbox WHERE channel = 'lists' AND delivered_at IS NULL AND failed_at IS NULL",
-                [],
-                |r| r.get(0),
-            )
-            .expect("count");
-        if pending == 0 {
-            break;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "lists items pending: {}",
-            bot.logs()
-        );
-        tokio::time::sleep(Duration::from_millis(300)).await;
-    }
+    settled(&bot, "lists").await;
     let (status, answer) = mailman(&format!("/lists/{victim_id}")).await;
     assert_eq!(status, 200, "the victim list is gone: {answer}");
     let (status, answer) = mailman(&format!("/lists/{}", list.replacen('@', ".", 1))).await;
