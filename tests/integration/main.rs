@@ -16,6 +16,7 @@ mod minutes;
 mod organisations;
 mod polls;
 mod provisioning;
+mod red_team;
 mod secrets;
 mod support;
 mod synapse;
