@@ -70,6 +70,18 @@ async fn wait_subscribers(list: &str, want: &[&str]) {
     }
 }
 
+/// bot.toml's tables for lists on the local Mailman, in `domain`, with a
+/// quorum of two.
+fn lists_tables(domain: &str) -> String {
+    let s = Servers::get();
+    format!(
+        "[groups]\nquorum = 2\n\n[lists]\nurl = \"{}\"\nuser = \"{}\"\npassword = \"{}\"\ndomain = \"{domain}\"\n",
+        s.var("MAILMAN_URL"),
+        s.var("MAILMAN_USER"),
+        s.var("MAILMAN_PASSWORD"),
+    )
+}
+
 /// The group's list in the bot's export, once it has one.
 async fn list_of(bot: &MailBot, slug: &str) -> String {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
@@ -99,16 +111,7 @@ async fn a_group_that_becomes_active_gets_its_list_on_mailman() {
     let _mail = MAIL_SERVER.read().await;
     let s = Servers::get();
     let domain = s.var("LISTS_DOMAIN").to_string();
-    let mut bot = MailBot::with_tables(
-        "lists",
-        &format!(
-            "[groups]\nquorum = 2\n\n[lists]\nurl = \"{}\"\nuser = \"{}\"\npassword = \"{}\"\ndomain = \"{domain}\"\n",
-            s.var("MAILMAN_URL"),
-            s.var("MAILMAN_USER"),
-            s.var("MAILMAN_PASSWORD"),
-        ),
-    )
-    .await;
+    let mut bot = MailBot::with_tables("lists", &lists_tables(&domain)).await;
     bot.start();
     let (anne, anne_id) = bot.member_with_id("Arles").await;
     let (bob, bob_id) = bot.member_with_id("Berre").await;
@@ -273,12 +276,7 @@ async fn lists_check_reports_what_drifted_and_fixes_without_removing() {
     let alice = crate::synapse::User::new().await;
     let mut bob = crate::synapse::User::new().await;
     let mut bot = MailBot::with_matrix("lists-check", &alice.id).await;
-    bot.append_config(&format!(
-        "[groups]\nquorum = 2\n\n[lists]\nurl = \"{}\"\nuser = \"{}\"\npassword = \"{}\"\ndomain = \"{domain}\"\n",
-        s.var("MAILMAN_URL"),
-        s.var("MAILMAN_USER"),
-        s.var("MAILMAN_PASSWORD"),
-    ));
+    bot.append_config(&lists_tables(&domain));
     bot.start();
     let anne = bot.member_as(alice.id.as_str(), "Arles").await;
     let bobs = bot.member_as(bob.id.as_str(), "Berre").await;
@@ -390,16 +388,7 @@ async fn an_address_made_of_a_path_deletes_no_list() {
     let _mail = MAIL_SERVER.read().await;
     let s = Servers::get();
     let domain = s.var("LISTS_DOMAIN").to_string();
-    let mut bot = MailBot::with_tables(
-        "lists-path",
-        &format!(
-            "[groups]\nquorum = 2\n\n[lists]\nurl = \"{}\"\nuser = \"{}\"\npassword = \"{}\"\ndomain = \"{domain}\"\n",
-            s.var("MAILMAN_URL"),
-            s.var("MAILMAN_USER"),
-            s.var("MAILMAN_PASSWORD"),
-        ),
-    )
-    .await;
+    let mut bot = MailBot::with_tables("lists-path", &lists_tables(&domain)).await;
     bot.start();
     let pid = std::process::id();
     // The victim: a list greffier has nothing to do with.
