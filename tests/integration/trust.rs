@@ -181,6 +181,44 @@ async fn a_signed_mail_is_applied_and_a_tampered_one_is_not() {
     bot.stop().await;
 }
 
+/// Issue 34, case 5, on the real servers: a mail Alice signed and sent to
+/// a colleague ("Je ne pourrai pas venir, je suis en congés"), which the
+/// colleague then sends on to the bot as it was. Its signature still
+/// verifies, but it was not written to the bot: nothing changes, and Alice
+/// is asked to confirm.
+#[tokio::test]
+async fn a_signed_mail_to_someone_else_forwarded_changes_nothing() {
+    let _server = MAIL_SERVER.read().await;
+    let mut bot = MailBot::new("trust-forwarded").await;
+    bot.start();
+    let alice = alice(&bot).await;
+    let colleague = Account::new("colleague").await;
+    let before = state(&bot);
+    let id = new_id("to-colleague");
+    let raw = sign(&thunderbird(
+        &alice.address,
+        &colleague.address,
+        "Re: Réunion",
+        &id,
+        "Je ne pourrai pas venir, je suis en congés",
+    ));
+    send_unsigned(Some(&colleague.address), &bot.account.address, &raw).await;
+    let held = alice.answer_to(&id).await;
+    assert!(
+        held.body().contains("Rien n'a encore été fait pour"),
+        "{}",
+        held.body()
+    );
+    assert_eq!(state(&bot), before, "nothing changed");
+    assert!(
+        bot.logs().contains("not addressed to the bot"),
+        "{}",
+        bot.logs()
+    );
+    bot.assert_running();
+    bot.stop().await;
+}
+
 #[tokio::test]
 async fn only_the_mailbox_servers_own_results_are_believed() {
     let _server = MAIL_SERVER.read().await;
