@@ -5,14 +5,9 @@ use greffier_commands::Context;
 
 use crate::config::Loaded;
 
-/// `greffier --version`: the version and the git commit it was built from
-/// (build.rs).
-pub const VERSION: &str = concat!(
-    env!("CARGO_PKG_VERSION"),
-    " (commit ",
-    env!("GREFFIER_COMMIT"),
-    ")"
-);
+/// `greffier --version`: the version and the git commit a package was
+/// built from, or "development build" (build.rs).
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("GREFFIER_BUILD"), ")");
 
 pub struct App {
     pub loaded: Loaded,
