@@ -15,7 +15,7 @@ use crate::cmd::reunion::when_in;
 use crate::lang::Lang;
 use crate::meeting::RsvpStatus;
 use crate::request::Context;
-use crate::store::{Group, GroupStatus, Store, StoreResult};
+use crate::store::{Group, GroupEventKind, GroupStatus, Store, StoreResult};
 use crate::text::escape_html;
 use crate::tr;
 
@@ -240,41 +240,48 @@ pub fn due(
 
 /// One entry of a group's history as a sentence ("Arles a rejoint le groupe");
 /// `None` for the kinds that tell nothing to a reader.
-pub fn event_line(lang: Lang, kind: &str, org: &str, person: &str, detail: &str) -> Option<String> {
+pub fn event_line(
+    lang: Lang,
+    kind: GroupEventKind,
+    org: &str,
+    person: &str,
+    detail: &str,
+) -> Option<String> {
+    use GroupEventKind as K;
     Some(match kind {
-        "join" => tr!(
+        K::Join => tr!(
             lang,
             "{} a rejoint le groupe",
             "{} joined the group",
             if person.is_empty() { org } else { person }
         ),
-        "leave" => tr!(
+        K::Leave => tr!(
             lang,
             "{} a quitté le groupe",
             "{} left the group",
             if person.is_empty() { org } else { person }
         ),
-        "support" => tr!(
+        K::Support => tr!(
             lang,
             "{org} soutient la proposition",
             "{org} supports the proposal"
         ),
-        "activated" => tr!(
+        K::Activated => tr!(
             lang,
             "le groupe est devenu actif",
             "the group became active"
         ),
-        "lead" => tr!(lang, "nouveau chef de projet : {org}", "new lead: {org}"),
-        "status" => tr!(lang, "avancement : {detail}", "status: {detail}"),
-        "milestone" => tr!(lang, "nouveau jalon : {detail}", "new milestone: {detail}"),
-        "created" => tr!(lang, "groupe créé", "group created"),
-        "room" => tr!(lang, "salon : {detail}", "room: {detail}"),
-        "list" => tr!(
+        K::Lead => tr!(lang, "nouveau chef de projet : {org}", "new lead: {org}"),
+        K::Status => tr!(lang, "avancement : {detail}", "status: {detail}"),
+        K::Milestone => tr!(lang, "nouveau jalon : {detail}", "new milestone: {detail}"),
+        K::Created => tr!(lang, "groupe créé", "group created"),
+        K::Room => tr!(lang, "salon : {detail}", "room: {detail}"),
+        K::List => tr!(
             lang,
             "liste de diffusion : {detail}",
             "mailing list: {detail}"
         ),
-        _ => return None,
+        K::Proposed | K::Archived => return None,
     })
 }
 
@@ -379,7 +386,7 @@ pub fn group_digest(
         .filter_map(|e| {
             event_line(
                 lang,
-                &e.kind,
+                e.kind,
                 e.organisation.as_deref().unwrap_or(""),
                 e.person.as_deref().unwrap_or(""),
                 e.detail.as_deref().unwrap_or(""),

@@ -256,11 +256,76 @@ pub struct Milestone {
     pub text: String,
 }
 
+/// What happened to a group: the kinds of its history, stored by their
+/// word (`group_events.kind`) and told by the digests and the group's page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GroupEventKind {
+    Created,
+    Proposed,
+    Activated,
+    Archived,
+    Lead,
+    Room,
+    List,
+    Join,
+    Leave,
+    Support,
+    Status,
+    Milestone,
+}
+
+impl GroupEventKind {
+    pub const ALL: [GroupEventKind; 12] = [
+        GroupEventKind::Created,
+        GroupEventKind::Proposed,
+        GroupEventKind::Activated,
+        GroupEventKind::Archived,
+        GroupEventKind::Lead,
+        GroupEventKind::Room,
+        GroupEventKind::List,
+        GroupEventKind::Join,
+        GroupEventKind::Leave,
+        GroupEventKind::Support,
+        GroupEventKind::Status,
+        GroupEventKind::Milestone,
+    ];
+
+    /// The word stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GroupEventKind::Created => "created",
+            GroupEventKind::Proposed => "proposed",
+            GroupEventKind::Activated => "activated",
+            GroupEventKind::Archived => "archived",
+            GroupEventKind::Lead => "lead",
+            GroupEventKind::Room => "room",
+            GroupEventKind::List => "list",
+            GroupEventKind::Join => "join",
+            GroupEventKind::Leave => "leave",
+            GroupEventKind::Support => "support",
+            GroupEventKind::Status => "status",
+            GroupEventKind::Milestone => "milestone",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<GroupEventKind> {
+        GroupEventKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The kind a change of status writes.
+    pub fn of_status(status: GroupStatus) -> GroupEventKind {
+        match status {
+            GroupStatus::Proposed => GroupEventKind::Proposed,
+            GroupStatus::Active => GroupEventKind::Activated,
+            GroupStatus::Archived => GroupEventKind::Archived,
+        }
+    }
+}
+
 /// One entry of a group's history, as the digests tell it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GroupEvent {
-    /// created, join, leave, support, activated, lead, status, milestone, room
-    pub kind: String,
+    pub kind: GroupEventKind,
     pub organisation: Option<String>,
     pub person: Option<String>,
     pub detail: Option<String>,
@@ -615,6 +680,14 @@ pub trait Store: crate::meeting::MeetingStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_group_event_kind_reads_back_its_word() {
+        for kind in GroupEventKind::ALL {
+            assert_eq!(GroupEventKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(GroupEventKind::parse("renamed"), None);
+    }
 
     /// Addresses as providers issue them are read; anything another system
     /// could take for a path, a fragment, a route or a quoted string is not

@@ -217,7 +217,7 @@ pub fn group(
             };
             greffier_commands::digest::event_line(
                 lang,
-                &e.kind,
+                e.kind,
                 e.organisation.as_deref().unwrap_or_default(),
                 &person,
                 e.detail.as_deref().unwrap_or_default(),

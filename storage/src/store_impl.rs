@@ -6,7 +6,7 @@ use greffier_commands::store::{
     NewGroup, OrgId, Organisation, Person, PersonId, ProjectStatus, Software, SoftwareId,
     SoftwareUse, Store, StoreError, StoreResult, UseStatus,
 };
-use greffier_commands::store::{MeetingId, NewPoll, Poll, PollId, Vote};
+use greffier_commands::store::{GroupEventKind, MeetingId, NewPoll, Poll, PollId, Vote};
 use greffier_commands::text::name_key;
 use jiff::civil::Date;
 use rusqlite::{OptionalExtension, Row, params};
@@ -71,7 +71,7 @@ impl Tx<'_> {
     fn event(
         &self,
         group: GroupId,
-        kind: &str,
+        kind: GroupEventKind,
         org: Option<OrgId>,
         person: Option<PersonId>,
         detail: Option<&str>,
@@ -82,7 +82,7 @@ impl Tx<'_> {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![
                     group.0,
-                    kind,
+                    kind.as_str(),
                     org.map(|o| o.0),
                     person.map(|p| p.0),
                     detail,
@@ -607,7 +607,13 @@ impl Store for Tx<'_> {
             )
             .map_err(se)?;
         let id = GroupId(self.conn().last_insert_rowid());
-        self.event(id, "created", g.lead, by, Some(g.status.as_str()))?;
+        self.event(
+            id,
+            GroupEventKind::Created,
+            g.lead,
+            by,
+            Some(g.status.as_str()),
+        )?;
         Ok(id)
     }
 
@@ -618,12 +624,7 @@ impl Store for Tx<'_> {
                 params![group.0, status.as_str()],
             )
             .map_err(se)?;
-        let kind = match status {
-            GroupStatus::Active => "activated",
-            GroupStatus::Archived => "archived",
-            GroupStatus::Proposed => "proposed",
-        };
-        self.event(group, kind, None, None, None)
+        self.event(group, GroupEventKind::of_status(status), None, None, None)
     }
 
     fn set_group_lead(
@@ -638,7 +639,7 @@ impl Store for Tx<'_> {
                 params![group.0, lead.0],
             )
             .map_err(se)?;
-        self.event(group, "lead", Some(lead), by, None)
+        self.event(group, GroupEventKind::Lead, Some(lead), by, None)
     }
 
     fn set_group_room(&mut self, group: GroupId, room: &str) -> StoreResult<()> {
@@ -648,7 +649,7 @@ impl Store for Tx<'_> {
                 params![group.0, room],
             )
             .map_err(se)?;
-        self.event(group, "room", None, None, Some(room))
+        self.event(group, GroupEventKind::Room, None, None, Some(room))
     }
 
     fn set_group_list(&mut self, group: GroupId, list: &str) -> StoreResult<()> {
@@ -658,7 +659,7 @@ impl Store for Tx<'_> {
                 params![group.0, list],
             )
             .map_err(se)?;
-        self.event(group, "list", None, None, Some(list))
+        self.event(group, GroupEventKind::List, None, None, Some(list))
     }
 
     fn group_by_room(&mut self, room: &str) -> StoreResult<Option<Group>> {
@@ -717,7 +718,7 @@ impl Store for Tx<'_> {
             )
             .map_err(se)?;
         if n == 1 {
-            self.event(group, "join", Some(org), person, None)?;
+            self.event(group, GroupEventKind::Join, Some(org), person, None)?;
         }
         Ok(n == 1)
     }
@@ -741,7 +742,13 @@ impl Store for Tx<'_> {
                 params![group.0, person.0],
             )
             .map_err(se)?;
-        self.event(group, "leave", Some(OrgId(org)), Some(person), None)?;
+        self.event(
+            group,
+            GroupEventKind::Leave,
+            Some(OrgId(org)),
+            Some(person),
+            None,
+        )?;
         Ok(true)
     }
 
@@ -769,7 +776,7 @@ impl Store for Tx<'_> {
             )
             .map_err(se)?;
         if n == 1 {
-            self.event(group, "support", Some(org), by, None)?;
+            self.event(group, GroupEventKind::Support, Some(org), by, None)?;
         }
         Ok(n == 1)
     }
@@ -788,7 +795,7 @@ impl Store for Tx<'_> {
                 params![group.0, version, text, by.map(|p| p.0), ts(self.now)],
             )
             .map_err(se)?;
-        self.event(group, "status", None, by, Some(text))
+        self.event(group, GroupEventKind::Status, None, by, Some(text))
     }
 
     fn latest_status(&mut self, group: GroupId) -> StoreResult<Option<ProjectStatus>> {
@@ -833,7 +840,7 @@ impl Store for Tx<'_> {
             )
             .map_err(se)?;
         let detail = format!("{date} {text}");
-        self.event(group, "milestone", None, by, Some(&detail))
+        self.event(group, GroupEventKind::Milestone, None, by, Some(&detail))
     }
 
     fn group_events(
@@ -865,6 +872,11 @@ impl Store for Tx<'_> {
                 Option<String>,
                 String,
             ) = row.map_err(se)?;
+            // A word this version does not know (written by a newer one)
+            // tells nothing it could say.
+            let Some(kind) = GroupEventKind::parse(&kind) else {
+                continue;
+            };
             out.push(greffier_commands::store::GroupEvent {
                 kind,
                 organisation,
