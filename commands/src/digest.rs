@@ -11,13 +11,13 @@ use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
 
 use crate::action::Action;
-use crate::cmd::reunion::when_in;
 use crate::lang::Lang;
 use crate::meeting::RsvpStatus;
 use crate::request::Context;
 use crate::store::{Group, GroupEventKind, GroupStatus, Store, StoreResult};
 use crate::text::escape_html;
 use crate::tr;
+use crate::words::{group_status, when_in};
 
 /// A digest in both forms.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -299,11 +299,7 @@ pub fn group_digest(
             None => None,
         })
     };
-    let status_word = match group.status {
-        GroupStatus::Active => tr!(lang, "actif", "active"),
-        GroupStatus::Proposed => tr!(lang, "proposé", "proposed"),
-        GroupStatus::Archived => tr!(lang, "archivé", "archived"),
-    };
+    let status_word = group_status(lang, group.status);
     let mut lines: Vec<(String, String)> = Vec::new(); // (plain, html)
     let mut push = |plain: String, html: String| lines.push((plain, html));
     let title = format!("{} ({}) — {status_word}", group.theme, group.slug);

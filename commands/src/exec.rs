@@ -6,7 +6,7 @@ use crate::action::Action;
 use crate::lang::Lang;
 use crate::request::{Context, Request};
 use crate::store::{
-    Group, GroupStatus, Membership, OrgId, Organisation, Person, Store, StoreError, StoreResult,
+    Group, Membership, OrgId, Organisation, Person, Store, StoreError, StoreResult,
 };
 use crate::text;
 use crate::tr;
@@ -348,19 +348,10 @@ pub fn lookup_group(groups: &[Group], name: &str) -> Lookup {
     Lookup::Unknown(text::closest(name, candidates))
 }
 
-/// The status word shown to users.
-pub fn status_word(lang: Lang, status: GroupStatus) -> String {
-    match status {
-        GroupStatus::Proposed => tr!(lang, "proposé", "proposed"),
-        GroupStatus::Active => tr!(lang, "actif", "active"),
-        GroupStatus::Archived => tr!(lang, "archivé", "archived"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::GroupId;
+    use crate::store::{GroupId, GroupStatus};
 
     fn group(id: i64, slug: &str, theme: &str) -> Group {
         Group {

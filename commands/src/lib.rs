@@ -39,6 +39,7 @@ pub mod rooms;
 pub mod rsvp_text;
 pub mod store;
 pub mod text;
+pub mod words;
 
 pub use action::Action;
 pub use cmd::Command;

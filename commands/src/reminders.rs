@@ -7,11 +7,12 @@
 use jiff::SignedDuration;
 
 use crate::action::Action;
-use crate::cmd::reunion::{email_of_person, when_in};
+use crate::cmd::reunion::email_of_person;
 use crate::meeting::RsvpStatus;
 use crate::request::Context;
 use crate::store::{Store, StoreResult};
 use crate::tr;
+use crate::words::when_in;
 
 /// The actions of the reminders due now; the reminded invitees are marked.
 pub fn due(store: &mut dyn Store, ctx: &Context, days_before: u32) -> StoreResult<Vec<Action>> {

@@ -5,9 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use greffier_commands::cmd::reunion::{day_in, when_in};
 use greffier_commands::meeting::{Meeting, MeetingStatus, RsvpStatus};
 use greffier_commands::store::{GroupStatus, MeetingId, PollId, StoreResult};
+use greffier_commands::words::{day_in, group_status, use_status, when_in};
 use greffier_commands::{Context, Lang, Store, tr};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
@@ -51,10 +51,6 @@ fn org_names(orgs: Vec<greffier_commands::store::Organisation>) -> String {
         .map(|o| o.name)
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-fn status_word(lang: Lang, status: GroupStatus) -> String {
-    greffier_commands::exec::status_word(lang, status)
 }
 
 fn meeting_line(store: &mut dyn Store, ctx: &Context, m: &Meeting) -> StoreResult<Markup> {
@@ -250,7 +246,7 @@ pub fn group(
         html! {
             h1 { (g.theme) }
             p {
-                (status_word(lang, g.status))
+                (group_status(lang, g.status))
                 @if let Some(lead) = &lead { " — " (tr!(lang, "chef de projet", "lead")) " : " (lead) }
             }
             @if let Some(action) = &g.action { p { (tr!(lang, "Action", "Action")) " : " (action) } }
@@ -383,10 +379,7 @@ pub fn catalogue(store: &mut dyn Store, ctx: &Context, _o: &Options) -> StoreRes
         let mut uses = Vec::new();
         for u in store.software_uses(s.id)? {
             let org = store.organisation(u.organisation)?.name;
-            uses.push(format!(
-                "{org} ({})",
-                greffier_commands::cmd::logiciel::status_word(lang, u.status)
-            ));
+            uses.push(format!("{org} ({})", use_status(lang, u.status)));
         }
         rows.push((s.name, group, uses.join(", ")));
     }

@@ -2,11 +2,11 @@
 //! project status, next milestone, room and list, and who runs the
 //! group's software (the catalogue).
 
-use crate::cmd::logiciel;
-use crate::exec::{Exec, Outcome, status_word};
+use crate::exec::{Exec, Outcome};
 use crate::parse::{Arg, Args, ParseErrorKind, Usage};
 use crate::store::{GroupStatus, UseStatus};
 use crate::tr;
+use crate::words::{group_status, use_status};
 
 pub const USAGE: Usage = Usage {
     fr: "!groupe info <groupe>",
@@ -30,7 +30,7 @@ impl Info {
     pub fn apply(self, ex: &mut Exec<'_>) -> Outcome {
         let lang = ex.lang();
         let g = ex.find_group(&self.group)?;
-        let status = status_word(lang, g.status);
+        let status = group_status(lang, g.status);
         let mut out = vec![format!("{} ({}) — {status}", g.theme, g.slug)];
 
         let lead = ex.org_name(g.lead)?.unwrap_or_else(|| "—".into());
@@ -83,7 +83,7 @@ impl Info {
                 if !orgs.is_empty() {
                     by_status.push(format!(
                         "{} : {}",
-                        logiciel::status_word(lang, status),
+                        use_status(lang, status),
                         orgs.join(", ")
                     ));
                 }

@@ -77,7 +77,7 @@ impl Soutenir {
                 "Le groupe « {} » n'est pas une proposition : il est déjà {}.",
                 "The group “{}” is not a proposal: it is {} already.",
                 g.theme,
-                crate::exec::status_word(lang, g.status)
+                crate::words::group_status(lang, g.status)
             ));
         }
         if !ex.store.add_support(g.id, org.id, Some(person.id))? {

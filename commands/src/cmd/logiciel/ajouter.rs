@@ -132,7 +132,7 @@ impl Ajouter {
             by,
         )?;
         let (name, org_name) = (&software.name, &org.name);
-        let status = super::status_word(lang, self.status);
+        let status = crate::words::use_status(lang, self.status);
         if !changed {
             return ex.refuse(tr!(
                 lang,

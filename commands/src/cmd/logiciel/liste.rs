@@ -40,7 +40,7 @@ impl Liste {
             Some(name) => {
                 let org = ex.find_org(name)?;
                 for (software, u) in ex.store.organisation_software(org.id)? {
-                    let status = super::status_word(lang, u.status);
+                    let status = crate::words::use_status(lang, u.status);
                     lines.push(match &u.note {
                         Some(note) => format!(
                             "• {} — {status} ({})",

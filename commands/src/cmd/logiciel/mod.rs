@@ -8,9 +8,8 @@ pub mod retirer;
 
 use crate::cmd::Command;
 use crate::exec::{Exec, Failure, Outcome, did_you_mean};
-use crate::lang::Lang;
 use crate::parse::{Entry, Kind, Usage};
-use crate::store::{Organisation, Software, UseStatus};
+use crate::store::{Organisation, Software};
 use crate::text;
 use crate::tr;
 
@@ -65,16 +64,6 @@ impl Logiciel {
             Logiciel::Qui(c) => c.apply(ex),
             Logiciel::Liste(c) => c.apply(ex),
         }
-    }
-}
-
-/// The status as users read it.
-pub fn status_word(lang: Lang, status: UseStatus) -> String {
-    match status {
-        UseStatus::Production => tr!(lang, "en production", "in production"),
-        UseStatus::Projet => tr!(lang, "en projet", "in progress"),
-        UseStatus::Etude => tr!(lang, "à l'étude", "under study"),
-        UseStatus::Abandon => tr!(lang, "abandonné", "abandoned"),
     }
 }
 

@@ -67,7 +67,7 @@ impl Qui {
             if !names.is_empty() {
                 out.push(format!(
                     "• {} : {}",
-                    super::status_word(lang, status),
+                    crate::words::use_status(lang, status),
                     names.join(", ")
                 ));
             }

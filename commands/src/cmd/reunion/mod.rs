@@ -14,7 +14,6 @@ use jiff::Timestamp;
 use crate::action::{Action, Invitation};
 use crate::cmd::Command;
 use crate::exec::{Exec, Failure, Outcome};
-use crate::lang::Lang;
 use crate::meeting::{Invitee, Meeting, MeetingStatus};
 use crate::parse::{Args, Entry, Kind, ParseErrorKind, Usage};
 use crate::store::{Group, IdentityKind, MeetingId};
@@ -142,72 +141,7 @@ pub(crate) fn to_manage(ex: &mut Exec<'_>, id: i64) -> Result<Meeting, Failure> 
 
 /// "jeudi 3 décembre 2026 à 09:00" in the bot's time zone.
 pub fn when(ex: &Exec<'_>, at: Timestamp) -> String {
-    when_in(ex.lang(), at, &ex.ctx.timezone)
-}
-
-pub fn when_in(lang: Lang, at: Timestamp, tz: &jiff::tz::TimeZone) -> String {
-    let z = at.to_zoned(tz.clone());
-    let day = day_in(lang, z.date());
-    match lang {
-        Lang::Fr => format!("{day} à {:02}:{:02}", z.hour(), z.minute()),
-        Lang::En => format!("{day} at {:02}:{:02}", z.hour(), z.minute()),
-    }
-}
-
-/// "mardi 16 octobre 2007", "Tuesday October 16, 2007".
-pub fn day_in(lang: Lang, date: jiff::civil::Date) -> String {
-    let (days, months): (&[&str], &[&str]) = match lang {
-        Lang::Fr => (
-            &[
-                "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
-            ],
-            &[
-                "janvier",
-                "février",
-                "mars",
-                "avril",
-                "mai",
-                "juin",
-                "juillet",
-                "août",
-                "septembre",
-                "octobre",
-                "novembre",
-                "décembre",
-            ],
-        ),
-        Lang::En => (
-            &[
-                "Monday",
-                "Tuesday",
-                "Wednesday",
-                "Thursday",
-                "Friday",
-                "Saturday",
-                "Sunday",
-            ],
-            &[
-                "January",
-                "February",
-                "March",
-                "April",
-                "May",
-                "June",
-                "July",
-                "August",
-                "September",
-                "October",
-                "November",
-                "December",
-            ],
-        ),
-    };
-    let day = days[date.weekday().to_monday_zero_offset() as usize];
-    let month = months[(date.month() - 1) as usize];
-    match lang {
-        Lang::Fr => format!("{day} {} {month} {}", date.day(), date.year()),
-        Lang::En => format!("{day} {month} {}, {}", date.day(), date.year()),
-    }
+    crate::words::when_in(ex.lang(), at, &ex.ctx.timezone)
 }
 
 /// "n°3 « Conférence DSI » — jeudi 3 décembre 2026 à 09:00, Mairie d'Arles"

@@ -95,7 +95,7 @@ pub fn close(ex: &mut Exec<'_>, poll: &Poll, choice: Option<usize>) -> Outcome {
     // The native polls end, with the result.
     let support = best.iter().find(|t| t.n == n);
     let (orgs, people) = support.map_or((0, 0), |t| (t.organisations.len(), t.people));
-    let day = reunion::day_in(lang, date);
+    let day = crate::words::day_in(lang, date);
     let result = tr!(
         lang,
         "Sondage clos : la réunion « {} » aura lieu le {day} (date n°{n} : {orgs} organisation(s), {people} personne(s)).",

@@ -148,7 +148,7 @@ pub fn numbered(lang: crate::Lang, poll: &Poll) -> String {
     poll.dates
         .iter()
         .enumerate()
-        .map(|(i, d)| format!("{}. {}", i + 1, crate::cmd::reunion::day_in(lang, *d)))
+        .map(|(i, d)| format!("{}. {}", i + 1, crate::words::day_in(lang, *d)))
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -188,7 +188,7 @@ pub fn post_in_rooms(
     let answers: Vec<String> = poll
         .dates
         .iter()
-        .map(|d| crate::cmd::reunion::day_in(lang, *d))
+        .map(|d| crate::words::day_in(lang, *d))
         .collect();
     Ok(rooms(store, ctx, poll)?
         .into_iter()

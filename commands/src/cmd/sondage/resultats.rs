@@ -40,7 +40,7 @@ impl Resultats {
             super::describe(&poll)
         )];
         for t in super::tally(ex.store, &poll)? {
-            let day = crate::cmd::reunion::day_in(lang, t.date);
+            let day = crate::words::day_in(lang, t.date);
             let orgs = match t.organisations.is_empty() {
                 true => "—".to_string(),
                 false => t

@@ -157,7 +157,7 @@ impl Voter {
             Some(choices) => {
                 let days: Vec<String> = choices
                     .iter()
-                    .map(|n| crate::cmd::reunion::day_in(lang, poll.dates[n - 1]))
+                    .map(|n| crate::words::day_in(lang, poll.dates[n - 1]))
                     .collect();
                 tr!(
                     lang,
