@@ -135,7 +135,12 @@ impl Account {
 
     /// The bot's answer to the mail with this Message-ID.
     pub async fn answer_to(&self, message_id: &str) -> Mail {
-        self.wait_for(&format!("the answer to {message_id}"), |m| {
+        self.answer_within(message_id, PATIENCE).await
+    }
+
+    /// The same, waited for `patience` at most.
+    pub async fn answer_within(&self, message_id: &str, patience: Duration) -> Mail {
+        self.wait_for_within(&format!("the answer to {message_id}"), patience, |m| {
             m.in_reply_to().as_deref() == Some(message_id)
         })
         .await

@@ -337,11 +337,7 @@ async fn an_answer_waits_for_smtp_to_come_back() {
     tokio::time::sleep_until(deadline).await;
     servers.script(&["start", "postfix"]).await;
 
-    let reply = member
-        .wait_for_within("the delayed answer", Duration::from_secs(150), |m| {
-            m.in_reply_to().as_deref() == Some(asked.as_str())
-        })
-        .await;
+    let reply = member.answer_within(&asked, Duration::from_secs(150)).await;
     assert!(
         reply.body().contains("Messagerie libre"),
         "{}",
@@ -422,13 +418,7 @@ async fn a_mail_of_one_word_repeated_does_not_stall_the_mailbox() {
         ),
     )
     .await;
-    let answer = anne
-        .wait_for_within(
-            "the answer to the big mail",
-            Duration::from_secs(120),
-            |m| m.in_reply_to().as_deref() == Some(big.as_str()),
-        )
-        .await;
+    let answer = anne.answer_within(&big, Duration::from_secs(120)).await;
     assert!(answer.body().contains("présent"), "{}", answer.body());
     let asked = id("next");
     send(
@@ -437,11 +427,7 @@ async fn a_mail_of_one_word_repeated_does_not_stall_the_mailbox() {
         &thunderbird(&anne.address, &bot.account.address, "!aide", &asked, ""),
     )
     .await;
-    let reply = anne
-        .wait_for_within("the next answer", Duration::from_secs(30), |m| {
-            m.in_reply_to().as_deref() == Some(asked.as_str())
-        })
-        .await;
+    let reply = anne.answer_within(&asked, Duration::from_secs(30)).await;
     assert!(
         reply.body().contains("Commandes de greffier"),
         "{}",
