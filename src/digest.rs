@@ -10,7 +10,7 @@ use greffier_commands::digest::{
     Digest, due, gets_digest, group_destination, group_digest, group_post, overall_destinations,
     overall_digest, overall_posts, since_last,
 };
-use greffier_commands::store::GroupStatus;
+use greffier_commands::store::{GroupStatus, StoreResult};
 use greffier_commands::{Context, Store};
 use greffier_storage::Tx;
 use jiff::civil::{Time, Weekday};
@@ -90,6 +90,21 @@ pub fn render(
     ctx: &Context,
     group: Option<&str>,
 ) -> anyhow::Result<Vec<(Option<String>, Digest)>> {
+    let out = digests(tx, ctx, group).map_err(|e| anyhow::anyhow!(e))?;
+    if let Some(slug) = group
+        && out.is_empty()
+    {
+        anyhow::bail!("no group {slug:?}");
+    }
+    Ok(out)
+}
+
+/// [`render`]'s digests, as the store gives them.
+fn digests(
+    tx: &mut Tx<'_>,
+    ctx: &Context,
+    group: Option<&str>,
+) -> StoreResult<Vec<(Option<String>, Digest)>> {
     let mut out = Vec::new();
     for g in tx.groups()? {
         if g.status == GroupStatus::Archived || group.is_some_and(|s| s != g.slug) {
@@ -98,11 +113,7 @@ pub fn render(
         let since = since_last(tx, &group_destination(&g.slug), ctx.now)?;
         out.push((Some(g.slug.clone()), group_digest(tx, ctx, &g, since)?));
     }
-    if let Some(slug) = group {
-        if out.is_empty() {
-            anyhow::bail!("no group {slug:?}");
-        }
-    } else {
+    if group.is_none() {
         out.push((None, overall_digest(tx, ctx)?));
     }
     Ok(out)

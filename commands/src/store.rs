@@ -438,9 +438,38 @@ pub struct Vote {
 
 /// A failure of the storage itself (not of the user's input): logged, and
 /// the user gets a short apology.
-#[derive(Debug, thiserror::Error)]
-#[error("storage: {0}")]
+///
+/// Any error converts into it with `?` (the storage's SQLite and JSON
+/// errors, say), as into `anyhow::Error`; and like `anyhow::Error` it is
+/// not itself a `std::error::Error` (that would make the conversion
+/// conflict with `From<T> for T`): [`StoreError::into_inner`] gives the
+/// boxed error where one is needed.
 pub struct StoreError(pub Box<dyn std::error::Error + Send + Sync>);
+
+impl<E: std::error::Error + Send + Sync + 'static> From<E> for StoreError {
+    fn from(e: E) -> Self {
+        StoreError(Box::new(e))
+    }
+}
+
+impl StoreError {
+    /// The error itself.
+    pub fn into_inner(self) -> Box<dyn std::error::Error + Send + Sync> {
+        self.0
+    }
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "storage: {}", self.0)
+    }
+}
+
+impl std::fmt::Debug for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "StoreError({:?})", self.0)
+    }
+}
 
 pub type StoreResult<T> = Result<T, StoreError>;
 

@@ -16,37 +16,28 @@
 use greffier_commands::store::{Forgotten, GroupId, PersonId, Store as _, StoreResult};
 use rusqlite::params;
 
-use crate::{Tx, se, ts};
+use crate::{Tx, ts};
 
 impl Tx<'_> {
     pub(crate) fn forget(&mut self, person: PersonId, placeholder: &str) -> StoreResult<Forgotten> {
-        let name: String = self
-            .conn()
-            .query_row(
-                "SELECT name FROM people WHERE id = ?1",
-                params![person.0],
-                |r| r.get(0),
-            )
-            .map_err(se)?;
+        let name: String = self.conn().query_row(
+            "SELECT name FROM people WHERE id = ?1",
+            params![person.0],
+            |r| r.get(0),
+        )?;
         let identities: Vec<String> = {
             let mut st = self
                 .conn()
-                .prepare("SELECT value FROM identities WHERE person_id = ?1")
-                .map_err(se)?;
-            st.query_map(params![person.0], |r| r.get(0))
-                .map_err(se)?
-                .collect::<rusqlite::Result<_>>()
-                .map_err(se)?
+                .prepare("SELECT value FROM identities WHERE person_id = ?1")?;
+            st.query_map(params![person.0], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?
         };
         let groups: Vec<i64> = {
             let mut st = self
                 .conn()
-                .prepare("SELECT group_id FROM group_members WHERE person_id = ?1")
-                .map_err(se)?;
-            st.query_map(params![person.0], |r| r.get(0))
-                .map_err(se)?
-                .collect::<rusqlite::Result<_>>()
-                .map_err(se)?
+                .prepare("SELECT group_id FROM group_members WHERE person_id = ?1")?;
+            st.query_map(params![person.0], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?
         };
         // Through the store, so that each group's history says someone of
         // the organisation left.
@@ -54,29 +45,26 @@ impl Tx<'_> {
             self.remove_member(GroupId(*g), person)?;
         }
         let run = |sql: &str| -> StoreResult<usize> {
-            self.conn().execute(sql, params![person.0]).map_err(se)
+            self.conn()
+                .execute(sql, params![person.0])
+                .map_err(Into::into)
         };
         run("DELETE FROM identities WHERE person_id = ?1")?;
         run("DELETE FROM email_codes WHERE person_id = ?1")?;
         run("DELETE FROM code_guesses WHERE person_id = ?1")?;
-        let answers: usize = self
-            .conn()
-            .query_row(
-                "SELECT COUNT(DISTINCT meeting_id) FROM rsvps WHERE person_id = ?1",
-                params![person.0],
-                |r| r.get(0),
-            )
-            .map_err(se)?;
+        let answers: usize = self.conn().query_row(
+            "SELECT COUNT(DISTINCT meeting_id) FROM rsvps WHERE person_id = ?1",
+            params![person.0],
+            |r| r.get(0),
+        )?;
         run("UPDATE rsvps SET reason = NULL, source_ref = NULL WHERE person_id = ?1")?;
         run("UPDATE invitations SET email = NULL, message_id = NULL WHERE person_id = ?1")?;
         run("DELETE FROM poll_mails WHERE person_id = ?1")?;
-        self.conn()
-            .execute(
-                "UPDATE people SET name = ?2, membership_room = NULL, forgotten_at = ?3
+        self.conn().execute(
+            "UPDATE people SET name = ?2, membership_room = NULL, forgotten_at = ?3
                  WHERE id = ?1",
-                params![person.0, placeholder, ts(self.now)],
-            )
-            .map_err(se)?;
+            params![person.0, placeholder, ts(self.now)],
+        )?;
         for value in &identities {
             for sql in [
                 "DELETE FROM held_mail WHERE sender = ?1",
@@ -87,7 +75,7 @@ impl Tx<'_> {
                 // a stranger's, refused whatever it replays.
                 "DELETE FROM processed_messages WHERE instr(lower(external_id), lower(?1)) > 0",
             ] {
-                self.conn().execute(sql, params![value]).map_err(se)?;
+                self.conn().execute(sql, params![value])?;
             }
         }
         // The outbox holds actions as JSON: what names them (their name as
@@ -96,7 +84,7 @@ impl Tx<'_> {
         let json = |s: &str| serde_json::to_string(s).map(|q| q[1..q.len() - 1].to_string());
         let mut needles = Vec::new();
         for value in identities.iter().chain(std::iter::once(&name)) {
-            let needle = json(value).map_err(se)?;
+            let needle = json(value)?;
             if !needle.trim().is_empty() {
                 needles.push(needle);
             }
@@ -105,18 +93,14 @@ impl Tx<'_> {
             let rows: Vec<(i64, String)> = {
                 let mut st = self
                     .conn()
-                    .prepare("SELECT id, payload FROM outbox WHERE instr(payload, ?1) > 0")
-                    .map_err(se)?;
-                st.query_map(params![needle], |r| Ok((r.get(0)?, r.get(1)?)))
-                    .map_err(se)?
-                    .collect::<rusqlite::Result<_>>()
-                    .map_err(se)?
+                    .prepare("SELECT id, payload FROM outbox WHERE instr(payload, ?1) > 0")?;
+                st.query_map(params![needle], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<rusqlite::Result<_>>()?
             };
             for (id, payload) in rows {
                 if names(&payload, needle) {
                     self.conn()
-                        .execute("DELETE FROM outbox WHERE id = ?1", params![id])
-                        .map_err(se)?;
+                        .execute("DELETE FROM outbox WHERE id = ?1", params![id])?;
                 }
             }
         }

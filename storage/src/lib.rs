@@ -37,8 +37,8 @@ pub use outbox::OutboxItem;
 pub enum Error {
     #[error("database: {0}")]
     Sqlite(#[from] rusqlite::Error),
-    #[error(transparent)]
-    Store(#[from] greffier_commands::StoreError),
+    #[error("{0}")]
+    Store(greffier_commands::StoreError),
     #[error("outbox payload: {0}")]
     Json(#[from] serde_json::Error),
     #[error("stored value is malformed: {0}")]
@@ -54,6 +54,12 @@ pub enum Error {
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
+
+impl From<greffier_commands::StoreError> for Error {
+    fn from(e: greffier_commands::StoreError) -> Self {
+        Error::Store(e)
+    }
+}
 
 pub struct Database {
     conn: Connection,
@@ -309,13 +315,6 @@ impl Tx<'_> {
         self.tx.execute_batch("RELEASE command")?;
         result.map(|(v, _)| v)
     }
-}
-
-/// A SQLite (or JSON) error as the commands' [`StoreError`](greffier_commands::StoreError).
-pub(crate) fn se(
-    e: impl std::error::Error + Send + Sync + 'static,
-) -> greffier_commands::StoreError {
-    greffier_commands::StoreError(Box::new(e))
 }
 
 /// Text form of an instant in the database: RFC 3339, UTC.

@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use rusqlite::{OptionalExtension, Row, params};
 
 use crate::store_impl::{PERSON_COLUMNS, person_at, person_row};
-use crate::{Tx, parse_ts, se, ts};
+use crate::{Tx, parse_ts, ts};
 
 fn corrupt(col: usize, what: String) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, what.into())
@@ -63,8 +63,7 @@ impl MeetingStore for Tx<'_> {
                     m.organiser.map(|o| o.0),
                     ts(self.now()),
                 ],
-            )
-            .map_err(se)?;
+            )?;
         Ok(MeetingId(self.conn().last_insert_rowid()))
     }
 
@@ -73,7 +72,7 @@ impl MeetingStore for Tx<'_> {
         self.conn()
             .query_row(&sql, params![id.0], meeting_row)
             .optional()
-            .map_err(se)
+            .map_err(Into::into)
     }
 
     fn meeting_by_uid(&mut self, uid: &str) -> StoreResult<Option<Meeting>> {
@@ -81,7 +80,7 @@ impl MeetingStore for Tx<'_> {
         self.conn()
             .query_row(&sql, params![uid], meeting_row)
             .optional()
-            .map_err(se)
+            .map_err(Into::into)
     }
 
     fn upcoming_meetings(&mut self, from: Timestamp) -> StoreResult<Vec<Meeting>> {
@@ -89,16 +88,16 @@ impl MeetingStore for Tx<'_> {
             "SELECT {MEETING_COLUMNS} FROM meetings
              WHERE status = 'scheduled' AND starts_at >= ?1 ORDER BY starts_at, id"
         );
-        let mut st = self.conn().prepare_cached(&sql).map_err(se)?;
-        let rows = st.query_map(params![ts(from)], meeting_row).map_err(se)?;
-        rows.collect::<rusqlite::Result<_>>().map_err(se)
+        let mut st = self.conn().prepare_cached(&sql)?;
+        let rows = st.query_map(params![ts(from)], meeting_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     fn all_meetings(&mut self) -> StoreResult<Vec<Meeting>> {
         let sql = format!("SELECT {MEETING_COLUMNS} FROM meetings ORDER BY starts_at, id");
-        let mut st = self.conn().prepare_cached(&sql).map_err(se)?;
-        let rows = st.query_map([], meeting_row).map_err(se)?;
-        rows.collect::<rusqlite::Result<_>>().map_err(se)
+        let mut st = self.conn().prepare_cached(&sql)?;
+        let rows = st.query_map([], meeting_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     fn past_meetings(&mut self, before: Timestamp, limit: usize) -> StoreResult<Vec<Meeting>> {
@@ -106,11 +105,9 @@ impl MeetingStore for Tx<'_> {
             "SELECT {MEETING_COLUMNS} FROM meetings
              WHERE status = 'scheduled' AND starts_at < ?1 ORDER BY starts_at DESC, id DESC LIMIT ?2"
         );
-        let mut st = self.conn().prepare_cached(&sql).map_err(se)?;
-        let rows = st
-            .query_map(params![ts(before), limit as i64], meeting_row)
-            .map_err(se)?;
-        rows.collect::<rusqlite::Result<_>>().map_err(se)
+        let mut st = self.conn().prepare_cached(&sql)?;
+        let rows = st.query_map(params![ts(before), limit as i64], meeting_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     fn reschedule_meeting(
@@ -120,23 +117,19 @@ impl MeetingStore for Tx<'_> {
         ends_at: Option<Timestamp>,
         place: Option<&str>,
     ) -> StoreResult<()> {
-        self.conn()
-            .execute(
-                "UPDATE meetings SET starts_at = ?2, ends_at = ?3, place = ?4,
+        self.conn().execute(
+            "UPDATE meetings SET starts_at = ?2, ends_at = ?3, place = ?4,
                         sequence = sequence + 1 WHERE id = ?1",
-                params![id.0, ts(starts_at), ends_at.map(ts), place],
-            )
-            .map_err(se)?;
+            params![id.0, ts(starts_at), ends_at.map(ts), place],
+        )?;
         Ok(())
     }
 
     fn cancel_meeting(&mut self, id: MeetingId) -> StoreResult<()> {
-        self.conn()
-            .execute(
-                "UPDATE meetings SET status = 'cancelled', sequence = sequence + 1 WHERE id = ?1",
-                params![id.0],
-            )
-            .map_err(se)?;
+        self.conn().execute(
+            "UPDATE meetings SET status = 'cancelled', sequence = sequence + 1 WHERE id = ?1",
+            params![id.0],
+        )?;
         Ok(())
     }
 
@@ -146,9 +139,9 @@ impl MeetingStore for Tx<'_> {
             "SELECT {PERSON_COLUMNS} FROM people p WHERE p.forgotten_at IS NULL
              ORDER BY p.name, p.id"
         );
-        let mut st = self.conn().prepare_cached(&sql).map_err(se)?;
-        let rows = st.query_map([], person_row).map_err(se)?;
-        rows.collect::<rusqlite::Result<_>>().map_err(se)
+        let mut st = self.conn().prepare_cached(&sql)?;
+        let rows = st.query_map([], person_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     fn invite(
@@ -160,24 +153,20 @@ impl MeetingStore for Tx<'_> {
         sequence: i64,
     ) -> StoreResult<()> {
         let sent = message_id.map(|_| ts(self.now()));
-        self.conn()
-            .execute(
-                "INSERT INTO invitations (meeting_id, person_id, email, message_id, sequence, sent_at)
+        self.conn().execute(
+            "INSERT INTO invitations (meeting_id, person_id, email, message_id, sequence, sent_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                  ON CONFLICT (meeting_id, person_id) DO UPDATE SET
                      email = ?3, message_id = COALESCE(?4, message_id), sequence = ?5,
                      sent_at = COALESCE(?6, sent_at)",
-                params![meeting.0, person.0, email, message_id, sequence, sent],
-            )
-            .map_err(se)?;
+            params![meeting.0, person.0, email, message_id, sequence, sent],
+        )?;
         Ok(())
     }
 
     fn invitees(&mut self, meeting: MeetingId) -> StoreResult<Vec<Invitee>> {
-        let mut st = self
-            .conn()
-            .prepare_cached(
-                "SELECT i.email, i.message_id, i.reminded_at,
+        let mut st = self.conn().prepare_cached(
+            "SELECT i.email, i.message_id, i.reminded_at,
                         (SELECT status FROM rsvps r WHERE r.meeting_id = i.meeting_id
                             AND r.person_id = i.person_id ORDER BY r.id DESC LIMIT 1),
                         (SELECT reason FROM rsvps r WHERE r.meeting_id = i.meeting_id
@@ -185,25 +174,22 @@ impl MeetingStore for Tx<'_> {
                         p.id, p.name, p.organisation_id, p.membership
                  FROM invitations i JOIN people p ON p.id = i.person_id
                  WHERE i.meeting_id = ?1 ORDER BY p.name, p.id",
-            )
-            .map_err(se)?;
-        let rows = st
-            .query_map(params![meeting.0], |r| {
-                let status: Option<String> = r.get(3)?;
-                Ok(Invitee {
-                    person: person_at(r, 5)?,
-                    email: r.get(0)?,
-                    message_id: r.get(1)?,
-                    status: status
-                        .as_deref()
-                        .and_then(RsvpStatus::parse)
-                        .unwrap_or(RsvpStatus::NoAnswer),
-                    reason: r.get(4)?,
-                    reminded: r.get::<_, Option<String>>(2)?.is_some(),
-                })
+        )?;
+        let rows = st.query_map(params![meeting.0], |r| {
+            let status: Option<String> = r.get(3)?;
+            Ok(Invitee {
+                person: person_at(r, 5)?,
+                email: r.get(0)?,
+                message_id: r.get(1)?,
+                status: status
+                    .as_deref()
+                    .and_then(RsvpStatus::parse)
+                    .unwrap_or(RsvpStatus::NoAnswer),
+                reason: r.get(4)?,
+                reminded: r.get::<_, Option<String>>(2)?.is_some(),
             })
-            .map_err(se)?;
-        rows.collect::<rusqlite::Result<_>>().map_err(se)
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     fn invitation_by_message_id(
@@ -221,7 +207,7 @@ impl MeetingStore for Tx<'_> {
                 |r| Ok((MeetingId(r.get(0)?), PersonId(r.get(1)?))),
             )
             .optional()
-            .map_err(se)
+            .map_err(Into::into)
     }
 
     fn meeting_by_title_at(
@@ -234,7 +220,7 @@ impl MeetingStore for Tx<'_> {
         self.conn()
             .query_row(&sql, params![title, ts(starts_at)], meeting_row)
             .optional()
-            .map_err(se)
+            .map_err(Into::into)
     }
 
     fn set_meeting_record(
@@ -243,13 +229,11 @@ impl MeetingStore for Tx<'_> {
         minute_taker: Option<PersonId>,
         next_meeting: Option<&str>,
     ) -> StoreResult<()> {
-        self.conn()
-            .execute(
-                "UPDATE meetings SET minute_taker_id = COALESCE(?2, minute_taker_id),
+        self.conn().execute(
+            "UPDATE meetings SET minute_taker_id = COALESCE(?2, minute_taker_id),
                         next_meeting = COALESCE(?3, next_meeting) WHERE id = ?1",
-                params![meeting.0, minute_taker.map(|p| p.0), next_meeting],
-            )
-            .map_err(se)?;
+            params![meeting.0, minute_taker.map(|p| p.0), next_meeting],
+        )?;
         Ok(())
     }
 
@@ -260,16 +244,14 @@ impl MeetingStore for Tx<'_> {
                 params![meeting.0],
                 |r| r.get(0),
             )
-            .map_err(se)
+            .map_err(Into::into)
     }
 
     fn set_meeting_notes(&mut self, meeting: MeetingId, notes: &str) -> StoreResult<()> {
-        self.conn()
-            .execute(
-                "UPDATE meetings SET notes = ?2 WHERE id = ?1",
-                params![meeting.0, notes],
-            )
-            .map_err(se)?;
+        self.conn().execute(
+            "UPDATE meetings SET notes = ?2 WHERE id = ?1",
+            params![meeting.0, notes],
+        )?;
         Ok(())
     }
 
@@ -283,16 +265,14 @@ impl MeetingStore for Tx<'_> {
                 params![meeting.0],
                 |r| Ok((r.get::<_, Option<i64>>(0)?.map(PersonId), r.get(1)?)),
             )
-            .map_err(se)
+            .map_err(Into::into)
     }
 
     fn mark_reminded(&mut self, meeting: MeetingId, person: PersonId) -> StoreResult<()> {
-        self.conn()
-            .execute(
-                "UPDATE invitations SET reminded_at = ?3 WHERE meeting_id = ?1 AND person_id = ?2",
-                params![meeting.0, person.0, ts(self.now())],
-            )
-            .map_err(se)?;
+        self.conn().execute(
+            "UPDATE invitations SET reminded_at = ?3 WHERE meeting_id = ?1 AND person_id = ?2",
+            params![meeting.0, person.0, ts(self.now())],
+        )?;
         Ok(())
     }
 
@@ -305,7 +285,7 @@ impl MeetingStore for Tx<'_> {
                 |r| Ok(MeetingId(r.get(0)?)),
             )
             .optional()
-            .map_err(se)
+            .map_err(Into::into)
     }
 
     /// The answer recorded from `source` (a reaction's event id), if it is
@@ -321,27 +301,25 @@ impl MeetingStore for Tx<'_> {
                 |r| Ok((MeetingId(r.get(0)?), PersonId(r.get(1)?))),
             )
             .optional()
-            .map_err(se)
+            .map_err(Into::into)
     }
 
     fn record_rsvp(&mut self, rsvp: &NewRsvp<'_>) -> StoreResult<()> {
-        self.conn()
-            .execute(
-                "INSERT INTO rsvps (meeting_id, person_id, status, reason, channel, recorded_by,
+        self.conn().execute(
+            "INSERT INTO rsvps (meeting_id, person_id, status, reason, channel, recorded_by,
                                     source_ref, at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![
-                    rsvp.meeting.0,
-                    rsvp.person.0,
-                    rsvp.status.as_str(),
-                    rsvp.reason,
-                    rsvp.channel,
-                    rsvp.recorded_by.map(|p| p.0),
-                    rsvp.source,
-                    ts(self.now()),
-                ],
-            )
-            .map_err(se)?;
+            params![
+                rsvp.meeting.0,
+                rsvp.person.0,
+                rsvp.status.as_str(),
+                rsvp.reason,
+                rsvp.channel,
+                rsvp.recorded_by.map(|p| p.0),
+                rsvp.source,
+                ts(self.now()),
+            ],
+        )?;
         Ok(())
     }
 }

@@ -8,7 +8,7 @@ use jiff::civil::{Date, Time};
 use rusqlite::{OptionalExtension, params};
 
 use crate::store_impl::{PERSON_COLUMNS, person_at, person_row};
-use crate::{Tx, se, ts};
+use crate::{Tx, ts};
 
 fn bad(col: usize, what: String) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, what.into())
@@ -16,87 +16,73 @@ fn bad(col: usize, what: String) -> rusqlite::Error {
 
 impl Tx<'_> {
     pub(crate) fn create_poll(&self, poll: &NewPoll) -> StoreResult<PollId> {
-        self.conn()
-            .execute(
-                "INSERT INTO polls (title, time, place, group_id, created_by, closes_on, created_at)
+        self.conn().execute(
+            "INSERT INTO polls (title, time, place, group_id, created_by, closes_on, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![
-                    poll.title,
-                    poll.time.map(|t| t.strftime("%H:%M").to_string()),
-                    poll.place,
-                    poll.group.map(|g| g.0),
-                    poll.created_by.map(|p| p.0),
-                    poll.closes_on.to_string(),
-                    ts(self.now())
-                ],
-            )
-            .map_err(se)?;
+            params![
+                poll.title,
+                poll.time.map(|t| t.strftime("%H:%M").to_string()),
+                poll.place,
+                poll.group.map(|g| g.0),
+                poll.created_by.map(|p| p.0),
+                poll.closes_on.to_string(),
+                ts(self.now())
+            ],
+        )?;
         let id = self.conn().last_insert_rowid();
         for (n, date) in poll.dates.iter().enumerate() {
-            self.conn()
-                .execute(
-                    "INSERT INTO poll_dates (poll_id, n, date) VALUES (?1, ?2, ?3)",
-                    params![id, n as i64 + 1, date.to_string()],
-                )
-                .map_err(se)?;
+            self.conn().execute(
+                "INSERT INTO poll_dates (poll_id, n, date) VALUES (?1, ?2, ?3)",
+                params![id, n as i64 + 1, date.to_string()],
+            )?;
         }
         for person in &poll.invitees {
-            self.conn()
-                .execute(
-                    "INSERT OR IGNORE INTO poll_invitees (poll_id, person_id) VALUES (?1, ?2)",
-                    params![id, person.0],
-                )
-                .map_err(se)?;
+            self.conn().execute(
+                "INSERT OR IGNORE INTO poll_invitees (poll_id, person_id) VALUES (?1, ?2)",
+                params![id, person.0],
+            )?;
         }
         Ok(PollId(id))
     }
 
     pub(crate) fn polls(&self, open: bool, only: Option<PollId>) -> StoreResult<Vec<Poll>> {
-        let mut st = self
-            .conn()
-            .prepare_cached(
-                "SELECT id, title, time, place, group_id, created_by, closes_on,
+        let mut st = self.conn().prepare_cached(
+            "SELECT id, title, time, place, group_id, created_by, closes_on,
                         closed_at IS NOT NULL, meeting_id, reminded_at IS NOT NULL
                  FROM polls WHERE (?1 = 0 OR closed_at IS NULL) AND (?2 IS NULL OR id = ?2)
                  ORDER BY id",
-            )
-            .map_err(se)?;
-        let rows = st
-            .query_map(params![open, only.map(|p| p.0)], |r| {
-                let time: Option<String> = r.get(2)?;
-                let closes: String = r.get(6)?;
-                Ok(Poll {
-                    id: PollId(r.get(0)?),
-                    title: r.get(1)?,
-                    dates: Vec::new(),
-                    time: time
-                        .map(|t| t.parse::<Time>().map_err(|e| bad(2, e.to_string())))
-                        .transpose()?,
-                    place: r.get(3)?,
-                    group: r.get::<_, Option<i64>>(4)?.map(GroupId),
-                    created_by: r.get::<_, Option<i64>>(5)?.map(PersonId),
-                    closes_on: closes
-                        .parse()
-                        .map_err(|e: jiff::Error| bad(6, e.to_string()))?,
-                    closed: r.get(7)?,
-                    meeting: r.get::<_, Option<i64>>(8)?.map(MeetingId),
-                    reminded: r.get(9)?,
-                })
+        )?;
+        let rows = st.query_map(params![open, only.map(|p| p.0)], |r| {
+            let time: Option<String> = r.get(2)?;
+            let closes: String = r.get(6)?;
+            Ok(Poll {
+                id: PollId(r.get(0)?),
+                title: r.get(1)?,
+                dates: Vec::new(),
+                time: time
+                    .map(|t| t.parse::<Time>().map_err(|e| bad(2, e.to_string())))
+                    .transpose()?,
+                place: r.get(3)?,
+                group: r.get::<_, Option<i64>>(4)?.map(GroupId),
+                created_by: r.get::<_, Option<i64>>(5)?.map(PersonId),
+                closes_on: closes
+                    .parse()
+                    .map_err(|e: jiff::Error| bad(6, e.to_string()))?,
+                closed: r.get(7)?,
+                meeting: r.get::<_, Option<i64>>(8)?.map(MeetingId),
+                reminded: r.get(9)?,
             })
-            .map_err(se)?;
-        let mut polls: Vec<Poll> = rows.collect::<rusqlite::Result<_>>().map_err(se)?;
+        })?;
+        let mut polls: Vec<Poll> = rows.collect::<rusqlite::Result<_>>()?;
         let mut st = self
             .conn()
-            .prepare_cached("SELECT date FROM poll_dates WHERE poll_id = ?1 ORDER BY n")
-            .map_err(se)?;
+            .prepare_cached("SELECT date FROM poll_dates WHERE poll_id = ?1 ORDER BY n")?;
         for poll in &mut polls {
-            let dates = st
-                .query_map(params![poll.id.0], |r| {
-                    let d: String = r.get(0)?;
-                    d.parse::<Date>().map_err(|e| bad(0, e.to_string()))
-                })
-                .map_err(se)?;
-            poll.dates = dates.collect::<rusqlite::Result<_>>().map_err(se)?;
+            let dates = st.query_map(params![poll.id.0], |r| {
+                let d: String = r.get(0)?;
+                d.parse::<Date>().map_err(|e| bad(0, e.to_string()))
+            })?;
+            poll.dates = dates.collect::<rusqlite::Result<_>>()?;
         }
         Ok(polls)
     }
@@ -106,9 +92,9 @@ impl Tx<'_> {
             "SELECT {PERSON_COLUMNS} FROM poll_invitees i JOIN people p ON p.id = i.person_id
              WHERE i.poll_id = ?1 ORDER BY p.name, p.id"
         );
-        let mut st = self.conn().prepare_cached(&sql).map_err(se)?;
-        let rows = st.query_map(params![id.0], person_row).map_err(se)?;
-        rows.collect::<rusqlite::Result<_>>().map_err(se)
+        let mut st = self.conn().prepare_cached(&sql)?;
+        let rows = st.query_map(params![id.0], person_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     pub(crate) fn record_vote(
@@ -123,20 +109,18 @@ impl Tx<'_> {
             .iter()
             .map(usize::to_string)
             .collect();
-        self.conn()
-            .execute(
-                "INSERT INTO poll_votes (poll_id, person_id, choices, channel, at, withdrawn)
+        self.conn().execute(
+            "INSERT INTO poll_votes (poll_id, person_id, choices, channel, at, withdrawn)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    poll.0,
-                    person.0,
-                    listed.join(","),
-                    channel,
-                    ts(self.now()),
-                    choices.is_none()
-                ],
-            )
-            .map_err(se)?;
+            params![
+                poll.0,
+                person.0,
+                listed.join(","),
+                channel,
+                ts(self.now()),
+                choices.is_none()
+            ],
+        )?;
         Ok(())
     }
 
@@ -146,13 +130,11 @@ impl Tx<'_> {
         room: &str,
         poll: PollId,
     ) -> StoreResult<()> {
-        self.conn()
-            .execute(
-                "INSERT OR IGNORE INTO poll_posts (event_id, room, poll_id, created_at)
+        self.conn().execute(
+            "INSERT OR IGNORE INTO poll_posts (event_id, room, poll_id, created_at)
                  VALUES (?1, ?2, ?3, ?4)",
-                params![event, room, poll.0, ts(self.now())],
-            )
-            .map_err(se)?;
+            params![event, room, poll.0, ts(self.now())],
+        )?;
         Ok(())
     }
 
@@ -164,7 +146,7 @@ impl Tx<'_> {
                 |r| r.get(0).map(PollId),
             )
             .optional()
-            .map_err(se)
+            .map_err(Into::into)
     }
 
     pub(crate) fn poll_posts(&self, poll: PollId) -> StoreResult<Vec<(String, String)>> {
@@ -172,12 +154,9 @@ impl Tx<'_> {
             .conn()
             .prepare_cached(
                 "SELECT room, event_id FROM poll_posts WHERE poll_id = ?1 ORDER BY created_at, event_id",
-            )
-            .map_err(se)?;
-        let rows = st
-            .query_map(params![poll.0], |r| Ok((r.get(0)?, r.get(1)?)))
-            .map_err(se)?;
-        rows.collect::<rusqlite::Result<_>>().map_err(se)
+            )?;
+        let rows = st.query_map(params![poll.0], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     pub(crate) fn record_poll_mail(
@@ -186,13 +165,11 @@ impl Tx<'_> {
         poll: PollId,
         person: PersonId,
     ) -> StoreResult<()> {
-        self.conn()
-            .execute(
-                "INSERT INTO poll_mails (message_id, poll_id, person_id, created_at)
+        self.conn().execute(
+            "INSERT INTO poll_mails (message_id, poll_id, person_id, created_at)
                  VALUES (?1, ?2, ?3, ?4)",
-                params![message_id, poll.0, person.0, ts(self.now())],
-            )
-            .map_err(se)?;
+            params![message_id, poll.0, person.0, ts(self.now())],
+        )?;
         Ok(())
     }
 
@@ -204,7 +181,7 @@ impl Tx<'_> {
                 |r| Ok((PollId(r.get(0)?), PersonId(r.get(1)?))),
             )
             .optional()
-            .map_err(se)
+            .map_err(Into::into)
     }
 
     pub(crate) fn poll_votes(&self, id: PollId) -> StoreResult<Vec<Vote>> {
@@ -215,41 +192,35 @@ impl Tx<'_> {
                  WHERE poll_id = v.poll_id AND person_id = v.person_id)
              ORDER BY p.name, p.id"
         );
-        let mut st = self.conn().prepare_cached(&sql).map_err(se)?;
-        let rows = st
-            .query_map(params![id.0], |r| {
-                let choices: String = r.get(0)?;
-                Ok(Vote {
-                    choices: choices
-                        .split(',')
-                        .filter(|c| !c.is_empty())
-                        .map(|c| c.parse::<usize>().map_err(|e| bad(0, e.to_string())))
-                        .collect::<rusqlite::Result<_>>()?,
-                    channel: r.get(1)?,
-                    person: person_at(r, 2)?,
-                })
+        let mut st = self.conn().prepare_cached(&sql)?;
+        let rows = st.query_map(params![id.0], |r| {
+            let choices: String = r.get(0)?;
+            Ok(Vote {
+                choices: choices
+                    .split(',')
+                    .filter(|c| !c.is_empty())
+                    .map(|c| c.parse::<usize>().map_err(|e| bad(0, e.to_string())))
+                    .collect::<rusqlite::Result<_>>()?,
+                channel: r.get(1)?,
+                person: person_at(r, 2)?,
             })
-            .map_err(se)?;
-        rows.collect::<rusqlite::Result<_>>().map_err(se)
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     pub(crate) fn close_poll(&self, id: PollId, meeting: Option<MeetingId>) -> StoreResult<()> {
-        self.conn()
-            .execute(
-                "UPDATE polls SET closed_at = ?2, meeting_id = ?3 WHERE id = ?1",
-                params![id.0, ts(self.now()), meeting.map(|m| m.0)],
-            )
-            .map_err(se)?;
+        self.conn().execute(
+            "UPDATE polls SET closed_at = ?2, meeting_id = ?3 WHERE id = ?1",
+            params![id.0, ts(self.now()), meeting.map(|m| m.0)],
+        )?;
         Ok(())
     }
 
     pub(crate) fn mark_poll_reminded(&self, id: PollId) -> StoreResult<()> {
-        self.conn()
-            .execute(
-                "UPDATE polls SET reminded_at = ?2 WHERE id = ?1",
-                params![id.0, ts(self.now())],
-            )
-            .map_err(se)?;
+        self.conn().execute(
+            "UPDATE polls SET reminded_at = ?2 WHERE id = ?1",
+            params![id.0, ts(self.now())],
+        )?;
         Ok(())
     }
 

@@ -7,7 +7,7 @@ use greffier_commands::store::{
 use greffier_commands::text::software_key;
 use rusqlite::{OptionalExtension, Row, params};
 
-use crate::{Tx, parse_ts, se, ts};
+use crate::{Tx, parse_ts, ts};
 
 fn software_row(r: &Row<'_>) -> rusqlite::Result<Software> {
     Ok(Software {
@@ -43,16 +43,15 @@ impl Tx<'_> {
         self.conn()
             .prepare_cached("SELECT id, name, group_id FROM software WHERE key = ?1")
             .and_then(|mut st| st.query_row(params![key], software_row).optional())
-            .map_err(se)
+            .map_err(Into::into)
     }
 
     pub(crate) fn all_software(&self) -> StoreResult<Vec<Software>> {
         let mut st = self
             .conn()
-            .prepare_cached("SELECT id, name, group_id FROM software ORDER BY key")
-            .map_err(se)?;
-        let rows = st.query_map([], software_row).map_err(se)?;
-        rows.collect::<rusqlite::Result<_>>().map_err(se)
+            .prepare_cached("SELECT id, name, group_id FROM software ORDER BY key")?;
+        let rows = st.query_map([], software_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     pub(crate) fn create_software(
@@ -60,12 +59,10 @@ impl Tx<'_> {
         name: &str,
         group: Option<GroupId>,
     ) -> StoreResult<SoftwareId> {
-        self.conn()
-            .execute(
-                "INSERT INTO software (name, key, group_id, created_at) VALUES (?1, ?2, ?3, ?4)",
-                params![name, software_key(name), group.map(|g| g.0), ts(self.now())],
-            )
-            .map_err(se)?;
+        self.conn().execute(
+            "INSERT INTO software (name, key, group_id, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![name, software_key(name), group.map(|g| g.0), ts(self.now())],
+        )?;
         Ok(SoftwareId(self.conn().last_insert_rowid()))
     }
 
@@ -86,8 +83,7 @@ impl Tx<'_> {
             .and_then(|mut st| {
                 st.query_row(params![software.0, org.0], |r| Ok((r.get(0)?, r.get(1)?)))
                     .optional()
-            })
-            .map_err(se)?;
+            })?;
         let wanted = (
             status.map(|s| s.as_str().to_string()),
             note.map(str::to_string),
@@ -100,20 +96,18 @@ impl Tx<'_> {
         if unchanged {
             return Ok(false);
         }
-        self.conn()
-            .execute(
-                "INSERT INTO software_uses (software_id, organisation_id, status, note, person_id, at)
+        self.conn().execute(
+            "INSERT INTO software_uses (software_id, organisation_id, status, note, person_id, at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    software.0,
-                    org.0,
-                    status.map(UseStatus::as_str),
-                    note,
-                    by.map(|p| p.0),
-                    ts(self.now())
-                ],
-            )
-            .map_err(se)?;
+            params![
+                software.0,
+                org.0,
+                status.map(UseStatus::as_str),
+                note,
+                by.map(|p| p.0),
+                ts(self.now())
+            ],
+        )?;
         Ok(true)
     }
 
@@ -122,31 +116,24 @@ impl Tx<'_> {
             "SELECT c.* FROM ({CURRENT}) c JOIN organisations o ON o.id = c.organisation_id
              ORDER BY o.key"
         );
-        let mut st = self.conn().prepare_cached(&sql).map_err(se)?;
-        let rows = st
-            .query_map(params![software.0], |r| use_at(r, 0))
-            .map_err(se)?;
-        rows.collect::<rusqlite::Result<_>>().map_err(se)
+        let mut st = self.conn().prepare_cached(&sql)?;
+        let rows = st.query_map(params![software.0], |r| use_at(r, 0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     pub(crate) fn organisation_software(
         &self,
         org: OrgId,
     ) -> StoreResult<Vec<(Software, SoftwareUse)>> {
-        let mut st = self
-            .conn()
-            .prepare_cached(
-                "SELECT s.id, s.name, s.group_id, u.organisation_id, u.status, u.note, u.at
+        let mut st = self.conn().prepare_cached(
+            "SELECT s.id, s.name, s.group_id, u.organisation_id, u.status, u.note, u.at
                  FROM software_uses u JOIN software s ON s.id = u.software_id
                  WHERE u.organisation_id = ?1 AND u.status IS NOT NULL
                    AND u.id = (SELECT MAX(id) FROM software_uses
                                WHERE software_id = u.software_id AND organisation_id = ?1)
                  ORDER BY s.key",
-            )
-            .map_err(se)?;
-        let rows = st
-            .query_map(params![org.0], |r| Ok((software_row(r)?, use_at(r, 3)?)))
-            .map_err(se)?;
-        rows.collect::<rusqlite::Result<_>>().map_err(se)
+        )?;
+        let rows = st.query_map(params![org.0], |r| Ok((software_row(r)?, use_at(r, 3)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }

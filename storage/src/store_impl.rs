@@ -4,14 +4,14 @@
 use greffier_commands::store::{
     Forgotten, Group, GroupId, GroupStatus, Identity, IdentityKind, Membership, Milestone,
     NewGroup, OrgId, Organisation, Person, PersonId, ProjectStatus, Software, SoftwareId,
-    SoftwareUse, Store, StoreError, StoreResult, UseStatus,
+    SoftwareUse, Store, StoreResult, UseStatus,
 };
 use greffier_commands::store::{GroupEventKind, MeetingId, NewPoll, Poll, PollId, Vote};
 use greffier_commands::text::name_key;
 use jiff::civil::Date;
 use rusqlite::{OptionalExtension, Row, params};
 
-use crate::{Tx, parse_ts, se, ts};
+use crate::{Tx, parse_ts, ts};
 
 fn org_row(r: &Row<'_>) -> rusqlite::Result<Organisation> {
     Ok(Organisation {
@@ -76,35 +76,33 @@ impl Tx<'_> {
         person: Option<PersonId>,
         detail: Option<&str>,
     ) -> StoreResult<()> {
-        self.conn()
-            .execute(
-                "INSERT INTO group_events (group_id, kind, organisation_id, person_id, detail, at)
+        self.conn().execute(
+            "INSERT INTO group_events (group_id, kind, organisation_id, person_id, detail, at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    group.0,
-                    kind.as_str(),
-                    org.map(|o| o.0),
-                    person.map(|p| p.0),
-                    detail,
-                    ts(self.now)
-                ],
-            )
-            .map_err(se)?;
+            params![
+                group.0,
+                kind.as_str(),
+                org.map(|o| o.0),
+                person.map(|p| p.0),
+                detail,
+                ts(self.now)
+            ],
+        )?;
         Ok(())
     }
 
     fn orgs_query(&self, sql: &str, group: GroupId) -> StoreResult<Vec<Organisation>> {
-        let mut st = self.conn().prepare_cached(sql).map_err(se)?;
-        let rows = st.query_map(params![group.0], org_row).map_err(se)?;
-        rows.collect::<rusqlite::Result<_>>().map_err(se)
+        let mut st = self.conn().prepare_cached(sql)?;
+        let rows = st.query_map(params![group.0], org_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// The groups `condition` (SQL over the groups table) holds for, by slug.
     fn groups_where(&mut self, condition: &str) -> StoreResult<Vec<Group>> {
         let sql = format!("SELECT {GROUP_COLUMNS} FROM groups WHERE {condition} ORDER BY slug");
-        let mut st = self.conn().prepare_cached(&sql).map_err(se)?;
-        let rows = st.query_map([], group_row).map_err(se)?;
-        rows.collect::<rusqlite::Result<_>>().map_err(se)
+        let mut st = self.conn().prepare_cached(&sql)?;
+        let rows = st.query_map([], group_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
 
@@ -121,7 +119,7 @@ impl Store for Tx<'_> {
                 st.query_row(params![identity.kind.as_str(), identity.value], person_row)
             })
             .optional()
-            .map_err(se)
+            .map_err(Into::into)
     }
 
     fn person(&mut self, id: PersonId) -> StoreResult<Person> {
@@ -129,7 +127,7 @@ impl Store for Tx<'_> {
         self.conn()
             .prepare_cached(&sql)
             .and_then(|mut st| st.query_row(params![id.0], person_row))
-            .map_err(se)
+            .map_err(Into::into)
     }
 
     fn create_person(
@@ -139,20 +137,16 @@ impl Store for Tx<'_> {
         identity: &Identity,
     ) -> StoreResult<PersonId> {
         let now = ts(self.now);
-        self.conn()
-            .execute(
-                "INSERT INTO people (name, organisation_id, created_at) VALUES (?1, ?2, ?3)",
-                params![name, organisation.map(|o| o.0), now],
-            )
-            .map_err(se)?;
+        self.conn().execute(
+            "INSERT INTO people (name, organisation_id, created_at) VALUES (?1, ?2, ?3)",
+            params![name, organisation.map(|o| o.0), now],
+        )?;
         let id = self.conn().last_insert_rowid();
-        self.conn()
-            .execute(
-                "INSERT INTO identities (person_id, kind, value, verified, created_at)
+        self.conn().execute(
+            "INSERT INTO identities (person_id, kind, value, verified, created_at)
                  VALUES (?1, ?2, ?3, 1, ?4)",
-                params![id, identity.kind.as_str(), identity.value, now],
-            )
-            .map_err(se)?;
+            params![id, identity.kind.as_str(), identity.value, now],
+        )?;
         Ok(PersonId(id))
     }
 
@@ -163,21 +157,17 @@ impl Store for Tx<'_> {
         membership: Membership,
         room: Option<&str>,
     ) -> StoreResult<()> {
-        self.conn()
-            .execute(
-                "UPDATE people SET organisation_id = ?2, membership = ?3, membership_at = ?4,
+        self.conn().execute(
+            "UPDATE people SET organisation_id = ?2, membership = ?3, membership_at = ?4,
                      membership_by = NULL, membership_room = ?5
                  WHERE id = ?1",
-                params![person.0, org.0, membership.as_str(), ts(self.now), room],
-            )
-            .map_err(se)?;
+            params![person.0, org.0, membership.as_str(), ts(self.now), room],
+        )?;
         // A member person's organisation is theirs: it follows them.
-        self.conn()
-            .execute(
-                "UPDATE group_members SET organisation_id = ?2 WHERE person_id = ?1",
-                params![person.0, org.0],
-            )
-            .map_err(se)?;
+        self.conn().execute(
+            "UPDATE group_members SET organisation_id = ?2 WHERE person_id = ?1",
+            params![person.0, org.0],
+        )?;
         Ok(())
     }
 
@@ -187,13 +177,11 @@ impl Store for Tx<'_> {
         membership: Membership,
         by: Option<PersonId>,
     ) -> StoreResult<()> {
-        self.conn()
-            .execute(
-                "UPDATE people SET membership = ?2, membership_at = ?3, membership_by = ?4
+        self.conn().execute(
+            "UPDATE people SET membership = ?2, membership_at = ?3, membership_by = ?4
                  WHERE id = ?1",
-                params![person.0, membership.as_str(), ts(self.now), by.map(|p| p.0)],
-            )
-            .map_err(se)?;
+            params![person.0, membership.as_str(), ts(self.now), by.map(|p| p.0)],
+        )?;
         Ok(())
     }
 
@@ -206,7 +194,7 @@ impl Store for Tx<'_> {
             )
             .optional()
             .map(Option::flatten)
-            .map_err(se)
+            .map_err(Into::into)
     }
 
     fn has_confirmed_member(&mut self, org: OrgId) -> StoreResult<bool> {
@@ -216,7 +204,7 @@ impl Store for Tx<'_> {
                      AND membership = 'confirmed' AND forgotten_at IS NULL)",
             )
             .and_then(|mut st| st.query_row(params![org.0], |r| r.get(0)))
-            .map_err(se)
+            .map_err(Into::into)
     }
 
     fn organisation_people(&mut self, org: OrgId) -> StoreResult<Vec<Person>> {
@@ -224,9 +212,9 @@ impl Store for Tx<'_> {
             "SELECT {PERSON_COLUMNS} FROM people p
              WHERE p.organisation_id = ?1 AND p.forgotten_at IS NULL ORDER BY p.name, p.id"
         );
-        let mut st = self.conn().prepare_cached(&sql).map_err(se)?;
-        let rows = st.query_map(params![org.0], person_row).map_err(se)?;
-        rows.collect::<rusqlite::Result<_>>().map_err(se)
+        let mut st = self.conn().prepare_cached(&sql)?;
+        let rows = st.query_map(params![org.0], person_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     fn people_named(&mut self, key: &str) -> StoreResult<Vec<Person>> {
@@ -237,11 +225,11 @@ impl Store for Tx<'_> {
             "SELECT {PERSON_COLUMNS} FROM people p
              WHERE p.forgotten_at IS NULL ORDER BY p.name, p.id"
         );
-        let mut st = self.conn().prepare_cached(&sql).map_err(se)?;
-        let rows = st.query_map([], person_row).map_err(se)?;
+        let mut st = self.conn().prepare_cached(&sql)?;
+        let rows = st.query_map([], person_row)?;
         let mut found = Vec::new();
         for p in rows {
-            let p = p.map_err(se)?;
+            let p = p?;
             if name_key(&p.name) == key {
                 found.push(p);
             }
@@ -250,14 +238,11 @@ impl Store for Tx<'_> {
     }
 
     fn organisation_domains(&mut self, org: OrgId) -> StoreResult<Vec<String>> {
-        let mut st = self
-            .conn()
-            .prepare_cached(
-                "SELECT domain FROM organisation_domains WHERE organisation_id = ?1 ORDER BY domain",
-            )
-            .map_err(se)?;
-        let rows = st.query_map(params![org.0], |r| r.get(0)).map_err(se)?;
-        rows.collect::<rusqlite::Result<_>>().map_err(se)
+        let mut st = self.conn().prepare_cached(
+            "SELECT domain FROM organisation_domains WHERE organisation_id = ?1 ORDER BY domain",
+        )?;
+        let rows = st.query_map(params![org.0], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     fn organisation_by_domain(&mut self, domain: &str) -> StoreResult<Option<OrgId>> {
@@ -265,31 +250,26 @@ impl Store for Tx<'_> {
             .prepare_cached("SELECT organisation_id FROM organisation_domains WHERE domain = ?1")
             .and_then(|mut st| st.query_row(params![domain], |r| r.get(0)).optional())
             .map(|o| o.map(OrgId))
-            .map_err(se)
+            .map_err(Into::into)
     }
 
     fn add_organisation_domain(&mut self, org: OrgId, domain: &str) -> StoreResult<Option<OrgId>> {
         if let Some(owner) = self.organisation_by_domain(domain)? {
             return Ok((owner != org).then_some(owner));
         }
-        self.conn()
-            .execute(
-                "INSERT INTO organisation_domains (domain, organisation_id, created_at)
+        self.conn().execute(
+            "INSERT INTO organisation_domains (domain, organisation_id, created_at)
                  VALUES (?1, ?2, ?3)",
-                params![domain, org.0, ts(self.now)],
-            )
-            .map_err(se)?;
+            params![domain, org.0, ts(self.now)],
+        )?;
         Ok(None)
     }
 
     fn remove_organisation_domain(&mut self, org: OrgId, domain: &str) -> StoreResult<bool> {
-        let n = self
-            .conn()
-            .execute(
-                "DELETE FROM organisation_domains WHERE domain = ?1 AND organisation_id = ?2",
-                params![domain, org.0],
-            )
-            .map_err(se)?;
+        let n = self.conn().execute(
+            "DELETE FROM organisation_domains WHERE domain = ?1 AND organisation_id = ?2",
+            params![domain, org.0],
+        )?;
         Ok(n == 1)
     }
 
@@ -305,32 +285,27 @@ impl Store for Tx<'_> {
                 params![identity.kind.as_str(), identity.value],
                 |r| r.get(0),
             )
-            .optional()
-            .map_err(se)?;
+            .optional()?;
         match owner {
             Some(p) if p != person.0 => Ok(false),
             Some(_) => {
-                self.conn()
-                    .execute(
-                        "UPDATE identities SET verified = 1 WHERE kind = ?1 AND value = ?2",
-                        params![identity.kind.as_str(), identity.value],
-                    )
-                    .map_err(se)?;
+                self.conn().execute(
+                    "UPDATE identities SET verified = 1 WHERE kind = ?1 AND value = ?2",
+                    params![identity.kind.as_str(), identity.value],
+                )?;
                 Ok(true)
             }
             None => {
-                self.conn()
-                    .execute(
-                        "INSERT INTO identities (person_id, kind, value, verified, created_at)
+                self.conn().execute(
+                    "INSERT INTO identities (person_id, kind, value, verified, created_at)
                          VALUES (?1, ?2, ?3, 1, ?4)",
-                        params![
-                            person.0,
-                            identity.kind.as_str(),
-                            identity.value,
-                            ts(self.now)
-                        ],
-                    )
-                    .map_err(se)?;
+                    params![
+                        person.0,
+                        identity.kind.as_str(),
+                        identity.value,
+                        ts(self.now)
+                    ],
+                )?;
                 Ok(true)
             }
         }
@@ -343,29 +318,23 @@ impl Store for Tx<'_> {
         expires: jiff::Timestamp,
     ) -> StoreResult<String> {
         // One live code per person and address: a new one spends the old.
-        self.conn()
-            .execute(
-                "UPDATE email_codes SET used_at = ?3
+        self.conn().execute(
+            "UPDATE email_codes SET used_at = ?3
                  WHERE person_id = ?1 AND email = ?2 AND used_at IS NULL",
-                params![person.0, email, ts(self.now)],
-            )
-            .map_err(se)?;
+            params![person.0, email, ts(self.now)],
+        )?;
         // Six digits from SQLite's random source; a clash with a live code
         // draws again.
         loop {
             let code: i64 = self
                 .conn()
-                .query_row("SELECT abs(random() % 1000000)", [], |r| r.get(0))
-                .map_err(se)?;
+                .query_row("SELECT abs(random() % 1000000)", [], |r| r.get(0))?;
             let code = format!("{code:06}");
-            let inserted = self
-                .conn()
-                .execute(
-                    "INSERT OR IGNORE INTO email_codes (code, person_id, email, expires_at, created_at)
+            let inserted = self.conn().execute(
+                "INSERT OR IGNORE INTO email_codes (code, person_id, email, expires_at, created_at)
                      VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![code, person.0, email, ts(expires), ts(self.now)],
-                )
-                .map_err(se)?;
+                params![code, person.0, email, ts(expires), ts(self.now)],
+            )?;
             if inserted == 1 {
                 return Ok(code);
             }
@@ -374,8 +343,7 @@ impl Store for Tx<'_> {
                 .execute(
                     "DELETE FROM email_codes WHERE code = ?1 AND (used_at IS NOT NULL OR expires_at < ?2)",
                     params![code, ts(self.now)],
-                )
-                .map_err(se)?;
+                )?;
         }
     }
 
@@ -389,7 +357,7 @@ impl Store for Tx<'_> {
             self.conn()
                 .query_row(sql, params![who, ts(since)], |r| r.get::<_, i64>(0))
                 .map(|n| usize::try_from(n).unwrap_or(0))
-                .map_err(se)
+                .map_err(Into::into)
         };
         Ok((
             count(
@@ -408,20 +376,15 @@ impl Store for Tx<'_> {
         // Every live code of the person is read and compared in constant
         // time: neither the index nor an early mismatch tells how close a
         // guess came.
-        let mut st = self
-            .conn()
-            .prepare_cached(
-                "SELECT code, email FROM email_codes
+        let mut st = self.conn().prepare_cached(
+            "SELECT code, email FROM email_codes
                  WHERE person_id = ?1 AND used_at IS NULL AND expires_at >= ?2",
-            )
-            .map_err(se)?;
+        )?;
         let live: Vec<(String, String)> = st
             .query_map(params![person.0, ts(self.now)], |r| {
                 Ok((r.get(0)?, r.get(1)?))
-            })
-            .map_err(se)?
-            .collect::<rusqlite::Result<_>>()
-            .map_err(se)?;
+            })?
+            .collect::<rusqlite::Result<_>>()?;
         let mut found = None;
         for (live_code, email) in live {
             let same: bool = live_code.as_bytes().ct_eq(code.as_bytes()).into();
@@ -432,12 +395,10 @@ impl Store for Tx<'_> {
         let Some((live_code, email)) = found else {
             return Ok(None);
         };
-        self.conn()
-            .execute(
-                "UPDATE email_codes SET used_at = ?2 WHERE code = ?1",
-                params![live_code, ts(self.now)],
-            )
-            .map_err(se)?;
+        self.conn().execute(
+            "UPDATE email_codes SET used_at = ?2 WHERE code = ?1",
+            params![live_code, ts(self.now)],
+        )?;
         Ok(Some(email))
     }
 
@@ -449,35 +410,29 @@ impl Store for Tx<'_> {
                 |r| r.get::<_, i64>(0),
             )
             .map(|n| usize::try_from(n).unwrap_or(0))
-            .map_err(se)
+            .map_err(Into::into)
     }
 
     fn wrong_email_code(&mut self, person: PersonId, since: jiff::Timestamp) -> StoreResult<bool> {
-        self.conn()
-            .execute(
-                "INSERT INTO code_guesses (person_id, at) VALUES (?1, ?2)",
-                params![person.0, ts(self.now)],
-            )
-            .map_err(se)?;
+        self.conn().execute(
+            "INSERT INTO code_guesses (person_id, at) VALUES (?1, ?2)",
+            params![person.0, ts(self.now)],
+        )?;
         if self.code_guesses(person, since)? < greffier_commands::store::MAX_CODE_ATTEMPTS {
             return Ok(false);
         }
-        self.conn()
-            .execute(
-                "UPDATE email_codes SET used_at = ?2 WHERE person_id = ?1 AND used_at IS NULL",
-                params![person.0, ts(self.now)],
-            )
-            .map_err(se)?;
+        self.conn().execute(
+            "UPDATE email_codes SET used_at = ?2 WHERE person_id = ?1 AND used_at IS NULL",
+            params![person.0, ts(self.now)],
+        )?;
         Ok(true)
     }
 
     fn create_contact(&mut self, name: &str, organisation: Option<OrgId>) -> StoreResult<PersonId> {
-        self.conn()
-            .execute(
-                "INSERT INTO people (name, organisation_id, created_at) VALUES (?1, ?2, ?3)",
-                params![name, organisation.map(|o| o.0), ts(self.now)],
-            )
-            .map_err(se)?;
+        self.conn().execute(
+            "INSERT INTO people (name, organisation_id, created_at) VALUES (?1, ?2, ?3)",
+            params![name, organisation.map(|o| o.0), ts(self.now)],
+        )?;
         Ok(PersonId(self.conn().last_insert_rowid()))
     }
 
@@ -490,48 +445,40 @@ impl Store for Tx<'_> {
             "SELECT {PERSON_COLUMNS} FROM people p
              WHERE p.organisation_id IS ?1 AND p.forgotten_at IS NULL ORDER BY p.id"
         );
-        let mut st = self.conn().prepare_cached(&sql).map_err(se)?;
+        let mut st = self.conn().prepare_cached(&sql)?;
         let people = st
-            .query_map(params![organisation.map(|o| o.0)], person_row)
-            .map_err(se)?
-            .collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(se)?;
+            .query_map(params![organisation.map(|o| o.0)], person_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(people.into_iter().find(|p| name_key(&p.name) == key))
     }
 
     fn identities(&mut self, person: PersonId) -> StoreResult<Vec<(Identity, bool)>> {
-        let mut st = self
-            .conn()
-            .prepare_cached(
-                "SELECT kind, value, verified FROM identities WHERE person_id = ?1 ORDER BY id",
-            )
-            .map_err(se)?;
-        let rows = st
-            .query_map(params![person.0], |r| {
-                let kind: String = r.get(0)?;
-                Ok((
-                    Identity {
-                        kind: if kind == "email" {
-                            IdentityKind::Email
-                        } else {
-                            IdentityKind::Matrix
-                        },
-                        value: r.get(1)?,
+        let mut st = self.conn().prepare_cached(
+            "SELECT kind, value, verified FROM identities WHERE person_id = ?1 ORDER BY id",
+        )?;
+        let rows = st.query_map(params![person.0], |r| {
+            let kind: String = r.get(0)?;
+            Ok((
+                Identity {
+                    kind: if kind == "email" {
+                        IdentityKind::Email
+                    } else {
+                        IdentityKind::Matrix
                     },
-                    r.get::<_, bool>(2)?,
-                ))
-            })
-            .map_err(se)?;
-        rows.collect::<rusqlite::Result<_>>().map_err(se)
+                    value: r.get(1)?,
+                },
+                r.get::<_, bool>(2)?,
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     fn organisations(&mut self) -> StoreResult<Vec<Organisation>> {
         let mut st = self
             .conn()
-            .prepare_cached("SELECT id, name, kind FROM organisations ORDER BY key")
-            .map_err(se)?;
-        let rows = st.query_map([], org_row).map_err(se)?;
-        rows.collect::<rusqlite::Result<_>>().map_err(se)
+            .prepare_cached("SELECT id, name, kind FROM organisations ORDER BY key")?;
+        let rows = st.query_map([], org_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     fn organisation(&mut self, id: OrgId) -> StoreResult<Organisation> {
@@ -541,7 +488,7 @@ impl Store for Tx<'_> {
                 params![id.0],
                 org_row,
             )
-            .map_err(se)
+            .map_err(Into::into)
     }
 
     fn organisation_by_key(&mut self, key: &str) -> StoreResult<Option<Organisation>> {
@@ -552,16 +499,14 @@ impl Store for Tx<'_> {
                 org_row,
             )
             .optional()
-            .map_err(se)
+            .map_err(Into::into)
     }
 
     fn create_organisation(&mut self, name: &str, kind: Option<&str>) -> StoreResult<OrgId> {
-        self.conn()
-            .execute(
-                "INSERT INTO organisations (name, key, kind, created_at) VALUES (?1, ?2, ?3, ?4)",
-                params![name, name_key(name), kind, ts(self.now)],
-            )
-            .map_err(se)?;
+        self.conn().execute(
+            "INSERT INTO organisations (name, key, kind, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![name, name_key(name), kind, ts(self.now)],
+        )?;
         Ok(OrgId(self.conn().last_insert_rowid()))
     }
 
@@ -578,7 +523,7 @@ impl Store for Tx<'_> {
         self.conn()
             .query_row(&sql, params![slug], group_row)
             .optional()
-            .map_err(se)
+            .map_err(Into::into)
     }
 
     fn group(&mut self, id: GroupId) -> StoreResult<Option<Group>> {
@@ -586,26 +531,24 @@ impl Store for Tx<'_> {
         self.conn()
             .query_row(&sql, params![id.0], group_row)
             .optional()
-            .map_err(se)
+            .map_err(Into::into)
     }
 
     fn create_group(&mut self, g: &NewGroup, by: Option<PersonId>) -> StoreResult<GroupId> {
-        self.conn()
-            .execute(
-                "INSERT INTO groups (slug, theme, status, lead_id, action, room, list, created_at)
+        self.conn().execute(
+            "INSERT INTO groups (slug, theme, status, lead_id, action, room, list, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![
-                    g.slug,
-                    g.theme,
-                    g.status.as_str(),
-                    g.lead.map(|o| o.0),
-                    g.action,
-                    g.room,
-                    g.list,
-                    ts(self.now)
-                ],
-            )
-            .map_err(se)?;
+            params![
+                g.slug,
+                g.theme,
+                g.status.as_str(),
+                g.lead.map(|o| o.0),
+                g.action,
+                g.room,
+                g.list,
+                ts(self.now)
+            ],
+        )?;
         let id = GroupId(self.conn().last_insert_rowid());
         self.event(
             id,
@@ -618,12 +561,10 @@ impl Store for Tx<'_> {
     }
 
     fn set_group_status(&mut self, group: GroupId, status: GroupStatus) -> StoreResult<()> {
-        self.conn()
-            .execute(
-                "UPDATE groups SET status = ?2 WHERE id = ?1",
-                params![group.0, status.as_str()],
-            )
-            .map_err(se)?;
+        self.conn().execute(
+            "UPDATE groups SET status = ?2 WHERE id = ?1",
+            params![group.0, status.as_str()],
+        )?;
         self.event(group, GroupEventKind::of_status(status), None, None, None)
     }
 
@@ -633,32 +574,26 @@ impl Store for Tx<'_> {
         lead: OrgId,
         by: Option<PersonId>,
     ) -> StoreResult<()> {
-        self.conn()
-            .execute(
-                "UPDATE groups SET lead_id = ?2 WHERE id = ?1",
-                params![group.0, lead.0],
-            )
-            .map_err(se)?;
+        self.conn().execute(
+            "UPDATE groups SET lead_id = ?2 WHERE id = ?1",
+            params![group.0, lead.0],
+        )?;
         self.event(group, GroupEventKind::Lead, Some(lead), by, None)
     }
 
     fn set_group_room(&mut self, group: GroupId, room: &str) -> StoreResult<()> {
-        self.conn()
-            .execute(
-                "UPDATE groups SET room = ?2 WHERE id = ?1",
-                params![group.0, room],
-            )
-            .map_err(se)?;
+        self.conn().execute(
+            "UPDATE groups SET room = ?2 WHERE id = ?1",
+            params![group.0, room],
+        )?;
         self.event(group, GroupEventKind::Room, None, None, Some(room))
     }
 
     fn set_group_list(&mut self, group: GroupId, list: &str) -> StoreResult<()> {
-        self.conn()
-            .execute(
-                "UPDATE groups SET list = ?2 WHERE id = ?1",
-                params![group.0, list],
-            )
-            .map_err(se)?;
+        self.conn().execute(
+            "UPDATE groups SET list = ?2 WHERE id = ?1",
+            params![group.0, list],
+        )?;
         self.event(group, GroupEventKind::List, None, None, Some(list))
     }
 
@@ -667,7 +602,7 @@ impl Store for Tx<'_> {
         self.conn()
             .query_row(&sql, params![room], group_row)
             .optional()
-            .map_err(se)
+            .map_err(Into::into)
     }
 
     fn person_groups(&mut self, person: PersonId) -> StoreResult<Vec<Group>> {
@@ -676,9 +611,9 @@ impl Store for Tx<'_> {
              WHERE id IN (SELECT group_id FROM group_members WHERE person_id = ?1)
              ORDER BY slug"
         );
-        let mut st = self.conn().prepare_cached(&sql).map_err(se)?;
-        let rows = st.query_map(params![person.0], group_row).map_err(se)?;
-        rows.collect::<rusqlite::Result<_>>().map_err(se)
+        let mut st = self.conn().prepare_cached(&sql)?;
+        let rows = st.query_map(params![person.0], group_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     fn member_people(&mut self, group: GroupId) -> StoreResult<Vec<Person>> {
@@ -687,9 +622,9 @@ impl Store for Tx<'_> {
              JOIN people p ON p.id = m.person_id
              WHERE m.group_id = ?1 ORDER BY p.name"
         );
-        let mut st = self.conn().prepare_cached(&sql).map_err(se)?;
-        let rows = st.query_map(params![group.0], person_row).map_err(se)?;
-        rows.collect::<rusqlite::Result<_>>().map_err(se)
+        let mut st = self.conn().prepare_cached(&sql)?;
+        let rows = st.query_map(params![group.0], person_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     fn member_organisations(&mut self, group: GroupId) -> StoreResult<Vec<Organisation>> {
@@ -709,14 +644,11 @@ impl Store for Tx<'_> {
         org: OrgId,
         person: Option<PersonId>,
     ) -> StoreResult<bool> {
-        let n = self
-            .conn()
-            .execute(
-                "INSERT OR IGNORE INTO group_members (group_id, organisation_id, person_id, since)
+        let n = self.conn().execute(
+            "INSERT OR IGNORE INTO group_members (group_id, organisation_id, person_id, since)
                  VALUES (?1, ?2, ?3, ?4)",
-                params![group.0, org.0, person.map(|p| p.0), ts(self.now)],
-            )
-            .map_err(se)?;
+            params![group.0, org.0, person.map(|p| p.0), ts(self.now)],
+        )?;
         if n == 1 {
             self.event(group, GroupEventKind::Join, Some(org), person, None)?;
         }
@@ -731,17 +663,14 @@ impl Store for Tx<'_> {
                 params![group.0, person.0],
                 |r| r.get(0),
             )
-            .optional()
-            .map_err(se)?;
+            .optional()?;
         let Some(org) = org else {
             return Ok(false);
         };
-        self.conn()
-            .execute(
-                "DELETE FROM group_members WHERE group_id = ?1 AND person_id = ?2",
-                params![group.0, person.0],
-            )
-            .map_err(se)?;
+        self.conn().execute(
+            "DELETE FROM group_members WHERE group_id = ?1 AND person_id = ?2",
+            params![group.0, person.0],
+        )?;
         self.event(
             group,
             GroupEventKind::Leave,
@@ -767,14 +696,11 @@ impl Store for Tx<'_> {
         org: OrgId,
         by: Option<PersonId>,
     ) -> StoreResult<bool> {
-        let n = self
-            .conn()
-            .execute(
-                "INSERT OR IGNORE INTO group_supports (group_id, organisation_id, person_id, at)
+        let n = self.conn().execute(
+            "INSERT OR IGNORE INTO group_supports (group_id, organisation_id, person_id, at)
                  VALUES (?1, ?2, ?3, ?4)",
-                params![group.0, org.0, by.map(|p| p.0), ts(self.now)],
-            )
-            .map_err(se)?;
+            params![group.0, org.0, by.map(|p| p.0), ts(self.now)],
+        )?;
         if n == 1 {
             self.event(group, GroupEventKind::Support, Some(org), by, None)?;
         }
@@ -788,13 +714,11 @@ impl Store for Tx<'_> {
         version: Option<&str>,
         by: Option<PersonId>,
     ) -> StoreResult<()> {
-        self.conn()
-            .execute(
-                "INSERT INTO project_status (group_id, version, text, person_id, at)
+        self.conn().execute(
+            "INSERT INTO project_status (group_id, version, text, person_id, at)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![group.0, version, text, by.map(|p| p.0), ts(self.now)],
-            )
-            .map_err(se)?;
+            params![group.0, version, text, by.map(|p| p.0), ts(self.now)],
+        )?;
         self.event(group, GroupEventKind::Status, None, by, Some(text))
     }
 
@@ -807,13 +731,12 @@ impl Store for Tx<'_> {
                 params![group.0],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
-            .optional()
-            .map_err(se)?;
+            .optional()?;
         row.map(|(version, text, at)| {
             Ok(ProjectStatus {
                 version,
                 text,
-                at: parse_ts(&at).map_err(se)?,
+                at: parse_ts(&at)?,
             })
         })
         .transpose()
@@ -826,19 +749,17 @@ impl Store for Tx<'_> {
         text: &str,
         by: Option<PersonId>,
     ) -> StoreResult<()> {
-        self.conn()
-            .execute(
-                "INSERT INTO milestones (group_id, date, text, person_id, at)
+        self.conn().execute(
+            "INSERT INTO milestones (group_id, date, text, person_id, at)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![
-                    group.0,
-                    date.to_string(),
-                    text,
-                    by.map(|p| p.0),
-                    ts(self.now)
-                ],
-            )
-            .map_err(se)?;
+            params![
+                group.0,
+                date.to_string(),
+                text,
+                by.map(|p| p.0),
+                ts(self.now)
+            ],
+        )?;
         let detail = format!("{date} {text}");
         self.event(group, GroupEventKind::Milestone, None, by, Some(&detail))
     }
@@ -848,21 +769,16 @@ impl Store for Tx<'_> {
         group: GroupId,
         since: jiff::Timestamp,
     ) -> StoreResult<Vec<greffier_commands::store::GroupEvent>> {
-        let mut st = self
-            .conn()
-            .prepare_cached(
-                "SELECT e.kind, o.name, p.name, e.detail, e.at FROM group_events e
+        let mut st = self.conn().prepare_cached(
+            "SELECT e.kind, o.name, p.name, e.detail, e.at FROM group_events e
                  LEFT JOIN organisations o ON o.id = e.organisation_id
                  LEFT JOIN people p ON p.id = e.person_id
                  WHERE e.group_id = ?1 AND e.at > ?2 ORDER BY e.at, e.id",
-            )
-            .map_err(se)?;
-        let rows = st
-            .query_map(params![group.0, ts(since)], |r| {
-                let at: String = r.get(4)?;
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, at))
-            })
-            .map_err(se)?;
+        )?;
+        let rows = st.query_map(params![group.0, ts(since)], |r| {
+            let at: String = r.get(4)?;
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, at))
+        })?;
         let mut out = Vec::new();
         for row in rows {
             let (kind, organisation, person, detail, at): (
@@ -871,7 +787,7 @@ impl Store for Tx<'_> {
                 Option<String>,
                 Option<String>,
                 String,
-            ) = row.map_err(se)?;
+            ) = row?;
             // A word this version does not know (written by a newer one)
             // tells nothing it could say.
             let Some(kind) = GroupEventKind::parse(&kind) else {
@@ -882,30 +798,25 @@ impl Store for Tx<'_> {
                 organisation,
                 person,
                 detail,
-                at: parse_ts(&at).map_err(|e| StoreError(Box::new(e)))?,
+                at: parse_ts(&at)?,
             });
         }
         Ok(out)
     }
 
     fn milestones(&mut self, group: GroupId) -> StoreResult<Vec<Milestone>> {
-        let mut st = self
-            .conn()
-            .prepare_cached(
-                "SELECT date, text FROM milestones WHERE group_id = ?1 ORDER BY date, id",
-            )
-            .map_err(se)?;
-        let rows = st
-            .query_map(params![group.0], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-            })
-            .map_err(se)?;
+        let mut st = self.conn().prepare_cached(
+            "SELECT date, text FROM milestones WHERE group_id = ?1 ORDER BY date, id",
+        )?;
+        let rows = st.query_map(params![group.0], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?;
         let mut out = Vec::new();
         for row in rows {
-            let (date, text) = row.map_err(se)?;
+            let (date, text) = row?;
             let date: Date = date
                 .parse()
-                .map_err(|e: jiff::Error| se(crate::Error::Corrupt(format!("date: {e}"))))?;
+                .map_err(|e: jiff::Error| crate::Error::Corrupt(format!("date: {e}")))?;
             out.push(Milestone { date, text });
         }
         Ok(out)
@@ -995,14 +906,11 @@ impl Store for Tx<'_> {
     }
 
     fn once(&mut self, key: &str) -> StoreResult<bool> {
-        let inserted = self
-            .conn()
-            .execute(
-                "INSERT OR IGNORE INTO processed_messages (channel, external_id, processed_at)
+        let inserted = self.conn().execute(
+            "INSERT OR IGNORE INTO processed_messages (channel, external_id, processed_at)
                  VALUES ('once', ?1, ?2)",
-                params![key, crate::ts(self.now())],
-            )
-            .map_err(se)?;
+            params![key, crate::ts(self.now())],
+        )?;
         Ok(inserted == 1)
     }
 
@@ -1026,10 +934,9 @@ impl Store for Tx<'_> {
                 params![destination],
                 |r| r.get(0),
             )
-            .optional()
-            .map_err(se)?
+            .optional()?
             .flatten();
-        at.map(|s| parse_ts(&s)).transpose().map_err(se)
+        at.map(|s| parse_ts(&s)).transpose().map_err(Into::into)
     }
 
     /// SQLite's randomblob: the operating system's entropy through
@@ -1037,6 +944,6 @@ impl Store for Tx<'_> {
     fn random_token(&mut self) -> StoreResult<String> {
         self.conn()
             .query_row("SELECT lower(hex(randomblob(16)))", [], |r| r.get(0))
-            .map_err(se)
+            .map_err(Into::into)
     }
 }
