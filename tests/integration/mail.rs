@@ -420,13 +420,7 @@ async fn a_mail_of_one_word_repeated_does_not_stall_the_mailbox() {
     .await;
     let answer = anne.answer_within(&big, Duration::from_secs(120)).await;
     assert!(answer.body().contains("présent"), "{}", answer.body());
-    let asked = id("next");
-    send(
-        Some(&anne.address),
-        &bot.account.address,
-        &thunderbird(&anne.address, &bot.account.address, "!aide", &asked, ""),
-    )
-    .await;
+    let asked = bot.mail_command(&anne, "!aide").await;
     let reply = anne.answer_within(&asked, Duration::from_secs(30)).await;
     assert!(
         reply.body().contains("Commandes de greffier"),
