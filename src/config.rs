@@ -834,9 +834,7 @@ pub fn parse(src: &str) -> Result<Config, Vec<Problem>> {
         problem("groups", "quorum", "must be at least 1".into());
     }
     for (i, seed) in config.groups.seed.iter().enumerate() {
-        if greffier_commands::cmd::groupe::proposer::slug(&seed.slug).as_deref()
-            != Ok(seed.slug.as_str())
-        {
+        if greffier_commands::parse::slug(&seed.slug).as_deref() != Ok(seed.slug.as_str()) {
             let message = format!(
                 "{:?}: lower-case letters, digits and hyphens, 2 to 40",
                 seed.slug

@@ -402,6 +402,22 @@ pub fn usages() -> Vec<&'static Usage> {
     TABLE.iter().flat_map(Entry::usages).collect()
 }
 
+/// A slug: lower-case letters, digits and hyphens, 2 to 40, starting with a
+/// letter or digit. Accents and capitals typed by the user are folded.
+pub fn slug(s: &str) -> Result<String, ParseErrorKind> {
+    let folded = text::fold(s);
+    let ok = (2..=40).contains(&folded.chars().count())
+        && folded
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !folded.starts_with('-');
+    if ok {
+        Ok(folded)
+    } else {
+        Err(ParseErrorKind::BadSlug(text::excerpt(s, 40)))
+    }
+}
+
 /// Parses one line. `Ok(None)`: the line does not start with the prefix.
 pub fn parse(prefix: &str, line: &str) -> Result<Option<Command>, ParseError> {
     let line = line.trim_start();

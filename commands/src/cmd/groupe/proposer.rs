@@ -40,26 +40,10 @@ pub struct Proposer {
     pub action: Option<String>,
 }
 
-/// A slug: lower-case letters, digits and hyphens, 2 to 40, starting with a
-/// letter or digit. Accents and capitals typed by the user are folded.
-pub fn slug(s: &str) -> Result<String, ParseErrorKind> {
-    let folded = text::fold(s);
-    let ok = (2..=40).contains(&folded.chars().count())
-        && folded
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        && !folded.starts_with('-');
-    if ok {
-        Ok(folded)
-    } else {
-        Err(ParseErrorKind::BadSlug(text::excerpt(s, 40)))
-    }
-}
-
 impl Proposer {
     pub fn parse(args: &mut Args) -> Result<Proposer, ParseErrorKind> {
         let first = args.required(Arg::Slug)?;
-        let slug = slug(&first.text)?;
+        let slug = parse::slug(&first.text)?;
         let split = args.split(OPTIONS);
         let theme = parse::bounded(parse::join(&split.positional), Arg::Theme)?;
         let initiative = split
