@@ -349,18 +349,17 @@ pub fn handle_mail(
             return Ok(Fate::Quarantine);
         }
     };
-    let authenticated = proof.vouches_for(&mail.from) && mail.addressed;
-    if !proof.vouches_for(&mail.from)
-        && let auth::Proof::Signed { from, .. } | auth::Proof::ServerSaid { from } = proof
-    {
+    let vouched = proof.vouches_for(&mail.from);
+    if !vouched && let auth::Proof::Signed { from, .. } | auth::Proof::ServerSaid { from } = proof {
         // Two readings of one mail that disagree on its sender: neither
         // is trusted (issue 34, case 3).
         tracing::warn!(mail = %content_key(), proven = %from, read = %mail.from, "the proof speaks for another From: to quarantine");
         return Ok(Fate::Quarantine);
     }
-    if proof.vouches_for(&mail.from) && !mail.addressed {
+    if vouched && !mail.addressed {
         tracing::info!(from = %mail.from, "signed, but not addressed to the bot (forwarded?): taken as unproven");
     }
+    let authenticated = vouched && mail.addressed;
     let input = if let Some(why) = mail.automatic {
         if why == parse::Automatic::OwnAddress {
             // Mostly the bot's own copies of what it sends (see outbound).
