@@ -6,12 +6,13 @@
 //! week only. `greffier digest` prints them; `--send` queues now what
 //! `!digest` queues ([`greffier_commands::digest::now`]).
 
+use greffier_commands::Context;
 use greffier_commands::digest::{
     Digest, due, gets_digest, group_destination, group_digest, group_post, overall_destinations,
     overall_digest, overall_posts, since_last,
 };
+use greffier_commands::store::Groups as _;
 use greffier_commands::store::{GroupStatus, StoreResult};
-use greffier_commands::{Context, Store};
 use greffier_storage::Tx;
 use jiff::civil::{Time, Weekday};
 

@@ -9,7 +9,8 @@
 //! reported.
 
 use greffier_commands::store::IdentityKind;
-use greffier_commands::{Action, Lang, Store as _, tr};
+use greffier_commands::store::{Groups as _, Identities as _};
+use greffier_commands::{Action, Lang, tr};
 use greffier_storage::Database;
 
 use crate::app::App;

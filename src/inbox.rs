@@ -17,9 +17,9 @@
 //! The inbox also holds the wake-ups of the outbox pumps: what it queues is
 //! delivered at once, not at the pumps' next look.
 
+use greffier_commands::store::{Groups as _, Identities as _, Ledger as _};
 use std::sync::{Mutex, MutexGuard};
 
-use greffier_commands::Store as _;
 use greffier_commands::answer::{self, Decision};
 use greffier_commands::store::{GroupId, Identity};
 use greffier_commands::{Action, Channel, Command, Context, Executed, Notice, Origin, Request};
@@ -402,7 +402,6 @@ fn hold(
     shown: Vec<String>,
     ran: Option<Vec<Action>>,
 ) -> greffier_storage::Result<Vec<Action>> {
-    use greffier_commands::Store as _;
     let day_ago = ctx.now - jiff::SignedDuration::from_hours(CONFIRM_HOURS);
     tx.expire_held(day_ago)?;
     let (pending, today) = tx.held_since(&inbound.sender.value, day_ago)?;
@@ -605,12 +604,12 @@ mod tests {
     /// notice, the later ones nothing, and an hour later they run again.
     #[test]
     fn a_mail_sender_is_limited_to_sixty_commands_an_hour() {
+        use greffier_commands::store::People as _;
         let inbox = Inbox::new(Database::open_in_memory().expect("db"));
         let t0 = Timestamp::from_second(1_800_000_000).expect("ts");
         inbox
             .db()
             .write(t0, |tx| {
-                use greffier_commands::Store as _;
                 tx.create_person(
                     "Anne",
                     None,

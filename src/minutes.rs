@@ -2,12 +2,13 @@
 //! a summary of what was created, matched, and not understood.
 //! `greffier minutes <id>`: the compte rendu of a meeting.
 
+use greffier_commands::store::Meetings as _;
 use std::path::Path;
 
 use anyhow::{Context as _, bail};
 use greffier_commands::minutes::{import, parse, render};
 use greffier_commands::store::MeetingId;
-use greffier_commands::{Action, meeting::MeetingStore, tr};
+use greffier_commands::{Action, tr};
 use greffier_storage::Database;
 
 use crate::app::App;
@@ -160,7 +161,7 @@ pub fn write(
             };
             let group = tx.meeting(MeetingId(meeting))?.and_then(|m| m.group);
             let slug = match group {
-                Some(g) if send => greffier_commands::Store::group(tx, g)?.map(|g| g.slug),
+                Some(g) if send => greffier_commands::store::Groups::group(tx, g)?.map(|g| g.slug),
                 _ => None,
             };
             let Some(slug) = slug else {

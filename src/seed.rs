@@ -4,8 +4,8 @@
 //! are found by name (accent-, case-, hyphen-insensitive) or created. A
 //! seed never overwrites what is stored.
 
-use greffier_commands::Store;
 use greffier_commands::membership::normalise_domain;
+use greffier_commands::store::{Groups as _, Identities as _, Organisations as _, People as _};
 use greffier_commands::store::{Identity, NewGroup, OrgId};
 use greffier_commands::text::name_key;
 use greffier_storage::{Database, Tx};

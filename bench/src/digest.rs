@@ -3,11 +3,12 @@
 //! does. Prints the time to build the data, the time to render every
 //! group's digest and the overall one, and the peak memory of this process.
 
+use greffier_commands::store::{Groups as _, Organisations as _};
 use std::time::Instant;
 
 use greffier_commands::digest::{group_digest, overall_digest};
 use greffier_commands::store::{GroupStatus, NewGroup, OrgId};
-use greffier_commands::{Context, Lang, Store};
+use greffier_commands::{Context, Lang};
 use greffier_storage::Database;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;

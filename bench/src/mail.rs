@@ -14,13 +14,14 @@
 //! INBOX in one command, so that the clock measures the reader, not the
 //! delivery.
 
+use greffier_commands::store::People as _;
 use std::path::Path;
 use std::time::Duration;
 
 use futures_util::TryStreamExt;
 use futures_util::future::join_all;
-use greffier_commands::Store;
-use greffier_commands::meeting::{MeetingStore, NewMeeting};
+use greffier_commands::meeting::NewMeeting;
+use greffier_commands::store::Meetings;
 use greffier_commands::store::{Identity, IdentityKind, OrgId};
 use greffier_storage::Database;
 use greffier_testkit::mail::{Account, answering, new_id, sign, thunderbird, thunderbird_accept};

@@ -1,10 +1,10 @@
 //! A network far larger than the seed's: the database the "at scale"
 //! figures are measured on, built with the storage's own writes.
 
+use greffier_commands::store::{Groups as _, Organisations as _, People as _};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use greffier_commands::Store;
 use greffier_commands::store::{GroupStatus, Identity, IdentityKind, NewGroup, OrgId};
 use greffier_storage::Database;
 use jiff::Timestamp;

@@ -4,11 +4,12 @@
 //! once for 3 s (requests per second), next to `/style.css`, a static
 //! file served by the same server.
 
+use greffier_commands::store::Groups as _;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use greffier_commands::Store;
-use greffier_commands::meeting::{MeetingStore as _, NewMeeting};
+use greffier_commands::meeting::NewMeeting;
+use greffier_commands::store::Meetings as _;
 use greffier_storage::Database;
 
 use crate::procs::{Child, sibling};

@@ -15,6 +15,7 @@ use crate::lang::Lang;
 use crate::meeting::RsvpStatus;
 use crate::request::Context;
 use crate::store::{Group, GroupEventKind, GroupStatus, Store, StoreResult};
+use crate::store::{Meetings, Organisations};
 use crate::text::escape_html;
 use crate::tr;
 use crate::words::{group_status, when_in};
@@ -89,7 +90,10 @@ pub fn chart_title(lang: Lang, n: usize) -> String {
 }
 
 /// The attendance chart as SVG; none before the first meeting.
-pub fn chart_svg(store: &mut dyn Store, ctx: &Context) -> StoreResult<Option<String>> {
+pub fn chart_svg(
+    store: &mut (impl Meetings + Organisations + ?Sized),
+    ctx: &Context,
+) -> StoreResult<Option<String>> {
     let data = attendance(store, ctx, CHART_MEETINGS)?;
     if data.rows.is_empty() {
         return Ok(None);
@@ -104,7 +108,10 @@ pub fn chart_svg(store: &mut dyn Store, ctx: &Context) -> StoreResult<Option<Str
 /// The same picture, as base64 PNG (for rooms and mail); none before the
 /// first meeting, or if it cannot be drawn (logged by the caller's
 /// absence of a picture: the digest goes without it).
-pub fn chart(store: &mut dyn Store, ctx: &Context) -> StoreResult<Option<String>> {
+pub fn chart(
+    store: &mut (impl Meetings + Organisations + ?Sized),
+    ctx: &Context,
+) -> StoreResult<Option<String>> {
     use base64::Engine;
     let Some(svg) = chart_svg(store, ctx)? else {
         return Ok(None);
@@ -510,7 +517,7 @@ fn bullets(label: &str, items: &[String]) -> (String, String) {
 /// else not invited — for every organisation invited at least once; the
 /// most present first.
 pub fn attendance(
-    store: &mut dyn Store,
+    store: &mut (impl Meetings + Organisations + ?Sized),
     ctx: &Context,
     meetings: usize,
 ) -> StoreResult<crate::chart::Attendance> {

@@ -10,12 +10,16 @@ use crate::action::Action;
 use crate::cmd::reunion::email_of_person;
 use crate::meeting::RsvpStatus;
 use crate::request::Context;
-use crate::store::{Store, StoreResult};
+use crate::store::{Groups, Identities, Meetings, StoreResult};
 use crate::tr;
 use crate::words::when_in;
 
 /// The actions of the reminders due now; the reminded invitees are marked.
-pub fn due(store: &mut dyn Store, ctx: &Context, days_before: u32) -> StoreResult<Vec<Action>> {
+pub fn due(
+    store: &mut (impl Meetings + Identities + Groups + ?Sized),
+    ctx: &Context,
+    days_before: u32,
+) -> StoreResult<Vec<Action>> {
     let lang = ctx.lang;
     let horizon = ctx
         .now

@@ -61,7 +61,7 @@ pub fn seeded_database() -> Inbox {
     let orgs = ["Arles", "Istres", "Martigues", "Atreal", "Gardanne", "Aix"];
     for ((name, email), org) in KNOWN.iter().zip(orgs) {
         inbox.db().write(ctx.now, |tx| {
-            use greffier_commands::Store;
+            use greffier_commands::store::People as _;
             tx.create_person(
                 name,
                 None,

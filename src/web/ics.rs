@@ -4,14 +4,15 @@
 //! `STATUS:CANCELLED`. Written with the invitations' iCalendar rules
 //! ([`greffier_commands::ical`]).
 
+use greffier_commands::Context;
 use greffier_commands::ical::{fold, text, utc};
 use greffier_commands::meeting::MeetingStatus;
 use greffier_commands::store::StoreResult;
-use greffier_commands::{Context, Store};
+use greffier_commands::store::{Groups, Meetings};
 
 /// The feed; `None` for an unknown group.
 pub fn feed(
-    store: &mut dyn Store,
+    store: &mut (impl Groups + Meetings + ?Sized),
     ctx: &Context,
     group: Option<&str>,
 ) -> StoreResult<Option<String>> {

@@ -13,7 +13,8 @@
 //! someone checkpoints the log into the file and truncates it once it
 //! commits (see [`crate::Database::transaction`]).
 
-use greffier_commands::store::{Forgotten, GroupId, PersonId, Store as _, StoreResult};
+use greffier_commands::store::Groups as _;
+use greffier_commands::store::{Forgotten, GroupId, PersonId, StoreResult};
 use rusqlite::params;
 
 use crate::{Tx, ts};

@@ -39,7 +39,7 @@ impl Database {
             if let Some(v) = tx.cursor(name)? {
                 return Ok(v);
             }
-            let v = greffier_commands::Store::random_token(tx)?;
+            let v = greffier_commands::store::Ledger::random_token(tx)?;
             tx.set_cursor(name, &v)?;
             Ok(v)
         })

@@ -2,7 +2,10 @@
 //! date by ordered [`migrations`] when opened.
 //!
 //! Everything that changes state happens in a [`Tx`], which implements the
-//! commands' [`Store`](greffier_commands::Store) trait and also writes the
+//! commands' store, role by role (one file each: `people.rs`,
+//! `identities.rs`, `organisations.rs`, `groups.rs`, `catalogue.rs`,
+//! `polls.rs`, `meetings.rs`, `ledger.rs`; see
+//! [`greffier_commands::store`]), and also writes the
 //! [`outbox`]: a command's state change and the actions it produces commit
 //! together or not at all. Reads go through [`Database::read`], a
 //! transaction that takes no write lock and keeps nothing. The clock is
@@ -12,21 +15,26 @@
 //! bot picks up what a console command queued in the outbox.
 
 pub mod backup;
+mod catalogue;
 pub mod digests;
 pub mod export;
 mod forget;
+mod groups;
+mod identities;
 pub mod inbound;
+mod ledger;
 pub mod meetings;
 pub mod migrations;
+mod organisations;
 pub mod outbox;
+mod people;
 mod polls;
-mod software;
-mod store_impl;
 
+use greffier_commands::store::Identities as _;
 use std::path::Path;
 use std::time::Duration;
 
-use greffier_commands::store::{Identity, Store as _};
+use greffier_commands::store::Identity;
 use jiff::Timestamp;
 use rusqlite::Connection;
 

@@ -1,14 +1,14 @@
-//! The commands' [`MeetingStore`] on a [`Tx`]: meetings, invitations and the
+//! The commands' [`Meetings`] role on a [`Tx`]: meetings, invitations and the
 //! RSVP history (append-only; the latest row per person is the answer).
 
 use greffier_commands::meeting::{
-    Invitee, Meeting, MeetingStatus, MeetingStore, NewMeeting, NewRsvp, RsvpStatus,
+    Invitee, Meeting, MeetingStatus, NewMeeting, NewRsvp, RsvpStatus,
 };
-use greffier_commands::store::{GroupId, MeetingId, OrgId, Person, PersonId, StoreResult};
+use greffier_commands::store::{GroupId, MeetingId, Meetings, OrgId, PersonId, StoreResult};
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, Row, params};
 
-use crate::store_impl::{PERSON_COLUMNS, person_at, person_row};
+use crate::people::person_at;
 use crate::{Tx, parse_ts, ts};
 
 fn corrupt(col: usize, what: String) -> rusqlite::Error {
@@ -46,7 +46,7 @@ fn meeting_row(r: &Row<'_>) -> rusqlite::Result<Meeting> {
     })
 }
 
-impl MeetingStore for Tx<'_> {
+impl Meetings for Tx<'_> {
     fn create_meeting(&mut self, m: &NewMeeting) -> StoreResult<MeetingId> {
         self.conn()
             .execute(
@@ -131,17 +131,6 @@ impl MeetingStore for Tx<'_> {
             params![id.0],
         )?;
         Ok(())
-    }
-
-    fn people(&mut self) -> StoreResult<Vec<Person>> {
-        // An erased person has no address left to be invited at.
-        let sql = format!(
-            "SELECT {PERSON_COLUMNS} FROM people p WHERE p.forgotten_at IS NULL
-             ORDER BY p.name, p.id"
-        );
-        let mut st = self.conn().prepare_cached(&sql)?;
-        let rows = st.query_map([], person_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     fn invite(

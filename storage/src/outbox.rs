@@ -5,6 +5,7 @@
 //! stable, so an adapter can derive an idempotent transaction id from it.
 
 use greffier_commands::action::Announced;
+use greffier_commands::store::{Groups as _, Polls as _};
 use greffier_commands::store::{MeetingId, PollId};
 use greffier_commands::{Action, Channel};
 use jiff::{SignedDuration, Timestamp};
@@ -73,7 +74,8 @@ impl Tx<'_> {
                     meeting,
                     html,
                 } => {
-                    let Some(g) = greffier_commands::Store::group_by_slug(self, group)? else {
+                    let Some(g) = greffier_commands::store::Groups::group_by_slug(self, group)?
+                    else {
                         continue;
                     };
                     if let Some(room) = g.room {
@@ -216,7 +218,6 @@ impl Database {
                 Announced::Poll(p) => Ok(tx.record_poll_post(event, room, PollId(p))?),
                 // The room made for a group: `event` is its id.
                 Announced::GroupRoom(slug) => {
-                    use greffier_commands::Store as _;
                     if let Some(g) = tx.group_by_slug(&slug)?
                         && g.room.is_none()
                     {
@@ -226,7 +227,6 @@ impl Database {
                 }
                 // The list made for a group: `event` is its address.
                 Announced::GroupList(slug) => {
-                    use greffier_commands::Store as _;
                     if let Some(g) = tx.group_by_slug(&slug)?
                         && g.list.is_none()
                     {
@@ -318,7 +318,7 @@ impl Database {
 mod tests {
     use super::*;
     use greffier_commands::Origin;
-    use greffier_commands::meeting::MeetingStore as _;
+    use greffier_commands::store::Meetings as _;
 
     fn reply(text: &str) -> Action {
         Action::Reply {

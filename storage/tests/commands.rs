@@ -5,7 +5,8 @@
 mod common;
 
 use greffier_commands::store::{GroupStatus, Identity, NewGroup};
-use greffier_commands::{Action, Channel, Context, Lang, Origin, Request, Store, execute};
+use greffier_commands::store::{Groups as _, Identities as _, Organisations as _};
+use greffier_commands::{Action, Channel, Context, Lang, Origin, Request, execute};
 use greffier_storage::{Database, Export};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;

@@ -5,6 +5,7 @@
 
 mod common;
 
+use greffier_commands::store::{Groups as _, Identities as _, Polls as _};
 use greffier_commands::{Action, Channel, Context, Origin};
 use greffier_storage::{Database, Export};
 use jiff::Timestamp;
@@ -102,7 +103,8 @@ fn a_poll_from_its_dates_to_the_meeting() {
     let c = ctx();
     let digest = db
         .write(c.now, |tx| {
-            let g = greffier_commands::Store::group_by_slug(tx, "messagerie")?.expect("group");
+            let g =
+                greffier_commands::store::Groups::group_by_slug(tx, "messagerie")?.expect("group");
             Ok(greffier_commands::digest::group_digest(tx, &c, &g, c.now)?)
         })
         .expect("digest");
@@ -303,7 +305,6 @@ fn click(start: &str, choices: Option<Vec<usize>>) -> greffier_commands::Command
 /// unreadable one a question); closing ends the room's poll.
 #[test]
 fn a_poll_in_the_room_and_by_mail() {
-    use greffier_commands::Store as _;
     use greffier_commands::answer::{self, Decision};
     use greffier_commands::store::{Identity, PollId};
     let mut db = world();

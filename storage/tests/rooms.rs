@@ -7,6 +7,7 @@
 mod common;
 
 use greffier_commands::action::Announced;
+use greffier_commands::store::{Groups as _, Identities as _};
 use greffier_commands::{Action, Channel, Context, Origin};
 use greffier_storage::Database;
 use jiff::Timestamp;
@@ -185,7 +186,6 @@ fn without_room_making_nothing_is_asked() {
 /// unsubscribes everywhere; a list set by hand elsewhere is left alone.
 #[test]
 fn lists_follow_joins_leaves_and_erasures() {
-    use greffier_commands::Store as _;
     use greffier_commands::store::Identity;
     let mut c = ctx(false);
     c.lists_domain = Some("lists.example.test".into());
@@ -270,7 +270,6 @@ fn lists_follow_joins_leaves_and_erasures() {
 /// The drift check reads the groups with a room or a list, and only them.
 #[test]
 fn the_groups_with_a_room_or_a_list_are_read_alone() {
-    use greffier_commands::Store as _;
     let c = ctx(false);
     let mut db = world(&c);
     for slug in ["voirie", "cantines"] {

@@ -11,6 +11,7 @@ use greffier::inbox::{Handled, Inbound, Inbox, Input};
 use greffier::mail::auth::Proof;
 use greffier::mail::outbound::Composer;
 use greffier::mail::{Fate, Mailbox, handle_mail};
+use greffier_commands::store::People as _;
 use greffier_commands::store::{Identity, IdentityKind};
 use greffier_commands::{Action, Channel, Context, Lang, Origin};
 use greffier_storage::{Database, Export};
@@ -67,7 +68,6 @@ pub(crate) fn world() -> Inbox {
         inbox
             .db()
             .write(now, |tx| {
-                use greffier_commands::Store;
                 tx.create_person(
                     name,
                     None,
@@ -97,7 +97,6 @@ pub(crate) fn world() -> Inbox {
     inbox
         .db()
         .write(now, |tx| {
-            use greffier_commands::Store;
             let id = tx.create_person(
                 "Lucie Blanc",
                 None,
@@ -124,7 +123,7 @@ fn meeting_uid(inbox: &Inbox) -> String {
     inbox
         .db()
         .read(ctx().now, |tx| {
-            use greffier_commands::meeting::MeetingStore;
+            use greffier_commands::store::Meetings;
             Ok(tx
                 .meeting(greffier_commands::store::MeetingId(1))?
                 .expect("meeting 1")

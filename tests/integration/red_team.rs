@@ -8,6 +8,7 @@
 use greffier::inbox::{Inbound, Inbox, Input};
 use greffier::mail::Fate;
 use greffier::mail::auth::{Authentication, Proof, Verifier};
+use greffier_commands::store::People as _;
 use greffier_commands::store::{Identity, IdentityKind};
 use greffier_commands::{Action, Channel, Context, Origin};
 use greffier_storage::Database;
@@ -190,7 +191,6 @@ fn case_6_an_erased_address_leaves_the_database_once_unsubscribed() {
         inbox
             .db()
             .write(ctx.now, |tx| {
-                use greffier_commands::Store as _;
                 tx.create_person("Paul Girard", None, &email(paul))?;
                 Ok(())
             })

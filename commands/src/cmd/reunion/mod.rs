@@ -172,7 +172,7 @@ pub(crate) fn email_of(
 
 /// A person's first verified email address.
 pub fn email_of_person(
-    store: &mut dyn crate::store::Store,
+    store: &mut (impl crate::store::Identities + ?Sized),
     person: crate::store::PersonId,
 ) -> crate::store::StoreResult<Option<String>> {
     Ok(store

@@ -1,11 +1,32 @@
-//! The domain as the commands see it, and the [`Store`] trait they reach it
-//! through. The storage crate implements the trait on a SQLite transaction;
-//! every method runs inside the transaction of the request being handled, so
-//! a refused command is rolled back whole.
+//! The domain as the commands see it, and the store they reach it through,
+//! by role: [`People`], [`Identities`], [`Organisations`], [`Groups`],
+//! [`Catalogue`], [`Polls`], [`Meetings`] and the bot's own [`Ledger`],
+//! each a trait in its own file here; [`Store`] is all of them. The
+//! storage crate implements each role on a SQLite transaction, in a file of
+//! the same name; every method runs inside the transaction of the request
+//! being handled, so a refused command is rolled back whole.
 
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
+
+mod catalogue;
+mod groups;
+mod identities;
+mod ledger;
+mod meetings;
+mod organisations;
+mod people;
+mod polls;
+
+pub use catalogue::Catalogue;
+pub use groups::Groups;
+pub use identities::Identities;
+pub use ledger::Ledger;
+pub use meetings::Meetings;
+pub use organisations::Organisations;
+pub use people::People;
+pub use polls::Polls;
 
 /// Wrong codes a person may type in 24 hours; the last one spends their
 /// live codes, and no code of theirs is checked again before the day is
@@ -473,237 +494,29 @@ impl std::fmt::Debug for StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
-/// Everything the commands read and write. Implemented by the storage crate
-/// on one SQLite transaction; implemented in memory by nothing: the commands'
-/// tests run on a fresh in-memory SQLite database through the storage crate.
+/// Everything the commands read and write, by role: each role is a trait
+/// of its own, in its own file here, implemented by the storage crate in
+/// its own file there. Implemented by the storage crate on one SQLite
+/// transaction; implemented in memory by nothing: the commands' tests run
+/// on a fresh in-memory SQLite database through the storage crate.
 ///
-/// Writing methods also append the group's history (joins, leaves, supports,
-/// status updates, milestones, lead changes) that the digests read.
-pub trait Store: crate::meeting::MeetingStore {
-    /// The person a verified identity belongs to.
-    fn person_by_identity(&mut self, identity: &Identity) -> StoreResult<Option<Person>>;
-    fn person(&mut self, id: PersonId) -> StoreResult<Person>;
-    /// Creates a person with a first, verified identity; an organisation
-    /// given here is confirmed (an operator's act: tests, benchmarks; the
-    /// commands declare it with [`Store::set_person_organisation`]).
-    fn create_person(
-        &mut self,
-        name: &str,
-        organisation: Option<OrgId>,
-        identity: &Identity,
-    ) -> StoreResult<PersonId>;
-    /// Declares the person's organisation, with where they stand in it and
-    /// the Matrix room the request was made in (to tell them the answer
-    /// there). Their group memberships follow the new organisation.
-    fn set_person_organisation(
-        &mut self,
-        person: PersonId,
-        org: OrgId,
-        membership: Membership,
-        room: Option<&str>,
-    ) -> StoreResult<()>;
-    /// Accepts or refuses a pending membership (`by`: who decided).
-    fn decide_membership(
-        &mut self,
-        person: PersonId,
-        membership: Membership,
-        by: Option<PersonId>,
-    ) -> StoreResult<()>;
-    /// The Matrix room where the person asked for their organisation.
-    fn membership_room(&mut self, person: PersonId) -> StoreResult<Option<String>>;
-    /// Whether the organisation has a confirmed member (not erased).
-    fn has_confirmed_member(&mut self, org: OrgId) -> StoreResult<bool>;
-    /// The people who declared this organisation, by name (not erased).
-    fn organisation_people(&mut self, org: OrgId) -> StoreResult<Vec<Person>>;
-    /// The people (not erased) whose name has this [`crate::text::name_key`].
-    fn people_named(&mut self, name_key: &str) -> StoreResult<Vec<Person>>;
-    /// The domains whose addresses and Matrix IDs are the organisation's.
-    fn organisation_domains(&mut self, org: OrgId) -> StoreResult<Vec<String>>;
-    /// The organisation that recorded this exact domain.
-    fn organisation_by_domain(&mut self, domain: &str) -> StoreResult<Option<OrgId>>;
-    /// Records a domain for `org`; the organisation that holds it already,
-    /// if another one does (then nothing changes).
-    fn add_organisation_domain(&mut self, org: OrgId, domain: &str) -> StoreResult<Option<OrgId>>;
-    /// False if the organisation did not have that domain.
-    fn remove_organisation_domain(&mut self, org: OrgId, domain: &str) -> StoreResult<bool>;
-    /// Erases the person: identities, codes, what the inbox kept of their
-    /// addresses, absence reasons, group memberships, and their name in
-    /// the outbox; their answers stay under `placeholder`. The database
-    /// file keeps no copy of what was erased once the transaction commits.
-    fn forget_person(&mut self, person: PersonId, placeholder: &str) -> StoreResult<Forgotten>;
-    /// A person known only by name (from minutes): no identity yet.
-    fn create_contact(&mut self, name: &str, organisation: Option<OrgId>) -> StoreResult<PersonId>;
-    /// The person of that organisation with that name (same key).
-    fn person_by_name(
-        &mut self,
-        name_key: &str,
-        organisation: Option<OrgId>,
-    ) -> StoreResult<Option<Person>>;
-    /// The person's identities: (identity, verified).
-    fn identities(&mut self, person: PersonId) -> StoreResult<Vec<(Identity, bool)>>;
-    /// Adds a verified identity to a person; false if it is someone else's.
-    fn add_identity(&mut self, person: PersonId, identity: &Identity) -> StoreResult<bool>;
-    /// A new single-use code to link `email` to `person`, valid until
-    /// `expires` (the storage draws it at random). It replaces the live
-    /// code of the same person and address: one at a time.
-    fn create_email_code(
-        &mut self,
-        person: PersonId,
-        email: &str,
-        expires: jiff::Timestamp,
-    ) -> StoreResult<String>;
-    /// Code mails since `since`: (to `email`, asked by `person`).
-    fn email_codes_sent(
-        &mut self,
-        person: PersonId,
-        email: &str,
-        since: jiff::Timestamp,
-    ) -> StoreResult<(usize, usize)>;
-    /// Spends a code of `person` that is still valid: the address it links.
-    /// The code is compared with each live one in constant time.
-    fn use_email_code(&mut self, person: PersonId, code: &str) -> StoreResult<Option<String>>;
-    /// The wrong codes `person` typed since `since`.
-    fn code_guesses(&mut self, person: PersonId, since: jiff::Timestamp) -> StoreResult<usize>;
-    /// Counts a wrong code against `person` and, when it makes
-    /// [`MAX_CODE_ATTEMPTS`] since `since`, spends their live codes
-    /// (`true`).
-    fn wrong_email_code(&mut self, person: PersonId, since: jiff::Timestamp) -> StoreResult<bool>;
+/// A function that needs only some roles asks for them
+/// (`store: &mut (impl Meetings + Organisations + ?Sized)`: the attendance
+/// chart; a `&mut dyn Store` is accepted there); a command gets the whole
+/// store through [`crate::exec::Exec`]. Code that holds the storage's
+/// transaction itself imports the roles it calls (`use
+/// greffier_commands::store::Groups as _`). Writing methods also append the group's
+/// history (joins, leaves, supports, status updates, milestones, lead
+/// changes) that the digests read.
+pub trait Store:
+    People + Identities + Organisations + Groups + Catalogue + Polls + Ledger + Meetings
+{
+}
 
-    fn organisations(&mut self) -> StoreResult<Vec<Organisation>>;
-    fn organisation(&mut self, id: OrgId) -> StoreResult<Organisation>;
-    /// The organisation whose name has this [`crate::text::name_key`].
-    fn organisation_by_key(&mut self, key: &str) -> StoreResult<Option<Organisation>>;
-    fn create_organisation(&mut self, name: &str, kind: Option<&str>) -> StoreResult<OrgId>;
-
-    fn groups(&mut self) -> StoreResult<Vec<Group>>;
-    /// The groups with a room or a list (what the drift check compares):
-    /// read without the others, which a network has thousands of.
-    fn groups_with_room_or_list(&mut self) -> StoreResult<Vec<Group>>;
-    fn group_by_slug(&mut self, slug: &str) -> StoreResult<Option<Group>>;
-    fn group(&mut self, id: GroupId) -> StoreResult<Option<Group>>;
-    fn create_group(&mut self, group: &NewGroup, by: Option<PersonId>) -> StoreResult<GroupId>;
-    fn set_group_status(&mut self, group: GroupId, status: GroupStatus) -> StoreResult<()>;
-    fn set_group_lead(
-        &mut self,
-        group: GroupId,
-        lead: OrgId,
-        by: Option<PersonId>,
-    ) -> StoreResult<()>;
-    fn set_group_room(&mut self, group: GroupId, room: &str) -> StoreResult<()>;
-    /// The group's mailing list (an address), recorded in its history.
-    fn set_group_list(&mut self, group: GroupId, list: &str) -> StoreResult<()>;
-    /// The group a room is tied to.
-    fn group_by_room(&mut self, room: &str) -> StoreResult<Option<Group>>;
-
-    /// The groups a person joined themselves, by slug.
-    fn person_groups(&mut self, person: PersonId) -> StoreResult<Vec<Group>>;
-    /// People who joined the group themselves.
-    fn member_people(&mut self, group: GroupId) -> StoreResult<Vec<Person>>;
-    /// The group's "villes": organisations that are members, by themselves
-    /// (import, seed) or through a member person whose membership of it is
-    /// confirmed.
-    fn member_organisations(&mut self, group: GroupId) -> StoreResult<Vec<Organisation>>;
-    /// Adds a member; `person` None makes the organisation itself a member.
-    /// False if it was a member already.
-    fn add_member(
-        &mut self,
-        group: GroupId,
-        org: OrgId,
-        person: Option<PersonId>,
-    ) -> StoreResult<bool>;
-    /// False if the person was not a member.
-    fn remove_member(&mut self, group: GroupId, person: PersonId) -> StoreResult<bool>;
-
-    fn supporters(&mut self, group: GroupId) -> StoreResult<Vec<Organisation>>;
-    /// False if the organisation supported it already.
-    fn add_support(
-        &mut self,
-        group: GroupId,
-        org: OrgId,
-        by: Option<PersonId>,
-    ) -> StoreResult<bool>;
-
-    fn record_status(
-        &mut self,
-        group: GroupId,
-        text: &str,
-        version: Option<&str>,
-        by: Option<PersonId>,
-    ) -> StoreResult<()>;
-    fn latest_status(&mut self, group: GroupId) -> StoreResult<Option<ProjectStatus>>;
-    fn add_milestone(
-        &mut self,
-        group: GroupId,
-        date: Date,
-        text: &str,
-        by: Option<PersonId>,
-    ) -> StoreResult<()>;
-    /// Milestones by date.
-    fn milestones(&mut self, group: GroupId) -> StoreResult<Vec<Milestone>>;
-    /// The group's history after `since`, oldest first.
-    fn group_events(&mut self, group: GroupId, since: Timestamp) -> StoreResult<Vec<GroupEvent>>;
-    /// The software whose name has this [`crate::text::software_key`].
-    fn software_by_key(&mut self, key: &str) -> StoreResult<Option<Software>>;
-    /// Every software, by name.
-    fn all_software(&mut self) -> StoreResult<Vec<Software>>;
-    fn create_software(&mut self, name: &str, group: Option<GroupId>) -> StoreResult<SoftwareId>;
-    /// Records an organisation's use of a software (history kept: the
-    /// latest record is the current one); `None` records that it no longer
-    /// uses it. False when it changes nothing (the same status and note).
-    fn record_use(
-        &mut self,
-        software: SoftwareId,
-        org: OrgId,
-        status: Option<UseStatus>,
-        note: Option<&str>,
-        by: Option<PersonId>,
-    ) -> StoreResult<bool>;
-    /// The organisations that use a software now, by organisation.
-    fn software_uses(&mut self, software: SoftwareId) -> StoreResult<Vec<SoftwareUse>>;
-    /// What an organisation uses now, by software name.
-    fn organisation_software(&mut self, org: OrgId) -> StoreResult<Vec<(Software, SoftwareUse)>>;
-    fn create_poll(&mut self, poll: &NewPoll) -> StoreResult<PollId>;
-    fn poll(&mut self, id: PollId) -> StoreResult<Option<Poll>>;
-    /// The polls by id; the open ones only if `open`.
-    fn polls(&mut self, open: bool) -> StoreResult<Vec<Poll>>;
-    fn poll_invitees(&mut self, id: PollId) -> StoreResult<Vec<Person>>;
-    /// Records an answer (history kept: the latest one counts); `None`
-    /// withdraws the person's answer (an empty Matrix poll response).
-    fn record_vote(
-        &mut self,
-        poll: PollId,
-        person: PersonId,
-        choices: Option<&[usize]>,
-        channel: &str,
-    ) -> StoreResult<()>;
-    /// Remembers that the native Matrix poll `event` in `room` asks poll
-    /// `poll`: its responses are votes.
-    fn record_poll_post(&mut self, event: &str, room: &str, poll: PollId) -> StoreResult<()>;
-    /// The poll a native Matrix poll event asks.
-    fn poll_by_post(&mut self, event: &str) -> StoreResult<Option<PollId>>;
-    /// The native Matrix polls posted for a poll: (room, event id).
-    fn poll_posts(&mut self, poll: PollId) -> StoreResult<Vec<(String, String)>>;
-    /// Remembers the Message-ID of the poll mail `person` got.
-    fn record_poll_mail(
-        &mut self,
-        message_id: &str,
-        poll: PollId,
-        person: PersonId,
-    ) -> StoreResult<()>;
-    /// The poll and invitee of a poll mail, by its Message-ID.
-    fn poll_mail(&mut self, message_id: &str) -> StoreResult<Option<(PollId, PersonId)>>;
-    /// True the first time `key` is given, false ever after: what is said
-    /// once (a notice per person and poll).
-    fn once(&mut self, key: &str) -> StoreResult<bool>;
-    /// Each invitee's latest answer.
-    fn poll_votes(&mut self, id: PollId) -> StoreResult<Vec<Vote>>;
-    fn close_poll(&mut self, id: PollId, meeting: Option<MeetingId>) -> StoreResult<()>;
-    fn mark_poll_reminded(&mut self, id: PollId) -> StoreResult<()>;
-    /// When the last scheduled digest for `destination` was queued.
-    fn last_digest(&mut self, destination: &str) -> StoreResult<Option<Timestamp>>;
-    /// 128 random bits as 32 hex digits: what nobody can guess (the
-    /// Message-ID of an invitation, which only its invitee receives).
-    fn random_token(&mut self) -> StoreResult<String>;
+impl<
+    T: People + Identities + Organisations + Groups + Catalogue + Polls + Ledger + Meetings + ?Sized,
+> Store for T
+{
 }
 
 #[cfg(test)]

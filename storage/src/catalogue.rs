@@ -1,8 +1,8 @@
-//! The catalogue on a [`Tx`]: software, and which organisation uses which
+//! The commands' [`Catalogue`] role on a [`Tx`]: software, and which organisation uses which
 //! (a history per software and organisation; the latest row counts).
 
 use greffier_commands::store::{
-    GroupId, OrgId, PersonId, Software, SoftwareId, SoftwareUse, StoreResult, UseStatus,
+    Catalogue, GroupId, OrgId, PersonId, Software, SoftwareId, SoftwareUse, StoreResult, UseStatus,
 };
 use greffier_commands::text::software_key;
 use rusqlite::{OptionalExtension, Row, params};
@@ -38,15 +38,15 @@ fn use_at(r: &Row<'_>, at: usize) -> rusqlite::Result<SoftwareUse> {
     })
 }
 
-impl Tx<'_> {
-    pub(crate) fn software_by_key(&self, key: &str) -> StoreResult<Option<Software>> {
+impl Catalogue for Tx<'_> {
+    fn software_by_key(&mut self, key: &str) -> StoreResult<Option<Software>> {
         self.conn()
             .prepare_cached("SELECT id, name, group_id FROM software WHERE key = ?1")
             .and_then(|mut st| st.query_row(params![key], software_row).optional())
             .map_err(Into::into)
     }
 
-    pub(crate) fn all_software(&self) -> StoreResult<Vec<Software>> {
+    fn all_software(&mut self) -> StoreResult<Vec<Software>> {
         let mut st = self
             .conn()
             .prepare_cached("SELECT id, name, group_id FROM software ORDER BY key")?;
@@ -54,11 +54,7 @@ impl Tx<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    pub(crate) fn create_software(
-        &self,
-        name: &str,
-        group: Option<GroupId>,
-    ) -> StoreResult<SoftwareId> {
+    fn create_software(&mut self, name: &str, group: Option<GroupId>) -> StoreResult<SoftwareId> {
         self.conn().execute(
             "INSERT INTO software (name, key, group_id, created_at) VALUES (?1, ?2, ?3, ?4)",
             params![name, software_key(name), group.map(|g| g.0), ts(self.now())],
@@ -66,8 +62,8 @@ impl Tx<'_> {
         Ok(SoftwareId(self.conn().last_insert_rowid()))
     }
 
-    pub(crate) fn record_use(
-        &self,
+    fn record_use(
+        &mut self,
         software: SoftwareId,
         org: OrgId,
         status: Option<UseStatus>,
@@ -111,7 +107,7 @@ impl Tx<'_> {
         Ok(true)
     }
 
-    pub(crate) fn software_uses(&self, software: SoftwareId) -> StoreResult<Vec<SoftwareUse>> {
+    fn software_uses(&mut self, software: SoftwareId) -> StoreResult<Vec<SoftwareUse>> {
         let sql = format!(
             "SELECT c.* FROM ({CURRENT}) c JOIN organisations o ON o.id = c.organisation_id
              ORDER BY o.key"
@@ -121,10 +117,7 @@ impl Tx<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    pub(crate) fn organisation_software(
-        &self,
-        org: OrgId,
-    ) -> StoreResult<Vec<(Software, SoftwareUse)>> {
+    fn organisation_software(&mut self, org: OrgId) -> StoreResult<Vec<(Software, SoftwareUse)>> {
         let mut st = self.conn().prepare_cached(
             "SELECT s.id, s.name, s.group_id, u.organisation_id, u.status, u.note, u.at
                  FROM software_uses u JOIN software s ON s.id = u.software_id
