@@ -14,26 +14,9 @@ pub struct App {
 }
 
 impl App {
-    /// The commands' context, at the current instant.
+    /// The commands' context, at the current instant: the bot's settings
+    /// and what each channel's section adds.
     pub fn context(&self) -> Context {
-        let c = &self.loaded.config;
-        Context {
-            lang: c.bot.language,
-            prefix: c.bot.prefix.clone(),
-            admins: c.bot.admins.clone(),
-            quorum: c.groups.quorum,
-            timezone: c.bot.timezone.clone(),
-            now: jiff::Timestamp::now(),
-            mail_address: c.mail.as_ref().map(|m| m.address.clone()),
-            digest_rooms: c.digest.rooms.clone(),
-            digest_lists: c.digest.lists.clone(),
-            create_rooms: c.matrix.as_ref().is_some_and(|m| m.create_rooms),
-            lists_domain: c.lists.as_ref().map(|l| l.domain.clone()),
-            web_url: c
-                .web
-                .as_ref()
-                .and_then(|w| w.public_url.as_ref())
-                .map(|u| u.trim_end_matches('/').to_string()),
-        }
+        self.loaded.config.context(jiff::Timestamp::now())
     }
 }

@@ -13,6 +13,18 @@ use greffier_commands::{Notice, Origin};
 use crate::app::App;
 use crate::inbox::{Handled, Inbound, Inbox, Input};
 use crate::outbox;
+use crate::plugin::Plugin;
+
+/// The console as a channel: no section, nothing to start with `run`
+/// (`greffier console` runs it).
+pub const PLUGIN: Plugin = Plugin {
+    name: "console",
+    section: None,
+    serve: None,
+    takes_commands: true,
+    own_connection: false,
+    health: None,
+};
 
 /// Longest line read whole; the rest of a longer line is skipped.
 const MAX_READ: usize = 1 << 20;

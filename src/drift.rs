@@ -119,16 +119,11 @@ pub struct Found {
 pub async fn find(app: &App, groups: &[Expected]) -> anyhow::Result<Found> {
     let config = &app.loaded.config;
     let lang = config.bot.language;
-    let lists = match &config.lists {
+    let lists = match config.section::<crate::lists::Settings>() {
         Some(l) => {
             let password = app
                 .loaded
-                .secret(
-                    "lists.password",
-                    &l.password,
-                    &l.password_env,
-                    &l.password_file,
-                )?
+                .secret("lists.password", &l.password)?
                 .ok_or_else(|| anyhow::anyhow!("[lists] needs a password"))?;
             Some(crate::lists::mailman::Mailman::new(
                 &l.url, &l.user, &password, &l.domain, None,
@@ -156,7 +151,7 @@ pub async fn find(app: &App, groups: &[Expected]) -> anyhow::Result<Found> {
                     address: address.clone(),
                 }));
         }
-        if let (Some(room), Some(m)) = (&g.room, &config.matrix) {
+        if let (Some(room), Some(m)) = (&g.room, config.section::<crate::matrix::Settings>()) {
             let store = app.loaded.resolve(&m.store);
             let have = crate::matrix::members::room_members(&m.homeserver, &store, room).await?;
             // The bot is in its rooms and in no group.
@@ -193,7 +188,9 @@ pub fn digest_line(lang: Lang, found: &Found) -> Option<String> {
 pub fn check(app: &App, db: &mut Database, fix: bool) -> anyhow::Result<()> {
     let config = &app.loaded.config;
     let lang = config.bot.language;
-    let domain = config.lists.as_ref().map(|l| l.domain.as_str());
+    let domain = config
+        .section::<crate::lists::Settings>()
+        .map(|l| l.domain.as_str());
     let groups = db.read(jiff::Timestamp::now(), |tx| expected(tx, domain))?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

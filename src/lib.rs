@@ -17,6 +17,7 @@
 
 pub mod app;
 mod backup;
+mod channels;
 mod config;
 mod console;
 mod digest;
@@ -30,6 +31,7 @@ mod minutes;
 #[cfg(test)]
 mod module_graph;
 pub mod outbox;
+mod plugin;
 mod run;
 mod scheduler;
 mod seed;
@@ -258,7 +260,7 @@ fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
         }
     });
     let app = App {
-        loaded: config::load(&config)?,
+        loaded: config::load(&config, &channels::readers())?,
     };
     let done = match &cli.command {
         Cmd::CheckConfig => {
@@ -266,11 +268,15 @@ fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
                 eprintln!("WARNING: {warning}");
             }
             let c = &app.loaded.config;
+            let channels: Vec<String> = channels::TABLE
+                .iter()
+                .filter(|p| p.section.is_some())
+                .map(|p| format!("{}: {}", p.name, if p.on(c) { "on" } else { "off" }))
+                .collect();
             println!(
-                "{}: OK (matrix: {}, mail: {}, {} seed group(s), database {})",
+                "{}: OK ({}, {} seed group(s), database {})",
                 config.display(),
-                if c.matrix.is_some() { "on" } else { "off" },
-                if c.mail.is_some() { "on" } else { "off" },
+                channels.join(", "),
                 c.groups.seed.len(),
                 app.loaded.database_path(cli.database.as_deref()).display()
             );
@@ -293,9 +299,19 @@ fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Cmd::Run => {
             let c = &app.loaded.config;
-            if c.matrix.is_none() && c.mail.is_none() {
+            let takers: Vec<&plugin::Plugin> = channels::TABLE
+                .iter()
+                .copied()
+                .filter(|p| p.takes_commands && p.serve.is_some())
+                .collect();
+            if !takers.iter().any(|p| p.on(c)) {
+                let names: Vec<String> = takers.iter().map(|p| format!("[{}]", p.name)).collect();
+                let none = match names.as_slice() {
+                    [a, b] => format!("neither {a} nor {b} is"),
+                    _ => format!("none of {} is", names.join(", ")),
+                };
                 bail!(
-                    "{}: neither [matrix] nor [mail] is configured: there is nothing for `run` to serve (use `greffier console` to try the commands without a network)",
+                    "{}: {none} configured: there is nothing for `run` to serve (use `greffier console` to try the commands without a network)",
                     config.display()
                 );
             }
@@ -303,11 +319,10 @@ fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
                 tracing::warn!("{warning}");
             }
             let db = open_database(&app, &cli)?;
-            let web_db = match c.web {
-                Some(_) => Some(open_database(&app, &cli)?),
-                None => None,
-            };
-            run::run(app, db, web_db)
+            let path = database_path(&app, &cli)?;
+            run::run(app, db, move || {
+                Ok(greffier_storage::Database::open(&path)?)
+            })
         }
         Cmd::ImportMinutes {
             file,
@@ -342,7 +357,7 @@ fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
             digest::print_and_send(&app, &mut db, group.as_deref(), *send)
         }
         Cmd::Web => {
-            if app.loaded.config.web.is_none() {
+            if !app.loaded.config.has("web") {
                 bail!(
                     "{}: no [web] section: there are no pages to serve",
                     config.display()

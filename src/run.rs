@@ -1,7 +1,8 @@
-//! `greffier run`: the adapters that bot.toml configures, together, until
-//! SIGTERM or Ctrl-C. They share one [`Inbox`]; every change is a
-//! transaction, so stopping at any point loses nothing: what was queued is
-//! delivered after the restart.
+//! `greffier run`: the channels that bot.toml turns on, together, until
+//! SIGTERM or Ctrl-C. They share one [`Inbox`] (a channel that reads on a
+//! connection of its own gets its own); every change is a transaction, so
+//! stopping at any point loses nothing: what was queued is delivered after
+//! the restart.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,15 +10,21 @@ use std::time::Duration;
 use greffier_storage::Database;
 
 use crate::app::App;
+use crate::channels::TABLE;
 use crate::inbox::Inbox;
-use crate::{lists, mail, matrix, scheduler, web};
+use crate::{scheduler, web};
 
-/// `web_db`: the web pages' own connection, when `[web]` is on.
-pub fn run(app: App, db: Database, web_db: Option<Database>) -> anyhow::Result<()> {
+/// `open`: another connection to the database, for a channel that reads
+/// on its own (the web pages).
+pub fn run(
+    app: App,
+    db: Database,
+    open: impl Fn() -> anyhow::Result<Database>,
+) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let result = runtime.block_on(serve(Arc::new(app), Arc::new(Inbox::new(db)), web_db));
+    let result = runtime.block_on(serve(Arc::new(app), Arc::new(Inbox::new(db)), open));
     runtime.shutdown_timeout(Duration::from_secs(2));
     result
 }
@@ -28,7 +35,7 @@ pub fn web(app: App, db: Database) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let pages = Arc::new(web::Web::new(Arc::new(app), Inbox::new(db)));
+    let pages = Arc::new(web::Web::new(Arc::new(app), Arc::new(Inbox::new(db))));
     let result = runtime.block_on(async {
         tokio::select! {
             done = web::serve(pages) => done,
@@ -39,27 +46,25 @@ pub fn web(app: App, db: Database) -> anyhow::Result<()> {
     result
 }
 
-async fn serve(app: Arc<App>, inbox: Arc<Inbox>, web_db: Option<Database>) -> anyhow::Result<()> {
+async fn serve(
+    app: Arc<App>,
+    inbox: Arc<Inbox>,
+    open: impl Fn() -> anyhow::Result<Database>,
+) -> anyhow::Result<()> {
     let mut tasks = tokio::task::JoinSet::new();
-    if let Some(db) = web_db {
-        tasks.spawn(web::serve(Arc::new(web::Web::new(
-            app.clone(),
-            Inbox::new(db),
-        ))));
+    let mut serving = 0;
+    for plugin in TABLE.iter().filter(|p| p.on(&app.loaded.config)) {
+        let Some(start) = plugin.serve else {
+            continue;
+        };
+        let inbox = match plugin.own_connection {
+            true => Arc::new(Inbox::new(open()?)),
+            false => inbox.clone(),
+        };
+        tasks.spawn(start(app.clone(), inbox));
+        serving += usize::from(!plugin.own_connection);
     }
-    if app.loaded.config.matrix.is_some() {
-        tasks.spawn(matrix::serve(app.clone(), inbox.clone()));
-    }
-    if app.loaded.config.mail.is_some() {
-        tasks.spawn(mail::serve(app.clone(), inbox.clone()));
-    }
-    if app.loaded.config.lists.is_some() {
-        tasks.spawn(lists::serve(app.clone(), inbox.clone()));
-    }
-    if app.loaded.config.matrix.is_none()
-        && app.loaded.config.mail.is_none()
-        && app.loaded.config.lists.is_none()
-    {
+    if serving == 0 {
         anyhow::bail!("no adapter to run");
     }
     tasks.spawn(scheduler::run(app.clone(), inbox.clone()));

@@ -92,10 +92,10 @@ pub async fn run(app: Arc<App>, inbox: Arc<Inbox>) -> anyhow::Result<()> {
 /// (logged).
 async fn drift_line(app: &App, inbox: &Inbox) -> Option<String> {
     let config = &app.loaded.config;
-    if config.matrix.is_none() && config.lists.is_none() {
+    if !config.has("matrix") && !config.has("lists") {
         return None;
     }
-    let domain = config.lists.as_ref().map(|l| l.domain.clone());
+    let domain = app.context().lists_domain;
     let groups = match inbox.read(jiff::Timestamp::now(), |tx| {
         crate::drift::expected(tx, domain.as_deref())
     }) {

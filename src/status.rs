@@ -11,18 +11,17 @@
 //! UNKNOWN` and 3 (the database cannot be read).
 
 use std::path::Path;
-use std::time::Duration;
 
 use greffier_storage::Database;
 use greffier_storage::outbox::Health;
 use jiff::{SignedDuration, Timestamp};
 
 use crate::app::App;
+use crate::channels::TABLE;
+use crate::plugin::{Checkup, Said, age};
 
 /// The bot rewrites its heartbeat every minute: three missed, it is down.
 const HEARTBEAT_LATE: SignedDuration = SignedDuration::from_secs(180);
-/// A Matrix sync returns at least every 30 s (its long-poll timeout).
-const MATRIX_LATE: SignedDuration = SignedDuration::from_secs(300);
 /// An item waiting longer than this is late (a server refusing it).
 const OUTBOX_LATE: SignedDuration = SignedDuration::from_secs(900);
 
@@ -49,18 +48,6 @@ impl Level {
             Level::Critical => "CRITICAL",
         }
     }
-}
-
-/// What the bot is configured to run, which the report expects to see.
-#[derive(Debug, Clone, Default)]
-pub struct Expected {
-    pub matrix: bool,
-    /// The mailbox's polling interval, when mail is on.
-    pub mail_poll: Option<SignedDuration>,
-    /// The `/healthz` address, when the web pages are on.
-    pub healthz: Option<String>,
-    /// The schema this binary knows.
-    pub schema: i64,
 }
 
 #[derive(Debug)]
@@ -91,21 +78,23 @@ impl std::fmt::Display for Report {
     }
 }
 
+/// What a channel that is on says of itself (its `health` in the table of
+/// channels).
+pub type Channel<'a> = Box<dyn Fn(&Checkup<'_>) -> Vec<Said> + 'a>;
+
 /// `greffier status`: the report, printed; its level is the exit status.
 pub fn run(app: &App, database: &Path) -> anyhow::Result<Level> {
     let db = Database::open_as_is(database)?;
     let health = db.health()?;
-    let c = &app.loaded.config;
-    let expected = Expected {
-        matrix: c.matrix.is_some(),
-        mail_poll: c.mail.as_ref().map(|m| {
-            SignedDuration::from_secs(i64::try_from(m.poll_seconds).unwrap_or(i64::MAX / 4))
-        }),
-        healthz: c.web.as_ref().map(|w| healthz_url(&w.listen)),
-        schema: greffier_storage::migrations::MIGRATIONS.len() as i64,
-    };
-    let web = expected.healthz.as_deref().map(fetch_healthz);
-    let mut report = assess(&health, &expected, web, Timestamp::now());
+    let config = &app.loaded.config;
+    let channels: Vec<Channel<'_>> = TABLE
+        .iter()
+        .filter(|p| p.on(config))
+        .filter_map(|p| p.health)
+        .map(|said| Box::new(move |c: &Checkup<'_>| said(config, c)) as Channel<'_>)
+        .collect();
+    let schema = greffier_storage::migrations::MIGRATIONS.len() as i64;
+    let mut report = assess(&health, schema, &channels, Timestamp::now());
     report.lines.insert(
         0,
         format!(
@@ -118,42 +107,9 @@ pub fn run(app: &App, database: &Path) -> anyhow::Result<Level> {
     Ok(report.level)
 }
 
-/// `127.0.0.1:8080` → `http://127.0.0.1:8080/healthz`; an address
-/// listening on every interface is asked on the loopback.
-fn healthz_url(listen: &str) -> String {
-    let host = listen
-        .replace("0.0.0.0:", "127.0.0.1:")
-        .replace("[::]:", "[::1]:");
-    format!("http://{host}/healthz")
-}
-
-/// The running bot's `/healthz`: `Ok` when it answers 200.
-fn fetch_healthz(url: &str) -> Result<(), String> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
-    runtime.block_on(async {
-        let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(5))
-            .build()
-            .map_err(|e| e.to_string())?;
-        let response = client.get(url).send().await.map_err(|e| e.to_string())?;
-        if response.status().is_success() {
-            Ok(())
-        } else {
-            Err(format!("answered {}", response.status()))
-        }
-    })
-}
-
-/// The report on `health` at `now`: pure, for the tests.
-pub fn assess(
-    health: &Health,
-    expected: &Expected,
-    web: Option<Result<(), String>>,
-    now: Timestamp,
-) -> Report {
+/// The report on `health` at `now`, with what each channel that is on
+/// says of itself; `schema`: the one this binary knows.
+pub fn assess(health: &Health, schema: i64, channels: &[Channel<'_>], now: Timestamp) -> Report {
     let mut problems: Vec<(Level, String)> = Vec::new();
     let mut lines = Vec::new();
     let since = |at: &Option<String>| -> Option<SignedDuration> {
@@ -161,20 +117,20 @@ pub fn assess(
         Some(now.duration_since(at))
     };
 
-    if health.schema > expected.schema {
+    if health.schema > schema {
         problems.push((
             Level::Critical,
             format!(
                 "the database is at schema {}, newer than this greffier ({})",
-                health.schema, expected.schema
+                health.schema, schema
             ),
         ));
-    } else if health.schema < expected.schema {
+    } else if health.schema < schema {
         problems.push((
             Level::Warning,
             format!(
                 "the database is at schema {}, this greffier at {}: restart the bot to upgrade it",
-                health.schema, expected.schema
+                health.schema, schema
             ),
         ));
     }
@@ -222,43 +178,20 @@ pub fn assess(
         }
     }
 
-    // The adapters, judged once the bot has been up long enough to have
-    // reached their servers.
-    let judged = |late: SignedDuration| running && up.is_none_or(|u| u > late);
-    if expected.matrix {
-        let synced = since(&health.matrix_synced_at);
-        match synced {
-            Some(s) => lines.push(format!("matrix: last sync {} ago", age(s))),
-            None => lines.push("matrix: never synced".into()),
-        }
-        if judged(MATRIX_LATE) && synced.is_none_or(|s| s > MATRIX_LATE) {
-            problems.push((
-                Level::Critical,
-                format!(
-                    "no Matrix sync for {}",
-                    synced.map_or("ever".to_string(), age)
-                ),
-            ));
-        }
-    }
-    if let Some(poll) = expected.mail_poll {
-        let late = (poll * 3).max(SignedDuration::from_secs(300));
-        let checked = since(&health.mail_checked_at);
-        let read = since(&health.mail_read_at)
-            .map(|r| format!("; last new mail {} ago", age(r)))
-            .unwrap_or_default();
-        match checked {
-            Some(c) => lines.push(format!("mail: mailbox last read {} ago{read}", age(c))),
-            None => lines.push("mail: mailbox never read".into()),
-        }
-        if judged(late) && checked.is_none_or(|c| c > late) {
-            problems.push((
-                Level::Critical,
-                format!(
-                    "the mailbox has not been read for {}",
-                    checked.map_or("ever".to_string(), age)
-                ),
-            ));
+    // The channels, each judged by itself once the bot has been up long
+    // enough to have reached its server.
+    let checkup = Checkup {
+        health,
+        now,
+        running,
+        up,
+    };
+    for channel in channels {
+        for said in channel(&checkup) {
+            match said {
+                Said::Line(line) => lines.push(line),
+                Said::Critical(problem) => problems.push((Level::Critical, problem)),
+            }
         }
     }
 
@@ -308,34 +241,12 @@ pub fn assess(
         None => lines.push("digest: none sent yet".into()),
     }
 
-    if let (Some(url), Some(answer)) = (&expected.healthz, web) {
-        match answer {
-            Ok(()) => lines.push(format!("web: {url} answers")),
-            Err(e) if running => {
-                problems.push((Level::Critical, format!("{url} does not answer: {e}")));
-                lines.push(format!("web: {url} does not answer ({e})"));
-            }
-            Err(e) => lines.push(format!("web: {url} does not answer ({e})")),
-        }
-    }
-
     problems.sort_by_key(|p| std::cmp::Reverse(p.0));
     let level = problems.first().map_or(Level::Ok, |(l, _)| *l);
     Report {
         level,
         problems,
         lines,
-    }
-}
-
-/// `42 s`, `5 min`, `3 h 10 min`, `2 d 4 h`.
-fn age(d: SignedDuration) -> String {
-    let s = d.as_secs().max(0);
-    match s {
-        0..60 => format!("{s} s"),
-        60..3600 => format!("{} min", s / 60),
-        3600..86400 => format!("{} h {} min", s / 3600, s % 3600 / 60),
-        _ => format!("{} d {} h", s / 86400, s % 86400 / 3600),
     }
 }
 
@@ -375,18 +286,31 @@ mod tests {
         }
     }
 
-    fn expected() -> Expected {
-        Expected {
-            matrix: true,
-            mail_poll: Some(SignedDuration::from_secs(60)),
-            healthz: Some("http://127.0.0.1:8080/healthz".into()),
-            schema: 13,
-        }
+    /// A bot with Matrix and mail on, as bot.toml says; and the pages,
+    /// whose `/healthz` answers `web` (the pages' own check asks it over
+    /// HTTP: web/health.rs).
+    fn config() -> crate::config::Config {
+        let src = "[matrix]\nhomeserver = \"http://127.0.0.1:8008\"\nuser = \"@bot:x.y\"\npassword = \"p\"\n\n[mail]\naddress = \"g@example.test\"\nimap_host = \"127.0.0.1\"\nimap_port = 1\nimap_user = \"u\"\nimap_password = \"p\"\nsmtp_host = \"127.0.0.1\"\nsmtp_port = 2\npoll_seconds = 60\n";
+        crate::config::parse(src, &crate::channels::readers()).expect("valid")
+    }
+
+    fn channels(config: &crate::config::Config, web: Result<(), String>) -> Vec<Channel<'_>> {
+        let mut out: Vec<Channel<'_>> = TABLE
+            .iter()
+            .filter(|p| p.on(config) && p.name != "web")
+            .filter_map(|p| p.health)
+            .map(|said| Box::new(move |c: &Checkup<'_>| said(config, c)) as Channel<'_>)
+            .collect();
+        let url = "http://127.0.0.1:8080/healthz";
+        out.push(Box::new(move |c: &Checkup<'_>| {
+            crate::web::judge(url, web.clone(), c.running)
+        }));
+        out
     }
 
     #[test]
     fn a_healthy_bot_is_ok_and_says_each_part() {
-        let r = assess(&healthy(), &expected(), Some(Ok(())), now());
+        let r = assess(&healthy(), 13, &channels(&config(), Ok(())), now());
         assert_eq!(r.level, Level::Ok, "{r}");
         let text = r.to_string();
         assert!(
@@ -412,8 +336,8 @@ mod tests {
         h.matrix_synced_at = ago(600);
         let r = assess(
             &h,
-            &expected(),
-            Some(Err("connection refused".into())),
+            13,
+            &channels(&config(), Err("connection refused".into())),
             now(),
         );
         assert_eq!(r.level, Level::Critical);
@@ -424,7 +348,7 @@ mod tests {
         let mut never = healthy();
         never.heartbeat_at = None;
         never.heartbeat = None;
-        let r = assess(&never, &expected(), None, now());
+        let r = assess(&never, 13, &channels(&config(), Ok(())), now());
         assert_eq!(
             r.problems[0].1,
             "the bot is not running (it has left no sign of life in this database)"
@@ -436,7 +360,7 @@ mod tests {
         let mut h = healthy();
         h.matrix_synced_at = ago(900);
         h.mail_checked_at = None;
-        let r = assess(&h, &expected(), Some(Err("timed out".into())), now());
+        let r = assess(&h, 13, &channels(&config(), Err("timed out".into())), now());
         assert_eq!(r.level, Level::Critical);
         let said: Vec<&str> = r.problems.iter().map(|(_, p)| p.as_str()).collect();
         assert_eq!(
@@ -449,7 +373,7 @@ mod tests {
         );
         // Just started: not judged yet.
         h.heartbeat = Some(serde_json::json!({"pid": 1, "started_at": ago(30)}).to_string());
-        let r = assess(&h, &expected(), Some(Ok(())), now());
+        let r = assess(&h, 13, &channels(&config(), Ok(())), now());
         assert_eq!(r.level, Level::Ok, "{r}");
     }
 
@@ -470,7 +394,7 @@ mod tests {
         ];
         h.failed = 3;
         h.failed_last_day = 1;
-        let r = assess(&h, &expected(), Some(Ok(())), now());
+        let r = assess(&h, 13, &channels(&config(), Ok(())), now());
         assert_eq!(r.level, Level::Warning);
         let text = r.to_string();
         assert!(
@@ -487,17 +411,11 @@ mod tests {
     fn the_schema_is_compared_with_the_binarys() {
         let mut h = healthy();
         h.schema = 12;
-        let r = assess(&h, &expected(), Some(Ok(())), now());
+        let r = assess(&h, 13, &channels(&config(), Ok(())), now());
         assert_eq!(r.level, Level::Warning);
         h.schema = 14;
-        let r = assess(&h, &expected(), Some(Ok(())), now());
+        let r = assess(&h, 13, &channels(&config(), Ok(())), now());
         assert_eq!(r.level, Level::Critical);
         assert_eq!(r.level.exit_code(), 2);
-    }
-
-    #[test]
-    fn healthz_is_asked_on_the_loopback() {
-        assert_eq!(healthz_url("0.0.0.0:8080"), "http://127.0.0.1:8080/healthz");
-        assert_eq!(healthz_url("[::]:80"), "http://[::1]:80/healthz");
     }
 }

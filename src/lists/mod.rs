@@ -6,33 +6,51 @@
 //! the list's address) and the list server.
 
 pub mod mailman;
+mod settings;
+
+pub use settings::Settings;
 
 use std::sync::Arc;
 
 use anyhow::Context as _;
+use futures_util::future::BoxFuture;
 use greffier_commands::Channel;
 
 use crate::app::App;
+use crate::config;
 use crate::inbox::Inbox;
 use crate::outbox;
+use crate::plugin::Plugin;
+
+/// The groups' mailing lists: made, subscribed to, unsubscribed from.
+pub const PLUGIN: Plugin = Plugin {
+    name: "lists",
+    section: Some(config::reader::<Settings>()),
+    serve: Some(start),
+    takes_commands: false,
+    own_connection: false,
+    health: None,
+};
+
+fn start(app: Arc<App>, inbox: Arc<Inbox>) -> BoxFuture<'static, anyhow::Result<()>> {
+    Box::pin(serve(app, inbox))
+}
 
 pub async fn serve(app: Arc<App>, inbox: Arc<Inbox>) -> anyhow::Result<()> {
     let loaded = &app.loaded;
-    let cfg = loaded.config.lists.as_ref().context("no [lists] section")?;
+    let cfg = loaded
+        .config
+        .section::<Settings>()
+        .context("no [lists] section")?;
     let password = loaded
-        .secret(
-            "lists.password",
-            &cfg.password,
-            &cfg.password_env,
-            &cfg.password_file,
-        )?
+        .secret("lists.password", &cfg.password)?
         .context("[lists] needs a password (password, password_env or password_file)")?;
     let server = Arc::new(mailman::Mailman::new(
         &cfg.url,
         &cfg.user,
         &password,
         &cfg.domain,
-        loaded.config.mail.as_ref().map(|m| m.address.clone()),
+        app.context().mail_address,
     )?);
     tracing::info!(url = %cfg.url, domain = %cfg.domain, "list server: Mailman 3");
     outbox::pump(inbox, Channel::Lists, move |item| {

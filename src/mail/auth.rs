@@ -22,7 +22,7 @@ use std::net::SocketAddr;
 use hickory_resolver::config::{NameServerConfig, ResolverConfig, ResolverOpts};
 use mail_auth::{AuthenticatedMessage, DkimResult, MessageAuthenticator};
 
-pub use crate::config::Authentication;
+pub use super::settings::Authentication;
 use crate::mail::parse;
 
 /// What was proven about a mail's sender.

@@ -22,7 +22,7 @@ impl<T: AsyncRead + AsyncWrite + Unpin + Send + Debug> Stream for T {}
 
 pub type Imap = Session<Box<dyn Stream>>;
 
-pub use crate::config::Tls;
+pub use super::settings::Tls;
 
 async fn wrap_tls(
     host: &str,

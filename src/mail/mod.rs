@@ -28,18 +28,24 @@ pub mod ical;
 pub mod imap;
 pub mod outbound;
 pub mod parse;
+mod settings;
+
+pub use settings::Settings;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
+use futures_util::future::BoxFuture;
 use greffier_commands::answer;
 use greffier_commands::store::{Identity, IdentityKind};
 use greffier_commands::{Channel, Context, Origin};
+use jiff::SignedDuration;
 
 use crate::app::App;
-use crate::config::MailConfig;
+use crate::config::{self, Config};
 use crate::inbox::{Handled, Inbound, Inbox, Input};
+use crate::plugin::{Checkup, Plugin, Said, age};
 use crate::{failpoint, outbox};
 use imap::Imap;
 
@@ -52,28 +58,59 @@ const MAX_TRIES: u32 = 3;
 /// The key of the bot's Message-IDs (see `outbound::Composer`).
 const MESSAGE_KEY: &str = "mail.message_key";
 
+/// The bot's mailbox: commands and answers by mail, replies, invitations,
+/// polls and digests sent.
+pub const PLUGIN: Plugin = Plugin {
+    name: "mail",
+    section: Some(config::reader::<Settings>()),
+    serve: Some(start),
+    takes_commands: true,
+    own_connection: false,
+    health: Some(health),
+};
+
+fn start(app: Arc<App>, inbox: Arc<Inbox>) -> BoxFuture<'static, anyhow::Result<()>> {
+    Box::pin(serve(app, inbox))
+}
+
+/// When the mailbox was last read, in `greffier status`: three polling
+/// intervals (five minutes at least) without it is critical.
+fn health(config: &Config, checkup: &Checkup<'_>) -> Vec<Said> {
+    let Some(cfg) = config.section::<Settings>() else {
+        return Vec::new();
+    };
+    let poll = SignedDuration::from_secs(i64::try_from(cfg.poll_seconds).unwrap_or(i64::MAX / 4));
+    let late = (poll * 3).max(SignedDuration::from_secs(300));
+    let health = checkup.health;
+    let checked = checkup.since(&health.mail_checked_at);
+    let read = checkup
+        .since(&health.mail_read_at)
+        .map(|r| format!("; last new mail {} ago", age(r)))
+        .unwrap_or_default();
+    let mut said = vec![Said::Line(match checked {
+        Some(c) => format!("mail: mailbox last read {} ago{read}", age(c)),
+        None => "mail: mailbox never read".into(),
+    })];
+    if checkup.judged(late) && checked.is_none_or(|c| c > late) {
+        said.push(Said::Critical(format!(
+            "the mailbox has not been read for {}",
+            checked.map_or("ever".to_string(), age)
+        )));
+    }
+    said
+}
+
 pub async fn serve(app: Arc<App>, inbox: Arc<Inbox>) -> anyhow::Result<()> {
     let cfg = app
         .loaded
         .config
-        .mail
-        .as_ref()
+        .section::<Settings>()
         .context("no [mail] section")?;
     let loaded = &app.loaded;
     let imap_password = loaded
-        .secret(
-            "mail.imap_password",
-            &cfg.imap_password,
-            &cfg.imap_password_env,
-            &cfg.imap_password_file,
-        )?
+        .secret("mail.imap_password", &cfg.imap_password)?
         .context("[mail] needs imap_password (or imap_password_env / _file)")?;
-    let smtp_password = loaded.secret(
-        "mail.smtp_password",
-        &cfg.smtp_password,
-        &cfg.smtp_password_env,
-        &cfg.smtp_password_file,
-    )?;
+    let smtp_password = loaded.secret("mail.smtp_password", &cfg.smtp_password)?;
     let credentials = match (&cfg.smtp_user, smtp_password) {
         (Some(user), Some(password)) => Some((user.clone(), password)),
         (Some(_), None) => anyhow::bail!("[mail] smtp_user needs smtp_password (or _env / _file)"),
@@ -162,7 +199,7 @@ pub enum Fate {
 
 impl Reader {
     /// One IMAP connection: read, handle, move, wait; until an error.
-    async fn session(&self, cfg: &MailConfig) -> anyhow::Result<()> {
+    async fn session(&self, cfg: &Settings) -> anyhow::Result<()> {
         let mut imap = self.login.connect().await?;
         let done = imap::mailbox_name(&cfg.done_folder);
         let quarantine = imap::mailbox_name(&cfg.quarantine_folder);
@@ -290,14 +327,19 @@ impl Reader {
     }
 
     fn max_size(&self) -> u64 {
-        let mail = self.app.loaded.config.mail.as_ref();
+        let mail = self.app.loaded.config.section::<Settings>();
         mail.map_or(u64::MAX, |m| m.max_size)
     }
 
     fn handle(&self, raw: &[u8], proof: &auth::Proof) -> anyhow::Result<Fate> {
         failpoint::panics("mail-handle");
         let ctx = self.app.context();
-        let cfg = self.app.loaded.config.mail.as_ref().context("no [mail]")?;
+        let cfg = self
+            .app
+            .loaded
+            .config
+            .section::<Settings>()
+            .context("no [mail]")?;
         let mailbox = Mailbox {
             address: &cfg.address,
             max_size: cfg.max_size,

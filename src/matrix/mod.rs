@@ -27,7 +27,10 @@ mod outbound;
 mod provision;
 mod rooms;
 mod session;
+mod settings;
 mod sync;
+
+pub use settings::Settings;
 
 pub use sync::sync_filter;
 
@@ -35,41 +38,68 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
+use futures_util::future::BoxFuture;
 use greffier_commands::{Channel, Context};
+use jiff::SignedDuration;
 use matrix_sdk::Client;
 use matrix_sdk::config::RequestConfig;
 
 use crate::app::App;
+use crate::config::{self, Config};
 use crate::inbox::{Handled, Inbound, Inbox};
 use crate::outbox;
+use crate::plugin::{Checkup, Plugin, Said, age};
 use session::Credentials;
 
 /// A random id per database, part of every transaction id.
 const INSTANCE: &str = "matrix.instance";
 
+/// Matrix rooms: commands typed in them, replies, posts, polls and the
+/// groups' rooms.
+pub const PLUGIN: Plugin = Plugin {
+    name: "matrix",
+    section: Some(config::reader::<Settings>()),
+    serve: Some(start),
+    takes_commands: true,
+    own_connection: false,
+    health: Some(health),
+};
+
+fn start(app: Arc<App>, inbox: Arc<Inbox>) -> BoxFuture<'static, anyhow::Result<()>> {
+    Box::pin(serve(app, inbox))
+}
+
+/// A Matrix sync returns at least every 30 s (its long-poll timeout).
+const SYNC_LATE: SignedDuration = SignedDuration::from_secs(300);
+
+/// The last sync, in `greffier status`; none for too long is critical.
+fn health(_: &Config, checkup: &Checkup<'_>) -> Vec<Said> {
+    let synced = checkup.since(&checkup.health.matrix_synced_at);
+    let mut said = vec![Said::Line(match synced {
+        Some(s) => format!("matrix: last sync {} ago", age(s)),
+        None => "matrix: never synced".into(),
+    })];
+    if checkup.judged(SYNC_LATE) && synced.is_none_or(|s| s > SYNC_LATE) {
+        said.push(Said::Critical(format!(
+            "no Matrix sync for {}",
+            synced.map_or("ever".to_string(), age)
+        )));
+    }
+    said
+}
+
 pub async fn serve(app: Arc<App>, inbox: Arc<Inbox>) -> anyhow::Result<()> {
     let cfg = app
         .loaded
         .config
-        .matrix
-        .as_ref()
+        .section::<Settings>()
         .context("no [matrix] section")?;
     let loaded = &app.loaded;
-    let credentials = match loaded.secret(
-        "matrix.password",
-        &cfg.password,
-        &cfg.password_env,
-        &cfg.password_file,
-    )? {
+    let credentials = match loaded.secret("matrix.password", &cfg.password)? {
         Some(p) => Credentials::Password(p),
         None => Credentials::AccessToken(
             loaded
-                .secret(
-                    "matrix.access_token",
-                    &cfg.access_token,
-                    &cfg.access_token_env,
-                    &cfg.access_token_file,
-                )?
+                .secret("matrix.access_token", &cfg.access_token)?
                 .context("[matrix] needs a password or an access_token")?,
         ),
     };

@@ -11,8 +11,14 @@
 //! another connection committed) or a minute passes (what is "upcoming"
 //! moves with the clock).
 
+mod health;
 mod ics;
 mod pages;
+mod settings;
+
+#[cfg(test)]
+pub use health::judge;
+pub use settings::Settings;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -24,16 +30,19 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use futures_util::future::BoxFuture;
 use greffier_commands::Context;
 
 use crate::app::App;
+use crate::config;
 use crate::inbox::Inbox;
+use crate::plugin::Plugin;
 
 /// What the pages share.
 pub struct Web {
     pub app: Arc<App>,
     /// Its own connection, for reading.
-    pub inbox: Inbox,
+    pub inbox: Arc<Inbox>,
     cache: Mutex<Cache>,
 }
 
@@ -67,13 +76,27 @@ pub struct Options {
     pub show_names: bool,
 }
 
+/// The web pages as a channel: they take no command and deliver nothing;
+/// they read on a connection of their own.
+pub const PLUGIN: Plugin = Plugin {
+    name: "web",
+    section: Some(config::reader::<Settings>()),
+    serve: Some(start),
+    takes_commands: false,
+    own_connection: true,
+    health: Some(health::said),
+};
+
+fn start(app: Arc<App>, inbox: Arc<Inbox>) -> BoxFuture<'static, anyhow::Result<()>> {
+    Box::pin(serve(Arc::new(Web::new(app, inbox))))
+}
+
 pub async fn serve(web: Arc<Web>) -> anyhow::Result<()> {
     let cfg = web
         .app
         .loaded
         .config
-        .web
-        .as_ref()
+        .section::<Settings>()
         .context("no [web] section")?;
     let listener = tokio::net::TcpListener::bind(&cfg.listen)
         .await
@@ -99,7 +122,7 @@ pub fn router(web: Arc<Web>) -> Router {
 }
 
 impl Web {
-    pub fn new(app: Arc<App>, inbox: Inbox) -> Web {
+    pub fn new(app: Arc<App>, inbox: Arc<Inbox>) -> Web {
         Web {
             app,
             inbox,
@@ -165,8 +188,7 @@ impl Web {
                 .app
                 .loaded
                 .config
-                .web
-                .as_ref()
+                .section::<Settings>()
                 .is_some_and(|w| w.show_names),
         }
     }

@@ -17,7 +17,7 @@ fn check_config_accepts_the_root_bot_toml() {
     );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        stdout.contains("OK (matrix: on, mail: on, 9 seed group(s)"),
+        stdout.contains("OK (matrix: on, mail: on, lists: on, web: off, 9 seed group(s)"),
         "{stdout}"
     );
 }
@@ -112,7 +112,7 @@ fn the_packaged_config_is_valid() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        stdout.contains("OK (matrix: off, mail: off, 0 seed group(s), database /var/lib/greffier/greffier.sqlite)"),
+        stdout.contains("OK (matrix: off, mail: off, lists: off, web: off, 0 seed group(s), database /var/lib/greffier/greffier.sqlite)"),
         "{stdout}"
     );
 }
