@@ -3,8 +3,11 @@
 //! status` read this table; adding a channel is one folder and one line
 //! here (docs/architecture.md, "Adding a channel").
 
+use std::sync::LazyLock;
+
 use crate::config::Reader;
 use crate::plugin::Plugin;
+use crate::route::{Route, Routes};
 use crate::{console, lists, mail, matrix, web};
 
 pub const TABLE: &[&Plugin] = &[
@@ -14,6 +17,14 @@ pub const TABLE: &[&Plugin] = &[
     &lists::PLUGIN,
     &web::PLUGIN,
 ];
+
+/// The routes of the channels, for the inbox: which channel delivers an
+/// action, what each says of its senders.
+pub fn routes() -> Routes {
+    static ROUTES: LazyLock<Vec<&'static Route>> =
+        LazyLock::new(|| TABLE.iter().filter_map(|p| p.route).collect());
+    &ROUTES
+}
 
 /// How bot.toml's channel sections are read.
 pub fn readers() -> Vec<Reader> {

@@ -8,22 +8,34 @@ use std::io::{BufRead, IsTerminal, Write};
 
 use anyhow::Context as _;
 use greffier_commands::store::Identity;
-use greffier_commands::{Notice, Origin};
+use greffier_commands::{Channel, Notice, Origin};
 
 use crate::app::App;
 use crate::inbox::{Handled, Inbound, Inbox, Input};
 use crate::outbox;
 use crate::plugin::Plugin;
+use crate::route::{self, Route};
 
 /// The console as a channel: no section, nothing to start with `run`
-/// (`greffier console` runs it).
+/// (`greffier console` runs it and prints its replies).
 pub const PLUGIN: Plugin = Plugin {
     name: "console",
     section: None,
     serve: None,
     takes_commands: true,
+    route: Some(&ROUTE),
     own_connection: false,
     health: None,
+};
+
+/// The console's replies; its operator is trusted (`--as`).
+pub const ROUTE: Route = Route {
+    channel: Channel::CONSOLE,
+    carries: |action| route::answers_on(action, Channel::CONSOLE),
+    lane: |_| "console".into(),
+    parallel: outbox::PARALLEL,
+    takes_newcomers: true,
+    commands_per_hour: None,
 };
 
 /// Longest line read whole; the rest of a longer line is skipped.

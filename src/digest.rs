@@ -16,6 +16,8 @@ use greffier_commands::store::{GroupStatus, StoreResult};
 use greffier_storage::Tx;
 use jiff::civil::{Time, Weekday};
 
+use crate::{channels, route};
+
 /// The cursor holding when the bot first ran with this database: a week
 /// whose moment came before it is not caught up (a new installation does
 /// not post a digest the moment it starts).
@@ -55,7 +57,7 @@ pub fn queue_due(
             continue;
         }
         let post = group_post(tx, ctx, &group, since)?;
-        tx.enqueue(&[post])?;
+        route::enqueue(tx, channels::routes(), &[post])?;
         queued += 1;
     }
     let mut overall: Option<(Digest, Option<String>)> = None;
@@ -78,7 +80,11 @@ pub fn queue_due(
                 overall.insert(made).clone()
             }
         };
-        tx.enqueue(&overall_posts(&destination, &digest, png.as_deref()))?;
+        route::enqueue(
+            tx,
+            channels::routes(),
+            &overall_posts(&destination, &digest, png.as_deref()),
+        )?;
         queued += 1;
     }
     Ok(queued)
@@ -143,7 +149,7 @@ pub fn print_and_send(
                 None => None,
             };
             let posts = greffier_commands::digest::now(tx, &ctx, group.as_ref())?;
-            tx.enqueue(&posts)?;
+            route::enqueue(tx, channels::routes(), &posts)?;
         }
         Ok((digests, send))
     })?;
@@ -286,7 +292,7 @@ mod tests {
             .expect("queue");
         assert_eq!(queued, 2);
         let posts = db
-            .pending(greffier_commands::Channel::Matrix, c.now, 100)
+            .pending(greffier_commands::Channel::MATRIX, c.now, 100)
             .expect("pending");
         let overall: Vec<&str> = posts
             .iter()
@@ -362,7 +368,7 @@ mod tests {
         assert_eq!(run(&mut db, "2026-10-28T10:05:00Z"), 0);
         let posts = db
             .pending(
-                greffier_commands::Channel::Matrix,
+                greffier_commands::Channel::MATRIX,
                 "2026-10-28T10:05:00Z".parse().expect("ts"),
                 100,
             )

@@ -14,6 +14,7 @@ use greffier_commands::{Action, Lang, tr};
 use greffier_storage::Database;
 
 use crate::app::App;
+use crate::{channels, route};
 
 /// What one group should have.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -212,7 +213,9 @@ pub fn check(app: &App, db: &mut Database, fix: bool) -> anyhow::Result<()> {
         }
     }
     if fix && !found.fixes.is_empty() {
-        db.write(jiff::Timestamp::now(), |tx| tx.enqueue(&found.fixes))?;
+        db.write(jiff::Timestamp::now(), |tx| {
+            route::enqueue(tx, channels::routes(), &found.fixes)
+        })?;
         println!(
             "{}",
             tr!(

@@ -23,6 +23,8 @@ use std::sync::{Mutex, MutexGuard};
 use greffier_commands::answer::{self, Decision};
 use greffier_commands::store::{GroupId, Identity};
 use greffier_commands::{Action, Channel, Command, Context, Executed, Notice, Origin, Request};
+
+use crate::route::{self, Route, Routes};
 use greffier_storage::inbound::SenderLoad;
 use greffier_storage::{Database, Tx};
 use jiff::Timestamp;
@@ -31,8 +33,8 @@ use tokio::sync::Notify;
 /// Something that arrived, as the adapter understood it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Inbound {
-    /// Where it came from, and so where the answer goes; its channel is
-    /// `origin.channel()`.
+    /// Where it came from, and so where the answer goes (and through which
+    /// channel: `origin.channel_name()`).
     pub origin: Origin,
     /// Its identity in the channel (event id, Message-ID): what is seen
     /// again (a sync replayed after a crash, a mail copied back) is handled
@@ -47,12 +49,6 @@ pub struct Inbound {
     /// mail asks to change waits for the sender's confirmation.
     pub authenticated: bool,
     pub input: Input,
-}
-
-impl Inbound {
-    pub fn channel(&self) -> Channel {
-        self.origin.channel()
-    }
 }
 
 /// What it says.
@@ -89,19 +85,44 @@ pub enum Handled {
     Queued(Vec<i64>),
 }
 
-/// The database, shared by the adapters' tasks, and the outbox pumps'
-/// wake-ups.
+/// The database, shared by the adapters' tasks; the routes of the
+/// channels (which one delivers what is queued, what each says of its
+/// senders); and the outbox pumps' wake-ups.
 pub struct Inbox {
     db: Mutex<Database>,
-    wakes: [Notify; Channel::ALL.len()],
+    routes: Routes,
+    /// One per route, in the same order; the last for no channel.
+    wakes: Vec<Notify>,
 }
 
 impl Inbox {
-    pub fn new(db: Database) -> Inbox {
+    /// `routes`: the channels' (`greffier::channels::routes()`).
+    pub fn new(db: Database, routes: Routes) -> Inbox {
         Inbox {
             db: Mutex::new(db),
-            wakes: Default::default(),
+            routes,
+            wakes: (0..=routes.len()).map(|_| Notify::new()).collect(),
         }
+    }
+
+    /// An inbox on a fresh database in memory (the adapters' tests).
+    pub fn in_memory(routes: Routes) -> greffier_storage::Result<Inbox> {
+        Ok(Inbox::new(Database::open_in_memory()?, routes))
+    }
+
+    /// The actions queued under `ids`, in order (those still kept).
+    pub fn queued(&self, ids: &[i64]) -> greffier_storage::Result<Vec<Action>> {
+        let db = self.db();
+        let mut actions = Vec::new();
+        for id in ids {
+            actions.extend(db.outbox_item(*id)?.map(|i| i.action));
+        }
+        Ok(actions)
+    }
+
+    /// The channels' routes.
+    pub fn routes(&self) -> Routes {
+        self.routes
     }
 
     /// The database. The lock is never held across an `.await`; a panic
@@ -121,23 +142,28 @@ impl Inbox {
     /// Wakes every pump: what was queued may be for any channel (a
     /// command's reply, the invitations it sends, the room it tells).
     fn wake_all(&self) {
-        for channel in Channel::ALL {
-            self.wake(channel);
+        for wake in &self.wakes {
+            wake.notify_one();
         }
     }
 
     /// What `channel`'s outbox pump waits on.
     pub fn waker(&self, channel: Channel) -> &Notify {
-        let i = Channel::ALL
+        let i = self
+            .routes
             .iter()
-            .position(|c| *c == channel)
-            .unwrap_or_default();
+            .position(|r| r.channel == channel)
+            .unwrap_or(self.routes.len());
         &self.wakes[i]
     }
 
     /// Handles `inbound` in one transaction (see the module's doc).
     pub fn run(&self, ctx: &Context, inbound: &Inbound) -> anyhow::Result<Handled> {
-        let channel = inbound.channel();
+        let name = inbound.origin.channel_name();
+        let route = route::named(self.routes, name)
+            .ok_or_else(|| anyhow::anyhow!("no channel {name:?} in the table of channels"))?;
+        let channel = route.channel;
+        let routes = self.routes;
         let key = inbound.key.as_deref();
         let step = self.db().transaction(ctx.now, |tx| {
             if let Some(key) = key
@@ -145,12 +171,12 @@ impl Inbox {
             {
                 return Ok((Handled::Duplicate, false));
             }
-            let actions = match answer(tx, ctx, inbound)? {
+            let actions = match answer(tx, ctx, route, inbound)? {
                 Some(actions) => actions,
                 // Nothing recorded: not for the bot.
                 None => return Ok((Handled::Ignored, false)),
             };
-            Ok((Handled::Queued(tx.enqueue(&actions)?), true))
+            Ok((Handled::Queued(route::enqueue(tx, routes, &actions)?), true))
         });
         let handled = match step {
             Ok(handled) => handled,
@@ -164,7 +190,7 @@ impl Inbox {
                     {
                         return Ok(Vec::new());
                     }
-                    tx.enqueue(&apology)
+                    route::enqueue(tx, routes, &apology)
                 })?;
                 Handled::Queued(ids)
             }
@@ -272,15 +298,13 @@ fn say(ctx: &Context, inbound: &Inbound, notice: Notice) -> Vec<Action> {
 fn answer(
     tx: &mut Tx<'_>,
     ctx: &Context,
+    route: &Route,
     inbound: &Inbound,
 ) -> greffier_storage::Result<Option<Vec<Action>>> {
     // A sender the channel cannot vouch for is obeyed only once known (a
     // linked mail address); others get one refusal an hour at most.
     let speaks = !matches!(inbound.input, Input::Nothing | Input::Notice(_));
-    if speaks
-        && !inbound.channel().takes_newcomers()
-        && tx.person_by_identity(&inbound.sender)?.is_none()
-    {
+    if speaks && !route.takes_newcomers && tx.person_by_identity(&inbound.sender)?.is_none() {
         let due = tx.refusal_due(&inbound.sender.value)?;
         tracing::info!(from = %inbound.sender.value, refusal_sent = due, "message from an unknown sender");
         let address = inbound.sender.value.clone();
@@ -295,10 +319,8 @@ fn answer(
     }
     // A sender's command lines per hour, where the channel counts them;
     // one notice when the limit is hit, then silence.
-    if let (Input::Lines(lines), Some(per_hour)) =
-        (&inbound.input, inbound.channel().commands_per_hour())
-    {
-        let (channel, sender) = (inbound.channel(), inbound.sender.value.as_str());
+    if let (Input::Lines(lines), Some(per_hour)) = (&inbound.input, route.commands_per_hour) {
+        let (channel, sender) = (route.channel, inbound.sender.value.as_str());
         let load = tx.sender_load(channel, sender)?;
         if load.commands + lines.len() > per_hour {
             tracing::warn!(%channel, %sender, per_hour, "too many commands: ignored");
@@ -555,94 +577,4 @@ fn run_steps(
     let mut actions = vec![reply(&req.origin, text)];
     actions.extend(besides);
     Ok(Some(actions))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use greffier_commands::Lang;
-    use greffier_commands::store::IdentityKind;
-
-    fn ctx(now: Timestamp) -> Context {
-        Context {
-            lang: Lang::Fr,
-            prefix: "!".into(),
-            admins: Vec::new(),
-            quorum: 3,
-            timezone: jiff::tz::TimeZone::UTC,
-            now,
-            mail_address: Some("greffier@example.test".into()),
-            digest_rooms: Vec::new(),
-            digest_lists: Vec::new(),
-            create_rooms: false,
-            lists_domain: None,
-            web_url: None,
-        }
-    }
-
-    fn mail(n: usize, lines: usize) -> Inbound {
-        let from = "anne@example.test";
-        Inbound {
-            origin: Origin::Email {
-                from: from.into(),
-                message_id: Some(format!("m{n}@example.test")),
-                subject: "commandes".into(),
-                references: Vec::new(),
-            },
-            key: Some(format!("m{n}@example.test")),
-            sender: Identity {
-                kind: IdentityKind::Email,
-                value: from.into(),
-            },
-            display_name: None,
-            authenticated: true,
-            input: Input::Lines(vec!["!aide".into(); lines]),
-        }
-    }
-
-    /// Sixty command lines an hour by mail; the sixty-first gets one
-    /// notice, the later ones nothing, and an hour later they run again.
-    #[test]
-    fn a_mail_sender_is_limited_to_sixty_commands_an_hour() {
-        use greffier_commands::store::People as _;
-        let inbox = Inbox::new(Database::open_in_memory().expect("db"));
-        let t0 = Timestamp::from_second(1_800_000_000).expect("ts");
-        inbox
-            .db()
-            .write(t0, |tx| {
-                tx.create_person(
-                    "Anne",
-                    None,
-                    &Identity {
-                        kind: IdentityKind::Email,
-                        value: "anne@example.test".into(),
-                    },
-                )?;
-                Ok(())
-            })
-            .expect("a linked sender");
-        let replies = |handled: Handled| -> Vec<String> {
-            let Handled::Queued(ids) = handled else {
-                panic!("{handled:?}");
-            };
-            ids.iter()
-                .filter_map(|id| inbox.db().outbox_item(*id).expect("item"))
-                .filter_map(|i| match i.action {
-                    Action::Reply { text, .. } => Some(text),
-                    _ => None,
-                })
-                .collect()
-        };
-        for n in 0..3 {
-            let got = replies(inbox.run(&ctx(t0), &mail(n, 20)).expect("run"));
-            assert!(got[0].contains("Commandes de greffier"), "{got:?}");
-        }
-        let limited = replies(inbox.run(&ctx(t0), &mail(3, 1)).expect("run"));
-        assert!(limited[0].contains("plus de 60 commandes"), "{limited:?}");
-        let silent = replies(inbox.run(&ctx(t0), &mail(4, 1)).expect("run"));
-        assert!(silent.is_empty(), "{silent:?}");
-        let later = t0 + jiff::SignedDuration::from_secs(3601);
-        let again = replies(inbox.run(&ctx(later), &mail(5, 1)).expect("run"));
-        assert!(again[0].contains("Commandes de greffier"), "{again:?}");
-    }
 }

@@ -17,7 +17,7 @@
 
 pub mod app;
 mod backup;
-mod channels;
+pub mod channels;
 mod config;
 mod console;
 mod digest;
@@ -32,6 +32,7 @@ mod minutes;
 mod module_graph;
 pub mod outbox;
 mod plugin;
+pub mod route;
 mod run;
 mod scheduler;
 mod seed;
@@ -289,7 +290,7 @@ fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Backup { file } => backup::run(&database_path(&app, &cli)?, file),
         Cmd::Console { who } => {
             let db = open_database(&app, &cli)?;
-            console::run(&app, &Inbox::new(db), who)
+            console::run(&app, &Inbox::new(db, channels::routes()), who)
         }
         Cmd::Export { json: _ } => {
             let db = open_database(&app, &cli)?;

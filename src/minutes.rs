@@ -12,6 +12,7 @@ use greffier_commands::{Action, tr};
 use greffier_storage::Database;
 
 use crate::app::App;
+use crate::{channels, route};
 
 pub fn import_file(
     app: &App,
@@ -167,12 +168,16 @@ pub fn write(
             let Some(slug) = slug else {
                 return Ok((Some((text, 0)), false));
             };
-            let ids = tx.enqueue(&[Action::PostToGroup {
-                group: slug,
-                text: rendered.markdown,
-                meeting: None,
-                html: Some(rendered.html),
-            }])?;
+            let ids = route::enqueue(
+                tx,
+                channels::routes(),
+                &[Action::PostToGroup {
+                    group: slug,
+                    text: rendered.markdown,
+                    meeting: None,
+                    html: Some(rendered.html),
+                }],
+            )?;
             Ok((Some((text, ids.len())), true))
         })?
         .with_context(|| format!("there is no meeting {meeting}"))?;

@@ -1,6 +1,7 @@
 //! Delivering one channel of the outbox, the same way for every adapter:
-//! in lanes (a command's replies, a room, an address: see [`lane`]), each
-//! oldest first, [`parallel`] lanes at once; the start of a delivery is
+//! in lanes (a command's replies, a room, an address: each channel's
+//! [`Route`] says), each oldest first, so many lanes at once (its
+//! `parallel`); the start of a delivery is
 //! recorded, so that an item whose delivery a crash interrupted comes back
 //! "in doubt" (the mail adapter then looks for its own copy before sending
 //! again); a delivered item is marked delivered (a meeting's announcement
@@ -23,6 +24,7 @@ use greffier_commands::{Action, Channel, Origin};
 use jiff::Timestamp;
 
 use crate::inbox::Inbox;
+use crate::route::Route;
 
 /// An item of the outbox, as the delivery functions get it.
 pub use greffier_storage::OutboxItem;
@@ -79,59 +81,18 @@ pub fn retry_delay(attempts: i64) -> Duration {
     Duration::from_secs(2u64.saturating_pow(attempts.clamp(1, 9) as u32).min(300))
 }
 
-/// How many deliveries of one channel run at once. The homeserver and the
-/// SMTP server take tens of milliseconds per message: one at a time, a
-/// burst of a thousand commands waited minutes for its answers (see
-/// docs/benchmarks.md).
+/// How many deliveries of one channel run at once, unless its route says
+/// otherwise. The homeserver and the SMTP server take tens of milliseconds
+/// per message: one at a time, a burst of a thousand commands waited
+/// minutes for its answers (see docs/benchmarks.md).
 pub const PARALLEL: usize = 8;
-
-/// Matrix's: a homeserver under a burst takes half a second per message
-/// and stores the messages that come together for one room in one
-/// transaction; 8 at a time, greffier's answers fell 40 s behind a
-/// maubot or a relay that send every answer at once (docs/benchmarks.md).
-pub const PARALLEL_MATRIX: usize = 32;
-
-/// The lane of an item: items of one lane are delivered in the order they
-/// were queued, lanes side by side. A command's replies keep their order
-/// (one lane per command), posts to one room or list and mails to one
-/// address keep theirs.
-pub fn lane(action: &Action) -> String {
-    match action {
-        Action::Reply { origin, .. } | Action::Confirm { origin, .. } => match origin {
-            Origin::Matrix {
-                event: Some(event), ..
-            } => format!("reply {event}"),
-            Origin::Matrix {
-                room, event: None, ..
-            } => format!("room {room}"),
-            Origin::Email { from, .. } => format!("mail {}", from.to_lowercase()),
-            Origin::Console => "console".into(),
-        },
-        Action::PostToGroup { group, .. } => format!("group {group}"),
-        Action::PostToRoom { room, .. }
-        | Action::PostImageToRoom { room, .. }
-        | Action::PostPoll { room, .. }
-        | Action::EndPoll { room, .. } => format!("room {room}"),
-        Action::AskByMail { to, .. } => format!("mail {}", to.to_lowercase()),
-        // A list's subscriptions wait for the list: one lane per list.
-        Action::CreateGroupList { list, .. }
-        | Action::Subscribe { list, .. }
-        | Action::Unsubscribe { list, .. } => format!("list {}", list.to_lowercase()),
-        Action::UnsubscribeEverywhere { address } => format!("lists {}", address.to_lowercase()),
-        Action::CreateGroupRoom { group, .. } => format!("group room {group}"),
-        Action::InviteToRoom { room, .. } => format!("room {room}"),
-        Action::PostToList { list, .. } => format!("mail {}", list.to_lowercase()),
-        Action::SendInvitation(invitation) => format!("mail {}", invitation.to.to_lowercase()),
-        Action::SendMail { to, .. } => format!("mail {}", to.to_lowercase()),
-    }
-}
 
 /// The items cut in lanes, each in queue order, lanes in the order of
 /// their first item; each with its key.
-fn lanes(items: Vec<OutboxItem>) -> Vec<(String, Vec<OutboxItem>)> {
+fn lanes(route: &Route, items: Vec<OutboxItem>) -> Vec<(String, Vec<OutboxItem>)> {
     let mut out: Vec<(String, Vec<OutboxItem>)> = Vec::new();
     for item in items {
-        let key = lane(&item.action);
+        let key = (route.lane)(&item.action);
         match out.iter().position(|(k, _)| *k == key) {
             Some(i) => out[i].1.push(item),
             None => out.push((key, vec![item])),
@@ -140,20 +101,12 @@ fn lanes(items: Vec<OutboxItem>) -> Vec<(String, Vec<OutboxItem>)> {
     out
 }
 
-/// How many lanes of `channel` are delivered at once: [`PARALLEL`], and
-/// [`PARALLEL_MATRIX`] for Matrix.
-pub fn parallel(channel: Channel) -> usize {
-    match channel {
-        Channel::Matrix => PARALLEL_MATRIX,
-        _ => PARALLEL,
-    }
-}
-
-/// Delivers `channel` forever with `deliver`, [`parallel`] lanes at once.
+/// Delivers the channel of `route` forever with `deliver`, its
+/// `parallel` lanes at once.
 /// A lane that ends makes room at once for the next one (no batch waits
 /// for its slowest item); a lane whose earlier items are still being
 /// delivered waits for them.
-pub async fn pump<F, Fut>(inbox: Arc<Inbox>, channel: Channel, deliver: F)
+pub async fn pump<F, Fut>(inbox: Arc<Inbox>, route: &'static Route, deliver: F)
 where
     F: Fn(OutboxItem) -> Fut,
     Fut: Future<Output = Result<Receipt, SendError>>,
@@ -161,7 +114,7 @@ where
     const BATCH: usize = 50;
     let inbox = &*inbox;
     let deliver = &deliver;
-    let width = parallel(channel);
+    let (channel, width) = (route.channel, route.parallel);
     let mut running = futures_util::stream::FuturesUnordered::new();
     // The lanes being delivered, and their items.
     let mut busy: HashMap<String, Vec<i64>> = HashMap::new();
@@ -176,7 +129,7 @@ where
                     Vec::new()
                 });
             let fresh = items.into_iter().filter(|i| !in_flight.contains(&i.id));
-            for (key, lane) in lanes(fresh.collect()) {
+            for (key, lane) in lanes(route, fresh.collect()) {
                 if running.len() >= width {
                     break;
                 }
@@ -321,26 +274,34 @@ mod tests {
         }
     }
 
+    /// A route whose lane is the room of a post and the event of a reply.
+    const ROUTE: Route = Route {
+        channel: Channel::MATRIX,
+        carries: |_| true,
+        lane: |a| match a {
+            Action::Reply { origin, .. } => crate::route::reply_lane(origin),
+            Action::PostToRoom { room, .. } => format!("room {room}"),
+            _ => String::new(),
+        },
+        parallel: PARALLEL,
+        takes_newcomers: true,
+        commands_per_hour: None,
+    };
+
     #[test]
-    fn lanes_keep_the_queue_order_of_each_command_room_and_address() {
-        let mail = |to: &str| Action::SendMail {
-            to: to.into(),
-            subject: "code".into(),
-            text: "123".into(),
-        };
+    fn lanes_keep_the_queue_order_of_each_lane_in_the_order_of_their_first_item() {
         let items = vec![
             item(1, reply("$a")),
             item(2, reply("$b")),
             item(3, reply("$a")),
             item(4, post("!r:example.test")),
-            item(5, mail("Anne@Example.test")),
+            item(5, post("!s:example.test")),
             item(6, post("!r:example.test")),
-            item(7, mail("anne@example.test")),
         ];
-        let ids: Vec<Vec<i64>> = lanes(items)
+        let ids: Vec<Vec<i64>> = lanes(&ROUTE, items)
             .iter()
             .map(|(_, lane)| lane.iter().map(|i| i.id).collect())
             .collect();
-        assert_eq!(ids, [vec![1, 3], vec![2], vec![4, 6], vec![5, 7]]);
+        assert_eq!(ids, [vec![1, 3], vec![2], vec![4, 6], vec![5]]);
     }
 }

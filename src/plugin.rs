@@ -12,6 +12,7 @@ use jiff::{SignedDuration, Timestamp};
 use crate::app::App;
 use crate::config::{Config, Reader};
 use crate::inbox::Inbox;
+use crate::route::Route;
 
 pub use greffier_storage::outbox::Health;
 
@@ -31,6 +32,9 @@ pub struct Plugin {
     /// People type commands through it (`greffier run` needs one such
     /// channel at least).
     pub takes_commands: bool,
+    /// What it delivers of the outbox, and what it says of its senders;
+    /// `None`: it delivers nothing (the web pages).
+    pub route: Option<&'static Route>,
     /// `serve` reads the database on a connection of its own (the web
     /// pages, which read while the bot writes), not the bot's inbox.
     pub own_connection: bool,

@@ -10,7 +10,7 @@ use std::time::Duration;
 use greffier_storage::Database;
 
 use crate::app::App;
-use crate::channels::TABLE;
+use crate::channels::{self, TABLE};
 use crate::inbox::Inbox;
 use crate::{scheduler, web};
 
@@ -24,7 +24,11 @@ pub fn run(
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let result = runtime.block_on(serve(Arc::new(app), Arc::new(Inbox::new(db)), open));
+    let result = runtime.block_on(serve(
+        Arc::new(app),
+        Arc::new(Inbox::new(db, channels::routes())),
+        open,
+    ));
     runtime.shutdown_timeout(Duration::from_secs(2));
     result
 }
@@ -35,7 +39,10 @@ pub fn web(app: App, db: Database) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let pages = Arc::new(web::Web::new(Arc::new(app), Arc::new(Inbox::new(db))));
+    let pages = Arc::new(web::Web::new(
+        Arc::new(app),
+        Arc::new(Inbox::new(db, channels::routes())),
+    ));
     let result = runtime.block_on(async {
         tokio::select! {
             done = web::serve(pages) => done,
@@ -58,7 +65,7 @@ async fn serve(
             continue;
         };
         let inbox = match plugin.own_connection {
-            true => Arc::new(Inbox::new(open()?)),
+            true => Arc::new(Inbox::new(open()?, channels::routes())),
             false => inbox.clone(),
         };
         tasks.spawn(start(app.clone(), inbox));

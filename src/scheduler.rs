@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use crate::app::App;
 use crate::inbox::Inbox;
+use crate::route;
 
 pub async fn run(app: Arc<App>, inbox: Arc<Inbox>) -> anyhow::Result<()> {
     let days = app.loaded.config.meetings.remind_days_before;
@@ -53,7 +54,7 @@ pub async fn run(app: Arc<App>, inbox: Arc<Inbox>) -> anyhow::Result<()> {
         let queued = inbox.write(ctx.now, |tx| {
             let mut reminders = greffier_commands::reminders::due(tx, &ctx, days)?;
             reminders.extend(greffier_commands::poll_clock::due(tx, &ctx)?);
-            let reminders = tx.enqueue(&reminders)?.len();
+            let reminders = route::enqueue(tx, inbox.routes(), &reminders)?.len();
             tx.set_cursor(greffier_storage::outbox::HEARTBEAT, &heartbeat)?;
             let digests = crate::digest::queue_due(
                 tx,

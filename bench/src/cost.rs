@@ -36,7 +36,10 @@ pub fn context() -> anyhow::Result<Context> {
 
 /// On a copy of the network in `dir`, runs `n` commands from random members.
 pub fn run(dir: &Path, size: Size, n: usize) -> anyhow::Result<()> {
-    let inbox = Inbox::new(Database::open(&scale::database(dir, "cost.db", size)?)?);
+    let inbox = Inbox::new(
+        Database::open(&scale::database(dir, "cost.db", size)?)?,
+        greffier::channels::routes(),
+    );
     println!(
         "{} groups, {} people, {} organisations\n",
         size.groups, size.people, size.organisations

@@ -9,62 +9,31 @@ use serde::{Deserialize, Serialize};
 pub use crate::lang::Lang;
 use crate::store::{Identity, IdentityKind};
 
-/// A way in and out of the bot: the outbox has a queue per channel, and
-/// each channel's adapter delivers its queue.
+/// A way in and out of the bot, by name: the outbox has a queue per
+/// channel, and each channel's adapter delivers its queue. Which channels
+/// exist is the binary's table of channels; the commands name the four
+/// they speak of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Channel {
-    /// `greffier console`: replies are printed.
-    Console,
-    /// Matrix rooms.
-    Matrix,
-    /// The bot's mailbox (IMAP in, SMTP out).
-    Email,
-    /// The network's list server (Mailman 3's REST API): out only.
-    Lists,
-}
+pub struct Channel(&'static str);
 
 impl Channel {
-    pub const ALL: [Channel; 4] = [
-        Channel::Console,
-        Channel::Matrix,
-        Channel::Email,
-        Channel::Lists,
-    ];
+    /// `greffier console`: replies are printed.
+    pub const CONSOLE: Channel = Channel("console");
+    /// Matrix rooms.
+    pub const MATRIX: Channel = Channel("matrix");
+    /// The bot's mailbox (IMAP in, SMTP out).
+    pub const EMAIL: Channel = Channel("email");
+    /// The network's list server (Mailman 3's REST API): out only.
+    pub const LISTS: Channel = Channel("lists");
+
+    /// A channel the commands do not name (one a plug-in adds).
+    pub const fn named(name: &'static str) -> Channel {
+        Channel(name)
+    }
 
     /// The name stored in the outbox and in the once-only keys.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Channel::Console => "console",
-            Channel::Matrix => "matrix",
-            Channel::Email => "email",
-            Channel::Lists => "lists",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Channel> {
-        Channel::ALL.into_iter().find(|c| c.as_str() == s)
-    }
-
-    /// Whether a sender the bot does not know yet may speak here (and so
-    /// become a person). Matrix IDs are vouched for by the homeserver and
-    /// the console's `--as` by the operator; a mail's From proves nothing
-    /// until the address is linked with `!moi lier`.
-    pub fn takes_newcomers(self) -> bool {
-        match self {
-            Channel::Console | Channel::Matrix => true,
-            Channel::Email | Channel::Lists => false,
-        }
-    }
-
-    /// The command lines one sender may send in an hour, where the bot
-    /// counts them: by mail, where each command is a mail the bot writes
-    /// back. Matrix has the homeserver's own limits; the console is an
-    /// operator's.
-    pub fn commands_per_hour(self) -> Option<usize> {
-        match self {
-            Channel::Email => Some(60),
-            Channel::Console | Channel::Matrix | Channel::Lists => None,
-        }
+        self.0
     }
 }
 
@@ -97,14 +66,20 @@ pub enum Origin {
         subject: String,
         references: Vec<String>,
     },
+    /// A channel the commands know only by its name (one a plug-in adds:
+    /// the tests' own): the reply goes back to `to` on it, to the sender
+    /// alone.
+    Other { name: String, to: String },
 }
 
 impl Origin {
-    pub fn channel(&self) -> Channel {
+    /// The name of the channel it came through.
+    pub fn channel_name(&self) -> &str {
         match self {
-            Origin::Console => Channel::Console,
-            Origin::Matrix { .. } => Channel::Matrix,
-            Origin::Email { .. } => Channel::Email,
+            Origin::Console => Channel::CONSOLE.as_str(),
+            Origin::Matrix { .. } => Channel::MATRIX.as_str(),
+            Origin::Email { .. } => Channel::EMAIL.as_str(),
+            Origin::Other { name, .. } => name,
         }
     }
 
@@ -122,7 +97,7 @@ impl Origin {
     pub fn private(&self) -> bool {
         match self {
             Origin::Matrix { direct, .. } => *direct,
-            Origin::Console | Origin::Email { .. } => true,
+            Origin::Console | Origin::Email { .. } | Origin::Other { .. } => true,
         }
     }
 
@@ -132,7 +107,7 @@ impl Origin {
         match self {
             Origin::Matrix { event, .. } => event.as_deref(),
             Origin::Email { message_id, .. } => message_id.as_deref(),
-            Origin::Console => None,
+            Origin::Console | Origin::Other { .. } => None,
         }
     }
 }

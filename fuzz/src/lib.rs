@@ -56,7 +56,10 @@ fn console(inbox: &Inbox, ctx: &Context, who: &str, line: &str) {
 /// Known senders with their organisations, a group, and an upcoming meeting
 /// to which all of them are invited (so RSVPs have something to match).
 pub fn seeded_database() -> Inbox {
-    let inbox = Inbox::new(Database::open_in_memory().expect("an in-memory database"));
+    let inbox = Inbox::new(
+        Database::open_in_memory().expect("an in-memory database"),
+        greffier::channels::routes(),
+    );
     let ctx = context();
     let orgs = ["Arles", "Istres", "Martigues", "Atreal", "Gardanne", "Aix"];
     for ((name, email), org) in KNOWN.iter().zip(orgs) {

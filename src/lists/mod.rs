@@ -14,13 +14,14 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use futures_util::future::BoxFuture;
-use greffier_commands::Channel;
+use greffier_commands::{Action, Channel};
 
 use crate::app::App;
 use crate::config;
 use crate::inbox::Inbox;
 use crate::outbox;
 use crate::plugin::Plugin;
+use crate::route::Route;
 
 /// The groups' mailing lists: made, subscribed to, unsubscribed from.
 pub const PLUGIN: Plugin = Plugin {
@@ -28,8 +29,35 @@ pub const PLUGIN: Plugin = Plugin {
     section: Some(config::reader::<Settings>()),
     serve: Some(start),
     takes_commands: false,
+    route: Some(&ROUTE),
     own_connection: false,
     health: None,
+};
+
+/// What the list server does: lists made, members subscribed and
+/// unsubscribed; one lane per list (its subscriptions wait for it), one
+/// per erased address.
+pub const ROUTE: Route = Route {
+    channel: Channel::LISTS,
+    carries: |action| {
+        matches!(
+            action,
+            Action::CreateGroupList { .. }
+                | Action::Subscribe { .. }
+                | Action::Unsubscribe { .. }
+                | Action::UnsubscribeEverywhere { .. }
+        )
+    },
+    lane: |action| match action {
+        Action::CreateGroupList { list, .. }
+        | Action::Subscribe { list, .. }
+        | Action::Unsubscribe { list, .. } => format!("list {}", list.to_lowercase()),
+        Action::UnsubscribeEverywhere { address } => format!("lists {}", address.to_lowercase()),
+        _ => String::new(),
+    },
+    parallel: outbox::PARALLEL,
+    takes_newcomers: false,
+    commands_per_hour: None,
 };
 
 fn start(app: Arc<App>, inbox: Arc<Inbox>) -> BoxFuture<'static, anyhow::Result<()>> {
@@ -53,7 +81,7 @@ pub async fn serve(app: Arc<App>, inbox: Arc<Inbox>) -> anyhow::Result<()> {
         app.context().mail_address,
     )?);
     tracing::info!(url = %cfg.url, domain = %cfg.domain, "list server: Mailman 3");
-    outbox::pump(inbox, Channel::Lists, move |item| {
+    outbox::pump(inbox, &ROUTE, move |item| {
         let server = server.clone();
         async move { server.deliver(&item.action).await }
     })

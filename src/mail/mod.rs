@@ -39,13 +39,14 @@ use anyhow::Context as _;
 use futures_util::future::BoxFuture;
 use greffier_commands::answer;
 use greffier_commands::store::{Identity, IdentityKind};
-use greffier_commands::{Channel, Context, Origin};
+use greffier_commands::{Action, Channel, Context, Origin};
 use jiff::SignedDuration;
 
 use crate::app::App;
 use crate::config::{self, Config};
 use crate::inbox::{Handled, Inbound, Inbox, Input};
 use crate::plugin::{Checkup, Plugin, Said, age};
+use crate::route::{self, Route};
 use crate::{failpoint, outbox};
 use imap::Imap;
 
@@ -65,9 +66,48 @@ pub const PLUGIN: Plugin = Plugin {
     section: Some(config::reader::<Settings>()),
     serve: Some(start),
     takes_commands: true,
+    route: Some(&ROUTE),
     own_connection: false,
     health: Some(health),
 };
+
+/// What the mailbox delivers: the replies to mail, and every mail the bot
+/// writes. A sender it does not know is not obeyed (a From proves
+/// nothing until the address is linked), and counted: sixty command lines
+/// an hour, each a mail the bot writes back.
+pub const ROUTE: Route = Route {
+    channel: Channel::EMAIL,
+    carries,
+    lane,
+    parallel: outbox::PARALLEL,
+    takes_newcomers: false,
+    commands_per_hour: Some(60),
+};
+
+fn carries(action: &Action) -> bool {
+    route::answers_on(action, Channel::EMAIL)
+        || matches!(
+            action,
+            Action::PostToList { .. }
+                | Action::SendMail { .. }
+                | Action::AskByMail { .. }
+                | Action::SendInvitation(_)
+        )
+}
+
+/// The mails to one address in order (its letter case aside).
+fn lane(action: &Action) -> String {
+    let to = match action {
+        Action::Reply { origin, .. } | Action::Confirm { origin, .. } => {
+            return route::reply_lane(origin);
+        }
+        Action::AskByMail { to, .. } | Action::SendMail { to, .. } => to,
+        Action::PostToList { list, .. } => list,
+        Action::SendInvitation(invitation) => &invitation.to,
+        _ => return String::new(),
+    };
+    format!("mail {}", to.to_lowercase())
+}
 
 fn start(app: Arc<App>, inbox: Arc<Inbox>) -> BoxFuture<'static, anyhow::Result<()>> {
     Box::pin(serve(app, inbox))
@@ -150,7 +190,7 @@ pub async fn serve(app: Arc<App>, inbox: Arc<Inbox>) -> anyhow::Result<()> {
             done_folder: cfg.done_folder.clone(),
         },
     )?);
-    tokio::spawn(outbox::pump(inbox.clone(), Channel::Email, move |item| {
+    tokio::spawn(outbox::pump(inbox.clone(), &ROUTE, move |item| {
         let smtp = smtp.clone();
         async move {
             let sent = smtp.deliver(&item).await;
@@ -451,3 +491,6 @@ pub fn handle_mail(
     }
     Ok(Fate::Done)
 }
+
+#[cfg(test)]
+mod tests;

@@ -39,7 +39,7 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use futures_util::future::BoxFuture;
-use greffier_commands::{Channel, Context};
+use greffier_commands::{Action, Channel, Context};
 use jiff::SignedDuration;
 use matrix_sdk::Client;
 use matrix_sdk::config::RequestConfig;
@@ -49,6 +49,7 @@ use crate::config::{self, Config};
 use crate::inbox::{Handled, Inbound, Inbox};
 use crate::outbox;
 use crate::plugin::{Checkup, Plugin, Said, age};
+use crate::route::{self, Route};
 use session::Credentials;
 
 /// A random id per database, part of every transaction id.
@@ -61,9 +62,56 @@ pub const PLUGIN: Plugin = Plugin {
     section: Some(config::reader::<Settings>()),
     serve: Some(start),
     takes_commands: true,
+    route: Some(&ROUTE),
     own_connection: false,
     health: Some(health),
 };
+
+/// What Matrix delivers: the replies to what was typed in a room, and
+/// what goes to rooms.
+pub const ROUTE: Route = Route {
+    channel: Channel::MATRIX,
+    carries,
+    lane,
+    parallel: PARALLEL,
+    takes_newcomers: true,
+    commands_per_hour: None,
+};
+
+/// Lanes delivered at once: a homeserver under a burst takes half a
+/// second per message and stores the messages that come together for one
+/// room in one transaction; 8 at a time (`outbox::PARALLEL`), greffier's
+/// answers fell 40 s behind a maubot or a relay that send every answer at
+/// once (docs/benchmarks.md).
+pub const PARALLEL: usize = 32;
+
+fn carries(action: &Action) -> bool {
+    route::answers_on(action, Channel::MATRIX)
+        || matches!(
+            action,
+            Action::PostToRoom { .. }
+                | Action::PostImageToRoom { .. }
+                | Action::PostPoll { .. }
+                | Action::EndPoll { .. }
+                | Action::CreateGroupRoom { .. }
+                | Action::InviteToRoom { .. }
+        )
+}
+
+/// A command's replies in order (one lane per event), a room's posts in
+/// order; a group's room is made in a lane of its own.
+fn lane(action: &Action) -> String {
+    match action {
+        Action::Reply { origin, .. } | Action::Confirm { origin, .. } => route::reply_lane(origin),
+        Action::CreateGroupRoom { group, .. } => format!("group room {group}"),
+        Action::PostToRoom { room, .. }
+        | Action::PostImageToRoom { room, .. }
+        | Action::PostPoll { room, .. }
+        | Action::EndPoll { room, .. }
+        | Action::InviteToRoom { room, .. } => format!("room {room}"),
+        _ => String::new(),
+    }
+}
 
 fn start(app: Arc<App>, inbox: Arc<Inbox>) -> BoxFuture<'static, anyhow::Result<()>> {
     Box::pin(serve(app, inbox))
@@ -132,14 +180,10 @@ pub async fn serve(app: Arc<App>, inbox: Arc<Inbox>) -> anyhow::Result<()> {
         server: bot.own.server_name().to_string(),
         space,
     };
-    tokio::spawn(outbox::pump(
-        bot.inbox.clone(),
-        Channel::Matrix,
-        move |item| {
-            let (client, instance, rooms) = (client.clone(), instance.clone(), rooms.clone());
-            async move { outbound::deliver(&client, &item, &instance, &rooms).await }
-        },
-    ));
+    tokio::spawn(outbox::pump(bot.inbox.clone(), &ROUTE, move |item| {
+        let (client, instance, rooms) = (client.clone(), instance.clone(), rooms.clone());
+        async move { outbound::deliver(&client, &item, &instance, &rooms).await }
+    }));
     bot.sync_forever(first).await
 }
 

@@ -83,6 +83,7 @@ pub const PLUGIN: Plugin = Plugin {
     section: Some(config::reader::<Settings>()),
     serve: Some(start),
     takes_commands: false,
+    route: None,
     own_connection: true,
     health: Some(health::said),
 };

@@ -287,13 +287,13 @@ mod tests {
             "{a}"
         );
         let first = db
-            .write(now, |tx| tx.first_time(Channel::Matrix, "$e"))
+            .write(now, |tx| tx.first_time(Channel::MATRIX, "$e"))
             .expect("mark");
         let again = db
-            .write(now, |tx| tx.first_time(Channel::Matrix, "$e"))
+            .write(now, |tx| tx.first_time(Channel::MATRIX, "$e"))
             .expect("mark");
         let other = db
-            .write(now, |tx| tx.first_time(Channel::Email, "$e"))
+            .write(now, |tx| tx.first_time(Channel::EMAIL, "$e"))
             .expect("mark");
         assert_eq!((first, again, other), (true, false, true));
     }
@@ -322,24 +322,30 @@ mod tests {
         let now = old + jiff::SignedDuration::from_hours(24 * 100);
         for (t, key) in [(old, "$old"), (now, "$new")] {
             db.write(t, |tx| {
-                tx.first_time(Channel::Matrix, key)?;
+                tx.first_time(Channel::MATRIX, key)?;
                 tx.refusal_due(key)?;
                 tx.count_sender(
-                    Channel::Email,
+                    Channel::EMAIL,
                     key,
                     SenderLoad {
                         commands: 1,
                         notices: 0,
                     },
                 )?;
-                let ids = tx.enqueue(&[greffier_commands::Action::Reply {
-                    origin: greffier_commands::Origin::Console,
-                    text: key.into(),
-                }])?;
-                tx.enqueue(&[greffier_commands::Action::Reply {
-                    origin: greffier_commands::Origin::Console,
-                    text: format!("{key} pending"),
-                }])?;
+                let ids = tx.enqueue(
+                    &[greffier_commands::Action::Reply {
+                        origin: greffier_commands::Origin::Console,
+                        text: key.into(),
+                    }],
+                    &|_| Some(Channel::CONSOLE),
+                )?;
+                tx.enqueue(
+                    &[greffier_commands::Action::Reply {
+                        origin: greffier_commands::Origin::Console,
+                        text: format!("{key} pending"),
+                    }],
+                    &|_| Some(Channel::CONSOLE),
+                )?;
                 Ok(ids)
             })
             .and_then(|ids| db.mark_delivered(ids[0], t, None))
@@ -358,10 +364,10 @@ mod tests {
         );
         // What is recent, and what is not delivered yet, stays.
         let seen = db
-            .write(now, |tx| tx.first_time(Channel::Matrix, "$new"))
+            .write(now, |tx| tx.first_time(Channel::MATRIX, "$new"))
             .expect("seen");
         assert!(!seen);
-        let pending = db.pending(Channel::Console, now, 10).expect("pending");
+        let pending = db.pending(Channel::CONSOLE, now, 10).expect("pending");
         assert_eq!(pending.len(), 2, "both undelivered items stay");
     }
 

@@ -37,34 +37,17 @@ impl OutboxItem {
     }
 }
 
-/// The channel an action is delivered through; `None` for a `PostToGroup`,
-/// which is never stored as such (see [`Tx::enqueue`]).
-pub fn channel_of(action: &Action) -> Option<Channel> {
-    match action {
-        Action::Reply { origin, .. } | Action::Confirm { origin, .. } => Some(origin.channel()),
-        Action::PostToRoom { .. }
-        | Action::PostImageToRoom { .. }
-        | Action::PostPoll { .. }
-        | Action::EndPoll { .. }
-        | Action::CreateGroupRoom { .. }
-        | Action::InviteToRoom { .. } => Some(Channel::Matrix),
-        Action::PostToList { .. }
-        | Action::SendMail { .. }
-        | Action::AskByMail { .. }
-        | Action::SendInvitation(_) => Some(Channel::Email),
-        Action::CreateGroupList { .. }
-        | Action::Subscribe { .. }
-        | Action::Unsubscribe { .. }
-        | Action::UnsubscribeEverywhere { .. } => Some(Channel::Lists),
-        Action::PostToGroup { .. } => None,
-    }
-}
+/// Which channel delivers an action: the binary's table of channels
+/// decides (`route::channel_of`), not storage; `None`: no channel carries
+/// it (the item is refused, nothing is stored).
+pub type Route<'a> = &'a dyn Fn(&Action) -> Option<Channel>;
 
 impl Tx<'_> {
-    /// Queues actions; returns their outbox ids, in order. A `PostToGroup`
-    /// becomes a post to the group's room and one to its list, for what the
-    /// group has (neither when it has none).
-    pub fn enqueue(&mut self, actions: &[Action]) -> Result<Vec<i64>> {
+    /// Queues actions, each under the channel `route` gives it; returns
+    /// their outbox ids, in order. A `PostToGroup` becomes a post to the
+    /// group's room and one to its list, for what the group has (neither
+    /// when it has none).
+    pub fn enqueue(&mut self, actions: &[Action], route: Route<'_>) -> Result<Vec<i64>> {
         let mut ids = Vec::with_capacity(actions.len());
         for action in actions {
             match action {
@@ -79,32 +62,38 @@ impl Tx<'_> {
                         continue;
                     };
                     if let Some(room) = g.room {
-                        ids.push(self.insert(&Action::PostToRoom {
-                            room,
-                            text: text.clone(),
-                            meeting: *meeting,
-                            html: html.clone(),
-                        })?);
+                        ids.push(self.insert(
+                            route,
+                            &Action::PostToRoom {
+                                room,
+                                text: text.clone(),
+                                meeting: *meeting,
+                                html: html.clone(),
+                            },
+                        )?);
                     }
                     if let Some(list) = g.list {
-                        ids.push(self.insert(&Action::PostToList {
-                            list,
-                            text: text.clone(),
-                            html: html.clone(),
-                            list_id: Some(g.slug.clone()),
-                            image: None,
-                        })?);
+                        ids.push(self.insert(
+                            route,
+                            &Action::PostToList {
+                                list,
+                                text: text.clone(),
+                                html: html.clone(),
+                                list_id: Some(g.slug.clone()),
+                                image: None,
+                            },
+                        )?);
                     }
                 }
-                other => ids.push(self.insert(other)?),
+                other => ids.push(self.insert(route, other)?),
             }
         }
         Ok(ids)
     }
 
-    fn insert(&mut self, action: &Action) -> Result<i64> {
-        let channel = channel_of(action)
-            .ok_or_else(|| Error::Corrupt(format!("no channel for {action:?}")))?;
+    fn insert(&mut self, route: Route<'_>, action: &Action) -> Result<i64> {
+        let channel =
+            route(action).ok_or_else(|| Error::Corrupt(format!("no channel for {action:?}")))?;
         self.conn().execute(
             "INSERT INTO outbox (channel, payload, created_at, next_attempt_at)
              VALUES (?1, ?2, ?3, ?3)",
@@ -320,6 +309,9 @@ mod tests {
     use greffier_commands::Origin;
     use greffier_commands::store::Meetings as _;
 
+    /// Everything to the console.
+    const CONSOLE: Route<'static> = &|_| Some(Channel::CONSOLE);
+
     fn reply(text: &str) -> Action {
         Action::Reply {
             origin: Origin::Console,
@@ -332,21 +324,21 @@ mod tests {
         let mut db = Database::open_in_memory().expect("open");
         let now = Timestamp::from_second(1_800_000_000).expect("ts");
         let ids = db
-            .write(now, |tx| tx.enqueue(&[reply("a"), reply("b")]))
+            .write(now, |tx| tx.enqueue(&[reply("a"), reply("b")], CONSOLE))
             .expect("enqueue");
         assert_eq!(ids.len(), 2);
-        let pending = db.pending(Channel::Console, now, 10).expect("pending");
+        let pending = db.pending(Channel::CONSOLE, now, 10).expect("pending");
         assert_eq!(pending.iter().map(|i| i.id).collect::<Vec<_>>(), ids);
         assert_eq!(pending[0].action, reply("a"));
         db.mark_delivered(ids[0], now, None).expect("mark");
         assert_eq!(
-            db.pending(Channel::Console, now, 10)
+            db.pending(Channel::CONSOLE, now, 10)
                 .expect("pending")
                 .len(),
             1
         );
         assert!(
-            db.pending(Channel::Matrix, now, 10)
+            db.pending(Channel::MATRIX, now, 10)
                 .expect("pending")
                 .is_empty()
         );
@@ -373,7 +365,7 @@ mod tests {
                     group: None,
                     organiser: None,
                 })?;
-                tx.enqueue(&[post(Some(m.0)), post(None)])
+                tx.enqueue(&[post(Some(m.0)), post(None)], &|_| Some(Channel::MATRIX))
             })
             .expect("enqueue");
         let announced = db.outbox_item(ids[0]).expect("item").expect("queued");
@@ -393,7 +385,7 @@ mod tests {
             })
             .expect("read");
         assert!(matches!(found, (Some(_), None)), "{found:?}");
-        assert!(db.pending(Channel::Matrix, now, 10).expect("p").is_empty());
+        assert!(db.pending(Channel::MATRIX, now, 10).expect("p").is_empty());
     }
 
     #[test]
@@ -401,18 +393,18 @@ mod tests {
         let mut db = Database::open_in_memory().expect("open");
         let now = Timestamp::from_second(1_800_000_000).expect("ts");
         let ids = db
-            .write(now, |tx| tx.enqueue(&[reply("a"), reply("b")]))
+            .write(now, |tx| tx.enqueue(&[reply("a"), reply("b")], CONSOLE))
             .expect("enqueue");
         db.mark_retry(ids[0], now, SignedDuration::from_secs(30), "down")
             .expect("retry");
         db.mark_failed(ids[1], now, "rejected").expect("fail");
         assert!(
-            db.pending(Channel::Console, now, 10)
+            db.pending(Channel::CONSOLE, now, 10)
                 .expect("pending")
                 .is_empty()
         );
         let later = now.checked_add(SignedDuration::from_secs(31)).expect("ts");
-        let due = db.pending(Channel::Console, later, 10).expect("pending");
+        let due = db.pending(Channel::CONSOLE, later, 10).expect("pending");
         assert_eq!(due.len(), 1);
         assert_eq!((due[0].id, due[0].attempts), (ids[0], 1));
     }
@@ -423,29 +415,29 @@ mod tests {
         let now = Timestamp::from_second(1_800_000_000).expect("ts");
         let later = now.checked_add(SignedDuration::from_secs(5)).expect("ts");
         let ids = db
-            .write(now, |tx| tx.enqueue(&[reply("a")]))
+            .write(now, |tx| tx.enqueue(&[reply("a")], CONSOLE))
             .expect("enqueue");
         assert_eq!(
-            db.pending(Channel::Console, now, 10).expect("p")[0].in_doubt_since,
+            db.pending(Channel::CONSOLE, now, 10).expect("p")[0].in_doubt_since,
             None
         );
         // Begun, then the process died: in doubt since the first start.
         db.mark_sending(ids[0], now).expect("sending");
         db.mark_sending(ids[0], later).expect("sending");
-        let item = &db.pending(Channel::Console, later, 10).expect("p")[0];
+        let item = &db.pending(Channel::CONSOLE, later, 10).expect("p")[0];
         assert_eq!(item.in_doubt_since, Some(now));
         // Still unknown: stays in doubt.
         db.mark_retry_in_doubt(ids[0], later, SignedDuration::ZERO, "waiting")
             .expect("retry");
         assert_eq!(
-            db.pending(Channel::Console, later, 10).expect("p")[0].in_doubt_since,
+            db.pending(Channel::CONSOLE, later, 10).expect("p")[0].in_doubt_since,
             Some(now)
         );
         // A failure the process saw: not delivered, no doubt.
         db.mark_retry(ids[0], later, SignedDuration::ZERO, "refused")
             .expect("retry");
         assert_eq!(
-            db.pending(Channel::Console, later, 10).expect("p")[0].in_doubt_since,
+            db.pending(Channel::CONSOLE, later, 10).expect("p")[0].in_doubt_since,
             None
         );
     }
@@ -455,12 +447,12 @@ mod tests {
         let mut db = Database::open_in_memory().expect("open");
         let now = Timestamp::from_second(1_800_000_000).expect("ts");
         db.transaction(now, |tx| {
-            tx.enqueue(&[reply("a")])?;
+            tx.enqueue(&[reply("a")], CONSOLE)?;
             Ok(((), false))
         })
         .expect("tx");
         assert!(
-            db.pending(Channel::Console, now, 10)
+            db.pending(Channel::CONSOLE, now, 10)
                 .expect("pending")
                 .is_empty()
         );

@@ -133,7 +133,7 @@ fn proposal_becomes_active_at_quorum_and_tells_the_group() {
     assert_eq!(g.supporters, ["Arles", "Berre", "Vitrolles"]);
     let posts: Vec<_> = db
         .pending(
-            Channel::Matrix,
+            Channel::MATRIX,
             Timestamp::from_second(NOW).expect("ts"),
             10,
         )
@@ -523,7 +523,7 @@ fn link(db: &mut Database, who: &str, email: &str) {
 fn mailed_code(db: &Database, to: &str) -> String {
     let mails = db
         .pending(
-            Channel::Email,
+            Channel::EMAIL,
             Timestamp::from_second(NOW).expect("ts"),
             100,
         )
@@ -606,7 +606,7 @@ fn linking_an_email_address_takes_the_mailed_code() {
     );
     let notice = db
         .pending(
-            Channel::Email,
+            Channel::EMAIL,
             Timestamp::from_second(NOW).expect("ts"),
             100,
         )
@@ -703,7 +703,7 @@ fn a_thousand_requests_and_guesses_check_five_codes_a_day() {
     assert_eq!(mailed, 5, "code mails to one address in a day");
     let live = |db: &Database, domain: &str| -> Vec<String> {
         db.pending(
-            Channel::Email,
+            Channel::EMAIL,
             Timestamp::from_second(NOW).expect("ts"),
             10_000,
         )
@@ -798,7 +798,7 @@ fn an_email_code_expires_after_a_day() {
 
 fn invitations(db: &Database) -> Vec<greffier_commands::action::Invitation> {
     db.pending(
-        Channel::Email,
+        Channel::EMAIL,
         Timestamp::from_second(NOW).expect("ts"),
         100,
     )

@@ -139,7 +139,7 @@ const MEMBER_EMAIL: &str = "member@arles.example";
 fn member_code(db: &Database) -> String {
     let mails = db
         .pending(
-            Channel::Email,
+            Channel::EMAIL,
             Timestamp::from_second(NOW).expect("ts"),
             100,
         )

@@ -161,7 +161,7 @@ fn a_poll_from_its_dates_to_the_meeting() {
     // no poll mail; the list never gets the poll.
     let queued = db
         .pending(
-            Channel::Email,
+            Channel::EMAIL,
             Timestamp::from_second(NOW).expect("ts"),
             100,
         )
@@ -281,7 +281,7 @@ fn handed(
             _ => None,
         });
         if done.commit {
-            tx.enqueue(&done.actions)?;
+            tx.enqueue(&done.actions, &common::route)?;
         }
         Ok(((reply, done.commit), done.commit))
     })
@@ -321,7 +321,7 @@ fn a_poll_in_the_room_and_by_mail() {
     .expect("setup");
     must(&mut db, BOB, CREATE);
     let now = Timestamp::from_second(NOW).expect("ts");
-    let queued: Vec<Action> = [Channel::Matrix, Channel::Email]
+    let queued: Vec<Action> = [Channel::MATRIX, Channel::EMAIL]
         .into_iter()
         .flat_map(|ch| db.pending(ch, now, 100).expect("pending"))
         .map(|i| i.action)
@@ -469,7 +469,7 @@ fn a_poll_in_the_room_and_by_mail() {
     let reply = must(&mut db, BOB, "!sondage clore 1");
     assert!(reply.contains("clos sur la date n°2"), "{reply}");
     let ends: Vec<Action> = db
-        .pending(Channel::Matrix, now, 100)
+        .pending(Channel::MATRIX, now, 100)
         .expect("pending")
         .into_iter()
         .map(|i| i.action)

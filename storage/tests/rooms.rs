@@ -34,7 +34,7 @@ fn must(db: &mut Database, c: &Context, who: &str, line: &str) -> String {
 
 fn queued(db: &Database) -> Vec<(i64, Action)> {
     db.pending(
-        Channel::Matrix,
+        Channel::MATRIX,
         Timestamp::from_second(NOW).expect("ts"),
         100,
     )
@@ -203,7 +203,7 @@ fn lists_follow_joins_leaves_and_erasures() {
     })
     .expect("addresses");
     let lists = |db: &Database| -> Vec<(i64, Action)> {
-        db.pending(Channel::Lists, now, 100)
+        db.pending(Channel::LISTS, now, 100)
             .expect("pending")
             .into_iter()
             .map(|i| (i.id, i.action))

@@ -279,7 +279,7 @@ fn an_address_in_a_recorded_domain_confirms_at_once() {
 /// The code mailed to `address`, read from the outbox.
 fn code_for(db: &Database, address: &str) -> String {
     db.pending(
-        Channel::Email,
+        Channel::EMAIL,
         Timestamp::from_second(NOW).expect("ts"),
         100,
     )
@@ -309,7 +309,7 @@ fn those_who_can_confirm_are_mailed_once_per_request() {
         &format!("!moi confirmer {code}"),
     );
     let mails_to_bob = |db: &Database| {
-        db.pending(Channel::Email, Timestamp::from_second(NOW).expect("ts"), 100)
+        db.pending(Channel::EMAIL, Timestamp::from_second(NOW).expect("ts"), 100)
             .expect("pending")
             .into_iter()
             .filter(|i| {

@@ -62,7 +62,10 @@ fn console(inbox: &Inbox, who: &str, line: &str) {
 /// members of "messagerie"; Lucie (Istres) came later and is invited to
 /// nothing. The outbox is emptied, so what a mail queues is all there is.
 pub(crate) fn world() -> Inbox {
-    let inbox = Inbox::new(Database::open_in_memory().expect("db"));
+    let inbox = Inbox::new(
+        Database::open_in_memory().expect("db"),
+        greffier::channels::routes(),
+    );
     let now = ctx().now;
     for (name, email) in [("Anne Martin", ANNE), ("Paul Girard", PAUL)] {
         inbox
@@ -111,7 +114,7 @@ pub(crate) fn world() -> Inbox {
         .expect("person");
     console(&inbox, LUCIE, "!moi organisation Istres");
     let mut db = inbox.db();
-    for item in db.pending(Channel::Email, now, 1000).expect("pending") {
+    for item in db.pending(Channel::EMAIL, now, 1000).expect("pending") {
         db.mark_delivered(item.id, now, None).expect("delivered");
     }
     drop(db);
@@ -168,7 +171,7 @@ pub(crate) fn run_proven(inbox: &Inbox, raw: &[u8], proof: &Proof) -> Outcome {
     let composer = Composer::new(BOT, "test".into()).expect("composer");
     let mut answers = Vec::new();
     let mut composed = Vec::new();
-    for item in db.pending(Channel::Email, ctx.now, 1000).expect("pending") {
+    for item in db.pending(Channel::EMAIL, ctx.now, 1000).expect("pending") {
         if let Action::Reply {
             origin: Origin::Email { from, .. },
             text,

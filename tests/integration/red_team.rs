@@ -187,7 +187,10 @@ fn case_6_an_erased_address_leaves_the_database_once_unsubscribed() {
     };
     let paul = "paul.erased@example.test";
     {
-        let inbox = Inbox::new(Database::open(&path).expect("database"));
+        let inbox = Inbox::new(
+            Database::open(&path).expect("database"),
+            greffier::channels::routes(),
+        );
         inbox
             .db()
             .write(ctx.now, |tx| {
@@ -199,7 +202,7 @@ fn case_6_an_erased_address_leaves_the_database_once_unsubscribed() {
         let reply = console(&inbox, &ctx, paul, "!moi oublier confirmer");
         assert!(reply.contains("C'est fait"), "{reply}");
         let db = inbox.db();
-        let items = db.pending(Channel::Lists, ctx.now, 100).expect("pending");
+        let items = db.pending(Channel::LISTS, ctx.now, 100).expect("pending");
         assert_eq!(items.len(), 1, "{items:?}");
         // Delivered, or failed for good: either way nothing stays.
         db.mark_failed(

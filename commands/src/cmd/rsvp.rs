@@ -162,7 +162,7 @@ impl Rsvp {
             Answer::Tentative => RsvpStatus::Tentative,
         };
         let channel = match self.given {
-            Given::Typed => ex.req.origin.channel().as_str(),
+            Given::Typed => ex.req.origin.channel_name(),
             Given::CalendarButton => "itip",
             Given::Reaction { .. } => "reaction",
         };

@@ -5,7 +5,7 @@
 #![allow(dead_code)]
 
 use greffier_commands::store::Identity;
-use greffier_commands::{Action, Context, Lang, Origin, Request, execute};
+use greffier_commands::{Action, Channel, Context, Lang, Origin, Request, execute};
 use greffier_storage::Database;
 
 /// 2026-11-18, the instant the storage tests run at.
@@ -30,6 +30,36 @@ pub fn context(admin: &str) -> Context {
     }
 }
 
+/// The channel that delivers an action, as the binary's table of
+/// channels routes it (each adapter's `ROUTE`): a reply goes back where it
+/// came from, room things to Matrix, mails to the mailbox, list changes to
+/// the list server.
+pub fn route(action: &Action) -> Option<Channel> {
+    Some(match action {
+        Action::Reply { origin, .. } | Action::Confirm { origin, .. } => match origin {
+            Origin::Matrix { .. } => Channel::MATRIX,
+            Origin::Email { .. } => Channel::EMAIL,
+            Origin::Console => Channel::CONSOLE,
+            Origin::Other { .. } => return None,
+        },
+        Action::PostToRoom { .. }
+        | Action::PostImageToRoom { .. }
+        | Action::PostPoll { .. }
+        | Action::EndPoll { .. }
+        | Action::CreateGroupRoom { .. }
+        | Action::InviteToRoom { .. } => Channel::MATRIX,
+        Action::PostToList { .. }
+        | Action::SendMail { .. }
+        | Action::AskByMail { .. }
+        | Action::SendInvitation(_) => Channel::EMAIL,
+        Action::CreateGroupList { .. }
+        | Action::Subscribe { .. }
+        | Action::Unsubscribe { .. }
+        | Action::UnsubscribeEverywhere { .. } => Channel::LISTS,
+        Action::PostToGroup { .. } => return None,
+    })
+}
+
 /// Runs `req` in a transaction: the reply, and whether the change was kept
 /// (with its actions queued).
 pub fn run(db: &mut Database, ctx: &Context, req: &Request, line: &str) -> (String, bool) {
@@ -39,7 +69,7 @@ pub fn run(db: &mut Database, ctx: &Context, req: &Request, line: &str) -> (Stri
             panic!("the first action is the reply");
         };
         if done.commit {
-            tx.enqueue(&done.actions)?;
+            tx.enqueue(&done.actions, &route)?;
         }
         Ok(((text, done.commit), done.commit))
     })

@@ -132,7 +132,7 @@ impl Voter {
             ));
         }
         let channel = match self.via {
-            Via::Typed => ex.req.origin.channel().as_str(),
+            Via::Typed => ex.req.origin.channel_name(),
             Via::PollResponse { .. } => "poll",
             Via::MailReply => "email",
         };
