@@ -16,6 +16,8 @@ pub const TABLE: &[&Plugin] = &[
     &mail::PLUGIN,
     &lists::PLUGIN,
     &web::PLUGIN,
+    #[cfg(test)]
+    &crate::loopback::PLUGIN,
 ];
 
 /// The routes of the channels, for the inbox: which channel delivers an

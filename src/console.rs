@@ -36,6 +36,7 @@ pub const ROUTE: Route = Route {
     parallel: outbox::PARALLEL,
     takes_newcomers: true,
     commands_per_hour: None,
+    confirmation: None,
 };
 
 /// Longest line read whole; the rest of a longer line is skipped.

@@ -17,14 +17,14 @@
 //! The inbox also holds the wake-ups of the outbox pumps: what it queues is
 //! delivered at once, not at the pumps' next look.
 
-use greffier_commands::store::{Groups as _, Identities as _, Ledger as _};
+use greffier_commands::store::{Groups as _, Identities as _};
 use std::sync::{Mutex, MutexGuard};
 
 use greffier_commands::answer::{self, Decision};
 use greffier_commands::store::{GroupId, Identity};
 use greffier_commands::{Action, Channel, Command, Context, Executed, Notice, Origin, Request};
 
-use crate::route::{self, Route, Routes};
+use crate::route::{self, Confirmed, Route, Routes};
 use greffier_storage::inbound::SenderLoad;
 use greffier_storage::{Database, Tx};
 use jiff::Timestamp;
@@ -314,8 +314,21 @@ fn answer(
         }));
     }
     // A reply (not an automatic one) to a confirmation request.
-    if speaks && let Some(actions) = confirmation(tx, ctx, inbound)? {
-        return Ok(Some(actions));
+    if speaks
+        && let Some(confirmation) = route.confirmation
+        && let Some(confirmed) = (confirmation.confirm)(tx, ctx, &inbound.origin, &inbound.sender)?
+    {
+        return Ok(Some(match confirmed {
+            Confirmed::Say(notice) => say(ctx, inbound, notice),
+            Confirmed::Run(held) => {
+                let confirmed = Inbound {
+                    authenticated: true,
+                    input: serde_json::from_str(&held)?,
+                    ..inbound.clone()
+                };
+                run_input(tx, ctx, route, &confirmed)?.unwrap_or_default()
+            }
+        }));
     }
     // A sender's command lines per hour, where the channel counts them;
     // one notice when the limit is hit, then silence.
@@ -351,7 +364,7 @@ fn answer(
             },
         )?;
     }
-    run_input(tx, ctx, inbound)
+    run_input(tx, ctx, route, inbound)
 }
 
 /// Runs what `inbound` says; what changes state waits for a confirmation
@@ -359,6 +372,7 @@ fn answer(
 fn run_input(
     tx: &mut Tx<'_>,
     ctx: &Context,
+    route: &Route,
     inbound: &Inbound,
 ) -> greffier_storage::Result<Option<Vec<Action>>> {
     let req = Request {
@@ -381,7 +395,7 @@ fn run_input(
             }
             let shown: Vec<String> = later.iter().map(|l| l.trim().to_string()).collect();
             let held = Input::Lines(later.into_iter().cloned().collect());
-            Some(hold(tx, ctx, inbound, &held, shown, ran)?)
+            Some(hold(tx, ctx, route, inbound, &held, shown, ran)?)
         }
         Input::Lines(lines) => {
             let steps: Vec<Step<'_>> = lines.iter().map(|l| Step::Line(l)).collect();
@@ -397,7 +411,7 @@ fn run_input(
                     Command::Rsvp(rsvp) => vec![rsvp.summary(ctx.lang)],
                     _ => Vec::new(),
                 };
-                Some(hold(tx, ctx, inbound, &inbound.input, shown, None)?)
+                Some(hold(tx, ctx, route, inbound, &inbound.input, shown, None)?)
             }
             Decision::Say(notice) => Some(say(ctx, inbound, notice)),
             Decision::Silence => Some(Vec::new()),
@@ -405,115 +419,30 @@ fn run_input(
     })
 }
 
-/// How long a held request waits for its confirmation.
-const CONFIRM_HOURS: i64 = 24;
-/// Confirmation mails to one address in 24 hours, at most; and one request
-/// at a time waits for its confirmation. Past either, an unproven mail's
-/// changes are refused without a word: 200 forged mails gave 200 held rows
-/// and 200 mails to their victim (issue 34, case 4).
-const MAX_CONFIRMATIONS_PER_DAY: usize = 3;
-
-/// Keeps `held` until the sender confirms it, and asks them to: one mail
-/// (after what `ran` answered, if anything) whose unguessable Message-ID
-/// the confirmation must name.
+/// Keeps `held` until its unproven sender confirms it, the channel's way;
+/// a channel without one refuses the changes (what `ran` answered stays).
 fn hold(
     tx: &mut Tx<'_>,
     ctx: &Context,
+    route: &Route,
     inbound: &Inbound,
     held: &Input,
     shown: Vec<String>,
     ran: Option<Vec<Action>>,
 ) -> greffier_storage::Result<Vec<Action>> {
-    let day_ago = ctx.now - jiff::SignedDuration::from_hours(CONFIRM_HOURS);
-    tx.expire_held(day_ago)?;
-    let (pending, today) = tx.held_since(&inbound.sender.value, day_ago)?;
-    if pending > 0 || today >= MAX_CONFIRMATIONS_PER_DAY {
-        tracing::warn!(from = %inbound.sender.value, pending, today, "unauthenticated mail: a request already waits for this address, changes refused quietly");
+    let Some(confirmation) = route.confirmation else {
+        tracing::warn!(channel = %route.channel, from = %inbound.sender.value, "unproven sender: changes refused");
         return Ok(ran.unwrap_or_default());
-    }
-    let token = tx.random_token()?;
-    tx.hold(&token, &inbound.sender.value, &serde_json::to_string(held)?)?;
-    tracing::info!(from = %inbound.sender.value, held = shown.len(), "unauthenticated mail: changes held for a confirmation");
-    let (mut before, besides) = match ran {
-        Some(mut actions) if !actions.is_empty() => {
-            let besides = actions.split_off(1);
-            match actions.pop() {
-                Some(Action::Reply { text, .. }) => (format!("{text}\n\n"), besides),
-                _ => (String::new(), besides),
-            }
-        }
-        _ => (String::new(), Vec::new()),
     };
-    before.push_str(
-        &Notice::ConfirmationNeeded {
-            held: shown,
-            hours: CONFIRM_HOURS,
-        }
-        .text(ctx.lang, &ctx.prefix),
-    );
-    let domain = ctx.mail_domain().unwrap_or("greffier.invalid");
-    let mut actions = vec![Action::Confirm {
-        origin: inbound.origin.clone(),
-        text: before,
-        message_id: format!("confirm.{token}@{domain}"),
-    }];
-    actions.extend(besides);
-    Ok(actions)
-}
-
-/// When `inbound` is a reply to a confirmation request of its own sender,
-/// what it confirms: the held request runs (once), as the sender's.
-fn confirmation(
-    tx: &mut Tx<'_>,
-    ctx: &Context,
-    inbound: &Inbound,
-) -> greffier_storage::Result<Option<Vec<Action>>> {
-    let Origin::Email { references, .. } = &inbound.origin else {
-        return Ok(None);
-    };
-    for reference in references {
-        let id = reference
-            .trim()
-            .trim_start_matches('<')
-            .trim_end_matches('>');
-        let Some(token) = id
-            .strip_prefix("confirm.")
-            .and_then(|rest| rest.split('@').next())
-        else {
-            continue;
-        };
-        let Some(held) = tx.held(token)? else {
-            continue;
-        };
-        // From another address, a reply confirms nothing.
-        if !held.sender.eq_ignore_ascii_case(&inbound.sender.value) {
-            continue;
-        }
-        if held.applied {
-            return Ok(Some(say(ctx, inbound, Notice::AlreadyConfirmed)));
-        }
-        if ctx.now.duration_since(held.created_at) > jiff::SignedDuration::from_hours(CONFIRM_HOURS)
-            || held.input.is_empty()
-        {
-            return Ok(Some(say(
-                ctx,
-                inbound,
-                Notice::ConfirmationExpired {
-                    hours: CONFIRM_HOURS,
-                },
-            )));
-        }
-        tx.mark_applied(token)?;
-        let input: Input = serde_json::from_str(&held.input)?;
-        tracing::info!(from = %inbound.sender.value, "confirmed: held changes applied");
-        let confirmed = Inbound {
-            authenticated: true,
-            input,
-            ..inbound.clone()
-        };
-        return Ok(Some(run_input(tx, ctx, &confirmed)?.unwrap_or_default()));
-    }
-    Ok(None)
+    Ok((confirmation.hold)(
+        tx,
+        ctx,
+        &inbound.origin,
+        &inbound.sender,
+        serde_json::to_string(held)?,
+        shown,
+        ran,
+    )?)
 }
 
 /// One thing to run: a typed line, or a command already understood.

@@ -25,6 +25,8 @@ mod drift;
 pub mod failpoint;
 pub mod inbox;
 pub mod lists;
+#[cfg(test)]
+mod loopback;
 pub mod mail;
 mod matrix;
 mod minutes;

@@ -286,6 +286,7 @@ mod tests {
         parallel: PARALLEL,
         takes_newcomers: true,
         commands_per_hour: None,
+        confirmation: None,
     };
 
     #[test]

@@ -4,7 +4,8 @@
 //! them). The outbox stores each action under the channel whose route
 //! carries it; storage does not decide.
 
-use greffier_commands::{Action, Channel, Origin};
+use greffier_commands::store::{Identity, StoreResult};
+use greffier_commands::{Action, Channel, Context, Notice, Origin, Store};
 use greffier_storage::Tx;
 
 pub struct Route {
@@ -28,6 +29,44 @@ pub struct Route {
     /// counts them: by mail, where each command is a mail the bot writes
     /// back.
     pub commands_per_hour: Option<usize>,
+    /// How a sender the channel could not prove confirms what they asked
+    /// to change (the mail's: a reply to a confirmation request);
+    /// `None`: such changes are refused.
+    pub confirmation: Option<&'static Confirmation>,
+}
+
+/// Keeps what an unproven sender (`origin`, `sender`) asked to change
+/// (`held`: the input, as JSON; `shown`: its lines, to quote) and asks
+/// them to confirm it, after what `ran` answered already: the actions
+/// that answer.
+pub type Hold = fn(
+    &mut dyn Store,
+    &Context,
+    &Origin,
+    &Identity,
+    String,
+    Vec<String>,
+    Option<Vec<Action>>,
+) -> StoreResult<Vec<Action>>;
+
+/// When what `origin` says is a confirmation of a request `sender` made:
+/// what it confirms.
+pub type Confirm =
+    fn(&mut dyn Store, &Context, &Origin, &Identity) -> StoreResult<Option<Confirmed>>;
+
+/// A channel's way to have its unproven senders confirm their changes.
+pub struct Confirmation {
+    pub hold: Hold,
+    pub confirm: Confirm,
+}
+
+/// What a confirmation gave.
+#[derive(Debug)]
+pub enum Confirmed {
+    /// The held input (JSON), to run now as the proven sender's.
+    Run(String),
+    /// Only this to say (already confirmed, expired).
+    Say(Notice),
 }
 
 /// The routes of the channels the bot has (`crate::channels::routes`).

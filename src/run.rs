@@ -103,3 +103,58 @@ async fn stop_signal() {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The tests' loopback channel (src/loopback/: one folder, one line in
+    /// the table) is read from bot.toml, started by `run`, and answers: a
+    /// line typed through it runs as a command and its reply comes back
+    /// through it, routed by the outbox to its pump; Matrix and mail are
+    /// off.
+    #[test]
+    fn a_channel_added_in_one_folder_and_one_table_line_answers() {
+        let dir = std::env::temp_dir().join(format!("greffier-loopback-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a scratch directory");
+        let path = dir.join("bot.toml");
+        std::fs::write(
+            &path,
+            "[bot]\ndatabase = \"loopback.db\"\n\n[loopback]\nsender = \"@essai:example.test\"\n",
+        )
+        .expect("bot.toml");
+        let app = App {
+            loaded: crate::config::load(&path, &channels::readers()).expect("a valid bot.toml"),
+        };
+        assert!(app.loaded.config.has("loopback"));
+        let db = Database::open(&app.loaded.database_path(None)).expect("database");
+        let mut ends = crate::loopback::wire();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let replies: Vec<String> = runtime.block_on(async {
+            let inbox = Arc::new(Inbox::new(db, channels::routes()));
+            let served = serve(Arc::new(app), inbox, || anyhow::bail!("no own connection"));
+            let talk = async {
+                let mut replies = Vec::new();
+                for line in ["!aide", "!moi"] {
+                    ends.lines.send(line.into()).expect("the bot listens");
+                    let reply = tokio::time::timeout(Duration::from_secs(20), ends.replies.recv())
+                        .await
+                        .expect("a reply within 20 s")
+                        .expect("a reply");
+                    replies.push(reply);
+                }
+                replies
+            };
+            tokio::select! {
+                done = served => panic!("run stopped: {done:?}"),
+                replies = talk => replies,
+            }
+        });
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(replies[0].contains("Commandes de greffier"), "{replies:?}");
+        assert!(replies[1].contains("@essai:example.test"), "{replies:?}");
+    }
+}

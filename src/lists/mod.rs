@@ -58,6 +58,7 @@ pub const ROUTE: Route = Route {
     parallel: outbox::PARALLEL,
     takes_newcomers: false,
     commands_per_hour: None,
+    confirmation: None,
 };
 
 fn start(app: Arc<App>, inbox: Arc<Inbox>) -> BoxFuture<'static, anyhow::Result<()>> {

@@ -24,6 +24,7 @@
 //! confirmation. Automatic mail (RFC 3834) is never answered.
 
 pub mod auth;
+mod confirm;
 pub mod ical;
 pub mod imap;
 pub mod outbound;
@@ -82,6 +83,7 @@ pub const ROUTE: Route = Route {
     parallel: outbox::PARALLEL,
     takes_newcomers: false,
     commands_per_hour: Some(60),
+    confirmation: Some(&confirm::CONFIRMATION),
 };
 
 fn carries(action: &Action) -> bool {

@@ -76,6 +76,7 @@ pub const ROUTE: Route = Route {
     parallel: PARALLEL,
     takes_newcomers: true,
     commands_per_hour: None,
+    confirmation: None,
 };
 
 /// Lanes delivered at once: a homeserver under a burst takes half a

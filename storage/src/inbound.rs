@@ -59,72 +59,6 @@ pub struct SenderLoad {
 }
 
 impl Tx<'_> {
-    /// Keeps what an unauthenticated mail of `sender` asked (`input`,
-    /// JSON) under `token` until a confirmation.
-    pub fn hold(&mut self, token: &str, sender: &str, input: &str) -> Result<()> {
-        self.conn().execute(
-            "INSERT INTO held_mail (token, sender, input, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![token, sender, input, ts(self.now())],
-        )?;
-        Ok(())
-    }
-
-    /// What is held under `token`.
-    pub fn held(&mut self, token: &str) -> Result<Option<Held>> {
-        let row: Option<(String, String, String, Option<String>)> = self
-            .conn()
-            .query_row(
-                "SELECT sender, input, created_at, applied_at FROM held_mail WHERE token = ?1",
-                params![token],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )
-            .optional()?;
-        row.map(|(sender, input, created, applied)| {
-            Ok(Held {
-                sender,
-                input,
-                created_at: crate::parse_ts(&created)?,
-                applied: applied.is_some(),
-            })
-        })
-        .transpose()
-    }
-
-    /// `sender`'s held requests made since `since`: how many still wait
-    /// for a confirmation, and how many in all.
-    pub fn held_since(&mut self, sender: &str, since: Timestamp) -> Result<(usize, usize)> {
-        let (pending, all): (i64, i64) = self.conn().query_row(
-            "SELECT COALESCE(SUM(applied_at IS NULL), 0), COUNT(*) FROM held_mail
-             WHERE sender = ?1 AND created_at >= ?2",
-            params![sender, ts(since)],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
-        Ok((
-            usize::try_from(pending).unwrap_or(0),
-            usize::try_from(all).unwrap_or(0),
-        ))
-    }
-
-    /// What the requests held before `before` asked is deleted (their
-    /// time to be confirmed is over); a stub of each (sender, time) stays
-    /// until pruning, to count them and to tell a late confirmation that it
-    /// came too late. Returns how many were emptied.
-    pub fn expire_held(&mut self, before: Timestamp) -> Result<usize> {
-        Ok(self.conn().execute(
-            "UPDATE held_mail SET input = '' WHERE created_at < ?1 AND input != ''",
-            params![ts(before)],
-        )?)
-    }
-
-    /// The held input was applied: later confirmations change nothing.
-    pub fn mark_applied(&mut self, token: &str) -> Result<()> {
-        self.conn().execute(
-            "UPDATE held_mail SET applied_at = ?2 WHERE token = ?1",
-            params![token, ts(self.now())],
-        )?;
-        Ok(())
-    }
-
     /// What `sender` did on `channel` in the hour before now.
     pub fn sender_load(&mut self, channel: Channel, sender: &str) -> Result<SenderLoad> {
         let hour_ago = self.now() - jiff::SignedDuration::from_hours(1);
@@ -215,15 +149,6 @@ impl Tx<'_> {
         )?;
         Ok(inserted == 1)
     }
-}
-
-/// What an unauthenticated mail asked, waiting for its confirmation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Held {
-    pub sender: String,
-    pub input: String,
-    pub created_at: Timestamp,
-    pub applied: bool,
 }
 
 /// What pruning removed.

@@ -20,6 +20,7 @@ pub mod digests;
 pub mod export;
 mod forget;
 mod groups;
+mod held;
 mod identities;
 pub mod inbound;
 mod ledger;

@@ -123,6 +123,7 @@ fn case_4_a_flood_of_forged_mail_makes_one_confirmation() {
     let held: i64 = inbox
         .db()
         .read(ctx().now, |tx| {
+            use greffier_commands::store::HeldRequests as _;
             Ok(tx
                 .held_since(PAUL, ctx().now - jiff::SignedDuration::from_hours(24))?
                 .1 as i64)

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 mod catalogue;
 mod groups;
+mod held;
 mod identities;
 mod ledger;
 mod meetings;
@@ -21,6 +22,7 @@ mod polls;
 
 pub use catalogue::Catalogue;
 pub use groups::Groups;
+pub use held::{HeldRequest, HeldRequests};
 pub use identities::Identities;
 pub use ledger::Ledger;
 pub use meetings::Meetings;
@@ -509,12 +511,21 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// history (joins, leaves, supports, status updates, milestones, lead
 /// changes) that the digests read.
 pub trait Store:
-    People + Identities + Organisations + Groups + Catalogue + Polls + Ledger + Meetings
+    People + Identities + Organisations + Groups + Catalogue + Polls + Ledger + Meetings + HeldRequests
 {
 }
 
 impl<
-    T: People + Identities + Organisations + Groups + Catalogue + Polls + Ledger + Meetings + ?Sized,
+    T: People
+        + Identities
+        + Organisations
+        + Groups
+        + Catalogue
+        + Polls
+        + Ledger
+        + Meetings
+        + HeldRequests
+        + ?Sized,
 > Store for T
 {
 }
