@@ -266,3 +266,193 @@ fn the_check_finds_paths_and_circles() {
         Some("a → b → c → a")
     );
 }
+
+/// The full paths after each `crate::` or `super::` in `code`, with the
+/// `{…}` lists of a `use` expanded: `crate::a::{b, c::D}` gives `crate`,
+/// `a::b` and `a::c::D`.
+fn paths(code: &str, root: &str) -> Vec<(String, String)> {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    let mut out = Vec::new();
+    for (at, _) in code.match_indices(root) {
+        if code[..at].chars().next_back().is_some_and(is_ident) {
+            continue;
+        }
+        let rest = &code[at + root.len()..];
+        let head: String = rest
+            .chars()
+            .take_while(|c| is_ident(*c) || *c == ':')
+            .collect();
+        let head = head.trim_end_matches(':').to_string();
+        match rest[head.len()..].trim_start_matches(':').strip_prefix('{') {
+            Some(list) => {
+                let mut depth = 0;
+                let end = list
+                    .char_indices()
+                    .find(|&(_, c)| {
+                        match c {
+                            '{' => depth += 1,
+                            '}' if depth == 0 => return true,
+                            '}' => depth -= 1,
+                            _ => {}
+                        }
+                        false
+                    })
+                    .map_or(list.len(), |(i, _)| i);
+                for item in split_top(&list[..end]) {
+                    let item: String = item
+                        .trim()
+                        .chars()
+                        .take_while(|c| is_ident(*c) || *c == ':')
+                        .collect();
+                    let item = item.trim_end_matches(':');
+                    if !item.is_empty() && item != "self" {
+                        out.push((root.to_string(), format!("{head}::{item}")));
+                    }
+                }
+            }
+            None => out.push((root.to_string(), head)),
+        }
+    }
+    out
+}
+
+/// The files of a crate's `src/` as modules (`minutes::parse`), and which
+/// of them each one uses (a `crate::` or `super::` path, read down to the
+/// longest module it names).
+fn file_graph(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
+    let mut all = Vec::new();
+    files(src, &mut all);
+    let module = |file: &Path| -> String {
+        let rel = file.strip_prefix(src).expect("under src/");
+        let mut parts: Vec<String> = rel
+            .iter()
+            .map(|p| p.to_string_lossy().trim_end_matches(".rs").to_string())
+            .collect();
+        if parts.last().is_some_and(|p| p == "mod") {
+            parts.pop();
+        }
+        parts.join("::")
+    };
+    let modules: BTreeSet<String> = all.iter().map(|f| module(f)).collect();
+    let longest = |path: &str| -> Option<String> {
+        let parts: Vec<&str> = path.split("::").filter(|p| !p.is_empty()).collect();
+        (1..=parts.len())
+            .rev()
+            .map(|n| parts[..n].join("::"))
+            .find(|m| modules.contains(m))
+    };
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for file in &all {
+        let me = module(file);
+        let is_mod = file.file_name().is_some_and(|f| f == "mod.rs");
+        let code = code(&std::fs::read_to_string(file).expect("a source file"));
+        let mut used = BTreeSet::new();
+        for (root, path) in paths(&code, "crate::")
+            .into_iter()
+            .chain(paths(&code, "super::"))
+        {
+            let full = if root == "crate::" {
+                path
+            } else {
+                // `super` of a file is its folder's module; of a mod.rs,
+                // the folder above.
+                let mut parent: Vec<&str> = me.split("::").collect();
+                parent.pop();
+                if is_mod {
+                    parent.pop();
+                }
+                let mut full = parent.join("::");
+                full.push_str("::");
+                full.push_str(&path);
+                full
+            };
+            if let Some(m) = longest(&full)
+                && m != me
+                && !["lib", "main"].contains(&m.as_str())
+            {
+                used.insert(m);
+            }
+        }
+        graph.insert(me, used);
+    }
+    graph
+}
+
+/// The strongly connected sets of `graph` with more than one module: its
+/// import circles, each as its modules.
+fn circles(graph: &BTreeMap<String, BTreeSet<String>>) -> Vec<BTreeSet<String>> {
+    // Two modules are in one circle when each reaches the other.
+    let reach = |from: &str| -> BTreeSet<String> {
+        let mut seen = BTreeSet::new();
+        let mut todo = vec![from.to_string()];
+        while let Some(m) = todo.pop() {
+            for next in graph.get(&m).into_iter().flatten() {
+                if seen.insert(next.clone()) {
+                    todo.push(next.clone());
+                }
+            }
+        }
+        seen
+    };
+    let reaches: BTreeMap<&String, BTreeSet<String>> =
+        graph.keys().map(|m| (m, reach(m))).collect();
+    let mut out: Vec<BTreeSet<String>> = Vec::new();
+    for m in graph.keys() {
+        let set: BTreeSet<String> = reaches[m]
+            .iter()
+            .filter(|o| reaches.get(o).is_some_and(|r| r.contains(m)))
+            .cloned()
+            .chain(std::iter::once(m.clone()))
+            .collect();
+        if set.len() > 1 && !out.contains(&set) {
+            out.push(set);
+        }
+    }
+    out
+}
+
+#[test]
+fn no_crate_has_an_import_circle_of_more_than_two_files() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for krate in ["src", "commands/src", "storage/src"] {
+        let graph = file_graph(&root.join(krate));
+        let found = circles(&graph);
+        for c in &found {
+            println!(
+                "{krate}: {}",
+                c.iter().cloned().collect::<Vec<_>>().join(" ⇄ ")
+            );
+        }
+        let big: Vec<&BTreeSet<String>> = found.iter().filter(|c| c.len() > 2).collect();
+        assert!(
+            big.is_empty(),
+            "{krate}: import circles of more than two files: {big:?}"
+        );
+    }
+}
+
+#[test]
+fn the_file_check_reads_paths_and_finds_circles() {
+    let got = paths(
+        "use crate::{a::b, c::{D, e::F}};\nlet x = crate::g::H;",
+        "crate::",
+    );
+    let got: Vec<&str> = got.iter().map(|(_, p)| p.as_str()).collect();
+    assert_eq!(got, ["::a::b", "::c", "g::H"]);
+    let graph = |edges: &[(&str, &str)]| -> BTreeMap<String, BTreeSet<String>> {
+        let mut g: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (from, to) in edges {
+            g.entry(from.to_string())
+                .or_default()
+                .insert(to.to_string());
+            g.entry(to.to_string()).or_default();
+        }
+        g
+    };
+    assert!(circles(&graph(&[("a", "b"), ("b", "c")])).is_empty());
+    let two = circles(&graph(&[("a", "b"), ("b", "a"), ("b", "c")]));
+    assert_eq!(two.len(), 1);
+    assert_eq!(two[0].len(), 2);
+    let three = circles(&graph(&[("a", "b"), ("b", "c"), ("c", "a")]));
+    assert_eq!(three[0].len(), 3);
+}

@@ -2,6 +2,7 @@
 //! store ([`parse`], [`import`]) and writing the next one ([`render`]).
 
 pub mod import;
+pub mod names;
 pub mod parse;
 pub mod pdf_table;
 pub mod projects;

@@ -8,6 +8,7 @@
 use jiff::civil::Date;
 
 use crate::minutes::pdf_table;
+pub use crate::minutes::pdf_table::GroupRow;
 use crate::text::{fold, name_key};
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -40,18 +41,6 @@ pub struct Minutes {
     pub unreadable: bool,
     /// (line, what was not understood).
     pub problems: Vec<(usize, String)>,
-}
-
-/// One row of a groups table; `lead` is the chef de projet (existing) or
-/// the initialisation (new); the villes are split later, when the
-/// organisations are known.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GroupRow {
-    pub line: usize,
-    pub theme: String,
-    pub villes: String,
-    pub lead: Option<String>,
-    pub action: Option<String>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -116,7 +105,7 @@ impl Minutes {
 /// "ISTRES (ouest Provence)" → "Istres": the town, as names are shown.
 fn town(line: &str) -> String {
     let town = line.split('(').next().unwrap_or(line).trim();
-    crate::minutes::import::display_name(town)
+    crate::minutes::names::display_name(town)
 }
 
 /// "11 Juin 2007", "1er octobre 2007".
@@ -405,13 +394,13 @@ pub fn parse_with_progress(text: &str, progress: &mut dyn FnMut(usize, usize)) -
     // The organisations the document names outside its tables: what the
     // PDF copy's tables are read with, and what the rédacteur's line may
     // end with ("M. François RAYNAUD Arles,").
-    let mut known: Vec<String> = crate::minutes::import::KNOWN_NAMES
+    let mut known: Vec<String> = crate::minutes::names::KNOWN_NAMES
         .iter()
         .map(|n| name_key(n))
         .collect();
     known.extend(m.present.iter().map(|(_, org)| name_key(org)));
     for (_, text) in &m.excused {
-        if let Some((_, org)) = crate::minutes::import::split_excused(text) {
+        if let Some((_, org)) = crate::minutes::names::split_excused(text) {
             known.push(name_key(&org));
         }
     }

@@ -9,8 +9,19 @@
 //! there, who sent apologies, section 1.2): a line that is one of them,
 //! or a short capitalised name in a block of names, is an organisation.
 
-use crate::minutes::parse::GroupRow;
 use crate::text::name_key;
+
+/// One row of a groups table; `lead` is the chef de projet (existing) or
+/// the initialisation (new); the villes are split later, when the
+/// organisations are known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupRow {
+    pub line: usize,
+    pub theme: String,
+    pub villes: String,
+    pub lead: Option<String>,
+    pub action: Option<String>,
+}
 
 /// Reads the rows of one table; `lines` are (number, text), a blank text
 /// between blocks; `known` are name keys ([`name_key`]) of organisations.

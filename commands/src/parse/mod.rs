@@ -10,6 +10,8 @@
 //! drift. Each command module parses its own arguments from an [`Args`]
 //! cursor.
 
+mod render;
+
 use jiff::civil::{Date, Time};
 
 use crate::cmd::{Command, TABLE};
