@@ -386,7 +386,7 @@ fn run_input(
         Input::Lines(lines) if !inbound.authenticated => {
             // Reading commands (and malformed lines) are answered now.
             let (later, now): (Vec<&String>, Vec<&String>) = lines.iter().partition(|l| {
-                matches!(greffier_commands::parse::parse(&ctx.prefix, l), Ok(Some(c)) if c.changes_state())
+                matches!(greffier_commands::parse(&ctx.prefix, l), Ok(Some(c)) if c.changes_state())
             });
             let steps: Vec<Step<'_>> = now.iter().map(|l| Step::Line(l)).collect();
             let ran = run_steps(tx, ctx, &req, steps)?;

@@ -4,7 +4,7 @@
 //! are found by name (accent-, case-, hyphen-insensitive) or created. A
 //! seed never overwrites what is stored.
 
-use greffier_commands::membership::normalise_domain;
+use greffier_commands::normalise_domain;
 use greffier_commands::store::{Groups as _, Identities as _, Organisations as _, People as _};
 use greffier_commands::store::{Identity, NewGroup, OrgId};
 use greffier_commands::text::name_key;

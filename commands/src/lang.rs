@@ -30,8 +30,8 @@ impl std::str::FromStr for Lang {
 macro_rules! tr {
     ($lang:expr, $fr:literal, $en:literal $(, $args:expr)* $(,)?) => {
         match $lang {
-            $crate::lang::Lang::Fr => format!($fr $(, $args)*),
-            $crate::lang::Lang::En => format!($en $(, $args)*),
+            $crate::Lang::Fr => format!($fr $(, $args)*),
+            $crate::Lang::En => format!($en $(, $args)*),
         }
     };
 }

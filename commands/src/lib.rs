@@ -17,35 +17,56 @@
 //! rusqlite. User errors are values that become replies; storage errors are
 //! returned for the caller to log.
 
+// The face: the domain (`store`, `meeting`, `action`), what the
+// adapters hand over and get back (the re-exports below), and the
+// documents the bot writes (`digest`, `minutes`, `chart`, `ical`) with
+// the words and text helpers they share with the web pages (`words`,
+// `text`, `tally`).
 pub mod action;
 pub mod answer;
 pub mod chart;
-pub mod cmd;
 pub mod digest;
-pub mod exec;
 pub mod ical;
-pub mod lang;
-pub mod lists;
 pub mod meeting;
-pub mod membership;
 pub mod minutes;
-pub mod notices;
-pub mod parse;
-pub mod poll_clock;
-pub mod poll_reply;
-pub mod reminders;
-pub mod request;
-pub mod rooms;
-pub mod rsvp_text;
 pub mod store;
+pub mod tally;
 pub mod text;
 pub mod words;
 
+// The command language itself: private.
+mod cmd;
+mod exec;
+mod lang;
+mod lists;
+mod membership;
+mod notices;
+mod parse;
+mod poll_clock;
+mod poll_reply;
+mod reminders;
+mod request;
+mod rooms;
+mod rsvp_text;
+
 pub use action::Action;
 pub use cmd::Command;
+/// The commands an adapter hands over already understood: an emoji on an
+/// announcement, a reaction taken back, a click on a native poll.
+pub use cmd::rsvp::{Answer, Given, Rsvp, Withdraw};
+pub use cmd::sondage::Sondage;
+pub use cmd::sondage::voter::{Via, Voter};
 pub use lang::Lang;
+pub use membership::normalise_domain;
 pub use notices::Notice;
+pub use parse::{parse, slug, time};
+/// What is due by the clock: a poll's reminders and automatic close, a
+/// meeting's reminders.
+pub use poll_clock::due as polls_due;
+pub use reminders::due as reminders_due;
 pub use request::{Channel, Context, Origin, Request};
+/// An answer to an invitation, read from its words ("Je serai présent").
+pub use rsvp_text::classify;
 pub use store::{Store, StoreError};
 
 use exec::{Exec, Failure};

@@ -7,7 +7,6 @@
 use jiff::SignedDuration;
 
 use crate::action::Action;
-use crate::cmd::reunion::email_of_person;
 use crate::meeting::RsvpStatus;
 use crate::request::Context;
 use crate::store::{Groups, Identities, Meetings, StoreResult};
@@ -43,7 +42,7 @@ pub fn due(
             store.mark_reminded(meeting.id, invitee.person.id)?;
             let email = match &invitee.email {
                 Some(e) => Some(e.clone()),
-                None => email_of_person(store, invitee.person.id)?,
+                None => store.email_of(invitee.person.id)?,
             };
             if let Some(to) = email {
                 actions.push(Action::SendMail {

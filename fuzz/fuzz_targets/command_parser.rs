@@ -3,7 +3,7 @@
 #![no_main]
 
 use greffier_commands::Lang;
-use greffier_commands::parse::parse;
+use greffier_commands::parse;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|line: &str| {

@@ -2,7 +2,7 @@
 //! classified, never a panic.
 #![no_main]
 
-use greffier_commands::rsvp_text::classify;
+use greffier_commands::classify;
 use greffier_commands::text::new_text;
 use libfuzzer_sys::fuzz_target;
 

@@ -98,7 +98,7 @@ pub(super) fn typed_problems(src: &str, table: &mut toml::Table) -> Vec<Problem>
 /// The seeds' values: slugs, domains, identities.
 pub(super) fn check(src: &str, config: &Config, problems: &mut Vec<Problem>) {
     for (i, seed) in config.groups.seed.iter().enumerate() {
-        if greffier_commands::parse::slug(&seed.slug).as_deref() != Ok(seed.slug.as_str()) {
+        if greffier_commands::slug(&seed.slug).as_deref() != Ok(seed.slug.as_str()) {
             let message = format!(
                 "{:?}: lower-case letters, digits and hyphens, 2 to 40",
                 seed.slug
@@ -108,7 +108,7 @@ pub(super) fn check(src: &str, config: &Config, problems: &mut Vec<Problem>) {
     }
     for (i, seed) in config.organisations.seed.iter().enumerate() {
         for d in &seed.domains {
-            if greffier_commands::membership::normalise_domain(d).is_none() {
+            if greffier_commands::normalise_domain(d).is_none() {
                 let message = format!("{d:?}: not a domain (ville-arles.fr, say)");
                 problems.push(key_problem(
                     src,

@@ -33,7 +33,7 @@ impl FromText for Weekday {
 
 impl FromText for Time {
     fn from_text(s: &str) -> Result<Time, String> {
-        greffier_commands::parse::time(s).map_err(|_| format!("{s:?} is not a time (HH:MM)"))
+        greffier_commands::time(s).map_err(|_| format!("{s:?} is not a time (HH:MM)"))
     }
 }
 

@@ -7,11 +7,11 @@
 use std::time::Duration;
 
 use anyhow::Context as _;
-use greffier_commands::cmd::rsvp::{Answer, Given, Rsvp, Withdraw};
-use greffier_commands::cmd::sondage::Sondage;
-use greffier_commands::cmd::sondage::voter::{Via, Voter};
+use greffier_commands::Sondage;
 use greffier_commands::store::{Identity, IdentityKind};
+use greffier_commands::{Answer, Given, Rsvp, Withdraw};
 use greffier_commands::{Command, Origin};
+use greffier_commands::{Via, Voter};
 use matrix_sdk::config::{SyncSettings, SyncToken};
 use matrix_sdk::deserialized_responses::TimelineEvent;
 use matrix_sdk::room::MessagesOptions;

@@ -423,7 +423,7 @@ pub fn poll(
     let Some(p) = store.poll(PollId(id))? else {
         return Ok(None);
     };
-    let tally = greffier_commands::cmd::sondage::tally(store, &p)?;
+    let tally = greffier_commands::tally::tally(store, &p)?;
     let answers = store.poll_votes(p.id)?.len();
     let asked = store.poll_invitees(p.id)?.len();
     let state = match p.closed {

@@ -920,7 +920,7 @@ fn reminders_go_once_to_those_without_an_answer() {
     let due = |db: &mut Database, days: u32| {
         let ctx = ctx();
         db.write(ctx.now, |tx| {
-            greffier_commands::reminders::due(tx, &ctx, days).map_err(Into::into)
+            greffier_commands::reminders_due(tx, &ctx, days).map_err(Into::into)
         })
         .expect("reminders")
     };

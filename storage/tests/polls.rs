@@ -218,7 +218,7 @@ fn the_clock_reminds_once_then_closes_the_poll() {
         c
     };
     let run = |db: &mut Database, c: &Context| {
-        db.write(c.now, |tx| Ok(greffier_commands::poll_clock::due(tx, c)?))
+        db.write(c.now, |tx| Ok(greffier_commands::polls_due(tx, c)?))
             .expect("clock")
     };
     let posts = |actions: &[Action]| -> Vec<String> {
@@ -289,11 +289,11 @@ fn handed(
 }
 
 fn click(start: &str, choices: Option<Vec<usize>>) -> greffier_commands::Command {
-    use greffier_commands::cmd::sondage::{Sondage, voter};
-    greffier_commands::Command::Sondage(Sondage::Voter(voter::Voter {
+    use greffier_commands::{Sondage, Via, Voter};
+    greffier_commands::Command::Sondage(Sondage::Voter(Voter {
         poll: None,
         choices,
-        via: voter::Via::PollResponse {
+        via: Via::PollResponse {
             start: start.into(),
         },
     }))

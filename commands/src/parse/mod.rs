@@ -467,3 +467,6 @@ fn usage_of(body: &str) -> Option<&'static Usage> {
     let entry = find(TABLE, &words.next()?)?;
     Some(entry.usage(words.next().as_deref()))
 }
+
+#[cfg(test)]
+mod tests;

@@ -2,7 +2,7 @@
 
 use jiff::Timestamp;
 
-use super::{Identity, Person, PersonId, StoreResult};
+use super::{Identity, IdentityKind, Person, PersonId, StoreResult};
 
 pub trait Identities {
     /// The person a verified identity belongs to.
@@ -36,4 +36,12 @@ pub trait Identities {
     /// [`super::MAX_CODE_ATTEMPTS`] since `since`, spends their live codes
     /// (`true`).
     fn wrong_email_code(&mut self, person: PersonId, since: Timestamp) -> StoreResult<bool>;
+    /// The person's first verified email address.
+    fn email_of(&mut self, person: PersonId) -> StoreResult<Option<String>> {
+        Ok(self
+            .identities(person)?
+            .into_iter()
+            .find(|(i, verified)| *verified && i.kind == IdentityKind::Email)
+            .map(|(i, _)| i.value))
+    }
 }

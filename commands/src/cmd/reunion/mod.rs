@@ -16,7 +16,7 @@ use crate::cmd::Command;
 use crate::exec::{Exec, Failure, Outcome};
 use crate::meeting::{Invitee, Meeting, MeetingStatus};
 use crate::parse::{Args, Entry, Kind, ParseErrorKind, Usage};
-use crate::store::{Group, IdentityKind, MeetingId};
+use crate::store::{Group, MeetingId};
 use crate::tr;
 
 pub const USAGE: Usage = Usage {
@@ -167,19 +167,7 @@ pub(crate) fn email_of(
     ex: &mut Exec<'_>,
     person: crate::store::PersonId,
 ) -> Result<Option<String>, Failure> {
-    Ok(email_of_person(ex.store, person)?)
-}
-
-/// A person's first verified email address.
-pub fn email_of_person(
-    store: &mut (impl crate::store::Identities + ?Sized),
-    person: crate::store::PersonId,
-) -> crate::store::StoreResult<Option<String>> {
-    Ok(store
-        .identities(person)?
-        .into_iter()
-        .find(|(i, verified)| *verified && i.kind == IdentityKind::Email)
-        .map(|(i, _)| i.value))
+    Ok(ex.store.email_of(person)?)
 }
 
 /// Records the invitees and queues one invitation mail (REQUEST or CANCEL)

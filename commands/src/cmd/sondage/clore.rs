@@ -58,7 +58,7 @@ pub fn close(ex: &mut Exec<'_>, poll: &Poll, choice: Option<usize>) -> Outcome {
             "The poll {shown} is closed already."
         ));
     }
-    let best = super::tally(ex.store, poll)?;
+    let best = crate::tally::tally(ex.store, poll)?;
     let n = match choice {
         Some(n) if n > poll.dates.len() => {
             let max = poll.dates.len();

@@ -8,8 +8,6 @@ pub mod liste;
 pub mod resultats;
 pub mod voter;
 
-use std::collections::BTreeSet;
-
 use crate::action::Action;
 use crate::cmd::Command;
 use crate::exec::{Exec, Failure, Outcome};
@@ -95,47 +93,6 @@ fn find(ex: &mut Exec<'_>, id: i64) -> Result<Poll, Failure> {
             ex.prefix()
         )),
     }
-}
-
-/// One candidate date's support: the organisations and people who can
-/// come.
-pub struct Tally {
-    pub n: usize,
-    pub date: jiff::civil::Date,
-    pub organisations: BTreeSet<String>,
-    pub people: usize,
-}
-
-/// Each date's support, best first: most organisations, then most people,
-/// then the earliest.
-pub fn tally(store: &mut dyn crate::Store, poll: &Poll) -> StoreResult<Vec<Tally>> {
-    let votes = store.poll_votes(poll.id)?;
-    let mut out = Vec::new();
-    for (i, date) in poll.dates.iter().enumerate() {
-        let n = i + 1;
-        let mut organisations = BTreeSet::new();
-        let mut people = 0;
-        for v in votes.iter().filter(|v| v.choices.contains(&n)) {
-            people += 1;
-            if let Some(org) = v.person.organisation {
-                organisations.insert(store.organisation(org)?.name);
-            }
-        }
-        out.push(Tally {
-            n,
-            date: *date,
-            organisations,
-            people,
-        });
-    }
-    out.sort_by(|a, b| {
-        b.organisations
-            .len()
-            .cmp(&a.organisations.len())
-            .then(b.people.cmp(&a.people))
-            .then(a.date.cmp(&b.date))
-    });
-    Ok(out)
 }
 
 /// "n°2 « Prochaine rencontre »".
@@ -230,10 +187,7 @@ pub fn ask_by_mail(
     person: &crate::store::Person,
     reminder: bool,
 ) -> StoreResult<Option<Action>> {
-    let (Some(domain), Some(to)) = (
-        ctx.mail_domain(),
-        crate::cmd::reunion::email_of_person(store, person.id)?,
-    ) else {
+    let (Some(domain), Some(to)) = (ctx.mail_domain(), store.email_of(person.id)?) else {
         return Ok(None);
     };
     let lang = ctx.lang;

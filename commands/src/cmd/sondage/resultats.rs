@@ -39,7 +39,7 @@ impl Resultats {
             "Poll {} — {state} — {answered}/{asked} answer(s)",
             super::describe(&poll)
         )];
-        for t in super::tally(ex.store, &poll)? {
+        for t in crate::tally::tally(ex.store, &poll)? {
             let day = crate::words::day_in(lang, t.date);
             let orgs = match t.organisations.is_empty() {
                 true => "—".to_string(),

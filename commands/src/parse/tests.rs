@@ -2,21 +2,21 @@
 //! accents, in any case, with both quote styles, English aliases, typos and
 //! garbage.
 
-use greffier_commands::Command;
-use greffier_commands::cmd::groupe::{
+use crate::Command;
+use crate::cmd::groupe::{
     Groupe, chef::Chef, info::Info, lier::Lier, liste::Liste, proposer::Proposer, quitter::Quitter,
     rejoindre::Rejoindre, soutenir::Soutenir,
 };
-use greffier_commands::cmd::moi::{Moi, confirmer::Confirmer, lier::Lier as LierEmail};
-use greffier_commands::cmd::projet::{Projet, jalon::Jalon, statut::Statut};
-use greffier_commands::cmd::reunion::{
+use crate::cmd::moi::{Moi, confirmer::Confirmer, lier::Lier as LierEmail};
+use crate::cmd::projet::{Projet, jalon::Jalon, statut::Statut};
+use crate::cmd::reunion::{
     Reunion, annuler::Annuler, creer::Creer, liste::Liste as ReunionListe, modifier::Modifier,
     presences::Presences,
 };
-use greffier_commands::cmd::rsvp::{Answer, Given, Rsvp};
-use greffier_commands::cmd::{aide::Aide, digest::Digest, moi::organisation::Organisation};
-use greffier_commands::lang::Lang;
-use greffier_commands::parse::{ParseErrorKind, parse};
+use crate::cmd::rsvp::{Answer, Given, Rsvp};
+use crate::cmd::{aide::Aide, digest::Digest, moi::organisation::Organisation};
+use crate::lang::Lang;
+use crate::parse::{ParseErrorKind, parse};
 use jiff::civil::{date, time};
 
 fn ok(line: &str) -> Command {
@@ -166,7 +166,7 @@ fn group_lead_takes_a_multi_word_organisation() {
     }
     assert_eq!(
         err("!groupe chef openfoncier"),
-        ParseErrorKind::Missing(greffier_commands::parse::Arg::Organisation)
+        ParseErrorKind::Missing(crate::parse::Arg::Organisation)
     );
 }
 
@@ -236,11 +236,11 @@ fn group_propose_with_options_in_both_quote_styles() {
     ));
     assert_eq!(
         err("!groupe proposer messagerie"),
-        ParseErrorKind::Missing(greffier_commands::parse::Arg::Theme)
+        ParseErrorKind::Missing(crate::parse::Arg::Theme)
     );
     assert_eq!(
         err("!groupe proposer"),
-        ParseErrorKind::Missing(greffier_commands::parse::Arg::Slug)
+        ParseErrorKind::Missing(crate::parse::Arg::Slug)
     );
 }
 
@@ -297,7 +297,7 @@ fn project_status_and_milestone() {
     ));
     assert_eq!(
         err("!projet statut openelec"),
-        ParseErrorKind::Missing(greffier_commands::parse::Arg::Text)
+        ParseErrorKind::Missing(crate::parse::Arg::Text)
     );
     assert!(matches!(
         err("!projet avancement x"),
@@ -396,7 +396,7 @@ fn meetings() {
     ));
     assert_eq!(
         err("!reunion creer \"x\" 2007-10-15"),
-        ParseErrorKind::Missing(greffier_commands::parse::Arg::Time)
+        ParseErrorKind::Missing(crate::parse::Arg::Time)
     );
 }
 
@@ -594,7 +594,7 @@ fn very_long_and_odd_input_never_panics() {
     let long_theme = format!("!groupe proposer abc \"{}\"", "y".repeat(600));
     assert_eq!(
         err(&long_theme),
-        ParseErrorKind::TooLongArg(greffier_commands::parse::Arg::Theme)
+        ParseErrorKind::TooLongArg(crate::parse::Arg::Theme)
     );
     for line in [
         "!groupe info «»",
@@ -611,7 +611,7 @@ fn very_long_and_odd_input_never_panics() {
     }
     assert_eq!(
         err("!groupe info \"\""),
-        ParseErrorKind::Missing(greffier_commands::parse::Arg::Group)
+        ParseErrorKind::Missing(crate::parse::Arg::Group)
     );
     assert!(matches!(
         err("!reunion creer \"x\" 2007-02-30 10:00"),
@@ -624,8 +624,8 @@ fn very_long_and_odd_input_never_panics() {
 /// gets the entry's usage line when what follows is malformed.
 #[test]
 fn every_alias_gets_its_usage_line() {
-    use greffier_commands::cmd::TABLE;
-    use greffier_commands::parse::{Entry, Kind};
+    use crate::cmd::TABLE;
+    use crate::parse::{Entry, Kind};
     let same = |a: &str, b: &str| {
         let (x, y) = (parse("!", a), parse("!", b));
         match (&x, &y) {
@@ -637,7 +637,7 @@ fn every_alias_gets_its_usage_line() {
     let unique = |entries: &[Entry]| {
         let mut seen = std::collections::HashSet::new();
         for w in entries.iter().flat_map(|e| e.words.iter()) {
-            assert_eq!(greffier_commands::text::keyword(w), *w, "{w}: keyword form");
+            assert_eq!(crate::text::keyword(w), *w, "{w}: keyword form");
             assert!(seen.insert(*w), "{w} names two commands");
         }
     };
@@ -683,8 +683,5 @@ fn every_alias_gets_its_usage_line() {
     assert!(checked > 80, "only {checked} aliases checked");
     // What used to lose its usage line.
     let e = parse("!", "!groupes rejoindre \"x").expect_err("unbalanced");
-    assert_eq!(
-        e.usage,
-        Some(&greffier_commands::cmd::groupe::rejoindre::USAGE)
-    );
+    assert_eq!(e.usage, Some(&crate::cmd::groupe::rejoindre::USAGE));
 }
