@@ -3,71 +3,53 @@
 //! earlier one), tallied by organisations then people, closed into the
 //! meeting with its invitations.
 
-mod common;
+mod world;
+
+use world::World;
 
 use greffier_commands::store::{Groups as _, Identities as _, Polls as _};
 use greffier_commands::{Action, Channel, Context, Origin};
-use greffier_storage::{Database, Export};
+use greffier_storage::Database;
 use jiff::Timestamp;
 
-use common::NOW;
+use world::NOW;
 const ADMIN: &str = "@admin:example.test";
 const BOB: &str = "@bob:example.test"; // Berre, the lead
 const ANN: &str = "@ann:example.test"; // Arles
 const VIC: &str = "@vic:example.test"; // Vitrolles
 
 fn ctx() -> Context {
-    common::context(ADMIN)
-}
-
-fn say(db: &mut Database, who: &str, line: &str) -> (String, bool) {
-    common::say_as(db, &ctx(), Origin::Console, who, line)
-}
-
-fn must(db: &mut Database, who: &str, line: &str) -> String {
-    common::kept(say(db, who, line), who, line)
-}
-
-fn refused(db: &mut Database, who: &str, line: &str) -> String {
-    common::refused(db, |db| say(db, who, line), line)
-}
-
-fn export(db: &Database) -> Export {
-    db.export().expect("export")
+    world::context(ADMIN)
 }
 
 /// Berre leads "messagerie"; Bob (Berre), Ann (Arles) and Vic (Vitrolles)
 /// are confirmed members of it.
-fn world() -> Database {
-    let mut db = Database::open_in_memory().expect("db");
+fn world() -> World {
+    let mut w = World::new(ctx());
     for (who, org) in [(BOB, "Berre"), (ANN, "Arles"), (VIC, "Vitrolles")] {
-        must(&mut db, who, &format!("!moi organisation {org}"));
-        must(&mut db, ADMIN, &format!("!organisation accepter {who}"));
+        w.must(who, &format!("!moi organisation {org}"));
+        w.must(ADMIN, &format!("!organisation accepter {who}"));
     }
-    must(
-        &mut db,
-        BOB,
-        "!groupe proposer messagerie « Messagerie libre »",
-    );
+    w.must(BOB, "!groupe proposer messagerie « Messagerie libre »");
     for who in [ANN, VIC] {
-        must(&mut db, who, "!groupe rejoindre messagerie");
+        w.must(who, "!groupe rejoindre messagerie");
     }
-    db
+    w
 }
 
 const CREATE: &str = "!sondage creer « Prochaine rencontre » 2026-12-08 2026-12-15 2026-12-22 heure 14:00 lieu « Istres » groupe messagerie";
 
 #[test]
 fn a_poll_from_its_dates_to_the_meeting() {
-    let mut db = world();
-    let reply = refused(&mut db, ANN, CREATE);
+    let mut w = world();
+    let reply = w.refused(ANN, CREATE);
     assert!(
         reply.contains(
             "Refusé : réservé aux administrateurs et, pour un sondage de groupe, au chef de projet"
         ),
         "{reply}"
     );
-    let reply = must(&mut db, BOB, CREATE);
+    let reply = w.must(BOB, CREATE);
     assert!(
         reply.starts_with("Sondage n°1 « Prochaine rencontre » : quelles dates vous conviennent ?\n1. mardi 8 décembre 2026\n2. mardi 15 décembre 2026\n3. mardi 22 décembre 2026\nRépondez !sondage voter 1 <numéros> (ou aucun) avant le 2026-12-07."),
         "{reply}"
@@ -79,19 +61,19 @@ fn a_poll_from_its_dates_to_the_meeting() {
         "{reply}"
     );
 
-    must(&mut db, ANN, "!sondage voter 1 1 3");
-    must(&mut db, ANN, "!poll vote 1 2, 3"); // changes her mind
-    must(&mut db, VIC, "!sondage voter 1 2");
-    must(&mut db, BOB, "!sondage voter 1 aucun");
-    let reply = refused(&mut db, "@stranger:example.test", "!sondage voter 1 2");
+    w.must(ANN, "!sondage voter 1 1 3");
+    w.must(ANN, "!poll vote 1 2, 3"); // changes her mind
+    w.must(VIC, "!sondage voter 1 2");
+    w.must(BOB, "!sondage voter 1 aucun");
+    let reply = w.refused("@stranger:example.test", "!sondage voter 1 2");
     assert!(
         reply.contains("Vous n'êtes pas interrogé(e) par le sondage n°1"),
         "{reply}"
     );
-    let reply = refused(&mut db, ANN, "!sondage voter 1 4");
+    let reply = w.refused(ANN, "!sondage voter 1 4");
     assert!(reply.contains("n'a pas de date n°4 (1 à 3)"), "{reply}");
 
-    let reply = must(&mut db, "@stranger:example.test", "!sondage resultats 1");
+    let reply = w.must("@stranger:example.test", "!sondage resultats 1");
     assert_eq!(
         reply,
         "Sondage n°1 « Prochaine rencontre » — ouvert jusqu'au 2026-12-07 — 3/3 réponse(s)\n\
@@ -101,8 +83,8 @@ fn a_poll_from_its_dates_to_the_meeting() {
     );
     // The group's digest shows it.
     let c = ctx();
-    let digest = db
-        .write(c.now, |tx| {
+    let digest =
+        w.db.write(c.now, |tx| {
             let g =
                 greffier_commands::store::Groups::group_by_slug(tx, "messagerie")?.expect("group");
             Ok(greffier_commands::digest::group_digest(tx, &c, &g, c.now)?)
@@ -113,7 +95,7 @@ fn a_poll_from_its_dates_to_the_meeting() {
         "{}",
         digest.plain
     );
-    let reply = must(&mut db, VIC, "!sondage liste");
+    let reply = w.must(VIC, "!sondage liste");
     assert!(
         reply.contains(
             "• n°1 « Prochaine rencontre » — 3 date(s), 3/3 réponse(s), clôture le 2026-12-07"
@@ -121,20 +103,20 @@ fn a_poll_from_its_dates_to_the_meeting() {
         "{reply}"
     );
 
-    let reply = refused(&mut db, VIC, "!sondage clore 1");
+    let reply = w.refused(VIC, "!sondage clore 1");
     assert!(
         reply.contains("Refusé : réservé aux administrateurs, à qui a créé le sondage"),
         "{reply}"
     );
-    let reply = must(&mut db, BOB, "!sondage clore 1");
+    let reply = w.must(BOB, "!sondage clore 1");
     assert!(
         reply.starts_with("Sondage n°1 « Prochaine rencontre » clos sur la date n°2. Réunion n°1 « Prochaine rencontre » — mardi 15 décembre 2026 à 14:00, Istres créée : 3 invité(s)"),
         "{reply}"
     );
-    let reply = refused(&mut db, ANN, "!sondage voter 1 1");
+    let reply = w.refused(ANN, "!sondage voter 1 1");
     assert!(reply.contains("est clos"), "{reply}");
 
-    let e = export(&db);
+    let e = w.export();
     let poll = &e.polls[0];
     assert_eq!(
         (
@@ -159,8 +141,8 @@ fn a_poll_from_its_dates_to_the_meeting() {
     assert_eq!(e.meetings[0].rsvps.len(), 3);
     // The group has no room and no one a linked address: no native poll,
     // no poll mail; the list never gets the poll.
-    let queued = db
-        .pending(
+    let queued =
+        w.db.pending(
             Channel::EMAIL,
             Timestamp::from_second(NOW).expect("ts"),
             100,
@@ -174,7 +156,7 @@ fn a_poll_from_its_dates_to_the_meeting() {
 
 #[test]
 fn bad_polls_are_refused_with_why() {
-    let mut db = world();
+    let mut w = world();
     for (line, why) in [
         ("!sondage creer « X » 2026-12-08", "il manque la date"),
         ("!sondage creer 2026-12-08 2026-12-15", "il manque le titre"),
@@ -195,7 +177,7 @@ fn bad_polls_are_refused_with_why() {
         ("!sondage voter 1 1 aucun", "argument en trop"),
         ("!sondage clore x", "numéro de sondage invalide « x »"),
     ] {
-        let reply = refused(&mut db, ADMIN, line);
+        let reply = w.refused(ADMIN, line);
         assert!(reply.contains(why), "{line} → {reply}");
     }
 }
@@ -205,13 +187,11 @@ fn bad_polls_are_refused_with_why() {
 /// best date into the meeting.
 #[test]
 fn the_clock_reminds_once_then_closes_the_poll() {
-    let mut db = world();
-    must(
-        &mut db,
-        BOB,
+    let mut w = world();
+    w.must(BOB,
         "!sondage creer « Point » 2026-11-25 2026-11-26 heure 10:00 groupe messagerie cloture 2026-11-20",
     );
-    must(&mut db, ANN, "!sondage voter 1 2");
+    w.must(ANN, "!sondage voter 1 2");
     let at = |s: &str| {
         let mut c = ctx();
         c.now = s.parse().expect("instant");
@@ -231,9 +211,9 @@ fn the_clock_reminds_once_then_closes_the_poll() {
             .collect()
     };
     // Two days before closing: nothing.
-    assert!(run(&mut db, &at("2026-11-18T09:00:00Z")).is_empty());
+    assert!(run(&mut w.db, &at("2026-11-18T09:00:00Z")).is_empty());
     // The day before: the reminder names who has not answered.
-    let reminded = posts(&run(&mut db, &at("2026-11-19T09:00:00Z")));
+    let reminded = posts(&run(&mut w.db, &at("2026-11-19T09:00:00Z")));
     assert_eq!(
         reminded,
         [
@@ -241,18 +221,18 @@ fn the_clock_reminds_once_then_closes_the_poll() {
         ]
     );
     assert!(
-        run(&mut db, &at("2026-11-19T15:00:00Z")).is_empty(),
+        run(&mut w.db, &at("2026-11-19T15:00:00Z")).is_empty(),
         "never twice"
     );
     // The closing date: closed on date 2, the meeting created.
-    let closed = posts(&run(&mut db, &at("2026-11-20T00:05:00Z")));
+    let closed = posts(&run(&mut w.db, &at("2026-11-20T00:05:00Z")));
     assert!(
         closed.iter().any(|t| t.starts_with("Sondage n°1 « Point » clos sur la date n°2. Réunion n°1 « Point » — jeudi 26 novembre 2026 à 10:00 créée")),
         "{closed:?}"
     );
-    let e = export(&db);
+    let e = w.export();
     assert_eq!((e.polls[0].closed, e.polls[0].meeting), (true, Some(1)));
-    assert!(run(&mut db, &at("2026-11-21T00:05:00Z")).is_empty());
+    assert!(run(&mut w.db, &at("2026-11-21T00:05:00Z")).is_empty());
 }
 
 /// Runs a command handed over by an adapter (a poll response, a mail
@@ -281,7 +261,7 @@ fn handed(
             _ => None,
         });
         if done.commit {
-            tx.enqueue(&done.actions, &common::route)?;
+            tx.enqueue(&done.actions, &world::route)?;
         }
         Ok(((reply, done.commit), done.commit))
     })
@@ -307,9 +287,9 @@ fn click(start: &str, choices: Option<Vec<usize>>) -> greffier_commands::Command
 fn a_poll_in_the_room_and_by_mail() {
     use greffier_commands::answer::{self, Decision};
     use greffier_commands::store::{Identity, PollId};
-    let mut db = world();
+    let mut w = world();
     let c = ctx();
-    db.write(c.now, |tx| {
+    w.db.write(c.now, |tx| {
         let g = tx.group_by_slug("messagerie")?.expect("group");
         tx.set_group_room(g.id, "!messagerie:example.test")?;
         let ann = tx
@@ -319,11 +299,11 @@ fn a_poll_in_the_room_and_by_mail() {
         Ok(())
     })
     .expect("setup");
-    must(&mut db, BOB, CREATE);
+    w.must(BOB, CREATE);
     let now = Timestamp::from_second(NOW).expect("ts");
     let queued: Vec<Action> = [Channel::MATRIX, Channel::EMAIL]
         .into_iter()
-        .flat_map(|ch| db.pending(ch, now, 100).expect("pending"))
+        .flat_map(|ch| w.db.pending(ch, now, 100).expect("pending"))
         .map(|i| i.action)
         .collect();
     let Some(Action::PostPoll {
@@ -359,7 +339,7 @@ fn a_poll_in_the_room_and_by_mail() {
         "{message_id}"
     );
     // The poll event as the adapter remembers it once delivered.
-    db.write(now, |tx| {
+    w.db.write(now, |tx| {
         Ok(tx.record_poll_post("$poll", room, PollId(*poll))?)
     })
     .expect("post");
@@ -371,10 +351,17 @@ fn a_poll_in_the_room_and_by_mail() {
         (ANN, Some(vec![1])),
         (ANN, None),
     ] {
-        assert_eq!(handed(&mut db, who, click("$poll", choices)), (None, true));
+        assert_eq!(
+            handed(&mut w.db, who, click("$poll", choices)),
+            (None, true)
+        );
     }
     // A stranger's click: one notice, then silence; nothing counts.
-    let (notice, _) = handed(&mut db, "@eve:example.test", click("$poll", Some(vec![1])));
+    let (notice, _) = handed(
+        &mut w.db,
+        "@eve:example.test",
+        click("$poll", Some(vec![1])),
+    );
     assert!(
         notice
             .as_deref()
@@ -382,12 +369,17 @@ fn a_poll_in_the_room_and_by_mail() {
         "{notice:?}"
     );
     assert_eq!(
-        handed(&mut db, "@eve:example.test", click("$poll", Some(vec![2]))).0,
+        handed(
+            &mut w.db,
+            "@eve:example.test",
+            click("$poll", Some(vec![2]))
+        )
+        .0,
         None
     );
     // A click on someone else's poll is not the bot's business.
     assert_eq!(
-        handed(&mut db, VIC, click("$other", Some(vec![1]))),
+        handed(&mut w.db, VIC, click("$other", Some(vec![1]))),
         (None, false)
     );
 
@@ -403,7 +395,7 @@ fn a_poll_in_the_room_and_by_mail() {
         db.write(now, |tx| Ok(answer::decide(tx, &c, &ann_mail, m)?))
             .expect("decide")
     };
-    match decide(&mut db, &reply("Merci, je regarde.")) {
+    match decide(&mut w.db, &reply("Merci, je regarde.")) {
         Decision::Say(n) => assert!(
             n.text(c.lang, "!")
                 .contains("Je n'ai pas compris quelles dates"),
@@ -412,16 +404,16 @@ fn a_poll_in_the_room_and_by_mail() {
         other => panic!("{other:?}"),
     }
     let Decision::Run { command, quoted } =
-        decide(&mut db, &reply("Je peux le 15 et le 22, pas le 8."))
+        decide(&mut w.db, &reply("Je peux le 15 et le 22, pas le 8."))
     else {
         panic!("a vote");
     };
     assert!(quoted, "quoting the poll mail authenticates");
-    let (said, kept) = handed(&mut db, ANN, command);
+    let (said, kept) = handed(&mut w.db, ANN, command);
     assert!(kept, "{said:?}");
     // Someone else quoting Ann's poll mail.
     let vic_mail = Identity::parse("vic@vitrolles.example").expect("id");
-    db.write(now, |tx| {
+    w.db.write(now, |tx| {
         let vic = tx
             .person_by_identity(&Identity::parse(VIC).expect("id"))?
             .expect("vic");
@@ -429,8 +421,8 @@ fn a_poll_in_the_room_and_by_mail() {
         Ok(())
     })
     .expect("vic's address");
-    let stolen = db
-        .write(now, |tx| {
+    let stolen =
+        w.db.write(now, |tx| {
             Ok(answer::decide(tx, &c, &vic_mail, &reply("1 et 2"))?)
         })
         .expect("decide");
@@ -442,7 +434,7 @@ fn a_poll_in_the_room_and_by_mail() {
         "{stolen:?}"
     );
 
-    let e = export(&db);
+    let e = w.export();
     let voters: Vec<(i64, Vec<(&str, &str)>)> = e.polls[0]
         .choices
         .iter()
@@ -466,15 +458,15 @@ fn a_poll_in_the_room_and_by_mail() {
     );
 
     // Closing ends the room's poll with the result.
-    let reply = must(&mut db, BOB, "!sondage clore 1");
+    let reply = w.must(BOB, "!sondage clore 1");
     assert!(reply.contains("clos sur la date n°2"), "{reply}");
-    let ends: Vec<Action> = db
-        .pending(Channel::MATRIX, now, 100)
-        .expect("pending")
-        .into_iter()
-        .map(|i| i.action)
-        .filter(|a| matches!(a, Action::EndPoll { .. }))
-        .collect();
+    let ends: Vec<Action> =
+        w.db.pending(Channel::MATRIX, now, 100)
+            .expect("pending")
+            .into_iter()
+            .map(|i| i.action)
+            .filter(|a| matches!(a, Action::EndPoll { .. }))
+            .collect();
     assert_eq!(
         ends,
         [Action::EndPoll {

@@ -4,32 +4,26 @@
 //! the Matrix and lists adapters; the room's id and the list's address
 //! kept as the group's once made.
 
-mod common;
+mod world;
+
+use world::World;
 
 use greffier_commands::action::Announced;
 use greffier_commands::store::{Groups as _, Identities as _};
-use greffier_commands::{Action, Channel, Context, Origin};
+use greffier_commands::{Action, Channel, Context};
 use greffier_storage::Database;
 use jiff::Timestamp;
 
-use common::NOW;
+use world::NOW;
 const ADMIN: &str = "@admin:example.test";
 const BOB: &str = "@bob:example.test"; // Berre
 const ANN: &str = "@ann:example.test"; // Arles
 
 fn ctx(create_rooms: bool) -> Context {
-    let mut c = common::context(ADMIN);
+    let mut c = world::context(ADMIN);
     c.quorum = 2;
     c.create_rooms = create_rooms;
     c
-}
-
-fn say(db: &mut Database, c: &Context, who: &str, line: &str) -> (String, bool) {
-    common::say_as(db, c, Origin::Console, who, line)
-}
-
-fn must(db: &mut Database, c: &Context, who: &str, line: &str) -> String {
-    common::kept(say(db, c, who, line), who, line)
 }
 
 fn queued(db: &Database) -> Vec<(i64, Action)> {
@@ -51,24 +45,24 @@ fn queued(db: &Database) -> Vec<(i64, Action)> {
 }
 
 /// Bob (Berre, confirmed) proposes "urbanisme"; Ann (Arles) joins.
-fn world(c: &Context) -> Database {
-    let mut db = Database::open_in_memory().expect("db");
+fn world(c: &Context) -> World {
+    let mut w = World::new(c.clone());
     for (who, org) in [(BOB, "Berre"), (ANN, "Arles")] {
-        must(&mut db, c, who, &format!("!moi organisation {org}"));
-        must(&mut db, c, ADMIN, &format!("!organisation accepter {who}"));
+        w.must(who, &format!("!moi organisation {org}"));
+        w.must(ADMIN, &format!("!organisation accepter {who}"));
     }
-    must(&mut db, c, BOB, "!groupe proposer urbanisme « Urbanisme »");
-    must(&mut db, c, ANN, "!groupe rejoindre urbanisme");
-    db
+    w.must(BOB, "!groupe proposer urbanisme « Urbanisme »");
+    w.must(ANN, "!groupe rejoindre urbanisme");
+    w
 }
 
 #[test]
 fn a_group_that_becomes_active_gets_its_room() {
     let c = ctx(true);
-    let mut db = world(&c);
-    assert!(queued(&db).is_empty(), "no room for a proposal");
-    must(&mut db, &c, ANN, "!groupe soutenir urbanisme");
-    let made = queued(&db);
+    let mut w = world(&c);
+    assert!(queued(&w.db).is_empty(), "no room for a proposal");
+    w.must(ANN, "!groupe soutenir urbanisme");
+    let made = queued(&w.db);
     let [
         (
             id,
@@ -89,7 +83,7 @@ fn a_group_that_becomes_active_gets_its_room() {
     assert_eq!(invite, &[ANN, BOB]);
     assert_eq!(moderators, &[BOB]);
     // Made: the room's id is the group's.
-    db.mark_delivered(
+    w.db.mark_delivered(
         *id,
         Timestamp::from_second(NOW).expect("ts"),
         Some((
@@ -99,7 +93,7 @@ fn a_group_that_becomes_active_gets_its_room() {
         )),
     )
     .expect("delivered");
-    let export = db.export().expect("export");
+    let export = w.db.export().expect("export");
     let g = export
         .groups
         .iter()
@@ -107,9 +101,9 @@ fn a_group_that_becomes_active_gets_its_room() {
         .expect("group");
     assert_eq!(g.room.as_deref(), Some("!made:example.test"));
     // A member joining now is invited to it.
-    must(&mut db, &c, ADMIN, "!moi organisation Vitrolles");
-    must(&mut db, &c, ADMIN, "!groupe rejoindre urbanisme");
-    let invites: Vec<Action> = queued(&db).into_iter().map(|(_, a)| a).collect();
+    w.must(ADMIN, "!moi organisation Vitrolles");
+    w.must(ADMIN, "!groupe rejoindre urbanisme");
+    let invites: Vec<Action> = queued(&w.db).into_iter().map(|(_, a)| a).collect();
     assert_eq!(
         invites,
         [Action::InviteToRoom {
@@ -122,7 +116,7 @@ fn a_group_that_becomes_active_gets_its_room() {
 #[test]
 fn salon_creer_is_for_admins_and_active_groups_without_a_room() {
     let c = ctx(true);
-    let mut db = world(&c);
+    let mut w = world(&c);
     for (who, line, why) in [
         (
             BOB,
@@ -132,17 +126,17 @@ fn salon_creer_is_for_admins_and_active_groups_without_a_room() {
         (ADMIN, "!groupe salon creer urbanisme", "n'est pas actif"),
         (ADMIN, "!groupe salon urbanisme", "sous-commande inconnue"),
     ] {
-        let reply = common::refused(&mut db, |db| say(db, &c, who, line), line);
+        let reply = w.refused(who, line);
         assert!(reply.contains(why), "{line} → {reply}");
     }
     // Asked again before the adapter made it: a second request, which the
     // adapter answers with the same room (it finds it by its state event).
-    must(&mut db, &c, ANN, "!groupe soutenir urbanisme");
-    must(&mut db, &c, ADMIN, "!groupe salon creer urbanisme");
-    let made = queued(&db);
+    w.must(ANN, "!groupe soutenir urbanisme");
+    w.must(ADMIN, "!groupe salon creer urbanisme");
+    let made = queued(&w.db);
     assert_eq!(made.len(), 2, "{made:?}");
     for (id, _) in &made {
-        db.mark_delivered(
+        w.db.mark_delivered(
             *id,
             Timestamp::from_second(NOW).expect("ts"),
             Some((
@@ -153,32 +147,24 @@ fn salon_creer_is_for_admins_and_active_groups_without_a_room() {
         )
         .expect("delivered");
     }
-    let reply = common::refused(
-        &mut db,
-        |db| say(db, &c, ADMIN, "!groupe salon creer urbanisme"),
-        "again",
-    );
+    let reply = w.refused(ADMIN, "!groupe salon creer urbanisme");
     assert!(
         reply.contains("a déjà un salon : !made:example.test"),
         "{reply}"
     );
-    let off = ctx(false);
-    let reply = common::refused(
-        &mut db,
-        |db| say(db, &off, ADMIN, "!groupe salon creer urbanisme"),
-        "off",
-    );
+    w.ctx = ctx(false);
+    let reply = w.refused(ADMIN, "!groupe salon creer urbanisme");
     assert!(reply.contains("Je ne crée pas de salons ici"), "{reply}");
 }
 
 #[test]
 fn without_room_making_nothing_is_asked() {
     let c = ctx(false);
-    let mut db = world(&c);
-    must(&mut db, &c, ANN, "!groupe soutenir urbanisme");
-    must(&mut db, &c, ADMIN, "!moi organisation Vitrolles");
-    must(&mut db, &c, ADMIN, "!groupe rejoindre urbanisme");
-    assert!(queued(&db).is_empty());
+    let mut w = world(&c);
+    w.must(ANN, "!groupe soutenir urbanisme");
+    w.must(ADMIN, "!moi organisation Vitrolles");
+    w.must(ADMIN, "!groupe rejoindre urbanisme");
+    assert!(queued(&w.db).is_empty());
 }
 
 /// With `[lists]`: the list made at activation holds the members' verified
@@ -189,10 +175,10 @@ fn lists_follow_joins_leaves_and_erasures() {
     use greffier_commands::store::Identity;
     let mut c = ctx(false);
     c.lists_domain = Some("lists.example.test".into());
-    let mut db = world(&c);
+    let mut w = world(&c);
     let now = Timestamp::from_second(NOW).expect("ts");
     // Addresses are verified by `!moi lier`/`confirmer`; set here directly.
-    db.write(now, |tx| {
+    w.db.write(now, |tx| {
         for (who, address) in [(ANN, "ann@arles.example"), (BOB, "bob@berre.example")] {
             let p = tx
                 .person_by_identity(&Identity::parse(who).expect("id"))?
@@ -209,8 +195,8 @@ fn lists_follow_joins_leaves_and_erasures() {
             .map(|i| (i.id, i.action))
             .collect()
     };
-    must(&mut db, &c, ANN, "!groupe soutenir urbanisme");
-    let made = lists(&db);
+    w.must(ANN, "!groupe soutenir urbanisme");
+    let made = lists(&w.db);
     assert_eq!(
         made.iter().map(|(_, a)| a.clone()).collect::<Vec<_>>(),
         [Action::CreateGroupList {
@@ -219,7 +205,7 @@ fn lists_follow_joins_leaves_and_erasures() {
             subscribe: vec!["ann@arles.example".into(), "bob@berre.example".into()],
         }]
     );
-    db.mark_delivered(
+    w.db.mark_delivered(
         made[0].0,
         now,
         Some((
@@ -230,18 +216,18 @@ fn lists_follow_joins_leaves_and_erasures() {
     )
     .expect("delivered");
     // A group whose list was set by hand elsewhere: nothing asked.
-    must(&mut db, &c, BOB, "!groupe proposer voirie « Voirie »");
-    db.write(now, |tx| {
+    w.must(BOB, "!groupe proposer voirie « Voirie »");
+    w.db.write(now, |tx| {
         let g = tx.group_by_slug("voirie")?.expect("group");
         tx.set_group_list(g.id, "voirie@listes.berre.example")?;
         Ok(())
     })
     .expect("list by hand");
-    must(&mut db, &c, ANN, "!groupe rejoindre voirie");
-    must(&mut db, &c, ANN, "!groupe soutenir voirie");
-    must(&mut db, &c, BOB, "!groupe quitter urbanisme");
-    must(&mut db, &c, BOB, "!groupe rejoindre urbanisme");
-    let asked: Vec<Action> = lists(&db).into_iter().map(|(_, a)| a).collect();
+    w.must(ANN, "!groupe rejoindre voirie");
+    w.must(ANN, "!groupe soutenir voirie");
+    w.must(BOB, "!groupe quitter urbanisme");
+    w.must(BOB, "!groupe rejoindre urbanisme");
+    let asked: Vec<Action> = lists(&w.db).into_iter().map(|(_, a)| a).collect();
     assert_eq!(
         asked,
         [
@@ -257,8 +243,8 @@ fn lists_follow_joins_leaves_and_erasures() {
     );
     // The erasure takes back what was pending about Bob, and takes him off
     // every list.
-    must(&mut db, &c, BOB, "!moi oublier confirmer");
-    let asked: Vec<Action> = lists(&db).into_iter().map(|(_, a)| a).collect();
+    w.must(BOB, "!moi oublier confirmer");
+    let asked: Vec<Action> = lists(&w.db).into_iter().map(|(_, a)| a).collect();
     assert_eq!(
         asked,
         [Action::UnsubscribeEverywhere {
@@ -271,17 +257,12 @@ fn lists_follow_joins_leaves_and_erasures() {
 #[test]
 fn the_groups_with_a_room_or_a_list_are_read_alone() {
     let c = ctx(false);
-    let mut db = world(&c);
+    let mut w = world(&c);
     for slug in ["voirie", "cantines"] {
-        must(
-            &mut db,
-            &c,
-            BOB,
-            &format!("!groupe proposer {slug} « {slug} »"),
-        );
+        w.must(BOB, &format!("!groupe proposer {slug} « {slug} »"));
     }
-    let linked = db
-        .write(c.now, |tx| {
+    let linked =
+        w.db.write(c.now, |tx| {
             let voirie = tx.group_by_slug("voirie")?.expect("voirie");
             tx.set_group_room(voirie.id, "!voirie:example.test")?;
             let cantines = tx.group_by_slug("cantines")?.expect("cantines");

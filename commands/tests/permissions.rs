@@ -18,11 +18,13 @@
 //! `an_unverified_mail_sender_is_unknown_everywhere` below checks that the
 //! commands treat one as unknown too.
 
-mod common;
+mod world;
+
+use world::World;
 
 use greffier_commands::store::Identity;
 use greffier_commands::{Action, Channel, Context, Lang, Origin, Request, execute};
-use greffier_storage::{Database, Export};
+use greffier_storage::Database;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
@@ -60,77 +62,54 @@ fn ctx() -> Context {
     }
 }
 
-/// Runs one line as `who`, as dispatch does: the reply, and whether the
-/// change was kept.
-fn say(db: &mut Database, who: &str, line: &str) -> (String, bool) {
-    say_in(db, who, line, "!room:example.test")
-}
-
-fn say_in(db: &mut Database, who: &str, line: &str, room: &str) -> (String, bool) {
-    let ctx = ctx();
-    let req = Request {
-        origin: Origin::Matrix {
-            room: room.into(),
-            event: Some("$event".into()),
-            direct: false,
-        },
-        sender: Identity::parse(who).expect("identity"),
-        display_name: None,
-    };
-    common::run(db, &ctx, &req, line)
-}
-
-fn must(db: &mut Database, who: &str, line: &str) {
-    let (reply, kept) = say(db, who, line);
-    assert!(kept, "{who}: {line} → {reply}");
+/// A line typed in `room`, in reply to an event.
+fn room(room: &str) -> Origin {
+    Origin::Matrix {
+        room: room.into(),
+        event: Some("$event".into()),
+        direct: false,
+    }
 }
 
 /// Four confirmed people of four organisations and a pending one of
 /// Berre; "messagerie", active, led by Berre, with the lead, the pending
 /// one and the member in it; "courrier", a proposal of Vitrolles; meeting
 /// n°1 of "messagerie" (its three members invited); Berre runs SPIP.
-fn world() -> Database {
-    let mut db = Database::open_in_memory().expect("db");
+fn world() -> World {
+    let mut w = World::new(ctx()).typing_from(room("!room:example.test"));
     for (who, org) in [
         (ADMIN, "Aix"),
         (LEAD, "Berre"),
         (MEMBER, "Arles"),
         (OTHER, "Vitrolles"),
     ] {
-        must(&mut db, who, &format!("!moi organisation {org}"));
+        w.must(who, &format!("!moi organisation {org}"));
         if who != ADMIN {
-            must(&mut db, ADMIN, &format!("!organisation accepter {who}"));
+            w.must(ADMIN, &format!("!organisation accepter {who}"));
         }
     }
-    must(&mut db, PENDING, "!moi organisation Berre");
-    must(
-        &mut db,
+    w.must(PENDING, "!moi organisation Berre");
+    w.must(
         LEAD,
         "!groupe proposer messagerie « Messagerie libre » initiative Berre",
     );
-    must(&mut db, MEMBER, "!groupe soutenir messagerie");
-    must(&mut db, MEMBER, "!groupe rejoindre messagerie");
-    must(&mut db, PENDING, "!groupe rejoindre messagerie");
-    must(
-        &mut db,
-        OTHER,
-        "!groupe proposer courrier « Gestion du courrier »",
-    );
-    must(
-        &mut db,
+    w.must(MEMBER, "!groupe soutenir messagerie");
+    w.must(MEMBER, "!groupe rejoindre messagerie");
+    w.must(PENDING, "!groupe rejoindre messagerie");
+    w.must(OTHER, "!groupe proposer courrier « Gestion du courrier »");
+    w.must(
         LEAD,
         "!reunion creer « Point messagerie » 2026-12-10 14:00 groupe messagerie",
     );
-    let (reply, kept) = say_in(
-        &mut db,
+    let (reply, kept) = w.say_from(
         ADMIN,
         "!groupe lier messagerie",
-        "!messagerie:example.test",
+        room("!messagerie:example.test"),
     );
     assert!(kept, "{reply}");
-    must(&mut db, MEMBER, &format!("!moi lier {MEMBER_EMAIL}"));
-    must(&mut db, LEAD, "!logiciel ajouter SPIP");
-    db
+    w.must(MEMBER, &format!("!moi lier {MEMBER_EMAIL}"));
+    w.must(LEAD, "!logiciel ajouter SPIP");
+    w
 }
 
 const MEMBER_EMAIL: &str = "member@arles.example";
@@ -155,10 +134,6 @@ fn member_code(db: &Database) -> String {
             _ => None,
         })
         .expect("the code mail")
-}
-
-fn export(db: &Database) -> Export {
-    db.export().expect("export")
 }
 
 /// What a cell expects: the change kept, or refused with this wording; or
@@ -272,7 +247,7 @@ const MATRIX: &[(&str, [Cell; 6])] = &[
         "!groupe salon creer messagerie",
         [
             // Past the check of who may: messagerie has its room here
-            // (storage/tests/rooms.rs has the room made).
+            // (commands/tests/rooms.rs has the room made).
             Refused("Le groupe « Messagerie libre » a déjà un salon"),
             Refused(NOT_ADMIN),
             Refused(NOT_ADMIN),
@@ -549,11 +524,11 @@ fn every_state_changing_command_for_every_kind_of_sender() {
     let mut failures = Vec::new();
     for (line, cells) in MATRIX {
         for ((role, who), cell) in ROLES.iter().zip(cells) {
-            let mut db = world();
-            let line = line.replace("{code}", &member_code(&db));
-            let before = export(&db);
-            let (reply, kept) = say(&mut db, who, &line);
-            let after = export(&db);
+            let mut w = world();
+            let line = line.replace("{code}", &member_code(&w.db));
+            let before = w.export();
+            let (reply, kept) = w.say(who, &line);
+            let after = w.export();
             let ok = match cell {
                 // Some changes are not in the export (a cancelled meeting,
                 // a code sent): the commit says they were kept.
@@ -578,9 +553,9 @@ fn an_unverified_mail_sender_is_unknown_everywhere() {
     let ctx = ctx();
     let mut failures = Vec::new();
     for (line, _) in MATRIX {
-        let mut db = world();
-        let line = line.replace("{code}", &member_code(&db));
-        let before = export(&db);
+        let mut w = world();
+        let line = line.replace("{code}", &member_code(&w.db));
+        let before = w.export();
         let req = Request {
             origin: Origin::Email {
                 from: "intruder@example.test".into(),
@@ -591,8 +566,8 @@ fn an_unverified_mail_sender_is_unknown_everywhere() {
             sender: Identity::parse("intruder@example.test").expect("identity"),
             display_name: Some("Admin".into()),
         };
-        let (reply, kept) = db
-            .transaction(ctx.now, |tx| {
+        let (reply, kept) =
+            w.db.transaction(ctx.now, |tx| {
                 let done = execute(tx, &ctx, &req, &line)?.expect("a command");
                 let Some(Action::Reply { text, .. }) = done.actions.first().cloned() else {
                     panic!("the first action is the reply");
@@ -600,7 +575,7 @@ fn an_unverified_mail_sender_is_unknown_everywhere() {
                 Ok(((text, done.commit), done.commit))
             })
             .expect("transaction");
-        if kept || before != export(&db) {
+        if kept || before != w.export() {
             failures.push(format!("{line}: kept={kept}: {reply}"));
         }
     }

@@ -1,12 +1,16 @@
-//! What the storage tests share: running one request the way the binary's
-//! dispatch does.
+//! The world the commands' behaviour tests share: the real SQLite store
+//! (in memory), the tests' context, and a sender typing lines in a
+//! channel, run the way the binary's inbox runs them (one transaction,
+//! the actions queued under the channel that delivers them, a refused
+//! command rolled back). Each test file seeds its own people and groups
+//! by typing the commands a user would.
 
 // Each test binary uses some of these helpers.
 #![allow(dead_code)]
 
 use greffier_commands::store::Identity;
 use greffier_commands::{Action, Channel, Context, Lang, Origin, Request, execute};
-use greffier_storage::Database;
+use greffier_storage::{Database, Export};
 
 /// 2026-11-18, the instant the storage tests run at.
 pub const NOW: i64 = 1_795_000_000;
@@ -27,6 +31,74 @@ pub fn context(admin: &str) -> Context {
         create_rooms: false,
         lists_domain: None,
         web_url: None,
+    }
+}
+
+/// The store, the context and where lines are typed.
+pub struct World {
+    pub db: Database,
+    pub ctx: Context,
+    /// Where [`World::say`] types (the console unless a file says).
+    pub origin: Origin,
+}
+
+impl World {
+    /// An empty store with `ctx`; lines typed at the console.
+    pub fn new(ctx: Context) -> World {
+        World {
+            db: Database::open_in_memory().expect("an in-memory database"),
+            ctx,
+            origin: Origin::Console,
+        }
+    }
+
+    /// `db` (a file, say) with `ctx`; lines typed at the console.
+    pub fn on(db: Database, ctx: Context) -> World {
+        World {
+            db,
+            ctx,
+            origin: Origin::Console,
+        }
+    }
+
+    /// Lines typed from `origin` (a room, a mail) from now on.
+    pub fn typing_from(mut self, origin: Origin) -> World {
+        self.origin = origin;
+        self
+    }
+
+    /// `who` typing `line` where this world types: the reply, and whether
+    /// the change was kept.
+    pub fn say(&mut self, who: &str, line: &str) -> (String, bool) {
+        let origin = self.origin.clone();
+        self.say_from(who, line, origin)
+    }
+
+    /// `who` typing `line` from `origin`.
+    pub fn say_from(&mut self, who: &str, line: &str, origin: Origin) -> (String, bool) {
+        say_as(&mut self.db, &self.ctx, origin, who, line)
+    }
+
+    /// A line that must be kept: its reply.
+    pub fn must(&mut self, who: &str, line: &str) -> String {
+        kept(self.say(who, line), who, line)
+    }
+
+    /// A line that must be refused and change nothing: its reply.
+    pub fn refused(&mut self, who: &str, line: &str) -> String {
+        let origin = self.origin.clone();
+        self.refused_from(who, line, origin)
+    }
+
+    /// The same, typed from `origin`.
+    pub fn refused_from(&mut self, who: &str, line: &str, origin: Origin) -> String {
+        let ctx = self.ctx.clone();
+        refused(&mut self.db, |db| say_as(db, &ctx, origin, who, line), line)
+    }
+
+    /// Everything stored, as `greffier export` writes it.
+    pub fn export(&self) -> Export {
+        self.db.export().expect("export")
     }
 }
 

@@ -2,7 +2,9 @@
 //! database each time: state changes, permissions, and refusals that change
 //! nothing.
 
-mod common;
+mod world;
+
+use world::World;
 
 use greffier_commands::store::{GroupStatus, Identity, NewGroup};
 use greffier_commands::store::{Groups as _, Identities as _, Organisations as _};
@@ -30,36 +32,13 @@ fn ctx() -> Context {
     }
 }
 
-/// Runs one line as `who` the way the binary's dispatch does; returns the
-/// reply and whether the change was kept.
-fn say(db: &mut Database, who: &str, line: &str) -> (String, bool) {
-    say_in(db, who, line, Origin::Console)
-}
-
-fn say_in(db: &mut Database, who: &str, line: &str, origin: Origin) -> (String, bool) {
-    let ctx = ctx();
-    let req = Request {
-        origin,
-        sender: Identity::parse(who).expect("identity"),
-        display_name: None,
-    };
-    common::run(db, &ctx, &req, line)
-}
-
 /// `who` declares `org` and an admin confirms it.
-fn confirmed(db: &mut Database, who: &str, org: &str) {
-    let (reply, kept) = say(db, who, &format!("!moi organisation {org}"));
-    assert!(kept, "{reply}");
-    let (reply, kept) = say(
-        db,
+fn confirmed(w: &mut World, who: &str, org: &str) {
+    w.must(who, &format!("!moi organisation {org}"));
+    w.must(
         "@admin:example.test",
         &format!("!organisation accepter {who}"),
     );
-    assert!(kept, "{reply}");
-}
-
-fn export(db: &Database) -> Export {
-    db.export().expect("export")
 }
 
 fn group<'a>(e: &'a Export, slug: &str) -> &'a greffier_storage::export::ExportGroup {
@@ -67,28 +46,26 @@ fn group<'a>(e: &'a Export, slug: &str) -> &'a greffier_storage::export::ExportG
 }
 
 /// Three people of three organisations, and the "messagerie" proposal of Berre.
-fn world() -> Database {
-    let mut db = Database::open_in_memory().expect("db");
+fn world() -> World {
+    let mut w = World::new(ctx());
     for (who, org) in [
         ("@berre:example.test", "Berre"),
         ("@arles:example.test", "Arles"),
         ("@vitrolles:example.test", "Vitrolles"),
     ] {
-        confirmed(&mut db, who, org);
+        confirmed(&mut w, who, org);
     }
-    let (reply, kept) = say(
-        &mut db,
-        "@berre:example.test",
+    let (reply, kept) = w.say("@berre:example.test",
         "!groupe proposer messagerie « Messagerie libre » action « Présentation de la solution postfix – e-groupware »",
     );
     assert!(kept, "{reply}");
-    db
+    w
 }
 
 #[test]
 fn proposal_becomes_active_at_quorum_and_tells_the_group() {
-    let mut db = world();
-    let e = export(&db);
+    let mut w = world();
+    let e = w.export();
     let g = group(&e, "messagerie");
     assert_eq!(
         (g.status.as_str(), g.lead.as_deref()),
@@ -96,43 +73,26 @@ fn proposal_becomes_active_at_quorum_and_tells_the_group() {
     );
     assert_eq!(g.supporters, ["Berre"]);
 
-    let (reply, _) = say(
-        &mut db,
-        "@arles:example.test",
-        "!groupe soutenir messagerie",
-    );
+    let (reply, _) = w.say("@arles:example.test", "!groupe soutenir messagerie");
     assert!(reply.contains("2/3"), "{reply}");
-    let (reply, kept) = say(
-        &mut db,
-        "@arles:example.test",
-        "!groupe soutenir messagerie",
-    );
+    let (reply, kept) = w.say("@arles:example.test", "!groupe soutenir messagerie");
     assert!(!kept && reply.contains("déjà"), "{reply}");
     let room = Origin::Matrix {
         room: "!salon".into(),
         event: Some("$lier".into()),
         direct: false,
     };
-    let (reply, kept) = say_in(
-        &mut db,
-        "@admin:example.test",
-        "!groupe lier messagerie",
-        room,
-    );
+    let (reply, kept) = w.say_from("@admin:example.test", "!groupe lier messagerie", room);
     assert!(kept, "{reply}");
-    let (reply, _) = say(
-        &mut db,
-        "@vitrolles:example.test",
-        "!groupe soutenir Messagerie",
-    );
+    let (reply, _) = w.say("@vitrolles:example.test", "!groupe soutenir Messagerie");
     assert!(reply.contains("désormais actif"), "{reply}");
 
-    let e = export(&db);
+    let e = w.export();
     let g = group(&e, "messagerie");
     assert_eq!(g.status, "active");
     assert_eq!(g.supporters, ["Arles", "Berre", "Vitrolles"]);
-    let posts: Vec<_> = db
-        .pending(
+    let posts: Vec<_> =
+        w.db.pending(
             Channel::MATRIX,
             Timestamp::from_second(NOW).expect("ts"),
             10,
@@ -151,103 +111,71 @@ fn proposal_becomes_active_at_quorum_and_tells_the_group() {
 
 #[test]
 fn join_and_leave_track_organisations() {
-    let mut db = world();
-    let (reply, kept) = say(
-        &mut db,
-        "@arles:example.test",
-        "!groupe rejoindre MESSAGERIE",
-    );
+    let mut w = world();
+    let (reply, kept) = w.say("@arles:example.test", "!groupe rejoindre MESSAGERIE");
     assert!(kept, "{reply}");
-    assert_eq!(
-        group(&export(&db), "messagerie").members,
-        ["Arles", "Berre"]
-    );
-    let (reply, kept) = say(
-        &mut db,
-        "@arles:example.test",
-        "!groupe rejoindre messagerie",
-    );
+    assert_eq!(group(&w.export(), "messagerie").members, ["Arles", "Berre"]);
+    let (reply, kept) = w.say("@arles:example.test", "!groupe rejoindre messagerie");
     assert!(!kept && reply.contains("déjà membre"), "{reply}");
-    let (reply, _) = say(&mut db, "@arles:example.test", "!groupe quitter messagerie");
+    let (reply, _) = w.say("@arles:example.test", "!groupe quitter messagerie");
     assert!(reply.contains("Arles n'en est plus membre"), "{reply}");
-    assert_eq!(group(&export(&db), "messagerie").members, ["Berre"]);
-    let (reply, kept) = say(&mut db, "@arles:example.test", "!groupe quitter messagerie");
+    assert_eq!(group(&w.export(), "messagerie").members, ["Berre"]);
+    let (reply, kept) = w.say("@arles:example.test", "!groupe quitter messagerie");
     assert!(!kept && reply.contains("pas membre"), "{reply}");
 }
 
 #[test]
 fn an_organisation_member_by_itself_stays_when_its_person_leaves() {
-    let mut db = world();
+    let mut w = world();
     let now = Timestamp::from_second(NOW).expect("ts");
-    db.write(now, |tx| {
+    w.db.write(now, |tx| {
         let g = tx.group_by_slug("messagerie")?.expect("group");
         let arles = tx.organisation_by_key("arles")?.expect("arles");
         tx.add_member(g.id, arles.id, None)?;
         Ok(())
     })
     .expect("seed membership");
-    say(
-        &mut db,
-        "@arles:example.test",
-        "!groupe rejoindre messagerie",
-    );
-    let (reply, _) = say(&mut db, "@arles:example.test", "!groupe quitter messagerie");
+    w.say("@arles:example.test", "!groupe rejoindre messagerie");
+    let (reply, _) = w.say("@arles:example.test", "!groupe quitter messagerie");
     assert!(!reply.contains("plus membre"), "{reply}");
-    assert_eq!(
-        group(&export(&db), "messagerie").members,
-        ["Arles", "Berre"]
-    );
+    assert_eq!(group(&w.export(), "messagerie").members, ["Arles", "Berre"]);
 }
 
 #[test]
 fn lead_status_and_milestone_are_for_the_lead_or_admins() {
-    let mut db = world();
+    let mut w = world();
     // Arles is not the lead (Berre initiated it): refused, nothing stored.
-    let before = export(&db);
+    let before = w.export();
     for line in [
         "!groupe chef messagerie Arles",
         "!projet statut messagerie \"Maquette\" version 0.1",
         "!projet jalon messagerie 2026-12-15 \"Démonstration\"",
     ] {
-        let (reply, kept) = say(&mut db, "@arles:example.test", line);
+        let (reply, kept) = w.say("@arles:example.test", line);
         assert!(!kept && reply.starts_with("Refusé"), "{line}: {reply}");
     }
-    assert_eq!(export(&db), before);
+    assert_eq!(w.export(), before);
 
     // Berre leads: it may.
-    let (reply, kept) = say(
-        &mut db,
+    let (reply, kept) = w.say(
         "@berre:example.test",
         "!projet statut messagerie \"Maquette\" version 0.1",
     );
     assert!(kept, "{reply}");
-    let (reply, kept) = say(
-        &mut db,
+    let (reply, kept) = w.say(
         "@berre:example.test",
         "!projet jalon messagerie 2026-12-15 \"Démonstration\"",
     );
     assert!(kept, "{reply}");
-    let (reply, kept) = say(
-        &mut db,
-        "@berre:example.test",
-        "!groupe chef messagerie Arles",
-    );
+    let (reply, kept) = w.say("@berre:example.test", "!groupe chef messagerie Arles");
     assert!(kept, "{reply}");
     // Now Arles leads, Berre no longer does; an admin always may.
-    let (reply, kept) = say(
-        &mut db,
-        "@berre:example.test",
-        "!projet statut messagerie \"x\"",
-    );
+    let (reply, kept) = w.say("@berre:example.test", "!projet statut messagerie \"x\"");
     assert!(!kept, "{reply}");
-    let (reply, kept) = say(
-        &mut db,
-        "@admin:example.test",
-        "!groupe chef messagerie Vitrolles",
-    );
+    let (reply, kept) = w.say("@admin:example.test", "!groupe chef messagerie Vitrolles");
     assert!(kept, "{reply}");
 
-    let e = export(&db);
+    let e = w.export();
     let g = group(&e, "messagerie");
     assert_eq!(g.lead.as_deref(), Some("Vitrolles"));
     assert_eq!(
@@ -268,21 +196,13 @@ fn lead_status_and_milestone_are_for_the_lead_or_admins() {
 
 #[test]
 fn unknown_names_get_the_closest_ones() {
-    let mut db = world();
-    let (reply, _) = say(
-        &mut db,
-        "@berre:example.test",
-        "!groupe rejoindre mesagerie",
-    );
+    let mut w = world();
+    let (reply, _) = w.say("@berre:example.test", "!groupe rejoindre mesagerie");
     assert_eq!(
         reply,
         "Groupe inconnu « mesagerie » — vouliez-vous dire « messagerie » ?"
     );
-    let (reply, _) = say(
-        &mut db,
-        "@admin:example.test",
-        "!groupe chef messagerie Vitrole",
-    );
+    let (reply, _) = w.say("@admin:example.test", "!groupe chef messagerie Vitrole");
     assert_eq!(
         reply,
         "Organisation inconnue « Vitrole » — vouliez-vous dire « Vitrolles » ?"
@@ -291,14 +211,12 @@ fn unknown_names_get_the_closest_ones() {
 
 #[test]
 fn organisation_names_match_without_accents_case_or_hyphens() {
-    let mut db = Database::open_in_memory().expect("db");
-    say(
-        &mut db,
+    let mut w = World::new(ctx());
+    w.say(
         "@a:example.test",
         "!moi organisation Châteauneuf-les-Martigues",
     );
-    let (reply, _) = say(
-        &mut db,
+    let (reply, _) = w.say(
         "@b:example.test",
         "!moi organisation CHATEAUNEUF LES MARTIGUES",
     );
@@ -306,126 +224,103 @@ fn organisation_names_match_without_accents_case_or_hyphens() {
         reply.contains("Châteauneuf-les-Martigues") && !reply.contains("nouvelle"),
         "{reply}"
     );
-    say(
-        &mut db,
-        "@c:example.test",
-        "!moi organisation St Martin de Crau",
-    );
-    let (reply, _) = say(
-        &mut db,
-        "@d:example.test",
-        "!moi organisation Saint-Martin-de-Crau",
-    );
+    w.say("@c:example.test", "!moi organisation St Martin de Crau");
+    let (reply, _) = w.say("@d:example.test", "!moi organisation Saint-Martin-de-Crau");
     assert!(reply.contains("St Martin de Crau"), "{reply}");
-    assert_eq!(export(&db).organisations.len(), 2);
+    assert_eq!(w.export().organisations.len(), 2);
 }
 
 #[test]
 fn a_close_new_organisation_needs_confirmation() {
-    let mut db = Database::open_in_memory().expect("db");
-    say(&mut db, "@a:example.test", "!moi organisation Martigues");
-    let (reply, kept) = say(&mut db, "@b:example.test", "!moi organisation Martigus");
+    let mut w = World::new(ctx());
+    w.say("@a:example.test", "!moi organisation Martigues");
+    let (reply, kept) = w.say("@b:example.test", "!moi organisation Martigus");
     assert!(!kept, "{reply}");
     assert!(
         reply.contains("vouliez-vous dire « Martigues »") && reply.contains("nouvelle"),
         "{reply}"
     );
-    let (reply, kept) = say(
-        &mut db,
-        "@b:example.test",
-        "!moi organisation Martigus nouvelle",
-    );
+    let (reply, kept) = w.say("@b:example.test", "!moi organisation Martigus nouvelle");
     assert!(kept, "{reply}");
-    assert_eq!(export(&db).organisations.len(), 2);
+    assert_eq!(w.export().organisations.len(), 2);
 }
 
 #[test]
 fn organisation_is_set_once_unless_admin() {
-    let mut db = world();
-    let (reply, kept) = say(
-        &mut db,
-        "@arles:example.test",
-        "!moi organisation Vitrolles",
-    );
+    let mut w = world();
+    let (reply, kept) = w.say("@arles:example.test", "!moi organisation Vitrolles");
     assert!(!kept && reply.contains("seul un administrateur"), "{reply}");
-    say(&mut db, "@admin:example.test", "!moi organisation Arles");
-    let (reply, kept) = say(&mut db, "@admin:example.test", "!moi organisation Berre");
+    w.say("@admin:example.test", "!moi organisation Arles");
+    let (reply, kept) = w.say("@admin:example.test", "!moi organisation Berre");
     assert!(kept, "{reply}");
 }
 
 #[test]
 fn commands_that_need_an_organisation_say_how_to_set_it() {
-    let mut db = world();
-    let before = export(&db);
+    let mut w = world();
+    let before = w.export();
     for line in [
         "!groupe rejoindre messagerie",
         "!groupe soutenir messagerie",
         "!groupe proposer sig \"SIG\"",
     ] {
-        let (reply, kept) = say(&mut db, "@stranger:example.test", line);
+        let (reply, kept) = w.say("@stranger:example.test", line);
         assert!(!kept, "{line}");
         assert_eq!(
             reply,
             "Indiquez d'abord votre organisation : !moi organisation <organisation>"
         );
     }
-    assert_eq!(export(&db), before);
+    assert_eq!(w.export(), before);
 }
 
 #[test]
 fn an_unverified_mail_sender_cannot_create_a_person() {
-    let mut db = Database::open_in_memory().expect("db");
+    let mut w = World::new(ctx());
     let origin = Origin::Email {
         from: "intrus@example.test".into(),
         message_id: Some("<1@example.test>".into()),
         subject: "!moi organisation Arles".into(),
         references: vec![],
     };
-    let (reply, kept) = say_in(
-        &mut db,
-        "intrus@example.test",
-        "!moi organisation Arles",
-        origin,
-    );
+    let (reply, kept) = w.say_from("intrus@example.test", "!moi organisation Arles", origin);
     assert!(!kept && reply.contains("liez-la"), "{reply}");
-    assert!(export(&db).people.is_empty());
+    assert!(w.export().people.is_empty());
 }
 
 #[test]
 fn link_a_room_is_for_admins_in_rooms() {
-    let mut db = world();
+    let mut w = world();
     let room = Origin::Matrix {
         room: "!abcdef".into(),
         event: Some("$1".into()),
         direct: false,
     };
-    let (reply, kept) = say_in(
-        &mut db,
+    let (reply, kept) = w.say_from(
         "@berre:example.test",
         "!groupe lier messagerie",
         room.clone(),
     );
     assert!(!kept && reply.starts_with("Refusé"), "{reply}");
-    let (reply, kept) = say(&mut db, "@admin:example.test", "!groupe lier messagerie");
+    let (reply, kept) = w.say("@admin:example.test", "!groupe lier messagerie");
     assert!(!kept && reply.contains("salon"), "{reply}");
-    let (reply, kept) = say_in(
-        &mut db,
+    let (reply, kept) = w.say_from(
         "@admin:example.test",
         "!groupe lier messagerie",
         room.clone(),
     );
     assert!(kept, "{reply}");
     assert_eq!(
-        group(&export(&db), "messagerie").room.as_deref(),
+        group(&w.export(), "messagerie").room.as_deref(),
         Some("!abcdef")
     );
 }
 
 #[test]
 fn group_lookup_by_theme_word_and_ambiguity() {
-    let mut db = world();
+    let mut w = world();
     let now = Timestamp::from_second(NOW).expect("ts");
-    db.write(now, |tx| {
+    w.db.write(now, |tx| {
         for (slug, theme) in [
             ("courrier", "Gestion du courrier"),
             ("vehicules", "Gestion des véhicules"),
@@ -446,17 +341,17 @@ fn group_lookup_by_theme_word_and_ambiguity() {
         Ok(())
     })
     .expect("groups");
-    let (reply, _) = say(&mut db, "@arles:example.test", "!groupe info courrier");
+    let (reply, _) = w.say("@arles:example.test", "!groupe info courrier");
     assert!(
         reply.starts_with("Gestion du courrier (courrier) — actif"),
         "{reply}"
     );
-    let (reply, _) = say(&mut db, "@arles:example.test", "!groupe info Véhicules");
+    let (reply, _) = w.say("@arles:example.test", "!groupe info Véhicules");
     assert!(
         reply.starts_with("Gestion des véhicules (vehicules)"),
         "{reply}"
     );
-    let (reply, _) = say(&mut db, "@arles:example.test", "!groupe rejoindre gestion");
+    let (reply, _) = w.say("@arles:example.test", "!groupe rejoindre gestion");
     assert_eq!(
         reply,
         "« gestion » désigne plusieurs groupes : « courrier » ou « vehicules » — précisez."
@@ -467,22 +362,22 @@ fn group_lookup_by_theme_word_and_ambiguity() {
 /// bidirectional overrides are dropped when the person is created.
 #[test]
 fn a_new_persons_name_loses_control_and_bidi_characters() {
-    let mut db = Database::open_in_memory().expect("db");
+    let mut w = World::new(ctx());
     let ctx = ctx();
     let req = Request {
         origin: Origin::Console,
         sender: Identity::parse("@x:example.test").expect("id"),
         display_name: Some("Ann\u{202e}e\u{7} Martin\u{2066}".into()),
     };
-    let (_, kept) = common::run(&mut db, &ctx, &req, "!moi organisation Arles");
+    let (_, kept) = world::run(&mut w.db, &ctx, &req, "!moi organisation Arles");
     assert!(kept);
-    let e = export(&db);
+    let e = w.export();
     assert_eq!(e.people[0].name, "Anne Martin");
 }
 
 #[test]
 fn replies_in_english_when_configured() {
-    let mut db = Database::open_in_memory().expect("db");
+    let mut w = World::new(ctx());
     let mut ctx = ctx();
     ctx.lang = Lang::En;
     let req = Request {
@@ -490,8 +385,8 @@ fn replies_in_english_when_configured() {
         sender: Identity::parse("@a:example.test").expect("id"),
         display_name: Some("Alice".into()),
     };
-    let reply = db
-        .write(ctx.now, |tx| {
+    let reply =
+        w.db.write(ctx.now, |tx| {
             Ok(execute(tx, &ctx, &req, "!me organisation Arles")?
                 .expect("command")
                 .actions)
@@ -512,11 +407,10 @@ fn replies_in_english_when_configured() {
 
 /// Links `email` to `who` the way users do: `!moi lier`, then the mailed
 /// code.
-fn link(db: &mut Database, who: &str, email: &str) {
-    say(db, who, &format!("!moi lier {email}"));
-    let code = mailed_code(db, email);
-    let (reply, kept) = say(db, who, &format!("!moi confirmer {code}"));
-    assert!(kept, "{reply}");
+fn link(w: &mut World, who: &str, email: &str) {
+    w.say(who, &format!("!moi lier {email}"));
+    let code = mailed_code(&w.db, email);
+    w.must(who, &format!("!moi confirmer {code}"));
 }
 
 /// The code mailed by `!moi lier`, read from the outbox.
@@ -545,34 +439,22 @@ fn mailed_code(db: &Database, to: &str) -> String {
 
 #[test]
 fn linking_an_email_address_takes_the_mailed_code() {
-    let mut db = world();
-    let (reply, kept) = say(
-        &mut db,
-        "@arles:example.test",
-        "!moi lier Anne@Arles.example",
-    );
+    let mut w = world();
+    let (reply, kept) = w.say("@arles:example.test", "!moi lier Anne@Arles.example");
     assert!(kept && reply.contains("anne@arles.example"), "{reply}");
-    let code = mailed_code(&db, "anne@arles.example");
+    let code = mailed_code(&w.db, "anne@arles.example");
     assert_eq!(code.len(), 6, "{code}");
     assert!(!reply.contains(&code), "no code in the reply: {reply}");
 
     // Not someone else's code (a wrong guess of theirs), not a wrong one.
-    let (reply, _) = say(
-        &mut db,
-        "@berre:example.test",
-        &format!("!moi confirmer {code}"),
-    );
+    let (reply, _) = w.say("@berre:example.test", &format!("!moi confirmer {code}"));
     assert!(reply.contains("pas valable"), "{reply}");
-    let (reply, _) = say(&mut db, "@arles:example.test", "!moi confirmer 000000x");
+    let (reply, _) = w.say("@arles:example.test", "!moi confirmer 000000x");
     assert!(reply.contains("pas valable"), "{reply}");
 
-    let (reply, kept) = say(
-        &mut db,
-        "@arles:example.test",
-        &format!("!moi confirmer {code}"),
-    );
+    let (reply, kept) = w.say("@arles:example.test", &format!("!moi confirmer {code}"));
     assert!(kept && reply.contains("liée"), "{reply}");
-    let e = export(&db);
+    let e = w.export();
     let anne = e
         .people
         .iter()
@@ -580,32 +462,20 @@ fn linking_an_email_address_takes_the_mailed_code() {
         .expect("person");
     assert_eq!(anne.emails, ["anne@arles.example"]);
     // Used once.
-    let (reply, _) = say(
-        &mut db,
-        "@arles:example.test",
-        &format!("!moi confirmer {code}"),
-    );
+    let (reply, _) = w.say("@arles:example.test", &format!("!moi confirmer {code}"));
     assert!(reply.contains("pas valable"), "{reply}");
     // The address is taken now, and asking for it looks the same as asking
     // for a free one (issue 34, case 9: no way to learn which addresses are
     // linked); its owner is told by mail, with no code, and nothing changes.
-    let free = say(
-        &mut db,
-        "@berre:example.test",
-        "!moi lier nobody@berre.example",
-    );
-    let (reply, kept) = say(
-        &mut db,
-        "@berre:example.test",
-        "!moi lier anne@arles.example",
-    );
+    let free = w.say("@berre:example.test", "!moi lier nobody@berre.example");
+    let (reply, kept) = w.say("@berre:example.test", "!moi lier anne@arles.example");
     assert!(kept, "{reply}");
     assert_eq!(
         reply,
         free.0.replace("nobody@berre.example", "anne@arles.example")
     );
-    let notice = db
-        .pending(
+    let notice =
+        w.db.pending(
             Channel::EMAIL,
             Timestamp::from_second(NOW).expect("ts"),
             100,
@@ -625,7 +495,7 @@ fn linking_an_email_address_takes_the_mailed_code() {
     // The code stored for it (so that it counts against the limits) is
     // born expired: even guessed, it links nothing.
     let now = Timestamp::from_second(NOW).expect("ts");
-    db.write(now, |tx| {
+    w.db.write(now, |tx| {
         let berre = tx
             .person_by_identity(&Identity::parse("@berre:example.test").expect("id"))?
             .expect("berre");
@@ -638,7 +508,7 @@ fn linking_an_email_address_takes_the_mailed_code() {
         Ok(())
     })
     .expect("the stored code");
-    let e = export(&db);
+    let e = w.export();
     let owners: Vec<&str> = e
         .people
         .iter()
@@ -653,20 +523,12 @@ fn linking_an_email_address_takes_the_mailed_code() {
 /// checked for the rest of the day.
 #[test]
 fn wrong_codes_are_counted_and_the_fifth_spends_the_code() {
-    let mut db = world();
-    say(
-        &mut db,
-        "@arles:example.test",
-        "!moi lier anne@arles.example",
-    );
-    let code = mailed_code(&db, "anne@arles.example");
+    let mut w = world();
+    w.say("@arles:example.test", "!moi lier anne@arles.example");
+    let code = mailed_code(&w.db, "anne@arles.example");
     let wrong = if code == "000000" { "000001" } else { "000000" };
     for attempt in 1..=5 {
-        let (reply, kept) = say(
-            &mut db,
-            "@arles:example.test",
-            &format!("!moi confirmer {wrong}"),
-        );
+        let (reply, kept) = w.say("@arles:example.test", &format!("!moi confirmer {wrong}"));
         assert!(kept, "the attempt is counted: {reply}");
         assert!(reply.contains("pas valable"), "{reply}");
         assert_eq!(
@@ -675,16 +537,12 @@ fn wrong_codes_are_counted_and_the_fifth_spends_the_code() {
             "{attempt}: {reply}"
         );
     }
-    let (reply, kept) = say(
-        &mut db,
-        "@arles:example.test",
-        &format!("!moi confirmer {code}"),
-    );
+    let (reply, kept) = w.say("@arles:example.test", &format!("!moi confirmer {code}"));
     assert!(
         !kept && reply.contains("aucun code n'est vérifié avant demain"),
         "{reply}"
     );
-    assert!(export(&db).people.iter().all(|p| p.emails.is_empty()));
+    assert!(w.export().people.iter().all(|p| p.emails.is_empty()));
 }
 
 /// The brute force of a link code: a thousand `!moi lier` give five code
@@ -693,10 +551,10 @@ fn wrong_codes_are_counted_and_the_fifth_spends_the_code() {
 /// checked even when it is right.
 #[test]
 fn a_thousand_requests_and_guesses_check_five_codes_a_day() {
-    let mut db = world();
+    let mut w = world();
     let mut mailed = 0;
     for _ in 0..1000 {
-        let (reply, kept) = say(&mut db, "@berre:example.test", "!moi lier b@berre.example");
+        let (reply, kept) = w.say("@berre:example.test", "!moi lier b@berre.example");
         mailed += usize::from(kept);
         assert!(kept || reply.contains("ces dernières 24 heures"), "{reply}");
     }
@@ -721,15 +579,14 @@ fn a_thousand_requests_and_guesses_check_five_codes_a_day() {
     };
     let mut mailed = 0;
     for i in 0..1000 {
-        let (_, kept) = say(
-            &mut db,
+        let (_, kept) = w.say(
             "@arles:example.test",
             &format!("!moi lier a{}@arles.example", i % 50),
         );
         mailed += usize::from(kept);
     }
     assert_eq!(mailed, 20, "code mails asked by one person in a day");
-    let codes = live(&db, "@arles.example");
+    let codes = live(&w.db, "@arles.example");
     assert_eq!(codes.len(), 20);
     let mut checked = 0;
     let mut guess = 0u32;
@@ -738,11 +595,7 @@ fn a_thousand_requests_and_guesses_check_five_codes_a_day() {
         while codes.contains(&format!("{guess:06}")) {
             guess += 1;
         }
-        let (reply, _) = say(
-            &mut db,
-            "@arles:example.test",
-            &format!("!moi confirmer {guess:06}"),
-        );
+        let (reply, _) = w.say("@arles:example.test", &format!("!moi confirmer {guess:06}"));
         guess += 1;
         if reply.contains("pas valable") {
             checked += 1;
@@ -752,28 +605,20 @@ fn a_thousand_requests_and_guesses_check_five_codes_a_day() {
     }
     assert_eq!(checked, 5, "guesses checked in a day");
     for code in &codes {
-        let (reply, kept) = say(
-            &mut db,
-            "@arles:example.test",
-            &format!("!moi confirmer {code}"),
-        );
+        let (reply, kept) = w.say("@arles:example.test", &format!("!moi confirmer {code}"));
         assert!(
             !kept && reply.contains("aucun code n'est vérifié"),
             "{reply}"
         );
     }
-    assert!(export(&db).people.iter().all(|p| p.emails.is_empty()));
+    assert!(w.export().people.iter().all(|p| p.emails.is_empty()));
 }
 
 #[test]
 fn an_email_code_expires_after_a_day() {
-    let mut db = world();
-    say(
-        &mut db,
-        "@arles:example.test",
-        "!moi lier anne@arles.example",
-    );
-    let code = mailed_code(&db, "anne@arles.example");
+    let mut w = world();
+    w.say("@arles:example.test", "!moi lier anne@arles.example");
+    let code = mailed_code(&w.db, "anne@arles.example");
     let mut late = ctx();
     late.now = Timestamp::from_second(NOW + 25 * 3600).expect("ts");
     let req = Request {
@@ -782,8 +627,8 @@ fn an_email_code_expires_after_a_day() {
         display_name: None,
     };
     let line = format!("!moi confirmer {code}");
-    let done = db
-        .transaction(late.now, |tx| {
+    let done =
+        w.db.transaction(late.now, |tx| {
             let done = execute(tx, &late, &req, &line)?.expect("a command");
             Ok((done, false))
         })
@@ -813,24 +658,22 @@ fn invitations(db: &Database) -> Vec<greffier_commands::action::Invitation> {
 
 #[test]
 fn a_meeting_invites_records_answers_and_lists_attendance() {
-    let mut db = world();
-    link(&mut db, "@arles:example.test", "anne@arles.example");
+    let mut w = world();
+    link(&mut w, "@arles:example.test", "anne@arles.example");
 
-    let (reply, kept) = say(
-        &mut db,
+    let (reply, kept) = w.say(
         "@arles:example.test",
         "!reunion creer « Conférence DSI » 2026-12-03 09:30 lieu « Mairie d'Arles »",
     );
     assert!(!kept && reply.contains("administrateurs"), "{reply}");
-    let (reply, kept) = say(
-        &mut db,
+    let (reply, kept) = w.say(
         "@admin:example.test",
         "!reunion creer « Conférence DSI » 2026-12-03 09:30 lieu « Mairie d'Arles »",
     );
     assert!(kept, "{reply}");
     assert!(reply.contains("3 invité(s), 1 invitation(s)"), "{reply}");
     assert!(reply.contains("jeudi 3 décembre 2026 à 09:30"), "{reply}");
-    let sent = invitations(&db);
+    let sent = invitations(&w.db);
     assert_eq!(sent.len(), 1);
     let first = &sent[0];
     assert_eq!(
@@ -842,22 +685,22 @@ fn a_meeting_invites_records_answers_and_lists_attendance() {
         "Europe/Paris is UTC+1 in December"
     );
 
-    let (reply, kept) = say(&mut db, "@arles:example.test", "!present");
+    let (reply, kept) = w.say("@arles:example.test", "!present");
     assert!(kept && reply.contains("présent(e)"), "{reply}");
-    let (reply, kept) = say(&mut db, "@berre:example.test", "!excuse 1 « en congés »");
+    let (reply, kept) = w.say("@berre:example.test", "!excuse 1 « en congés »");
     assert!(kept && reply.contains("(en congés)"), "{reply}");
-    let (reply, kept) = say(&mut db, "@admin:example.test", "!present 1");
+    let (reply, kept) = w.say("@admin:example.test", "!present 1");
     assert!(!kept && reply.contains("Je ne vous connais pas"), "{reply}");
 
     // The reason is personal: a member of another organisation than the
     // organiser's sees that Berre is excused, not why; an admin sees why.
-    let (reply, _) = say(&mut db, "@vitrolles:example.test", "!reunion presences 1");
+    let (reply, _) = w.say("@vitrolles:example.test", "!reunion presences 1");
     assert!(reply.contains("Présents (1) :\n• Arles : "), "{reply}");
     assert!(
         reply.contains("Excusés (1) :\n• Berre : berre\n") && !reply.contains("congés"),
         "{reply}"
     );
-    let (reply, _) = say(&mut db, "@admin:example.test", "!reunion presences 1");
+    let (reply, _) = w.say("@admin:example.test", "!reunion presences 1");
     assert!(reply.contains("• Berre : berre (en congés)"), "{reply}");
     assert!(
         reply.contains("Sans réponse (1) :\n• Vitrolles : "),
@@ -865,9 +708,9 @@ fn a_meeting_invites_records_answers_and_lists_attendance() {
     );
 
     // A later answer replaces the earlier one.
-    let (_, kept) = say(&mut db, "@berre:example.test", "!peutetre");
+    let (_, kept) = w.say("@berre:example.test", "!peutetre");
     assert!(kept);
-    let e = export(&db);
+    let e = w.export();
     let statuses: Vec<(String, String)> = e.meetings[0]
         .rsvps
         .iter()
@@ -883,39 +726,34 @@ fn a_meeting_invites_records_answers_and_lists_attendance() {
     );
 
     // An update goes out with the next sequence and the same UID.
-    let (reply, kept) = say(
-        &mut db,
-        "@admin:example.test",
-        "!reunion modifier 1 heure 14:00",
-    );
+    let (reply, kept) = w.say("@admin:example.test", "!reunion modifier 1 heure 14:00");
     assert!(kept && reply.contains("14:00"), "{reply}");
-    let sent = invitations(&db);
+    let sent = invitations(&w.db);
     assert_eq!(sent.len(), 2);
     assert_eq!(
         (sent[1].uid.as_str(), sent[1].sequence),
         (first.uid.as_str(), 1)
     );
     assert_ne!(sent[1].message_id, first.message_id);
-    let (reply, kept) = say(&mut db, "@admin:example.test", "!reunion annuler 1");
+    let (reply, kept) = w.say("@admin:example.test", "!reunion annuler 1");
     assert!(kept, "{reply}");
-    let sent = invitations(&db);
+    let sent = invitations(&w.db);
     assert_eq!((sent[2].method.as_str(), sent[2].sequence), ("CANCEL", 2));
-    let (reply, kept) = say(&mut db, "@arles:example.test", "!present 1");
+    let (reply, kept) = w.say("@arles:example.test", "!present 1");
     assert!(!kept && reply.contains("annulée"), "{reply}");
 }
 
 #[test]
 fn reminders_go_once_to_those_without_an_answer() {
-    let mut db = world();
-    link(&mut db, "@arles:example.test", "anne@arles.example");
+    let mut w = world();
+    link(&mut w, "@arles:example.test", "anne@arles.example");
     // The meeting is the day after NOW (2026-11-18): 2026-11-19 at 14:00.
-    let (reply, kept) = say(
-        &mut db,
+    let (reply, kept) = w.say(
         "@admin:example.test",
         "!reunion creer Point 2026-11-19 14:00",
     );
     assert!(kept, "{reply}");
-    say(&mut db, "@berre:example.test", "!excuse");
+    w.say("@berre:example.test", "!excuse");
 
     let due = |db: &mut Database, days: u32| {
         let ctx = ctx();
@@ -925,10 +763,10 @@ fn reminders_go_once_to_those_without_an_answer() {
         .expect("reminders")
     };
     assert!(
-        due(&mut db, 0).is_empty(),
+        due(&mut w.db, 0).is_empty(),
         "not yet: the meeting is more than 0 days away"
     );
-    let first = due(&mut db, 2);
+    let first = due(&mut w.db, 2);
     let mails: Vec<&str> = first
         .iter()
         .filter_map(|a| match a {
@@ -943,13 +781,13 @@ fn reminders_go_once_to_those_without_an_answer() {
         ["anne@arles.example"],
         "Berre answered; Vitrolles has no address"
     );
-    assert!(due(&mut db, 2).is_empty(), "never twice");
+    assert!(due(&mut w.db, 2).is_empty(), "never twice");
 }
 
 #[test]
 fn a_large_network_lists_fifty_groups_per_section_and_says_how_many_more() {
-    let mut db = world();
-    db.write(Timestamp::from_second(NOW).expect("ts"), |tx| {
+    let mut w = world();
+    w.db.write(Timestamp::from_second(NOW).expect("ts"), |tx| {
         for g in 0..60 {
             tx.create_group(
                 &NewGroup {
@@ -967,7 +805,7 @@ fn a_large_network_lists_fifty_groups_per_section_and_says_how_many_more() {
         Ok(())
     })
     .expect("groups");
-    let (out, _) = say(&mut db, "@arles:example.test", "!groupe liste");
+    let (out, _) = w.say("@arles:example.test", "!groupe liste");
     assert_eq!(out.matches("• projet-").count(), 50, "{out}");
     assert!(out.contains("• projet-49 "), "{out}");
     assert!(!out.contains("projet-50"), "{out}");
@@ -982,19 +820,11 @@ fn a_large_network_lists_fifty_groups_per_section_and_says_how_many_more() {
 
 #[test]
 fn moi_names_the_groups_the_person_joined_and_no_other() {
-    let mut db = world();
-    say(
-        &mut db,
-        "@admin:example.test",
-        "!groupe proposer cartes \"Cartes\"",
-    );
-    let (out, kept) = say(
-        &mut db,
-        "@arles:example.test",
-        "!groupe rejoindre messagerie",
-    );
+    let mut w = world();
+    w.say("@admin:example.test", "!groupe proposer cartes \"Cartes\"");
+    let (out, kept) = w.say("@arles:example.test", "!groupe rejoindre messagerie");
     assert!(kept, "{out}");
-    let (out, _) = say(&mut db, "@arles:example.test", "!moi");
+    let (out, _) = w.say("@arles:example.test", "!moi");
     assert!(out.contains("Groupes : messagerie"), "{out}");
     assert!(!out.contains("cartes"), "{out}");
 }
