@@ -479,12 +479,9 @@ fn run_steps(
         })?;
         let Some(done) = done else { continue };
         ran = true;
-        for action in done.actions {
-            match action {
-                Action::Reply { text, .. } => replies.push((asked, text)),
-                other if done.commit => besides.push(other),
-                _ => {}
-            }
+        replies.extend(done.reply.map(|text| (asked, text)));
+        if done.commit {
+            besides.extend(done.effects);
         }
     }
     if !ran {

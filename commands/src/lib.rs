@@ -71,14 +71,30 @@ pub use store::{Store, StoreError};
 
 use exec::{Exec, Failure};
 
-/// What running one request produced.
+/// What running one request produced: its reply, and what it asks
+/// besides (its effects).
 #[derive(Debug)]
 pub struct Executed {
-    /// The reply first, then what the command asks besides.
-    pub actions: Vec<Action>,
+    /// What the sender is told; `None`: nothing (a click on a native poll,
+    /// which the client shows itself).
+    pub reply: Option<String>,
+    /// What the command asks besides: posts, mails, rooms, lists (none
+    /// when it was refused).
+    pub effects: Vec<Action>,
     /// False when the command was malformed or refused: keep the reply,
     /// roll back everything else.
     pub commit: bool,
+}
+
+impl Executed {
+    /// The actions to queue: the reply to `origin` first, then the effects.
+    pub fn into_actions(self, origin: &Origin) -> Vec<Action> {
+        let reply = self.reply.map(|text| Action::Reply {
+            origin: origin.clone(),
+            text,
+        });
+        reply.into_iter().chain(self.effects).collect()
+    }
 }
 
 /// Parses and runs one line typed by `req`'s sender. `Ok(None)`: the text
@@ -93,7 +109,8 @@ pub fn execute(
         Ok(None) => Ok(None),
         Ok(Some(command)) => run(store, ctx, req, command),
         Err(e) => Ok(Some(Executed {
-            actions: vec![reply(req, e.render(ctx.lang, &ctx.prefix))],
+            reply: Some(e.render(ctx.lang, &ctx.prefix)),
+            effects: Vec::new(),
             commit: false,
         })),
     }
@@ -115,32 +132,20 @@ pub fn run(
         actions: Vec::new(),
     };
     match command.apply(&mut ex) {
-        Ok(text) => {
-            // An empty answer is none: a click on a native poll, which the
-            // client shows itself.
-            let mut actions: Vec<Action> = (!text.is_empty())
-                .then(|| reply(req, text))
-                .into_iter()
-                .collect();
-            actions.append(&mut ex.actions);
-            Ok(Some(Executed {
-                actions,
-                commit: true,
-            }))
-        }
+        // An empty answer is none: a click on a native poll, which the
+        // client shows itself.
+        Ok(text) => Ok(Some(Executed {
+            reply: (!text.is_empty()).then_some(text),
+            effects: ex.actions,
+            commit: true,
+        })),
         Err(Failure::Refused(text)) => Ok(Some(Executed {
-            actions: vec![reply(req, text)],
+            reply: Some(text),
+            effects: Vec::new(),
             commit: false,
         })),
         Err(Failure::Ignored) => Ok(None),
         Err(Failure::Store(e)) => Err(e),
-    }
-}
-
-fn reply(req: &Request, text: String) -> Action {
-    Action::Reply {
-        origin: req.origin.clone(),
-        text,
     }
 }
 

@@ -569,9 +569,7 @@ fn an_unverified_mail_sender_is_unknown_everywhere() {
         let (reply, kept) =
             w.db.transaction(ctx.now, |tx| {
                 let done = execute(tx, &ctx, &req, &line)?.expect("a command");
-                let Some(Action::Reply { text, .. }) = done.actions.first().cloned() else {
-                    panic!("the first action is the reply");
-                };
+                let text = done.reply.clone().expect("a reply");
                 Ok(((text, done.commit), done.commit))
             })
             .expect("transaction");

@@ -256,14 +256,12 @@ fn handed(
         let Some(done) = greffier_commands::run(tx, &c, &req, command)? else {
             return Ok(((None, false), false));
         };
-        let reply = done.actions.iter().find_map(|a| match a {
-            Action::Reply { text, .. } => Some(text.clone()),
-            _ => None,
-        });
-        if done.commit {
-            tx.enqueue(&done.actions, &world::route)?;
+        let reply = done.reply.clone();
+        let commit = done.commit;
+        if commit {
+            tx.enqueue(&done.into_actions(&req.origin), &world::route)?;
         }
-        Ok(((reply, done.commit), done.commit))
+        Ok(((reply, commit), commit))
     })
     .expect("transaction")
 }

@@ -137,13 +137,11 @@ pub fn route(action: &Action) -> Option<Channel> {
 pub fn run(db: &mut Database, ctx: &Context, req: &Request, line: &str) -> (String, bool) {
     db.transaction(ctx.now, |tx| {
         let done = execute(tx, ctx, req, line)?.expect("a command");
-        let Some(Action::Reply { text, .. }) = done.actions.first().cloned() else {
-            panic!("the first action is the reply");
-        };
-        if done.commit {
-            tx.enqueue(&done.actions, &route)?;
+        let (text, commit) = (done.reply.clone().expect("a reply"), done.commit);
+        if commit {
+            tx.enqueue(&done.into_actions(&req.origin), &route)?;
         }
-        Ok(((text, done.commit), done.commit))
+        Ok(((text, commit), commit))
     })
     .expect("transaction")
 }
