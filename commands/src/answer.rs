@@ -1,7 +1,7 @@
 //! A message without a command line may still answer an invitation: a
 //! calendar's Accept / Decline button (an iTIP REPLY) or a sentence ("Je
 //! serai présent", "Excusé, je suis en congés"); or a poll mail ("1 et
-//! 3", read by [`crate::poll_reply`]). [`decide`] finds what it answers, in
+//! 3", read by `poll_reply`). [`decide`] finds what it answers, in
 //! SPEC.md's order — the iTIP REPLY's UID and ATTENDEE; In-Reply-To /
 //! References naming a poll mail's Message-ID, or an invitation's; the
 //! sender being invited to exactly one upcoming meeting — and checks

@@ -2,16 +2,17 @@
 //!
 //! An adapter (Matrix, mail, console) says who speaks and where (a
 //! [`Request`]) and hands over either a typed line — [`execute`] parses it
-//! ([`parse::parse`]) — or a command it already understood (a reaction, a
-//! calendar button: [`run`]). The [`cmd::Command`] runs against a [`Store`]
-//! and returns the [`Action`]s to deliver, the reply first. The caller runs this inside one storage
-//! transaction and writes the actions to the outbox in it; when
-//! [`Executed::commit`] is false (a malformed or refused command) it rolls
-//! the state back and keeps only the reply, so a refused command changes
-//! nothing.
+//! ([`parse()`]) — or a command it already understood (a reaction, a
+//! calendar button: [`run`]). The [`Command`] runs against a [`Store`] and
+//! returns its reply and its effects ([`Executed`]: the [`Action`]s to
+//! deliver besides). The caller runs this inside one storage transaction
+//! and writes the actions to the outbox in it; when [`Executed::commit`]
+//! is false (a malformed or refused command) it rolls the state back and
+//! keeps only the reply, so a refused command changes nothing.
 //!
-//! What the bot says outside any command lives here too ([`notices`]), and
-//! so does the digest with its picture ([`digest`], [`chart`]).
+//! What the bot says outside any command lives here too ([`Notice`]), and
+//! so do the documents it writes: the digest with its picture ([`digest`],
+//! [`chart`]), the minutes ([`minutes`]), the calendar parts ([`ical`]).
 //!
 //! This crate knows no protocol and no database: no tokio, no matrix-sdk, no
 //! rusqlite. User errors are values that become replies; storage errors are

@@ -60,7 +60,7 @@ pub struct Rsvp {
     pub answer: Answer,
     pub meeting: Option<i64>,
     /// Every character as given (a typed one is at most
-    /// [`parse::MAX_TEXT`] long).
+    /// `parse::MAX_TEXT` long).
     pub reason: Option<String>,
     pub given: Given,
 }

@@ -505,7 +505,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// A function that needs only some roles asks for them
 /// (`store: &mut (impl Meetings + Organisations + ?Sized)`: the attendance
 /// chart; a `&mut dyn Store` is accepted there); a command gets the whole
-/// store through [`crate::exec::Exec`]. Code that holds the storage's
+/// store through its `Exec`. Code that holds the storage's
 /// transaction itself imports the roles it calls (`use
 /// greffier_commands::store::Groups as _`). Writing methods also append the group's
 /// history (joins, leaves, supports, status updates, milestones, lead
