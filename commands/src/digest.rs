@@ -11,12 +11,12 @@ use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
 
 use crate::action::Action;
+use crate::document::{Block, Document};
 use crate::lang::Lang;
 use crate::meeting::RsvpStatus;
 use crate::request::Context;
 use crate::store::{Group, GroupEventKind, GroupStatus, Store, StoreResult};
 use crate::store::{Meetings, Organisations};
-use crate::text::escape_html;
 use crate::tr;
 use crate::words::{group_status, when_in};
 
@@ -25,6 +25,16 @@ use crate::words::{group_status, when_in};
 pub struct Digest {
     pub plain: String,
     pub html: String,
+}
+
+impl Digest {
+    /// The document as text and HTML.
+    fn of(doc: &Document) -> Digest {
+        Digest {
+            plain: doc.text(),
+            html: doc.html(),
+        }
+    }
 }
 
 /// A group's destination in the record of sent digests.
@@ -307,37 +317,30 @@ pub fn group_digest(
         })
     };
     let status_word = group_status(lang, group.status);
-    let mut lines: Vec<(String, String)> = Vec::new(); // (plain, html)
-    let mut push = |plain: String, html: String| lines.push((plain, html));
-    let title = format!("{} ({}) — {status_word}", group.theme, group.slug);
-    push(title.clone(), format!("<h3>{}</h3>", escape_html(&title)));
+    let mut doc = Document::default();
+    doc.push(Block::Title {
+        level: 3,
+        text: format!("{} ({}) — {status_word}", group.theme, group.slug),
+    });
     let lead_label = if group.status == GroupStatus::Proposed {
         tr!(lang, "Initialisation", "Initiated by")
     } else {
         tr!(lang, "Chef de projet", "Lead")
     };
     let lead = org(store, group.lead)?.unwrap_or_else(|| tr!(lang, "aucun", "none"));
-    push(
-        format!("{lead_label} : {lead}"),
-        format!(
-            "<p><b>{}</b> : {}</p>",
-            escape_html(&lead_label),
-            escape_html(&lead)
-        ),
-    );
+    doc.push(Block::Field {
+        label: lead_label,
+        value: lead,
+    });
     let villes: Vec<String> = store
         .member_organisations(group.id)?
         .into_iter()
         .map(|o| o.name)
         .collect();
-    let villes_label = tr!(lang, "Villes", "Members");
-    push(
-        format!("{villes_label} : {}", villes.join(", ")),
-        format!(
-            "<p><b>{villes_label}</b> : {}</p>",
-            escape_html(&villes.join(", "))
-        ),
-    );
+    doc.push(Block::Field {
+        label: tr!(lang, "Villes", "Members"),
+        value: villes.join(", "),
+    });
     if let Some(s) = store.latest_status(group.id)? {
         let text = match &s.version {
             Some(v) if v != &s.text => {
@@ -345,11 +348,10 @@ pub fn group_digest(
             }
             _ => s.text.clone(),
         };
-        let label = tr!(lang, "Avancement", "Status");
-        push(
-            format!("{label} : {text}"),
-            format!("<p><b>{label}</b> : {}</p>", escape_html(&text)),
-        );
+        doc.push(Block::Field {
+            label: tr!(lang, "Avancement", "Status"),
+            value: text,
+        });
     }
     let today = ctx.today();
     if let Some(m) = store
@@ -365,7 +367,7 @@ pub fn group_digest(
             m.date,
             m.text
         );
-        push(text.clone(), format!("<p>{}</p>", escape_html(&text)));
+        doc.push(Block::Text(text));
     }
     if group.status == GroupStatus::Proposed {
         let supporters: Vec<String> = store
@@ -381,7 +383,7 @@ pub fn group_digest(
             ctx.quorum,
             supporters.join(", ")
         );
-        push(text.clone(), format!("<p>{}</p>", escape_html(&text)));
+        doc.push(Block::Text(text));
     }
     let events: Vec<String> = store
         .group_events(group.id, since)?
@@ -403,25 +405,12 @@ pub fn group_digest(
             "{changes} : rien de nouveau.",
             "{changes}: nothing new."
         );
-        push(text.clone(), format!("<p>{}</p>", escape_html(&text)));
+        doc.push(Block::Text(text));
     } else {
-        push(
-            format!(
-                "{changes} :\n{}",
-                events
-                    .iter()
-                    .map(|e| format!("• {e}"))
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            ),
-            format!(
-                "<p><b>{changes}</b> :</p><ul>{}</ul>",
-                events
-                    .iter()
-                    .map(|e| format!("<li>{}</li>", escape_html(e)))
-                    .collect::<String>()
-            ),
-        );
+        doc.push(Block::List {
+            label: changes,
+            items: events,
+        });
     }
     let mut meetings = Vec::new();
     for m in store.upcoming_meetings(ctx.now)? {
@@ -443,11 +432,10 @@ pub fn group_digest(
         ));
     }
     if !meetings.is_empty() {
-        let (plain, html) = bullets(
-            &tr!(lang, "Réunions à venir", "Upcoming meetings"),
-            &meetings,
-        );
-        push(plain, html);
+        doc.push(Block::List {
+            label: tr!(lang, "Réunions à venir", "Upcoming meetings"),
+            items: meetings,
+        });
     }
     // Its open polls, with their answers.
     let mut polls = Vec::new();
@@ -470,45 +458,18 @@ pub fn group_digest(
         ));
     }
     if !polls.is_empty() {
-        let (plain, html) = bullets(&tr!(lang, "Sondages ouverts", "Open polls"), &polls);
-        push(plain, html);
+        doc.push(Block::List {
+            label: tr!(lang, "Sondages ouverts", "Open polls"),
+            items: polls,
+        });
     }
     if let Some(url) = ctx.page(&format!("/groupes/{}", group.slug)) {
-        let label = tr!(lang, "Page du groupe", "The group's page");
-        push(
-            format!("{label} : {url}"),
-            format!(
-                "<p><a href=\"{}\">{}</a></p>",
-                escape_html(&url),
-                escape_html(&label)
-            ),
-        );
+        doc.push(Block::Link {
+            label: tr!(lang, "Page du groupe", "The group's page"),
+            url,
+        });
     }
-    Ok(Digest {
-        plain: lines
-            .iter()
-            .map(|(p, _)| p.as_str())
-            .collect::<Vec<_>>()
-            .join("\n"),
-        html: lines
-            .iter()
-            .map(|(_, h)| h.as_str())
-            .collect::<Vec<_>>()
-            .join("\n"),
-    })
-}
-
-/// A titled list of a group's digest, as text and HTML.
-fn bullets(label: &str, items: &[String]) -> (String, String) {
-    let plain: Vec<String> = items.iter().map(|m| format!("• {m}")).collect();
-    let html: String = items
-        .iter()
-        .map(|m| format!("<li>{}</li>", escape_html(m)))
-        .collect();
-    (
-        format!("{label} :\n{}", plain.join("\n")),
-        format!("<p><b>{}</b> :</p><ul>{html}</ul>", escape_html(label)),
-    )
+    Ok(Digest::of(&doc))
 }
 
 /// Attendance per organisation over the last `meetings` meetings (not
@@ -633,70 +594,43 @@ pub fn overall_digest(store: &mut dyn Store, ctx: &Context) -> StoreResult<Diges
             proposed,
         ),
     ];
-    let mut plain = vec![title.clone()];
-    let mut html = vec![format!("<h2>{}</h2>", escape_html(&title))];
-    for (name, third, rows) in &sections {
-        plain.push(String::new());
-        plain.push(format!("{name} :"));
-        html.push(format!(
-            "<h3>{}</h3><table><tr><th>{}</th><th>{}</th><th>{}</th><th>Action</th></tr>",
-            escape_html(name),
-            tr!(lang, "Thème", "Theme"),
-            tr!(lang, "Villes", "Members"),
-            escape_html(third)
-        ));
-        for r in rows {
-            plain.push(format!(
-                "• {} — {} — {} — {}",
-                r[0],
-                r[1],
-                if r[2].is_empty() { "-" } else { &r[2] },
-                r[3]
-            ));
-            html.push(format!(
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                escape_html(&r[0]),
-                escape_html(&r[1]),
-                escape_html(&r[2]),
-                escape_html(&r[3])
-            ));
-        }
-        html.push("</table>".into());
+    let mut doc = Document::default();
+    doc.push(Block::Title {
+        level: 2,
+        text: title,
+    });
+    for (name, third, rows) in sections {
+        doc.push(Block::Table {
+            title: name,
+            header: vec![
+                tr!(lang, "Thème", "Theme"),
+                tr!(lang, "Villes", "Members"),
+                third,
+                "Action".into(),
+            ],
+            rows: rows.into_iter().map(Vec::from).collect(),
+            // A group without a lead reads "-" in text.
+            blank: vec!["", "", "-", ""],
+        });
     }
     let pooling = pooling(store, ctx)?;
     if !pooling.is_empty() {
-        let name = tr!(
-            lang,
-            "À mutualiser : logiciels utilisés par plusieurs organisations, sans groupe de travail",
-            "To pool: software run by several organisations, without a working group"
-        );
-        plain.push(String::new());
-        plain.push(format!("{name} :"));
-        html.push(format!("<h3>{}</h3><ul>", escape_html(&name)));
-        for (line, propose) in pooling {
-            plain.push(format!("• {line}"));
-            plain.push(format!("  {propose}"));
-            html.push(format!(
-                "<li>{}<br><code>{}</code></li>",
-                escape_html(&line),
-                escape_html(&propose)
-            ));
-        }
-        html.push("</ul>".into());
+        doc.push(Block::Notes {
+            title: tr!(
+                lang,
+                "À mutualiser : logiciels utilisés par plusieurs organisations, sans groupe de travail",
+                "To pool: software run by several organisations, without a working group"
+            ),
+            entries: pooling,
+        });
     }
     if let Some(url) = ctx.page("/") {
-        let label = tr!(lang, "Les groupes en ligne", "The groups online");
-        plain.push(format!("{label} : {url}"));
-        html.push(format!(
-            "<p><a href=\"{}\">{}</a></p>",
-            escape_html(&url),
-            escape_html(&label)
-        ));
+        doc.push(Block::Link {
+            label: tr!(lang, "Les groupes en ligne", "The groups online"),
+            url,
+        });
     }
-    Ok(Digest {
-        plain: plain.join("\n"),
-        html: html.join("\n"),
-    })
+    Ok(Digest::of(&doc))
 }
 
 /// Software run by at least two organisations (not counting those who
