@@ -46,7 +46,23 @@ impl Scratch {
 }
 
 impl Drop for Scratch {
+    /// With `GREFFIER_KEEP_DATABASES=<dir>`, the scratch's database is
+    /// copied there first (`<scratch name>.db`): the databases the suite
+    /// filled, for comparing two builds' exports of them
+    /// (docs/reliability.md, "The same export").
     fn drop(&mut self) {
+        if let Some(keep) = std::env::var_os("GREFFIER_KEEP_DATABASES") {
+            let db = self.dir.join("greffier.db");
+            if let Some(name) = self.dir.file_name() {
+                let _ = std::fs::create_dir_all(&keep);
+                let kept = Path::new(&keep).join(name).with_extension("db");
+                let _ = std::fs::remove_file(&kept);
+                // A consistent copy, whatever the WAL still holds.
+                if let Ok(conn) = rusqlite::Connection::open(&db) {
+                    let _ = conn.execute("VACUUM INTO ?1", [kept.to_string_lossy()]);
+                }
+            }
+        }
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
