@@ -6,9 +6,12 @@
 //! `.git/packed-refs` reran this script at every build (issue 35).
 //!
 //! And links the release `greffier` so that it keeps less of itself in
-//! memory (docs/benchmarks.md, "Code layout"): the functions a run uses
-//! first (layout/greffier.order, written by `bench/run layout`), and its
-//! relocations packed (DT_RELR: 14 KiB read at start instead of 1.1 MiB).
+//! memory (docs/benchmarks.md, "Code layout"): its relocations packed
+//! (DT_RELR: 14 KiB read at start instead of 1.1 MiB) and, when
+//! `GREFFIER_LAYOUT` names a file, the functions it lists placed first —
+//! `scripts/package` measures them on the binary it packages (`bench/run
+//! layout`) and links it again with them; no such file is kept in the
+//! source tree, where its hash-bound names went stale at every change.
 
 fn main() {
     println!("cargo:rerun-if-env-changed=GREFFIER_COMMIT");
@@ -21,22 +24,26 @@ fn main() {
 }
 
 fn link_layout() {
-    println!("cargo:rerun-if-changed=layout/greffier.order");
+    println!("cargo:rerun-if-env-changed=GREFFIER_LAYOUT");
     if std::env::var("PROFILE").as_deref() != Ok("release")
         || std::env::var("CARGO_CFG_TARGET_OS").as_deref() != Ok("linux")
     {
         return;
     }
     println!("cargo:rustc-link-arg-bin=greffier=-Wl,-z,pack-relative-relocs");
-    let order = std::path::Path::new("layout/greffier.order");
-    if order.is_file() {
-        // Names the build no longer has (code changed since the file was
-        // written) are skipped without a word: the rest keep their place.
-        println!(
-            "cargo:rustc-link-arg-bin=greffier=-Wl,--symbol-ordering-file={},--no-warn-symbol-ordering",
-            std::fs::canonicalize(order)
-                .expect("layout/greffier.order")
-                .display()
-        );
+    let Ok(order) = std::env::var("GREFFIER_LAYOUT") else {
+        return;
+    };
+    if order.trim().is_empty() {
+        return;
     }
+    println!("cargo:rerun-if-changed={order}");
+    let order = std::fs::canonicalize(&order)
+        .unwrap_or_else(|e| panic!("GREFFIER_LAYOUT={order}: {e}"));
+    // Names the build no longer has are skipped without a word: the rest
+    // keep their place.
+    println!(
+        "cargo:rustc-link-arg-bin=greffier=-Wl,--symbol-ordering-file={},--no-warn-symbol-ordering",
+        order.display()
+    );
 }

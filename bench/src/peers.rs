@@ -458,7 +458,7 @@ pub async fn run(dir: &Path, size: Size, rounds: usize) -> anyhow::Result<()> {
     match crate::layout::order_found(&servers.root) {
         Ok((found, named)) => {
             println!(
-                "\ncode layout: {found} of the {named} functions layout/greffier.order names are in this build ({:.0} %)",
+                "\ncode layout: {found} of the {named} functions the layout file names are in this build ({:.0} %)",
                 100.0 * found as f64 / named.max(1) as f64
             );
             if found * 10 < named * 9 {
