@@ -38,8 +38,8 @@ fn link_layout() {
         return;
     }
     println!("cargo:rerun-if-changed={order}");
-    let order = std::fs::canonicalize(&order)
-        .unwrap_or_else(|e| panic!("GREFFIER_LAYOUT={order}: {e}"));
+    let order =
+        std::fs::canonicalize(&order).unwrap_or_else(|e| panic!("GREFFIER_LAYOUT={order}: {e}"));
     // Names the build no longer has are skipped without a word: the rest
     // keep their place.
     println!(

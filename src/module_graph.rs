@@ -63,50 +63,13 @@ fn code(text: &str) -> String {
 /// `crate::inbox::Inbox` and `crate::{failpoint, outbox}` give `inbox`,
 /// `failpoint`, `outbox`.
 fn crate_paths(code: &str) -> BTreeSet<String> {
-    let ident = |s: &str| -> String {
-        s.chars()
-            .take_while(|c| c.is_alphanumeric() || *c == '_')
-            .collect()
-    };
-    let mut out = BTreeSet::new();
-    for (at, _) in code.match_indices("crate::") {
-        // Not `greffier_crate::` or the like.
-        if code[..at]
-            .chars()
-            .next_back()
-            .is_some_and(|c| c.is_alphanumeric() || c == '_')
-        {
-            continue;
-        }
-        let rest = &code[at + "crate::".len()..];
-        if let Some(list) = rest.strip_prefix('{') {
-            let mut depth = 0;
-            let end = list
-                .char_indices()
-                .find(|&(_, c)| {
-                    match c {
-                        '{' => depth += 1,
-                        '}' if depth == 0 => return true,
-                        '}' => depth -= 1,
-                        _ => {}
-                    }
-                    false
-                })
-                .map_or(list.len(), |(i, _)| i);
-            for item in split_top(&list[..end]) {
-                let name = ident(item.trim());
-                if !name.is_empty() {
-                    out.insert(name);
-                }
-            }
-        } else {
-            let name = ident(rest);
-            if !name.is_empty() {
-                out.insert(name);
-            }
-        }
-    }
-    out
+    paths(code, "crate::")
+        .into_iter()
+        .filter_map(|(_, path)| {
+            let first = path.split("::").find(|s| !s.is_empty())?;
+            Some(first.to_string())
+        })
+        .collect()
 }
 
 /// The items of a `{a, b::{c, d}, e}` list, split at its top-level commas.
