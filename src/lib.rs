@@ -214,16 +214,14 @@ fn user_name(uid: u32) -> Option<String> {
 /// The `greffier` command line.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    // matrix-sdk logs what it handles itself (a 404 on optional account
-    // data, say) as errors: only its warnings and up are shown by default.
+    // `run` logs at info, but for what a channel's protocol library logs
+    // too loudly (matrix-sdk's errors that it handles itself).
     let default_level = match cli.command {
-        Cmd::Run => {
-            "info,matrix_sdk=warn,matrix_sdk_base=warn,matrix_sdk_crypto=error,matrix_sdk::http_client=off,matrix_sdk::encryption=off"
-        }
-        _ => "warn",
+        Cmd::Run => format!("info,{}", matrix::LOG_FILTER),
+        _ => "warn".to_string(),
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(&default_level));
     // One line per event either way; colours only on a terminal (journald
     // would store the escape codes).
     let logs = tracing_subscriber::fmt()

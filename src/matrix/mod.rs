@@ -118,6 +118,10 @@ fn start(app: Arc<App>, inbox: Arc<Inbox>) -> BoxFuture<'static, anyhow::Result<
     Box::pin(serve(app, inbox))
 }
 
+/// What `run` logs of matrix-sdk: it logs what it handles itself (a 404 on
+/// optional account data, say) as errors, so only its warnings and up.
+pub const LOG_FILTER: &str = "matrix_sdk=warn,matrix_sdk_base=warn,matrix_sdk_crypto=error,matrix_sdk::http_client=off,matrix_sdk::encryption=off";
+
 /// A Matrix sync returns at least every 30 s (its long-poll timeout).
 const SYNC_LATE: SignedDuration = SignedDuration::from_secs(300);
 
