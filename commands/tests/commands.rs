@@ -11,25 +11,13 @@ use greffier_commands::store::{Groups as _, Identities as _, Organisations as _}
 use greffier_commands::{Action, Channel, Context, Lang, Origin, Request, execute};
 use greffier_storage::{Database, Export};
 use jiff::Timestamp;
-use jiff::tz::TimeZone;
 
-const NOW: i64 = 1_795_000_000; // 2026-11-18
+use world::NOW;
 
+/// The tests' context (world::context): Paris, the 18th of November 2026,
+/// `@admin:example.test` the admin.
 fn ctx() -> Context {
-    Context {
-        lang: Lang::Fr,
-        prefix: "!".into(),
-        admins: vec!["@admin:example.test".into()],
-        quorum: 3,
-        timezone: TimeZone::get("Europe/Paris").expect("tz"),
-        now: Timestamp::from_second(NOW).expect("ts"),
-        mail_address: Some("greffier@example.test".into()),
-        digest_rooms: Vec::new(),
-        digest_lists: Vec::new(),
-        create_rooms: false,
-        lists_domain: None,
-        web_url: None,
-    }
+    world::context("@admin:example.test")
 }
 
 /// `who` declares `org` and an admin confirms it.

@@ -23,10 +23,9 @@ mod world;
 use world::World;
 
 use greffier_commands::store::Identity;
-use greffier_commands::{Action, Channel, Context, Lang, Origin, Request, execute};
+use greffier_commands::{Action, Channel, Context, Origin, Request, execute};
 use greffier_storage::Database;
 use jiff::Timestamp;
-use jiff::tz::TimeZone;
 
 const NOW: i64 = 1_795_000_000; // 2026-11-18
 
@@ -45,21 +44,13 @@ const ROLES: [(&str, &str); 6] = [
     ("unknown", UNKNOWN),
 ];
 
+/// The tests' context with a quorum of 2, rooms made and lists kept.
 fn ctx() -> Context {
-    Context {
-        lang: Lang::Fr,
-        prefix: "!".into(),
-        admins: vec![ADMIN.into()],
-        quorum: 2,
-        timezone: TimeZone::get("Europe/Paris").expect("tz"),
-        now: Timestamp::from_second(NOW).expect("ts"),
-        mail_address: Some("greffier@example.test".into()),
-        digest_rooms: Vec::new(),
-        digest_lists: Vec::new(),
-        create_rooms: true,
-        lists_domain: Some("lists.example.test".into()),
-        web_url: None,
-    }
+    let mut c = world::context(ADMIN);
+    c.quorum = 2;
+    c.create_rooms = true;
+    c.lists_domain = Some("lists.example.test".into());
+    c
 }
 
 /// A line typed in `room`, in reply to an event.
