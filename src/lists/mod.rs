@@ -13,7 +13,6 @@ pub use settings::Settings;
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use futures_util::future::BoxFuture;
 use greffier_commands::{Action, Channel};
 
 use crate::app::App;
@@ -27,7 +26,7 @@ use crate::route::Route;
 pub const PLUGIN: Plugin = Plugin {
     name: "lists",
     section: Some(config::reader::<Settings>()),
-    serve: Some(start),
+    serve: Some(|app, inbox| Box::pin(serve(app, inbox))),
     takes_commands: false,
     route: Some(&ROUTE),
     own_connection: false,
@@ -60,10 +59,6 @@ pub const ROUTE: Route = Route {
     commands_per_hour: None,
     confirmation: None,
 };
-
-fn start(app: Arc<App>, inbox: Arc<Inbox>) -> BoxFuture<'static, anyhow::Result<()>> {
-    Box::pin(serve(app, inbox))
-}
 
 pub async fn serve(app: Arc<App>, inbox: Arc<Inbox>) -> anyhow::Result<()> {
     let loaded = &app.loaded;

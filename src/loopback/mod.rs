@@ -8,7 +8,6 @@
 
 use std::sync::{Arc, Mutex};
 
-use futures_util::future::BoxFuture;
 use greffier_commands::store::Identity;
 use greffier_commands::{Action, Channel, Origin};
 use serde::Deserialize;
@@ -56,7 +55,7 @@ pub const ROUTE: Route = Route {
 pub const PLUGIN: Plugin = Plugin {
     name: "loopback",
     section: Some(config::reader::<Settings>()),
-    serve: Some(start),
+    serve: Some(|app, inbox| Box::pin(serve(app, inbox))),
     takes_commands: true,
     route: Some(&ROUTE),
     own_connection: false,
@@ -90,10 +89,6 @@ pub fn wire() -> Ends {
         lines: lines_in,
         replies: replies_out,
     }
-}
-
-fn start(app: Arc<App>, inbox: Arc<Inbox>) -> BoxFuture<'static, anyhow::Result<()>> {
-    Box::pin(serve(app, inbox))
 }
 
 async fn serve(app: Arc<App>, inbox: Arc<Inbox>) -> anyhow::Result<()> {

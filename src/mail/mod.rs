@@ -37,7 +37,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use futures_util::future::BoxFuture;
 use greffier_commands::answer;
 use greffier_commands::store::{Identity, IdentityKind};
 use greffier_commands::{Action, Channel, Context, Origin};
@@ -65,7 +64,7 @@ const MESSAGE_KEY: &str = "mail.message_key";
 pub const PLUGIN: Plugin = Plugin {
     name: "mail",
     section: Some(config::reader::<Settings>()),
-    serve: Some(start),
+    serve: Some(|app, inbox| Box::pin(serve(app, inbox))),
     takes_commands: true,
     route: Some(&ROUTE),
     own_connection: false,
@@ -109,10 +108,6 @@ fn lane(action: &Action) -> String {
         _ => return String::new(),
     };
     format!("mail {}", to.to_lowercase())
-}
-
-fn start(app: Arc<App>, inbox: Arc<Inbox>) -> BoxFuture<'static, anyhow::Result<()>> {
-    Box::pin(serve(app, inbox))
 }
 
 /// When the mailbox was last read, in `greffier status`: three polling

@@ -38,7 +38,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use futures_util::future::BoxFuture;
 use greffier_commands::{Action, Channel, Context};
 use jiff::SignedDuration;
 use matrix_sdk::Client;
@@ -60,7 +59,7 @@ const INSTANCE: &str = "matrix.instance";
 pub const PLUGIN: Plugin = Plugin {
     name: "matrix",
     section: Some(config::reader::<Settings>()),
-    serve: Some(start),
+    serve: Some(|app, inbox| Box::pin(serve(app, inbox))),
     takes_commands: true,
     route: Some(&ROUTE),
     own_connection: false,
@@ -112,10 +111,6 @@ fn lane(action: &Action) -> String {
         | Action::InviteToRoom { room, .. } => format!("room {room}"),
         _ => String::new(),
     }
-}
-
-fn start(app: Arc<App>, inbox: Arc<Inbox>) -> BoxFuture<'static, anyhow::Result<()>> {
-    Box::pin(serve(app, inbox))
 }
 
 /// What `run` logs of matrix-sdk: it logs what it handles itself (a 404 on

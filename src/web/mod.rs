@@ -30,7 +30,6 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use futures_util::future::BoxFuture;
 use greffier_commands::Context;
 
 use crate::app::App;
@@ -81,16 +80,12 @@ pub struct Options {
 pub const PLUGIN: Plugin = Plugin {
     name: "web",
     section: Some(config::reader::<Settings>()),
-    serve: Some(start),
+    serve: Some(|app, inbox| Box::pin(serve(Arc::new(Web::new(app, inbox))))),
     takes_commands: false,
     route: None,
     own_connection: true,
     health: Some(health::said),
 };
-
-fn start(app: Arc<App>, inbox: Arc<Inbox>) -> BoxFuture<'static, anyhow::Result<()>> {
-    Box::pin(serve(Arc::new(Web::new(app, inbox))))
-}
 
 pub async fn serve(web: Arc<Web>) -> anyhow::Result<()> {
     let cfg = web
