@@ -69,8 +69,20 @@ impl Checkup<'_> {
 
     /// Whether the bot has been up long enough to have reached a server
     /// that answers within `late`: a channel is judged only then.
-    pub fn judged(&self, late: SignedDuration) -> bool {
+    fn judged(&self, late: SignedDuration) -> bool {
         self.running && self.up.is_none_or(|u| u > late)
+    }
+
+    /// How long a channel has gone without news ("15 min", "ever"; `since`:
+    /// its last news), when that is longer than `late` and the bot has
+    /// been up long enough to judge it.
+    pub fn silent_for(
+        &self,
+        since: Option<SignedDuration>,
+        late: SignedDuration,
+    ) -> Option<String> {
+        (self.judged(late) && since.is_none_or(|s| s > late))
+            .then(|| since.map_or("ever".to_string(), age))
     }
 }
 

@@ -18,6 +18,7 @@ use jiff::{SignedDuration, Timestamp};
 
 use crate::app::App;
 use crate::channels::TABLE;
+use crate::config::Config;
 use crate::plugin::{Checkup, Said, age};
 
 /// The bot rewrites its heartbeat every minute: three missed, it is down.
@@ -80,19 +81,23 @@ impl std::fmt::Display for Report {
 
 /// What a channel that is on says of itself (its `health` in the table of
 /// channels).
-pub type Channel<'a> = Box<dyn Fn(&Checkup<'_>) -> Vec<Said> + 'a>;
+pub type ChannelCheck<'a> = Box<dyn Fn(&Checkup<'_>) -> Vec<Said> + 'a>;
+
+/// The checks of the channels `config` turns on, in the table's order.
+fn checks(config: &Config) -> Vec<ChannelCheck<'_>> {
+    TABLE
+        .iter()
+        .filter(|p| p.on(config))
+        .filter_map(|p| p.health)
+        .map(|said| Box::new(move |c: &Checkup<'_>| said(config, c)) as ChannelCheck<'_>)
+        .collect()
+}
 
 /// `greffier status`: the report, printed; its level is the exit status.
 pub fn run(app: &App, database: &Path) -> anyhow::Result<Level> {
     let db = Database::open_as_is(database)?;
     let health = db.health()?;
-    let config = &app.loaded.config;
-    let channels: Vec<Channel<'_>> = TABLE
-        .iter()
-        .filter(|p| p.on(config))
-        .filter_map(|p| p.health)
-        .map(|said| Box::new(move |c: &Checkup<'_>| said(config, c)) as Channel<'_>)
-        .collect();
+    let channels = checks(&app.loaded.config);
     let schema = greffier_storage::migrations::MIGRATIONS.len() as i64;
     let mut report = assess(&health, schema, &channels, Timestamp::now());
     report.lines.insert(
@@ -109,7 +114,12 @@ pub fn run(app: &App, database: &Path) -> anyhow::Result<Level> {
 
 /// The report on `health` at `now`, with what each channel that is on
 /// says of itself; `schema`: the one this binary knows.
-pub fn assess(health: &Health, schema: i64, channels: &[Channel<'_>], now: Timestamp) -> Report {
+pub fn assess(
+    health: &Health,
+    schema: i64,
+    channels: &[ChannelCheck<'_>],
+    now: Timestamp,
+) -> Report {
     let mut problems: Vec<(Level, String)> = Vec::new();
     let mut lines = Vec::new();
     let since = |at: &Option<String>| -> Option<SignedDuration> {
@@ -289,18 +299,13 @@ mod tests {
     /// A bot with Matrix and mail on, as bot.toml says; and the pages,
     /// whose `/healthz` answers `web` (the pages' own check asks it over
     /// HTTP: web/health.rs).
-    fn config() -> crate::config::Config {
+    fn config() -> Config {
         let src = "[matrix]\nhomeserver = \"http://127.0.0.1:8008\"\nuser = \"@bot:x.y\"\npassword = \"p\"\n\n[mail]\naddress = \"g@example.test\"\nimap_host = \"127.0.0.1\"\nimap_port = 1\nimap_user = \"u\"\nimap_password = \"p\"\nsmtp_host = \"127.0.0.1\"\nsmtp_port = 2\npoll_seconds = 60\n";
         crate::config::parse(src, &crate::channels::readers()).expect("valid")
     }
 
-    fn channels(config: &crate::config::Config, web: Result<(), String>) -> Vec<Channel<'_>> {
-        let mut out: Vec<Channel<'_>> = TABLE
-            .iter()
-            .filter(|p| p.on(config) && p.name != "web")
-            .filter_map(|p| p.health)
-            .map(|said| Box::new(move |c: &Checkup<'_>| said(config, c)) as Channel<'_>)
-            .collect();
+    fn channels(config: &Config, web: Result<(), String>) -> Vec<ChannelCheck<'_>> {
+        let mut out = checks(config);
         let url = "http://127.0.0.1:8080/healthz";
         out.push(Box::new(move |c: &Checkup<'_>| {
             crate::web::judge(url, web.clone(), c.running)

@@ -128,10 +128,9 @@ fn health(config: &Config, checkup: &Checkup<'_>) -> Vec<Said> {
         Some(c) => format!("mail: mailbox last read {} ago{read}", age(c)),
         None => "mail: mailbox never read".into(),
     })];
-    if checkup.judged(late) && checked.is_none_or(|c| c > late) {
+    if let Some(silent) = checkup.silent_for(checked, late) {
         said.push(Said::Critical(format!(
-            "the mailbox has not been read for {}",
-            checked.map_or("ever".to_string(), age)
+            "the mailbox has not been read for {silent}"
         )));
     }
     said

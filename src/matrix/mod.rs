@@ -127,11 +127,8 @@ fn health(_: &Config, checkup: &Checkup<'_>) -> Vec<Said> {
         Some(s) => format!("matrix: last sync {} ago", age(s)),
         None => "matrix: never synced".into(),
     })];
-    if checkup.judged(SYNC_LATE) && synced.is_none_or(|s| s > SYNC_LATE) {
-        said.push(Said::Critical(format!(
-            "no Matrix sync for {}",
-            synced.map_or("ever".to_string(), age)
-        )));
+    if let Some(silent) = checkup.silent_for(synced, SYNC_LATE) {
+        said.push(Said::Critical(format!("no Matrix sync for {silent}")));
     }
     said
 }
