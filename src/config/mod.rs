@@ -28,7 +28,8 @@ use serde::Deserialize;
 pub use problems::{Problem, https_or_loopback, is_loopback, url_host};
 use problems::{key_problem, line_at, serde_problem};
 pub use secret::Secret;
-pub use section::{ReadSection, Reader, Section, reader};
+use section::ReadSection;
+pub use section::{Reader, Section, reader};
 pub use seeds::{OrganisationsConfig, PeopleConfig, SeedGroup, SeedOrganisation, SeedPerson};
 pub use text::{FromText, Typed, check, optional_text, text};
 

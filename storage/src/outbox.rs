@@ -40,14 +40,14 @@ impl OutboxItem {
 /// Which channel delivers an action: the binary's table of channels
 /// decides (`route::channel_of`), not storage; `None`: no channel carries
 /// it (the item is refused, nothing is stored).
-pub type Route<'a> = &'a dyn Fn(&Action) -> Option<Channel>;
+pub type ChannelOf<'a> = &'a dyn Fn(&Action) -> Option<Channel>;
 
 impl Tx<'_> {
     /// Queues actions, each under the channel `route` gives it; returns
     /// their outbox ids, in order. A `PostToGroup` becomes a post to the
     /// group's room and one to its list, for what the group has (neither
     /// when it has none).
-    pub fn enqueue(&mut self, actions: &[Action], route: Route<'_>) -> Result<Vec<i64>> {
+    pub fn enqueue(&mut self, actions: &[Action], route: ChannelOf<'_>) -> Result<Vec<i64>> {
         let mut ids = Vec::with_capacity(actions.len());
         for action in actions {
             match action {
@@ -91,7 +91,7 @@ impl Tx<'_> {
         Ok(ids)
     }
 
-    fn insert(&mut self, route: Route<'_>, action: &Action) -> Result<i64> {
+    fn insert(&mut self, route: ChannelOf<'_>, action: &Action) -> Result<i64> {
         let channel =
             route(action).ok_or_else(|| Error::Corrupt(format!("no channel for {action:?}")))?;
         self.conn().execute(
@@ -310,7 +310,7 @@ mod tests {
     use greffier_commands::store::Meetings as _;
 
     /// Everything to the console.
-    const CONSOLE: Route<'static> = &|_| Some(Channel::CONSOLE);
+    const CONSOLE: ChannelOf<'static> = &|_| Some(Channel::CONSOLE);
 
     fn reply(text: &str) -> Action {
         Action::Reply {
