@@ -121,12 +121,16 @@ enum Cmd {
         #[arg(long)]
         place: Option<String>,
     },
-    /// Write the compte rendu of a meeting (Markdown or HTML); --send posts
-    /// it to the meeting's group (room and list).
+    /// Write the compte rendu of a meeting: Markdown (the default), HTML,
+    /// OpenDocument Text or PDF, to standard output or to FILE; --send
+    /// posts it to the meeting's group (room and list).
     Minutes {
         meeting_id: i64,
-        #[arg(long, default_value = "md", value_parser = ["md", "html"])]
+        #[arg(long, default_value = "md", value_parser = ["md", "html", "odt", "pdf"])]
         format: String,
+        /// Write to FILE rather than to standard output.
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
         #[arg(long)]
         send: bool,
     },
@@ -342,10 +346,15 @@ fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Minutes {
             meeting_id,
             format,
+            output,
             send,
         } => {
             let mut db = open_database(&app, &cli)?;
-            minutes::write(&app, &mut db, *meeting_id, format, *send)
+            let to = minutes::Output {
+                format,
+                file: output.as_deref(),
+            };
+            minutes::write(&app, &mut db, *meeting_id, &to, *send)
         }
         Cmd::Digest {
             chart: Some(path), ..

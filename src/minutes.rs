@@ -142,23 +142,59 @@ pub fn import_file(
     Ok(())
 }
 
+/// Where `greffier minutes` writes, and in which format.
+pub struct Output<'a> {
+    /// "md", "html", "odt" or "pdf".
+    pub format: &'a str,
+    /// A file, or standard output.
+    pub file: Option<&'a Path>,
+}
+
+impl Output<'_> {
+    /// The compte rendu in this format.
+    fn bytes(&self, rendered: &render::Rendered) -> anyhow::Result<Vec<u8>> {
+        Ok(match self.format {
+            "html" => rendered.html.clone().into_bytes(),
+            "odt" => greffier_document::odt::write(&rendered.document)
+                .context("cannot write the OpenDocument file")?,
+            "pdf" => {
+                greffier_document::pdf::write(&rendered.document).map_err(anyhow::Error::msg)?
+            }
+            _ => rendered.markdown.clone().into_bytes(),
+        })
+    }
+
+    fn write(&self, bytes: &[u8]) -> anyhow::Result<()> {
+        match self.file {
+            Some(file) => std::fs::write(file, bytes)
+                .with_context(|| format!("cannot write {}", file.display())),
+            None => {
+                let binary = matches!(self.format, "odt" | "pdf");
+                if binary && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+                    bail!(
+                        "a .{} file is not for a terminal: give -o FILE (or redirect the output)",
+                        self.format
+                    );
+                }
+                std::io::Write::write_all(&mut std::io::stdout(), bytes)
+                    .context("cannot write to standard output")
+            }
+        }
+    }
+}
+
 pub fn write(
     app: &App,
     db: &mut Database,
     meeting: i64,
-    format: &str,
+    to: &Output,
     send: bool,
 ) -> anyhow::Result<()> {
     let ctx = app.context();
-    let (text, queued) = db
+    let (rendered, count) = db
         .transaction(ctx.now, |tx| {
             let Some(rendered) = render::render(tx, &ctx.timezone, MeetingId(meeting))? else {
                 return Ok((None, false));
-            };
-            let text = if format == "html" {
-                rendered.html.clone()
-            } else {
-                rendered.markdown.clone()
             };
             let group = tx.meeting(MeetingId(meeting))?.and_then(|m| m.group);
             let slug = match group {
@@ -166,28 +202,28 @@ pub fn write(
                 _ => None,
             };
             let Some(slug) = slug else {
-                return Ok((Some((text, 0)), false));
+                return Ok((Some((rendered, 0)), false));
             };
             let ids = route::enqueue(
                 tx,
                 channels::routes(),
                 &[Action::PostToGroup {
                     group: slug,
-                    text: rendered.markdown,
+                    text: rendered.markdown.clone(),
                     meeting: None,
-                    html: Some(rendered.html),
+                    html: Some(rendered.html.clone()),
                 }],
             )?;
-            Ok((Some((text, ids.len())), true))
+            Ok((Some((rendered, ids.len())), true))
         })?
         .with_context(|| format!("there is no meeting {meeting}"))?;
-    print!("{text}");
+    to.write(&to.bytes(&rendered)?)?;
     if send {
-        if queued == 0 {
+        if count == 0 {
             bail!("meeting {meeting} has no group with a room or a list: nothing sent");
         }
         eprintln!(
-            "greffier: the compte rendu is queued for the group's room and list ({queued} message(s)); a running bot delivers it"
+            "greffier: the compte rendu is queued for the group's room and list ({count} message(s)); a running bot delivers it"
         );
     }
     Ok(())

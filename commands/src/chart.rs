@@ -14,7 +14,7 @@ use crate::text::escape_html;
 use crate::tr;
 
 /// DejaVu Sans (Bitstream Vera licence, assets/fonts/LICENSE-DejaVu.txt).
-const FONT: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
+const FONT: &[u8] = greffier_document::fonts::REGULAR;
 
 /// One organisation at one meeting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,7 +11,6 @@ use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
 
 use crate::action::Action;
-use crate::document::{Block, Document};
 use crate::lang::Lang;
 use crate::meeting::RsvpStatus;
 use crate::request::Context;
@@ -19,6 +18,7 @@ use crate::store::{Group, GroupEventKind, GroupStatus, Store, StoreResult};
 use crate::store::{Meetings, Organisations};
 use crate::tr;
 use crate::words::{group_status, when_in};
+use greffier_document::{Block, Document};
 
 /// A digest in both forms.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -27,7 +27,6 @@ pub mod action;
 pub mod answer;
 pub mod chart;
 pub mod digest;
-pub mod document;
 pub mod ical;
 pub mod meeting;
 pub mod minutes;

@@ -349,21 +349,7 @@ fn starts_quoted_original(lines: &[&str], i: usize) -> bool {
     false
 }
 
-/// Text made safe inside HTML (it may hold what users typed).
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use greffier_document::escape_html;
 
 /// Plain text as HTML: escaped, line breaks kept.
 pub fn html_lines(text: &str) -> String {

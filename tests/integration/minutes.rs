@@ -248,12 +248,17 @@ fn the_written_minutes_import_back_to_the_same_state() {
     assert_clean(&out);
     let written = String::from_utf8(out.stdout).expect("utf-8");
     assert!(
-        written.starts_with("1ère Conférence DSI 13\n\n11 Juin 2007\n"),
+        written.starts_with("# 1ère Conférence DSI 13\n\n11 juin 2007\n"),
         "{written}"
     );
-    assert!(written.contains("- *Mr BUZIN, Miramas*"), "{written}");
+    assert!(written.contains("\n- Mr BUZIN, Miramas\n"), "{written}");
     assert!(
-        written.contains("- *Laurence OLIVIER Gardanne*"),
+        written.contains("\n- Laurence OLIVIER Gardanne\n"),
+        "{written}"
+    );
+    // The groups as a real Markdown table.
+    assert!(
+        written.contains("| Thème | Villes | Initialisation | Action |\n|---|---|---|---|\n| Gestion du courrier | Berre, Fos, Martigues, Ouest Provence, Vitrolles | Arles | Presentation openCourrier |"),
         "{written}"
     );
 
@@ -261,13 +266,13 @@ fn the_written_minutes_import_back_to_the_same_state() {
     let file = second.dir.join("compte-rendu.md");
     std::fs::write(&file, &written).expect("write");
     assert!(
-        written.contains("1.2 Les projets libres dans les collectivités\n\n- Berre :\n - « e-groupware » : opérationnel"),
+        written.contains("### 1.2 Les projets libres dans les collectivités\n\n- Berre :\n  - « e-groupware » : opérationnel"),
         "{written}"
     );
     let summary = import(&second, file.to_str().expect("path"));
     assert!(summary.contains("Le reste a été compris."), "{summary}");
     assert!(
-        written.contains("1.1 Echanges sur l'adullact entre les adhérents adullact:\n- Ouest Provence : n'a pas trouvé d'avantage"),
+        written.contains("1.1 Echanges sur l'adullact entre les adhérents adullact:\\\n- Ouest Provence : n'a pas trouvé d'avantage"),
         "{written}"
     );
     // The catalogue included.
@@ -287,7 +292,9 @@ fn the_written_minutes_import_back_to_the_same_state() {
     assert_clean(&html);
     let html = String::from_utf8(html.stdout).expect("utf-8");
     assert!(
-        html.contains("<table>") && html.contains("<td>Messagerie libre</td>"),
+        html.contains("<table>")
+            && html.contains("<td>Messagerie libre</td>")
+            && html.contains("<h2>Étaient présents</h2>"),
         "{html}"
     );
     let missing = first.run(&["minutes", "99"], b"");
@@ -495,4 +502,113 @@ async fn minutes_are_sent_to_the_groups_room_and_list() {
         .await;
     assert!(mail.body().contains("Point courrier"), "{}", mail.body());
     bot.stop().await;
+}
+
+/// Every section of the founding compte rendu, with its accents: what a
+/// reader of the .odt and of the .pdf must find.
+const SECTIONS: [&str; 14] = [
+    "1ère Conférence DSI 13",
+    "11 juin 2007",
+    "Rédacteur",
+    "Étaient présents",
+    "Antoine LAMOGLIA, Louis MORALES, Valérie HENRY, Ouest Provence",
+    "Absents excusés",
+    "Laurence OLIVIER Gardanne",
+    "Organisée à l'initiative d'Ouest Provence.",
+    "1.1 Echanges sur l'adullact entre les adhérents adullact:",
+    "« e-groupware » : opérationnel",
+    "2.1 Groupes existants",
+    "2.2 Nouveaux groupes",
+    "Presentation de la solution postfix – e-groupware",
+    "Il est propose une nouvelle rencontre en octobre 2007",
+];
+
+/// Whitespace folded: a reader breaks lines and cells where it likes.
+fn words(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn the_compte_rendu_opens_in_libreoffice_and_reads_back_from_its_pdf() {
+    let s = scratch("minutes-office");
+    import(&s, SEED);
+    let odt = s.dir.join("cr.odt");
+    let pdf = s.dir.join("cr.pdf");
+    for (format, file) in [("odt", &odt), ("pdf", &pdf)] {
+        let out = s.run(
+            &[
+                "minutes",
+                "1",
+                "--format",
+                format,
+                "-o",
+                file.to_str().expect("path"),
+            ],
+            b"",
+        );
+        assert_clean(&out);
+    }
+    // The ODT as a DSI's LibreOffice reads it (its own profile, so that
+    // tests may run side by side).
+    let profile = format!("file://{}", s.dir.join("lo-profile").display());
+    let out = std::process::Command::new("soffice")
+        .args(["--headless", &format!("-env:UserInstallation={profile}")])
+        .args(["--convert-to", "txt:Text", "--outdir"])
+        .arg(&s.dir)
+        .arg(&odt)
+        .output()
+        .expect("soffice (scripts/test installs Debian's libreoffice-writer-nogui)");
+    assert!(out.status.success(), "{out:?}");
+    let text = std::fs::read_to_string(s.dir.join("cr.txt")).expect("LibreOffice's text");
+    // The PDF as poppler reads it.
+    let out = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (scripts/test installs Debian's poppler-utils)");
+    assert!(out.status.success(), "{out:?}");
+    let from_pdf = String::from_utf8(out.stdout).expect("utf-8");
+    for (reader, read) in [
+        ("LibreOffice", words(&text)),
+        ("pdftotext", words(&from_pdf)),
+    ] {
+        for section in SECTIONS {
+            assert!(
+                read.contains(&words(section)),
+                "{reader} does not find {section:?} in:\n{read}"
+            );
+        }
+    }
+    // Every group of both tables, in both.
+    for theme in ["openResultat", "Gestion des délibérations", "OCS Inventory"] {
+        assert!(text.contains(theme) && from_pdf.contains(theme), "{theme}");
+    }
+    // The PDF carries its fonts: poppler lists them embedded.
+    let fonts = std::process::Command::new("pdffonts")
+        .arg(&pdf)
+        .output()
+        .expect("pdffonts");
+    let fonts = String::from_utf8_lossy(&fonts.stdout).to_string();
+    let embedded: Vec<&str> = fonts.lines().skip(2).collect();
+    assert!(!embedded.is_empty(), "{fonts}");
+    assert!(
+        embedded
+            .iter()
+            .all(|l| l.contains("DejaVuSans") && l.contains(" yes yes yes ")),
+        "{fonts}"
+    );
+    // A picture of page 1 reads (pdftoppm draws it).
+    let out = std::process::Command::new("pdftoppm")
+        .args(["-png", "-r", "40", "-f", "1", "-l", "1"])
+        .arg(&pdf)
+        .arg(s.dir.join("page"))
+        .output()
+        .expect("pdftoppm");
+    assert!(out.status.success(), "{out:?}");
+    let png = std::fs::read(s.dir.join("page-1.png")).expect("page 1");
+    assert!(
+        png.starts_with(b"\x89PNG") && png.len() > 10_000,
+        "{}",
+        png.len()
+    );
 }

@@ -170,6 +170,44 @@ fn cells(line: &str) -> Vec<String> {
         .collect()
 }
 
+/// A line of Markdown (what `greffier minutes` writes, and a rédacteur
+/// edits) in the shape of the typed minutes: "## 2.1 Groupes" reads
+/// "2.1 Groupes", "**Rédacteur** : X" reads "Rédacteur : X", a pipe
+/// table's row reads as tab-separated cells and its rule as a blank line,
+/// a hard break's backslash goes. Lines of the typed minutes are left as
+/// they are.
+fn unmark(line: &str) -> String {
+    let t = line.trim();
+    if t.len() >= 2 && t.starts_with('|') && t.ends_with('|') {
+        if t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ')) {
+            return String::new();
+        }
+        let inner = &t[1..t.len() - 1];
+        let mut cells: Vec<String> = Vec::new();
+        let mut cell = String::new();
+        let mut chars = inner.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' if chars.peek() == Some(&'|') => {
+                    chars.next();
+                    cell.push('|');
+                }
+                '|' => cells.push(std::mem::take(&mut cell)),
+                c => cell.push(c),
+            }
+        }
+        cells.push(cell);
+        let cells: Vec<&str> = cells.iter().map(|c| c.trim()).collect();
+        return cells.join("\t");
+    }
+    let t = match t.strip_prefix('#') {
+        Some(_) => t.trim_start_matches('#').trim_start(),
+        None => line,
+    };
+    let t = t.strip_suffix('\\').unwrap_or(t);
+    t.replace("**", "")
+}
+
 pub fn parse(text: &str) -> Minutes {
     parse_with_progress(text, &mut |_, _| {})
 }
@@ -189,7 +227,9 @@ pub fn parse_with_progress(text: &str, progress: &mut dyn FnMut(usize, usize)) -
             }
         })
         .collect();
-    let text = cleaned.as_str();
+    let unmarked: Vec<String> = cleaned.lines().map(unmark).collect();
+    let unmarked = unmarked.join("\n");
+    let text = unmarked.as_str();
     let total = text.lines().count();
     let mut m = Minutes::default();
     let mut section = Section::Head;

@@ -8,30 +8,35 @@ use std::collections::BTreeMap;
 
 use crate::meeting::{MeetingStatus, RsvpStatus};
 use crate::store::{MeetingId, Store, StoreResult, UseStatus};
-use crate::text::{escape_html, fold, name_key};
+use greffier_document::{Block, Document, Item};
 
-/// A compte rendu in both forms, from one reading of the store.
+use crate::text::{fold, name_key};
+
+/// A compte rendu as blocks and in its two text forms, from one reading
+/// of the store (the office formats: `greffier_document::{odt, pdf}` of
+/// `document`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rendered {
     pub markdown: String,
     pub html: String,
+    pub document: Document,
 }
 
-/// "11 Juin 2007".
+/// "11 juin 2007".
 fn french_date(d: jiff::civil::Date) -> String {
     const MONTHS: [&str; 12] = [
-        "Janvier",
-        "Février",
-        "Mars",
-        "Avril",
-        "Mai",
-        "Juin",
-        "Juillet",
-        "Août",
-        "Septembre",
-        "Octobre",
-        "Novembre",
-        "Décembre",
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
     ];
     format!(
         "{} {} {}",
@@ -186,147 +191,84 @@ pub fn render(
     tz: &jiff::tz::TimeZone,
     id: MeetingId,
 ) -> StoreResult<Option<Rendered>> {
-    Ok(content(store, tz, id)?.map(|c| Rendered {
-        markdown: markdown(&c),
-        html: html(&c),
+    Ok(content(store, tz, id)?.map(|c| {
+        let document = document(&c);
+        Rendered {
+            markdown: document.markdown(),
+            html: document.html(),
+            document,
+        }
     }))
 }
 
-fn markdown(c: &Content) -> String {
-    let mut out = vec![c.title.clone(), String::new(), c.date.clone()];
+/// The compte rendu as blocks, in the order of the network's minutes.
+fn document(c: &Content) -> Document {
+    let mut doc = Document::new("fr");
+    let title = |level: u8, text: &str| Block::Title {
+        level,
+        text: text.to_string(),
+    };
+    doc.push(title(1, &c.title));
+    doc.push(Block::Text(c.date.clone()));
     if let Some(p) = &c.place {
-        out.push(p.clone());
+        doc.push(Block::Text(p.clone()));
     }
-    out.push(String::new());
     if let Some(t) = &c.minute_taker {
-        out.push(format!("Rédacteur {t}"));
-        out.push(String::new());
+        doc.push(Block::Field {
+            label: "Rédacteur".into(),
+            value: t.clone(),
+        });
     }
-    out.push("Etaient présents:".into());
-    out.push(String::new());
-    for (org, people) in &c.present {
-        out.push(format!("- *{}, {org}*", people.join(", ")));
-    }
-    out.push(String::new());
-    out.push("Absents excusés:".into());
-    out.push(String::new());
-    for (name, org) in &c.excused {
-        out.push(format!("- *{}*", excused_line(name, org)));
-    }
-    out.push(String::new());
+    doc.push(title(2, "Étaient présents"));
+    doc.push(Block::Items(
+        c.present
+            .iter()
+            .map(|(org, people)| Item::new(format!("{}, {org}", people.join(", "))))
+            .collect(),
+    ));
+    doc.push(title(2, "Absents excusés"));
+    doc.push(Block::Items(
+        c.excused
+            .iter()
+            .map(|(name, org)| Item::new(excused_line(name, org)))
+            .collect(),
+    ));
     if let Some(o) = &c.organiser {
-        out.push(format!("Organisée à l'initiative {}.", de(o)));
-        out.push(String::new());
+        doc.push(Block::Text(format!("Organisée à l'initiative {}.", de(o))));
     }
     if !c.projects.is_empty() || c.notes.is_some() {
-        out.push("1 - Les projets libres des collectivités:".into());
-        out.push(String::new());
+        doc.push(title(2, "1 - Les projets libres des collectivités"));
     }
     if let Some(notes) = &c.notes {
-        out.push(notes.clone());
-        out.push(String::new());
+        doc.push(Block::Text(notes.clone()));
     }
     if !c.projects.is_empty() {
-        out.push("1.2 Les projets libres dans les collectivités".into());
-        out.push(String::new());
-        for (org, items) in &c.projects {
-            out.push(format!("- {org} :"));
-            for item in items {
-                out.push(format!(" - {item}"));
-            }
-        }
-        out.push(String::new());
-    }
-    out.push("2 – Les groupes de travail".into());
-    out.push(String::new());
-    out.push("2.1 Groupes existants".into());
-    out.push(String::new());
-    out.push("<i>theme</i>\t<i>Villes</i>\t<i>Chef de projet</i>\t<i>Action</i>".into());
-    for row in &c.existing {
-        out.push(row.join("\t"));
-    }
-    out.push(String::new());
-    out.push("2.2 Nouveaux groupes".into());
-    out.push(String::new());
-    out.push("<i>theme</i>\t<i>Villes</i>\t<i>initialisation</i>\t<i>Action</i>".into());
-    for row in &c.proposed {
-        out.push(row.join("\t"));
-    }
-    out.push(String::new());
-    if let Some(n) = &c.next_meeting {
-        out.push(n.clone());
-    }
-    out.join("\n") + "\n"
-}
-
-fn html(c: &Content) -> String {
-    let mut out = format!(
-        "<h1>{}</h1>\n<p>{}",
-        escape_html(&c.title),
-        escape_html(&c.date)
-    );
-    if let Some(p) = &c.place {
-        out.push_str(&format!(" — {}", escape_html(p)));
-    }
-    out.push_str("</p>\n");
-    if let Some(t) = &c.minute_taker {
-        out.push_str(&format!("<p>Rédacteur : {}</p>\n", escape_html(t)));
-    }
-    out.push_str("<h2>Etaient présents</h2>\n<ul>\n");
-    for (org, people) in &c.present {
-        out.push_str(&format!(
-            "<li>{} — <b>{}</b></li>\n",
-            escape_html(&people.join(", ")),
-            escape_html(org)
+        doc.push(title(3, "1.2 Les projets libres dans les collectivités"));
+        doc.push(Block::Items(
+            c.projects
+                .iter()
+                .map(|(org, items)| Item {
+                    text: format!("{org} :"),
+                    sub: items.clone(),
+                })
+                .collect(),
         ));
     }
-    out.push_str("</ul>\n<h2>Absents excusés</h2>\n<ul>\n");
-    for (name, org) in &c.excused {
-        out.push_str(&format!(
-            "<li>{} — <b>{}</b></li>\n",
-            escape_html(name),
-            escape_html(org)
-        ));
-    }
-    out.push_str("</ul>\n");
-    if let Some(notes) = &c.notes {
-        out.push_str("<section class=\"notes\">\n");
-        for line in notes.lines() {
-            out.push_str(&format!("<p>{}</p>\n", escape_html(line)));
-        }
-        out.push_str("</section>\n");
-    }
-    if !c.projects.is_empty() {
-        out.push_str("<h2>Les projets libres dans les collectivités</h2>\n<ul>\n");
-        for (org, items) in &c.projects {
-            out.push_str(&format!("<li><b>{}</b><ul>\n", escape_html(org)));
-            for item in items {
-                out.push_str(&format!("<li>{}</li>\n", escape_html(item)));
-            }
-            out.push_str("</ul></li>\n");
-        }
-        out.push_str("</ul>\n");
-    }
-    let table = |title: &str, third: &str, rows: &[[String; 4]]| {
-        let mut t = format!(
-            "<h2>{title}</h2>\n<table>\n<tr><th>Thème</th><th>Villes</th><th>{third}</th><th>Action</th></tr>\n"
-        );
-        for r in rows {
-            t.push_str(&format!(
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                escape_html(&r[0]),
-                escape_html(&r[1]),
-                escape_html(&r[2]),
-                escape_html(&r[3])
-            ));
-        }
-        t.push_str("</table>\n");
-        t
+    doc.push(title(2, "2 – Les groupes de travail"));
+    let table = |third: &str, rows: &[[String; 4]]| Block::Table {
+        title: String::new(),
+        header: ["Thème", "Villes", third, "Action"]
+            .map(String::from)
+            .to_vec(),
+        rows: rows.iter().map(|r| r.to_vec()).collect(),
+        blank: Vec::new(),
     };
-    out.push_str(&table("Groupes existants", "Chef de projet", &c.existing));
-    out.push_str(&table("Nouveaux groupes", "Initialisation", &c.proposed));
+    doc.push(title(3, "2.1 Groupes existants"));
+    doc.push(table("Chef de projet", &c.existing));
+    doc.push(title(3, "2.2 Nouveaux groupes"));
+    doc.push(table("Initialisation", &c.proposed));
     if let Some(n) = &c.next_meeting {
-        out.push_str(&format!("<p>{}</p>\n", escape_html(n)));
+        doc.push(Block::Text(n.clone()));
     }
-    out
+    doc
 }
