@@ -131,6 +131,9 @@ enum Cmd {
         /// Write to FILE rather than to standard output.
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: Option<PathBuf>,
+        /// The draft as the database reads today, not the approved text.
+        #[arg(long)]
+        draft: bool,
         #[arg(long)]
         send: bool,
     },
@@ -347,12 +350,14 @@ fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
             meeting_id,
             format,
             output,
+            draft,
             send,
         } => {
             let mut db = open_database(&app, &cli)?;
             let to = minutes::Output {
                 format,
                 file: output.as_deref(),
+                draft: *draft,
             };
             minutes::write(&app, &mut db, *meeting_id, &to, *send)
         }

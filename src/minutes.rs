@@ -6,7 +6,7 @@ use greffier_commands::store::Meetings as _;
 use std::path::Path;
 
 use anyhow::{Context as _, bail};
-use greffier_commands::minutes::{import, parse, render};
+use greffier_commands::minutes::{import, parse, record};
 use greffier_commands::store::MeetingId;
 use greffier_commands::{Action, tr};
 use greffier_storage::Database;
@@ -70,8 +70,18 @@ pub fn import_file(
         );
     }
     let ctx = app.context();
-    let summary = db.write(ctx.now, |tx| {
-        import::import(tx, &ctx, &minutes).map_err(Into::into)
+    let from = file.file_name().map_or_else(
+        || file.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let (summary, kept) = db.write(ctx.now, |tx| {
+        let summary = import::import(tx, &ctx, &minutes)?;
+        // The compte rendu itself, as it was written: an approved record.
+        let kept = match summary.meeting {
+            Some(meeting) => Some(record::keep_imported(tx, meeting, &text, &from)?),
+            None => None,
+        };
+        Ok((summary, kept))
     })?;
     let lang = ctx.lang;
     let count = text.lines().count();
@@ -116,6 +126,33 @@ pub fn import_file(
             println!("  ~ {n}");
         }
     }
+    match kept {
+        Some(record::Kept::New(v)) => println!(
+            "{}",
+            tr!(
+                lang,
+                "Compte rendu gardé tel qu'il est écrit, approuvé (version {v}).",
+                "The compte rendu kept as written, approved (version {v})."
+            )
+        ),
+        Some(record::Kept::Same(v)) => println!(
+            "{}",
+            tr!(
+                lang,
+                "Compte rendu déjà enregistré tel quel (version {v}).",
+                "The compte rendu was already recorded as it is (version {v})."
+            )
+        ),
+        Some(record::Kept::Other(v)) => println!(
+            "{}",
+            tr!(
+                lang,
+                "La réunion a déjà un compte rendu approuvé (version {v}) : il est gardé, le texte de ce fichier ne le remplace pas.",
+                "The meeting already has an approved compte rendu (version {v}): it is kept, this file's text does not replace it."
+            )
+        ),
+        None => {}
+    }
     if summary.problems.is_empty() && summary.notes.is_empty() {
         println!(
             "{}",
@@ -148,11 +185,13 @@ pub struct Output<'a> {
     pub format: &'a str,
     /// A file, or standard output.
     pub file: Option<&'a Path>,
+    /// The draft as the store writes it today, not the approved text.
+    pub draft: bool,
 }
 
 impl Output<'_> {
     /// The compte rendu in this format.
-    fn bytes(&self, rendered: &render::Rendered) -> anyhow::Result<Vec<u8>> {
+    fn bytes(&self, rendered: &record::CompteRendu) -> anyhow::Result<Vec<u8>> {
         Ok(match self.format {
             "html" => rendered.html.clone().into_bytes(),
             "odt" => greffier_document::odt::write(&rendered.document)
@@ -160,7 +199,7 @@ impl Output<'_> {
             "pdf" => {
                 greffier_document::pdf::write(&rendered.document).map_err(anyhow::Error::msg)?
             }
-            _ => rendered.markdown.clone().into_bytes(),
+            _ => rendered.text.clone().into_bytes(),
         })
     }
 
@@ -193,7 +232,9 @@ pub fn write(
     let ctx = app.context();
     let (rendered, count) = db
         .transaction(ctx.now, |tx| {
-            let Some(rendered) = render::render(tx, &ctx.timezone, MeetingId(meeting))? else {
+            let Some(rendered) =
+                record::compte_rendu(tx, &ctx.timezone, MeetingId(meeting), to.draft)?
+            else {
                 return Ok((None, false));
             };
             let group = tx.meeting(MeetingId(meeting))?.and_then(|m| m.group);
@@ -209,7 +250,7 @@ pub fn write(
                 channels::routes(),
                 &[Action::PostToGroup {
                     group: slug,
-                    text: rendered.markdown.clone(),
+                    text: rendered.text.clone(),
                     meeting: None,
                     html: Some(rendered.html.clone()),
                 }],

@@ -146,6 +146,9 @@ const NOT_LEAD: &str =
 const NOT_ORGANISER: &str =
     "Refusé : réservé aux administrateurs et, pour une réunion de groupe, au chef de projet.";
 const NOT_MANAGER: &str = "Refusé : réservé aux administrateurs et au chef de projet du groupe.";
+const NOT_APPROVER: &str = "Refusé : réservé aux administrateurs, à l'organisation qui a organisé la réunion et au chef de projet du groupe.";
+const NOT_HELD_YET: &str =
+    "La réunion n°1 n'a pas encore eu lieu : son compte rendu s'approuve après.";
 const PENDING_BERRE: &str = "Refusé pour l'instant : votre appartenance à Berre attend confirmation ; un membre confirmé de Berre ou un administrateur peut la confirmer.";
 const NOT_CONFIRMER: &str =
     "Refusé : réservé aux administrateurs et aux membres confirmés de l'organisation.";
@@ -319,6 +322,19 @@ const MATRIX: &[(&str, [Cell; 6])] = &[
             Refused(NOT_MANAGER),
             Refused(NOT_MANAGER),
             Refused(NOT_MANAGER),
+        ],
+    ),
+    (
+        // Past the check of who may: meeting n°1 is still to come
+        // (commands/tests/records.rs approves a past one).
+        "!compte-rendu approuver 1",
+        [
+            Refused(NOT_HELD_YET),
+            Refused(NOT_HELD_YET),
+            Refused(PENDING_BERRE),
+            Refused(NOT_APPROVER),
+            Refused(NOT_APPROVER),
+            Refused(NOT_APPROVER),
         ],
     ),
     (

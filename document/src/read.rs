@@ -158,6 +158,23 @@ impl Kind {
     }
 }
 
+/// The typed minutes' formatting marks, which a reader should not see as
+/// text: an item wrapped in asterisks (italics in the word processor it
+/// came from), `<i>`/`<b>` around a table's header. The stored text keeps
+/// them; only the rendering drops them.
+fn unmarked(s: &str) -> String {
+    let t = s.trim();
+    let t = match t.len() > 2 && t.starts_with('*') && t.ends_with('*') {
+        true => &t[1..t.len() - 1],
+        false => t,
+    };
+    let mut out = t.to_string();
+    for tag in ["<i>", "</i>", "<b>", "</b>"] {
+        out = out.replace(tag, "");
+    }
+    out.trim().to_string()
+}
+
 fn push_run(doc: &mut Document, kind: Kind, run: &[&str]) {
     match kind {
         Kind::Text => doc.push(Block::Text(
@@ -167,7 +184,7 @@ fn push_run(doc: &mut Document, kind: Kind, run: &[&str]) {
             let mut items: Vec<Item> = Vec::new();
             for l in run {
                 let nested = l.starts_with([' ', '\t']) && !items.is_empty();
-                let text = l.trim_start()[1..].trim().to_string();
+                let text = unmarked(l.trim_start()[1..].trim());
                 match (nested, items.last_mut()) {
                     (true, Some(last)) => last.sub.push(text),
                     _ => items.push(Item::new(text)),
@@ -178,7 +195,7 @@ fn push_run(doc: &mut Document, kind: Kind, run: &[&str]) {
         Kind::Row => {
             let mut rows: Vec<Vec<String>> = run
                 .iter()
-                .map(|l| l.split('\t').map(|c| c.trim().to_string()).collect())
+                .map(|l| l.split('\t').map(unmarked).collect())
                 .collect();
             let header = rows.remove(0);
             doc.push(Block::Table {
@@ -226,17 +243,18 @@ mod tests {
 
     #[test]
     fn a_plain_text_keeps_every_line() {
-        let text = "Titre\n\n11 Juin 2007\nArles\n\n- *M. X, Arles*\n- *Mme Y, Berre*\n\ntheme\tVilles\nOpenElec\tArles\n\nLa suite.\n";
+        let text = "Titre\n\n11 Juin 2007\nArles\n\n- *M. X, Arles*\n- *Mme Y, Berre*\n\n<i>theme</i>\t<i>Villes</i>\nOpenElec\tArles\n\nLa suite.\n";
         let doc = plain(text, "fr");
         assert_eq!(doc.title(), "Titre");
         let rendered = doc.html();
         for line in text.lines().filter(|l| !l.is_empty()) {
             for part in line.split('\t') {
-                let part = part.trim_start_matches("- ");
-                assert!(rendered.contains(part), "{part:?} in {rendered}");
+                let part = unmarked(part.trim_start_matches("- "));
+                assert!(rendered.contains(&part), "{part:?} in {rendered}");
             }
         }
-        assert!(matches!(&doc.blocks[2], Block::Items(i) if i.len() == 2));
+        assert!(matches!(&doc.blocks[2], Block::Items(i) if i[0].text == "M. X, Arles"));
+        assert!(!rendered.contains('*') && !rendered.contains("&lt;i&gt;"), "{rendered}");
         assert!(matches!(&doc.blocks[3], Block::Table { rows, .. } if rows.len() == 1));
     }
 }

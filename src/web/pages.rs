@@ -325,10 +325,14 @@ pub fn meeting(
         tr!(lang, "Sans réponse", "No answer"),
     ];
     let (record_taker, _) = store.meeting_record(m.id)?;
-    let has_record = record_taker.is_some() || store.meeting_notes(m.id)?.is_some();
+    let has_record = record_taker.is_some()
+        || store.meeting_notes(m.id)?.is_some()
+        || !store.records(m.id)?.is_empty();
+    // The approved text when there is one (frozen), else the draft.
     let minutes = match (has_record, o.show_names) {
         (true, true) => {
-            greffier_commands::minutes::render::render(store, &ctx.timezone, m.id)?.map(|r| r.html)
+            greffier_commands::minutes::record::compte_rendu(store, &ctx.timezone, m.id, false)?
+                .map(|r| r.html)
         }
         _ => None,
     };

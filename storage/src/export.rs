@@ -119,6 +119,21 @@ pub struct ExportMeeting {
     /// Cancelled by `!reunion annuler` (kept, with its answers).
     pub cancelled: bool,
     pub rsvps: Vec<ExportRsvp>,
+    /// The compte rendu of record: its last version (absent while there
+    /// is none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<ExportRecord>,
+}
+
+/// A compte rendu's last version: its state, and for an approved one
+/// the hash of its frozen text, who approved it (none: imported) and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExportRecord {
+    pub state: String,
+    pub version: u32,
+    pub sha256: String,
+    pub approved_by: Option<String>,
+    pub approved_at: Option<String>,
 }
 
 fn strings(db: &Database, sql: &str, id: i64) -> Result<Vec<String>> {
@@ -330,6 +345,21 @@ impl Database {
                     })
                 })?
                 .collect::<rusqlite::Result<_>>()?;
+            let record = conn
+                .prepare_cached(
+                    "SELECT state, version, sha256, approved_by, approved_at FROM records
+                     WHERE meeting_id = ?1 ORDER BY version DESC LIMIT 1",
+                )?
+                .query_row(params![id], |r| {
+                    Ok(ExportRecord {
+                        state: r.get(0)?,
+                        version: r.get(1)?,
+                        sha256: r.get(2)?,
+                        approved_by: r.get(3)?,
+                        approved_at: r.get(4)?,
+                    })
+                })
+                .optional()?;
             meetings.push(ExportMeeting {
                 id,
                 title,
@@ -339,6 +369,7 @@ impl Database {
                 minute_taker,
                 cancelled,
                 rsvps,
+                record,
             });
         }
         let mut st = conn.prepare(

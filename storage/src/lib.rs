@@ -30,6 +30,7 @@ mod organisations;
 pub mod outbox;
 mod people;
 mod polls;
+mod records;
 
 use greffier_commands::store::Identities as _;
 use std::path::Path;

@@ -371,6 +371,42 @@ CREATE TABLE poll_mails (
 );
 ALTER TABLE poll_votes ADD COLUMN withdrawn INTEGER NOT NULL DEFAULT 0;
 "#,
+    // 14: the compte rendu as a record: its versions, the approved ones
+    // frozen. The triggers keep an approved text as it was approved: its
+    // body, hash, approval and note never change, and the row is never
+    // deleted (a meeting with an approved record cannot be deleted
+    // either); the only change allowed is `approuve` → `rectifie` when a
+    // later version is approved.
+    r#"
+CREATE TABLE records (
+    meeting_id   INTEGER NOT NULL REFERENCES meetings(id),
+    version      INTEGER NOT NULL,
+    state        TEXT NOT NULL CHECK (state IN ('brouillon', 'en_relecture', 'approuve', 'rectifie')),
+    format       TEXT NOT NULL CHECK (format IN ('markdown', 'text')),
+    body         TEXT NOT NULL,
+    sha256       TEXT NOT NULL,
+    approved_by  TEXT,
+    approved_at  TEXT,
+    note         TEXT,
+    created_at   TEXT NOT NULL,
+    PRIMARY KEY (meeting_id, version)
+);
+CREATE TRIGGER records_frozen BEFORE UPDATE ON records
+WHEN OLD.state IN ('approuve', 'rectifie')
+ AND (NEW.body IS NOT OLD.body OR NEW.sha256 IS NOT OLD.sha256
+      OR NEW.format IS NOT OLD.format OR NEW.approved_by IS NOT OLD.approved_by
+      OR NEW.approved_at IS NOT OLD.approved_at OR NEW.note IS NOT OLD.note
+      OR NEW.meeting_id IS NOT OLD.meeting_id OR NEW.version IS NOT OLD.version
+      OR NOT (NEW.state = OLD.state OR (OLD.state = 'approuve' AND NEW.state = 'rectifie')))
+BEGIN
+    SELECT RAISE(ABORT, 'an approved compte rendu is frozen');
+END;
+CREATE TRIGGER records_kept BEFORE DELETE ON records
+WHEN OLD.state IN ('approuve', 'rectifie')
+BEGIN
+    SELECT RAISE(ABORT, 'an approved compte rendu is kept');
+END;
+"#,
 ];
 
 /// The schema version of a database: its last applied migration (0 for a

@@ -33,6 +33,16 @@ fn group<'a>(e: &'a Value, slug: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no group {slug}: {e}"))
 }
 
+/// An export without the meetings' records: two files of the same
+/// meeting (the typed minutes, greffier's Markdown of them, a PDF copy)
+/// give the same state, each kept as its own text.
+fn without_record(mut e: Value) -> Value {
+    for m in e["meetings"].as_array_mut().expect("meetings") {
+        m.as_object_mut().expect("a meeting").remove("record");
+    }
+    e
+}
+
 fn names(v: &Value) -> Vec<&str> {
     v.as_array()
         .expect("a list")
@@ -47,7 +57,7 @@ fn the_founding_minutes_import_into_the_whole_state() {
     let summary = import(&s, SEED);
     // Section 1.1 is not modelled: kept as the meeting's notes, and said.
     assert!(
-        summary.contains("Gardé tel quel comme notes de la réunion (2) :\n  ~ section « 1.1 Echanges sur l'adullact entre les adhérents adullact: » (lignes 41–49)\n  ~ section 1.2 : 12 élément(s) sans logiciel reconnu (lignes 56, 62, 64, 67, 68, 69, 70, 71, 72, 73, 74, 75)\nLe reste a été compris."),
+        summary.contains("Gardé tel quel comme notes de la réunion (2) :\n  ~ section « 1.1 Echanges sur l'adullact entre les adhérents adullact: » (lignes 41–49)\n  ~ section 1.2 : 12 élément(s) sans logiciel reconnu (lignes 56, 62, 64, 67, 68, 69, 70, 71, 72, 73, 74, 75)\nCompte rendu gardé tel qu'il est écrit, approuvé (version 1).\nLe reste a été compris."),
         "{summary}"
     );
     assert!(!summary.contains("Tout a été compris"), "{summary}");
@@ -244,7 +254,7 @@ fn a_file_that_is_not_minutes_is_reported() {
 fn the_written_minutes_import_back_to_the_same_state() {
     let first = scratch("minutes-write");
     import(&first, SEED);
-    let out = first.run(&["minutes", "1"], b"");
+    let out = first.run(&["minutes", "1", "--draft"], b"");
     assert_clean(&out);
     let written = String::from_utf8(out.stdout).expect("utf-8");
     assert!(
@@ -281,14 +291,19 @@ fn the_written_minutes_import_back_to_the_same_state() {
             .as_array()
             .is_some_and(|s| s.len() > 10)
     );
-    assert_eq!(second.export(), first.export());
+    // The same state; the record of each is its own text (the typed
+    // minutes there, greffier's Markdown here), so their hashes differ.
+    assert_eq!(
+        without_record(second.export()),
+        without_record(first.export())
+    );
     // The notes and the catalogue come back whole: the second database
     // writes the same compte rendu.
-    let again = second.run(&["minutes", "1"], b"");
+    let again = second.run(&["minutes", "1", "--draft"], b"");
     assert_clean(&again);
     assert_eq!(String::from_utf8(again.stdout).expect("utf-8"), written);
 
-    let html = first.run(&["minutes", "1", "--format", "html"], b"");
+    let html = first.run(&["minutes", "1", "--format", "html", "--draft"], b"");
     assert_clean(&html);
     let html = String::from_utf8(html.stdout).expect("utf-8");
     assert!(
@@ -408,7 +423,8 @@ fn the_pdf_copy_imports_to_the_state_of_the_original() {
     let copy = scratch("minutes-copy");
     let summary = import_pdf(&copy);
     assert!(summary.contains("Le reste a été compris."), "{summary}");
-    let got = copy.export();
+    let got = without_record(copy.export());
+    let mut want = without_record(want);
     for g in want["groups"].as_array_mut().expect("groups") {
         if g["slug"] == "deliberations" {
             g["slug"] = "deliberation".into();
@@ -418,7 +434,7 @@ fn the_pdf_copy_imports_to_the_state_of_the_original() {
     assert_eq!(got, want);
     let again = import_pdf(&copy);
     assert!(again.contains("Créé (0)"), "{again}");
-    assert_eq!(copy.export(), got);
+    assert_eq!(without_record(copy.export()), got);
 
     let summary = import_pdf(&original);
     assert!(summary.contains("Créé (0)"), "{summary}");
@@ -427,7 +443,7 @@ fn the_pdf_copy_imports_to_the_state_of_the_original() {
         "{summary}"
     );
     let before = want.clone();
-    let after = original.export();
+    let after = without_record(original.export());
     assert_eq!(after["people"], before["people"]);
     assert_eq!(after["software"], before["software"]);
     assert_eq!(after["meetings"], before["meetings"]);
@@ -491,22 +507,41 @@ async fn minutes_are_sent_to_the_groups_room_and_list() {
     let bot_id = bot_matrix.as_str().to_string();
     let posted = alice
         .wait_for("the minutes in the room", |s| {
-            s.room == room && s.sender() == bot_id && s.body().contains("Etaient présents")
+            s.room == room && s.sender() == bot_id && s.body().contains("Étaient présents")
         })
         .await;
     assert!(posted.body().contains("Arles"), "{}", posted.body());
     let mail = list
         .wait_for("the minutes on the list", |m| {
-            m.body().contains("Etaient présents")
+            m.body().contains("Étaient présents")
         })
         .await;
     assert!(mail.body().contains("Point courrier"), "{}", mail.body());
     bot.stop().await;
 }
 
-/// Every section of the founding compte rendu, with its accents: what a
-/// reader of the .odt and of the .pdf must find.
-const SECTIONS: [&str; 14] = [
+/// Every section of the founding compte rendu as it was written (the
+/// record), with its accents: what a reader of the .odt and of the .pdf
+/// must find.
+const RECORD_SECTIONS: [&str; 14] = [
+    "1ère Conférence DSI 13",
+    "11 Juin 2007",
+    "ISTRES (ouest Provence)",
+    "Rédacteur M. François RAYNAUD",
+    "Arles, le 12 Juin 2007",
+    "Etaient présents:",
+    "Louis MORALES, Antoine LAMOGLIA, Valérie HENRY, Ouest Provence",
+    "Laurence OLIVIER GARDANNE",
+    "la réunion a pour but de faire le point sur les projets logiciels libres",
+    "1.1 Echanges sur l'adullact entre les adhérents adullact:",
+    "Vitrolles a choisi SPIP comme CMS après avoir étudié les produits existants",
+    "Berre est équipé d'une messagerie libre : e-groupware – postfix",
+    "2.1 Groupes existants",
+    "Il est propose une nouvelle rencontre en octobre 2007",
+];
+
+/// The sections of the draft greffier writes from the registry.
+const DRAFT_SECTIONS: [&str; 14] = [
     "1ère Conférence DSI 13",
     "11 juin 2007",
     "Rédacteur",
@@ -532,20 +567,30 @@ fn words(text: &str) -> String {
 fn the_compte_rendu_opens_in_libreoffice_and_reads_back_from_its_pdf() {
     let s = scratch("minutes-office");
     import(&s, SEED);
-    let odt = s.dir.join("cr.odt");
-    let pdf = s.dir.join("cr.pdf");
+    for (version, sections) in [("record", &RECORD_SECTIONS), ("draft", &DRAFT_SECTIONS)] {
+        read_office_files(&s, version, sections);
+    }
+}
+
+/// Writes the compte rendu of meeting 1 (`version`: the record, or the
+/// draft) as .odt and .pdf, and reads them back with LibreOffice and
+/// poppler: every section is there.
+fn read_office_files(s: &Scratch, version: &str, sections: &[&str]) {
+    let odt = s.dir.join(format!("{version}.odt"));
+    let pdf = s.dir.join(format!("{version}.pdf"));
     for (format, file) in [("odt", &odt), ("pdf", &pdf)] {
-        let out = s.run(
-            &[
-                "minutes",
-                "1",
-                "--format",
-                format,
-                "-o",
-                file.to_str().expect("path"),
-            ],
-            b"",
-        );
+        let mut args = vec![
+            "minutes",
+            "1",
+            "--format",
+            format,
+            "-o",
+            file.to_str().expect("path"),
+        ];
+        if version == "draft" {
+            args.push("--draft");
+        }
+        let out = s.run(&args, b"");
         assert_clean(&out);
     }
     // The ODT as a DSI's LibreOffice reads it (its own profile, so that
@@ -559,7 +604,8 @@ fn the_compte_rendu_opens_in_libreoffice_and_reads_back_from_its_pdf() {
         .output()
         .expect("soffice (scripts/test installs Debian's libreoffice-writer-nogui)");
     assert!(out.status.success(), "{out:?}");
-    let text = std::fs::read_to_string(s.dir.join("cr.txt")).expect("LibreOffice's text");
+    let text =
+        std::fs::read_to_string(s.dir.join(format!("{version}.txt"))).expect("LibreOffice's text");
     // The PDF as poppler reads it.
     let out = std::process::Command::new("pdftotext")
         .arg(&pdf)
@@ -572,15 +618,15 @@ fn the_compte_rendu_opens_in_libreoffice_and_reads_back_from_its_pdf() {
         ("LibreOffice", words(&text)),
         ("pdftotext", words(&from_pdf)),
     ] {
-        for section in SECTIONS {
+        for section in sections {
             assert!(
                 read.contains(&words(section)),
-                "{reader} does not find {section:?} in:\n{read}"
+                "{reader} does not find {section:?} in the {version}:\n{read}"
             );
         }
     }
     // Every group of both tables, in both.
-    for theme in ["openResultat", "Gestion des délibérations", "OCS Inventory"] {
+    for theme in ["openResultat", "Messagerie libre", "OCS Inventory"] {
         assert!(text.contains(theme) && from_pdf.contains(theme), "{theme}");
     }
     // The PDF carries its fonts: poppler lists them embedded.
@@ -601,14 +647,88 @@ fn the_compte_rendu_opens_in_libreoffice_and_reads_back_from_its_pdf() {
     let out = std::process::Command::new("pdftoppm")
         .args(["-png", "-r", "40", "-f", "1", "-l", "1"])
         .arg(&pdf)
-        .arg(s.dir.join("page"))
+        .arg(s.dir.join(format!("{version}-page")))
         .output()
         .expect("pdftoppm");
     assert!(out.status.success(), "{out:?}");
-    let png = std::fs::read(s.dir.join("page-1.png")).expect("page 1");
+    let png = std::fs::read(s.dir.join(format!("{version}-page-1.png"))).expect("page 1");
     assert!(
         png.starts_with(b"\x89PNG") && png.len() > 10_000,
         "{}",
         png.len()
+    );
+}
+
+#[test]
+fn an_imported_compte_rendu_is_a_record_that_ordinary_commands_do_not_change() {
+    let s = scratch("minutes-record");
+    let summary = import(&s, SEED);
+    assert!(
+        summary.contains("Compte rendu gardé tel qu'il est écrit, approuvé (version 1)."),
+        "{summary}"
+    );
+    let seed = std::fs::read_to_string(SEED).expect("the seed");
+    let read = |s: &Scratch, args: &[&str]| {
+        let out = s.run(args, b"");
+        assert_clean(&out);
+        out.stdout
+    };
+    // The record is the text as it was written, every line of it.
+    let before = read(&s, &["minutes", "1"]);
+    assert_eq!(String::from_utf8(before.clone()).expect("utf-8"), seed);
+    let pdf = |s: &Scratch| {
+        let file = s.dir.join("cr.pdf");
+        read(
+            &s,
+            &[
+                "minutes",
+                "1",
+                "--format",
+                "pdf",
+                "-o",
+                file.to_str().expect("path"),
+            ],
+        );
+        std::fs::read(&file).expect("the pdf")
+    };
+    let (pdf_before, html_before) = (pdf(&s), read(&s, &["minutes", "1", "--format", "html"]));
+    let draft_before = read(&s, &["minutes", "1", "--draft"]);
+    let record = s.export()["meetings"][0]["record"].clone();
+    assert_eq!(record["state"], "approuve");
+    assert_eq!(
+        record["approved_by"],
+        Value::Null,
+        "imported, not approved by anyone here"
+    );
+    // Ordinary commands change the groups, their lead and status, the
+    // catalogue.
+    let commands = "!groupe chef openfoncier Arles\n\
+                    !projet statut openelec « Version 3 en recette »\n\
+                    !logiciel ajouter Koha statut production pour Arles\n";
+    let out = s.run(
+        &["console", "--as", "@admin:example.test"],
+        commands.as_bytes(),
+    );
+    assert_clean(&out);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !said.contains("Refusé") && !said.contains("introuvable"),
+        "{said}"
+    );
+    assert_ne!(
+        read(&s, &["minutes", "1", "--draft"]),
+        draft_before,
+        "{said}"
+    );
+    // The compte rendu of record, in every format, is what it was.
+    assert_eq!(read(&s, &["minutes", "1"]), before);
+    assert_eq!(read(&s, &["minutes", "1", "--format", "html"]), html_before);
+    assert_eq!(pdf(&s), pdf_before);
+    assert_eq!(s.export()["meetings"][0]["record"], record);
+    // Importing the same file again keeps the record as it is.
+    let again = import(&s, SEED);
+    assert!(
+        again.contains("Compte rendu déjà enregistré tel quel (version 1)."),
+        "{again}"
     );
 }

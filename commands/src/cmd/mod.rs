@@ -5,6 +5,7 @@
 //! text (or a refusal). [`TABLE`] ties the words people type to them.
 
 pub mod aide;
+pub mod compte_rendu;
 pub mod digest;
 pub mod groupe;
 pub mod logiciel;
@@ -32,6 +33,7 @@ pub enum Command {
     Organisation(organisation::Organisation),
     Logiciel(logiciel::Logiciel),
     Sondage(sondage::Sondage),
+    CompteRendu(compte_rendu::CompteRendu),
 }
 
 impl Command {
@@ -74,6 +76,7 @@ impl Command {
             Command::Organisation(c) => c.apply(ex),
             Command::Logiciel(c) => c.apply(ex),
             Command::Sondage(c) => c.apply(ex),
+            Command::CompteRendu(c) => c.apply(ex),
         }
     }
 }
@@ -92,6 +95,7 @@ pub const TABLE: &[Entry] = &[
     groupe::COMMAND,
     projet::COMMAND,
     reunion::COMMAND,
+    compte_rendu::COMMAND,
     Entry::one(
         &["present", "presente", "oui", "yes", "attending"],
         &rsvp::USAGE_PRESENT,

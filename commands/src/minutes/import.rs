@@ -30,6 +30,8 @@ pub struct Summary {
     pub notes: Vec<String>,
     /// (line, what was not understood).
     pub problems: Vec<(usize, String)>,
+    /// The meeting the compte rendu is of.
+    pub meeting: Option<MeetingId>,
 }
 
 /// A readable slug from a theme: "Gestion des délibérations" →
@@ -418,6 +420,7 @@ pub fn import(store: &mut dyn Store, ctx: &Context, minutes: &Minutes) -> StoreR
     if let Some(meeting) = meeting {
         imp.notes(meeting, minutes, &unread)?;
     }
+    imp.summary.meeting = meeting;
     Ok(imp.summary)
 }
 

@@ -19,6 +19,7 @@ mod meetings;
 mod organisations;
 mod people;
 mod polls;
+mod records;
 
 pub use catalogue::Catalogue;
 pub use groups::Groups;
@@ -29,6 +30,7 @@ pub use meetings::Meetings;
 pub use organisations::Organisations;
 pub use people::People;
 pub use polls::Polls;
+pub use records::{Record, RecordFormat, RecordState, Records, in_force};
 
 /// Wrong codes a person may type in 24 hours; the last one spends their
 /// live codes, and no code of theirs is checked again before the day is
@@ -511,7 +513,16 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// history (joins, leaves, supports, status updates, milestones, lead
 /// changes) that the digests read.
 pub trait Store:
-    People + Identities + Organisations + Groups + Catalogue + Polls + Ledger + Meetings + HeldRequests
+    People
+    + Identities
+    + Organisations
+    + Groups
+    + Catalogue
+    + Polls
+    + Ledger
+    + Meetings
+    + HeldRequests
+    + Records
 {
 }
 
@@ -525,6 +536,7 @@ impl<
         + Ledger
         + Meetings
         + HeldRequests
+        + Records
         + ?Sized,
 > Store for T
 {

@@ -1,0 +1,98 @@
+//! `!compte-rendu approuver <id>` — approve a meeting's compte rendu as it
+//! reads today: its text is frozen (stored as approved, with its SHA-256,
+//! who approved it and when). Approving a meeting's compte rendu again is
+//! a rectificatif: a new version, the earlier one kept.
+
+use crate::cmd::reunion::{describe, find_meeting, may_organise};
+use crate::exec::{Exec, Outcome};
+use crate::minutes::record;
+use crate::parse::{Args, ParseErrorKind, Usage};
+use crate::store::{MeetingId, in_force};
+use crate::tr;
+
+pub const USAGE: Usage = Usage {
+    fr: "!compte-rendu approuver <id>",
+    en: "!minutes approve <id>",
+    help_fr: "approuver le compte rendu d'une réunion : son texte est figé",
+    help_en: "approve a meeting's minutes: their text is frozen",
+};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Approuver {
+    pub id: i64,
+}
+
+impl Approuver {
+    pub fn parse(args: &mut Args) -> Result<Approuver, ParseErrorKind> {
+        let id = crate::cmd::reunion::meeting_id(args)?;
+        args.end()?;
+        Ok(Approuver { id })
+    }
+
+    pub fn apply(self, ex: &mut Exec<'_>) -> Outcome {
+        let lang = ex.lang();
+        let meeting = find_meeting(ex, self.id)?;
+        // Admins, the group's lead, and the organising organisation's
+        // confirmed members.
+        let organiser = match (meeting.organiser, ex.me()?) {
+            (Some(org), Some(me)) => me.organisation == Some(org) && me.confirmed(),
+            _ => false,
+        };
+        let group = match meeting.group {
+            Some(g) => ex.store.group(g)?,
+            None => None,
+        };
+        if !organiser && !may_organise(ex, group.as_ref())? {
+            return ex.refuse_not_allowed(&tr!(
+                lang,
+                "aux administrateurs, à l'organisation qui a organisé la réunion et au chef de projet du groupe",
+                "admins, the meeting's organising organisation and the group's lead"
+            ));
+        }
+        if meeting.starts_at > ex.ctx.now {
+            return ex.refuse(tr!(
+                lang,
+                "La réunion n°{} n'a pas encore eu lieu : son compte rendu s'approuve après.",
+                "Meeting #{} has not taken place yet: its minutes are approved afterwards.",
+                self.id
+            ));
+        }
+        let by = match ex.me()? {
+            Some(p) => p.name,
+            None => ex.new_person_name(),
+        };
+        let before = in_force(&ex.store.records(MeetingId(self.id))?).cloned();
+        let day = crate::words::day_in(lang, ex.ctx.today());
+        let note = before
+            .as_ref()
+            .map(|_| tr!(lang, "rectificatif du {day}", "correction of {day}"));
+        let described = describe(ex, &meeting);
+        let tz = ex.ctx.timezone.clone();
+        let Some(approved) =
+            record::approve(ex.store, &tz, MeetingId(self.id), &by, note.as_deref())?
+        else {
+            let v = before.map_or(0, |r| r.version);
+            return Ok(tr!(
+                lang,
+                "Le compte rendu de la réunion {described} est déjà approuvé tel quel (version {v}) : rien ne change.",
+                "The minutes of meeting {described} are already approved as they are (version {v}): nothing changes."
+            ));
+        };
+        let short = &approved.sha256[..16];
+        Ok(match before {
+            None => tr!(
+                lang,
+                "Compte rendu de la réunion {described} approuvé (version {}) : son texte est désormais figé (SHA-256 {short}…).",
+                "Minutes of meeting {described} approved (version {}): their text is now frozen (SHA-256 {short}…).",
+                approved.version
+            ),
+            Some(earlier) => tr!(
+                lang,
+                "Rectificatif du compte rendu de la réunion {described} approuvé (version {}) ; la version {} reste consultable, inchangée (SHA-256 {short}…).",
+                "Correction of the minutes of meeting {described} approved (version {}); version {} stays readable, unchanged (SHA-256 {short}…).",
+                approved.version,
+                earlier.version
+            ),
+        })
+    }
+}

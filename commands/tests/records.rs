@@ -1,0 +1,128 @@
+//! The compte rendu of record (real SQLite, the commands as typed): who
+//! may approve it, what approving freezes, and a rectificatif that keeps
+//! the earlier version.
+
+mod world;
+
+use world::World;
+
+use greffier_commands::minutes::record::compte_rendu;
+use greffier_commands::store::{MeetingId, RecordState, Records as _};
+
+const ADMIN: &str = "@admin:example.test";
+const ARLES: &str = "@arles:example.test";
+const BERRE: &str = "@bob:example.test";
+
+/// Arles proposed "messagerie" (and so leads it); meeting n°1 is the
+/// group's.
+fn world() -> World {
+    let mut w = World::new(world::context(ADMIN));
+    for (who, org) in [(ARLES, "Arles"), (BERRE, "Berre")] {
+        w.must(who, &format!("!moi organisation {org}"));
+        w.must(ADMIN, &format!("!organisation accepter {who}"));
+    }
+    w.must(ARLES, "!groupe proposer messagerie « Messagerie libre »");
+    w.must(
+        ARLES,
+        "!reunion creer « Atelier messagerie » 2026-11-20 14:00 groupe messagerie",
+    );
+    // Nobody approves the compte rendu of a meeting still to come.
+    let early = w.refused(ARLES, "!compte-rendu approuver 1");
+    assert_eq!(
+        early,
+        "La réunion n°1 n'a pas encore eu lieu : son compte rendu s'approuve après."
+    );
+    // A week later.
+    w.ctx.now += jiff::SignedDuration::from_hours(24 * 7);
+    w
+}
+
+/// The compte rendu as `greffier minutes 1` prints it.
+fn minutes(w: &mut World, draft: bool) -> String {
+    let tz = w.ctx.timezone.clone();
+    w.db.write(w.ctx.now, |tx| {
+        Ok(compte_rendu(tx, &tz, MeetingId(1), draft)?.map(|c| c.text))
+    })
+    .expect("read")
+    .expect("meeting 1")
+}
+
+fn records(w: &mut World) -> Vec<greffier_commands::store::Record> {
+    w.db.write(w.ctx.now, |tx| Ok(tx.records(MeetingId(1))?))
+        .expect("records")
+}
+
+#[test]
+fn only_the_organisers_and_admins_approve_and_then_the_text_is_frozen() {
+    let mut w = world();
+    let refused = w.refused(BERRE, "!compte-rendu approuver 1");
+    assert_eq!(
+        refused,
+        "Refusé : réservé aux administrateurs, à l'organisation qui a organisé la réunion et au chef de projet du groupe."
+    );
+    assert!(records(&mut w).is_empty(), "a refusal stores nothing");
+    let draft = minutes(&mut w, false);
+    let reply = w.must(ARLES, "!compte-rendu approuver 1");
+    assert!(
+        reply.starts_with("Compte rendu de la réunion n°1 « Atelier messagerie » — vendredi 20 novembre 2026 à 14:00 approuvé (version 1) : son texte est désormais figé (SHA-256 "),
+        "{reply}"
+    );
+    let approved = records(&mut w);
+    assert_eq!(approved.len(), 1);
+    assert_eq!(approved[0].state, RecordState::Approuve);
+    assert_eq!(approved[0].body, draft);
+    assert!(approved[0].approved_by.is_some());
+    // Approving the same text again changes nothing.
+    let same = w.must(ADMIN, "!cr approuver 1");
+    assert!(
+        same.contains("déjà approuvé tel quel (version 1)"),
+        "{same}"
+    );
+    assert_eq!(records(&mut w).len(), 1);
+    // What changes afterwards in the registry no longer changes the text:
+    // the group's lead, its status, the catalogue.
+    w.must(ADMIN, "!groupe chef messagerie Berre");
+    w.must(BERRE, "!projet statut messagerie « En recette » version 3");
+    w.must(BERRE, "!logiciel ajouter Postfix statut production");
+    assert_eq!(minutes(&mut w, false), draft, "the approved text");
+    assert_ne!(
+        minutes(&mut w, true),
+        draft,
+        "the draft follows the registry"
+    );
+}
+
+#[test]
+fn a_rectificatif_is_a_new_version_and_the_first_is_kept() {
+    let mut w = world();
+    w.must(ADMIN, "!compte-rendu approuver 1");
+    let first = minutes(&mut w, false);
+    w.must(ADMIN, "!groupe chef messagerie Berre");
+    let reply = w.must(ADMIN, "!minutes approve 1");
+    assert!(
+        reply.starts_with("Rectificatif du compte rendu de la réunion n°1")
+            && reply.contains("(version 2) ; la version 1 reste consultable, inchangée"),
+        "{reply}"
+    );
+    let all = records(&mut w);
+    assert_eq!(all.len(), 2);
+    assert_eq!(
+        (all[0].state, all[0].body.as_str()),
+        (RecordState::Rectifie, first.as_str())
+    );
+    assert_eq!(all[1].state, RecordState::Approuve);
+    assert_eq!(
+        all[1].note.as_deref(),
+        Some("rectificatif du mercredi 25 novembre 2026")
+    );
+    assert_eq!(minutes(&mut w, false), all[1].body);
+    // The export says which version is in force and its hash.
+    let export = serde_json::to_value(w.export()).expect("json");
+    let record = &export["meetings"][0]["record"];
+    assert_eq!(record["state"], "approuve");
+    assert_eq!(record["version"], 2);
+    assert_eq!(record["sha256"], all[1].sha256.as_str());
+    // Unknown meetings are said so.
+    let missing = w.refused(ADMIN, "!compte-rendu approuver 9");
+    assert!(missing.contains("pas de réunion n°9"), "{missing}");
+}
