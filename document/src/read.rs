@@ -254,7 +254,10 @@ mod tests {
             }
         }
         assert!(matches!(&doc.blocks[2], Block::Items(i) if i[0].text == "M. X, Arles"));
-        assert!(!rendered.contains('*') && !rendered.contains("&lt;i&gt;"), "{rendered}");
+        assert!(
+            !rendered.contains('*') && !rendered.contains("&lt;i&gt;"),
+            "{rendered}"
+        );
         assert!(matches!(&doc.blocks[3], Block::Table { rows, .. } if rows.len() == 1));
     }
 }

@@ -419,7 +419,7 @@ fn an_unreadable_table_imports_nothing() {
 fn the_pdf_copy_imports_to_the_state_of_the_original() {
     let original = scratch("minutes-original");
     import(&original, SEED);
-    let mut want = original.export();
+    let want = original.export();
     let copy = scratch("minutes-copy");
     let summary = import_pdf(&copy);
     assert!(summary.contains("Le reste a été compris."), "{summary}");
@@ -679,7 +679,7 @@ fn an_imported_compte_rendu_is_a_record_that_ordinary_commands_do_not_change() {
     let pdf = |s: &Scratch| {
         let file = s.dir.join("cr.pdf");
         read(
-            &s,
+            s,
             &[
                 "minutes",
                 "1",
