@@ -4,6 +4,7 @@
 //! the results.
 //!
 //! - `digest`: the weekly digests of 1000 groups, in process.
+//! - `documents`: one compte rendu (the 2007 one) as PDF and as ODT.
 //! - `cost`: the bot's own cost per command (request in → reply queued)
 //!   with 10 000 groups and 100 000 people, in process.
 //! - `matrix`: room round trips of greffier, next to the homeserver's
@@ -19,6 +20,7 @@
 mod commands;
 mod cost;
 mod digest;
+mod documents;
 mod layout;
 mod long_poll;
 mod mail;
@@ -31,7 +33,7 @@ mod stats;
 mod web;
 
 fn usage() -> ! {
-    eprintln!("usage: greffier-bench all|digest|cost|matrix|mail|web|peers|layout");
+    eprintln!("usage: greffier-bench all|digest|documents|cost|matrix|mail|web|peers|layout");
     std::process::exit(2)
 }
 
@@ -52,6 +54,10 @@ fn run(what: &str, scratch: &procs::Scratch) -> anyhow::Result<()> {
     if all || what == "digest" {
         println!("\n## Digest rendering\n");
         digest::run()?;
+    }
+    if all || what == "documents" {
+        println!("\n## Compte rendu as PDF and ODT\n");
+        documents::run()?;
     }
     if all || what == "cost" {
         println!("\n## Own cost per command (in process)\n");
@@ -94,7 +100,19 @@ fn run(what: &str, scratch: &procs::Scratch) -> anyhow::Result<()> {
         let runtime = tokio::runtime::Runtime::new()?;
         runtime.block_on(layout::run(&scratch.dir, scale::size_from_env()))?;
     }
-    if !all && !["digest", "cost", "matrix", "mail", "web", "peers", "layout"].contains(&what) {
+    if !all
+        && ![
+            "digest",
+            "documents",
+            "cost",
+            "matrix",
+            "mail",
+            "web",
+            "peers",
+            "layout",
+        ]
+        .contains(&what)
+    {
         usage();
     }
     Ok(())
