@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use greffier_commands::minutes::{import, parse, record};
 use greffier_commands::store::MeetingId;
-use greffier_commands::{Context, Lang};
+use greffier_commands::Context;
 use greffier_document::{Document, odt, pdf};
 use greffier_storage::Database;
 use jiff::Timestamp;
@@ -20,18 +20,8 @@ const ROUNDS: usize = 100;
 pub fn run() -> anyhow::Result<()> {
     let now: Timestamp = "2026-11-23T08:00:00Z".parse()?;
     let ctx = Context {
-        lang: Lang::Fr,
-        prefix: "!".into(),
-        admins: vec![],
-        quorum: 3,
-        timezone: jiff::tz::TimeZone::get("Europe/Paris")?,
         now,
-        mail_address: None,
-        digest_rooms: Vec::new(),
-        digest_lists: Vec::new(),
-        create_rooms: false,
-        lists_domain: None,
-        web_url: None,
+        ..crate::cost::context()?
     };
     let mut db = Database::open_in_memory()?;
     let minutes = parse::parse(MINUTES);

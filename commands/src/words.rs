@@ -19,9 +19,9 @@ pub fn when_in(lang: Lang, at: Timestamp, tz: &jiff::tz::TimeZone) -> String {
     }
 }
 
-/// "mardi 16 octobre 2007", "Tuesday October 16, 2007".
-pub fn day_in(lang: Lang, date: jiff::civil::Date) -> String {
-    let (days, months): (&[&str], &[&str]) = match lang {
+/// The names of the days (Monday first) and of the months.
+fn calendar_words(lang: Lang) -> (&'static [&'static str], &'static [&'static str]) {
+    match lang {
         Lang::Fr => (
             &[
                 "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
@@ -66,7 +66,23 @@ pub fn day_in(lang: Lang, date: jiff::civil::Date) -> String {
                 "December",
             ],
         ),
-    };
+    }
+}
+
+/// "11 juin 2007", "1er octobre 2007" (as the minutes date themselves),
+/// "June 11, 2007".
+pub fn date_in(lang: Lang, date: jiff::civil::Date) -> String {
+    let month = calendar_words(lang).1[(date.month() - 1) as usize];
+    match (lang, date.day()) {
+        (Lang::Fr, 1) => format!("1er {month} {}", date.year()),
+        (Lang::Fr, d) => format!("{d} {month} {}", date.year()),
+        (Lang::En, d) => format!("{month} {d}, {}", date.year()),
+    }
+}
+
+/// "mardi 16 octobre 2007", "Tuesday October 16, 2007".
+pub fn day_in(lang: Lang, date: jiff::civil::Date) -> String {
+    let (days, months) = calendar_words(lang);
     let day = days[date.weekday().to_monday_zero_offset() as usize];
     let month = months[(date.month() - 1) as usize];
     match lang {
@@ -91,5 +107,22 @@ pub fn group_status(lang: Lang, status: GroupStatus) -> String {
         GroupStatus::Proposed => tr!(lang, "proposé", "proposed"),
         GroupStatus::Active => tr!(lang, "actif", "active"),
         GroupStatus::Archived => tr!(lang, "archivé", "archived"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_written_as_a_french_clerk_writes_them() {
+        let date = |y, m, d| jiff::civil::Date::new(y, m, d).expect("a date");
+        assert_eq!(date_in(Lang::Fr, date(2007, 6, 11)), "11 juin 2007");
+        assert_eq!(date_in(Lang::Fr, date(2007, 10, 1)), "1er octobre 2007");
+        assert_eq!(date_in(Lang::En, date(2007, 10, 1)), "October 1, 2007");
+        assert_eq!(
+            day_in(Lang::Fr, date(2007, 10, 16)),
+            "mardi 16 octobre 2007"
+        );
     }
 }

@@ -22,30 +22,6 @@ pub struct Rendered {
     pub document: Document,
 }
 
-/// "11 juin 2007".
-fn french_date(d: jiff::civil::Date) -> String {
-    const MONTHS: [&str; 12] = [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ];
-    format!(
-        "{} {} {}",
-        d.day(),
-        MONTHS[(d.month() - 1) as usize],
-        d.year()
-    )
-}
-
 /// "de Berre", "d'Ouest Provence".
 fn de(name: &str) -> String {
     let first = fold(name).chars().next().unwrap_or('x');
@@ -120,7 +96,10 @@ fn content(
     }
     Ok(Some(Content {
         title,
-        date: french_date(meeting.starts_at.to_zoned(tz.clone()).date()),
+        date: crate::words::date_in(
+            crate::Lang::Fr,
+            meeting.starts_at.to_zoned(tz.clone()).date(),
+        ),
         place: meeting.place.clone(),
         minute_taker,
         organiser,
