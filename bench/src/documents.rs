@@ -5,9 +5,9 @@
 
 use std::time::Instant;
 
+use greffier_commands::Context;
 use greffier_commands::minutes::{import, parse, record};
 use greffier_commands::store::MeetingId;
-use greffier_commands::Context;
 use greffier_document::{Document, odt, pdf};
 use greffier_storage::Database;
 use jiff::Timestamp;

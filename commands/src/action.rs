@@ -190,4 +190,8 @@ pub struct Invitation {
     pub message_id: String,
     pub subject: String,
     pub text: String,
+    /// The calendar part's DESCRIPTION: the ordre du jour (absent in
+    /// invitations queued before there was one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }

@@ -325,6 +325,17 @@ const MATRIX: &[(&str, [Cell; 6])] = &[
         ],
     ),
     (
+        "!reunion ordre 1 ajouter « Bilan »",
+        [
+            Kept("Point 1 « Bilan » ajouté"),
+            Kept("Point 1 « Bilan » ajouté"),
+            Refused(PENDING_BERRE),
+            Refused(NOT_APPROVER),
+            Refused(NOT_APPROVER),
+            Refused(NOT_APPROVER),
+        ],
+    ),
+    (
         // Past the check of who may: meeting n°1 is still to come
         // (commands/tests/records.rs approves a past one).
         "!compte-rendu approuver 1",

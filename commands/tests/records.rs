@@ -126,3 +126,140 @@ fn a_rectificatif_is_a_new_version_and_the_first_is_kept() {
     let missing = w.refused(ADMIN, "!compte-rendu approuver 9");
     assert!(missing.contains("pas de réunion n°9"), "{missing}");
 }
+
+/// The invitations queued for the mail.
+fn invitations(w: &World) -> Vec<greffier_commands::action::Invitation> {
+    w.db.pending(greffier_commands::Channel::EMAIL, w.ctx.now, 100)
+        .expect("pending")
+        .into_iter()
+        .filter_map(|i| match i.action {
+            greffier_commands::Action::SendInvitation(inv) => Some(*inv),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn the_ordre_du_jour_is_kept_in_order_and_a_change_after_invitations_is_an_update() {
+    use greffier_commands::store::{Identities as _, Identity};
+    let mut w = World::new(world::context(ADMIN));
+    for (who, org) in [(ARLES, "Arles"), (BERRE, "Berre")] {
+        w.must(who, &format!("!moi organisation {org}"));
+        w.must(ADMIN, &format!("!organisation accepter {who}"));
+    }
+    w.must(ARLES, "!groupe proposer messagerie « Messagerie libre »");
+    w.must(BERRE, "!groupe rejoindre messagerie");
+    // Bob has an address: he gets the invitations by mail.
+    w.db.write(w.ctx.now, |tx| {
+        let bob = tx
+            .person_by_identity(&Identity::parse(BERRE).expect("id"))?
+            .expect("bob");
+        tx.add_identity(bob.id, &Identity::parse("bob@berre.example").expect("id"))?;
+        Ok(())
+    })
+    .expect("address");
+    // A first meeting, held and not approved: greffier proposes approving
+    // its compte rendu at the next one.
+    w.must(
+        ARLES,
+        "!reunion creer « Atelier 1 » 2026-11-20 14:00 groupe messagerie",
+    );
+    w.ctx.now += jiff::SignedDuration::from_hours(24 * 3);
+    w.must(
+        ARLES,
+        "!reunion creer « Atelier 2 » 2026-12-10 14:00 groupe messagerie",
+    );
+    let shown = w.must(BERRE, "!reunion ordre 2");
+    assert_eq!(
+        shown,
+        "Ordre du jour de la réunion n°2 « Atelier 2 » — jeudi 10 décembre 2026 à 14:00 :\n(aucun point pour l'instant)\nProposé par le greffier :\n• Approbation du compte rendu du 20 novembre 2026 (!reunion ordre 2 ajouter « Approbation du compte rendu du 20 novembre 2026 »)"
+    );
+    let before = invitations(&w).len();
+    // Only the lead, the organisers and admins change it.
+    let refused = w.refused(BERRE, "!reunion ordre 2 ajouter « Bilan »");
+    assert!(
+        refused.starts_with("Refusé : réservé aux administrateurs"),
+        "{refused}"
+    );
+    w.must(
+        ARLES,
+        "!reunion ordre 2 ajouter « Approbation du compte rendu du 20 novembre 2026 »",
+    );
+    w.must(ARLES, "!reunion ordre 2 ajouter « Bilan de la migration »");
+    let reply = w.must(
+        ARLES,
+        "!reunion ordre 2 ajouter « Tour de table » position 1",
+    );
+    assert!(
+        reply.starts_with("Point 1 « Tour de table » ajouté ; 1 invité(s) prévenu(s) par email."),
+        "{reply}"
+    );
+    let reply = w.must(ADMIN, "!meeting agenda 2 move 3 2");
+    assert!(
+        reply.contains("Ordre du jour de la réunion n°2 « Atelier 2 » — jeudi 10 décembre 2026 à 14:00 :\n1. Tour de table\n2. Bilan de la migration\n3. Approbation du compte rendu du 20 novembre 2026"),
+        "{reply}"
+    );
+    assert!(!reply.contains("Proposé par le greffier"), "{reply}");
+    let reply = w.must(ARLES, "!reunion ordre 2 retirer 1");
+    assert!(
+        reply.starts_with("Point 1 « Tour de table » retiré"),
+        "{reply}"
+    );
+    // Each change went to Bob as an update: a higher SEQUENCE, the change
+    // in words, the ordre du jour in the mail and in the calendar part.
+    let sent = invitations(&w);
+    let updates = &sent[before..];
+    assert_eq!(updates.len(), 5, "{updates:#?}");
+    let last = updates.last().expect("an update");
+    assert_eq!(last.to, "bob@berre.example");
+    assert!(last.sequence > updates[0].sequence && updates[0].sequence >= 1);
+    assert!(
+        last.text.contains("L'ordre du jour a changé : point 1 « Tour de table » retiré.")
+            && last.text.contains("Ordre du jour :\n1. Bilan de la migration\n2. Approbation du compte rendu du 20 novembre 2026"),
+        "{}",
+        last.text
+    );
+    assert_eq!(
+        last.description.as_deref(),
+        Some(
+            "Ordre du jour :\n1. Bilan de la migration\n2. Approbation du compte rendu du 20 novembre 2026"
+        )
+    );
+    // The draft compte rendu and the export carry it.
+    let tz = w.ctx.timezone.clone();
+    let draft =
+        w.db.write(w.ctx.now, |tx| {
+            Ok(compte_rendu(tx, &tz, MeetingId(2), true)?)
+        })
+        .expect("read")
+        .expect("meeting 2");
+    assert!(
+        draft.text.contains("## Ordre du jour\n\n1. Bilan de la migration\n2. Approbation du compte rendu du 20 novembre 2026\n"),
+        "{}",
+        draft.text
+    );
+    assert!(
+        draft.html.contains("<ol><li>Bilan de la migration</li>"),
+        "{}",
+        draft.html
+    );
+    let export = serde_json::to_value(w.export()).expect("json");
+    assert_eq!(
+        export["meetings"][1]["agenda"],
+        serde_json::json!([
+            "Bilan de la migration",
+            "Approbation du compte rendu du 20 novembre 2026"
+        ])
+    );
+    // Bad numbers are said so, and change nothing.
+    let refused = w.refused(ARLES, "!reunion ordre 2 retirer 9");
+    assert_eq!(
+        refused,
+        "Il n'y a pas de point n°9 : l'ordre du jour en compte 2."
+    );
+    let refused = w.refused(ARLES, "!reunion ordre 2 deplacer un deux");
+    assert!(refused.contains("un"), "{refused}");
+    // A past meeting's ordre du jour does not change.
+    let refused = w.refused(ARLES, "!reunion ordre 1 ajouter « Trop tard »");
+    assert!(refused.contains("est passée ou annulée"), "{refused}");
+}

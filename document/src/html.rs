@@ -43,6 +43,13 @@ impl Block {
                 )
             }
             Block::Text(text) => format!("<p>{}</p>", escape_html(text).replace('\n', "<br>")),
+            Block::Numbered(items) => {
+                let items: String = items
+                    .iter()
+                    .map(|i| format!("<li>{}</li>", escape_html(i)))
+                    .collect();
+                format!("<ol>{items}</ol>")
+            }
             Block::Items(items) => {
                 let items: String = items
                     .iter()

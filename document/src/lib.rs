@@ -42,6 +42,8 @@ pub enum Block {
     List { label: String, items: Vec<String> },
     /// A list without a label, each item with its own sub-items.
     Items(Vec<Item>),
+    /// A numbered list (an ordre du jour): 1., 2., …
+    Numbered(Vec<String>),
     /// A link, with what it leads to.
     Link { label: String, url: String },
     /// A table, with its title when it has one (after a blank line in

@@ -48,6 +48,7 @@ impl Block {
                 }
                 lines.join("\n")
             }
+            Block::Numbered(items) => crate::text::numbered(items).join("\n"),
             Block::Link { label, url } => format!("[{label}]({url})"),
             Block::Table {
                 title,

@@ -246,6 +246,35 @@ fn content(doc: &Document) -> std::io::Result<Vec<u8>> {
                     )
                 },
             )?;
+            element(w, "text:list-style", &[("style:name", "Numbers")], |w| {
+                element(
+                    w,
+                    "text:list-level-style-number",
+                    &[
+                        ("text:level", "1"),
+                        ("style:num-format", "1"),
+                        ("style:num-suffix", "."),
+                    ],
+                    |w| {
+                        element(
+                            w,
+                            "style:list-level-properties",
+                            &[("text:list-level-position-and-space-mode", "label-alignment")],
+                            |w| {
+                                empty(
+                                    w,
+                                    "style:list-level-label-alignment",
+                                    &[
+                                        ("text:label-followed-by", "listtab"),
+                                        ("fo:text-indent", "-0.5cm"),
+                                        ("fo:margin-left", "0.8cm"),
+                                    ],
+                                )
+                            },
+                        )
+                    },
+                )
+            })?;
             element(w, "text:list-style", &[("style:name", "Bullets")], |w| {
                 for (level, bullet, margin) in [("1", "•", "0.6cm"), ("2", "–", "1.2cm")] {
                     element(
@@ -307,6 +336,14 @@ fn body_block(w: &mut Xml, block: &Block, tables: &mut usize) -> std::io::Result
             list(w, items.iter().map(|i| (i.as_str(), &[][..])))
         }
         Block::Items(items) => list(w, items.iter().map(|i| (i.text.as_str(), &i.sub[..]))),
+        Block::Numbered(items) => element(w, "text:list", &[("text:style-name", "Numbers")], |w| {
+            for item in items {
+                element(w, "text:list-item", &[], |w| {
+                    paragraph(w, "List_20_Contents", item)
+                })?;
+            }
+            Ok(())
+        }),
         Block::Link { label, url } => {
             element(w, "text:p", &[("text:style-name", "Text_20_body")], |w| {
                 element(

@@ -394,6 +394,18 @@ fn layout(doc: &Document) -> Vec<Vec<Op>> {
                 }
                 p.gap(4.0);
             }
+            Block::Numbered(items) => {
+                for (n, i) in items.iter().enumerate() {
+                    p.lines(
+                        MARGIN + INDENT,
+                        i,
+                        BODY,
+                        false,
+                        Some(&format!("{}.", n + 1)),
+                    );
+                }
+                p.gap(4.0);
+            }
             Block::Items(items) => {
                 for i in items {
                     p.lines(MARGIN + INDENT, &i.text, BODY, false, Some("•"));

@@ -14,9 +14,11 @@ use crate::{Block, Document, Item};
 pub fn markdown(text: &str, lang: &'static str) -> Document {
     let mut doc = Document::new(lang);
     let mut buf = String::new();
-    // Lists: the items of the outer list, the depth we are at.
+    // Lists: the items of the outer list, the depth we are at, whether
+    // the outer list is numbered.
     let mut items: Vec<Item> = Vec::new();
     let mut depth = 0usize;
+    let mut ordered = false;
     let mut table: Option<(Vec<String>, Vec<Vec<String>>)> = None;
     let mut row: Vec<String> = Vec::new();
     let mut in_head = false;
@@ -34,9 +36,11 @@ pub fn markdown(text: &str, lang: &'static str) -> Document {
             Event::End(TagEnd::Paragraph) if depth == 0 => {
                 doc.push(Block::Text(std::mem::take(&mut buf).trim().to_string()));
             }
-            Event::Start(Tag::List(_)) => {
+            Event::Start(Tag::List(first)) => {
                 if depth > 0 {
                     flush_item(&mut items, &mut buf, depth);
+                } else {
+                    ordered = first.is_some();
                 }
                 depth += 1;
             }
@@ -44,7 +48,11 @@ pub fn markdown(text: &str, lang: &'static str) -> Document {
                 flush_item(&mut items, &mut buf, depth);
                 depth -= 1;
                 if depth == 0 && !items.is_empty() {
-                    doc.push(Block::Items(std::mem::take(&mut items)));
+                    let items = std::mem::take(&mut items);
+                    doc.push(match ordered && items.iter().all(|i| i.sub.is_empty()) {
+                        true => Block::Numbered(items.into_iter().map(|i| i.text).collect()),
+                        false => Block::Items(items),
+                    });
                 }
             }
             Event::Start(Tag::Item) => buf.clear(),
@@ -230,6 +238,10 @@ mod tests {
                 sub: vec!["François RAYNAUD".into()],
             },
             Item::new("Berre"),
+        ]));
+        doc.push(Block::Numbered(vec![
+            "Tour de table".into(),
+            "Bilan".into(),
         ]));
         doc.push(Block::Table {
             title: String::new(),

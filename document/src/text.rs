@@ -30,6 +30,7 @@ impl Block {
                 }
                 lines.join("\n")
             }
+            Block::Numbered(items) => numbered(items).join("\n"),
             Block::Link { label, url } => format!("{label} : {url}"),
             Block::Table {
                 title, rows, blank, ..
@@ -61,4 +62,13 @@ impl Block {
             }
         }
     }
+}
+
+/// "1. Premier point", "2. …".
+pub(crate) fn numbered(items: &[String]) -> Vec<String> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| format!("{}. {item}", i + 1))
+        .collect()
 }

@@ -29,6 +29,9 @@ pub fn calendar(inv: &Invitation, organizer: &str, now: Timestamp) -> String {
     if let Some(place) = &inv.place {
         lines.push(format!("LOCATION:{}", text(place)));
     }
+    if let Some(description) = &inv.description {
+        lines.push(format!("DESCRIPTION:{}", text(description)));
+    }
     lines.push(format!("ORGANIZER;CN=greffier:mailto:{organizer}"));
     lines.push(format!(
         "ATTENDEE;CN={};CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:{}",
@@ -162,6 +165,7 @@ mod tests {
             message_id: "m@x".into(),
             subject: "s".into(),
             text: "t".into(),
+            description: Some("Ordre du jour :\n1. Messagerie; bilan".into()),
         }
     }
 
@@ -178,6 +182,7 @@ mod tests {
             "DTEND:20261203T103000Z\r\n",
             "SUMMARY:Conférence DSI\\; 13\r\n",
             "LOCATION:Mairie d'Arles\\, salle 2\r\n",
+            "DESCRIPTION:Ordre du jour :\\n1. Messagerie\\; bilan\r\n",
             "ORGANIZER;CN=greffier:mailto:greffier@example.test\r\n",
         ] {
             assert!(ics.contains(line), "{line:?} in {ics}");

@@ -449,6 +449,7 @@ mod tests {
                 message_id: "invitation.0123@example.test".into(),
                 subject: "Invitation : Conseil".into(),
                 text: "Bonjour".into(),
+                description: None,
             })),
             attempts: 0,
             in_doubt_since: None,

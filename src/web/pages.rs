@@ -336,6 +336,7 @@ pub fn meeting(
         }
         _ => None,
     };
+    let agenda = store.agenda(m.id)?;
     let people = |n: usize| tr!(lang, "{n} personne(s)", "{n} people");
     Ok(Some(layout(
         lang,
@@ -348,6 +349,10 @@ pub fn meeting(
                 @if let Some(g) = &group { " — " a href=(format!("/groupes/{}", g.slug)) { (g.theme) } }
             }
             @if m.status == MeetingStatus::Cancelled { p { strong { (tr!(lang, "Réunion annulée.", "Meeting cancelled.")) } } }
+            @if !agenda.is_empty() {
+                h2 { (tr!(lang, "Ordre du jour", "Agenda")) }
+                ol { @for item in &agenda { li { (item) } } }
+            }
             @for (rank, heading) in headings.iter().enumerate() {
                 @if let Some(orgs) = by.get(&(rank as u8)) {
                     h2 { (heading) " (" (orgs.values().map(Vec::len).sum::<usize>()) ")" }

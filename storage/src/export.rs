@@ -119,6 +119,9 @@ pub struct ExportMeeting {
     /// Cancelled by `!reunion annuler` (kept, with its answers).
     pub cancelled: bool,
     pub rsvps: Vec<ExportRsvp>,
+    /// The ordre du jour, in order (absent while it is empty).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub agenda: Vec<String>,
     /// The compte rendu of record: its last version (absent while there
     /// is none).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -360,6 +363,11 @@ impl Database {
                     })
                 })
                 .optional()?;
+            let agenda = strings(
+                self,
+                "SELECT title FROM agenda_items WHERE meeting_id = ?1 ORDER BY position",
+                id,
+            )?;
             meetings.push(ExportMeeting {
                 id,
                 title,
@@ -369,6 +377,7 @@ impl Database {
                 minute_taker,
                 cancelled,
                 rsvps,
+                agenda,
                 record,
             });
         }

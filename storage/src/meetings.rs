@@ -133,6 +133,14 @@ impl Meetings for Tx<'_> {
         Ok(())
     }
 
+    fn bump_sequence(&mut self, id: MeetingId) -> StoreResult<()> {
+        self.conn().execute(
+            "UPDATE meetings SET sequence = sequence + 1 WHERE id = ?1",
+            params![id.0],
+        )?;
+        Ok(())
+    }
+
     fn invite(
         &mut self,
         meeting: MeetingId,

@@ -407,6 +407,15 @@ BEGIN
     SELECT RAISE(ABORT, 'an approved compte rendu is kept');
 END;
 "#,
+    // 15: a meeting's ordre du jour, its items in order (1, 2, …).
+    r#"
+CREATE TABLE agenda_items (
+    meeting_id  INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+    position    INTEGER NOT NULL,
+    title       TEXT NOT NULL,
+    PRIMARY KEY (meeting_id, position)
+);
+"#,
 ];
 
 /// The schema version of a database: its last applied migration (0 for a

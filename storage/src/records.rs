@@ -30,6 +30,30 @@ type Row = (
 );
 
 impl Records for Tx<'_> {
+    fn agenda(&mut self, meeting: MeetingId) -> StoreResult<Vec<String>> {
+        let mut st = self.conn().prepare_cached(
+            "SELECT title FROM agenda_items WHERE meeting_id = ?1 ORDER BY position",
+        )?;
+        let items = st
+            .query_map(params![meeting.0], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(items)
+    }
+
+    fn set_agenda(&mut self, meeting: MeetingId, items: &[String]) -> StoreResult<()> {
+        self.conn().execute(
+            "DELETE FROM agenda_items WHERE meeting_id = ?1",
+            params![meeting.0],
+        )?;
+        for (i, title) in items.iter().enumerate() {
+            self.conn().execute(
+                "INSERT INTO agenda_items (meeting_id, position, title) VALUES (?1, ?2, ?3)",
+                params![meeting.0, i as i64 + 1, title],
+            )?;
+        }
+        Ok(())
+    }
+
     fn records(&mut self, meeting: MeetingId) -> StoreResult<Vec<Record>> {
         let mut st = self.conn().prepare(
             "SELECT meeting_id, version, state, format, body, sha256, approved_by, approved_at, note

@@ -47,6 +47,8 @@ struct Content {
     projects: Vec<(String, Vec<String>)>,
     /// Section 1.1, as the imported minutes wrote it.
     notes: Option<String>,
+    /// The ordre du jour.
+    agenda: Vec<String>,
     next_meeting: Option<String>,
 }
 
@@ -90,6 +92,7 @@ fn content(
     };
     let projects = projects(store)?;
     let notes = store.meeting_notes(id)?;
+    let agenda = store.agenda(id)?;
     let mut title = meeting.title.clone();
     if meeting.status == MeetingStatus::Cancelled {
         title.push_str(" (annulée)");
@@ -109,6 +112,7 @@ fn content(
         proposed,
         projects,
         notes,
+        agenda,
         next_meeting: next,
     }))
 }
@@ -214,6 +218,10 @@ fn document(c: &Content) -> Document {
     ));
     if let Some(o) = &c.organiser {
         doc.push(Block::Text(format!("Organisée à l'initiative {}.", de(o))));
+    }
+    if !c.agenda.is_empty() {
+        doc.push(title(2, "Ordre du jour"));
+        doc.push(Block::Numbered(c.agenda.clone()));
     }
     if !c.projects.is_empty() || c.notes.is_some() {
         doc.push(title(2, "1 - Les projets libres des collectivités"));

@@ -73,6 +73,7 @@ pub enum Arg {
     Software,
     PollId,
     Choice,
+    AgendaItem,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

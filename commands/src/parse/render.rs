@@ -33,6 +33,7 @@ impl Arg {
                 "les numéros des dates (ou aucun)",
                 "the dates' numbers (or none)",
             ),
+            Arg::AgendaItem => ("le numéro du point", "the item's number"),
         };
         match lang {
             Lang::Fr => fr,

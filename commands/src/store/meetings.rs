@@ -28,6 +28,8 @@ pub trait Meetings {
     ) -> StoreResult<()>;
     /// Cancels and raises the sequence.
     fn cancel_meeting(&mut self, id: MeetingId) -> StoreResult<()>;
+    /// One more SEQUENCE: the invitations sent after it are updates.
+    fn bump_sequence(&mut self, id: MeetingId) -> StoreResult<()>;
     /// Adds (or updates) an invitee with the invitation mail's Message-ID.
     fn invite(
         &mut self,

@@ -1,4 +1,5 @@
-//! The compte rendu as a record: its versions, each with its state, and
+//! The record of a meeting: its ordre du jour, and its compte rendu's
+//! versions, each with its state, and
 //! the approved ones frozen (their text as approved, its SHA-256, who
 //! approved it and when). Nothing later in the database changes an
 //! approved text: a correction is a new version, the earlier one kept as
@@ -91,6 +92,10 @@ pub struct Record {
 }
 
 pub trait Records {
+    /// The meeting's ordre du jour, its items in order.
+    fn agenda(&mut self, meeting: MeetingId) -> StoreResult<Vec<String>>;
+    /// Replaces the meeting's ordre du jour with `items`, in this order.
+    fn set_agenda(&mut self, meeting: MeetingId, items: &[String]) -> StoreResult<()>;
     /// Every version of a meeting's compte rendu, the first first.
     fn records(&mut self, meeting: MeetingId) -> StoreResult<Vec<Record>>;
     /// Freezes `body` as the meeting's approved compte rendu: a new

@@ -3,7 +3,7 @@
 //! who approved it and when). Approving a meeting's compte rendu again is
 //! a rectificatif: a new version, the earlier one kept.
 
-use crate::cmd::reunion::{describe, find_meeting, may_organise};
+use crate::cmd::reunion::{describe, find_meeting, may_keep_record};
 use crate::exec::{Exec, Outcome};
 use crate::minutes::record;
 use crate::parse::{Args, ParseErrorKind, Usage};
@@ -32,23 +32,7 @@ impl Approuver {
     pub fn apply(self, ex: &mut Exec<'_>) -> Outcome {
         let lang = ex.lang();
         let meeting = find_meeting(ex, self.id)?;
-        // Admins, the group's lead, and the organising organisation's
-        // confirmed members.
-        let organiser = match (meeting.organiser, ex.me()?) {
-            (Some(org), Some(me)) => me.organisation == Some(org) && me.confirmed(),
-            _ => false,
-        };
-        let group = match meeting.group {
-            Some(g) => ex.store.group(g)?,
-            None => None,
-        };
-        if !organiser && !may_organise(ex, group.as_ref())? {
-            return ex.refuse_not_allowed(&tr!(
-                lang,
-                "aux administrateurs, à l'organisation qui a organisé la réunion et au chef de projet du groupe",
-                "admins, the meeting's organising organisation and the group's lead"
-            ));
-        }
+        may_keep_record(ex, &meeting)?;
         if meeting.starts_at > ex.ctx.now {
             return ex.refuse(tr!(
                 lang,

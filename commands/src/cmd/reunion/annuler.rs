@@ -29,7 +29,7 @@ impl Annuler {
         let lang = ex.lang();
         let meeting = super::to_manage(ex, self.id)?;
         ex.store.cancel_meeting(meeting.id)?;
-        let (mailed, described) = super::tell_everyone(ex, self.id, "CANCEL", |d| {
+        let (mailed, described) = super::tell_everyone(ex, self.id, "CANCEL", None, |d| {
             tr!(lang, "Réunion {d} annulée.", "Meeting {d} cancelled.")
         })?;
         Ok(tr!(

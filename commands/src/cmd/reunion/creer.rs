@@ -143,7 +143,7 @@ impl Creer {
             })
             .collect();
         let meeting = super::find_meeting(ex, id.0)?;
-        let mailed = super::send_invitations(ex, &meeting, &invitees, "REQUEST")?;
+        let mailed = super::send_invitations(ex, &meeting, &invitees, "REQUEST", None)?;
         let described = super::describe(ex, &meeting);
         let p = ex.prefix().to_string();
         let answer = tr!(

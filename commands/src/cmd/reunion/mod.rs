@@ -7,6 +7,7 @@ pub mod annuler;
 pub mod creer;
 pub mod liste;
 pub mod modifier;
+pub mod ordre;
 pub mod presences;
 
 use jiff::Timestamp;
@@ -20,8 +21,8 @@ use crate::store::{Group, MeetingId};
 use crate::tr;
 
 pub const USAGE: Usage = Usage {
-    fr: "!reunion creer|modifier|annuler|liste|presences …",
-    en: "!meeting create|update|cancel|list|attendance …",
+    fr: "!reunion creer|modifier|annuler|liste|presences|ordre …",
+    en: "!meeting create|update|cancel|list|attendance|agenda …",
     help_fr: "les réunions",
     help_en: "meetings",
 };
@@ -33,6 +34,7 @@ pub enum Reunion {
     Annuler(annuler::Annuler),
     Liste(liste::Liste),
     Presences(presences::Presences),
+    Ordre(ordre::Ordre),
 }
 
 /// `!reunion` and its subcommands, with their aliases.
@@ -58,6 +60,9 @@ pub const COMMAND: Entry = Entry {
             Entry::one(&["liste", "list", "ls"], &liste::USAGE, |a| {
                 Ok(cmd(Reunion::Liste(liste::Liste::parse(a)?)))
             }),
+            Entry::one(&["ordre", "ordredujour", "agenda"], &ordre::USAGE, |a| {
+                Ok(cmd(Reunion::Ordre(ordre::Ordre::parse(a)?)))
+            }),
             Entry::one(
                 &["presences", "presence", "attendance"],
                 &presences::USAGE,
@@ -79,6 +84,7 @@ impl Reunion {
             Reunion::Annuler(c) => c.apply(ex),
             Reunion::Liste(c) => c.apply(ex),
             Reunion::Presences(c) => c.apply(ex),
+            Reunion::Ordre(c) => c.apply(ex),
         }
     }
 }
@@ -107,6 +113,28 @@ pub(crate) fn may_organise(ex: &mut Exec<'_>, group: Option<&Group>) -> Result<b
             Some(g) => ex.leads(g)?,
             None => false,
         })
+}
+
+/// May the sender act for the meeting's record (its ordre du jour, its
+/// compte rendu)? Admins, the group's lead, and the organising
+/// organisation's confirmed members.
+pub(crate) fn may_keep_record(ex: &mut Exec<'_>, meeting: &Meeting) -> Result<(), Failure> {
+    let organiser = match (meeting.organiser, ex.me()?) {
+        (Some(org), Some(me)) => me.organisation == Some(org) && me.confirmed(),
+        _ => false,
+    };
+    let group = match meeting.group {
+        Some(g) => ex.store.group(g)?,
+        None => None,
+    };
+    if organiser || may_organise(ex, group.as_ref())? {
+        return Ok(());
+    }
+    ex.refuse_not_allowed(&tr!(
+        ex.lang(),
+        "aux administrateurs, à l'organisation qui a organisé la réunion et au chef de projet du groupe",
+        "admins, the meeting's organising organisation and the group's lead"
+    ))
 }
 
 /// Admins, and for a group's meeting the members of the group's lead.
@@ -178,9 +206,25 @@ pub(crate) fn send_invitations(
     meeting: &Meeting,
     invitees: &[Invitee],
     method: &str,
+    change: Option<&str>,
 ) -> Result<usize, Failure> {
     let lang = ex.lang();
     let domain = ex.ctx.mail_domain().map(str::to_string);
+    // The ordre du jour, in the mail and in the calendar part.
+    let agenda = ex.store.agenda(meeting.id)?;
+    let description = (!agenda.is_empty()).then(|| {
+        let items: Vec<String> = agenda
+            .iter()
+            .enumerate()
+            .map(|(i, item)| format!("{}. {item}", i + 1))
+            .collect();
+        tr!(lang, "Ordre du jour :\n{}", "Agenda:\n{}", items.join("\n"))
+    });
+    let agenda_text = description
+        .as_ref()
+        .map(|d| format!("\n\n{d}"))
+        .unwrap_or_default();
+    let change_text = change.map(|c| format!("\n{c}")).unwrap_or_default();
     let ends_at = meeting.ends_at.unwrap_or_else(|| {
         meeting
             .starts_at
@@ -240,8 +284,8 @@ pub(crate) fn send_invitations(
                 },
                 tr!(
                     lang,
-                    "Bonjour {},\n\n{} « {} » (réunion n°{}).\nDate : {}{}{page}\n\nRépondez à ce message par « présent » ou « excusé » (avec un motif si vous le souhaitez), ou avec les boutons de votre messagerie.\n\n— greffier",
-                    "Hello {},\n\n{} “{}” (meeting #{}).\nDate: {}{}{page}\n\nAnswer this message with “present” or “excused” (with a reason if you like), or with your mail client's buttons.\n\n— greffier",
+                    "Bonjour {},\n\n{} « {} » (réunion n°{}).{change_text}\nDate : {}{}{page}{agenda_text}\n\nRépondez à ce message par « présent » ou « excusé » (avec un motif si vous le souhaitez), ou avec les boutons de votre messagerie.\n\n— greffier",
+                    "Hello {},\n\n{} “{}” (meeting #{}).{change_text}\nDate: {}{}{page}{agenda_text}\n\nAnswer this message with “present” or “excused” (with a reason if you like), or with your mail client's buttons.\n\n— greffier",
                     invitee.person.name,
                     if update {
                         tr!(lang, "La réunion a changé :", "The meeting has changed:")
@@ -275,6 +319,7 @@ pub(crate) fn send_invitations(
             message_id,
             subject,
             text,
+            description: if cancelled { None } else { description.clone() },
         })));
         sent += 1;
     }
@@ -282,17 +327,19 @@ pub(crate) fn send_invitations(
 }
 
 /// After a change to meeting `id`: the invitees get the update (`method`
-/// REQUEST) or the cancellation (CANCEL) by mail, the group's room and list
-/// get `announcement(described)`; returns (mails queued, description).
+/// REQUEST, with `change` saying what changed in words) or the
+/// cancellation (CANCEL) by mail, the group's room and list get
+/// `announcement(described)`; returns (mails queued, description).
 pub(crate) fn tell_everyone(
     ex: &mut Exec<'_>,
     id: i64,
     method: &str,
+    change: Option<&str>,
     announcement: impl FnOnce(&str) -> String,
 ) -> Result<(usize, String), Failure> {
     let meeting = find_meeting(ex, id)?;
     let invitees = ex.store.invitees(meeting.id)?;
-    let mailed = send_invitations(ex, &meeting, &invitees, method)?;
+    let mailed = send_invitations(ex, &meeting, &invitees, method, change)?;
     let described = describe(ex, &meeting);
     announce(ex, &meeting, announcement(&described))?;
     Ok((mailed, described))

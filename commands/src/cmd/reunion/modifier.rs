@@ -92,7 +92,7 @@ impl Modifier {
         let place = self.place.clone().or(meeting.place.clone());
         ex.store
             .reschedule_meeting(meeting.id, starts_at, ends_at, place.as_deref())?;
-        let (mailed, described) = super::tell_everyone(ex, self.id, "REQUEST", |d| {
+        let (mailed, described) = super::tell_everyone(ex, self.id, "REQUEST", None, |d| {
             tr!(lang, "Réunion modifiée : {d}.", "Meeting changed: {d}.")
         })?;
         Ok(tr!(
