@@ -55,6 +55,11 @@ fn records(w: &mut World) -> Vec<greffier_commands::store::Record> {
 #[test]
 fn only_the_organisers_and_admins_approve_and_then_the_text_is_frozen() {
     let mut w = world();
+    let draft_state = w.must(BERRE, "!reunion archives");
+    assert!(
+        draft_state.ends_with("compte rendu : brouillon"),
+        "{draft_state}"
+    );
     let refused = w.refused(BERRE, "!compte-rendu approuver 1");
     assert_eq!(
         refused,
@@ -122,6 +127,17 @@ fn a_rectificatif_is_a_new_version_and_the_first_is_kept() {
     assert_eq!(record["state"], "approuve");
     assert_eq!(record["version"], 2);
     assert_eq!(record["sha256"], all[1].sha256.as_str());
+    // The archive says where each compte rendu stands.
+    let archive = w.must(BERRE, "!reunion archives messagerie");
+    assert_eq!(
+        archive,
+        "Réunions passées du groupe « Messagerie libre » :\n• n°1 « Atelier messagerie » — vendredi 20 novembre 2026 à 14:00 — compte rendu : rectifié (version 2)"
+    );
+    let archive = w.must(BERRE, "!meeting archive");
+    assert!(
+        archive.starts_with("Réunions passées :\n• n°1"),
+        "{archive}"
+    );
     // Unknown meetings are said so.
     let missing = w.refused(ADMIN, "!compte-rendu approuver 9");
     assert!(missing.contains("pas de réunion n°9"), "{missing}");

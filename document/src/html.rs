@@ -21,6 +21,18 @@ pub fn escape_html(s: &str) -> String {
 }
 
 impl Document {
+    /// The document as HTML inside a page that has its own `<h1>`: every
+    /// title one level down (h1 → h2 …), so the page's outline holds.
+    pub fn html_in_page(&self) -> String {
+        let mut inner = self.clone();
+        for block in &mut inner.blocks {
+            if let Block::Title { level, .. } = block {
+                *level = (*level + 1).min(6);
+            }
+        }
+        inner.html()
+    }
+
     /// The document as HTML, a block a line (or several).
     pub fn html(&self) -> String {
         self.blocks

@@ -1,5 +1,7 @@
 //! The web adapter (`[web]`): read-only pages of the network for a
-//! browser — the network, a group, a meeting, the catalogue, a poll — the
+//! browser — the network, a group, the meetings (`/reunions`), a meeting,
+//! its compte rendu (`/reunions/<id>/compte-rendu`, and as `.odt`, `.pdf`
+//! and `.md` downloads), the catalogue, a poll — the
 //! calendar feeds (`/calendrier.ics`, `/groupes/<slug>/calendrier.ics`)
 //! and `/healthz`. axum serves them; [`pages`] writes the HTML with maud
 //! (every text escaped by construction), [`ics`] the iCalendar feeds.
@@ -107,7 +109,9 @@ pub fn router(web: Arc<Web>) -> Router {
         .route("/", get(index))
         .route("/groupes/{slug}", get(group))
         .route("/groupes/{slug}/calendrier.ics", get(group_calendar))
+        .route("/reunions", get(archive))
         .route("/reunions/{id}", get(meeting))
+        .route("/reunions/{id}/{file}", get(compte_rendu))
         .route("/logiciels", get(catalogue))
         .route("/sondages/{id}", get(poll))
         .route("/calendrier.ics", get(calendar))
@@ -268,6 +272,74 @@ async fn meeting(State(web): State<Arc<Web>>, Path(id): Path<String>) -> Respons
             pages::meeting(s, c, o, id)
         }),
         Err(_) => not_found(State(web)).await,
+    }
+}
+
+async fn archive(State(web): State<Arc<Web>>) -> Response {
+    web.page("/reunions", |s, c, o| pages::archive(s, c, o).map(Some))
+}
+
+/// `/reunions/<id>/compte-rendu` (a page) and its downloads
+/// (`compte-rendu.odt`, `.pdf`, `.md`): the approved text when there is
+/// one (the same bytes each time), else the draft; only where names may
+/// be shown (`web.show_names`), as on the meeting's page.
+async fn compte_rendu(
+    State(web): State<Arc<Web>>,
+    Path((id, file)): Path<(String, String)>,
+) -> Response {
+    let Ok(id) = id.parse::<i64>() else {
+        return not_found(State(web)).await;
+    };
+    let format = match file.as_str() {
+        "compte-rendu" => {
+            return web.page(&format!("/reunions/{id}/compte-rendu"), |s, c, o| {
+                pages::compte_rendu(s, c, o, id)
+            });
+        }
+        "compte-rendu.odt" => "odt",
+        "compte-rendu.pdf" => "pdf",
+        "compte-rendu.md" => "md",
+        _ => return not_found(State(web)).await,
+    };
+    if !web.options().show_names {
+        return not_found(State(web)).await;
+    }
+    let ctx = web.context();
+    let read = web.inbox.read(ctx.now, |tx| {
+        Ok(greffier_commands::minutes::record::compte_rendu(
+            tx,
+            &ctx.timezone,
+            greffier_commands::store::MeetingId(id),
+            false,
+        )?)
+    });
+    let file = match read {
+        Ok(Some(cr)) => match format {
+            "odt" => greffier_document::odt::write(&cr.document)
+                .map(|b| (b, "application/vnd.oasis.opendocument.text"))
+                .map_err(|e| e.to_string()),
+            "pdf" => greffier_document::pdf::write(&cr.document).map(|b| (b, "application/pdf")),
+            _ => Ok((cr.text.into_bytes(), "text/markdown; charset=utf-8")),
+        },
+        Ok(None) => return not_found(State(web)).await,
+        Err(e) => Err(e.to_string()),
+    };
+    match file {
+        Ok((bytes, kind)) => (
+            [
+                (header::CONTENT_TYPE, kind.to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"compte-rendu-{id}.{format}\""),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "a compte rendu download failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, pages::failed(ctx.lang)).into_response()
+        }
     }
 }
 

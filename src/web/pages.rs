@@ -37,6 +37,7 @@ fn layout(lang: Lang, title: &str, body: Markup) -> Markup {
                 header {
                     a.site href="/" { "greffier" }
                     a href="/" { (tr!(lang, "Groupes", "Groups")) }
+                    a href="/reunions" { (tr!(lang, "Réunions", "Meetings")) }
                     a href="/logiciels" { (tr!(lang, "Logiciels", "Software")) }
                     a href="/calendrier.ics" { (tr!(lang, "Calendrier", "Calendar")) }
                 }
@@ -332,7 +333,7 @@ pub fn meeting(
     let minutes = match (has_record, o.show_names) {
         (true, true) => {
             greffier_commands::minutes::record::compte_rendu(store, &ctx.timezone, m.id, false)?
-                .map(|r| r.html)
+                .map(|r| r.document.html_in_page())
         }
         _ => None,
     };
@@ -368,10 +369,152 @@ pub fn meeting(
             }
             @if let Some(html) = minutes {
                 h2 { (tr!(lang, "Compte rendu", "Minutes")) }
+                p { a href=(format!("/reunions/{}/compte-rendu", m.id.0)) { (tr!(lang, "Le compte rendu seul, et à télécharger (ODT, PDF, Markdown)", "The minutes alone, and to download (ODT, PDF, Markdown)")) } }
                 div.minutes { (PreEscaped(html)) }
             } @else if has_record {
                 p.muted { (tr!(lang, "Le compte rendu nomme les participants : il n'est pas publié ici.", "The minutes name the participants: they are not published here.")) }
             }
+        },
+    )))
+}
+
+/// `/reunions`: every meeting, by group and by year (the latest first),
+/// each past one with where its compte rendu stands.
+pub fn archive(store: &mut dyn Store, ctx: &Context, _o: &Options) -> StoreResult<Markup> {
+    let lang = ctx.lang;
+    let tz = ctx.timezone.clone();
+    // Group theme (or none) → year → meetings, the latest first.
+    let mut by: BTreeMap<(bool, String), BTreeMap<std::cmp::Reverse<i16>, Vec<Markup>>> =
+        BTreeMap::new();
+    let mut meetings = store.all_meetings()?;
+    meetings.sort_by_key(|m| std::cmp::Reverse(m.starts_at));
+    let mut themes: BTreeMap<i64, (String, String)> = BTreeMap::new();
+    for m in &meetings {
+        let group = match m.group {
+            Some(g) => match themes.get(&g.0) {
+                Some(t) => Some(t.clone()),
+                None => {
+                    let found = store.group(g)?.map(|g| (g.theme, g.slug));
+                    if let Some(t) = &found {
+                        themes.insert(g.0, t.clone());
+                    }
+                    found
+                }
+            },
+            None => None,
+        };
+        let state = match (m.status, m.starts_at <= ctx.now) {
+            (MeetingStatus::Cancelled, _) => tr!(lang, "annulée", "cancelled"),
+            (_, true) => tr!(
+                lang,
+                "compte rendu : {}",
+                "minutes: {}",
+                greffier_commands::minutes::record::state_in(lang, &store.records(m.id)?)
+            ),
+            (_, false) => tr!(lang, "à venir", "upcoming"),
+        };
+        let year = m.starts_at.to_zoned(tz.clone()).year();
+        let line = html! {
+            li {
+                a href=(format!("/reunions/{}", m.id.0)) { (m.title) }
+                " — " (day_in(lang, m.starts_at.to_zoned(tz.clone()).date()))
+                " — " (state)
+            }
+        };
+        let key = match &group {
+            Some((theme, _)) => (false, theme.clone()),
+            None => (true, tr!(lang, "Sans groupe", "No group")),
+        };
+        by.entry(key)
+            .or_default()
+            .entry(std::cmp::Reverse(year))
+            .or_default()
+            .push(line);
+    }
+    let title = tr!(lang, "Les réunions", "The meetings");
+    Ok(layout(
+        lang,
+        &title,
+        html! {
+            h1 { (title) }
+            @if by.is_empty() { p.muted { (tr!(lang, "Aucune réunion pour l'instant.", "No meeting yet.")) } }
+            @for ((_, theme), years) in &by {
+                h2 { (theme) }
+                @for (year, lines) in years {
+                    h3 { (year.0) }
+                    ul { @for line in lines { (line) } }
+                }
+            }
+        },
+    ))
+}
+
+/// `/reunions/<id>/compte-rendu`: the compte rendu alone (the approved
+/// text when there is one), its state and versions, and its downloads;
+/// only where names may be shown.
+pub fn compte_rendu(
+    store: &mut dyn Store,
+    ctx: &Context,
+    o: &Options,
+    id: i64,
+) -> StoreResult<Option<Markup>> {
+    let lang = ctx.lang;
+    let Some(m) = store.meeting(MeetingId(id))? else {
+        return Ok(None);
+    };
+    let title = tr!(lang, "Compte rendu — {}", "Minutes — {}", m.title);
+    if !o.show_names {
+        return Ok(Some(layout(
+            lang,
+            &title,
+            html! {
+                h1 { (title) }
+                p.muted { (tr!(lang, "Le compte rendu nomme les participants : il n'est pas publié ici.", "The minutes name the participants: they are not published here.")) }
+            },
+        )));
+    }
+    let Some(cr) =
+        greffier_commands::minutes::record::compte_rendu(store, &ctx.timezone, m.id, false)?
+    else {
+        return Ok(None);
+    };
+    let records = store.records(m.id)?;
+    let state = greffier_commands::minutes::record::state_in(lang, &records);
+    let tz = ctx.timezone.clone();
+    let when = |at: jiff::Timestamp| day_in(lang, at.to_zoned(tz.clone()).date());
+    Ok(Some(layout(
+        lang,
+        &title,
+        html! {
+            h1 { (title) }
+            p {
+                (tr!(lang, "État", "State")) " : " (state)
+                @if let Some(r) = &cr.record {
+                    @if let Some(at) = r.approved_at { " — " (tr!(lang, "approuvé le", "approved on")) " " (when(at)) }
+                    @if let Some(by) = &r.approved_by { " " (tr!(lang, "par", "by")) " " (by) }
+                    br;
+                    "SHA-256 : " code { (r.sha256) }
+                }
+            }
+            p {
+                (tr!(lang, "Télécharger", "Download")) " : "
+                a href=(format!("/reunions/{id}/compte-rendu.odt")) { "OpenDocument (.odt)" } ", "
+                a href=(format!("/reunions/{id}/compte-rendu.pdf")) { "PDF" } ", "
+                a href=(format!("/reunions/{id}/compte-rendu.md")) { "Markdown" }
+            }
+            @if records.len() > 1 {
+                h2 { (tr!(lang, "Versions", "Versions")) }
+                ul {
+                    @for r in &records {
+                        li {
+                            (tr!(lang, "version", "version")) " " (r.version) " — " (r.state.as_str())
+                            @if let Some(note) = &r.note { " — " (note) }
+                            " — SHA-256 " code { (r.sha256.get(..16).unwrap_or_default()) } "…"
+                        }
+                    }
+                }
+            }
+            div.minutes { (PreEscaped(cr.document.html_in_page())) }
         },
     )))
 }

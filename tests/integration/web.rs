@@ -304,3 +304,105 @@ async fn the_calendar_feed_matches_the_invitations() {
     bot.assert_running();
     bot.stop().await;
 }
+
+/// A GET: status, content type, body.
+async fn fetch(url: String) -> (u16, String, Vec<u8>) {
+    let r = reqwest::get(&url).await.expect("an answer");
+    let status = r.status().as_u16();
+    let kind = r
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    (status, kind, r.bytes().await.expect("a body").to_vec())
+}
+
+/// `/reunions` and the compte rendu of record, its page (read by
+/// Chromium) and its downloads (the bytes `greffier minutes` writes, which
+/// tests/integration/minutes.rs reads with LibreOffice and poppler); none
+/// of it where names are not shown.
+#[tokio::test]
+async fn the_archive_and_the_compte_rendu_downloads() {
+    let port = free_port();
+    let config = |show: bool| {
+        format!(
+            "[bot]\ndatabase = \"greffier.db\"\nadmins = [\"{ADMIN}\"]\n\n[web]\nlisten = \"127.0.0.1:{port}\"\nshow_names = {show}\n"
+        )
+    };
+    let scratch = Scratch::new("web-archive", &config(true));
+    let minutes = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/minutes/2007-06-11-conference-dsi-13.txt"
+    );
+    assert_clean(&scratch.run(&["import-minutes", minutes], b""));
+    let pages = Pages::start(&scratch, port).await;
+    let archive = dom(&format!("{}/reunions", pages.base));
+    assert!(
+        archive.contains("<h2>Sans groupe</h2>")
+            && archive.contains("<h3>2007</h3>")
+            && archive.contains(
+                "1ère Conférence DSI 13</a> — lundi 11 juin 2007 — compte rendu : approuvé"
+            ),
+        "{archive}"
+    );
+    let page = dom(&format!("{}/reunions/1/compte-rendu", pages.base));
+    let sha = scratch.export()["meetings"][0]["record"]["sha256"]
+        .as_str()
+        .expect("a record")
+        .to_string();
+    assert!(
+        page.contains("État : approuvé")
+            && page.contains(&sha)
+            && page.contains("<h2>1ère Conférence DSI 13</h2>")
+            && page.contains("le 12 Juin 2007"),
+        "{page}"
+    );
+    // The downloads: the text as it was written, and its office files.
+    let base = pages.base.clone();
+    let get = |path: &str| fetch(format!("{base}{path}"));
+    let (status, kind, md) = get("/reunions/1/compte-rendu.md").await;
+    assert_eq!(
+        (status, kind.as_str()),
+        (200, "text/markdown; charset=utf-8")
+    );
+    assert_eq!(md, std::fs::read(minutes).expect("the seed"));
+    let (status, kind, pdf) = get("/reunions/1/compte-rendu.pdf").await;
+    assert_eq!((status, kind.as_str()), (200, "application/pdf"));
+    let (status, kind, odt) = get("/reunions/1/compte-rendu.odt").await;
+    assert_eq!(
+        (status, kind.as_str()),
+        (200, "application/vnd.oasis.opendocument.text")
+    );
+    // The same bytes as the command line writes.
+    for (format, served) in [("pdf", &pdf), ("odt", &odt)] {
+        let file = scratch.dir.join(format!("cli.{format}"));
+        assert_clean(&scratch.run(
+            &[
+                "minutes",
+                "1",
+                "--format",
+                format,
+                "-o",
+                file.to_str().expect("path"),
+            ],
+            b"",
+        ));
+        assert_eq!(&std::fs::read(&file).expect("the file"), served, "{format}");
+    }
+    let (status, _, _) = get("/reunions/1/compte-rendu.docx").await;
+    assert_eq!(status, 404);
+    let (status, _, _) = get("/reunions/99/compte-rendu.pdf").await;
+    assert_eq!(status, 404);
+    drop(pages);
+    // Where names are not shown, neither the page nor the files.
+    std::fs::write(scratch.config(), config(false)).expect("config");
+    let pages = Pages::start(&scratch, port).await;
+    let (status, _, _) = get("/reunions/1/compte-rendu.pdf").await;
+    assert_eq!(status, 404);
+    let page = dom(&format!("{}/reunions/1/compte-rendu", pages.base));
+    assert!(
+        page.contains("il n'est pas publié ici") && !page.contains("RAYNAUD"),
+        "{page}"
+    );
+}

@@ -45,7 +45,12 @@ impl Command {
             self,
             Command::Aide(_)
                 | Command::Groupe(groupe::Groupe::Liste(_) | groupe::Groupe::Info(_))
-                | Command::Reunion(reunion::Reunion::Liste(_) | reunion::Reunion::Presences(_))
+                | Command::Reunion(
+                    reunion::Reunion::Liste(_)
+                        | reunion::Reunion::Presences(_)
+                        | reunion::Reunion::Archives(_)
+                        | reunion::Reunion::Ordre(reunion::ordre::Ordre { change: None, .. })
+                )
                 | Command::Moi(
                     moi::Moi::Montrer
                         | moi::Moi::Oublier(moi::oublier::Oublier { confirm: false, .. })

@@ -10,7 +10,8 @@
 use greffier_document::{Document, read};
 
 use crate::minutes::render::{self, Rendered};
-use crate::store::{MeetingId, Record, RecordFormat, Store, StoreResult, in_force};
+use crate::store::{MeetingId, Record, RecordFormat, RecordState, Store, StoreResult, in_force};
+use crate::{Lang, tr};
 
 /// A compte rendu to show: the approved text in force, or the draft.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,4 +126,22 @@ pub fn approve(
             note,
         )
         .map(Some)
+}
+
+/// Where a meeting's compte rendu stands, in words: "brouillon" (none
+/// approved yet), "approuvé", "rectifié (version 2)".
+pub fn state_in(lang: Lang, records: &[Record]) -> String {
+    match in_force(records) {
+        None if records.iter().any(|r| r.state == RecordState::EnRelecture) => {
+            tr!(lang, "en relecture", "under review")
+        }
+        None => tr!(lang, "brouillon", "draft"),
+        Some(r) if r.version == 1 => tr!(lang, "approuvé", "approved"),
+        Some(r) => tr!(
+            lang,
+            "rectifié (version {})",
+            "corrected (version {})",
+            r.version
+        ),
+    }
 }

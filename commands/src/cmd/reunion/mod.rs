@@ -4,6 +4,7 @@
 //! its own Message-ID, stored).
 
 pub mod annuler;
+pub mod archives;
 pub mod creer;
 pub mod liste;
 pub mod modifier;
@@ -21,8 +22,8 @@ use crate::store::{Group, MeetingId};
 use crate::tr;
 
 pub const USAGE: Usage = Usage {
-    fr: "!reunion creer|modifier|annuler|liste|presences|ordre …",
-    en: "!meeting create|update|cancel|list|attendance|agenda …",
+    fr: "!reunion creer|modifier|annuler|liste|presences|ordre|archives …",
+    en: "!meeting create|update|cancel|list|attendance|agenda|archive …",
     help_fr: "les réunions",
     help_en: "meetings",
 };
@@ -35,6 +36,7 @@ pub enum Reunion {
     Liste(liste::Liste),
     Presences(presences::Presences),
     Ordre(ordre::Ordre),
+    Archives(archives::Archives),
 }
 
 /// `!reunion` and its subcommands, with their aliases.
@@ -59,6 +61,9 @@ pub const COMMAND: Entry = Entry {
             }),
             Entry::one(&["liste", "list", "ls"], &liste::USAGE, |a| {
                 Ok(cmd(Reunion::Liste(liste::Liste::parse(a)?)))
+            }),
+            Entry::one(&["archives", "archive"], &archives::USAGE, |a| {
+                Ok(cmd(Reunion::Archives(archives::Archives::parse(a)?)))
             }),
             Entry::one(&["ordre", "ordredujour", "agenda"], &ordre::USAGE, |a| {
                 Ok(cmd(Reunion::Ordre(ordre::Ordre::parse(a)?)))
@@ -85,6 +90,7 @@ impl Reunion {
             Reunion::Liste(c) => c.apply(ex),
             Reunion::Presences(c) => c.apply(ex),
             Reunion::Ordre(c) => c.apply(ex),
+            Reunion::Archives(c) => c.apply(ex),
         }
     }
 }
