@@ -518,7 +518,7 @@ impl Importer<'_> {
             }
             let numbers: Vec<String> = unread.iter().map(|(n, _, _)| n.to_string()).collect();
             self.summary.notes.push(format!(
-                "section 1.2 : {} élément(s) sans logiciel reconnu (lignes {})",
+                "section 1.2 : {} élément(s) sans logiciel en service (lignes {})",
                 unread.len(),
                 numbers.join(", ")
             ));

@@ -11,6 +11,14 @@
 //! goes on: "une réflexion est en cours"), else the first one after it,
 //! production when there is none.
 //!
+//! Only what an organisation runs, or is moving to, enters the catalogue
+//! (production, a migration or a deployment in progress): a software the
+//! item names under a study word — compared and not chosen ("après avoir
+//! étudié … (Plone, Typo3, SPIP)"), a collaboration tried without an
+//! answer ("a essayé de collaborer … « gelec »"), a training, a
+//! reflection — is not a use. An item that gives no use is kept with the
+//! meeting's notes (and the compte rendu of record keeps every line).
+//!
 //! The items come as the original writes them ("- ORG" then " - item") or
 //! as its PDF text copy does (every bullet "−", an item's end on the next
 //! lines without a bullet): an item whose whole text is an organisation
@@ -170,9 +178,14 @@ pub fn read(
         };
         let hits = status_words(&text);
         let folded = normal(&text);
+        let mut used = false;
         for (software, slip, written) in found {
             let at = folded.find(&normal(&written)).unwrap_or(0);
             let (status, keyword) = status_at(&hits, at);
+            if !matches!(status, UseStatus::Production | UseStatus::Projet) {
+                continue;
+            }
+            used = true;
             let note = keyword.filter(|k| NOTED.contains(k)).map(str::to_string);
             if let Some(written) = slip {
                 read.slips.push((n, written, software.clone()));
@@ -188,6 +201,10 @@ pub fn read(
                     note,
                 });
             }
+        }
+        if !used {
+            read.unread
+                .push((n, Some(org.clone()), text.trim().to_string()));
         }
     }
     read
@@ -355,29 +372,20 @@ mod tests {
                 "Projet de médiathèque libre « koha »: il est opérationnel depuis le 1er janvier 2007 et le développement d'un portail est en cours.",
                 &[("Koha", UseStatus::Production)],
             ),
-            (
-                "une réflexion est en cours sur plonedeliberation",
-                &[("plonedeliberation", UseStatus::Etude)],
-            ),
+            ("une réflexion est en cours sur plonedeliberation", &[]),
             (
                 "openelec est opérationnel pour les législatives",
                 &[("OpenElec", UseStatus::Production)],
             ),
-            (
-                "des formations sur plone ont été faites",
-                &[("Plone", UseStatus::Etude)],
-            ),
+            ("des formations sur plone ont été faites", &[]),
             (
                 "il est proposé une mutualisation des supports de formation sur openoffice",
-                &[("OpenOffice", UseStatus::Etude)],
+                &[],
             ),
             (
                 "Vitrolles a choisi SPIP comme CMS après avoir étudié les produits existants en collaboration avec Arles (Plone, Typo3, SPIP)",
-                &[
-                    ("SPIP", UseStatus::Production),
-                    ("Plone", UseStatus::Etude),
-                    ("Typo3", UseStatus::Etude),
-                ],
+                // Compared, not chosen: only SPIP is Vitrolles'.
+                &[("SPIP", UseStatus::Production)],
             ),
             (
                 "La migration sur openOffice est en cours",
@@ -399,6 +407,10 @@ mod tests {
                 &[],
             ),
             ("gestion de la main courante", &[]),
+            (
+                "Berre a essayé de collaborer avec Chambourcy pour le produit d'affichage de résultat « gelec » mais n'a pas eu de retour sur les modifications proposées",
+                &[],
+            ),
         ];
         for (item, want) in cases {
             let lines = vec![(1, "- ISTRES".to_string()), (2, format!(" - {item}"))];
@@ -420,7 +432,7 @@ mod tests {
             " - « Koha » : opérationnel",
             "- BERRE",
             " - il y a 2 projets :",
-            " - « SPIP » : réflexion",
+            " - « SPIP » : opérationnel",
         ]
         .iter()
         .enumerate()

@@ -10,6 +10,7 @@ use crate::meeting::{MeetingStatus, RsvpStatus};
 use crate::store::{MeetingId, Store, StoreResult, UseStatus};
 use greffier_document::{Block, Document, Item};
 
+use crate::minutes::import::UNREAD_HEADING;
 use crate::text::{fold, name_key};
 
 /// A compte rendu as blocks and in its two text forms, from one reading
@@ -47,6 +48,10 @@ struct Content {
     projects: Vec<(String, Vec<String>)>,
     /// Section 1.1, as the imported minutes wrote it.
     notes: Option<String>,
+    /// Section 1.2's items that name no use, by organisation (kept with
+    /// the notes, under [`UNREAD_HEADING`]): written in the same 1.2 as
+    /// the catalogue's.
+    unread: Vec<(Option<String>, Vec<String>)>,
     /// The ordre du jour.
     agenda: Vec<String>,
     next_meeting: Option<String>,
@@ -91,7 +96,7 @@ fn content(
         None => None,
     };
     let projects = projects(store)?;
-    let notes = store.meeting_notes(id)?;
+    let (notes, unread) = split_notes(store.meeting_notes(id)?);
     let agenda = store.agenda(id)?;
     let mut title = meeting.title.clone();
     if meeting.status == MeetingStatus::Cancelled {
@@ -112,9 +117,40 @@ fn content(
         proposed,
         projects,
         notes,
+        unread,
         agenda,
         next_meeting: next,
     }))
+}
+
+/// The meeting's notes split in two: section 1.1 as written, and the
+/// items of section 1.2 that name no use ("- Berre" then " - intranet"),
+/// by organisation.
+#[allow(clippy::type_complexity)]
+fn split_notes(notes: Option<String>) -> (Option<String>, Vec<(Option<String>, Vec<String>)>) {
+    let Some(notes) = notes else {
+        return (None, Vec::new());
+    };
+    let mut lines = notes.lines();
+    let before: Vec<&str> = lines
+        .by_ref()
+        .take_while(|l| *l != UNREAD_HEADING)
+        .collect();
+    let mut unread: Vec<(Option<String>, Vec<String>)> = Vec::new();
+    for line in lines {
+        match line.strip_prefix(" - ") {
+            Some(item) => match unread.last_mut() {
+                Some((_, items)) => items.push(item.to_string()),
+                None => unread.push((None, vec![item.to_string()])),
+            },
+            None => unread.push((
+                Some(line.trim_start_matches("- ").trim().to_string()),
+                Vec::new(),
+            )),
+        }
+    }
+    let before = before.join("\n");
+    ((!before.trim().is_empty()).then_some(before), unread)
 }
 
 /// Section 1.2 from the catalogue: every organisation that runs something,
@@ -223,23 +259,37 @@ fn document(c: &Content) -> Document {
         doc.push(title(2, "Ordre du jour"));
         doc.push(Block::Numbered(c.agenda.clone()));
     }
-    if !c.projects.is_empty() || c.notes.is_some() {
+    if !c.projects.is_empty() || c.notes.is_some() || !c.unread.is_empty() {
         doc.push(title(2, "1 - Les projets libres des collectivités"));
     }
     if let Some(notes) = &c.notes {
         doc.push(Block::Text(notes.clone()));
     }
-    if !c.projects.is_empty() {
+    // One 1.2: what each organisation runs (the catalogue), then the items
+    // of the minutes that name no use, by organisation.
+    let mut by_org: BTreeMap<String, Item> = BTreeMap::new();
+    for (org, items) in &c.projects {
+        by_org
+            .entry(name_key(org))
+            .or_insert_with(|| Item::new(format!("{org} :")))
+            .sub
+            .extend(items.iter().cloned());
+    }
+    let mut loose = Vec::new();
+    for (org, items) in &c.unread {
+        match org {
+            Some(org) => by_org
+                .entry(name_key(org))
+                .or_insert_with(|| Item::new(format!("{org} :")))
+                .sub
+                .extend(items.iter().cloned()),
+            None => loose.extend(items.iter().cloned().map(Item::new)),
+        }
+    }
+    if !by_org.is_empty() || !loose.is_empty() {
         doc.push(title(3, "1.2 Les projets libres dans les collectivités"));
-        doc.push(Block::Items(
-            c.projects
-                .iter()
-                .map(|(org, items)| Item {
-                    text: format!("{org} :"),
-                    sub: items.clone(),
-                })
-                .collect(),
-        ));
+        loose.extend(by_org.into_values());
+        doc.push(Block::Items(loose));
     }
     doc.push(title(2, "2 – Les groupes de travail"));
     let table = |third: &str, rows: &[[String; 4]]| Block::Table {
