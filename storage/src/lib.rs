@@ -31,6 +31,7 @@ pub mod outbox;
 mod people;
 mod polls;
 mod records;
+mod seances;
 
 use greffier_commands::store::Identities as _;
 use std::path::Path;

@@ -416,6 +416,54 @@ CREATE TABLE agenda_items (
     PRIMARY KEY (meeting_id, position)
 );
 "#,
+    // 16: the séance: where a meeting is held and its current item; what
+    // the rédacteur records (numbered per meeting, corrections and
+    // removals kept as dates); who was there as recorded (not the RSVP);
+    // the actions decided (numbered across the network).
+    r#"
+CREATE TABLE seances (
+    meeting_id  INTEGER PRIMARY KEY REFERENCES meetings(id),
+    place       TEXT NOT NULL,
+    opened_at   TEXT NOT NULL,
+    closed_at   TEXT,
+    item        INTEGER
+);
+CREATE INDEX seances_open ON seances(place) WHERE closed_at IS NULL;
+CREATE TABLE seance_entries (
+    id           INTEGER PRIMARY KEY,
+    meeting_id   INTEGER NOT NULL REFERENCES meetings(id),
+    n            INTEGER NOT NULL,
+    kind         TEXT NOT NULL CHECK (kind IN ('note', 'decision', 'action')),
+    item         INTEGER,
+    text         TEXT NOT NULL,
+    author       TEXT NOT NULL,
+    at           TEXT NOT NULL,
+    corrected_at TEXT,
+    removed_at   TEXT,
+    UNIQUE (meeting_id, n)
+);
+CREATE TABLE attendance (
+    meeting_id  INTEGER NOT NULL REFERENCES meetings(id),
+    person_id   INTEGER NOT NULL REFERENCES people(id),
+    status      TEXT NOT NULL CHECK (status IN ('present', 'excused')),
+    recorded_by TEXT NOT NULL,
+    at          TEXT NOT NULL,
+    PRIMARY KEY (meeting_id, person_id)
+);
+CREATE TABLE actions (
+    n            INTEGER PRIMARY KEY,
+    meeting_id   INTEGER NOT NULL REFERENCES meetings(id),
+    entry        INTEGER NOT NULL,
+    owner_org    INTEGER REFERENCES organisations(id),
+    owner_person INTEGER REFERENCES people(id) ON DELETE SET NULL,
+    owner        TEXT NOT NULL,
+    text         TEXT NOT NULL,
+    due          TEXT,
+    state        TEXT NOT NULL DEFAULT 'ouverte' CHECK (state IN ('ouverte', 'faite', 'abandonnee')),
+    created_at   TEXT NOT NULL
+);
+CREATE INDEX actions_by_meeting ON actions(meeting_id, n);
+"#,
 ];
 
 /// The schema version of a database: its last applied migration (0 for a

@@ -5,7 +5,7 @@
 use greffier_commands::store::{
     MeetingId, Record, RecordFormat, RecordState, Records, StoreError, StoreResult,
 };
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
 use crate::{Tx, parse_ts, ts};
@@ -97,6 +97,38 @@ impl Records for Tx<'_> {
             .collect()
     }
 
+    fn submit_record(&mut self, meeting: MeetingId, body: &str) -> StoreResult<u32> {
+        let now = ts(self.now());
+        let pending: Option<u32> = self
+            .conn()
+            .query_row(
+                "SELECT version FROM records WHERE meeting_id = ?1
+                 AND state IN ('brouillon', 'en_relecture') ORDER BY version DESC LIMIT 1",
+                params![meeting.0],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(version) = pending {
+            self.conn().execute(
+                "UPDATE records SET body = ?3, sha256 = ?4, state = 'en_relecture', created_at = ?5
+                 WHERE meeting_id = ?1 AND version = ?2",
+                params![meeting.0, version, body, sha256(body), now],
+            )?;
+            return Ok(version);
+        }
+        let version: u32 = self.conn().query_row(
+            "SELECT COALESCE(MAX(version), 0) + 1 FROM records WHERE meeting_id = ?1",
+            params![meeting.0],
+            |r| r.get(0),
+        )?;
+        self.conn().execute(
+            "INSERT INTO records (meeting_id, version, state, format, body, sha256, created_at)
+             VALUES (?1, ?2, 'en_relecture', 'markdown', ?3, ?4, ?5)",
+            params![meeting.0, version, body, sha256(body), now],
+        )?;
+        Ok(version)
+    }
+
     fn approve_record(
         &mut self,
         meeting: MeetingId,
@@ -110,11 +142,30 @@ impl Records for Tx<'_> {
             "UPDATE records SET state = 'rectifie' WHERE meeting_id = ?1 AND state = 'approuve'",
             params![meeting.0],
         )?;
-        let version: u32 = self.conn().query_row(
-            "SELECT COALESCE(MAX(version), 0) + 1 FROM records WHERE meeting_id = ?1",
-            params![meeting.0],
-            |r| r.get(0),
-        )?;
+        // The version under review becomes the approved one.
+        let pending: Option<u32> = self
+            .conn()
+            .query_row(
+                "SELECT version FROM records WHERE meeting_id = ?1
+                 AND state IN ('brouillon', 'en_relecture') ORDER BY version DESC LIMIT 1",
+                params![meeting.0],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let version: u32 = match pending {
+            Some(v) => {
+                self.conn().execute(
+                    "DELETE FROM records WHERE meeting_id = ?1 AND version = ?2",
+                    params![meeting.0, v],
+                )?;
+                v
+            }
+            None => self.conn().query_row(
+                "SELECT COALESCE(MAX(version), 0) + 1 FROM records WHERE meeting_id = ?1",
+                params![meeting.0],
+                |r| r.get(0),
+            )?,
+        };
         self.conn().execute(
             "INSERT INTO records (meeting_id, version, state, format, body, sha256, approved_by, approved_at, note, created_at)
              VALUES (?1, ?2, 'approuve', ?3, ?4, ?5, ?6, ?7, ?8, ?7)",

@@ -14,6 +14,7 @@ pub mod organisation;
 pub mod projet;
 pub mod reunion;
 pub mod rsvp;
+pub mod seance;
 pub mod sondage;
 
 use crate::exec::{Exec, Outcome};
@@ -34,6 +35,15 @@ pub enum Command {
     Logiciel(logiciel::Logiciel),
     Sondage(sondage::Sondage),
     CompteRendu(compte_rendu::CompteRendu),
+    Seance(seance::SeanceCmd),
+    /// The séance's entries, typed in the room or at the console where
+    /// it is open.
+    Point(seance::point::Point),
+    Note(seance::entry::Note),
+    Action(seance::action::ActionCmd),
+    Presence(seance::presence::Presence),
+    Ici(seance::presence::Ici),
+    Corriger(seance::corriger::Corriger),
 }
 
 impl Command {
@@ -82,6 +92,13 @@ impl Command {
             Command::Logiciel(c) => c.apply(ex),
             Command::Sondage(c) => c.apply(ex),
             Command::CompteRendu(c) => c.apply(ex),
+            Command::Seance(c) => c.apply(ex),
+            Command::Point(c) => c.apply(ex),
+            Command::Note(c) => c.apply(ex),
+            Command::Action(c) => c.apply(ex),
+            Command::Presence(c) => c.apply(ex),
+            Command::Ici(c) => c.apply(ex),
+            Command::Corriger(c) => c.apply(ex),
         }
     }
 }
@@ -101,6 +118,47 @@ pub const TABLE: &[Entry] = &[
     projet::COMMAND,
     reunion::COMMAND,
     compte_rendu::COMMAND,
+    seance::COMMAND,
+    Entry::one(&["point", "topic", "sujet"], &seance::point::USAGE, |a| {
+        Ok(Command::Point(seance::point::Point::parse(a)?))
+    }),
+    Entry::one(&["note", "info"], &seance::entry::USAGE_NOTE, |a| {
+        Ok(Command::Note(seance::entry::Note::parse(
+            crate::store::EntryKind::Note,
+            a,
+        )?))
+    }),
+    Entry::one(
+        &["decision", "agreed", "decide"],
+        &seance::entry::USAGE_DECISION,
+        |a| {
+            Ok(Command::Note(seance::entry::Note::parse(
+                crate::store::EntryKind::Decision,
+                a,
+            )?))
+        },
+    ),
+    Entry::one(&["action"], &seance::action::USAGE, |a| {
+        Ok(Command::Action(seance::action::ActionCmd::parse(a)?))
+    }),
+    Entry::one(&["presence"], &seance::presence::USAGE, |a| {
+        Ok(Command::Presence(seance::presence::Presence::parse(a)?))
+    }),
+    Entry::one(&["ici", "here"], &seance::presence::USAGE_ICI, |a| {
+        Ok(Command::Ici(seance::presence::Ici::parse(a)?))
+    }),
+    Entry::one(&["corriger", "correct"], &seance::corriger::USAGE, |a| {
+        Ok(Command::Corriger(seance::corriger::Corriger::parse(a)?))
+    }),
+    Entry::one(
+        &["retirer", "remove", "supprimer"],
+        &seance::corriger::USAGE_RETIRER,
+        |a| {
+            Ok(Command::Corriger(seance::corriger::Corriger::parse_remove(
+                a,
+            )?))
+        },
+    ),
     Entry::one(
         &["present", "presente", "oui", "yes", "attending"],
         &rsvp::USAGE_PRESENT,

@@ -123,6 +123,17 @@ impl Rsvp {
             },
             _ => None,
         };
+        // `!present` typed without a number where a séance is open: a
+        // check-in, as `!ici`.
+        if self.answer == Answer::Present
+            && self.meeting.is_none()
+            && announced.is_none()
+            && matches!(self.given, Given::Typed)
+            && let Ok(place) = super::seance::place(ex)
+            && ex.store.open_seance_at(&place)?.is_some()
+        {
+            return super::seance::presence::Ici.apply(ex);
+        }
         let person = super::reunion::sender_person(ex)?;
         let meeting = match announced.or(self.meeting) {
             Some(id) => super::reunion::find_meeting(ex, id)?,

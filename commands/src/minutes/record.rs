@@ -136,7 +136,9 @@ pub fn state_in(lang: Lang, records: &[Record]) -> String {
             tr!(lang, "en relecture", "under review")
         }
         None => tr!(lang, "brouillon", "draft"),
-        Some(r) if r.version == 1 => tr!(lang, "approuvé", "approved"),
+        Some(_) if !records.iter().any(|r| r.state == RecordState::Rectifie) => {
+            tr!(lang, "approuvé", "approved")
+        }
         Some(r) => tr!(
             lang,
             "rectifié (version {})",

@@ -7,7 +7,9 @@
 use std::collections::BTreeMap;
 
 use crate::meeting::{MeetingStatus, RsvpStatus};
-use crate::store::{MeetingId, Store, StoreResult, UseStatus};
+use crate::store::{
+    ActionItem, Attended, Entry, EntryKind, MeetingId, Store, StoreResult, UseStatus,
+};
 use greffier_document::{Block, Document, Item};
 
 use crate::minutes::import::UNREAD_HEADING;
@@ -54,6 +56,11 @@ struct Content {
     unread: Vec<(Option<String>, Vec<String>)>,
     /// The ordre du jour.
     agenda: Vec<String>,
+    /// Invitees neither present nor excused, when the meeting was held in
+    /// a séance.
+    absent: Vec<(String, String)>,
+    /// The séance's entries and actions, when it was held in one.
+    seance: Option<(Vec<Entry>, Vec<ActionItem>)>,
     next_meeting: Option<String>,
 }
 
@@ -73,18 +80,51 @@ fn content(
     };
     let mut present: BTreeMap<String, (String, Vec<String>)> = BTreeMap::new();
     let mut excused = Vec::new();
+    let mut absent = Vec::new();
+    // Held in a séance: who it recorded (the RSVPs were intentions);
+    // invitees neither present nor excused are absent. Else (an imported
+    // meeting, one never held in greffier) the answers.
+    let held = store.seance(id)?.is_some();
+    let recorded: BTreeMap<i64, Attended> = store
+        .attendance(id)?
+        .into_iter()
+        .map(|(p, a)| (p.0, a))
+        .collect();
+    let mut people: Vec<(crate::store::Person, Option<Attended>)> = Vec::new();
     for i in store.invitees(id)? {
-        let org = org_name(store, i.person.organisation)?;
-        match i.status {
-            RsvpStatus::Present => present
+        let attended = match held {
+            true => recorded.get(&i.person.id.0).copied(),
+            false => match i.status {
+                RsvpStatus::Present => Some(Attended::Present),
+                RsvpStatus::Excused => Some(Attended::Excused),
+                _ => None,
+            },
+        };
+        people.push((i.person, attended));
+    }
+    // Someone recorded present who was not invited still came.
+    for (p, a) in &recorded {
+        if !people.iter().any(|(q, _)| q.id.0 == *p) {
+            people.push((store.person(crate::store::PersonId(*p))?, Some(*a)));
+        }
+    }
+    for (person, attended) in people {
+        let org = org_name(store, person.organisation)?;
+        match attended {
+            Some(Attended::Present) => present
                 .entry(name_key(&org))
                 .or_insert_with(|| (org.clone(), Vec::new()))
                 .1
-                .push(i.person.name.clone()),
-            RsvpStatus::Excused => excused.push((i.person.name.clone(), org)),
-            _ => {}
+                .push(person.name.clone()),
+            Some(Attended::Excused) => excused.push((person.name.clone(), org)),
+            None if held => absent.push((person.name.clone(), org)),
+            None => {}
         }
     }
+    let seance = match held {
+        true => Some((store.entries(id)?, store.meeting_actions(id)?)),
+        false => None,
+    };
     let (taker, next) = store.meeting_record(id)?;
     let minute_taker = match taker {
         Some(p) => Some(store.person(p)?.name),
@@ -119,8 +159,74 @@ fn content(
         notes,
         unread,
         agenda,
+        absent,
+        seance,
         next_meeting: next,
     }))
+}
+
+/// What the séance recorded: for each item of the ordre du jour its notes
+/// and decisions (what was typed under no item first), then the relevé des
+/// actions.
+fn seance_blocks(doc: &mut Document, agenda: &[String], entries: &[Entry], actions: &[ActionItem]) {
+    let mut items: Vec<Option<u32>> = entries.iter().map(|e| e.item).collect();
+    items.sort();
+    items.dedup();
+    for item in items {
+        let heading = match item {
+            Some(n) => match agenda.get(n as usize - 1) {
+                Some(t) => format!("Point {n} : {t}"),
+                None => format!("Point {n}"),
+            },
+            None => "Hors ordre du jour".to_string(),
+        };
+        let lines: Vec<Item> = entries
+            .iter()
+            .filter(|e| e.item == item)
+            .filter_map(|e| match e.kind {
+                EntryKind::Note => Some(Item::new(e.text.clone())),
+                EntryKind::Decision => Some(Item::new(format!("Décision : {}", e.text))),
+                EntryKind::Action => None,
+            })
+            .collect();
+        let decided: Vec<Item> = actions
+            .iter()
+            .filter(|a| entries.iter().any(|e| e.n == a.entry && e.item == item))
+            .map(|a| Item::new(format!("Action n°{} : {} — {}", a.n, a.owner, a.text)))
+            .collect();
+        if lines.is_empty() && decided.is_empty() {
+            continue;
+        }
+        doc.push(Block::Title {
+            level: 3,
+            text: heading,
+        });
+        doc.push(Block::Items(lines.into_iter().chain(decided).collect()));
+    }
+    if !actions.is_empty() {
+        doc.push(Block::Title {
+            level: 2,
+            text: "Relevé des actions".into(),
+        });
+        doc.push(Block::Table {
+            title: String::new(),
+            header: ["N°", "Qui", "Quoi", "Échéance"].map(String::from).to_vec(),
+            rows: actions
+                .iter()
+                .map(|a| {
+                    vec![
+                        a.n.to_string(),
+                        a.owner.clone(),
+                        a.text.clone(),
+                        a.due
+                            .map(|d| crate::words::date_in(crate::Lang::Fr, d))
+                            .unwrap_or_else(|| "—".into()),
+                    ]
+                })
+                .collect(),
+            blank: Vec::new(),
+        });
+    }
 }
 
 /// The meeting's notes split in two: section 1.1 as written, and the
@@ -252,12 +358,24 @@ fn document(c: &Content) -> Document {
             .map(|(name, org)| Item::new(excused_line(name, org)))
             .collect(),
     ));
+    if !c.absent.is_empty() {
+        doc.push(title(2, "Absents"));
+        doc.push(Block::Items(
+            c.absent
+                .iter()
+                .map(|(name, org)| Item::new(format!("{name}, {org}")))
+                .collect(),
+        ));
+    }
     if let Some(o) = &c.organiser {
         doc.push(Block::Text(format!("Organisée à l'initiative {}.", de(o))));
     }
     if !c.agenda.is_empty() {
         doc.push(title(2, "Ordre du jour"));
         doc.push(Block::Numbered(c.agenda.clone()));
+    }
+    if let Some((entries, actions)) = &c.seance {
+        seance_blocks(&mut doc, &c.agenda, entries, actions);
     }
     if !c.projects.is_empty() || c.notes.is_some() || !c.unread.is_empty() {
         doc.push(title(2, "1 - Les projets libres des collectivités"));

@@ -20,6 +20,7 @@ mod organisations;
 mod people;
 mod polls;
 mod records;
+mod seances;
 
 pub use catalogue::Catalogue;
 pub use groups::Groups;
@@ -31,6 +32,7 @@ pub use organisations::Organisations;
 pub use people::People;
 pub use polls::Polls;
 pub use records::{Record, RecordFormat, RecordState, Records, in_force};
+pub use seances::{ActionItem, Attended, Entry, EntryKind, NewAction, Seance, Seances};
 
 /// Wrong codes a person may type in 24 hours; the last one spends their
 /// live codes, and no code of theirs is checked again before the day is
@@ -523,6 +525,7 @@ pub trait Store:
     + Meetings
     + HeldRequests
     + Records
+    + Seances
 {
 }
 
@@ -537,6 +540,7 @@ impl<
         + Meetings
         + HeldRequests
         + Records
+        + Seances
         + ?Sized,
 > Store for T
 {

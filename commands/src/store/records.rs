@@ -98,8 +98,12 @@ pub trait Records {
     fn set_agenda(&mut self, meeting: MeetingId, items: &[String]) -> StoreResult<()>;
     /// Every version of a meeting's compte rendu, the first first.
     fn records(&mut self, meeting: MeetingId) -> StoreResult<Vec<Record>>;
-    /// Freezes `body` as the meeting's approved compte rendu: a new
-    /// version, approved now by `by` (who, as the reply names them; none:
+    /// Puts `body` under review as the meeting's draft (`en relecture`):
+    /// the version under review, replaced by a later draft, frozen once
+    /// approved; its version number.
+    fn submit_record(&mut self, meeting: MeetingId, body: &str) -> StoreResult<u32>;
+    /// Freezes `body` as the meeting's approved compte rendu: the version
+    /// under review if there is one, else a new version, approved now by `by` (who, as the reply names them; none:
     /// an imported record); the version approved before it becomes
     /// `rectifié`, its text untouched.
     fn approve_record(

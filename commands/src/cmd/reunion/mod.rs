@@ -10,6 +10,7 @@ pub mod liste;
 pub mod modifier;
 pub mod ordre;
 pub mod presences;
+pub mod redacteur;
 
 use jiff::Timestamp;
 
@@ -22,8 +23,8 @@ use crate::store::{Group, MeetingId};
 use crate::tr;
 
 pub const USAGE: Usage = Usage {
-    fr: "!reunion creer|modifier|annuler|liste|presences|ordre|archives …",
-    en: "!meeting create|update|cancel|list|attendance|agenda|archive …",
+    fr: "!reunion creer|modifier|annuler|liste|presences|ordre|redacteur|archives …",
+    en: "!meeting create|update|cancel|list|attendance|agenda|minute-taker|archive …",
     help_fr: "les réunions",
     help_en: "meetings",
 };
@@ -37,6 +38,7 @@ pub enum Reunion {
     Presences(presences::Presences),
     Ordre(ordre::Ordre),
     Archives(archives::Archives),
+    Redacteur(redacteur::Redacteur),
 }
 
 /// `!reunion` and its subcommands, with their aliases.
@@ -62,6 +64,11 @@ pub const COMMAND: Entry = Entry {
             Entry::one(&["liste", "list", "ls"], &liste::USAGE, |a| {
                 Ok(cmd(Reunion::Liste(liste::Liste::parse(a)?)))
             }),
+            Entry::one(
+                &["redacteur", "redactrice", "minutetaker", "scribe"],
+                &redacteur::USAGE,
+                |a| Ok(cmd(Reunion::Redacteur(redacteur::Redacteur::parse(a)?))),
+            ),
             Entry::one(&["archives", "archive"], &archives::USAGE, |a| {
                 Ok(cmd(Reunion::Archives(archives::Archives::parse(a)?)))
             }),
@@ -91,6 +98,7 @@ impl Reunion {
             Reunion::Presences(c) => c.apply(ex),
             Reunion::Ordre(c) => c.apply(ex),
             Reunion::Archives(c) => c.apply(ex),
+            Reunion::Redacteur(c) => c.apply(ex),
         }
     }
 }
