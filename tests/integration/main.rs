@@ -17,6 +17,7 @@ mod organisations;
 mod polls;
 mod provisioning;
 mod red_team;
+mod seance;
 mod secrets;
 mod support;
 mod synapse;

@@ -33,7 +33,13 @@ impl Approuver {
         let lang = ex.lang();
         let meeting = find_meeting(ex, self.id)?;
         may_keep_record(ex, &meeting)?;
-        if meeting.starts_at > ex.ctx.now {
+        // A meeting still to come has no compte rendu to approve, unless
+        // its séance was held (and closed) already.
+        let held = ex
+            .store
+            .seance(meeting.id)?
+            .is_some_and(|s| s.closed_at.is_some());
+        if meeting.starts_at > ex.ctx.now && !held {
             return ex.refuse(tr!(
                 lang,
                 "La réunion n°{} n'a pas encore eu lieu : son compte rendu s'approuve après.",

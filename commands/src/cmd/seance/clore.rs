@@ -69,12 +69,24 @@ impl Clore {
             });
             posted = true;
         }
-        // Each participant with an address.
+        // Each participant with an address: the invitees, and whoever the
+        // séance recorded (present or excused) without an invitation.
+        let mut participants: Vec<(crate::store::PersonId, Option<String>)> = ex
+            .store
+            .invitees(meeting.id)?
+            .into_iter()
+            .map(|i| (i.person.id, i.email))
+            .collect();
+        for (person, _) in ex.store.attendance(meeting.id)? {
+            if !participants.iter().any(|(p, _)| *p == person) {
+                participants.push((person, None));
+            }
+        }
         let mut mailed = 0;
-        for invitee in ex.store.invitees(meeting.id)? {
-            let email = match invitee.email.clone() {
+        for (person, email) in participants {
+            let email = match email {
                 Some(e) => Some(e),
-                None => crate::cmd::reunion::email_of(ex, invitee.person.id)?,
+                None => crate::cmd::reunion::email_of(ex, person)?,
             };
             if let Some(to) = email {
                 ex.actions.push(Action::SendMail {
