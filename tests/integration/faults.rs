@@ -1,4 +1,5 @@
-//! The fault harness: room commands and RSVP mails from many users flow
+//! The fault harness: room commands (milestones, and the notes of a
+//! séance open in the room) and RSVP mails from many users flow
 //! while the bot is killed with SIGKILL, or while Synapse, Dovecot and
 //! Postfix are stopped and started again; afterwards every command is
 //! applied exactly once, every RSVP recorded once, every answer delivered,
@@ -218,6 +219,14 @@ async fn run(plan: Plan) -> Figures {
     let creations: Vec<&str> = creations.iter().map(String::as_str).collect();
     let out = bot.scratch.console(admin.id.as_str(), &creations);
     assert_eq!(out.matches("créée").count(), plan.meetings, "{out}");
+    // A séance open in the room: half the commands are its notes.
+    let asked = admin.say(&room, "!seance ouvrir 1").await;
+    let opened = admin.reply_to(&bot_id, &asked).await;
+    assert!(
+        opened.body().starts_with("Séance ouverte"),
+        "{}",
+        opened.body()
+    );
 
     // The RSVP mails, one per invitation, in reply to it.
     let mut mails: Vec<(usize, String, Vec<u8>)> = Vec::new();
@@ -284,7 +293,11 @@ async fn run(plan: Plan) -> Figures {
             for i in 0..commands {
                 tokio::time::sleep_until(start + window.mul_f64(i as f64 / commands as f64)).await;
                 let p = &people[i % people.len()];
-                let text = format!("!projet jalon harness 2027-04-01 « jalon-{i} »");
+                // Even: a milestone; odd: a note of the séance.
+                let text = match i % 2 {
+                    0 => format!("!projet jalon harness 2027-04-01 « jalon-{i} »"),
+                    _ => format!("!note « note-{i} »"),
+                };
                 let event = say_until_sent(&p.user, &room, &text, &format!("faults-{i}")).await;
                 sent.push((i, event));
             }
@@ -375,11 +388,18 @@ async fn run(plan: Plan) -> Figures {
         // because greffier was killed while the SMTP server accepted it.
         let mut copies = 0;
         for (i, event) in &sent {
-            let applied = count(
-                &c,
-                "SELECT count(*) FROM milestones WHERE text = ?1",
-                &format!("jalon-{i}"),
-            );
+            let applied = match i % 2 {
+                0 => count(
+                    &c,
+                    "SELECT count(*) FROM milestones WHERE text = ?1",
+                    &format!("jalon-{i}"),
+                ),
+                _ => count(
+                    &c,
+                    "SELECT count(*) FROM seance_entries WHERE text = ?1 AND removed_at IS NULL",
+                    &format!("note-{i}"),
+                ),
+            };
             let answered = seen_replies.get(event.as_str()).copied().unwrap_or(0);
             match applied {
                 0 => lost.push(format!("command {i} ({event}) not applied")),
