@@ -54,6 +54,7 @@ pub async fn run(app: Arc<App>, inbox: Arc<Inbox>) -> anyhow::Result<()> {
         let queued = inbox.write(ctx.now, |tx| {
             let mut reminders = greffier_commands::reminders_due(tx, &ctx, days)?;
             reminders.extend(greffier_commands::polls_due(tx, &ctx)?);
+            reminders.extend(greffier_commands::actions_due(tx, &ctx)?);
             let reminders = route::enqueue(tx, inbox.routes(), &reminders)?.len();
             tx.set_cursor(greffier_storage::outbox::HEARTBEAT, &heartbeat)?;
             let digests = crate::digest::queue_due(

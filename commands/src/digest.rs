@@ -369,6 +369,35 @@ pub fn group_digest(
         );
         doc.push(Block::Text(text));
     }
+    // The actions of the group's meetings still open, the late ones said.
+    let mut open = Vec::new();
+    for a in store.all_actions()? {
+        if a.state == "ouverte" && store.meeting(a.meeting)?.and_then(|m| m.group) == Some(group.id)
+        {
+            let due = match a.due {
+                Some(d) if d < today => tr!(
+                    lang,
+                    " (échéance le {}, en retard)",
+                    " (due {}, late)",
+                    crate::words::date_in(lang, d)
+                ),
+                Some(d) => tr!(
+                    lang,
+                    " (échéance le {})",
+                    " (due {})",
+                    crate::words::date_in(lang, d)
+                ),
+                None => String::new(),
+            };
+            open.push(format!("n°{} {} — {}{due}", a.n, a.owner, a.text));
+        }
+    }
+    if !open.is_empty() {
+        doc.push(Block::List {
+            label: tr!(lang, "Actions ouvertes", "Open actions"),
+            items: open,
+        });
+    }
     if group.status == GroupStatus::Proposed {
         let supporters: Vec<String> = store
             .supporters(group.id)?

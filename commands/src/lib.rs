@@ -36,6 +36,7 @@ pub mod text;
 pub mod words;
 
 // The command language itself: private.
+mod action_clock;
 mod cmd;
 mod exec;
 mod lang;
@@ -51,6 +52,9 @@ mod rooms;
 mod rsvp_text;
 
 pub use action::Action;
+/// What is due by the clock: a poll's reminders and automatic close, a
+/// meeting's reminders.
+pub use action_clock::due as actions_due;
 pub use cmd::Command;
 /// The commands an adapter hands over already understood: an emoji on an
 /// announcement, a reaction taken back, a click on a native poll.
@@ -61,8 +65,6 @@ pub use lang::Lang;
 pub use membership::normalise_domain;
 pub use notices::Notice;
 pub use parse::{parse, slug, time};
-/// What is due by the clock: a poll's reminders and automatic close, a
-/// meeting's reminders.
 pub use poll_clock::due as polls_due;
 pub use reminders::due as reminders_due;
 pub use request::{Channel, Context, Origin, Request};

@@ -17,10 +17,7 @@ const BERRE: &str = "@bob:example.test";
 /// group's.
 fn world() -> World {
     let mut w = World::new(world::context(ADMIN));
-    for (who, org) in [(ARLES, "Arles"), (BERRE, "Berre")] {
-        w.must(who, &format!("!moi organisation {org}"));
-        w.must(ADMIN, &format!("!organisation accepter {who}"));
-    }
+    w.confirmed(ADMIN, &[(ARLES, "Arles"), (BERRE, "Berre")]);
     w.must(ARLES, "!groupe proposer messagerie « Messagerie libre »");
     w.must(
         ARLES,
@@ -157,23 +154,12 @@ fn invitations(w: &World) -> Vec<greffier_commands::action::Invitation> {
 
 #[test]
 fn the_ordre_du_jour_is_kept_in_order_and_a_change_after_invitations_is_an_update() {
-    use greffier_commands::store::{Identities as _, Identity};
     let mut w = World::new(world::context(ADMIN));
-    for (who, org) in [(ARLES, "Arles"), (BERRE, "Berre")] {
-        w.must(who, &format!("!moi organisation {org}"));
-        w.must(ADMIN, &format!("!organisation accepter {who}"));
-    }
+    w.confirmed(ADMIN, &[(ARLES, "Arles"), (BERRE, "Berre")]);
     w.must(ARLES, "!groupe proposer messagerie « Messagerie libre »");
     w.must(BERRE, "!groupe rejoindre messagerie");
     // Bob has an address: he gets the invitations by mail.
-    w.db.write(w.ctx.now, |tx| {
-        let bob = tx
-            .person_by_identity(&Identity::parse(BERRE).expect("id"))?
-            .expect("bob");
-        tx.add_identity(bob.id, &Identity::parse("bob@berre.example").expect("id"))?;
-        Ok(())
-    })
-    .expect("address");
+    w.address(BERRE, "bob@berre.example");
     // A first meeting, held and not approved: greffier proposes approving
     // its compte rendu at the next one.
     w.must(

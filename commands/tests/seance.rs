@@ -8,7 +8,7 @@ mod world;
 use world::World;
 
 use greffier_commands::minutes::record::compte_rendu;
-use greffier_commands::store::{Identities as _, Identity, MeetingId, RecordState, Records as _};
+use greffier_commands::store::{MeetingId, RecordState, Records as _};
 use greffier_commands::{Action, Origin};
 
 const ADMIN: &str = "@admin:example.test";
@@ -32,29 +32,22 @@ fn room() -> Origin {
 /// three items; an hour after it began.
 fn world() -> World {
     let mut w = World::new(world::context(ADMIN)).typing_from(room());
-    for (who, org) in [
-        (ARLES, "Arles"),
-        (BOB, "Berre"),
-        (CAROL, "Vitrolles"),
-        (INES, "Istres"),
-        (OTHER, "Aubagne"),
-    ] {
-        w.must(who, &format!("!moi organisation {org}"));
-        w.must(ADMIN, &format!("!organisation accepter {who}"));
-    }
+    w.confirmed(
+        ADMIN,
+        &[
+            (ARLES, "Arles"),
+            (BOB, "Berre"),
+            (CAROL, "Vitrolles"),
+            (INES, "Istres"),
+            (OTHER, "Aubagne"),
+        ],
+    );
     w.must(ARLES, "!groupe proposer messagerie « Messagerie libre »");
     for who in [BOB, CAROL, INES] {
         w.must(who, "!groupe rejoindre messagerie");
     }
     w.must(ADMIN, "!groupe lier messagerie");
-    w.db.write(w.ctx.now, |tx| {
-        let bob = tx
-            .person_by_identity(&Identity::parse(BOB).expect("id"))?
-            .expect("bob");
-        tx.add_identity(bob.id, &Identity::parse("bob@berre.example").expect("id"))?;
-        Ok(())
-    })
-    .expect("address");
+    w.address(BOB, "bob@berre.example");
     w.must(
         ARLES,
         "!reunion creer « Atelier messagerie » 2026-11-19 10:00 groupe messagerie",
@@ -226,4 +219,144 @@ fn a_whole_seance_in_the_groups_room() {
     assert_eq!(records[0].body, draft);
     let archive = w.must(CAROL, "!reunion archives");
     assert!(archive.ends_with("compte rendu : approuvé"), "{archive}");
+}
+
+#[test]
+fn the_actions_are_followed_up() {
+    use greffier_commands::store::Groups as _;
+    let mut w = world();
+    w.must(ARLES, "!seance ouvrir 1");
+    w.must(BOB, "!point 2");
+    w.must(
+        BOB,
+        "!action Berre « Documenter la migration » echeance 2026-12-15",
+    );
+    w.must(BOB, &format!("!action {CAROL} « Planifier la bascule »"));
+    w.must(BOB, "!seance clore");
+    assert_eq!(
+        w.must(OTHER, "!action liste"),
+        "Actions ouvertes :\n• n°1 Berre — Documenter la migration (échéance le 15 décembre 2026)\n• n°2 carol — Planifier la bascule"
+    );
+    assert_eq!(
+        w.must(OTHER, "!action liste Berre"),
+        "Actions ouvertes de Berre :\n• n°1 Berre — Documenter la migration (échéance le 15 décembre 2026)"
+    );
+    assert_eq!(
+        w.must(CAROL, "!actions list mine"),
+        "Vos actions ouvertes :\n• n°2 carol — Planifier la bascule"
+    );
+    // Only the owner, the record keepers and admins close or move one.
+    let refused = w.refused(OTHER, "!action faite 1");
+    assert!(
+        refused.starts_with("Refusé : réservé à qui porte l'action"),
+        "{refused}"
+    );
+    assert_eq!(
+        w.must(BOB, "!action faite 1 « publié sur le wiki »"),
+        "Action n°1 faite : Berre — Documenter la migration."
+    );
+    assert_eq!(
+        w.refused(BOB, "!action faite 1"),
+        "L'action n°1 n'est plus ouverte."
+    );
+    assert_eq!(
+        w.must(CAROL, "!action echeance 2 2027-02-01"),
+        "Action n°2 : échéance le 1er février 2027."
+    );
+    assert!(
+        w.refused(CAROL, "!action abandonner 9")
+            .starts_with("Il n'y a pas d'action n°9"),
+    );
+    let export = serde_json::to_value(w.export()).expect("json");
+    assert_eq!(
+        export["actions"],
+        serde_json::json!([
+            {"n": 1, "meeting": 1, "owner": "Berre", "text": "Documenter la migration", "due": "2026-12-15", "state": "faite"},
+            {"n": 2, "meeting": 1, "owner": "carol", "text": "Planifier la bascule", "due": "2027-02-01", "state": "ouverte"},
+        ])
+    );
+    // The group's digest lists the open ones; the next meeting's ordre du
+    // jour proposes their follow-up.
+    let ctx = w.ctx.clone();
+    let digest =
+        w.db.write(ctx.now, |tx| {
+            let group = tx.group_by_slug("messagerie")?.expect("group");
+            Ok(greffier_commands::digest::group_digest(
+                tx,
+                &ctx,
+                &group,
+                jiff::Timestamp::UNIX_EPOCH,
+            )?)
+        })
+        .expect("digest");
+    assert!(
+        digest.plain.contains(
+            "Actions ouvertes :\n• n°2 carol — Planifier la bascule (échéance le 1er février 2027)"
+        ),
+        "{}",
+        digest.plain
+    );
+    w.must(
+        ARLES,
+        "!reunion creer « Atelier suivant » 2026-12-10 14:00 groupe messagerie",
+    );
+    let proposed = w.must(CAROL, "!reunion ordre 2");
+    assert!(proposed.contains("• Suivi des actions ("), "{proposed}");
+}
+
+#[test]
+fn an_actions_owner_is_reminded_once_before_and_once_when_late() {
+    let mut w = world();
+    w.must(ARLES, "!seance ouvrir 1");
+    w.must(
+        BOB,
+        "!action Berre « Documenter la migration » echeance 2026-12-15",
+    );
+    w.must(
+        BOB,
+        &format!("!action {BOB} « Relire la doc » echeance 2026-12-15"),
+    );
+    w.must(BOB, "!seance clore");
+    let at = |w: &mut World, day: &str| -> Vec<Action> {
+        w.ctx.now = format!("{day}T08:00:00Z").parse().expect("a day");
+        let ctx = w.ctx.clone();
+        w.db.write(ctx.now, |tx| Ok(greffier_commands::actions_due(tx, &ctx)?))
+            .expect("due")
+    };
+    assert!(
+        at(&mut w, "2026-12-11").is_empty(),
+        "four days before: nothing yet"
+    );
+    let reminders = at(&mut w, "2026-12-12");
+    assert_eq!(reminders.len(), 2, "{reminders:#?}");
+    // Berre's in the group's room and list, Bob's by mail.
+    assert!(reminders.iter().any(|a| matches!(a, Action::PostToGroup { group, text, .. }
+        if group == "messagerie"
+            && text.starts_with("Rappel : action n°1 (Berre) à faire avant le 15 décembre 2026 : « Documenter la migration »"))));
+    assert!(
+        reminders
+            .iter()
+            .any(|a| matches!(a, Action::SendMail { to, text, .. }
+        if to == "bob@berre.example" && text.starts_with("Rappel : action n°2 (bob)")))
+    );
+    assert!(at(&mut w, "2026-12-13").is_empty(), "once");
+    assert!(
+        at(&mut w, "2026-12-15").is_empty(),
+        "the due day is not late"
+    );
+    let late = at(&mut w, "2026-12-16");
+    assert_eq!(late.len(), 2, "{late:#?}");
+    assert!(late.iter().all(|a| match a {
+        Action::PostToGroup { text, .. } | Action::SendMail { text, .. } =>
+            text.contains("en retard (") && text.contains("échéance le 15 décembre 2026"),
+        _ => false,
+    }));
+    assert!(at(&mut w, "2026-12-17").is_empty(), "late is said once");
+    // Done or moved: no more reminders for the done one; the moved one
+    // is reminded again before its new date.
+    w.must(BOB, "!action faite 1");
+    w.must(BOB, "!action echeance 2 2027-01-10");
+    assert!(at(&mut w, "2027-01-06").is_empty());
+    let again = at(&mut w, "2027-01-07");
+    assert_eq!(again.len(), 1, "{again:#?}");
 }

@@ -15,6 +15,21 @@ pub struct Export {
     pub meetings: Vec<ExportMeeting>,
     pub software: Vec<ExportSoftware>,
     pub polls: Vec<ExportPoll>,
+    /// The actions decided in séances (absent while there is none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<ExportAction>,
+}
+
+/// An action: its number, its meeting, who does it, what, by when, where
+/// it stands ("ouverte", "faite", "abandonnee").
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct ExportAction {
+    pub n: u32,
+    pub meeting: i64,
+    pub owner: String,
+    pub text: String,
+    pub due: Option<String>,
+    pub state: String,
 }
 
 #[derive(Debug, Serialize, PartialEq, Eq)]
@@ -473,6 +488,19 @@ impl Database {
                 choices,
             });
         }
+        let actions = conn
+            .prepare("SELECT n, meeting_id, owner, text, due, state FROM actions ORDER BY n")?
+            .query_map([], |r| {
+                Ok(ExportAction {
+                    n: r.get(0)?,
+                    meeting: r.get(1)?,
+                    owner: r.get(2)?,
+                    text: r.get(3)?,
+                    due: r.get(4)?,
+                    state: r.get(5)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
         Ok(Export {
             organisations,
             people,
@@ -480,6 +508,7 @@ impl Database {
             meetings,
             software,
             polls,
+            actions,
         })
     }
 }

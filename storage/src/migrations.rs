@@ -460,7 +460,11 @@ CREATE TABLE actions (
     text         TEXT NOT NULL,
     due          TEXT,
     state        TEXT NOT NULL DEFAULT 'ouverte' CHECK (state IN ('ouverte', 'faite', 'abandonnee')),
-    created_at   TEXT NOT NULL
+    note         TEXT,
+    created_at   TEXT NOT NULL,
+    closed_at    TEXT,
+    reminded_at  TEXT,
+    late_at      TEXT
 );
 CREATE INDEX actions_by_meeting ON actions(meeting_id, n);
 "#,

@@ -237,39 +237,83 @@ impl Seances for Tx<'_> {
     }
 
     fn meeting_actions(&mut self, meeting: MeetingId) -> StoreResult<Vec<ActionItem>> {
-        type Row = (
-            u32,
-            u32,
-            Option<i64>,
-            Option<i64>,
-            String,
-            String,
-            Option<String>,
-            String,
-        );
-        let mut st = self.conn().prepare_cached(
-            "SELECT n, entry, owner_org, owner_person, owner, text, due, state FROM actions
-             WHERE meeting_id = ?1 ORDER BY n",
+        actions(self, "WHERE meeting_id = ?1", meeting.0)
+    }
+
+    fn all_actions(&mut self) -> StoreResult<Vec<ActionItem>> {
+        actions(self, "WHERE ?1 = ?1", 0)
+    }
+
+    fn set_action_state(&mut self, n: u32, state: &str, note: Option<&str>) -> StoreResult<()> {
+        self.conn().execute(
+            "UPDATE actions SET state = ?2, note = COALESCE(?3, note), closed_at = ?4 WHERE n = ?1",
+            params![n, state, note, ts(self.now())],
         )?;
-        let rows: Vec<Row> = st
-            .query_map(params![meeting.0], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                    r.get(7)?,
-                ))
-            })?
-            .collect::<Result<_, _>>()?;
-        rows.into_iter()
-            .map(|(n, entry, org, person, owner, text, due, state)| {
+        Ok(())
+    }
+
+    fn mark_action_reminded(&mut self, n: u32, late: bool) -> StoreResult<()> {
+        let column = if late { "late_at" } else { "reminded_at" };
+        self.conn().execute(
+            &format!("UPDATE actions SET {column} = ?2 WHERE n = ?1"),
+            params![n, ts(self.now())],
+        )?;
+        Ok(())
+    }
+
+    fn set_action_due(&mut self, n: u32, due: jiff::civil::Date) -> StoreResult<()> {
+        self.conn().execute(
+            "UPDATE actions SET due = ?2, reminded_at = NULL, late_at = NULL WHERE n = ?1",
+            params![n, due.to_string()],
+        )?;
+        Ok(())
+    }
+}
+
+/// The actions `filter` selects (a WHERE clause over one parameter), in
+/// order.
+fn actions(tx: &Tx<'_>, filter: &str, arg: i64) -> StoreResult<Vec<ActionItem>> {
+    type Row = (
+        u32,
+        i64,
+        u32,
+        Option<i64>,
+        Option<i64>,
+        String,
+        String,
+        Option<String>,
+        String,
+        bool,
+        bool,
+    );
+    let mut st = tx.conn().prepare_cached(&format!(
+        "SELECT n, meeting_id, entry, owner_org, owner_person, owner, text, due, state,
+                reminded_at IS NOT NULL, late_at IS NOT NULL FROM actions
+         {filter} ORDER BY n"
+    ))?;
+    let rows: Vec<Row> = st
+        .query_map(params![arg], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                r.get(8)?,
+                r.get(9)?,
+                r.get(10)?,
+            ))
+        })?
+        .collect::<Result<_, _>>()?;
+    rows.into_iter()
+        .map(
+            |(n, meeting, entry, org, person, owner, text, due, state, reminded, late)| {
                 Ok(ActionItem {
                     n,
-                    meeting,
+                    meeting: MeetingId(meeting),
                     entry,
                     owner_org: org.map(OrgId),
                     owner_person: person.map(PersonId),
@@ -280,8 +324,10 @@ impl Seances for Tx<'_> {
                         .transpose()
                         .map_err(|e| StoreError(format!("an action's due date: {e}").into()))?,
                     state,
+                    reminded,
+                    late,
                 })
-            })
-            .collect()
-    }
+            },
+        )
+        .collect()
 }

@@ -41,6 +41,7 @@ pub enum Command {
     Point(seance::point::Point),
     Note(seance::entry::Note),
     Action(seance::action::ActionCmd),
+    Suivi(seance::suivi::Suivi),
     Presence(seance::presence::Presence),
     Ici(seance::presence::Ici),
     Corriger(seance::corriger::Corriger),
@@ -68,6 +69,7 @@ impl Command {
                 | Command::Organisation(organisation::Organisation::Membres(_))
                 | Command::Logiciel(logiciel::Logiciel::Qui(_) | logiciel::Logiciel::Liste(_))
                 | Command::Sondage(sondage::Sondage::Resultats(_) | sondage::Sondage::Liste)
+                | Command::Suivi(seance::suivi::Suivi::Liste(_))
         )
     }
 
@@ -96,6 +98,7 @@ impl Command {
             Command::Point(c) => c.apply(ex),
             Command::Note(c) => c.apply(ex),
             Command::Action(c) => c.apply(ex),
+            Command::Suivi(c) => c.apply(ex),
             Command::Presence(c) => c.apply(ex),
             Command::Ici(c) => c.apply(ex),
             Command::Corriger(c) => c.apply(ex),
@@ -138,8 +141,17 @@ pub const TABLE: &[Entry] = &[
             )?))
         },
     ),
-    Entry::one(&["action"], &seance::action::USAGE, |a| {
-        Ok(Command::Action(seance::action::ActionCmd::parse(a)?))
+    Entry::one(&["action", "actions"], &seance::action::USAGE, |a| {
+        // A follow-up (liste, faite, abandonner, echeance), else a new
+        // action.
+        let follow_up = a.peek_keyword().filter(|k| seance::suivi::is_follow_up(k));
+        match follow_up {
+            Some(k) => {
+                a.next_keyword();
+                Ok(Command::Suivi(seance::suivi::Suivi::parse(&k, a)?))
+            }
+            None => Ok(Command::Action(seance::action::ActionCmd::parse(a)?)),
+        }
     }),
     Entry::one(&["presence"], &seance::presence::USAGE, |a| {
         Ok(Command::Presence(seance::presence::Presence::parse(a)?))

@@ -187,6 +187,15 @@ impl Args {
         }
     }
 
+    /// The next token's keyword form, if it is an unquoted word, without
+    /// taking it.
+    pub fn peek_keyword(&self) -> Option<String> {
+        match self.tokens.get(self.pos) {
+            Some(t) if !t.quoted => Some(text::keyword(&t.text)),
+            _ => None,
+        }
+    }
+
     /// Everything left, joined; required and bounded in length.
     pub fn rest(&mut self, what: Arg) -> Result<String, ParseErrorKind> {
         let rest = join(&self.tokens[self.pos.min(self.tokens.len())..]);

@@ -85,6 +85,10 @@ pub struct ActionItem {
     pub due: Option<Date>,
     /// "ouverte", "faite", "abandonnee".
     pub state: String,
+    /// Its owner was reminded before the due date.
+    pub reminded: bool,
+    /// Its owner was told it is late.
+    pub late: bool,
 }
 
 /// A new action: who does it, what, by when.
@@ -141,4 +145,13 @@ pub trait Seances {
     ) -> StoreResult<u32>;
     /// The actions decided in the meeting, in order.
     fn meeting_actions(&mut self, meeting: MeetingId) -> StoreResult<Vec<ActionItem>>;
+    /// Every action, in order (their follow-up).
+    fn all_actions(&mut self) -> StoreResult<Vec<ActionItem>>;
+    /// Action `n`'s new state ("faite", "abandonnee"), with a note.
+    fn set_action_state(&mut self, n: u32, state: &str, note: Option<&str>) -> StoreResult<()>;
+    /// A new due date (the reminders start again).
+    fn set_action_due(&mut self, n: u32, due: Date) -> StoreResult<()>;
+    /// The owner was reminded before the due date (`late`: told it is
+    /// late), once.
+    fn mark_action_reminded(&mut self, n: u32, late: bool) -> StoreResult<()>;
 }

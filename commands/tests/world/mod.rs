@@ -96,6 +96,29 @@ impl World {
         refused(&mut self.db, |db| say_as(db, &ctx, origin, who, line), line)
     }
 
+    /// Each of `people` (who, organisation) declares their organisation
+    /// and `admin` confirms them.
+    pub fn confirmed(&mut self, admin: &str, people: &[(&str, &str)]) {
+        for (who, org) in people {
+            self.must(who, &format!("!moi organisation {org}"));
+            self.must(admin, &format!("!organisation accepter {who}"));
+        }
+    }
+
+    /// `who` (a Matrix ID the bot knows) has the verified address `email`.
+    pub fn address(&mut self, who: &str, email: &str) {
+        use greffier_commands::store::Identities as _;
+        self.db
+            .write(self.ctx.now, |tx| {
+                let person = tx
+                    .person_by_identity(&Identity::parse(who).expect("an identity"))?
+                    .expect("a person the bot knows");
+                tx.add_identity(person.id, &Identity::parse(email).expect("an address"))?;
+                Ok(())
+            })
+            .expect("the address recorded");
+    }
+
     /// Everything stored, as `greffier export` writes it.
     pub fn export(&self) -> Export {
         self.db.export().expect("export")

@@ -231,7 +231,8 @@ fn show(ex: &mut Exec<'_>, meeting: &Meeting) -> Outcome {
 }
 
 /// What greffier proposes for a meeting's ordre du jour: approving the
-/// compte rendu of the group's previous meeting while it is not approved.
+/// compte rendu of the group's previous meeting while it is not approved,
+/// and following up the actions of the group's meetings still open.
 pub fn proposals(
     ex: &mut Exec<'_>,
     meeting: &Meeting,
@@ -259,6 +260,19 @@ pub fn proposals(
             "Approbation du compte rendu du {day}",
             "Approval of the minutes of {day}"
         ));
+    }
+    let mut open = false;
+    for a in ex.store.all_actions()? {
+        if a.state == "ouverte"
+            && a.meeting != meeting.id
+            && ex.store.meeting(a.meeting)?.and_then(|m| m.group) == Some(group)
+        {
+            open = true;
+            break;
+        }
+    }
+    if open {
+        out.push(tr!(ex.lang(), "Suivi des actions", "Follow-up of actions"));
     }
     Ok(out)
 }

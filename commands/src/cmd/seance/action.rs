@@ -11,8 +11,8 @@ use crate::store::{EntryKind, NewAction};
 use crate::tr;
 
 pub const USAGE: Usage = Usage {
-    fr: "!action <organisation|personne> \"<texte>\" [echeance <AAAA-MM-JJ>]",
-    en: "!action <organisation|person> \"<text>\" [due <YYYY-MM-DD>]",
+    fr: "!action <organisation|personne> \"<texte>\" [echeance <AAAA-MM-JJ>] | liste | faite <n> | abandonner <n> | echeance <n> <date>",
+    en: "!action <organisation|person> \"<text>\" [due <YYYY-MM-DD>] | list | done <n> | drop <n> | due <n> <date>",
     help_fr: "noter une action (qui, quoi, pour quand), dans la séance ouverte ici",
     help_en: "record an action (who, what, by when), in the session open here",
 };

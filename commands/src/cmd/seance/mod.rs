@@ -14,6 +14,7 @@ pub mod entry;
 pub mod ouvrir;
 pub mod point;
 pub mod presence;
+pub mod suivi;
 
 use crate::cmd::Command;
 use crate::exec::{Exec, Failure, Outcome};
