@@ -188,6 +188,7 @@ fn a_whole_seance_in_the_groups_room() {
             if to == "bob@berre.example"
                 && subject == "Projet de compte rendu : Atelier messagerie"
                 && text.contains("vos remarques avant le 26 novembre 2026")
+                && text.contains("!compte-rendu remarque 1 « votre remarque »")
                 && text.contains("## Relevé des actions"))
         ),
         "{queued:#?}"
@@ -197,13 +198,37 @@ fn a_whole_seance_in_the_groups_room() {
         archive.ends_with("compte rendu : en relecture"),
         "{archive}"
     );
+    // Remarks are attached to the draft, never applied to it.
+    let said = w.must(
+        CAROL,
+        "!compte-rendu remarque 1 « Il manque le point sur Thunderbird »",
+    );
+    assert!(
+        said.starts_with("Remarque jointe au projet de compte rendu de la réunion n°1"),
+        "{said}"
+    );
+    assert!(said.contains("(1 en tout)"), "{said}");
+    let listed = w.must(OTHER, "!minutes remarks 1");
+    assert!(
+        listed.ends_with("• carol (19 novembre 2026) : Il manque le point sur Thunderbird"),
+        "{listed}"
+    );
     // Entries after the close are refused; approving freezes the draft.
     let refused = w.refused(BOB, "!note « après coup »");
     assert!(
         refused.starts_with("Aucune séance n'est ouverte ici"),
         "{refused}"
     );
-    w.must(ARLES, "!compte-rendu approuver 1");
+    let approved = w.must(ARLES, "!compte-rendu approuver 1");
+    assert!(
+        approved.ends_with("Remarques reçues sur le projet : 1 (!compte-rendu remarques 1)."),
+        "{approved}"
+    );
+    let refused = w.refused(CAROL, "!compte-rendu remarque 1 « trop tard »");
+    assert!(
+        refused.contains("est approuvé (version 1) : il ne change plus"),
+        "{refused}"
+    );
     let records =
         w.db.write(w.ctx.now, |tx| Ok(tx.records(MeetingId(1))?))
             .expect("records");

@@ -419,7 +419,8 @@ CREATE TABLE agenda_items (
     // 16: the séance: where a meeting is held and its current item; what
     // the rédacteur records (numbered per meeting, corrections and
     // removals kept as dates); who was there as recorded (not the RSVP);
-    // the actions decided (numbered across the network).
+    // the actions decided (numbered across the network); the remarks on a
+    // draft, attached to it and never applied.
     r#"
 CREATE TABLE seances (
     meeting_id  INTEGER PRIMARY KEY REFERENCES meetings(id),
@@ -467,6 +468,14 @@ CREATE TABLE actions (
     late_at      TEXT
 );
 CREATE INDEX actions_by_meeting ON actions(meeting_id, n);
+CREATE TABLE record_remarks (
+    id          INTEGER PRIMARY KEY,
+    meeting_id  INTEGER NOT NULL REFERENCES meetings(id),
+    author      TEXT NOT NULL,
+    text        TEXT NOT NULL,
+    channel     TEXT NOT NULL,
+    at          TEXT NOT NULL
+);
 "#,
 ];
 

@@ -97,6 +97,37 @@ impl Records for Tx<'_> {
             .collect()
     }
 
+    fn add_remark(
+        &mut self,
+        meeting: MeetingId,
+        author: &str,
+        text: &str,
+        channel: &str,
+    ) -> StoreResult<()> {
+        self.conn().execute(
+            "INSERT INTO record_remarks (meeting_id, author, text, channel, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![meeting.0, author, text, channel, ts(self.now())],
+        )?;
+        Ok(())
+    }
+
+    fn remarks(
+        &mut self,
+        meeting: MeetingId,
+    ) -> StoreResult<Vec<(String, String, jiff::Timestamp)>> {
+        let mut st = self.conn().prepare_cached(
+            "SELECT author, text, at FROM record_remarks WHERE meeting_id = ?1 ORDER BY id",
+        )?;
+        let rows: Vec<(String, String, String)> = st
+            .query_map(params![meeting.0], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?
+            .collect::<Result<_, _>>()?;
+        rows.into_iter()
+            .map(|(a, t, at)| Ok((a, t, parse_ts(&at)?)))
+            .collect()
+    }
+
     fn submit_record(&mut self, meeting: MeetingId, body: &str) -> StoreResult<u32> {
         let now = ts(self.now());
         let pending: Option<u32> = self

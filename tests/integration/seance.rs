@@ -4,7 +4,7 @@
 //! draft reaches the group's list and Bob's mailbox): then approval, and
 //! the approved text unchanged by what the registry does afterwards.
 
-use crate::mailserver::{GroupSetup, MAIL_SERVER};
+use crate::mailserver::{GroupSetup, MAIL_SERVER, new_id, send, thunderbird};
 use crate::support::assert_clean;
 use crate::synapse::{SERVER, User};
 use greffier_testkit::mail::Account;
@@ -165,12 +165,50 @@ async fn a_whole_seance_in_a_group_room() {
         "{}",
         mailed.body()
     );
+    // Bob's remark, by mail in reply: attached to the draft, not applied.
+    let asked = new_id("remark");
+    send(
+        Some(&bob_mail.address),
+        &bot.account.address,
+        &thunderbird(
+            &format!("Bob Martin <{}>", bob_mail.address),
+            &bot.account.address,
+            "Re: Projet de compte rendu : Séance courrier",
+            &asked,
+            "Bonjour,\n\n!compte-rendu remarque 1 « Ajouter le point sur Thunderbird »\n\nBob",
+        ),
+    )
+    .await;
+    let answer = bob_mail.answer_to(&asked).await;
+    assert!(
+        answer
+            .body()
+            .starts_with("Remarque jointe au projet de compte rendu de la réunion n°1"),
+        "{}",
+        answer.body()
+    );
+    let asked = alice.say(&room, "!cr remarques 1").await;
+    let listed = alice.reply_to(&bot_matrix, &asked).await;
+    assert!(
+        listed.body().contains("• Bob Martin (")
+            && listed
+                .body()
+                .contains(") : Ajouter le point sur Thunderbird"),
+        "{}",
+        listed.body()
+    );
+    assert!(
+        !String::from_utf8_lossy(&bot.scratch.run(&["minutes", "1", "--draft"], b"").stdout)
+            .contains("Thunderbird"),
+        "a remark is not applied by itself"
+    );
 
     // Approval by the organiser; then the registry changes.
     let asked = alice.say(&room, "!compte-rendu approuver 1").await;
     let reply = alice.reply_to(&bot_matrix, &asked).await;
     assert!(
-        reply.body().contains("approuvé (version 1)"),
+        reply.body().contains("approuvé (version 1)")
+            && reply.body().contains("Remarques reçues sur le projet : 1"),
         "{}",
         reply.body()
     );

@@ -70,6 +70,9 @@ impl Command {
                 | Command::Logiciel(logiciel::Logiciel::Qui(_) | logiciel::Logiciel::Liste(_))
                 | Command::Sondage(sondage::Sondage::Resultats(_) | sondage::Sondage::Liste)
                 | Command::Suivi(seance::suivi::Suivi::Liste(_))
+                | Command::CompteRendu(compte_rendu::CompteRendu::Remarque(
+                    compte_rendu::remarque::Remarque { text: None, .. }
+                ))
         )
     }
 

@@ -98,6 +98,16 @@ pub trait Records {
     fn set_agenda(&mut self, meeting: MeetingId, items: &[String]) -> StoreResult<()>;
     /// Every version of a meeting's compte rendu, the first first.
     fn records(&mut self, meeting: MeetingId) -> StoreResult<Vec<Record>>;
+    /// Attaches a remark to the meeting's draft (never applied to it).
+    fn add_remark(
+        &mut self,
+        meeting: MeetingId,
+        author: &str,
+        text: &str,
+        channel: &str,
+    ) -> StoreResult<()>;
+    /// The remarks on the meeting's draft, in order: (author, text, when).
+    fn remarks(&mut self, meeting: MeetingId) -> StoreResult<Vec<(String, String, Timestamp)>>;
     /// Puts `body` under review as the meeting's draft (`en relecture`):
     /// the version under review, replaced by a later draft, frozen once
     /// approved; its version number.

@@ -69,11 +69,22 @@ impl Approuver {
             ));
         };
         let short = &approved.sha256[..16];
+        let remarks = ex.store.remarks(MeetingId(self.id))?.len();
+        let remarks = match remarks {
+            0 => String::new(),
+            n => tr!(
+                lang,
+                " Remarques reçues sur le projet : {n} ({}compte-rendu remarques {}).",
+                " Remarks received on the draft: {n} ({}minutes remarks {}).",
+                ex.prefix(),
+                self.id
+            ),
+        };
         Ok(match before {
             None => tr!(
                 lang,
-                "Compte rendu de la réunion {described} approuvé (version {}) : son texte est désormais figé (SHA-256 {short}…).",
-                "Minutes of meeting {described} approved (version {}): their text is now frozen (SHA-256 {short}…).",
+                "Compte rendu de la réunion {described} approuvé (version {}) : son texte est désormais figé (SHA-256 {short}…).{remarks}",
+                "Minutes of meeting {described} approved (version {}): their text is now frozen (SHA-256 {short}…).{remarks}",
                 approved.version
             ),
             Some(earlier) => tr!(

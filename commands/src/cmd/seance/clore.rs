@@ -49,8 +49,10 @@ impl Clore {
         let described = crate::cmd::reunion::describe(ex, &meeting);
         let ask = tr!(
             lang,
-            "Projet de compte rendu de la réunion {described} : vos remarques avant le {until}, en réponse à ce message ou dans le salon du groupe.",
-            "Draft minutes of meeting {described}: your remarks before {until}, in reply to this message or in the group's room."
+            "Projet de compte rendu de la réunion {described} : vos remarques avant le {until}, dans le salon du groupe ou en réponse à ce message, par la ligne {}compte-rendu remarque {} « votre remarque ».",
+            "Draft minutes of meeting {described}: your remarks before {until}, in the group's room or in reply to this message, with the line {}minutes remark {} “your remark”.",
+            ex.prefix(),
+            meeting.id.0
         );
         // The group's room and list.
         let mut posted = false;
