@@ -120,6 +120,14 @@ enum Cmd {
         /// Where it took place, if the file lacks it.
         #[arg(long)]
         place: Option<String>,
+        /// The rédacteur's edited draft of this meeting's compte rendu
+        /// (`greffier minutes <id> --draft > cr.md`, edited): what it
+        /// changes is shown; --apply puts it under review.
+        #[arg(long, value_name = "ID", conflicts_with_all = ["title", "date", "place"])]
+        meeting: Option<i64>,
+        /// With --meeting: apply the changes shown.
+        #[arg(long, requires = "meeting")]
+        apply: bool,
     },
     /// Write the compte rendu of a meeting: Markdown (the default), HTML,
     /// OpenDocument Text or PDF, to standard output or to FILE; --send
@@ -334,9 +342,19 @@ fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Cmd::ImportMinutes {
             file,
+            meeting: Some(meeting),
+            apply,
+            ..
+        } => {
+            let mut db = open_database(&app, &cli)?;
+            minutes::import_edited(&app, &mut db, file, *meeting, *apply)
+        }
+        Cmd::ImportMinutes {
+            file,
             title,
             date,
             place,
+            ..
         } => {
             let mut db = open_database(&app, &cli)?;
             let given = greffier_commands::minutes::parse::Given {

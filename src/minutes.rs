@@ -179,6 +179,113 @@ pub fn import_file(
     Ok(())
 }
 
+/// `greffier import-minutes FILE --meeting <id> [--apply]`: the
+/// rédacteur's edited draft of a meeting's compte rendu. What it changes
+/// from the version under review (else the approved text, else the draft
+/// the store writes) is printed, "- " removed and "+ " added; with
+/// `--apply` the file becomes the version under review, which approval
+/// freezes as it is. Only the text changes: the registry (people, groups,
+/// catalogue) is not read from an edited draft.
+pub fn import_edited(
+    app: &App,
+    db: &mut Database,
+    file: &Path,
+    meeting: i64,
+    apply: bool,
+) -> anyhow::Result<()> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let Ok(text) = String::from_utf8(bytes) else {
+        bail!("{}: not UTF-8 text", file.display());
+    };
+    if text.trim().is_empty() {
+        bail!("{}: the file is empty: nothing applied", file.display());
+    }
+    let ctx = app.context();
+    let lang = ctx.lang;
+    let outcome = db.transaction(ctx.now, |tx| {
+        let id = MeetingId(meeting);
+        if tx.meeting(id)?.is_none() {
+            return Ok((None, false));
+        }
+        let records = greffier_commands::store::Records::records(tx, id)?;
+        let current = match record::under_review(&records)
+            .or_else(|| greffier_commands::store::in_force(&records))
+        {
+            Some(r) => r.body.clone(),
+            None => record::compte_rendu(tx, &ctx.timezone, id, true)?
+                .map(|c| c.text)
+                .unwrap_or_default(),
+        };
+        let changes = changes(&current, &text);
+        if changes.is_empty() || !apply {
+            return Ok((Some((changes, None)), false));
+        }
+        let version = greffier_commands::store::Records::submit_record(
+            tx,
+            id,
+            &text,
+            record::format_of(&text),
+        )?;
+        Ok((Some((changes, Some(version))), true))
+    })?;
+    let Some((changes, applied)) = outcome else {
+        bail!("there is no meeting {meeting}");
+    };
+    if changes.is_empty() {
+        println!(
+            "{}",
+            tr!(
+                lang,
+                "Aucun changement : le fichier est le texte en cours.",
+                "No change: the file is the current text."
+            )
+        );
+        return Ok(());
+    }
+    println!(
+        "{}",
+        tr!(lang, "Changements ({}) :", "Changes ({}):", changes.len())
+    );
+    for c in &changes {
+        println!("{c}");
+    }
+    match applied {
+        Some(version) => println!(
+            "{}",
+            tr!(
+                lang,
+                "Appliqué : le compte rendu de la réunion n°{meeting} est en relecture (version {version}) ; son approbation le fige tel quel.",
+                "Applied: the minutes of meeting #{meeting} are under review (version {version}); approving them freezes them as they are."
+            )
+        ),
+        None => println!(
+            "{}",
+            tr!(
+                lang,
+                "Rien n'est appliqué : relancez avec --apply pour mettre ce texte en relecture.",
+                "Nothing applied: run again with --apply to put this text under review."
+            )
+        ),
+    }
+    Ok(())
+}
+
+/// The lines `new` changes from `old`: "- " removed, "+ " added
+/// (unchanged lines left out); empty when they are the same.
+fn changes(old: &str, new: &str) -> Vec<String> {
+    similar::TextDiff::from_lines(old, new)
+        .iter_all_changes()
+        .filter_map(|c| {
+            let line = c.value().trim_end_matches('\n');
+            match c.tag() {
+                similar::ChangeTag::Delete => Some(format!("- {line}")),
+                similar::ChangeTag::Insert => Some(format!("+ {line}")),
+                similar::ChangeTag::Equal => None,
+            }
+        })
+        .collect()
+}
+
 /// Where `greffier minutes` writes, and in which format.
 pub struct Output<'a> {
     /// "md", "html", "odt" or "pdf".

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use greffier_commands::meeting::NewMeeting;
-use greffier_commands::store::Meetings as _;
+use greffier_commands::store::{Meetings as _, Records as _};
 use greffier_storage::Database;
 
 use crate::procs::{Child, sibling};
@@ -19,6 +19,9 @@ use crate::stats::{Sample, ms, ratio};
 const SEQUENTIAL: usize = 300;
 const CLIENTS: usize = 8;
 const WINDOW: Duration = Duration::from_secs(3);
+
+/// Past meetings in the archive page's measure.
+const ARCHIVED: usize = 1_000;
 
 pub async fn run(dir: &Path, size: Size) -> anyhow::Result<()> {
     let db_path = scale::database(dir, "web", size)?;
@@ -49,6 +52,32 @@ pub async fn run(dir: &Path, size: Size) -> anyhow::Result<()> {
                         recorded_by: None,
                         source: None,
                     })?;
+                }
+            }
+            // The archive: 1 000 past meetings of the first 50 groups,
+            // one in two with an approved compte rendu.
+            for k in 0..ARCHIVED {
+                let g = tx.group_by_slug(&scale::slug(k % 50))?.expect("a group");
+                let starts_at = now
+                    .checked_sub(jiff::SignedDuration::from_hours(24 * (k as i64 + 1)))
+                    .unwrap_or(now);
+                let m = tx.create_meeting(&NewMeeting {
+                    title: format!("Réunion passée {k}"),
+                    starts_at,
+                    ends_at: None,
+                    timezone: "Europe/Paris".into(),
+                    place: None,
+                    group: Some(g.id),
+                    organiser: None,
+                })?;
+                if k % 2 == 0 {
+                    tx.approve_record(
+                        m,
+                        &format!("# Réunion passée {k}\n\nCompte rendu.\n"),
+                        greffier_commands::store::RecordFormat::Markdown,
+                        Some("bench"),
+                        None,
+                    )?;
                 }
             }
             Ok(())
@@ -91,6 +120,10 @@ pub async fn run(dir: &Path, size: Size) -> anyhow::Result<()> {
             format!("/groupes/{}/calendrier.ics", scale::slug(0)),
         ),
         ("network `/`", "/".to_string()),
+        (
+            "archive `/reunions` (1 000 past meetings)",
+            "/reunions".to_string(),
+        ),
     ];
     println!(
         "{} groups, {} people, {} organisations; {SEQUENTIAL} requests in a row, then {CLIENTS} clients for {} s.\n",

@@ -128,7 +128,12 @@ impl Records for Tx<'_> {
             .collect()
     }
 
-    fn submit_record(&mut self, meeting: MeetingId, body: &str) -> StoreResult<u32> {
+    fn submit_record(
+        &mut self,
+        meeting: MeetingId,
+        body: &str,
+        format: RecordFormat,
+    ) -> StoreResult<u32> {
         let now = ts(self.now());
         let pending: Option<u32> = self
             .conn()
@@ -141,9 +146,10 @@ impl Records for Tx<'_> {
             .optional()?;
         if let Some(version) = pending {
             self.conn().execute(
-                "UPDATE records SET body = ?3, sha256 = ?4, state = 'en_relecture', created_at = ?5
+                "UPDATE records SET body = ?3, sha256 = ?4, state = 'en_relecture', created_at = ?5,
+                        format = ?6
                  WHERE meeting_id = ?1 AND version = ?2",
-                params![meeting.0, version, body, sha256(body), now],
+                params![meeting.0, version, body, sha256(body), now, format.as_str()],
             )?;
             return Ok(version);
         }
@@ -154,8 +160,8 @@ impl Records for Tx<'_> {
         )?;
         self.conn().execute(
             "INSERT INTO records (meeting_id, version, state, format, body, sha256, created_at)
-             VALUES (?1, ?2, 'en_relecture', 'markdown', ?3, ?4, ?5)",
-            params![meeting.0, version, body, sha256(body), now],
+             VALUES (?1, ?2, 'en_relecture', ?6, ?3, ?4, ?5)",
+            params![meeting.0, version, body, sha256(body), now, format.as_str()],
         )?;
         Ok(version)
     }

@@ -746,3 +746,70 @@ fn an_imported_compte_rendu_is_a_record_that_ordinary_commands_do_not_change() {
         "{again}"
     );
 }
+
+/// The rédacteur edits the compte rendu in any editor and reads it back:
+/// what changed is shown before it is applied; applied, it is the version
+/// under review, which approval freezes as it is (here a rectificatif of
+/// the 2007 record, which stays the official text until then).
+#[test]
+fn an_edited_compte_rendu_is_shown_then_put_under_review() {
+    let s = scratch("minutes-edited");
+    import(&s, SEED);
+    let seed = std::fs::read_to_string(SEED).expect("the seed");
+    let edited = seed.replace(
+        "Il est propose une nouvelle rencontre en octobre 2007",
+        "Il est proposé une nouvelle rencontre en octobre 2007.\nRectificatif : Sete était représentée par M. BRUNETTI.",
+    );
+    let file = s.dir.join("cr.txt");
+    std::fs::write(&file, &edited).expect("the edited file");
+    let path = file.to_str().expect("path");
+    let shown = s.run(&["import-minutes", path, "--meeting", "1"], b"");
+    assert_clean(&shown);
+    let shown = String::from_utf8(shown.stdout).expect("utf-8");
+    assert_eq!(
+        shown,
+        "Changements (3) :\n- Il est propose une nouvelle rencontre en octobre 2007\n+ Il est proposé une nouvelle rencontre en octobre 2007.\n+ Rectificatif : Sete était représentée par M. BRUNETTI.\nRien n'est appliqué : relancez avec --apply pour mettre ce texte en relecture.\n"
+    );
+    let official = |s: &Scratch| {
+        let out = s.run(&["minutes", "1"], b"");
+        assert_clean(&out);
+        String::from_utf8(out.stdout).expect("utf-8")
+    };
+    assert_eq!(official(&s), seed, "nothing applied");
+    let applied = s.run(&["import-minutes", path, "--meeting", "1", "--apply"], b"");
+    assert_clean(&applied);
+    let applied = String::from_utf8(applied.stdout).expect("utf-8");
+    assert!(
+        applied.ends_with("Appliqué : le compte rendu de la réunion n°1 est en relecture (version 2) ; son approbation le fige tel quel.\n"),
+        "{applied}"
+    );
+    assert_eq!(
+        official(&s),
+        seed,
+        "the approved text stays official until approval"
+    );
+    let said = s.console("@admin:example.test", &["!compte-rendu approuver 1"]);
+    assert!(
+        said.contains("(version 2) ; la version 1 reste consultable, inchangée"),
+        "{said}"
+    );
+    assert_eq!(official(&s), edited, "the edited text, byte for byte");
+    // Kept as plain text, as it was written: its HTML keeps its lines.
+    let html = s.run(&["minutes", "1", "--format", "html"], b"");
+    assert_clean(&html);
+    let html = String::from_utf8(html.stdout).expect("utf-8");
+    assert!(
+        html.contains("Il est proposé une nouvelle rencontre en octobre 2007.<br>Rectificatif : Sete était représentée par M. BRUNETTI."),
+        "{html}"
+    );
+    // The same file again: nothing to change.
+    let again = s.run(&["import-minutes", path, "--meeting", "1"], b"");
+    assert_clean(&again);
+    assert_eq!(
+        String::from_utf8(again.stdout).expect("utf-8"),
+        "Aucun changement : le fichier est le texte en cours.\n"
+    );
+    let missing = s.run(&["import-minutes", path, "--meeting", "9"], b"");
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no meeting 9"));
+}

@@ -58,10 +58,31 @@ pub fn compte_rendu(
     meeting: MeetingId,
     draft: bool,
 ) -> StoreResult<Option<CompteRendu>> {
-    if !draft && let Some(record) = in_force(&store.records(meeting)?).cloned() {
-        return Ok(Some(CompteRendu::of_record(record)));
+    if !draft {
+        let records = store.records(meeting)?;
+        // The approved text in force; else the version under review (the
+        // draft of the séance, or the rédacteur's edited one).
+        if let Some(record) = in_force(&records).or_else(|| under_review(&records)) {
+            return Ok(Some(CompteRendu::of_record(record.clone())));
+        }
     }
     Ok(render::render(store, tz, meeting)?.map(CompteRendu::of_draft))
+}
+
+/// The version under review, if one is (and none approved after it).
+pub fn under_review(records: &[Record]) -> Option<&Record> {
+    records
+        .last()
+        .filter(|r| matches!(r.state, RecordState::EnRelecture | RecordState::Brouillon))
+}
+
+/// How a text a person gives is written: greffier's Markdown (it starts
+/// with a `#` title), else plain text as it was typed.
+pub fn format_of(text: &str) -> RecordFormat {
+    match text.starts_with("# ") {
+        true => RecordFormat::Markdown,
+        false => RecordFormat::Text,
+    }
 }
 
 /// What keeping an imported compte rendu as a record did.
@@ -92,17 +113,15 @@ pub fn keep_imported(
             false => Kept::Other(record.version),
         });
     }
-    let format = match text.starts_with("# ") {
-        true => RecordFormat::Markdown,
-        false => RecordFormat::Text,
-    };
+    let format = format_of(text);
     let note = format!("importé de {from}");
     let record = store.approve_record(meeting, text, format, None, Some(&note))?;
     Ok(Kept::New(record.version))
 }
 
-/// Approves the meeting's compte rendu as it reads today (its draft), in
-/// the name of `by`: the text is frozen from now on. A meeting whose
+/// Approves the meeting's compte rendu as it reads today (the version
+/// under review, else its draft), in the name of `by`: the text is frozen
+/// from now on. A meeting whose
 /// approved text is the same is left as it is (none returned).
 pub fn approve(
     store: &mut dyn Store,
@@ -111,20 +130,21 @@ pub fn approve(
     by: &str,
     note: Option<&str>,
 ) -> StoreResult<Option<Record>> {
-    let Some(draft) = render::render(store, tz, meeting)? else {
-        return Ok(None);
+    // The version under review as it stands (edited by the rédacteur,
+    // say), else the draft as the store writes it today.
+    let records = store.records(meeting)?;
+    let (text, format) = match under_review(&records) {
+        Some(r) => (r.body.clone(), r.format),
+        None => match render::render(store, tz, meeting)? {
+            Some(draft) => (draft.markdown, RecordFormat::Markdown),
+            None => return Ok(None),
+        },
     };
-    if in_force(&store.records(meeting)?).is_some_and(|r| r.body == draft.markdown) {
+    if in_force(&records).is_some_and(|r| r.body == text) {
         return Ok(None);
     }
     store
-        .approve_record(
-            meeting,
-            &draft.markdown,
-            RecordFormat::Markdown,
-            Some(by),
-            note,
-        )
+        .approve_record(meeting, &text, format, Some(by), note)
         .map(Some)
 }
 

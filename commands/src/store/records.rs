@@ -111,7 +111,12 @@ pub trait Records {
     /// Puts `body` under review as the meeting's draft (`en relecture`):
     /// the version under review, replaced by a later draft, frozen once
     /// approved; its version number.
-    fn submit_record(&mut self, meeting: MeetingId, body: &str) -> StoreResult<u32>;
+    fn submit_record(
+        &mut self,
+        meeting: MeetingId,
+        body: &str,
+        format: RecordFormat,
+    ) -> StoreResult<u32>;
     /// Freezes `body` as the meeting's approved compte rendu: the version
     /// under review if there is one, else a new version, approved now by `by` (who, as the reply names them; none:
     /// an imported record); the version approved before it becomes

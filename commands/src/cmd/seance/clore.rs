@@ -39,7 +39,11 @@ impl Clore {
         let Some(draft) = render::render(ex.store, &tz, meeting.id)? else {
             return ex.refuse(tr!(lang, "Réunion introuvable.", "Meeting not found."));
         };
-        ex.store.submit_record(meeting.id, &draft.markdown)?;
+        ex.store.submit_record(
+            meeting.id,
+            &draft.markdown,
+            crate::store::RecordFormat::Markdown,
+        )?;
         let until = ex
             .ctx
             .today()
