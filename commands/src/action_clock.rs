@@ -59,7 +59,11 @@ pub fn due(
                 a.n
             ),
         };
-        tell_owner(store, &a, text, &mut actions)?;
+        let subject = match late {
+            true => tr!(lang, "Action n°{} en retard", "Action #{} is late", a.n),
+            false => tr!(lang, "Rappel : action n°{}", "Reminder: action #{}", a.n),
+        };
+        tell_owner(store, &a, subject, text, &mut actions)?;
     }
     Ok(actions)
 }
@@ -69,13 +73,13 @@ pub fn due(
 fn tell_owner(
     store: &mut (impl Meetings + Identities + Groups + ?Sized),
     a: &ActionItem,
+    subject: String,
     text: String,
     actions: &mut Vec<Action>,
 ) -> StoreResult<()> {
     if let Some(person) = a.owner_person
         && let Some(to) = store.email_of(person)?
     {
-        let subject = text.split(" : ").next().unwrap_or("Action").to_string();
         actions.push(Action::SendMail { to, subject, text });
         return Ok(());
     }

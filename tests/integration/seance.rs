@@ -255,3 +255,60 @@ async fn a_whole_seance_in_a_group_room() {
     );
     bot.stop().await;
 }
+
+/// An action's owner is reminded once before its due date, and not again
+/// when the bot restarts (the mark is written with the queued mail).
+#[tokio::test]
+async fn an_actions_reminder_goes_once_even_across_restarts() {
+    let _mail = MAIL_SERVER.read().await;
+    let mut bot = crate::mailserver::MailBot::new("seance-remind").await;
+    bot.start();
+    let (member, member_id) = bot.member_with_id("Arles").await;
+    // Held around a table (the console): an action due in two days.
+    let due = jiff::Zoned::now()
+        .checked_add(jiff::SignedDuration::from_hours(48))
+        .expect("date")
+        .date();
+    let out = bot.scratch.console(
+        "@admin:example.test",
+        &[
+            "!reunion creer « Point rapide » 2030-12-03 18:00",
+            "!seance ouvrir 1",
+            &format!("!action {member_id} « Relire le compte rendu » echeance {due}"),
+            "!seance clore",
+        ],
+    );
+    assert!(
+        out.contains("Action n°1 (entrée n°1)") && out.contains("Séance close"),
+        "{out}"
+    );
+    // The scheduler runs at start and every minute: restart it for a new
+    // run at once.
+    bot.stop().await;
+    bot.start();
+    let reminder = member
+        .wait_for("the reminder", |m| m.subject().starts_with("Rappel"))
+        .await;
+    assert!(
+        reminder.body().contains("action n°1")
+            && reminder.body().contains("Relire le compte rendu"),
+        "{}",
+        reminder.body()
+    );
+    bot.stop().await;
+    bot.start();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+    while bot.logs().matches("reminders checked").count() < 3 {
+        assert!(tokio::time::Instant::now() < deadline, "{}", bot.logs());
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    let reminders = member
+        .mails("INBOX")
+        .await
+        .into_iter()
+        .filter(|raw| String::from_utf8_lossy(raw).contains("Subject: Rappel"))
+        .count();
+    assert_eq!(reminders, 1, "{}", bot.logs());
+    bot.stop().await;
+}
