@@ -19,7 +19,8 @@ fn software_row(r: &Row<'_>) -> rusqlite::Result<Software> {
 
 /// The current uses, from rows (organisation, status, note, at): those
 /// whose latest row has a status.
-const CURRENT: &str = "SELECT u.organisation_id, u.status, u.note, u.at FROM software_uses u
+const CURRENT: &str =
+    "SELECT u.organisation_id, u.status, u.note, u.at, u.source FROM software_uses u
      WHERE u.software_id = ?1 AND u.status IS NOT NULL
        AND u.id = (SELECT MAX(id) FROM software_uses
                    WHERE software_id = u.software_id AND organisation_id = u.organisation_id)";
@@ -35,6 +36,7 @@ fn use_at(r: &Row<'_>, at: usize) -> rusqlite::Result<SoftwareUse> {
         status: UseStatus::parse(&status).ok_or_else(|| bad(format!("use status {status:?}")))?,
         note: r.get(at + 2)?,
         at: parse_ts(&when).map_err(|e| bad(e.to_string()))?,
+        source: r.get(at + 4)?,
     })
 }
 
@@ -70,22 +72,24 @@ impl Catalogue for Tx<'_> {
         note: Option<&str>,
         by: Option<PersonId>,
     ) -> StoreResult<bool> {
-        let latest: Option<(Option<String>, Option<String>)> = self
+        let latest: Option<(Option<String>, Option<String>, bool)> = self
             .conn()
             .prepare_cached(
-                "SELECT status, note FROM software_uses WHERE software_id = ?1
+                "SELECT status, note, source IS NOT NULL FROM software_uses WHERE software_id = ?1
                  AND organisation_id = ?2 ORDER BY id DESC LIMIT 1",
             )
             .and_then(|mut st| {
-                st.query_row(params![software.0, org.0], |r| Ok((r.get(0)?, r.get(1)?)))
-                    .optional()
+                st.query_row(params![software.0, org.0], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })
+                .optional()
             })?;
         let wanted = (
             status.map(|s| s.as_str().to_string()),
             note.map(str::to_string),
         );
         let unchanged = match &latest {
-            Some(latest) => *latest == wanted,
+            Some((status, note, _)) => (status, note) == (&wanted.0, &wanted.1),
             // Nothing recorded: removing changes nothing.
             None => status.is_none(),
         };
@@ -107,6 +111,31 @@ impl Catalogue for Tx<'_> {
         Ok(true)
     }
 
+    fn mark_use_source(
+        &mut self,
+        software: SoftwareId,
+        org: OrgId,
+        source: &str,
+    ) -> StoreResult<()> {
+        self.conn().execute(
+            "UPDATE software_uses SET source = ?3 WHERE id = (
+                 SELECT MAX(id) FROM software_uses WHERE software_id = ?1 AND organisation_id = ?2)
+               AND person_id IS NULL AND source IS NULL",
+            params![software.0, org.0, source],
+        )?;
+        Ok(())
+    }
+
+    fn confirm_use(&mut self, software: SoftwareId, org: OrgId) -> StoreResult<bool> {
+        let changed = self.conn().execute(
+            "UPDATE software_uses SET source = NULL WHERE id = (
+                 SELECT MAX(id) FROM software_uses WHERE software_id = ?1 AND organisation_id = ?2)
+               AND source IS NOT NULL",
+            params![software.0, org.0],
+        )?;
+        Ok(changed == 1)
+    }
+
     fn software_uses(&mut self, software: SoftwareId) -> StoreResult<Vec<SoftwareUse>> {
         let sql = format!(
             "SELECT c.* FROM ({CURRENT}) c JOIN organisations o ON o.id = c.organisation_id
@@ -119,7 +148,7 @@ impl Catalogue for Tx<'_> {
 
     fn organisation_software(&mut self, org: OrgId) -> StoreResult<Vec<(Software, SoftwareUse)>> {
         let mut st = self.conn().prepare_cached(
-            "SELECT s.id, s.name, s.group_id, u.organisation_id, u.status, u.note, u.at
+            "SELECT s.id, s.name, s.group_id, u.organisation_id, u.status, u.note, u.at, u.source
                  FROM software_uses u JOIN software s ON s.id = u.software_id
                  WHERE u.organisation_id = ?1 AND u.status IS NOT NULL
                    AND u.id = (SELECT MAX(id) FROM software_uses

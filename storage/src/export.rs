@@ -72,6 +72,9 @@ pub struct ExportSoftwareUse {
     pub organisation: String,
     pub status: String,
     pub note: Option<String>,
+    /// Where an import read it, until a member confirms it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Serialize, PartialEq, Eq)]
@@ -406,7 +409,7 @@ impl Database {
         let mut software = Vec::new();
         for (id, name, group) in rows {
             let mut st = conn.prepare_cached(
-                "SELECT o.name, u.status, u.note FROM software_uses u
+                "SELECT o.name, u.status, u.note, u.source FROM software_uses u
                  JOIN organisations o ON o.id = u.organisation_id
                  WHERE u.software_id = ?1 AND u.status IS NOT NULL
                    AND u.id = (SELECT MAX(id) FROM software_uses
@@ -419,6 +422,7 @@ impl Database {
                         organisation: r.get(0)?,
                         status: r.get(1)?,
                         note: r.get(2)?,
+                        source: r.get(3)?,
                     })
                 })?
                 .collect::<rusqlite::Result<_>>()?;

@@ -420,7 +420,8 @@ CREATE TABLE agenda_items (
     // the rédacteur records (numbered per meeting, corrections and
     // removals kept as dates); who was there as recorded (not the RSVP);
     // the actions decided (numbered across the network); the remarks on a
-    // draft, attached to it and never applied.
+    // draft, attached to it and never applied; where a use of the catalogue
+    // was read (an imported compte rendu), until a member confirms it.
     r#"
 CREATE TABLE seances (
     meeting_id  INTEGER PRIMARY KEY REFERENCES meetings(id),
@@ -468,6 +469,7 @@ CREATE TABLE actions (
     late_at      TEXT
 );
 CREATE INDEX actions_by_meeting ON actions(meeting_id, n);
+ALTER TABLE software_uses ADD COLUMN source TEXT;
 CREATE TABLE record_remarks (
     id          INTEGER PRIMARY KEY,
     meeting_id  INTEGER NOT NULL REFERENCES meetings(id),

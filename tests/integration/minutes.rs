@@ -813,3 +813,43 @@ fn an_edited_compte_rendu_is_shown_then_put_under_review() {
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no meeting 9"));
 }
+
+/// What an import reads into the catalogue is marked as read from that
+/// compte rendu, until a member says it again (or removes it).
+#[test]
+fn the_catalogue_read_from_a_compte_rendu_waits_for_a_member() {
+    let s = scratch("minutes-source");
+    import(&s, SEED);
+    let koha = |s: &Scratch| {
+        s.export()["software"]
+            .as_array()
+            .expect("software")
+            .iter()
+            .find(|x| x["name"] == "Koha")
+            .expect("Koha")["users"][0]
+            .clone()
+    };
+    assert_eq!(koha(&s)["source"], "compte rendu du 11 juin 2007");
+    let said = s.console("@admin:example.test", &["!logiciel qui Koha"]);
+    assert!(
+        said.contains("Ouest Provence [lu dans le compte rendu du 11 juin 2007, à confirmer]"),
+        "{said}"
+    );
+    // Importing again changes nothing; a member's word confirms it.
+    let again = import(&s, SEED);
+    assert!(again.contains("Créé (0)"), "{again}");
+    assert_eq!(koha(&s)["source"], "compte rendu du 11 juin 2007");
+    let said = s.console(
+        "@admin:example.test",
+        &["!logiciel ajouter Koha statut production pour « Ouest Provence »"],
+    );
+    assert!(
+        said.contains(
+            "C'est confirmé : Ouest Provence — Koha, en production (lu dans un compte rendu)."
+        ),
+        "{said}"
+    );
+    assert_eq!(koha(&s).get("source"), None, "confirmed");
+    let said = s.console("@admin:example.test", &["!logiciel qui Koha"]);
+    assert!(!said.contains("à confirmer"), "{said}");
+}

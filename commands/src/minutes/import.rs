@@ -416,7 +416,14 @@ pub fn import(store: &mut dyn Store, ctx: &Context, minutes: &Minutes) -> StoreR
     for row in &minutes.proposed {
         imp.group(row, GroupStatus::Proposed)?;
     }
-    let unread = imp.catalogue(&minutes.projects)?;
+    // The uses read here are marked as read from this compte rendu.
+    let source = minutes.date.map(|d| {
+        format!(
+            "compte rendu du {}",
+            crate::words::date_in(crate::Lang::Fr, d)
+        )
+    });
+    let unread = imp.catalogue(&minutes.projects, source)?;
     if let Some(meeting) = meeting {
         imp.notes(meeting, minutes, &unread)?;
     }
@@ -429,7 +436,11 @@ impl Importer<'_> {
     /// its organisation (found or created like the others), each software
     /// found by name or added (tied to the group of the same name); a name
     /// read through a slip is said in the summary.
-    fn catalogue(&mut self, lines: &[(usize, String)]) -> StoreResult<Unread> {
+    fn catalogue(
+        &mut self,
+        lines: &[(usize, String)],
+        source: Option<String>,
+    ) -> StoreResult<Unread> {
         if lines.is_empty() {
             return Ok(Vec::new());
         }
@@ -485,6 +496,10 @@ impl Importer<'_> {
             let changed =
                 self.store
                     .record_use(software, org, Some(u.status), u.note.as_deref(), None)?;
+            // Read from this compte rendu: a member confirms it.
+            if changed && let Some(source) = &source {
+                self.store.mark_use_source(software, org, source)?;
+            }
             self.note(changed, what);
         }
         Ok(read.unread)

@@ -8,6 +8,17 @@ pub trait Catalogue {
     /// Every software, by name.
     fn all_software(&mut self) -> StoreResult<Vec<Software>>;
     fn create_software(&mut self, name: &str, group: Option<GroupId>) -> StoreResult<SoftwareId>;
+    /// Where the current use was read (an imported compte rendu, "compte
+    /// rendu du 11 juin 2007"), until a member confirms it by recording it.
+    fn mark_use_source(
+        &mut self,
+        software: SoftwareId,
+        org: OrgId,
+        source: &str,
+    ) -> StoreResult<()>;
+    /// Confirms the current use an import read (it is no longer marked as
+    /// read); false when it was not marked.
+    fn confirm_use(&mut self, software: SoftwareId, org: OrgId) -> StoreResult<bool>;
     /// Records an organisation's use of a software (history kept: the
     /// latest record is the current one); `None` records that it no longer
     /// uses it. False when it changes nothing (the same status and note).

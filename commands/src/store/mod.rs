@@ -421,6 +421,9 @@ pub struct SoftwareUse {
     pub status: UseStatus,
     pub note: Option<String>,
     pub at: Timestamp,
+    /// Where it was read ("compte rendu du 11 juin 2007"), until a member
+    /// confirms it.
+    pub source: Option<String>,
 }
 
 /// A date poll as it is created: its candidate dates (numbered from 1 in

@@ -133,6 +133,14 @@ impl Ajouter {
         )?;
         let (name, org_name) = (&software.name, &org.name);
         let status = crate::words::use_status(lang, self.status);
+        // The same as a compte rendu read: now confirmed.
+        if !changed && ex.store.confirm_use(software.id, org.id)? {
+            return Ok(tr!(
+                lang,
+                "C'est confirmé : {org_name} — {name}, {status} (lu dans un compte rendu).",
+                "Confirmed: {org_name} — {name}, {status} (read in minutes)."
+            ));
+        }
         if !changed {
             return ex.refuse(tr!(
                 lang,

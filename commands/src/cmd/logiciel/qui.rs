@@ -59,10 +59,18 @@ impl Qui {
             let mut names = Vec::new();
             for u in uses.iter().filter(|u| u.status == status) {
                 let org = ex.store.organisation(u.organisation)?.name;
-                names.push(match &u.note {
+                let mut name = match &u.note {
                     Some(note) => format!("{org} ({})", crate::text::one_line(note)),
                     None => org,
-                });
+                };
+                if let Some(source) = &u.source {
+                    name.push_str(&tr!(
+                        lang,
+                        " [lu dans le {source}, à confirmer]",
+                        " [read in the {source}, to be confirmed]"
+                    ));
+                }
+                names.push(name);
             }
             if !names.is_empty() {
                 out.push(format!(
