@@ -166,6 +166,7 @@ fn a_whole_seance_in_the_groups_room() {
         "**Rédacteur** : bob",
         "## Étaient présents\n\n- arles, Arles\n- bob, Berre\n- carol, Vitrolles\n",
         "## Absents excusés\n\n- ines, Istres\n",
+        "Réponses aux invitations (intentions, avant la séance) : 0 présent(s) annoncé(s), 0 excusé(s), 4 sans réponse.",
         "## Ordre du jour\n\n1. Tour de table\n2. Migration vers Postfix\n3. Questions diverses\n",
         "### Point 1 : Tour de table\n\n- Chacun présente son service\n",
         "### Point 2 : Migration vers Postfix\n\n- Berre a migré 350 boîtes\n- Décision : Vitrolles migre en janvier\n- Action n°1 : Berre — Documenter la migration\n- Action n°2 : carol — Planifier la bascule\n",

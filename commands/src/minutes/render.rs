@@ -61,6 +61,9 @@ struct Content {
     absent: Vec<(String, String)>,
     /// The séance's entries and actions, when it was held in one.
     seance: Option<(Vec<Entry>, Vec<ActionItem>)>,
+    /// The answers to the invitations (present, excused, no answer), told
+    /// apart from the attendance when the séance recorded it.
+    answers: Option<(usize, usize, usize)>,
     next_meeting: Option<String>,
 }
 
@@ -91,7 +94,13 @@ fn content(
         .map(|(p, a)| (p.0, a))
         .collect();
     let mut people: Vec<(crate::store::Person, Option<Attended>)> = Vec::new();
+    let mut answers = (0, 0, 0);
     for i in store.invitees(id)? {
+        match i.status {
+            RsvpStatus::Present => answers.0 += 1,
+            RsvpStatus::Excused => answers.1 += 1,
+            _ => answers.2 += 1,
+        }
         let attended = match held {
             true => recorded.get(&i.person.id.0).copied(),
             false => match i.status {
@@ -161,6 +170,7 @@ fn content(
         agenda,
         absent,
         seance,
+        answers: held.then_some(answers),
         next_meeting: next,
     }))
 }
@@ -366,6 +376,11 @@ fn document(c: &Content) -> Document {
                 .map(|(name, org)| Item::new(format!("{name}, {org}")))
                 .collect(),
         ));
+    }
+    if let Some((present, excused, silent)) = c.answers {
+        doc.push(Block::Text(format!(
+            "Réponses aux invitations (intentions, avant la séance) : {present} présent(s) annoncé(s), {excused} excusé(s), {silent} sans réponse."
+        )));
     }
     if let Some(o) = &c.organiser {
         doc.push(Block::Text(format!("Organisée à l'initiative {}.", de(o))));
