@@ -374,22 +374,7 @@ pub fn group_digest(
     for a in store.all_actions()? {
         if a.state == "ouverte" && store.meeting(a.meeting)?.and_then(|m| m.group) == Some(group.id)
         {
-            let due = match a.due {
-                Some(d) if d < today => tr!(
-                    lang,
-                    " (échéance le {}, en retard)",
-                    " (due {}, late)",
-                    crate::words::date_in(lang, d)
-                ),
-                Some(d) => tr!(
-                    lang,
-                    " (échéance le {})",
-                    " (due {})",
-                    crate::words::date_in(lang, d)
-                ),
-                None => String::new(),
-            };
-            open.push(format!("n°{} {} — {}{due}", a.n, a.owner, a.text));
+            open.push(crate::words::action_line(lang, today, &a));
         }
     }
     if !open.is_empty() {

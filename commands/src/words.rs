@@ -110,6 +110,22 @@ pub fn group_status(lang: Lang, status: GroupStatus) -> String {
     }
 }
 
+/// An action as lists and digests show it: "n°3 Berre — Documenter (échéance
+/// le 15 décembre 2026, en retard)".
+pub fn action_line(lang: Lang, today: jiff::civil::Date, a: &crate::store::ActionItem) -> String {
+    let due = match a.due {
+        Some(d) if d < today && a.state == "ouverte" => tr!(
+            lang,
+            " (échéance le {}, en retard)",
+            " (due {}, late)",
+            date_in(lang, d)
+        ),
+        Some(d) => tr!(lang, " (échéance le {})", " (due {})", date_in(lang, d)),
+        None => String::new(),
+    };
+    format!("n°{} {} — {}{due}", a.n, a.owner, a.text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -29,6 +29,19 @@ type Row = (
     Option<String>,
 );
 
+/// The version under review (or in draft) of a meeting's compte rendu.
+fn pending_version(tx: &Tx<'_>, meeting: MeetingId) -> StoreResult<Option<u32>> {
+    Ok(tx
+        .conn()
+        .query_row(
+            "SELECT version FROM records WHERE meeting_id = ?1
+             AND state IN ('brouillon', 'en_relecture') ORDER BY version DESC LIMIT 1",
+            params![meeting.0],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
 impl Records for Tx<'_> {
     fn agenda(&mut self, meeting: MeetingId) -> StoreResult<Vec<String>> {
         let mut st = self.conn().prepare_cached(
@@ -135,15 +148,7 @@ impl Records for Tx<'_> {
         format: RecordFormat,
     ) -> StoreResult<u32> {
         let now = ts(self.now());
-        let pending: Option<u32> = self
-            .conn()
-            .query_row(
-                "SELECT version FROM records WHERE meeting_id = ?1
-                 AND state IN ('brouillon', 'en_relecture') ORDER BY version DESC LIMIT 1",
-                params![meeting.0],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let pending = pending_version(self, meeting)?;
         if let Some(version) = pending {
             self.conn().execute(
                 "UPDATE records SET body = ?3, sha256 = ?4, state = 'en_relecture', created_at = ?5,
@@ -180,15 +185,7 @@ impl Records for Tx<'_> {
             params![meeting.0],
         )?;
         // The version under review becomes the approved one.
-        let pending: Option<u32> = self
-            .conn()
-            .query_row(
-                "SELECT version FROM records WHERE meeting_id = ?1
-                 AND state IN ('brouillon', 'en_relecture') ORDER BY version DESC LIMIT 1",
-                params![meeting.0],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let pending = pending_version(self, meeting)?;
         let version: u32 = match pending {
             Some(v) => {
                 self.conn().execute(

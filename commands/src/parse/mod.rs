@@ -153,6 +153,18 @@ pub fn join(tokens: &[Token]) -> String {
         .join(" ")
 }
 
+/// A number from 1 up ("3", "#3", "n°3"): an item of the ordre du jour,
+/// an entry of a séance, an action.
+pub fn number(args: &mut Args) -> Result<u32, ParseErrorKind> {
+    let t = args.required(Arg::AgendaItem)?;
+    t.text
+        .trim_start_matches(['#', 'n', '°'])
+        .parse::<u32>()
+        .ok()
+        .filter(|n| *n >= 1)
+        .ok_or_else(|| ParseErrorKind::Unexpected(text::excerpt(&t.text, 20)))
+}
+
 /// Longest text argument kept (themes, status texts, reasons).
 pub const MAX_TEXT: usize = 500;
 

@@ -35,16 +35,6 @@ pub struct Ordre {
     pub change: Option<Change>,
 }
 
-fn number(args: &mut Args) -> Result<usize, ParseErrorKind> {
-    let t = args.required(Arg::AgendaItem)?;
-    t.text
-        .trim_start_matches(['#', 'n', '°'])
-        .parse::<usize>()
-        .ok()
-        .filter(|n| *n >= 1)
-        .ok_or_else(|| ParseErrorKind::Unexpected(crate::text::excerpt(&t.text, 20)))
-}
-
 impl Ordre {
     pub fn parse(args: &mut Args) -> Result<Ordre, ParseErrorKind> {
         let id = super::meeting_id(args)?;
@@ -73,10 +63,12 @@ impl Ordre {
                 };
                 Change::Add { title, at }
             }
-            Some("retirer" | "supprimer" | "remove" | "delete") => Change::Remove(number(args)?),
+            Some("retirer" | "supprimer" | "remove" | "delete") => {
+                Change::Remove(parse::number(args)? as usize)
+            }
             Some("deplacer" | "move") => Change::Move {
-                from: number(args)?,
-                to: number(args)?,
+                from: parse::number(args)? as usize,
+                to: parse::number(args)? as usize,
             },
             Some(other) => return Err(ParseErrorKind::UnknownSubcommand(other.to_string())),
             None => return Err(ParseErrorKind::Missing(Arg::Subcommand)),

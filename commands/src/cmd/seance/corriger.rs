@@ -27,19 +27,9 @@ pub struct Corriger {
     pub text: Option<String>,
 }
 
-fn number(args: &mut Args) -> Result<u32, ParseErrorKind> {
-    let t = args.required(Arg::AgendaItem)?;
-    t.text
-        .trim_start_matches(['#', 'n', '°'])
-        .parse::<u32>()
-        .ok()
-        .filter(|n| *n >= 1)
-        .ok_or_else(|| ParseErrorKind::Unexpected(crate::text::excerpt(&t.text, 20)))
-}
-
 impl Corriger {
     pub fn parse(args: &mut Args) -> Result<Corriger, ParseErrorKind> {
-        let n = number(args)?;
+        let n = parse::number(args)?;
         let text = parse::bounded(args.rest(Arg::Text)?, Arg::Text)?;
         Ok(Corriger {
             n,
@@ -48,7 +38,7 @@ impl Corriger {
     }
 
     pub fn parse_remove(args: &mut Args) -> Result<Corriger, ParseErrorKind> {
-        let n = number(args)?;
+        let n = parse::number(args)?;
         args.end()?;
         Ok(Corriger { n, text: None })
     }

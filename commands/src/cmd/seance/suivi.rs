@@ -31,16 +31,6 @@ pub fn is_follow_up(keyword: &str) -> bool {
     )
 }
 
-fn number(args: &mut Args) -> Result<u32, ParseErrorKind> {
-    let t = args.required(Arg::AgendaItem)?;
-    t.text
-        .trim_start_matches(['#', 'n', '°'])
-        .parse::<u32>()
-        .ok()
-        .filter(|n| *n >= 1)
-        .ok_or_else(|| ParseErrorKind::Unexpected(crate::text::excerpt(&t.text, 20)))
-}
-
 impl Suivi {
     pub fn parse(keyword: &str, args: &mut Args) -> Result<Suivi, ParseErrorKind> {
         Ok(match keyword {
@@ -49,7 +39,7 @@ impl Suivi {
                 false => Some(args.rest(Arg::Group)?),
             }),
             "faite" | "fait" | "done" => {
-                let n = number(args)?;
+                let n = parse::number(args)?;
                 let note = match args.is_empty() {
                     true => None,
                     false => Some(parse::bounded(args.rest(Arg::Text)?, Arg::Text)?),
@@ -57,12 +47,12 @@ impl Suivi {
                 Suivi::Faite { n, note }
             }
             "abandonner" | "drop" => {
-                let n = number(args)?;
+                let n = parse::number(args)?;
                 args.end()?;
                 Suivi::Abandonner(n)
             }
             _ => {
-                let n = number(args)?;
+                let n = parse::number(args)?;
                 let due = parse::date(&args.required(Arg::Date)?.text)?;
                 args.end()?;
                 Suivi::Echeance { n, due }
@@ -155,27 +145,6 @@ fn to_change(ex: &mut Exec<'_>, n: u32) -> Result<ActionItem, Failure> {
     Ok(action)
 }
 
-/// One line per action: "n°3 Berre — Documenter (échéance le …, en retard)".
-pub fn line(ex: &Exec<'_>, a: &ActionItem) -> String {
-    let lang = ex.lang();
-    let due = match a.due {
-        Some(d) if d < ex.ctx.today() && a.state == "ouverte" => tr!(
-            lang,
-            " (échéance le {}, en retard)",
-            " (due {}, late)",
-            crate::words::date_in(lang, d)
-        ),
-        Some(d) => tr!(
-            lang,
-            " (échéance le {})",
-            " (due {})",
-            crate::words::date_in(lang, d)
-        ),
-        None => String::new(),
-    };
-    format!("• n°{} {} — {}{due}", a.n, a.owner, a.text)
-}
-
 fn list(ex: &mut Exec<'_>, filter: Option<String>) -> Outcome {
     let lang = ex.lang();
     let mut open: Vec<ActionItem> = ex
@@ -233,7 +202,10 @@ fn list(ex: &mut Exec<'_>, filter: Option<String>) -> Outcome {
     }
     let mut lines = vec![heading];
     for a in open.iter().take(SHOWN) {
-        lines.push(line(ex, a));
+        lines.push(format!(
+            "• {}",
+            crate::words::action_line(lang, ex.ctx.today(), a)
+        ));
     }
     if open.len() > SHOWN {
         lines.push(tr!(
