@@ -286,6 +286,28 @@ members = ["Berre"]
     }
 }
 
+/// After a reminder reached `member`: the bot restarted once more, its
+/// third scheduler run done, no second reminder reaches them.
+pub async fn no_second_reminder(bot: &mut MailBot, member: &Account) {
+    bot.stop().await;
+    bot.start();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+    while bot.logs().matches("reminders checked").count() < 3 {
+        assert!(tokio::time::Instant::now() < deadline, "{}", bot.logs());
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    // Anything it queued would be sent within a second or two.
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    let reminders = member
+        .mails("INBOX")
+        .await
+        .into_iter()
+        .filter(|raw| String::from_utf8_lossy(raw).contains("Subject: Rappel"))
+        .count();
+    assert_eq!(reminders, 1, "{}", bot.logs());
+    bot.stop().await;
+}
+
 /// The group "courrier" (active, lead Arles, members `members`) with a list
 /// mailbox, and Alice, the bot's admin, in a room she linked to it after
 /// typing `commands` there; the bot in Matrix and on the mail servers.
