@@ -211,6 +211,7 @@ mod tests {
             create_rooms: false,
             lists_domain: None,
             web_url: None,
+            review_days: 7,
         }
     }
 

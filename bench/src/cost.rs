@@ -31,6 +31,7 @@ pub fn context() -> anyhow::Result<Context> {
         create_rooms: false,
         lists_domain: None,
         web_url: None,
+        review_days: 7,
     })
 }
 

@@ -48,6 +48,7 @@ pub fn run() -> anyhow::Result<()> {
         create_rooms: false,
         lists_domain: None,
         web_url: None,
+        review_days: 7,
     };
 
     let start = Instant::now();

@@ -151,6 +151,9 @@ pub struct Context {
     /// The web pages' address (`web.public_url`, without a trailing
     /// slash): digests and invitations link to them.
     pub web_url: Option<String>,
+    /// Days the participants have to send remarks on a draft compte rendu
+    /// (`[minutes] review_days`).
+    pub review_days: u32,
 }
 
 impl Context {

@@ -35,6 +35,7 @@ pub fn context() -> Context {
         create_rooms: false,
         lists_domain: None,
         web_url: None,
+        review_days: 7,
     }
 }
 

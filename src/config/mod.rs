@@ -51,6 +51,7 @@ pub struct Config {
     pub people: PeopleConfig,
     pub digest: DigestConfig,
     pub meetings: MeetingsConfig,
+    pub minutes: MinutesConfig,
     /// The channels' sections that are present (absent: that channel is
     /// off), in the order of the table of channels.
     sections: Vec<(&'static str, Box<dyn ReadSection>)>,
@@ -72,6 +73,8 @@ struct Own {
     digest: DigestConfig,
     #[serde(default)]
     meetings: MeetingsConfig,
+    #[serde(default)]
+    minutes: MinutesConfig,
 }
 
 #[derive(Debug, Deserialize)]
@@ -161,6 +164,20 @@ impl Default for MeetingsConfig {
     }
 }
 
+/// `[minutes]`: the compte rendu.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MinutesConfig {
+    /// Days the participants have to send remarks on a draft.
+    pub review_days: u32,
+}
+
+impl Default for MinutesConfig {
+    fn default() -> Self {
+        MinutesConfig { review_days: 7 }
+    }
+}
+
 impl Config {
     /// A channel's section, when the file has it.
     pub fn section<S: Section>(&self) -> Option<&S> {
@@ -191,6 +208,7 @@ impl Config {
             create_rooms: false,
             lists_domain: None,
             web_url: None,
+            review_days: self.minutes.review_days,
         };
         for (_, section) in &self.sections {
             section.shape(&mut ctx);
@@ -303,6 +321,7 @@ pub fn parse(src: &str, readers: &[Reader]) -> Result<Config, Vec<Problem>> {
         people: own.people,
         digest: own.digest,
         meetings: own.meetings,
+        minutes: own.minutes,
         sections,
     };
     if problems.is_empty() {

@@ -76,6 +76,16 @@ fn values_are_read_into_their_types_once() {
 }
 
 #[test]
+fn the_review_of_a_draft_lasts_what_minutes_says() {
+    let now = jiff::Timestamp::UNIX_EPOCH;
+    assert_eq!(own("").expect("valid").context(now).review_days, 7);
+    let c = own("[minutes]\nreview_days = 3\n").expect("valid");
+    assert_eq!(c.context(now).review_days, 3);
+    let problems = own("[minutes]\nreview_days = \"une semaine\"\n").expect_err("refused");
+    assert_eq!(problems[0].line, Some(2), "{problems:?}");
+}
+
+#[test]
 fn seed_problems_point_at_their_table() {
     let src = "[[groups.seed]]\nslug = \"ok\"\ntheme = \"A\"\n\n[[groups.seed]]\nslug = \"Not OK\"\ntheme = \"B\"\n";
     let p = own(src).expect_err("bad slug");

@@ -23,6 +23,7 @@ fn ctx(now: Timestamp) -> Context {
         create_rooms: false,
         lists_domain: None,
         web_url: None,
+        review_days: 7,
     }
 }
 

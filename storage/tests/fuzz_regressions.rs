@@ -21,6 +21,7 @@ fn ctx() -> Context {
         create_rooms: false,
         lists_domain: None,
         web_url: None,
+        review_days: 7,
     }
 }
 

@@ -39,6 +39,7 @@ pub(crate) fn ctx() -> Context {
         create_rooms: false,
         lists_domain: None,
         web_url: None,
+        review_days: 7,
     }
 }
 

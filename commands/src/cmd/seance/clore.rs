@@ -2,7 +2,7 @@
 //! compte rendu (ordre du jour, each item's notes and decisions, who was
 //! there, the relevé des actions) goes to the group's room and list and
 //! by mail to the participants with an address, with the date remarks are
-//! awaited by (seven days); it is kept as the version under review until
+//! awaited by (`[minutes] review_days`, seven by default); it is kept as the version under review until
 //! it is approved (`!compte-rendu approuver`).
 
 use crate::action::Action;
@@ -17,9 +17,6 @@ pub const USAGE: Usage = Usage {
     help_fr: "clore la séance ouverte ici : le projet de compte rendu part en relecture",
     help_en: "close the session open here: the draft minutes go out for review",
 };
-
-/// Days the participants have to send remarks on the draft.
-pub const REVIEW_DAYS: i64 = 7;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Clore;
@@ -47,7 +44,7 @@ impl Clore {
         let until = ex
             .ctx
             .today()
-            .checked_add(jiff::Span::new().days(REVIEW_DAYS))
+            .checked_add(jiff::Span::new().days(i64::from(ex.ctx.review_days)))
             .unwrap_or(ex.ctx.today());
         let until = crate::words::date_in(lang, until);
         let described = crate::cmd::reunion::describe(ex, &meeting);
