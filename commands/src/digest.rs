@@ -370,13 +370,11 @@ pub fn group_digest(
         doc.push(Block::Text(text));
     }
     // The actions of the group's meetings still open, the late ones said.
-    let mut open = Vec::new();
-    for a in store.all_actions()? {
-        if a.state == "ouverte" && store.meeting(a.meeting)?.and_then(|m| m.group) == Some(group.id)
-        {
-            open.push(crate::words::action_line(lang, today, &a));
-        }
-    }
+    let open: Vec<String> = store
+        .open_group_actions(group.id)?
+        .iter()
+        .map(|a| crate::words::action_line(lang, today, a))
+        .collect();
     if !open.is_empty() {
         doc.push(Block::List {
             label: tr!(lang, "Actions ouvertes", "Open actions"),

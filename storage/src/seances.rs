@@ -2,8 +2,8 @@
 //! the attendance they record and the actions they decide.
 
 use greffier_commands::store::{
-    ActionItem, Attended, Entry, EntryKind, MeetingId, NewAction, OrgId, PersonId, Seance, Seances,
-    StoreError, StoreResult,
+    ActionItem, Attended, Entry, EntryKind, GroupId, MeetingId, NewAction, OrgId, PersonId, Seance,
+    Seances, StoreError, StoreResult,
 };
 use rusqlite::{OptionalExtension, params};
 
@@ -242,6 +242,14 @@ impl Seances for Tx<'_> {
 
     fn all_actions(&mut self) -> StoreResult<Vec<ActionItem>> {
         actions(self, "WHERE ?1 = ?1", 0)
+    }
+
+    fn open_group_actions(&mut self, group: GroupId) -> StoreResult<Vec<ActionItem>> {
+        actions(
+            self,
+            "WHERE state = 'ouverte' AND meeting_id IN (SELECT id FROM meetings WHERE group_id = ?1)",
+            group.0,
+        )
     }
 
     fn set_action_state(&mut self, n: u32, state: &str, note: Option<&str>) -> StoreResult<()> {

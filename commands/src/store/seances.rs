@@ -6,7 +6,7 @@
 use jiff::Timestamp;
 use jiff::civil::Date;
 
-use super::{MeetingId, OrgId, PersonId, StoreResult};
+use super::{GroupId, MeetingId, OrgId, PersonId, StoreResult};
 
 /// A séance: where it is held and whether it is still open.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,6 +147,9 @@ pub trait Seances {
     fn meeting_actions(&mut self, meeting: MeetingId) -> StoreResult<Vec<ActionItem>>;
     /// Every action, in order (their follow-up).
     fn all_actions(&mut self) -> StoreResult<Vec<ActionItem>>;
+    /// The open actions decided in the group's meetings, in order (its
+    /// digest, its next ordre du jour).
+    fn open_group_actions(&mut self, group: GroupId) -> StoreResult<Vec<ActionItem>>;
     /// Action `n`'s new state ("faite", "abandonnee"), with a note.
     fn set_action_state(&mut self, n: u32, state: &str, note: Option<&str>) -> StoreResult<()>;
     /// A new due date (the reminders start again).

@@ -253,16 +253,11 @@ pub fn proposals(
             "Approval of the minutes of {day}"
         ));
     }
-    let mut open = false;
-    for a in ex.store.all_actions()? {
-        if a.state == "ouverte"
-            && a.meeting != meeting.id
-            && ex.store.meeting(a.meeting)?.and_then(|m| m.group) == Some(group)
-        {
-            open = true;
-            break;
-        }
-    }
+    let open = ex
+        .store
+        .open_group_actions(group)?
+        .iter()
+        .any(|a| a.meeting != meeting.id);
     if open {
         out.push(tr!(ex.lang(), "Suivi des actions", "Follow-up of actions"));
     }
