@@ -407,10 +407,7 @@ fn run_input(
                 run_steps(tx, ctx, &req, vec![Step::Command(&command)])?
             }
             Decision::Run { command, .. } => {
-                let shown = match &command {
-                    Command::Rsvp(rsvp) => vec![rsvp.summary(ctx.lang)],
-                    _ => Vec::new(),
-                };
+                let shown = command.summary(ctx.lang).into_iter().collect();
                 Some(hold(tx, ctx, route, inbound, &inbound.input, shown, None)?)
             }
             Decision::Say(notice) => Some(say(ctx, inbound, notice)),

@@ -134,6 +134,18 @@ pub enum Action {
         subject: String,
         text: String,
     },
+    /// A meeting's approved compte rendu to one address: the text, with
+    /// that version attached as PDF and as OpenDocument Text, which the
+    /// adapter writes from the frozen text when it sends the mail (the
+    /// outbox holds no file; the same bytes at every try).
+    SendRecord {
+        to: String,
+        name: String,
+        subject: String,
+        text: String,
+        meeting: i64,
+        version: u32,
+    },
 }
 
 /// What a room post stands for, remembered with the event id it gets: a

@@ -3,7 +3,8 @@
 //! serai présent", "Excusé, je suis en congés"); or a poll mail ("1 et
 //! 3", read by `poll_reply`). [`decide`] finds what it answers, in
 //! SPEC.md's order — the iTIP REPLY's UID and ATTENDEE; In-Reply-To /
-//! References naming a poll mail's Message-ID, or an invitation's; the
+//! References naming a poll mail's Message-ID, a draft compte rendu's
+//! (the reply is a remark on it), or an invitation's; the
 //! sender being invited to exactly one upcoming meeting — and checks
 //! that the sender is the invitee (any of their linked addresses).
 //!
@@ -12,6 +13,8 @@
 //! again.
 
 use crate::cmd::Command;
+use crate::cmd::compte_rendu::CompteRendu;
+use crate::cmd::compte_rendu::remarque::Remarque;
 use crate::cmd::rsvp::{Answer, Given, Rsvp};
 use crate::cmd::sondage::Sondage;
 use crate::cmd::sondage::voter::{Via, Voter};
@@ -22,6 +25,10 @@ use crate::request::Context;
 use crate::rsvp_text::classify;
 use crate::store::{Identity, IdentityKind, StoreResult};
 use crate::{Store, text};
+
+/// The longest remark a reply to a draft mail makes (longer ones are cut
+/// there): a few paragraphs, more than a typed line's [`MAX_TEXT`].
+pub const MAX_REMARK: usize = 4000;
 
 /// What a calendar button says (the adapter reads it from the iTIP part).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -135,7 +142,32 @@ pub fn decide(
         }
     }
 
-    // 3. A reply to an invitation mail.
+    // 3. A reply to the mail that sent a draft compte rendu: a remark on
+    // it, as written (the quote proves the mailbox of the participant it
+    // went to; anyone else's reply waits for their confirmation).
+    for id in &message.references {
+        if let Some((meeting, person)) = store.draft_mail(id)? {
+            let Some(found) = store.meeting(meeting)? else {
+                continue;
+            };
+            let text = message.text.trim();
+            if text.is_empty() {
+                return Ok(Decision::Say(Notice::EmptyRemark {
+                    meeting: found.id.0,
+                    title: found.title,
+                }));
+            }
+            return Ok(Decision::Run {
+                command: Command::CompteRendu(CompteRendu::Remarque(Remarque {
+                    id: found.id.0,
+                    text: Some(text::excerpt(text, MAX_REMARK)),
+                })),
+                quoted: person == me.id,
+            });
+        }
+    }
+
+    // 4. A reply to an invitation mail.
     let mut meeting = None;
     for id in &message.references {
         if let Some((m, invitee)) = store.invitation_by_message_id(id)? {
@@ -149,7 +181,7 @@ pub fn decide(
             break;
         }
     }
-    // 4. The only upcoming meeting the sender is invited to.
+    // 5. The only upcoming meeting the sender is invited to.
     let guessed = meeting.is_none();
     if guessed {
         let mut mine = store.invited_upcoming(me.id, ctx.now)?;

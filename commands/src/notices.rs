@@ -30,6 +30,8 @@ pub enum Notice {
     UnclearAnswer { meeting: i64, title: String },
     /// A reply to a poll mail sent to someone else.
     NotYourPoll { poll: i64, title: String },
+    /// A reply to a draft compte rendu's mail with no text of its own.
+    EmptyRemark { meeting: i64, title: String },
     /// A reply to a poll mail that names no date the bot can read: the
     /// dates again, and how to answer.
     UnclearPollAnswer {
@@ -124,6 +126,11 @@ impl Notice {
                 lang,
                 "Ce message répond au sondage n°{poll} « {title} » envoyé à quelqu'un d'autre : votre réponse ne compte pas. Répondez au message du sondage que vous avez reçu vous-même.",
                 "This message answers the poll #{poll} “{title}” sent to someone else: your answer does not count. Answer the poll mail you received yourself."
+            ),
+            Notice::EmptyRemark { meeting, title } => tr!(
+                lang,
+                "Votre réponse au projet de compte rendu de la réunion n°{meeting} « {title} » ne contient pas de texte à joindre : aucune remarque n'est enregistrée. Écrivez votre remarque au-dessus du message cité.",
+                "Your reply to the draft minutes of meeting #{meeting} “{title}” holds no text to attach: no remark is recorded. Write your remark above the quoted message."
             ),
             Notice::UnclearPollAnswer { poll, title, dates } => tr!(
                 lang,

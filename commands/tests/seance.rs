@@ -183,17 +183,27 @@ fn a_whole_seance_in_the_groups_room() {
     let queued =
         w.db.pending(greffier_commands::Channel::EMAIL, w.ctx.now, 100)
             .expect("mail");
-    assert!(
-        queued.iter().any(
-            |i| matches!(&i.action, Action::SendMail { to, subject, text }
-            if to == "bob@berre.example"
+    let draft_mail = queued
+        .iter()
+        .find_map(|i| match &i.action {
+            Action::AskByMail {
+                to,
+                subject,
+                text,
+                message_id,
+                ..
+            } if to == "bob@berre.example"
                 && subject == "Projet de compte rendu : Atelier messagerie"
                 && text.contains("vos remarques avant le 26 novembre 2026")
                 && text.contains("!compte-rendu remarque 1 « votre remarque »")
-                && text.contains("## Relevé des actions"))
-        ),
-        "{queued:#?}"
-    );
+                && text.contains("répondre simplement à ce message")
+                && text.contains("## Relevé des actions") =>
+            {
+                Some(message_id.clone())
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no draft mail to Bob in {queued:#?}"));
     let archive = w.must(CAROL, "!reunion archives");
     assert!(
         archive.ends_with("compte rendu : en relecture"),
@@ -209,9 +219,24 @@ fn a_whole_seance_in_the_groups_room() {
         "{said}"
     );
     assert!(said.contains("(1 en tout)"), "{said}");
+    // A plain reply to the draft mail is a remark too, as written; an
+    // empty one is answered and attaches nothing.
+    let (said, kept) = w.mail_reply(
+        "bob@berre.example",
+        &draft_mail,
+        "Au point 2, lire « 350 boîtes ».\nLe reste me convient.",
+    );
+    assert!(kept, "{said}");
+    assert!(said.contains("(2 en tout)"), "{said}");
+    let (said, kept) = w.mail_reply("bob@berre.example", &draft_mail, "  ");
+    assert!(!kept);
+    assert!(
+        said.starts_with("Votre réponse au projet de compte rendu de la réunion n°1 « Atelier messagerie » ne contient pas de texte"),
+        "{said}"
+    );
     let listed = w.must(OTHER, "!minutes remarks 1");
     assert!(
-        listed.ends_with("• carol (19 novembre 2026) : Il manque le point sur Thunderbird"),
+        listed.contains("• carol (19 novembre 2026) : Il manque le point sur Thunderbird\n• bob (19 novembre 2026) : Au point 2, lire « 350 boîtes ».\nLe reste me convient."),
         "{listed}"
     );
     // Entries after the close are refused; approving freezes the draft.
@@ -222,8 +247,37 @@ fn a_whole_seance_in_the_groups_room() {
     );
     let approved = w.must(ARLES, "!compte-rendu approuver 1");
     assert!(
-        approved.ends_with("Remarques reçues sur le projet : 1 (!compte-rendu remarques 1)."),
+        approved.ends_with("Remarques reçues sur le projet : 2 (!compte-rendu remarques 1). Envoyé à 1 participant(s), en PDF et ODT."),
         "{approved}"
+    );
+    // The approved text goes to the participants, its files attached.
+    let queued =
+        w.db.pending(greffier_commands::Channel::EMAIL, w.ctx.now, 100)
+            .expect("mail");
+    let sent: Vec<(&str, &str, i64, u32)> = queued
+        .iter()
+        .filter_map(|i| match &i.action {
+            Action::SendRecord {
+                to,
+                subject,
+                meeting,
+                version,
+                text,
+                ..
+            } if text.contains("## Relevé des actions") => {
+                Some((to.as_str(), subject.as_str(), *meeting, *version))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        sent,
+        [(
+            "bob@berre.example",
+            "Compte rendu approuvé : Atelier messagerie",
+            1,
+            1
+        )]
     );
     let refused = w.refused(CAROL, "!compte-rendu remarque 1 « trop tard »");
     assert!(
@@ -245,6 +299,70 @@ fn a_whole_seance_in_the_groups_room() {
     assert_eq!(records[0].body, draft);
     let archive = w.must(CAROL, "!reunion archives");
     assert!(archive.ends_with("compte rendu : approuvé"), "{archive}");
+}
+
+#[test]
+fn a_decision_under_the_approval_item_approves_the_previous_compte_rendu() {
+    let mut w = world();
+    w.must(BOB, "!seance ouvrir");
+    w.must(BOB, "!note « Tour de table fait »");
+    w.must(BOB, "!seance clore");
+    // The next meeting, a month later, takes up the approval.
+    w.must(
+        ARLES,
+        "!reunion creer « Atelier messagerie 2 » 2026-12-17 10:00 groupe messagerie",
+    );
+    w.must(
+        ARLES,
+        "!reunion ordre 2 ajouter « Approbation du compte rendu du 19 novembre 2026 »",
+    );
+    w.must(ARLES, "!reunion ordre 2 ajouter « Bilan »");
+    w.ctx.now = "2026-12-17T09:15:00Z".parse().expect("now");
+    w.must(ARLES, "!seance ouvrir 2");
+    // A decision elsewhere, or one that puts the approval off, approves
+    // nothing.
+    assert_eq!(w.must(ARLES, "!point 2"), "Point 2 : Bilan");
+    assert_eq!(
+        w.must(ARLES, "!decision « Le bilan est approuvé »"),
+        "Décision n°1 notée."
+    );
+    assert_eq!(
+        w.must(ARLES, "!point 1"),
+        "Point 1 : Approbation du compte rendu du 19 novembre 2026"
+    );
+    assert_eq!(
+        w.must(
+            ARLES,
+            "!decision « Approbation reportée à la prochaine séance »"
+        ),
+        "Décision n°2 notée."
+    );
+    let records = |w: &mut World| {
+        w.db.write(w.ctx.now, |tx| Ok(tx.records(MeetingId(1))?))
+            .expect("records")
+    };
+    assert_eq!(records(&mut w)[0].state, RecordState::EnRelecture);
+    let said = w.must(
+        ARLES,
+        "!decision « Le compte rendu est approuvé à l'unanimité »",
+    );
+    assert!(
+        said.starts_with(
+            "Décision n°3 notée. Compte rendu de la réunion n°1 « Atelier messagerie »"
+        ) && said.contains("approuvé (version 1) : son texte est désormais figé")
+            && said.ends_with("Envoyé à 1 participant(s), en PDF et ODT."),
+        "{said}"
+    );
+    let kept = records(&mut w);
+    assert_eq!(
+        (kept.len(), kept[0].state, kept[0].approved_by.as_deref()),
+        (1, RecordState::Approuve, Some("arles"))
+    );
+    // Approved, it is no longer proposed, and a second decision does nothing.
+    assert_eq!(
+        w.must(ARLES, "!decision « Le compte rendu est adopté »"),
+        "Décision n°4 notée."
+    );
 }
 
 #[test]

@@ -23,6 +23,7 @@
 //! results); what an unproven mail asks to change waits for the sender's
 //! confirmation. Automatic mail (RFC 3834) is never answered.
 
+pub mod attach;
 pub mod auth;
 mod confirm;
 pub mod ical;
@@ -91,6 +92,7 @@ fn carries(action: &Action) -> bool {
             action,
             Action::PostToList { .. }
                 | Action::SendMail { .. }
+                | Action::SendRecord { .. }
                 | Action::AskByMail { .. }
                 | Action::SendInvitation(_)
         )
@@ -102,7 +104,9 @@ fn lane(action: &Action) -> String {
         Action::Reply { origin, .. } | Action::Confirm { origin, .. } => {
             return route::reply_lane(origin);
         }
-        Action::AskByMail { to, .. } | Action::SendMail { to, .. } => to,
+        Action::AskByMail { to, .. }
+        | Action::SendMail { to, .. }
+        | Action::SendRecord { to, .. } => to,
         Action::PostToList { list, .. } => list,
         Action::SendInvitation(invitation) => &invitation.to,
         _ => return String::new(),
@@ -186,10 +190,16 @@ pub async fn serve(app: Arc<App>, inbox: Arc<Inbox>) -> anyhow::Result<()> {
             done_folder: cfg.done_folder.clone(),
         },
     )?);
+    let tz = app.context().timezone;
+    let files_from = inbox.clone();
     tokio::spawn(outbox::pump(inbox.clone(), &ROUTE, move |item| {
         let smtp = smtp.clone();
+        let files = attach::files(&files_from, &tz, &item.action);
         async move {
-            let sent = smtp.deliver(&item).await;
+            let files = files.map_err(|e| {
+                outbox::SendError::permanent(format!("cannot write the attachments: {e:#}"))
+            })?;
+            let sent = smtp.deliver(&item, &files).await;
             if sent.is_ok() {
                 failpoint::reached("mail-after-smtp");
             }

@@ -16,6 +16,7 @@ use lettre::transport::smtp::client::{
 };
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
+use super::attach::File;
 use super::imap::Tls;
 use super::parse::strip_subject_prefixes;
 use crate::outbox::{OutboxItem, SendError};
@@ -105,10 +106,10 @@ impl Smtp {
         })
     }
 
-    pub async fn deliver(&self, item: &OutboxItem) -> Result<(), SendError> {
+    pub async fn deliver(&self, item: &OutboxItem, files: &[File]) -> Result<(), SendError> {
         let message = self
             .composer
-            .message(item)
+            .message(item, files)
             .map_err(|e| SendError::permanent(format!("cannot build the mail: {e}")))?;
         let message_id = message
             .headers()
@@ -184,7 +185,9 @@ impl Composer {
         format!("<{}@{}>", super::hex(&hash[..16]), self.domain)
     }
 
-    pub fn message(&self, item: &OutboxItem) -> anyhow::Result<Message> {
+    /// The mail of an outbox item, with `files` attached (written by
+    /// [`super::attach::files`] for the actions that carry some).
+    pub fn message(&self, item: &OutboxItem, files: &[File]) -> anyhow::Result<Message> {
         let message_id = match &item.action {
             Action::SendInvitation(inv) => angle(&inv.message_id),
             Action::Confirm { message_id, .. } | Action::AskByMail { message_id, .. } => {
@@ -253,6 +256,27 @@ impl Composer {
                     .subject(subject),
                 text,
             ),
+            // The approved compte rendu: the text, then its PDF and ODT.
+            Action::SendRecord {
+                to,
+                name,
+                subject,
+                text,
+                ..
+            } => {
+                let mut parts = MultiPart::mixed().singlepart(SinglePart::plain(text.clone()));
+                for file in files {
+                    parts = parts.singlepart(
+                        Attachment::new(file.name.clone())
+                            .body(file.bytes.clone(), ContentType::parse(file.mime)?),
+                    );
+                }
+                return Ok(builder
+                    .to(Mailbox::new(Some(name.clone()), to.parse()?))
+                    .subject(subject)
+                    .raw_header(auto("auto-generated"))
+                    .multipart(parts)?);
+            }
             Action::SendMail { to, subject, text } => (
                 builder
                     .to(to.parse()?)
@@ -365,6 +389,7 @@ fn first_line(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use mail_parser::MimeHeaders;
 
     fn composer() -> Composer {
         Composer::new("greffier@example.test", "i1".into()).expect("composer")
@@ -378,7 +403,8 @@ mod tests {
             in_doubt_since: None,
             queued_at: jiff::Timestamp::from_second(1_800_000_000).expect("ts"),
         };
-        String::from_utf8(composer().message(&item).expect("message").formatted()).expect("utf-8")
+        String::from_utf8(composer().message(&item, &[]).expect("message").formatted())
+            .expect("utf-8")
     }
 
     #[test]
@@ -455,7 +481,7 @@ mod tests {
             in_doubt_since: None,
             queued_at: jiff::Timestamp::from_second(1_800_000_000).expect("ts"),
         };
-        let mail = composer().message(&item).expect("an invitation");
+        let mail = composer().message(&item, &[]).expect("an invitation");
         let to = mail.envelope().to().to_vec();
         assert_eq!(to.len(), 1);
         assert_eq!(to[0].to_string(), "jean.dupont@example.test");
@@ -480,5 +506,64 @@ mod tests {
             "{mail}"
         );
         assert!(!mail.contains("In-Reply-To"), "{mail}");
+    }
+
+    #[test]
+    fn an_approved_compte_rendu_carries_its_files_read_back_as_they_were() {
+        let item = OutboxItem {
+            id: 8,
+            action: Action::SendRecord {
+                to: "anne@example.test".into(),
+                name: "Anne Dupont".into(),
+                subject: "Compte rendu approuvé : Conseil".into(),
+                text: "Bonjour Anne Dupont,".into(),
+                meeting: 3,
+                version: 1,
+            },
+            attempts: 0,
+            in_doubt_since: None,
+            queued_at: jiff::Timestamp::from_second(1_800_000_000).expect("ts"),
+        };
+        let files = [
+            File {
+                name: "compte-rendu-2026-12-03.pdf".into(),
+                mime: "application/pdf",
+                bytes: b"%PDF-1.7 \xc3\xa9".to_vec(),
+            },
+            File {
+                name: "compte-rendu-2026-12-03.odt".into(),
+                mime: "application/vnd.oasis.opendocument.text",
+                bytes: vec![0x50, 0x4b, 0x03, 0x04, 0, 255],
+            },
+        ];
+        let raw = composer()
+            .message(&item, &files)
+            .expect("a mail")
+            .formatted();
+        let parsed = mail_parser::MessageParser::default()
+            .parse(&raw)
+            .expect("a mail");
+        assert_eq!(parsed.body_text(0).as_deref(), Some("Bonjour Anne Dupont,"));
+        let attached: Vec<(String, String, Vec<u8>)> = parsed
+            .attachments()
+            .map(|a| {
+                let kind = a.content_type().expect("a type");
+                (
+                    a.attachment_name().expect("a name").to_string(),
+                    format!("{}/{}", kind.ctype(), kind.subtype().unwrap_or("")),
+                    a.contents().to_vec(),
+                )
+            })
+            .collect();
+        let expected: Vec<(String, String, Vec<u8>)> = files
+            .iter()
+            .map(|f| (f.name.clone(), f.mime.to_string(), f.bytes.clone()))
+            .collect();
+        assert_eq!(attached, expected);
+        let text = String::from_utf8_lossy(&raw);
+        assert!(
+            text.contains("Auto-Submitted: auto-generated\r\n"),
+            "{text}"
+        );
     }
 }

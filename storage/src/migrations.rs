@@ -479,6 +479,16 @@ CREATE TABLE record_remarks (
     at          TEXT NOT NULL
 );
 "#,
+    // 17: the unguessable Message-ID of the mail that sent a draft compte
+    // rendu to a participant: a reply naming it is a remark on that draft.
+    r#"
+CREATE TABLE record_mails (
+    message_id  TEXT PRIMARY KEY,
+    meeting_id  INTEGER NOT NULL REFERENCES meetings(id),
+    person_id   INTEGER NOT NULL REFERENCES people(id),
+    created_at  TEXT NOT NULL
+);
+"#,
 ];
 
 /// The schema version of a database: its last applied migration (0 for a

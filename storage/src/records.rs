@@ -3,7 +3,7 @@
 //! triggers refuse any change to their text).
 
 use greffier_commands::store::{
-    MeetingId, Record, RecordFormat, RecordState, Records, StoreError, StoreResult,
+    MeetingId, PersonId, Record, RecordFormat, RecordState, Records, StoreError, StoreResult,
 };
 use rusqlite::{OptionalExtension, params};
 use sha2::{Digest, Sha256};
@@ -209,6 +209,31 @@ impl Records for Tx<'_> {
             .into_iter()
             .find(|r| r.version == version)
             .ok_or_else(|| StoreError("the record just approved is missing".into()))
+    }
+
+    fn record_draft_mail(
+        &mut self,
+        message_id: &str,
+        meeting: MeetingId,
+        person: PersonId,
+    ) -> StoreResult<()> {
+        self.conn().execute(
+            "INSERT INTO record_mails (message_id, meeting_id, person_id, created_at)
+                 VALUES (?1, ?2, ?3, ?4)",
+            params![message_id, meeting.0, person.0, ts(self.now())],
+        )?;
+        Ok(())
+    }
+
+    fn draft_mail(&mut self, message_id: &str) -> StoreResult<Option<(MeetingId, PersonId)>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT meeting_id, person_id FROM record_mails WHERE message_id = ?1",
+                params![message_id],
+                |r| Ok((MeetingId(r.get(0)?), PersonId(r.get(1)?))),
+            )
+            .optional()?)
     }
 }
 

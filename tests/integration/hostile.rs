@@ -182,7 +182,7 @@ pub(crate) fn run_proven(inbox: &Inbox, raw: &[u8], proof: &Proof) -> Outcome {
         }
         composed.push(
             composer
-                .message(&item)
+                .message(&item, &[])
                 .expect("an answer can be composed")
                 .formatted(),
         );

@@ -48,6 +48,17 @@ pub enum Command {
 }
 
 impl Command {
+    /// What an answer understood from a mail without a command line
+    /// means, in a few words, for the confirmation its unproven sender is
+    /// asked for ("présent(e) à la réunion n°3", "remarque sur …").
+    pub fn summary(&self, lang: crate::Lang) -> Option<String> {
+        match self {
+            Command::Rsvp(rsvp) => Some(rsvp.summary(lang)),
+            Command::CompteRendu(compte_rendu::CompteRendu::Remarque(r)) => r.summary(lang),
+            _ => None,
+        }
+    }
+
     /// Whether running it may change anything (state, or what the bot
     /// sends to others): what a mail whose sender is not proven may not do
     /// without a confirmation. Reading commands answer the sender only.

@@ -27,10 +27,7 @@ pub struct CompteRendu {
 
 impl CompteRendu {
     fn of_record(record: Record) -> Self {
-        let document = match record.format {
-            RecordFormat::Markdown => read::markdown(&record.body, "fr"),
-            RecordFormat::Text => read::plain(&record.body, "fr"),
-        };
+        let document = document(&record);
         CompteRendu {
             text: record.body.clone(),
             html: document.html(),
@@ -46,6 +43,15 @@ impl CompteRendu {
             document: rendered.document,
             record: None,
         }
+    }
+}
+
+/// A stored version as a document (for its HTML, ODT and PDF): read
+/// from its text alone, so every rendering of it is the same.
+pub fn document(record: &Record) -> Document {
+    match record.format {
+        RecordFormat::Markdown => read::markdown(&record.body, "fr"),
+        RecordFormat::Text => read::plain(&record.body, "fr"),
     }
 }
 

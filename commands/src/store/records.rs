@@ -7,7 +7,7 @@
 
 use jiff::Timestamp;
 
-use super::{MeetingId, StoreResult};
+use super::{MeetingId, PersonId, StoreResult};
 
 /// Where a compte rendu stands (`brouillon` → `en relecture` → `approuvé`
 /// → `rectifié` when a later version is approved).
@@ -129,6 +129,17 @@ pub trait Records {
         by: Option<&str>,
         note: Option<&str>,
     ) -> StoreResult<Record>;
+    /// Remembers the Message-ID of the mail that sent the meeting's draft
+    /// to `person`: a reply naming it is their remark on the draft.
+    fn record_draft_mail(
+        &mut self,
+        message_id: &str,
+        meeting: MeetingId,
+        person: PersonId,
+    ) -> StoreResult<()>;
+    /// The meeting and the participant a draft mail went to, by its
+    /// Message-ID (without angle brackets).
+    fn draft_mail(&mut self, message_id: &str) -> StoreResult<Option<(MeetingId, PersonId)>>;
 }
 
 /// The approved version in force: the last one approved.

@@ -120,6 +120,60 @@ impl World {
             .expect("the address recorded");
     }
 
+    /// A mail from `from` (an address the bot knows) with no command
+    /// line, replying to the bot's mail `message_id`, run as the inbox
+    /// runs it: what it answers (a notice, or the reply of the command it
+    /// means) and whether a change was kept. What an unproven sender's
+    /// reply would have to confirm first is refused here.
+    pub fn mail_reply(&mut self, from: &str, message_id: &str, text: &str) -> (String, bool) {
+        use greffier_commands::answer::{self, Decision};
+        let sender = Identity::parse(from).expect("an address");
+        let message = answer::Message {
+            calendar: None,
+            references: vec![message_id.to_string()],
+            text: text.into(),
+            is_reply: true,
+        };
+        let ctx = self.ctx.clone();
+        let decided = self
+            .db
+            .write(ctx.now, |tx| {
+                Ok(answer::decide(tx, &ctx, &sender, &message)?)
+            })
+            .expect("decide");
+        match decided {
+            Decision::Run {
+                command,
+                quoted: true,
+            } => {
+                let req = Request {
+                    origin: Origin::Email {
+                        from: from.into(),
+                        message_id: Some("reply@client.example".into()),
+                        subject: "Re: greffier".into(),
+                        references: vec![message_id.to_string()],
+                    },
+                    sender,
+                    display_name: None,
+                };
+                self.db
+                    .transaction(ctx.now, |tx| {
+                        let done =
+                            greffier_commands::run(tx, &ctx, &req, command)?.expect("a command");
+                        let (text, commit) = (done.reply.clone().unwrap_or_default(), done.commit);
+                        if commit {
+                            tx.enqueue(&done.into_actions(&req.origin), &route)?;
+                        }
+                        Ok(((text, commit), commit))
+                    })
+                    .expect("transaction")
+            }
+            Decision::Run { command, .. } => (format!("to confirm first: {command:?}"), false),
+            Decision::Say(notice) => (notice.text(ctx.lang, &ctx.prefix), false),
+            Decision::Silence => (String::new(), false),
+        }
+    }
+
     /// Everything stored, as `greffier export` writes it.
     pub fn export(&self) -> Export {
         self.db.export().expect("export")
@@ -146,6 +200,7 @@ pub fn route(action: &Action) -> Option<Channel> {
         | Action::InviteToRoom { .. } => Channel::MATRIX,
         Action::PostToList { .. }
         | Action::SendMail { .. }
+        | Action::SendRecord { .. }
         | Action::AskByMail { .. }
         | Action::SendInvitation(_) => Channel::EMAIL,
         Action::CreateGroupList { .. }

@@ -45,6 +45,17 @@ impl Remarque {
         Ok(Remarque { id, text: None })
     }
 
+    /// "remarque sur le compte rendu de la réunion n°3 : « … »"
+    pub fn summary(&self, lang: crate::Lang) -> Option<String> {
+        let text = crate::text::excerpt(&crate::text::one_line(self.text.as_deref()?), 120);
+        Some(tr!(
+            lang,
+            "remarque sur le compte rendu de la réunion n°{} : « {text} »",
+            "remark on the minutes of meeting #{}: “{text}”",
+            self.id
+        ))
+    }
+
     pub fn apply(self, ex: &mut Exec<'_>) -> Outcome {
         let lang = ex.lang();
         let meeting = crate::cmd::reunion::find_meeting(ex, self.id)?;

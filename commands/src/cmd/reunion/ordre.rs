@@ -233,16 +233,7 @@ pub fn proposals(
     let Some(group) = meeting.group else {
         return Ok(out);
     };
-    let previous = ex
-        .store
-        .past_meetings(meeting.starts_at, 20)?
-        .into_iter()
-        .filter(|m| m.group == Some(group) && m.id != meeting.id)
-        .filter(|m| m.status == crate::meeting::MeetingStatus::Scheduled)
-        .max_by_key(|m| m.starts_at);
-    if let Some(previous) = previous
-        && in_force(&ex.store.records(MeetingId(previous.id.0))?).is_none()
-    {
+    if let Some(previous) = previous_unapproved(ex, meeting)? {
         let day = crate::words::date_in(
             ex.lang(),
             previous.starts_at.to_zoned(ex.ctx.timezone.clone()).date(),
@@ -262,4 +253,33 @@ pub fn proposals(
         out.push(tr!(ex.lang(), "Suivi des actions", "Follow-up of actions"));
     }
     Ok(out)
+}
+
+/// The group's meeting before `meeting`, when its compte rendu is not
+/// approved yet: the one an "Approbation du compte rendu" item is about.
+pub(crate) fn previous_unapproved(
+    ex: &mut Exec<'_>,
+    meeting: &Meeting,
+) -> Result<Option<Meeting>, crate::exec::Failure> {
+    let Some(group) = meeting.group else {
+        return Ok(None);
+    };
+    let previous = ex
+        .store
+        .past_meetings(meeting.starts_at, 20)?
+        .into_iter()
+        .filter(|m| m.group == Some(group) && m.id != meeting.id)
+        .filter(|m| m.status == crate::meeting::MeetingStatus::Scheduled)
+        .max_by_key(|m| m.starts_at);
+    Ok(match previous {
+        Some(p) if in_force(&ex.store.records(MeetingId(p.id.0))?).is_none() => Some(p),
+        _ => None,
+    })
+}
+
+/// Is this item of an ordre du jour the approval of a compte rendu (the
+/// one greffier proposes, in either language)?
+pub(crate) fn is_approval_item(title: &str) -> bool {
+    let t = crate::text::fold(title);
+    t.starts_with("approbation du compte rendu") || t.starts_with("approval of the minutes")
 }

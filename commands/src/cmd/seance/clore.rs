@@ -2,8 +2,10 @@
 //! compte rendu (ordre du jour, each item's notes and decisions, who was
 //! there, the relevé des actions) goes to the group's room and list and
 //! by mail to the participants with an address, with the date remarks are
-//! awaited by (`[minutes] review_days`, seven by default); it is kept as the version under review until
-//! it is approved (`!compte-rendu approuver`).
+//! awaited by (`[minutes] review_days`, seven by default); a plain reply
+//! to that mail is a remark on the draft (its Message-ID is remembered).
+//! The draft is kept as the version under review until it is approved
+//! (`!compte-rendu approuver`).
 
 use crate::action::Action;
 use crate::exec::{Exec, Outcome};
@@ -72,38 +74,43 @@ impl Clore {
             });
             posted = true;
         }
-        // Each participant with an address: the invitees, and whoever the
-        // séance recorded (present or excused) without an invitation.
-        let mut participants: Vec<(crate::store::PersonId, Option<String>)> = ex
-            .store
-            .invitees(meeting.id)?
-            .into_iter()
-            .map(|i| (i.person.id, i.email))
-            .collect();
-        for (person, _) in ex.store.attendance(meeting.id)? {
-            if !participants.iter().any(|(p, _)| *p == person) {
-                participants.push((person, None));
-            }
-        }
+        // Each participant with an address, in a mail a reply to which is
+        // a remark on the draft.
+        let subject = tr!(
+            lang,
+            "Projet de compte rendu : {}",
+            "Draft minutes: {}",
+            meeting.title
+        );
+        let by_reply = tr!(
+            lang,
+            "Vous pouvez aussi répondre simplement à ce message : votre réponse est jointe au projet comme remarque, telle que vous l'écrivez.",
+            "You may also simply reply to this message: your reply is attached to the draft as a remark, as you write it."
+        );
+        let domain = ex.ctx.mail_domain().map(str::to_string);
         let mut mailed = 0;
-        for (person, email) in participants {
-            let email = match email {
-                Some(e) => Some(e),
-                None => crate::cmd::reunion::email_of(ex, person)?,
-            };
-            if let Some(to) = email {
-                ex.actions.push(Action::SendMail {
+        for (person, to) in crate::cmd::compte_rendu::recipients(ex, &meeting)? {
+            let text = format!("{ask}\n{by_reply}\n\n{}", draft.markdown);
+            ex.actions.push(match &domain {
+                Some(domain) => {
+                    let message_id = format!("draft.{}@{domain}", ex.store.random_token()?);
+                    ex.store
+                        .record_draft_mail(&message_id, meeting.id, person.id)?;
+                    Action::AskByMail {
+                        to,
+                        name: person.name,
+                        subject: subject.clone(),
+                        text,
+                        message_id,
+                    }
+                }
+                None => Action::SendMail {
                     to,
-                    subject: tr!(
-                        lang,
-                        "Projet de compte rendu : {}",
-                        "Draft minutes: {}",
-                        meeting.title
-                    ),
-                    text: format!("{ask}\n\n{}", draft.markdown),
-                });
-                mailed += 1;
-            }
+                    subject: subject.clone(),
+                    text,
+                },
+            });
+            mailed += 1;
         }
         let whereto = match posted {
             true => tr!(lang, "posté pour le groupe", "posted for the group"),

@@ -1,7 +1,12 @@
 //! `!note "<texte>"` and `!decision "<texte>"` — a note or a decision in
-//! the séance open where they are typed, under its current item.
+//! the séance open where they are typed, under its current item. A
+//! decision that approves, under the "Approbation du compte rendu" item,
+//! approves the group's previous compte rendu.
 
-use crate::exec::{Exec, Outcome};
+use crate::cmd::compte_rendu::approuver::approve;
+use crate::cmd::reunion::ordre::{is_approval_item, previous_unapproved};
+use crate::exec::{Exec, Failure, Outcome};
+use crate::meeting::Meeting;
 use crate::parse::{self, Arg, Args, ParseErrorKind, Usage};
 use crate::store::EntryKind;
 use crate::tr;
@@ -41,8 +46,49 @@ impl Note {
             .store
             .add_entry(meeting.id, self.kind, seance.item, &self.text, &author)?;
         Ok(match self.kind {
-            EntryKind::Decision => tr!(lang, "Décision n°{n} notée.", "Decision #{n} recorded."),
+            EntryKind::Decision => {
+                let noted = tr!(lang, "Décision n°{n} notée.", "Decision #{n} recorded.");
+                match approval(ex, &meeting, seance.item, &self.text)? {
+                    Some(approved) => format!("{noted} {approved}"),
+                    None => noted,
+                }
+            }
             _ => tr!(lang, "Noté (n°{n}).", "Noted (#{n})."),
         })
     }
+}
+
+/// A decision under the "Approbation du compte rendu" item that approves
+/// it ("Le compte rendu est approuvé", not "approbation reportée")
+/// approves the group's previous meeting's compte rendu, as
+/// `!compte-rendu approuver` would: what that says, or nothing.
+fn approval(
+    ex: &mut Exec<'_>,
+    meeting: &Meeting,
+    item: Option<u32>,
+    text: &str,
+) -> Result<Option<String>, Failure> {
+    let agenda = ex.store.agenda(meeting.id)?;
+    let Some(title) = item.and_then(|i| agenda.get(i as usize - 1)) else {
+        return Ok(None);
+    };
+    if !is_approval_item(title) || !approves(text) {
+        return Ok(None);
+    }
+    let Some(previous) = previous_unapproved(ex, meeting)? else {
+        return Ok(None);
+    };
+    approve(ex, &previous).map(Some)
+}
+
+/// Does a decision's text approve (and not put off or refuse)?
+fn approves(text: &str) -> bool {
+    let t = crate::text::fold(text);
+    let says = t.contains("approuv") || t.contains("approv") || t.contains("adopt");
+    let against = [
+        "pas ", "non ", "report", "ajourn", "refus", "not ", "postpon", "reject",
+    ]
+    .iter()
+    .any(|w| t.contains(w));
+    says && !against
 }
