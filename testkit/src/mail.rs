@@ -238,6 +238,22 @@ impl Mail {
         })
     }
 
+    /// The attached files: (file name, type/subtype, bytes), in order.
+    pub fn attachments(&self) -> Vec<(String, String, Vec<u8>)> {
+        use mail_parser::MimeHeaders;
+        self.parsed()
+            .attachments()
+            .map(|a| {
+                let kind = a
+                    .content_type()
+                    .map(|t| format!("{}/{}", t.ctype(), t.subtype().unwrap_or("")))
+                    .unwrap_or_default();
+                let name = a.attachment_name().unwrap_or_default().to_string();
+                (name, kind, a.contents().to_vec())
+            })
+            .collect()
+    }
+
     pub fn message_id(&self) -> Option<String> {
         self.parsed().message_id().map(str::to_string)
     }

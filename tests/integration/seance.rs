@@ -1,10 +1,11 @@
 //! A whole séance in a group's room, against the real Synapse (Alice, the
 //! admin and organiser, and Bob, the rédacteur, each with their own
 //! matrix-sdk client; Carol checking in) and the real mail servers (the
-//! draft reaches the group's list and Bob's mailbox): then approval, and
-//! the approved text unchanged by what the registry does afterwards.
+//! draft reaches the group's list and Bob's mailbox, Inès's plain reply
+//! is a remark): then approval, the approved text mailed with its PDF and
+//! ODT, and unchanged by what the registry does afterwards.
 
-use crate::mailserver::{GroupSetup, MAIL_SERVER, new_id, send, thunderbird};
+use crate::mailserver::{GroupSetup, MAIL_SERVER, answering, new_id, send, thunderbird};
 use crate::support::assert_clean;
 use crate::synapse::{SERVER, User};
 use greffier_testkit::mail::Account;
@@ -187,13 +188,52 @@ async fn a_whole_seance_in_a_group_room() {
         "{}",
         answer.body()
     );
+    // Inès answers her draft mail with her client's Reply button, no
+    // command line: her text is the remark, the quote left out.
+    let draft = ines_mail
+        .wait_for("the draft in Inès's mailbox", |m| {
+            m.subject().contains("Projet de compte rendu")
+        })
+        .await;
+    let draft_id = format!("<{}>", draft.message_id().expect("a Message-ID"));
+    let asked = new_id("ines-remark");
+    send(
+        Some(&ines_mail.address),
+        &bot.account.address,
+        &answering(
+            thunderbird(
+                &format!("Inès Roux <{}>", ines_mail.address),
+                &bot.account.address,
+                "Re: Projet de compte rendu : Séance courrier",
+                &asked,
+                "Bonjour,\n\nPour Istres, préciser que la bascule attend le marché public.\n\nInès\n\nLe 19/11/2030 à 11:00, greffier a écrit :\n> Projet de compte rendu de la réunion n°1\n> ## Ordre du jour",
+            ),
+            &draft_id,
+        ),
+    )
+    .await;
+    let answer = ines_mail.answer_to(&asked).await;
+    assert!(
+        answer
+            .body()
+            .starts_with("Remarque jointe au projet de compte rendu de la réunion n°1")
+            && answer.body().contains("(2 en tout)"),
+        "{}",
+        answer.body()
+    );
     let asked = alice.say(&room, "!cr remarques 1").await;
     let listed = alice.reply_to(&bot_matrix, &asked).await;
     assert!(
         listed.body().contains("• Bob Martin (")
             && listed
                 .body()
-                .contains(") : Ajouter le point sur Thunderbird"),
+                .contains(") : Ajouter le point sur Thunderbird")
+            && listed.body().contains("• Inès Roux (")
+            && listed
+                .body()
+                .contains("Pour Istres, préciser que la bascule attend le marché public.")
+            && !listed.body().contains("Ordre du jour")
+            && !listed.body().contains("a écrit"),
         "{}",
         listed.body()
     );
@@ -208,7 +248,10 @@ async fn a_whole_seance_in_a_group_room() {
     let reply = alice.reply_to(&bot_matrix, &asked).await;
     assert!(
         reply.body().contains("approuvé (version 1)")
-            && reply.body().contains("Remarques reçues sur le projet : 1"),
+            && reply.body().contains("Remarques reçues sur le projet : 2")
+            && reply
+                .body()
+                .ends_with("Envoyé à 2 participant(s), en PDF et ODT."),
         "{}",
         reply.body()
     );
@@ -219,6 +262,39 @@ async fn a_whole_seance_in_a_group_room() {
     };
     let approved = read(&["minutes", "1"]);
     assert!(String::from_utf8_lossy(&approved).contains("Relevé des actions"));
+    // The approved text by mail, with the very files the console writes.
+    let sent = bob_mail
+        .wait_for("the approved compte rendu in Bob's mailbox", |m| {
+            m.subject() == "Compte rendu approuvé : Séance courrier"
+        })
+        .await;
+    assert!(
+        sent.body().contains("## Relevé des actions"),
+        "{}",
+        sent.body()
+    );
+    let files = sent.attachments();
+    let names: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(n, k, _)| (n.as_str(), k.as_str()))
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(
+        names[0].0.starts_with("compte-rendu-")
+            && names[0].0.ends_with(".pdf")
+            && names[0].1 == "application/pdf"
+            && names[1].0.ends_with(".odt")
+            && names[1].1 == "application/vnd.oasis.opendocument.text",
+        "{names:?}"
+    );
+    assert!(
+        files[0].2 == read(&["minutes", "1", "--format", "pdf"]),
+        "the PDF attached is the approved one"
+    );
+    assert!(
+        files[1].2 == read(&["minutes", "1", "--format", "odt"]),
+        "the ODT attached is the approved one"
+    );
     for line in [
         "!groupe chef courrier Berre",
         "!projet statut courrier « En recette »",
