@@ -301,19 +301,9 @@ fn answer(
     route: &Route,
     inbound: &Inbound,
 ) -> greffier_storage::Result<Option<Vec<Action>>> {
-    // A sender the channel cannot vouch for is obeyed only once known (a
-    // linked mail address); others get one refusal an hour at most.
     let speaks = !matches!(inbound.input, Input::Nothing | Input::Notice(_));
-    if speaks && !route.takes_newcomers && tx.person_by_identity(&inbound.sender)?.is_none() {
-        let due = tx.refusal_due(&inbound.sender.value)?;
-        tracing::info!(from = %inbound.sender.value, refusal_sent = due, "message from an unknown sender");
-        let address = inbound.sender.value.clone();
-        return Ok(Some(match due {
-            true => say(ctx, inbound, Notice::UnknownSender { address }),
-            false => Vec::new(),
-        }));
-    }
-    // A reply (not an automatic one) to a confirmation request.
+    // A reply (not an automatic one) to a confirmation request, or one that
+    // proves a declared address (the channel's way, before anything else).
     if speaks
         && let Some(confirmation) = route.confirmation
         && let Some(confirmed) = (confirmation.confirm)(tx, ctx, &inbound.origin, &inbound.sender)?
@@ -330,6 +320,40 @@ fn answer(
             }
         }));
     }
+    // Who speaks. An identity declared for someone (`!personne adresse`)
+    // is verified where the channel vouches for its senders (a Matrix
+    // account speaking); elsewhere it speaks unproven until its holder
+    // proves it (changes held for a confirmation). A sender the channel
+    // cannot vouch for is otherwise obeyed only once known (a linked mail
+    // address); others get one refusal an hour at most.
+    let mut unproven = false;
+    if speaks && tx.person_by_identity(&inbound.sender)?.is_none() {
+        let declared = tx.declared_person(&inbound.sender)?.is_some();
+        if declared && route.takes_newcomers {
+            tx.verify_declared(&inbound.sender)?;
+            tracing::info!(from = %inbound.sender.value, "a declared identity is verified: it speaks");
+        } else if declared {
+            unproven = true;
+        } else if !route.takes_newcomers {
+            let due = tx.refusal_due(&inbound.sender.value)?;
+            tracing::info!(from = %inbound.sender.value, refusal_sent = due, "message from an unknown sender");
+            let address = inbound.sender.value.clone();
+            return Ok(Some(match due {
+                true => say(ctx, inbound, Notice::UnknownSender { address }),
+                false => Vec::new(),
+            }));
+        }
+    }
+    let unproven_copy;
+    let inbound = if unproven {
+        unproven_copy = Inbound {
+            authenticated: false,
+            ..inbound.clone()
+        };
+        &unproven_copy
+    } else {
+        inbound
+    };
     // A sender's command lines per hour, where the channel counts them;
     // one notice when the limit is hit, then silence.
     if let (Input::Lines(lines), Some(per_hour)) = (&inbound.input, route.commands_per_hour) {

@@ -158,7 +158,12 @@ pub fn find_person(ex: &mut Exec<'_>, named: &str) -> Result<Person, Failure> {
     let lang = ex.lang();
     let shown = text::excerpt(named, 60);
     if let Some(identity) = Identity::parse(named) {
-        return match ex.store.person_by_identity(&identity)? {
+        // A verified identity, else one declared for someone.
+        let found = match ex.store.person_by_identity(&identity)? {
+            Some(p) => Some(p),
+            None => ex.store.declared_person(&identity)?,
+        };
+        return match found {
             Some(p) => Ok(p),
             None => ex.refuse(tr!(
                 lang,

@@ -30,6 +30,8 @@ pub enum Notice {
     UnclearAnswer { meeting: i64, title: String },
     /// A reply to a poll mail sent to someone else.
     NotYourPoll { poll: i64, title: String },
+    /// A declared address proved by its holder's reply: it is verified.
+    AddressVerified { address: String },
     /// A reply to a draft compte rendu's mail with no text of its own.
     EmptyRemark { meeting: i64, title: String },
     /// A reply to a poll mail that names no date the bot can read: the
@@ -126,6 +128,11 @@ impl Notice {
                 lang,
                 "Ce message répond au sondage n°{poll} « {title} » envoyé à quelqu'un d'autre : votre réponse ne compte pas. Répondez au message du sondage que vous avez reçu vous-même.",
                 "This message answers the poll #{poll} “{title}” sent to someone else: your answer does not count. Answer the poll mail you received yourself."
+            ),
+            Notice::AddressVerified { address } => tr!(
+                lang,
+                "Merci : votre adresse {address} est vérifiée. Vous pouvez désormais écrire au greffier depuis celle-ci, pour répondre à une invitation (« Je serai présent », « Excusé ») ou envoyer une commande ({prefix}aide les présente toutes).",
+                "Thank you: your address {address} is verified. You may now write to greffier from it, to answer an invitation (“I will attend”, “Excused”) or send a command ({prefix}help lists them all)."
             ),
             Notice::EmptyRemark { meeting, title } => tr!(
                 lang,

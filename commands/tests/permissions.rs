@@ -470,6 +470,28 @@ const MATRIX: &[(&str, [Cell; 6])] = &[
         ],
     ),
     (
+        "!personne adresse @pending:example.test pending@berre.example",
+        [
+            Kept("Adresse pending@berre.example déclarée pour pending"),
+            Kept("Adresse pending@berre.example déclarée pour pending"),
+            Refused("Pour votre propre adresse, tapez !moi lier"),
+            Refused(NOT_BERRE),
+            Refused(NOT_BERRE),
+            Refused(NOT_BERRE),
+        ],
+    ),
+    (
+        "!personne matrix @pending:example.test @pending2:berre.example",
+        [
+            Kept("Identifiant Matrix @pending2:berre.example déclaré pour pending"),
+            Kept("Identifiant Matrix @pending2:berre.example déclaré pour pending"),
+            Refused("Votre identifiant Matrix est celui depuis lequel vous écrivez"),
+            Refused(NOT_BERRE),
+            Refused(NOT_BERRE),
+            Refused(NOT_BERRE),
+        ],
+    ),
+    (
         "!logiciel ajouter Koha",
         [
             Kept("C'est noté : Aix — Koha, en production."),

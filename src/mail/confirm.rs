@@ -2,7 +2,9 @@
 //! confirmation: a reply, from the same address, to a mail whose
 //! unguessable Message-ID (`confirm.<token>@<domain>`) only the owner of
 //! the address receives. The inbox calls this through the mailbox's route
-//! ([`CONFIRMATION`]); SECURITY.md says why.
+//! ([`CONFIRMATION`]); SECURITY.md says why. A reply that names a mail
+//! greffier sent to the person of a declared address (its welcome mail,
+//! an invitation, a poll, a draft) verifies that address.
 
 use greffier_commands::store::{Identity, StoreResult};
 use greffier_commands::{Action, Context, Notice, Origin, Store};
@@ -80,11 +82,35 @@ fn confirm(
     let Origin::Email { references, .. } = origin else {
         return Ok(None);
     };
-    for reference in references {
-        let id = reference
-            .trim()
-            .trim_start_matches('<')
-            .trim_end_matches('>');
+    let ids: Vec<&str> = references
+        .iter()
+        .map(|r| r.trim().trim_start_matches('<').trim_end_matches('>'))
+        .collect();
+    // A declared address proves itself by a reply naming a mail greffier
+    // sent to its person: the welcome mail (to that very address), an
+    // invitation, a poll, a draft compte rendu.
+    if let Some(person) = store.declared_person(sender)? {
+        for id in &ids {
+            let welcome = store.welcome_mail(id)?;
+            let proves = match &welcome {
+                Some(address) => address.eq_ignore_ascii_case(&sender.value),
+                None => store.mail_sent_to(id)? == Some(person.id),
+            };
+            if !proves {
+                continue;
+            }
+            store.verify_declared(sender)?;
+            tracing::info!(from = %sender.value, "a declared address is verified by its holder's reply");
+            if welcome.is_some() {
+                return Ok(Some(Confirmed::Say(Notice::AddressVerified {
+                    address: sender.value.clone(),
+                })));
+            }
+            // Verified: the mail is read as any of theirs.
+            return Ok(None);
+        }
+    }
+    for id in ids {
         let Some(token) = id
             .strip_prefix("confirm.")
             .and_then(|rest| rest.split('@').next())
@@ -109,6 +135,8 @@ fn confirm(
             })));
         }
         store.mark_applied(token)?;
+        // The reply proves the address: declared, it is verified now.
+        store.verify_declared(sender)?;
         tracing::info!(from = %sender.value, "confirmed: held changes applied");
         return Ok(Some(Confirmed::Run(held.input)));
     }

@@ -62,6 +62,7 @@ impl Tx<'_> {
         run("UPDATE invitations SET email = NULL, message_id = NULL WHERE person_id = ?1")?;
         run("DELETE FROM poll_mails WHERE person_id = ?1")?;
         run("DELETE FROM record_mails WHERE person_id = ?1")?;
+        run("DELETE FROM welcome_mails WHERE person_id = ?1")?;
         self.conn().execute(
             "UPDATE people SET name = ?2, membership_room = NULL, forgotten_at = ?3
                  WHERE id = ?1",

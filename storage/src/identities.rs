@@ -1,6 +1,8 @@
 //! The commands' [`Identities`] role on a [`Tx`].
 
-use greffier_commands::store::{Identities, Identity, IdentityKind, Person, PersonId, StoreResult};
+use greffier_commands::store::{
+    Declared, Identities, Identity, IdentityKind, Person, PersonId, StoreResult,
+};
 use rusqlite::{OptionalExtension, params};
 
 use crate::people::{PERSON_COLUMNS, person_row};
@@ -192,5 +194,101 @@ impl Identities for Tx<'_> {
             ))
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn declare_identity(
+        &mut self,
+        person: PersonId,
+        identity: &Identity,
+        by: &str,
+    ) -> StoreResult<Declared> {
+        let owner: Option<(i64, bool)> = self
+            .conn()
+            .query_row(
+                "SELECT person_id, verified FROM identities WHERE kind = ?1 AND value = ?2",
+                params![identity.kind.as_str(), identity.value],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        Ok(match owner {
+            Some((p, verified)) if p == person.0 => Declared::Already { verified },
+            Some(_) => Declared::Taken,
+            None => {
+                self.conn().execute(
+                    "INSERT INTO identities (person_id, kind, value, verified, created_at, declared_by)
+                         VALUES (?1, ?2, ?3, 0, ?4, ?5)",
+                    params![
+                        person.0,
+                        identity.kind.as_str(),
+                        identity.value,
+                        ts(self.now),
+                        by
+                    ],
+                )?;
+                Declared::Added
+            }
+        })
+    }
+
+    fn declared_person(&mut self, identity: &Identity) -> StoreResult<Option<Person>> {
+        let sql = format!(
+            "SELECT {PERSON_COLUMNS} FROM identities i
+             JOIN people p ON p.id = i.person_id
+             WHERE i.kind = ?1 AND i.value = ?2 AND i.verified = 0"
+        );
+        self.conn()
+            .prepare_cached(&sql)
+            .and_then(|mut st| {
+                st.query_row(params![identity.kind.as_str(), identity.value], person_row)
+            })
+            .optional()
+            .map_err(Into::into)
+    }
+
+    fn verify_declared(&mut self, identity: &Identity) -> StoreResult<bool> {
+        Ok(self.conn().execute(
+            "UPDATE identities SET verified = 1 WHERE kind = ?1 AND value = ?2 AND verified = 0",
+            params![identity.kind.as_str(), identity.value],
+        )? > 0)
+    }
+
+    fn record_welcome_mail(
+        &mut self,
+        message_id: &str,
+        person: PersonId,
+        address: &str,
+    ) -> StoreResult<()> {
+        self.conn().execute(
+            "INSERT INTO welcome_mails (message_id, person_id, address, created_at)
+                 VALUES (?1, ?2, ?3, ?4)",
+            params![message_id, person.0, address, ts(self.now)],
+        )?;
+        Ok(())
+    }
+
+    fn welcome_mail(&mut self, message_id: &str) -> StoreResult<Option<String>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT address FROM welcome_mails WHERE message_id = ?1",
+                params![message_id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    fn mail_sent_to(&mut self, message_id: &str) -> StoreResult<Option<PersonId>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT person_id FROM invitations WHERE message_id = ?1
+                 UNION ALL SELECT person_id FROM poll_mails WHERE message_id = ?1
+                 UNION ALL SELECT person_id FROM record_mails WHERE message_id = ?1
+                 UNION ALL SELECT person_id FROM welcome_mails WHERE message_id = ?1
+                 LIMIT 1",
+                params![message_id],
+                |r| r.get(0).map(PersonId),
+            )
+            .optional()?)
     }
 }

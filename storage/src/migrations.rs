@@ -481,11 +481,21 @@ CREATE TABLE record_remarks (
 "#,
     // 17: the unguessable Message-ID of the mail that sent a draft compte
     // rendu to a participant: a reply naming it is a remark on that draft.
+    // Identities an admin or a member declares for someone (`verified` 0
+    // until their holder proves them), with who declared them; the welcome
+    // mail sent to a declared address, whose reply verifies it.
     r#"
 CREATE TABLE record_mails (
     message_id  TEXT PRIMARY KEY,
     meeting_id  INTEGER NOT NULL REFERENCES meetings(id),
     person_id   INTEGER NOT NULL REFERENCES people(id),
+    created_at  TEXT NOT NULL
+);
+ALTER TABLE identities ADD COLUMN declared_by TEXT;
+CREATE TABLE welcome_mails (
+    message_id  TEXT PRIMARY KEY,
+    person_id   INTEGER NOT NULL REFERENCES people(id),
+    address     TEXT NOT NULL,
     created_at  TEXT NOT NULL
 );
 "#,

@@ -5,6 +5,7 @@ mod catalogue;
 mod cli;
 mod console;
 mod digests;
+mod directory;
 mod faults;
 mod hostile;
 mod lists;

@@ -11,6 +11,7 @@ pub mod groupe;
 pub mod logiciel;
 pub mod moi;
 pub mod organisation;
+pub mod personne;
 pub mod projet;
 pub mod reunion;
 pub mod rsvp;
@@ -32,6 +33,7 @@ pub enum Command {
     Digest(digest::Digest),
     Moi(moi::Moi),
     Organisation(organisation::Organisation),
+    Personne(personne::Personne),
     Logiciel(logiciel::Logiciel),
     Sondage(sondage::Sondage),
     CompteRendu(compte_rendu::CompteRendu),
@@ -78,6 +80,7 @@ impl Command {
                         | moi::Moi::Oublier(moi::oublier::Oublier { confirm: false, .. })
                 )
                 | Command::Organisation(organisation::Organisation::Membres(_))
+                | Command::Personne(personne::Personne::Info(_))
                 | Command::Logiciel(logiciel::Logiciel::Qui(_) | logiciel::Logiciel::Liste(_))
                 | Command::Sondage(sondage::Sondage::Resultats(_) | sondage::Sondage::Liste)
                 | Command::Suivi(seance::suivi::Suivi::Liste(_))
@@ -105,6 +108,7 @@ impl Command {
             Command::Digest(c) => c.apply(ex),
             Command::Moi(c) => c.apply(ex),
             Command::Organisation(c) => c.apply(ex),
+            Command::Personne(c) => c.apply(ex),
             Command::Logiciel(c) => c.apply(ex),
             Command::Sondage(c) => c.apply(ex),
             Command::CompteRendu(c) => c.apply(ex),
@@ -207,6 +211,7 @@ pub const TABLE: &[Entry] = &[
     }),
     moi::COMMAND,
     organisation::COMMAND,
+    personne::COMMAND,
     logiciel::COMMAND,
     sondage::COMMAND,
 ];

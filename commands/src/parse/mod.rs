@@ -63,6 +63,7 @@ pub enum Arg {
     Time,
     MeetingId,
     Email,
+    MatrixId,
     Code,
     Title,
     Version,
@@ -89,6 +90,7 @@ pub enum ParseErrorKind {
     BadMeetingId(String),
     BadSlug(String),
     BadEmail(String),
+    BadMatrixId(String),
     BadDomain(String),
     BadStatus(String),
     BadPollId(String),
@@ -213,6 +215,15 @@ impl Args {
         let rest = join(&self.tokens[self.pos.min(self.tokens.len())..]);
         self.pos = self.tokens.len();
         bounded(rest, what)
+    }
+
+    /// The last token, taken off the end: what follows a name of several
+    /// words (`!personne adresse Louis MORALES louis@…`).
+    pub fn last(&mut self, what: Arg) -> Result<Token, ParseErrorKind> {
+        if self.is_empty() {
+            return Err(ParseErrorKind::Missing(what));
+        }
+        self.tokens.pop().ok_or(ParseErrorKind::Missing(what))
     }
 
     /// Fails if anything is left.

@@ -17,6 +17,10 @@ impl Arg {
             Arg::Time => ("l'heure (HH:MM)", "the time (HH:MM)"),
             Arg::MeetingId => ("le numéro de réunion", "the meeting number"),
             Arg::Email => ("l'adresse email", "the email address"),
+            Arg::MatrixId => (
+                "l'identifiant Matrix (@nom:serveur)",
+                "the Matrix ID (@name:server)",
+            ),
             Arg::Code => ("le code", "the code"),
             Arg::Title => ("le titre", "the title"),
             Arg::Version => ("la version", "the version"),
@@ -113,6 +117,11 @@ impl ParseError {
                     "invalid email address “{w}”"
                 )
             }
+            ParseErrorKind::BadMatrixId(w) => tr!(
+                lang,
+                "identifiant Matrix invalide « {w} » (par exemple @anne:matrix.arles.fr)",
+                "invalid Matrix ID “{w}” (for instance @anne:matrix.arles.fr)"
+            ),
             ParseErrorKind::BadDomain(w) => tr!(
                 lang,
                 "domaine invalide « {w} » (par exemple ville-arles.fr)",

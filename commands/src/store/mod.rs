@@ -25,7 +25,7 @@ mod seances;
 pub use catalogue::Catalogue;
 pub use groups::Groups;
 pub use held::{HeldRequest, HeldRequests};
-pub use identities::Identities;
+pub use identities::{Declared, Identities};
 pub use ledger::Ledger;
 pub use meetings::Meetings;
 pub use organisations::Organisations;

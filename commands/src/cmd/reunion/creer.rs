@@ -154,10 +154,12 @@ impl Creer {
             id.0
         );
         super::announce(ex, &meeting, answer)?;
+        let people: Vec<_> = invitees.iter().map(|i| i.person.clone()).collect();
+        let unreachable = super::unreachable(ex, &people)?;
         Ok(tr!(
             lang,
-            "Réunion {described} créée : {} invité(s), {mailed} invitation(s) envoyée(s) par email.",
-            "Meeting {described} created: {} invitee(s), {mailed} invitation(s) sent by email.",
+            "Réunion {described} créée : {} invité(s), {mailed} invitation(s) envoyée(s) par email.{unreachable}",
+            "Meeting {described} created: {} invitee(s), {mailed} invitation(s) sent by email.{unreachable}",
             invitees.len()
         ))
     }

@@ -204,6 +204,42 @@ pub fn describe(ex: &Exec<'_>, m: &Meeting) -> String {
     )
 }
 
+/// Those of `people` greffier cannot reach, having neither an address
+/// (verified or declared) nor a Matrix ID, said after an invitation or a
+/// poll: " ; 2 personnes injoignables, sans adresse ni identifiant Matrix
+/// : A, B (!personne adresse …)" — their names only to those who may see
+/// the network's names, else how many. Empty when everyone is reachable.
+pub(crate) fn unreachable(
+    ex: &mut Exec<'_>,
+    people: &[crate::store::Person],
+) -> Result<String, Failure> {
+    let mut names = Vec::new();
+    for person in people {
+        if ex.store.identities(person.id)?.is_empty() {
+            names.push(person.name.clone());
+        }
+    }
+    if names.is_empty() {
+        return Ok(String::new());
+    }
+    let lang = ex.lang();
+    let n = names.len();
+    let p = ex.prefix().to_string();
+    Ok(match ex.sees_names()? {
+        true => tr!(
+            lang,
+            " {n} personne(s) injoignable(s), sans adresse ni identifiant Matrix : {} ({p}personne adresse <personne> <email>).",
+            " {n} person(s) cannot be reached, with neither an address nor a Matrix ID: {} ({p}person address <person> <email>).",
+            names.join(", ")
+        ),
+        false => tr!(
+            lang,
+            " {n} personne(s) injoignable(s), sans adresse ni identifiant Matrix.",
+            " {n} person(s) cannot be reached, with neither an address nor a Matrix ID."
+        ),
+    })
+}
+
 /// The invitee's first verified email address.
 pub(crate) fn email_of(
     ex: &mut Exec<'_>,

@@ -192,10 +192,11 @@ impl Creer {
                 mailed += 1;
             }
         }
+        let unreachable = crate::cmd::reunion::unreachable(ex, &people)?;
         Ok(tr!(
             lang,
-            "{text}\n({} personne(s) interrogée(s), {mailed} par courriel ; sondage posté dans {rooms} salon(s).)",
-            "{text}\n({} people asked, {mailed} by mail; poll posted in {rooms} room(s).)",
+            "{text}\n({} personne(s) interrogée(s), {mailed} par courriel ; sondage posté dans {rooms} salon(s).){unreachable}",
+            "{text}\n({} people asked, {mailed} by mail; poll posted in {rooms} room(s).){unreachable}",
             people.len()
         ))
     }

@@ -1,0 +1,187 @@
+//! The directory (real SQLite, the commands as typed): identities an admin
+//! or a member of the same organisation declares for someone, greffier
+//! writing to a declared address at once, and what `!personne info`
+//! shows to whom.
+
+mod world;
+
+use world::World;
+
+use greffier_commands::store::{Identities as _, Identity};
+use greffier_commands::{Action, Channel, Origin};
+
+const ADMIN: &str = "@admin:example.test";
+const ANNE: &str = "@anne:example.test";
+const BOB: &str = "@bob:example.test";
+const ZOE: &str = "@zoe:example.test";
+
+fn room() -> Origin {
+    Origin::Matrix {
+        room: "!salon:example.test".into(),
+        event: Some("$e".into()),
+        direct: false,
+    }
+}
+
+/// Anne (Ouest Provence, confirmed), Bob (Berre, confirmed), Zoé (Ouest
+/// Provence, pending); Louis MORALES of Ouest Provence known by name only
+/// (as the import of the minutes leaves him).
+fn world() -> World {
+    let mut w = World::new(world::context(ADMIN)).typing_from(room());
+    w.confirmed(ADMIN, &[(ANNE, "Ouest Provence"), (BOB, "Berre")]);
+    w.must(ZOE, "!moi organisation Ouest Provence");
+    w.db.write(w.ctx.now, |tx| {
+        use greffier_commands::store::{Organisations as _, People as _};
+        let org = tx.organisation_by_key("ouest provence")?.expect("org");
+        tx.create_contact("Louis MORALES", Some(org.id))?;
+        Ok(())
+    })
+    .expect("Louis");
+    w
+}
+
+fn queued_mails(w: &World) -> Vec<Action> {
+    w.db.pending(Channel::EMAIL, w.ctx.now, 100)
+        .expect("pending")
+        .into_iter()
+        .map(|i| i.action)
+        .collect()
+}
+
+#[test]
+fn a_member_declares_an_address_greffier_writes_to_at_once() {
+    let mut w = world();
+    // Louis cannot be reached yet.
+    let info = w.must(ANNE, "!personne info Louis MORALES");
+    assert_eq!(
+        info,
+        "Louis MORALES\nOrganisation : Ouest Provence\nAucune adresse ni identifiant Matrix : le greffier ne peut pas la joindre (!personne adresse …)."
+    );
+    // A meeting sent now says who could not be reached.
+    let created = w.must(ADMIN, "!reunion creer « Atelier » 2026-12-08 10:00");
+    assert!(
+        created.ends_with("1 personne(s) injoignable(s), sans adresse ni identifiant Matrix : Louis MORALES (!personne adresse <personne> <email>)."),
+        "{created}"
+    );
+    // Someone of another organisation, a pending member, the person
+    // themself for their own address: refused, nothing changes.
+    for who in [BOB, ZOE] {
+        let refused = w.refused(
+            who,
+            "!personne adresse Louis MORALES louis@ouest-provence.fr",
+        );
+        assert_eq!(
+            refused,
+            "Refusé : réservé aux administrateurs et aux membres confirmés de Ouest Provence."
+        );
+    }
+    let refused = w.refused(ANNE, "!personne adresse @anne:example.test anne@op.fr");
+    assert!(
+        refused.starts_with("Pour votre propre adresse, tapez !moi lier"),
+        "{refused}"
+    );
+    // Bad input is named.
+    let bad = w.refused(ANNE, "!personne adresse Louis MORALES louis");
+    assert!(bad.contains("adresse email invalide « louis »"), "{bad}");
+    let bad = w.refused(ANNE, "!personne matrix Louis MORALES louis@op.fr");
+    assert!(
+        bad.contains("identifiant Matrix invalide « louis@op.fr »"),
+        "{bad}"
+    );
+    let bad = w.refused(ANNE, "!personne adresse Personne Inconnue x@op.fr");
+    assert!(
+        bad.starts_with("Je ne connais personne qui s'appelle « Personne Inconnue »"),
+        "{bad}"
+    );
+
+    // A confirmed member of his organisation declares his address.
+    let said = w.must(
+        ANNE,
+        "!personne adresse Louis MORALES Louis@Ouest-Provence.fr",
+    );
+    assert_eq!(
+        said,
+        "Adresse louis@ouest-provence.fr déclarée pour Louis MORALES : le greffier lui écrira désormais (invitations, sondages, lettre des groupes) ; elle sera vérifiée quand Louis MORALES répondra au message de bienvenue qui vient de lui être envoyé. Les commandes envoyées depuis cette adresse ne seront suivies qu'ensuite."
+    );
+    let welcome = queued_mails(&w)
+        .into_iter()
+        .find_map(|a| match a {
+            Action::AskByMail {
+                to,
+                subject,
+                text,
+                message_id,
+                ..
+            } if to == "louis@ouest-provence.fr" => Some((subject, text, message_id)),
+            _ => None,
+        })
+        .expect("a welcome mail");
+    assert_eq!(welcome.0, "Bienvenue dans le réseau : votre adresse");
+    assert!(
+        welcome.1.starts_with("Bonjour Louis MORALES,\n\nanne a indiqué au greffier du réseau que louis@ouest-provence.fr est votre adresse (Ouest Provence).")
+            && welcome.1.contains("répondez simplement à ce message")
+            && !welcome.1.contains("Matrix"),
+        "{}",
+        welcome.1
+    );
+    assert!(welcome.2.starts_with("welcome.") && welcome.2.ends_with("@example.test"));
+    // Declared, not verified: greffier writes to it, nobody is obeyed from it.
+    let (louis, sent_to, obeyed) =
+        w.db.write(w.ctx.now, |tx| {
+            let id = Identity::parse("louis@ouest-provence.fr").expect("id");
+            let louis = tx.declared_person(&id)?.expect("declared");
+            let sent_to = tx.email_of(louis.id)?;
+            let obeyed = tx.person_by_identity(&id)?;
+            let welcomed = tx.mail_sent_to(&welcome.2)?;
+            assert_eq!(welcomed, Some(louis.id));
+            Ok((louis, sent_to, obeyed))
+        })
+        .expect("read");
+    assert_eq!(sent_to.as_deref(), Some("louis@ouest-provence.fr"));
+    assert!(obeyed.is_none());
+    // Twice: said, nothing new sent.
+    let before = queued_mails(&w).len();
+    assert_eq!(
+        w.must(
+            ANNE,
+            "!personne adresse Louis MORALES louis@ouest-provence.fr"
+        ),
+        "« louis@ouest-provence.fr » est déjà déclarée pour Louis MORALES, en attente de vérification."
+    );
+    assert_eq!(queued_mails(&w).len(), before);
+    // Someone else's address is refused.
+    let refused = w.refused(
+        ADMIN,
+        "!personne adresse @bob:example.test louis@ouest-provence.fr",
+    );
+    assert_eq!(
+        refused,
+        "« louis@ouest-provence.fr » est déjà l'identité d'une autre personne : rien n'a changé."
+    );
+    // A meeting of the network invites him at that address.
+    let created = w.must(ADMIN, "!reunion creer « Conférence DSI » 2026-12-10 14:00");
+    assert!(created.contains("invitation"), "{created}");
+    let invited = queued_mails(&w).into_iter().any(|a| {
+        matches!(a, Action::SendInvitation(inv) if inv.to == "louis@ouest-provence.fr" && inv.attendee_name == louis.name)
+    });
+    assert!(invited, "{:#?}", queued_mails(&w));
+
+    // A Matrix ID, declared by an admin.
+    assert_eq!(
+        w.must(
+            ADMIN,
+            "!person matrix Louis MORALES @louis:ouest-provence.fr"
+        ),
+        "Identifiant Matrix @louis:ouest-provence.fr déclaré pour Louis MORALES : il sera vérifié dès que ce compte écrira au greffier."
+    );
+    // What the directory shows: everything to Anne, the organisation
+    // only to Bob.
+    assert_eq!(
+        w.must(ANNE, "!personne info louis@ouest-provence.fr"),
+        "Louis MORALES\nOrganisation : Ouest Provence\nAdresse : louis@ouest-provence.fr (déclarée, pas encore vérifiée)\nMatrix : @louis:ouest-provence.fr (déclarée, pas encore vérifiée)"
+    );
+    assert_eq!(
+        w.must(BOB, "!personne info Louis MORALES"),
+        "Louis MORALES\nOrganisation : Ouest Provence"
+    );
+}
