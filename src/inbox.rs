@@ -335,6 +335,25 @@ fn answer(
         } else if declared {
             unproven = true;
         } else if !route.takes_newcomers {
+            // A newcomer may say who they are (`!moi nom`): held until they
+            // confirm it by replying, which proves the address.
+            if let Input::Lines(lines) = &inbound.input
+                && route.confirmation.is_some()
+                && lines.iter().all(|l| {
+                    matches!(greffier_commands::parse(&ctx.prefix, l), Ok(Some(c)) if c.introduces())
+                })
+            {
+                let shown = lines.iter().map(|l| l.trim().to_string()).collect();
+                return Ok(Some(hold(
+                    tx,
+                    ctx,
+                    route,
+                    inbound,
+                    &inbound.input,
+                    shown,
+                    None,
+                )?));
+            }
             let due = tx.refusal_due(&inbound.sender.value)?;
             tracing::info!(from = %inbound.sender.value, refusal_sent = due, "message from an unknown sender");
             let address = inbound.sender.value.clone();

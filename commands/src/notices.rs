@@ -96,8 +96,8 @@ impl Notice {
             ),
             Notice::UnknownSender { address } => tr!(
                 lang,
-                "Bonjour,\n\nJe suis greffier, le greffier des groupes de travail. Je ne connais pas encore l'adresse {address} : je n'applique les commandes reçues par email que depuis une adresse liée à un compte.\n\nPour la lier, tapez dans un salon Matrix où je suis : {prefix}moi lier {address}\npuis confirmez avec le code que je vous enverrai.\n\n(Ce message n'est envoyé qu'une fois par heure au plus.)",
-                "Hello,\n\nI am greffier, the clerk of the working groups. I do not know the address {address} yet: I only apply commands sent by email from an address linked to an account.\n\nTo link it, type in a Matrix room where I am: {prefix}me link {address}\nthen confirm with the code I will send you.\n\n(This message is sent at most once an hour.)"
+                "Bonjour,\n\nJe suis greffier, le greffier des groupes de travail du réseau. Je ne connais pas encore l'adresse {address} : je n'applique les commandes reçues par email que depuis une adresse que je connais.\n\nPour rejoindre le réseau par email, écrivez-moi depuis cette adresse la ligne :\n{prefix}moi nom « Prénom NOM » organisation <votre organisation>\npuis répondez au message de confirmation que je vous enverrai.\n\nSi vous avez déjà un compte auprès du greffier, tapez-y {prefix}moi lier {address} pour lui lier cette adresse.\n\n(Ce message n'est envoyé qu'une fois par heure au plus.)",
+                "Hello,\n\nI am greffier, the clerk of the network's working groups. I do not know the address {address} yet: I only apply commands sent by email from an address I know.\n\nTo join the network by mail, send me from this address the line:\n{prefix}me name “First LAST” organisation <your organisation>\nthen reply to the confirmation message I will send you.\n\nIf you already have an account with greffier, type there {prefix}me link {address} to link this address to it.\n\n(This message is sent at most once an hour.)"
             ),
             Notice::NoCommand => tr!(
                 lang,

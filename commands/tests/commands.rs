@@ -272,7 +272,10 @@ fn an_unverified_mail_sender_cannot_create_a_person() {
         references: vec![],
     };
     let (reply, kept) = w.say_from("intrus@example.test", "!moi organisation Arles", origin);
-    assert!(!kept && reply.contains("liez-la"), "{reply}");
+    assert!(
+        !kept && reply.contains("écrivez d'abord !moi nom « Prénom NOM »"),
+        "{reply}"
+    );
     assert!(w.export().people.is_empty());
 }
 

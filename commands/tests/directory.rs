@@ -185,3 +185,34 @@ fn a_member_declares_an_address_greffier_writes_to_at_once() {
         "Louis MORALES\nOrganisation : Ouest Provence"
     );
 }
+
+#[test]
+fn one_says_ones_name_and_organisation() {
+    let mut w = world();
+    // A newcomer in a room: made with the name they write.
+    let said = w.must(
+        "@claire:example.test",
+        "!moi nom « Claire FABRE » organisation Berre",
+    );
+    assert!(
+        said.starts_with("Bienvenue, Claire FABRE : le greffier vous connaît désormais à l'adresse @claire:example.test.\nC'est noté, Claire FABRE : vous vous déclarez membre de Berre."),
+        "{said}"
+    );
+    // A name written again, then corrected.
+    assert_eq!(
+        w.must("@claire:example.test", "!me name Claire FABRE"),
+        "Votre nom est déjà Claire FABRE."
+    );
+    assert_eq!(
+        w.must("@claire:example.test", "!moi nom « Claire FABRE-DURAND »"),
+        "C'est noté : vous vous appelez désormais Claire FABRE-DURAND."
+    );
+    let info = w.must(ADMIN, "!personne info @claire:example.test");
+    assert!(
+        info.starts_with("Claire FABRE-DURAND\nOrganisation : Berre (demande en attente)"),
+        "{info}"
+    );
+    // Without a name: the usage.
+    let bad = w.refused("@claire:example.test", "!moi nom organisation Berre");
+    assert!(bad.contains("!moi nom \"<Prénom NOM>\""), "{bad}");
+}

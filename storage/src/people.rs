@@ -166,4 +166,12 @@ impl People for Tx<'_> {
         let rows = st.query_map([], person_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+
+    fn rename_person(&mut self, person: PersonId, name: &str) -> StoreResult<()> {
+        self.conn().execute(
+            "UPDATE people SET name = ?2 WHERE id = ?1",
+            params![person.0, name],
+        )?;
+        Ok(())
+    }
 }

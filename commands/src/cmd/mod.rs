@@ -61,6 +61,13 @@ impl Command {
         }
     }
 
+    /// Whether it is a newcomer saying who they are (`!moi nom`): what an
+    /// address greffier does not know yet may send, held until its sender
+    /// confirms it by replying.
+    pub fn introduces(&self) -> bool {
+        matches!(self, Command::Moi(moi::Moi::Nom(_)))
+    }
+
     /// Whether running it may change anything (state, or what the bot
     /// sends to others): what a mail whose sender is not proven may not do
     /// without a confirmation. Reading commands answer the sender only.

@@ -49,4 +49,6 @@ pub trait People {
     ) -> StoreResult<Option<Person>>;
     /// Every person the bot knows.
     fn people(&mut self) -> StoreResult<Vec<Person>>;
+    /// Gives the person a new name (as they write it, or an admin).
+    fn rename_person(&mut self, person: PersonId, name: &str) -> StoreResult<()>;
 }

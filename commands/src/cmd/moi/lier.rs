@@ -43,8 +43,9 @@ impl Lier {
         if ex.req.sender.kind == IdentityKind::Email {
             return ex.refuse(tr!(
                 lang,
-                "Cette commande se tape dans un salon Matrix (ou la console), pas par email.",
-                "Type this command in a Matrix room (or the console), not by email."
+                "Cette commande ne s'envoie pas par email : une adresse se fait connaître en écrivant depuis elle {}moi nom « Prénom NOM », puis en répondant au message de confirmation.",
+                "This command is not sent by mail: an address makes itself known by writing from it {}me name “First LAST”, then replying to the confirmation message.",
+                ex.prefix()
             ));
         }
         let identity = Identity {

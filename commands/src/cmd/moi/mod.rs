@@ -4,6 +4,7 @@
 pub mod confirmer;
 pub mod lier;
 pub mod montrer;
+pub mod nom;
 pub mod organisation;
 pub mod oublier;
 
@@ -20,6 +21,7 @@ pub use oublier::USAGE as USAGE_OUBLIER;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Moi {
     Montrer,
+    Nom(nom::Nom),
     Organisation(organisation::Organisation),
     Lier(lier::Lier),
     Confirmer(confirmer::Confirmer),
@@ -43,6 +45,9 @@ pub const COMMAND: Entry = Entry {
                     )))
                 },
             ),
+            Entry::one(&["nom", "name"], &nom::USAGE, |a| {
+                Ok(Command::Moi(Moi::Nom(nom::Nom::parse(a)?)))
+            }),
             Entry::one(&["lier", "link"], &USAGE_LIER, |a| {
                 Ok(Command::Moi(Moi::Lier(lier::Lier::parse(a)?)))
             }),
@@ -62,6 +67,7 @@ impl Moi {
     pub fn apply(self, ex: &mut Exec<'_>) -> Outcome {
         match self {
             Moi::Montrer => montrer::apply(ex),
+            Moi::Nom(c) => c.apply(ex),
             Moi::Organisation(c) => c.apply(ex),
             Moi::Lier(c) => c.apply(ex),
             Moi::Confirmer(c) => c.apply(ex),

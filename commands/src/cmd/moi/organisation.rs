@@ -57,8 +57,8 @@ impl Organisation {
             let p = ex.prefix();
             return ex.refuse(tr!(
                 lang,
-                "Je ne connais pas encore cette adresse : liez-la d'abord depuis un salon Matrix avec {p}moi lier <email>.",
-                "I do not know this address yet: link it first from a Matrix room with {p}me link <email>."
+                "Je ne connais pas encore cette adresse : écrivez d'abord {p}moi nom « Prénom NOM » organisation <organisation>, puis répondez au message de confirmation.",
+                "I do not know this address yet: first write {p}me name “First LAST” organisation <organisation>, then reply to the confirmation message."
             ));
         }
         let admin = ex.is_admin();

@@ -89,8 +89,22 @@ impl Clore {
         );
         let domain = ex.ctx.mail_domain().map(str::to_string);
         let mut mailed = 0;
+        // Who only reads mail hears of mail alone.
+        let by_mail_only = tr!(
+            lang,
+            "Projet de compte rendu de la réunion {described} : vos remarques avant le {until}, en réponse à ce message ; votre réponse est jointe au projet comme remarque, telle que vous l'écrivez.",
+            "Draft minutes of meeting {described}: your remarks before {until}, in reply to this message; your reply is attached to the draft as a remark, as you write it."
+        );
         for (person, to) in crate::cmd::compte_rendu::recipients(ex, &meeting)? {
-            let text = format!("{ask}\n{by_reply}\n\n{}", draft.markdown);
+            let in_rooms = ex
+                .store
+                .identities(person.id)?
+                .iter()
+                .any(|(i, _)| i.kind == crate::store::IdentityKind::Matrix);
+            let text = match in_rooms {
+                true => format!("{ask}\n{by_reply}\n\n{}", draft.markdown),
+                false => format!("{by_mail_only}\n\n{}", draft.markdown),
+            };
             ex.actions.push(match &domain {
                 Some(domain) => {
                     let message_id = format!("draft.{}@{domain}", ex.store.random_token()?);

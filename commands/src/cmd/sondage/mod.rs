@@ -229,10 +229,24 @@ pub fn ask_by_mail(
             ),
         )
     };
+    // The room's way is said only to those who have a Matrix account: a
+    // member who only reads mail hears of mail alone.
+    let in_rooms = store
+        .identities(person.id)?
+        .iter()
+        .any(|(i, _)| i.kind == crate::store::IdentityKind::Matrix);
+    let also = match in_rooms {
+        true => tr!(
+            lang,
+            " Vous pouvez aussi taper {p}sondage voter {id} <numéros> dans un salon.",
+            " You may also type {p}poll vote {id} <numbers> in a room."
+        ),
+        false => String::new(),
+    };
     let text = tr!(
         lang,
-        "Bonjour {},\n\n{opening}\n\n{dates}\n\nRépondez à ce message avec les numéros des dates qui vous conviennent (par exemple « 1 et 3 ») ou leurs jours (« le 15 et le 17 »), ou « aucune ». Vous pouvez aussi taper {p}sondage voter {id} <numéros> dans un salon. Réponses avant le {closes} (sondage n°{id}).\n\n— greffier",
-        "Hello {},\n\n{opening}\n\n{dates}\n\nAnswer this message with the numbers of the dates that suit you (for instance “1 and 3”) or their days (“the 15th and the 17th”), or “none”. You may also type {p}poll vote {id} <numbers> in a room. Answers by {closes} (poll #{id}).\n\n— greffier",
+        "Bonjour {},\n\n{opening}\n\n{dates}\n\nRépondez à ce message avec les numéros des dates qui vous conviennent (par exemple « 1 et 3 ») ou leurs jours (« le 15 et le 17 »), ou « aucune ».{also} Réponses avant le {closes} (sondage n°{id}).\n\n— greffier",
+        "Hello {},\n\n{opening}\n\n{dates}\n\nAnswer this message with the numbers of the dates that suit you (for instance “1 and 3”) or their days (“the 15th and the 17th”), or “none”.{also} Answers by {closes} (poll #{id}).\n\n— greffier",
         person.name
     );
     Ok(Some(Action::AskByMail {

@@ -1,0 +1,83 @@
+//! `!moi nom "<Prénom NOM>" [organisation <organisation> [nouvelle]]` — say
+//! your name as it should be written, and your organisation if you like:
+//! the way a member who only reads mail joins the network. From an address
+//! greffier does not know, the mailbox holds the line until its sender
+//! confirms it by replying (the reply proves the address); then the person
+//! is made, with that address verified, and their organisation declared
+//! as `!moi organisation` declares it (pending until confirmed, at once
+//! for an address of one of its domains).
+
+use crate::exec::{Exec, Outcome};
+use crate::parse::{self, Arg, Args, Arity, OptSpec, ParseErrorKind, Usage};
+use crate::tr;
+
+use super::organisation::Organisation;
+
+pub const USAGE: Usage = Usage {
+    fr: "!moi nom \"<Prénom NOM>\" [organisation <organisation>]",
+    en: "!me name \"<First LAST>\" [organisation <organisation>]",
+    help_fr: "dire votre nom tel qu'il s'écrit (et votre organisation) : par email aussi",
+    help_en: "give your name as it is written (and your organisation): by mail too",
+};
+
+const OPTIONS: &[OptSpec] = &[OptSpec {
+    name: "organisation",
+    keywords: &["organisation", "organization", "org"],
+    arity: Arity::Rest,
+}];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Nom {
+    pub name: String,
+    pub organisation: Option<Organisation>,
+}
+
+impl Nom {
+    pub fn parse(args: &mut Args) -> Result<Nom, ParseErrorKind> {
+        let split = args.split(OPTIONS);
+        let name = parse::bounded(parse::join(&split.positional), Arg::Person)?;
+        if name.chars().count() > 100 {
+            return Err(ParseErrorKind::TooLongArg(Arg::Person));
+        }
+        let organisation = match split.options.iter().find(|(n, _)| *n == "organisation") {
+            Some((_, tokens)) => Some(Organisation::parse(&mut Args::new(tokens.clone()))?),
+            None => None,
+        };
+        Ok(Nom { name, organisation })
+    }
+
+    pub fn apply(self, ex: &mut Exec<'_>) -> Outcome {
+        let lang = ex.lang();
+        let name = self.name.clone();
+        let said = match ex.me()? {
+            Some(me) if me.name == name => tr!(
+                lang,
+                "Votre nom est déjà {name}.",
+                "Your name is {name} already."
+            ),
+            Some(me) => {
+                ex.store.rename_person(me.id, &name)?;
+                tr!(
+                    lang,
+                    "C'est noté : vous vous appelez désormais {name}.",
+                    "Noted: your name is now {name}."
+                )
+            }
+            None => {
+                // A newcomer (a Matrix account, or an address its holder
+                // just confirmed by replying).
+                ex.store.create_person(&name, None, &ex.req.sender)?;
+                tr!(
+                    lang,
+                    "Bienvenue, {name} : le greffier vous connaît désormais à l'adresse {}.",
+                    "Welcome, {name}: greffier knows you at {} from now on.",
+                    ex.req.sender.value
+                )
+            }
+        };
+        match self.organisation {
+            Some(org) => Ok(format!("{said}\n{}", org.apply(ex)?)),
+            None => Ok(said),
+        }
+    }
+}
