@@ -21,6 +21,7 @@ pub mod channels;
 mod config;
 mod console;
 mod digest;
+mod directory;
 mod drift;
 pub mod failpoint;
 pub mod inbox;
@@ -127,6 +128,16 @@ enum Cmd {
         meeting: Option<i64>,
         /// With --meeting: apply the changes shown.
         #[arg(long, requires = "meeting")]
+        apply: bool,
+    },
+    /// Import the network's list of people from a spreadsheet saved as
+    /// CSV (`;`, UTF-8 with or without BOM, or Windows-1252; columns nom,
+    /// organisation, email, matrix): what it would add, match and change
+    /// is printed; --apply keeps it.
+    ImportPeople {
+        file: PathBuf,
+        /// Apply what is printed.
+        #[arg(long)]
         apply: bool,
     },
     /// Write the compte rendu of a meeting: Markdown (the default), HTML,
@@ -363,6 +374,10 @@ fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
                 place: place.clone(),
             };
             minutes::import_file(&app, &mut db, file, &given)
+        }
+        Cmd::ImportPeople { file, apply } => {
+            let mut db = open_database(&app, &cli)?;
+            directory::import_people(&app, &mut db, file, *apply)
         }
         Cmd::Minutes {
             meeting_id,

@@ -1,12 +1,14 @@
 //! What bot.toml seeds at start-up: `[[organisations.seed]]` (with their
 //! domains), `[[people.seed]]` (confirmed members: an operator's act) and
 //! `[[groups.seed]]` (groups no group has the slug of yet). Organisations
-//! are found by name (accent-, case-, hyphen-insensitive) or created. A
-//! seed never overwrites what is stored.
+//! are found by name (accent-, case-, hyphen-insensitive) or created; the
+//! seed's spelling is the one displayed. A seed otherwise never
+//! overwrites what is stored.
 
+use greffier_commands::directory::{Found, find_by_name};
 use greffier_commands::normalise_domain;
 use greffier_commands::store::{Groups as _, Identities as _, Organisations as _, People as _};
-use greffier_commands::store::{Identity, NewGroup, OrgId};
+use greffier_commands::store::{Identity, Membership, NewGroup, OrgId};
 use greffier_commands::text::name_key;
 use greffier_storage::{Database, Tx};
 use jiff::Timestamp;
@@ -36,7 +38,14 @@ fn organisations(
 ) -> anyhow::Result<()> {
     db.write(now, |tx| {
         for seed in seeds {
+            // The seed's name is the one displayed: "Sète" corrects the
+            // "Sete" an import wrote.
             let id = match tx.organisation_by_key(&name_key(&seed.name))? {
+                Some(o) if o.name != seed.name => {
+                    tx.rename_organisation(o.id, &seed.name)?;
+                    tracing::info!(from = %o.name, to = %seed.name, "organisation renamed as the seed writes it");
+                    o.id
+                }
                 Some(o) => o.id,
                 None => tx.create_organisation(&seed.name, seed.kind.as_deref())?,
             };
@@ -52,10 +61,12 @@ fn organisations(
 }
 
 /// Records the seed people that the bot does not know by any of their
-/// identities, as confirmed members of their organisation.
+/// identities, as confirmed members of their organisation: a person it
+/// knows by name in that organisation (from the minutes) gets the
+/// identities ([`find_by_name`], the matching of `import-people`).
 fn people(db: &mut Database, seeds: &[SeedPerson], now: Timestamp) -> anyhow::Result<()> {
-    let created = db.write(now, |tx| {
-        let mut created = 0;
+    let (created, matched) = db.write(now, |tx| {
+        let (mut created, mut matched) = (0, 0);
         for seed in seeds {
             let identities: Vec<Identity> = seed
                 .matrix_ids
@@ -74,16 +85,34 @@ fn people(db: &mut Database, seeds: &[SeedPerson], now: Timestamp) -> anyhow::Re
                 continue;
             }
             let org = org(tx, &seed.organisation)?;
-            let person = tx.create_person(&seed.name, Some(org), first)?;
-            for identity in rest {
-                tx.add_identity(person, identity)?;
+            // Someone the minutes' import knows by name gets the
+            // identities; nobody is made twice.
+            match find_by_name(tx, &seed.name, Some(org))? {
+                Found::One(person) => {
+                    for identity in &identities {
+                        tx.add_identity(person.id, identity)?;
+                    }
+                    if person.organisation.is_none() {
+                        tx.set_person_organisation(person.id, org, Membership::Confirmed, None)?;
+                    }
+                    matched += 1;
+                }
+                Found::Several(people) => {
+                    tracing::warn!(name = %seed.name, count = people.len(), "a seed person's name is several people's: give one of their identities; left aside");
+                }
+                Found::Nobody => {
+                    let person = tx.create_person(&seed.name, Some(org), first)?;
+                    for identity in rest {
+                        tx.add_identity(person, identity)?;
+                    }
+                    created += 1;
+                }
             }
-            created += 1;
         }
-        Ok(created)
+        Ok((created, matched))
     })?;
-    if created > 0 {
-        tracing::info!(created, "seed people recorded");
+    if created + matched > 0 {
+        tracing::info!(created, matched, "seed people recorded");
     }
     Ok(())
 }

@@ -27,6 +27,7 @@ pub mod action;
 pub mod answer;
 pub mod chart;
 pub mod digest;
+pub mod directory;
 pub mod ical;
 pub mod meeting;
 pub mod minutes;

@@ -216,3 +216,58 @@ fn one_says_ones_name_and_organisation() {
     let bad = w.refused("@claire:example.test", "!moi nom organisation Berre");
     assert!(bad.contains("!moi nom \"<Prénom NOM>\""), "{bad}");
 }
+
+#[test]
+fn a_sheet_matches_people_by_name_and_twice_changes_nothing() {
+    use greffier_commands::Lang;
+    use greffier_commands::directory::{import, sheet};
+    let mut w = world();
+    let table = "nom;organisation;email;matrix\nM. Louis MORALES;ouest provence;louis@op.fr;\nAnne;Ouest Provence;;\nHélène ÉTIENNE;Sète;helene@sete.fr;@helene:sete.fr\nLouis MORALES;Ouest Provence;;\n";
+    let read = sheet::read(table.as_bytes(), Lang::Fr).expect("read");
+    let run = |w: &mut World| {
+        w.db.transaction(w.ctx.now, |tx| {
+            Ok((import::import(tx, &read, "annuaire.csv", Lang::Fr)?, true))
+        })
+        .expect("import")
+    };
+    let first = run(&mut w);
+    assert!(first.problems.is_empty(), "{:?}", first.problems);
+    assert_eq!(
+        first.lines,
+        [
+            "ligne 2 : ~ Louis MORALES (Ouest Provence) — adresse louis@op.fr",
+            "ligne 3 : = anne (Ouest Provence)",
+            "ligne 4 : + Hélène ÉTIENNE (Sète) — nouvelle organisation Sète, adresse helene@sete.fr, Matrix @helene:sete.fr",
+            "ligne 5 : = Louis MORALES (Ouest Provence)",
+        ]
+    );
+    assert_eq!((first.added, first.matched, first.changed), (1, 2, 1));
+    let second = run(&mut w);
+    assert_eq!((second.added, second.matched, second.changed), (0, 4, 0));
+    // An address someone else has: named, for the whole sheet to be refused.
+    let clash =
+        sheet::read("nom;email\nBob BERRE;louis@op.fr\n".as_bytes(), Lang::Fr).expect("read");
+    let report =
+        w.db.transaction(w.ctx.now, |tx| {
+            Ok((import::import(tx, &clash, "x.csv", Lang::Fr)?, false))
+        })
+        .expect("import");
+    assert_eq!(
+        report.problems[0].what,
+        "« louis@op.fr » est l'identité de Louis MORALES, pas de Bob BERRE"
+    );
+    let clash = sheet::read(
+        "nom;email;matrix\nBob BERRE;louis@op.fr;@helene:sete.fr\n".as_bytes(),
+        Lang::Fr,
+    )
+    .expect("read");
+    let report =
+        w.db.transaction(w.ctx.now, |tx| {
+            Ok((import::import(tx, &clash, "x.csv", Lang::Fr)?, false))
+        })
+        .expect("import");
+    assert_eq!(
+        report.problems[0].what,
+        "l'adresse et l'identifiant Matrix sont à deux personnes différentes"
+    );
+}

@@ -108,4 +108,12 @@ impl Organisations for Tx<'_> {
         )?;
         Ok(OrgId(self.conn().last_insert_rowid()))
     }
+
+    fn rename_organisation(&mut self, id: OrgId, name: &str) -> StoreResult<()> {
+        self.conn().execute(
+            "UPDATE organisations SET name = ?2, key = ?3 WHERE id = ?1",
+            params![id.0, name, name_key(name)],
+        )?;
+        Ok(())
+    }
 }

@@ -6,7 +6,7 @@
 //! the invitation counts, and proves the address.
 
 use crate::mailserver::{Account, MAIL_SERVER, MailBot, answering, new_id, send, thunderbird};
-use crate::support::assert_clean;
+use crate::support::{Scratch, assert_clean};
 
 #[tokio::test]
 async fn a_person_of_the_minutes_is_reached_at_the_address_an_admin_gives() {
@@ -213,4 +213,219 @@ async fn a_member_by_mail_only_joins_and_answers_without_hearing_of_matrix() {
         );
     }
     bot.stop().await;
+}
+
+/// The network's list of people as LibreOffice Calc saves it, from one
+/// table: UTF-8 with a byte-order mark (as Excel's "CSV UTF-8" writes it:
+/// LibreOffice 7.4 writes UTF-8 without one, the mark is put before it),
+/// Windows-1252, and a copy with a bad line. The same people every time,
+/// nobody of the imported minutes twice, the bad line named and nothing
+/// of its file applied.
+#[test]
+fn the_list_of_people_from_libreoffice_calc_in_every_encoding() {
+    let s = Scratch::new(
+        "directory-sheet",
+        "[bot]\ndatabase = \"greffier.db\"\nadmins = [\"@admin:example.test\"]\n",
+    );
+    let seed = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/minutes/2007-06-11-conference-dsi-13.txt"
+    );
+    assert_clean(&s.run(&["import-minutes", seed], b""));
+    let people = |s: &Scratch| s.export()["people"].as_array().expect("people").len();
+    let known = people(&s);
+    let rows = [
+        ["Nom", "Organisation", "Courriel", "Matrix"],
+        [
+            "M. Louis MORALES",
+            "Ouest Provence",
+            "louis.morales@ouest-provence.fr",
+            "",
+        ],
+        [
+            "Christian BRUNETTI",
+            "Sète",
+            "christian.brunetti@sete.fr",
+            "@cbrunetti:sete.fr",
+        ],
+        ["Hélène ÉTIENNE", "Sète", "helene.etienne@sete.fr", ""],
+        ["Mme Valérie HENRY", "Ouest Provence", "", ""],
+    ];
+    let bad_row = ["Paul DURAND", "Arles", "paul.durand-arles.fr", ""];
+    let good = calc_csv(&s, "annuaire", &rows, &[]);
+    let bad = calc_csv(&s, "annuaire-faute", &rows, &[bad_row]);
+    let utf8 = std::fs::read(good.join("utf8.csv")).expect("csv");
+    assert!(
+        !utf8.starts_with(b"\xEF\xBB\xBF") && std::str::from_utf8(&utf8).is_ok(),
+        "LibreOffice's UTF-8"
+    );
+    let mut with_bom = b"\xEF\xBB\xBF".to_vec();
+    with_bom.extend(&utf8);
+    let bom = s.dir.join("annuaire-bom.csv");
+    std::fs::write(&bom, with_bom).expect("write");
+    let cp1252 = good.join("cp1252.csv");
+    assert!(
+        std::str::from_utf8(&std::fs::read(&cp1252).expect("csv")).is_err(),
+        "Windows-1252, not UTF-8"
+    );
+    let import = |file: &std::path::Path, apply: bool| {
+        let mut args = vec!["import-people", file.to_str().expect("path")];
+        if apply {
+            args.push("--apply");
+        }
+        s.run(&args, b"")
+    };
+    // Shown, not applied; then applied.
+    let before = s.export();
+    let shown = import(&bom, false);
+    assert_clean(&shown);
+    let shown = String::from_utf8(shown.stdout).expect("utf-8");
+    for line in [
+        "4 personne(s) lue(s) (UTF-8 avec BOM)",
+        "ligne 2 : ~ Louis MORALES (Ouest Provence) — adresse louis.morales@ouest-provence.fr",
+        "ligne 3 : ~ Christian BRUNETTI (Sete) — adresse christian.brunetti@sete.fr, Matrix @cbrunetti:sete.fr",
+        "ligne 4 : + Hélène ÉTIENNE (Sete) — adresse helene.etienne@sete.fr",
+        "ligne 5 : = Valérie HENRY (Ouest Provence)",
+        "1 ajoutée(s), 1 reconnue(s), 2 complétée(s).",
+        "Rien n'est enregistré : relancez avec --apply",
+    ] {
+        assert!(shown.contains(line), "{line:?} in:\n{shown}");
+    }
+    assert_eq!(s.export(), before, "nothing applied without --apply");
+    assert_clean(&import(&bom, true));
+    assert_eq!(people(&s), known + 1, "only Hélène ÉTIENNE is new");
+    let after = s.export();
+    // The same table in Windows-1252: the same people, nothing to change.
+    let again = import(&cp1252, true);
+    assert_clean(&again);
+    let again = String::from_utf8(again.stdout).expect("utf-8");
+    assert!(
+        again.contains("(Windows-1252)")
+            && again.contains("ligne 4 : = Hélène ÉTIENNE (Sete)")
+            && again.contains("0 ajoutée(s), 4 reconnue(s), 0 complétée(s).")
+            && again.contains("Rien à changer."),
+        "{again}"
+    );
+    assert_eq!(s.export(), after);
+    // A bad line: named, and nothing of the file applied.
+    for file in ["utf8.csv", "cp1252.csv"] {
+        let out = import(&bad.join(file), true);
+        assert!(!out.status.success(), "{out:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("ligne 6 : adresse email invalide « paul.durand-arles.fr »")
+                && err.contains("rien n'est importé"),
+            "{err}"
+        );
+        assert_eq!(s.export(), after);
+    }
+    // What the directory now knows of Louis.
+    let info = s.console("@admin:example.test", &["!personne info Louis MORALES"]);
+    assert!(
+        info.contains("Adresse : louis.morales@ouest-provence.fr (déclarée, pas encore vérifiée)"),
+        "{info}"
+    );
+}
+
+/// `rows` (and `more`) as a flat OpenDocument spreadsheet, saved by
+/// LibreOffice Calc as CSV the French way (`;`, `"`): `utf8.csv` and
+/// `cp1252.csv` in the returned folder.
+fn calc_csv(s: &Scratch, name: &str, rows: &[[&str; 4]], more: &[[&str; 4]]) -> std::path::PathBuf {
+    let cell = |v: &str| match v {
+        "" => "<table:table-cell/>".to_string(),
+        v => format!(
+            "<table:table-cell office:value-type=\"string\"><text:p>{}</text:p></table:table-cell>",
+            v.replace('&', "&amp;").replace('<', "&lt;")
+        ),
+    };
+    let body: String = rows
+        .iter()
+        .chain(more)
+        .map(|r| {
+            format!(
+                "<table:table-row>{}</table:table-row>\n",
+                r.iter().map(|v| cell(v)).collect::<String>()
+            )
+        })
+        .collect();
+    let fods = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<office:document xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.2\" office:mimetype=\"application/vnd.oasis.opendocument.spreadsheet\"><office:body><office:spreadsheet><table:table table:name=\"Annuaire\">\n{body}</table:table></office:spreadsheet></office:body></office:document>\n"
+    );
+    let dir = s.dir.join(name);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let source = dir.join(format!("{name}.fods"));
+    std::fs::write(&source, fods).expect("fods");
+    let profile = format!("file://{}", s.dir.join("lo-profile").display());
+    for (file, charset) in [("utf8", "76"), ("cp1252", "1")] {
+        let out_dir = dir.join(file);
+        let out = std::process::Command::new("soffice")
+            .args(["--headless", &format!("-env:UserInstallation={profile}")])
+            .arg("--convert-to")
+            .arg(format!("csv:Text - txt - csv (StarCalc):59,34,{charset}"))
+            .arg("--outdir")
+            .arg(&out_dir)
+            .arg(&source)
+            .output()
+            .expect("soffice (scripts/test installs Debian's libreoffice-calc-nogui)");
+        assert!(out.status.success(), "{out:?}");
+        std::fs::rename(
+            out_dir.join(format!("{name}.csv")),
+            dir.join(format!("{file}.csv")),
+        )
+        .expect("LibreOffice's CSV");
+    }
+    dir
+}
+
+/// `[[people.seed]]` and `[[organisations.seed]]` after the minutes'
+/// import: the seed's person is the one the minutes named (identities
+/// given to them, nobody made twice), and the seed's spelling of an
+/// organisation is the one shown.
+#[test]
+fn the_seeds_complete_the_people_of_the_minutes_without_doubling_them() {
+    let s = Scratch::new(
+        "directory-seed",
+        "[bot]\ndatabase = \"greffier.db\"\nadmins = [\"@admin:example.test\"]\n",
+    );
+    let seed = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/minutes/2007-06-11-conference-dsi-13.txt"
+    );
+    assert_clean(&s.run(&["import-minutes", seed], b""));
+    let before = s.export();
+    let count = |e: &serde_json::Value, name: &str| {
+        e["people"]
+            .as_array()
+            .expect("people")
+            .iter()
+            .filter(|p| p["name"] == name)
+            .count()
+    };
+    assert_eq!(count(&before, "François RAYNAUD"), 1);
+    let mut config = std::fs::read_to_string(s.config()).expect("bot.toml");
+    config.push_str(
+        "\n[[organisations.seed]]\nname = \"Sète\"\n\n[[people.seed]]\nname = \"M. François Raynaud\"\norganisation = \"Arles\"\nemails = [\"francois.raynaud@arles.example\"]\n",
+    );
+    std::fs::write(s.config(), config).expect("bot.toml");
+    let after = s.export();
+    assert_eq!(count(&after, "François RAYNAUD"), 1, "{}", after["people"]);
+    assert_eq!(
+        after["people"].as_array().map(Vec::len),
+        before["people"].as_array().map(Vec::len)
+    );
+    let info = s.console("@admin:example.test", &["!personne info François RAYNAUD"]);
+    assert!(
+        info.contains("Adresse : francois.raynaud@arles.example (vérifiée)"),
+        "{info}"
+    );
+    let orgs: Vec<&str> = after["organisations"]
+        .as_array()
+        .expect("organisations")
+        .iter()
+        .filter_map(|o| o["name"].as_str())
+        .collect();
+    assert!(
+        orgs.contains(&"Sète") && !orgs.contains(&"Sete"),
+        "{orgs:?}"
+    );
 }

@@ -21,4 +21,6 @@ pub trait Organisations {
     /// The organisation whose name has this [`crate::text::name_key`].
     fn organisation_by_key(&mut self, key: &str) -> StoreResult<Option<Organisation>>;
     fn create_organisation(&mut self, name: &str, kind: Option<&str>) -> StoreResult<OrgId>;
+    /// Writes the organisation's name as given (its key follows).
+    fn rename_organisation(&mut self, id: OrgId, name: &str) -> StoreResult<()>;
 }
