@@ -271,3 +271,130 @@ fn a_sheet_matches_people_by_name_and_twice_changes_nothing() {
         "l'adresse et l'identifiant Matrix sont à deux personnes différentes"
     );
 }
+
+/// Every JSON array sorted and its duplicates dropped: two names of one
+/// organisation become one entry once merged.
+fn folded(v: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::Array(items) => {
+            let mut items: Vec<Value> = items.into_iter().map(folded).collect();
+            items.sort_by_key(|i| i.to_string());
+            items.dedup();
+            Value::Array(items)
+        }
+        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, folded(v))).collect()),
+        other => other,
+    }
+}
+
+#[test]
+fn renamed_and_merged_names_change_everywhere_and_nothing_else() {
+    use greffier_commands::minutes::{import, parse};
+    let mut w = World::new(world::context(ADMIN)).typing_from(room());
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/fixtures/minutes/2007-06-11-conference-dsi-13.txt"
+    ))
+    .expect("the seed minutes");
+    let mut minutes = parse::parse(&text);
+    minutes
+        .complete(&parse::Given::default())
+        .expect("complete");
+    let ctx = w.ctx.clone();
+    w.db.write(ctx.now, |tx| Ok(import::import(tx, &ctx, &minutes)?))
+        .expect("import");
+    let before = serde_json::to_string(&w.export()).expect("json");
+    assert!(before.contains("\"Sete\"") && before.contains("\"Mairie AIX\""));
+
+    // Only admins.
+    let refused = w.refused(ANNE, "!organisation renommer Sete « Sète »");
+    assert_eq!(refused, "Refusé : réservé aux administrateurs.");
+    let refused = w.refused(ANNE, "!organisation fusionner « C.A. Aix » « Mairie AIX »");
+    assert_eq!(refused, "Refusé : réservé aux administrateurs.");
+    // A name another organisation has is a merge, not a rename.
+    let refused = w.refused(ADMIN, "!organisation renommer « Mairie AIX » « C.A. AIX »");
+    assert!(
+        refused.contains("!organisation fusionner « C.A. Aix » « Mairie AIX »"),
+        "{refused}"
+    );
+
+    assert_eq!(
+        w.must(ADMIN, "!organisation renommer Sete « Sète »"),
+        "C'est noté : l'organisation Sete s'appelle désormais Sète. Le nom Sete la désigne encore."
+    );
+    let merged = w.must(ADMIN, "!org merge C.A. Aix Mairie AIX");
+    assert!(
+        merged.starts_with(
+            "C'est fait : Mairie AIX est réunie à C.A. Aix (1 personne(s) rattachée(s)"
+        ),
+        "{merged}"
+    );
+    let after = w.export();
+    let after_json = serde_json::to_string(&after).expect("json");
+    assert!(!after_json.contains("Mairie AIX") && !after_json.contains("\"Sete\""));
+    // The export differs only in those names.
+    let expected: serde_json::Value = serde_json::from_str(
+        &before
+            .replace("\"Sete\"", "\"Sète\"")
+            .replace("\"Mairie AIX\"", "\"C.A. Aix\""),
+    )
+    .expect("json");
+    let got: serde_json::Value = serde_json::from_str(&after_json).expect("json");
+    assert_eq!(folded(got), folded(expected));
+    // The former name still finds the organisation.
+    let members = w.must(ADMIN, "!organisation membres Mairie AIX");
+    assert!(
+        members.contains("C.A. Aix") && members.contains("J. RICHARD"),
+        "{members}"
+    );
+    // People too: renamed and merged by an admin only.
+    assert_eq!(
+        w.must(ADMIN, "!personne renommer « J. RICHARD » « Jean RICHARD »"),
+        "C'est noté : J. RICHARD s'appelle désormais Jean RICHARD."
+    );
+    let refused = w.refused(ANNE, "!personne renommer Jean RICHARD « J. R. »");
+    assert!(
+        refused.starts_with("Refusé : réservé aux administrateurs."),
+        "{refused}"
+    );
+    w.must(
+        ADMIN,
+        "!personne adresse « Jean RICHARD » jean.richard@aix.example",
+    );
+    let arrived = w.must(
+        "@jrichard:aix.example",
+        "!moi nom « Jean Richard » organisation C.A. Aix",
+    );
+    assert!(arrived.starts_with("Bienvenue, Jean Richard"), "{arrived}");
+    // Two people of one name: an identity says which.
+    let refused = w.refused(
+        ADMIN,
+        "!personne fusionner « Jean RICHARD » @jrichard:aix.example",
+    );
+    assert!(refused.contains("désigne plusieurs personnes"), "{refused}");
+    let merged = w.must(
+        ADMIN,
+        "!personne fusionner jean.richard@aix.example @jrichard:aix.example",
+    );
+    assert!(
+        merged.starts_with(
+            "C'est fait : la fiche de Jean Richard est réunie à celle de Jean RICHARD"
+        ),
+        "{merged}"
+    );
+    let info = w.must(ADMIN, "!personne info Jean RICHARD");
+    assert!(
+        info.contains("Adresse : jean.richard@aix.example (déclarée, pas encore vérifiée)")
+            && info.contains("Matrix : @jrichard:aix.example (vérifiée)"),
+        "{info}"
+    );
+    let people = w.export().people;
+    assert_eq!(
+        people
+            .iter()
+            .filter(|p| p.name.contains("RICHARD") || p.name.contains("Richard"))
+            .count(),
+        1
+    );
+}

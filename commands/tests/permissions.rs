@@ -492,6 +492,50 @@ const MATRIX: &[(&str, [Cell; 6])] = &[
         ],
     ),
     (
+        "!organisation renommer Berre « Berre-l'Étang »",
+        [
+            Kept("Berre s'appelle désormais Berre-l'Étang"),
+            Refused(NOT_ADMIN),
+            Refused(NOT_ADMIN),
+            Refused(NOT_ADMIN),
+            Refused(NOT_ADMIN),
+            Refused(NOT_ADMIN),
+        ],
+    ),
+    (
+        "!organisation fusionner Arles Vitrolles",
+        [
+            Kept("C'est fait : Vitrolles est réunie à Arles"),
+            Refused(NOT_ADMIN),
+            Refused(NOT_ADMIN),
+            Refused(NOT_ADMIN),
+            Refused(NOT_ADMIN),
+            Refused(NOT_ADMIN),
+        ],
+    ),
+    (
+        "!personne renommer @other:example.test « Olivier AUTRE »",
+        [
+            Kept("other s'appelle désormais Olivier AUTRE"),
+            Refused(NOT_ADMIN),
+            Refused(NOT_ADMIN),
+            Refused(NOT_ADMIN),
+            Refused(NOT_ADMIN),
+            Refused(NOT_ADMIN),
+        ],
+    ),
+    (
+        "!personne fusionner @member:example.test @other:example.test",
+        [
+            Kept("la fiche de other est réunie à celle de member"),
+            Refused(NOT_ADMIN),
+            Refused(NOT_ADMIN),
+            Refused(NOT_ADMIN),
+            Refused(NOT_ADMIN),
+            Refused(NOT_ADMIN),
+        ],
+    ),
+    (
         "!logiciel ajouter Koha",
         [
             Kept("C'est noté : Aix — Koha, en production."),

@@ -25,6 +25,7 @@ mod identities;
 pub mod inbound;
 mod ledger;
 pub mod meetings;
+mod merge;
 pub mod migrations;
 mod organisations;
 pub mod outbox;

@@ -483,7 +483,8 @@ CREATE TABLE record_remarks (
     // rendu to a participant: a reply naming it is a remark on that draft.
     // Identities an admin or a member declares for someone (`verified` 0
     // until their holder proves them), with who declared them; the welcome
-    // mail sent to a declared address, whose reply verifies it.
+    // mail sent to a declared address, whose reply verifies it; the former
+    // names of renamed and merged organisations.
     r#"
 CREATE TABLE record_mails (
     message_id  TEXT PRIMARY KEY,
@@ -497,6 +498,12 @@ CREATE TABLE welcome_mails (
     person_id   INTEGER NOT NULL REFERENCES people(id),
     address     TEXT NOT NULL,
     created_at  TEXT NOT NULL
+);
+-- The names an organisation was known by before it was renamed or
+-- another was merged into it (their keys): typed, they still find it.
+CREATE TABLE organisation_aliases (
+    key             TEXT PRIMARY KEY,
+    organisation_id INTEGER NOT NULL REFERENCES organisations(id) ON DELETE CASCADE
 );
 "#,
 ];

@@ -91,9 +91,14 @@ impl Organisations for Tx<'_> {
     }
 
     fn organisation_by_key(&mut self, key: &str) -> StoreResult<Option<Organisation>> {
+        // Its name, else a name it had (renamed, or merged into it).
         self.conn()
             .query_row(
-                "SELECT id, name, kind FROM organisations WHERE key = ?1",
+                "SELECT id, name, kind FROM organisations WHERE key = ?1
+                 UNION ALL
+                 SELECT o.id, o.name, o.kind FROM organisation_aliases a
+                 JOIN organisations o ON o.id = a.organisation_id WHERE a.key = ?1
+                 LIMIT 1",
                 params![key],
                 org_row,
             )
@@ -110,9 +115,39 @@ impl Organisations for Tx<'_> {
     }
 
     fn rename_organisation(&mut self, id: OrgId, name: &str) -> StoreResult<()> {
+        let old: String = self.conn().query_row(
+            "SELECT key FROM organisations WHERE id = ?1",
+            params![id.0],
+            |r| r.get(0),
+        )?;
+        let key = name_key(name);
+        self.conn().execute(
+            "DELETE FROM organisation_aliases WHERE key = ?1",
+            params![key],
+        )?;
         self.conn().execute(
             "UPDATE organisations SET name = ?2, key = ?3 WHERE id = ?1",
-            params![id.0, name, name_key(name)],
+            params![id.0, name, key],
+        )?;
+        if old != key {
+            self.conn().execute(
+                "INSERT OR REPLACE INTO organisation_aliases (key, organisation_id) VALUES (?1, ?2)",
+                params![old, id.0],
+            )?;
+        }
+        Ok(())
+    }
+
+    fn merge_organisations(&mut self, into: OrgId, from: OrgId) -> StoreResult<()> {
+        let key: String = self.conn().query_row(
+            "SELECT key FROM organisations WHERE id = ?1",
+            params![from.0],
+            |r| r.get(0),
+        )?;
+        crate::merge::merge(self, "organisations", from.0, into.0)?;
+        self.conn().execute(
+            "INSERT OR REPLACE INTO organisation_aliases (key, organisation_id) VALUES (?1, ?2)",
+            params![key, into.0],
         )?;
         Ok(())
     }

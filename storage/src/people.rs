@@ -167,6 +167,11 @@ impl People for Tx<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    fn merge_people(&mut self, into: PersonId, from: PersonId) -> StoreResult<()> {
+        crate::merge::merge(self, "people", from.0, into.0)?;
+        Ok(())
+    }
+
     fn rename_person(&mut self, person: PersonId, name: &str) -> StoreResult<()> {
         self.conn().execute(
             "UPDATE people SET name = ?2 WHERE id = ?1",

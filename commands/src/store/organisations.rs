@@ -21,6 +21,11 @@ pub trait Organisations {
     /// The organisation whose name has this [`crate::text::name_key`].
     fn organisation_by_key(&mut self, key: &str) -> StoreResult<Option<Organisation>>;
     fn create_organisation(&mut self, name: &str, kind: Option<&str>) -> StoreResult<OrgId>;
-    /// Writes the organisation's name as given (its key follows).
+    /// Writes the organisation's name as given (its key follows); the
+    /// former name, typed, still finds it.
     fn rename_organisation(&mut self, id: OrgId, name: &str) -> StoreResult<()>;
+    /// Merges `from` into `into`: its members, groups, supports, answers,
+    /// catalogue, domains and history become `into`'s, its name one that
+    /// finds `into`; `from` is no more.
+    fn merge_organisations(&mut self, into: OrgId, from: OrgId) -> StoreResult<()>;
 }

@@ -51,4 +51,8 @@ pub trait People {
     fn people(&mut self) -> StoreResult<Vec<Person>>;
     /// Gives the person a new name (as they write it, or an admin).
     fn rename_person(&mut self, person: PersonId, name: &str) -> StoreResult<()>;
+    /// Merges `from` into `into` (one person known twice): identities,
+    /// answers, invitations, memberships, attendance and actions become
+    /// `into`'s (where both have one, `into`'s stays); `from` is no more.
+    fn merge_people(&mut self, into: PersonId, from: PersonId) -> StoreResult<()>;
 }

@@ -4,7 +4,9 @@
 
 pub mod decider;
 pub mod domaine;
+pub mod fusionner;
 pub mod membres;
+pub mod renommer;
 
 use crate::cmd::Command;
 use crate::exec::{Exec, Outcome};
@@ -13,8 +15,8 @@ use crate::store::Membership;
 
 /// The family's usage, for `!organisation` without a known subcommand.
 pub const USAGE: Usage = Usage {
-    fr: "!organisation membres|accepter|refuser|domaine …",
-    en: "!org members|accept|refuse|domain …",
+    fr: "!organisation membres|accepter|refuser|domaine|renommer|fusionner …",
+    en: "!org members|accept|refuse|domain|rename|merge …",
     help_fr: "les membres des organisations",
     help_en: "organisations' members",
 };
@@ -24,6 +26,8 @@ pub enum Organisation {
     Membres(membres::Membres),
     Decider(decider::Decider),
     Domaine(domaine::Domaine),
+    Renommer(renommer::Renommer),
+    Fusionner(fusionner::Fusionner),
 }
 
 /// `!organisation` and its subcommands, with their aliases.
@@ -65,6 +69,14 @@ pub const COMMAND: Entry = Entry {
             Entry::one(&["domaine", "domain"], &domaine::USAGE, |a| {
                 Ok(cmd(Organisation::Domaine(domaine::Domaine::parse(a)?)))
             }),
+            Entry::one(&["renommer", "rename"], &renommer::USAGE, |a| {
+                Ok(cmd(Organisation::Renommer(renommer::Renommer::parse(a)?)))
+            }),
+            Entry::one(&["fusionner", "merge"], &fusionner::USAGE, |a| {
+                Ok(cmd(Organisation::Fusionner(fusionner::Fusionner::parse(
+                    a,
+                )?)))
+            }),
         ],
     },
 };
@@ -79,6 +91,8 @@ impl Organisation {
             Organisation::Membres(c) => c.apply(ex),
             Organisation::Decider(c) => c.apply(ex),
             Organisation::Domaine(c) => c.apply(ex),
+            Organisation::Renommer(c) => c.apply(ex),
+            Organisation::Fusionner(c) => c.apply(ex),
         }
     }
 }

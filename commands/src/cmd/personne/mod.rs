@@ -3,7 +3,9 @@
 //! them, and what is known of a person.
 
 pub mod declarer;
+pub mod fusionner;
 pub mod info;
+pub mod renommer;
 
 use crate::cmd::Command;
 use crate::exec::{Exec, Failure, Outcome};
@@ -13,8 +15,8 @@ use crate::tr;
 
 /// The family's usage, for `!personne` without a known subcommand.
 pub const USAGE: Usage = Usage {
-    fr: "!personne adresse|matrix|info …",
-    en: "!person address|matrix|info …",
+    fr: "!personne adresse|matrix|info|renommer|fusionner …",
+    en: "!person address|matrix|info|rename|merge …",
     help_fr: "l'annuaire : joindre une personne",
     help_en: "the directory: reaching someone",
 };
@@ -23,6 +25,8 @@ pub const USAGE: Usage = Usage {
 pub enum Personne {
     Declarer(declarer::Declarer),
     Info(info::Info),
+    Renommer(renommer::Renommer),
+    Fusionner(fusionner::Fusionner),
 }
 
 /// `!personne` and its subcommands, with their aliases.
@@ -51,6 +55,12 @@ pub const COMMAND: Entry = Entry {
             Entry::one(&["info", "infos", "fiche"], &info::USAGE, |a| {
                 Ok(cmd(Personne::Info(info::Info::parse(a)?)))
             }),
+            Entry::one(&["renommer", "rename"], &renommer::USAGE, |a| {
+                Ok(cmd(Personne::Renommer(renommer::Renommer::parse(a)?)))
+            }),
+            Entry::one(&["fusionner", "merge"], &fusionner::USAGE, |a| {
+                Ok(cmd(Personne::Fusionner(fusionner::Fusionner::parse(a)?)))
+            }),
         ],
     },
 };
@@ -64,6 +74,8 @@ impl Personne {
         match self {
             Personne::Declarer(c) => c.apply(ex),
             Personne::Info(c) => c.apply(ex),
+            Personne::Renommer(c) => c.apply(ex),
+            Personne::Fusionner(c) => c.apply(ex),
         }
     }
 }
