@@ -160,24 +160,35 @@ pub fn tokenize(line: &str) -> Result<Vec<Token>, TokenError> {
 
 /// Levenshtein distance over chars, with an early exit past `limit`.
 pub fn distance(a: &str, b: &str, limit: usize) -> Option<usize> {
+    // Edits of one character, and two neighbours swapped ("koah" for
+    // "koha") counted as one (the optimal string alignment distance).
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     if a.len().abs_diff(b.len()) > limit {
         return None;
     }
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     let mut cur = vec![0; b.len() + 1];
+    let mut prev_min = 0;
     for (i, ca) in a.iter().enumerate() {
         cur[0] = i + 1;
         let mut row_min = cur[0];
         for (j, cb) in b.iter().enumerate() {
             let cost = usize::from(ca != cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-            row_min = row_min.min(cur[j + 1]);
+            let mut d = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+            if i > 0 && j > 0 && *ca == b[j - 1] && a[i - 1] == *cb {
+                d = d.min(before[j - 1] + 1);
+            }
+            cur[j + 1] = d;
+            row_min = row_min.min(d);
         }
-        if row_min > limit {
+        // A later row can only grow from this one or the one before.
+        if row_min > limit && prev_min > limit {
             return None;
         }
+        prev_min = row_min;
+        std::mem::swap(&mut before, &mut prev);
         std::mem::swap(&mut prev, &mut cur);
     }
     let d = prev[b.len()];
@@ -196,9 +207,11 @@ pub fn closest<'a>(
     let mut scored: Vec<(usize, &str)> = Vec::new();
     for (key, display) in candidates {
         let close = distance(&wanted, &key, limit).or_else(|| {
-            // "martigues" for "Chateauneuf les Martigues" is no typo, but a
-            // prefix typed in full ("ouest" for "Ouest Provence") is a hint.
-            (wanted.len() >= 4 && key.starts_with(&wanted)).then_some(limit)
+            // A prefix typed in full ("ouest" for "Ouest Provence") is a
+            // hint, and so is a whole word of the name ("aix" for "Mairie
+            // AIX" and "C.A. Aix").
+            let word = wanted.chars().count() >= 3 && key.split(' ').any(|w| w == wanted);
+            ((wanted.len() >= 4 && key.starts_with(&wanted)) || word).then_some(limit + 1)
         });
         if let Some(d) = close {
             scored.push((d, display));
@@ -454,6 +467,9 @@ mod tests {
         assert_eq!(distance("mesagerie", "messagerie", 2), Some(1));
         assert_eq!(distance("abc", "xyz", 2), None);
         assert_eq!(distance("", "ab", 2), Some(2));
+        assert_eq!(distance("koah", "koha", 1), Some(1));
+        assert_eq!(distance("ab", "ba", 1), Some(1));
+        assert_eq!(distance("abcdef", "abcdfe", 1), Some(1));
     }
 
     #[test]

@@ -398,3 +398,45 @@ fn renamed_and_merged_names_change_everywhere_and_nothing_else() {
         1
     );
 }
+
+#[test]
+fn a_close_name_is_not_created_without_nouveau_and_a_typo_can_be_deleted() {
+    let mut w = world();
+    w.must(ANNE, "!logiciel ajouter Koha");
+    let refused = w.refused(BOB, "!logiciel ajouter koah");
+    assert!(
+        refused.starts_with("Logiciel inconnu « koah »") && refused.contains("« Koha »"),
+        "{refused}"
+    );
+    assert!(
+        w.must(BOB, "!logiciel ajouter koah nouveau")
+            .contains("(nouveau logiciel au catalogue)")
+    );
+    // Only an admin deletes a name typed by mistake, with its history.
+    let refused = w.refused(BOB, "!logiciel supprimer koah");
+    assert!(
+        refused.starts_with("Refusé : réservé aux administrateurs."),
+        "{refused}"
+    );
+    assert_eq!(
+        w.must(ADMIN, "!logiciel supprimer koah"),
+        "« koah » est ôté du catalogue, avec son historique (1 organisation(s) qui l'avaient déclaré)."
+    );
+    let gone = w.refused(ADMIN, "!logiciel qui koah");
+    assert!(gone.contains("« Koha »"), "{gone}");
+    assert!(
+        w.must(ANNE, "!logiciel qui Koha")
+            .contains("Ouest Provence")
+    );
+    // "Aix" beside "Mairie AIX" and "C.A. Aix": both proposed.
+    w.must("@richard:example.test", "!moi organisation Mairie AIX");
+    w.must("@castex:example.test", "!moi organisation C.A. Aix");
+    let refused = w.refused("@new:example.test", "!moi organisation Aix");
+    assert!(
+        refused.starts_with("Organisation inconnue « Aix »")
+            && refused.contains("« C.A. Aix »")
+            && refused.contains("« Mairie AIX »")
+            && refused.contains("!moi organisation Aix nouvelle"),
+        "{refused}"
+    );
+}

@@ -536,6 +536,17 @@ const MATRIX: &[(&str, [Cell; 6])] = &[
         ],
     ),
     (
+        "!logiciel supprimer SPIP",
+        [
+            Kept("« SPIP » est ôté du catalogue"),
+            Refused("Refusé : réservé aux administrateurs."),
+            Refused("Refusé : réservé aux administrateurs."),
+            Refused("Refusé : réservé aux administrateurs."),
+            Refused("Refusé : réservé aux administrateurs."),
+            Refused("Refusé : réservé aux administrateurs."),
+        ],
+    ),
+    (
         "!logiciel ajouter Koha",
         [
             Kept("C'est noté : Aix — Koha, en production."),

@@ -158,4 +158,10 @@ impl Catalogue for Tx<'_> {
         let rows = st.query_map(params![org.0], |r| Ok((software_row(r)?, use_at(r, 3)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+
+    fn delete_software(&mut self, id: SoftwareId) -> StoreResult<()> {
+        self.conn()
+            .execute("DELETE FROM software WHERE id = ?1", params![id.0])?;
+        Ok(())
+    }
 }

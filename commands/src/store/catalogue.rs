@@ -8,6 +8,9 @@ pub trait Catalogue {
     /// Every software, by name.
     fn all_software(&mut self) -> StoreResult<Vec<Software>>;
     fn create_software(&mut self, name: &str, group: Option<GroupId>) -> StoreResult<SoftwareId>;
+    /// Takes a software out of the catalogue with its uses (a name typed
+    /// by mistake).
+    fn delete_software(&mut self, id: SoftwareId) -> StoreResult<()>;
     /// Where the current use was read (an imported compte rendu, "compte
     /// rendu du 11 juin 2007"), until a member confirms it by recording it.
     fn mark_use_source(

@@ -5,6 +5,7 @@ pub mod ajouter;
 pub mod liste;
 pub mod qui;
 pub mod retirer;
+pub mod supprimer;
 
 use crate::cmd::Command;
 use crate::exec::{Exec, Failure, Outcome, did_you_mean};
@@ -15,8 +16,8 @@ use crate::tr;
 
 /// The family's usage, for `!logiciel` without a known subcommand.
 pub const USAGE: Usage = Usage {
-    fr: "!logiciel ajouter|retirer|qui|liste …",
-    en: "!software add|remove|who|list …",
+    fr: "!logiciel ajouter|retirer|qui|liste|supprimer …",
+    en: "!software add|remove|who|list|delete …",
     help_fr: "qui utilise quel logiciel libre",
     help_en: "who runs which free software",
 };
@@ -27,6 +28,7 @@ pub enum Logiciel {
     Retirer(retirer::Retirer),
     Qui(qui::Qui),
     Liste(liste::Liste),
+    Supprimer(supprimer::Supprimer),
 }
 
 /// `!logiciel` and its subcommands, with their aliases.
@@ -39,7 +41,7 @@ pub const COMMAND: Entry = Entry {
             Entry::one(&["ajouter", "add", "declarer"], &ajouter::USAGE, |a| {
                 Ok(cmd(Logiciel::Ajouter(ajouter::Ajouter::parse(a)?)))
             }),
-            Entry::one(&["retirer", "remove", "supprimer"], &retirer::USAGE, |a| {
+            Entry::one(&["retirer", "remove"], &retirer::USAGE, |a| {
                 Ok(cmd(Logiciel::Retirer(retirer::Retirer::parse(a)?)))
             }),
             Entry::one(&["qui", "who"], &qui::USAGE, |a| {
@@ -47,6 +49,9 @@ pub const COMMAND: Entry = Entry {
             }),
             Entry::one(&["liste", "list", "ls"], &liste::USAGE, |a| {
                 Ok(cmd(Logiciel::Liste(liste::Liste::parse(a)?)))
+            }),
+            Entry::one(&["supprimer", "delete"], &supprimer::USAGE, |a| {
+                Ok(cmd(Logiciel::Supprimer(supprimer::Supprimer::parse(a)?)))
             }),
         ],
     },
@@ -63,6 +68,7 @@ impl Logiciel {
             Logiciel::Retirer(c) => c.apply(ex),
             Logiciel::Qui(c) => c.apply(ex),
             Logiciel::Liste(c) => c.apply(ex),
+            Logiciel::Supprimer(c) => c.apply(ex),
         }
     }
 }
