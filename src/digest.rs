@@ -101,7 +101,12 @@ pub fn render(
     if let Some(slug) = group
         && out.is_empty()
     {
-        anyhow::bail!("no group {slug:?}");
+        match tx.group_by_slug(slug).map_err(|e| anyhow::anyhow!(e))? {
+            Some(g) if g.status == GroupStatus::Archived => {
+                anyhow::bail!("the group {slug:?} is archived: it gets no digest")
+            }
+            _ => anyhow::bail!("no group {slug:?}"),
+        }
     }
     Ok(out)
 }

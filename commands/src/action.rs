@@ -108,6 +108,13 @@ pub enum Action {
     /// An invitation to a group's room (nothing for someone already in it
     /// or invited).
     InviteToRoom { room: String, user: String },
+    /// A group's room's name and topic, set again (its theme or action
+    /// changed; archived, or active again).
+    NameRoom {
+        room: String,
+        name: String,
+        topic: String,
+    },
     /// A group's list on the network's list server (Mailman 3), made by
     /// the bot with the members' verified addresses subscribed; `list` is
     /// `<group>@<lists domain>` and becomes the group's list. Made once: a

@@ -21,18 +21,7 @@ fn matrix_id(ex: &mut Exec<'_>, person: &Person) -> StoreResult<Option<String>> 
 /// action and the lead, its members with a Matrix ID invited, the lead
 /// organisation's confirmed members moderators.
 pub fn create(ex: &mut Exec<'_>, g: &Group) -> StoreResult<Action> {
-    let lang = ex.lang();
-    let lead = ex.org_name(g.lead)?;
-    let topic = match (&g.action, &lead) {
-        (Some(action), Some(lead)) => tr!(
-            lang,
-            "{action} — chef de projet : {lead}",
-            "{action} — lead: {lead}"
-        ),
-        (Some(action), None) => action.clone(),
-        (None, Some(lead)) => tr!(lang, "Chef de projet : {lead}", "Lead: {lead}"),
-        (None, None) => String::new(),
-    };
+    let topic = topic(ex, g)?;
     let mut invite = Vec::new();
     for person in ex.store.member_people(g.id)? {
         invite.extend(matrix_id(ex, &person)?);
@@ -56,6 +45,49 @@ pub fn create(ex: &mut Exec<'_>, g: &Group) -> StoreResult<Action> {
         invite,
         moderators,
     })
+}
+
+/// A group's room's topic: its next action and its lead.
+fn topic(ex: &mut Exec<'_>, g: &Group) -> StoreResult<String> {
+    let lang = ex.lang();
+    let lead = ex.org_name(g.lead)?;
+    Ok(match (&g.action, &lead) {
+        (Some(action), Some(lead)) => tr!(
+            lang,
+            "{action} — chef de projet : {lead}",
+            "{action} — lead: {lead}"
+        ),
+        (Some(action), None) => action.clone(),
+        (None, Some(lead)) => tr!(lang, "Chef de projet : {lead}", "Lead: {lead}"),
+        (None, None) => String::new(),
+    })
+}
+
+/// The room's name and topic as `g` stands now (its theme, its action and
+/// lead; an archived group's say so), for a group that has a room.
+pub fn name(ex: &mut Exec<'_>, g: &Group) -> StoreResult<Option<Action>> {
+    let Some(room) = g.room.clone() else {
+        return Ok(None);
+    };
+    let lang = ex.lang();
+    let topic = topic(ex, g)?;
+    let (name, topic) = match g.status {
+        crate::store::GroupStatus::Archived => {
+            let day = crate::words::date_in(lang, ex.ctx.today());
+            (
+                tr!(lang, "{} (archivé)", "{} (archived)", g.theme),
+                tr!(
+                    lang,
+                    "Groupe archivé le {day}. {topic}",
+                    "Group archived on {day}. {topic}"
+                )
+                .trim_end()
+                .to_string(),
+            )
+        }
+        _ => (g.theme.clone(), topic),
+    };
+    Ok(Some(Action::NameRoom { room, name, topic }))
 }
 
 /// Whether the bot makes rooms and `g` has none yet.

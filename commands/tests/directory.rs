@@ -440,3 +440,115 @@ fn a_close_name_is_not_created_without_nouveau_and_a_typo_can_be_deleted() {
         "{refused}"
     );
 }
+
+#[test]
+fn a_group_is_corrected_archived_and_made_active_again() {
+    let mut w = world();
+    w.must(ANNE, "!groupe proposer messagrie « Mesagerie libre »");
+    let (said, kept) = w.say_from(
+        ADMIN,
+        "!groupe lier messagrie",
+        Origin::Matrix {
+            room: "!messagerie:example.test".into(),
+            event: Some("$lier".into()),
+            direct: false,
+        },
+    );
+    assert!(kept, "{said}");
+    let rooms = |w: &World| -> Vec<Action> {
+        w.db.pending(Channel::MATRIX, w.ctx.now, 100)
+            .expect("pending")
+            .into_iter()
+            .map(|i| i.action)
+            .collect()
+    };
+    let named = |w: &World| -> Vec<(String, String)> {
+        rooms(w)
+            .into_iter()
+            .filter_map(|a| match a {
+                Action::NameRoom { name, topic, .. } => Some((name, topic)),
+                _ => None,
+            })
+            .collect()
+    };
+    // Corrected by the lead; refused to others.
+    let refused = w.refused(BOB, "!groupe modifier messagrie theme « Tout autre chose »");
+    assert!(
+        refused.starts_with(
+            "Refusé : réservé aux administrateurs et aux membres de l'organisation chef de projet"
+        ),
+        "{refused}"
+    );
+    assert_eq!(
+        w.must(
+            ANNE,
+            "!groupe modifier messagrie theme « Messagerie libre »"
+        ),
+        "Le thème du groupe « Mesagerie libre » est désormais « Messagerie libre »."
+    );
+    assert_eq!(
+        w.must(
+            ANNE,
+            "!groupe modifier messagrie action « Migrer vers Postfix »"
+        ),
+        "L'action du groupe « Messagerie libre » est désormais : Migrer vers Postfix"
+    );
+    assert_eq!(
+        w.must(ANNE, "!group edit messagrie slug messagerie"),
+        "Le groupe « Messagerie libre » s'appelle désormais messagerie (son salon et sa liste gardent leur adresse)."
+    );
+    let bad = w.refused(ANNE, "!groupe modifier messagerie couleur bleue");
+    assert!(bad.contains("« couleur »"), "{bad}");
+    assert_eq!(
+        named(&w).last().cloned(),
+        Some((
+            "Messagerie libre".to_string(),
+            "Migrer vers Postfix — chef de projet : Ouest Provence".to_string()
+        ))
+    );
+    // Archived by an admin only: a last notice, the room says so, the
+    // group leaves the list of groups.
+    let refused = w.refused(ANNE, "!groupe archiver messagerie");
+    assert_eq!(refused, "Refusé : réservé aux administrateurs.");
+    let said = w.must(ADMIN, "!groupe archiver messagerie");
+    assert!(
+        said.starts_with("Groupe « Messagerie libre » archivé : il quitte la liste des groupes"),
+        "{said}"
+    );
+    let posted = rooms(&w);
+    let notice = posted.iter().rev().find_map(|a| match a {
+        Action::PostToRoom { text, .. } => Some(text.clone()),
+        _ => None,
+    });
+    assert!(
+        notice
+            .as_deref()
+            .is_some_and(|t| t.starts_with("Le groupe « Messagerie libre » est archivé")),
+        "{posted:?}"
+    );
+    let (name, topic) = named(&w).pop().expect("named");
+    assert_eq!(name, "Messagerie libre (archivé)");
+    assert!(
+        topic.starts_with("Groupe archivé le 18 novembre 2026."),
+        "{topic}"
+    );
+    assert!(!w.must(ANNE, "!groupe liste").contains("Messagerie libre"));
+    assert_eq!(
+        w.refused(ADMIN, "!groupe archiver messagerie"),
+        "Le groupe « Messagerie libre » est déjà archivé."
+    );
+    // And back.
+    let said = w.must(ADMIN, "!groupe reactiver messagerie");
+    assert!(
+        said.starts_with("Groupe « Messagerie libre » de nouveau proposé"),
+        "{said}"
+    );
+    assert_eq!(
+        named(&w).pop(),
+        Some((
+            "Messagerie libre".to_string(),
+            "Migrer vers Postfix — chef de projet : Ouest Provence".to_string()
+        ))
+    );
+    assert!(w.must(ANNE, "!groupe liste").contains("Messagerie libre"));
+}

@@ -547,6 +547,28 @@ const MATRIX: &[(&str, [Cell; 6])] = &[
         ],
     ),
     (
+        "!groupe modifier messagerie action « Migrer vers Postfix »",
+        [
+            Kept("L'action du groupe « Messagerie libre » est désormais : Migrer vers Postfix"),
+            Kept("L'action du groupe « Messagerie libre » est désormais : Migrer vers Postfix"),
+            Refused(PENDING_BERRE),
+            Refused(NOT_CHIEF),
+            Refused(NOT_CHIEF),
+            Refused(NOT_CHIEF),
+        ],
+    ),
+    (
+        "!groupe archiver messagerie",
+        [
+            Kept("Groupe « Messagerie libre » archivé"),
+            Refused(NOT_ADMIN),
+            Refused(NOT_ADMIN),
+            Refused(NOT_ADMIN),
+            Refused(NOT_ADMIN),
+            Refused(NOT_ADMIN),
+        ],
+    ),
+    (
         "!logiciel ajouter Koha",
         [
             Kept("C'est noté : Aix — Koha, en production."),

@@ -95,6 +95,7 @@ fn carries(action: &Action) -> bool {
                 | Action::EndPoll { .. }
                 | Action::CreateGroupRoom { .. }
                 | Action::InviteToRoom { .. }
+                | Action::NameRoom { .. }
         )
 }
 
@@ -108,7 +109,8 @@ fn lane(action: &Action) -> String {
         | Action::PostImageToRoom { room, .. }
         | Action::PostPoll { room, .. }
         | Action::EndPoll { room, .. }
-        | Action::InviteToRoom { room, .. } => format!("room {room}"),
+        | Action::InviteToRoom { room, .. }
+        | Action::NameRoom { room, .. } => format!("room {room}"),
         _ => String::new(),
     }
 }

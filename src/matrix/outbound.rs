@@ -77,7 +77,7 @@ pub async fn deliver(
 ) -> Result<Option<String>, SendError> {
     if matches!(
         item.action,
-        Action::CreateGroupRoom { .. } | Action::InviteToRoom { .. }
+        Action::CreateGroupRoom { .. } | Action::InviteToRoom { .. } | Action::NameRoom { .. }
     ) {
         return super::provision::deliver(client, rooms, &item.action).await;
     }

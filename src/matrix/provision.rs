@@ -43,7 +43,8 @@ pub struct Settings {
     pub space: Option<String>,
 }
 
-/// Delivers a `CreateGroupRoom` or an `InviteToRoom`; the room's id.
+/// Delivers a `CreateGroupRoom`, an `InviteToRoom` or a `NameRoom`; the
+/// room's id.
 pub async fn deliver(
     client: &Client,
     settings: &Settings,
@@ -77,6 +78,12 @@ pub async fn deliver(
             let user = UserId::parse(user.as_str())
                 .map_err(|e| SendError::permanent(format!("invalid user {user:?}: {e}")))?;
             invite_one(client, &room, &user).await?;
+            Ok(Some(room.to_string()))
+        }
+        Action::NameRoom { room, name, topic } => {
+            let room = super::outbound::room_id(client, room).await?;
+            put_state(client, &room, "m.room.name", "", json!({ "name": name })).await?;
+            put_state(client, &room, "m.room.topic", "", json!({ "topic": topic })).await?;
             Ok(Some(room.to_string()))
         }
         other => Err(SendError::permanent(format!(

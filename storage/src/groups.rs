@@ -132,6 +132,20 @@ impl Groups for Tx<'_> {
         self.event(group, GroupEventKind::of_status(status), None, None, None)
     }
 
+    fn update_group(
+        &mut self,
+        group: GroupId,
+        theme: &str,
+        action: Option<&str>,
+        slug: &str,
+    ) -> StoreResult<()> {
+        self.conn().execute(
+            "UPDATE groups SET theme = ?2, action = ?3, slug = ?4 WHERE id = ?1",
+            params![group.0, theme, action, slug],
+        )?;
+        Ok(())
+    }
+
     fn set_group_lead(
         &mut self,
         group: GroupId,

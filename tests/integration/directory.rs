@@ -429,3 +429,105 @@ fn the_seeds_complete_the_people_of_the_minutes_without_doubling_them() {
         "{orgs:?}"
     );
 }
+
+/// A group archived against the real Synapse, its list a real mailbox:
+/// the last notice in the room and on the list, the room's name saying
+/// so, no digest for it; reactivated, its name back and its digest sent.
+#[tokio::test]
+async fn an_archived_group_leaves_the_digests_and_its_room_says_so() {
+    let _mail = MAIL_SERVER.read().await;
+    let _matrix = crate::synapse::SERVER.read().await;
+    let crate::mailserver::GroupSetup {
+        mut alice,
+        mut bot,
+        bot_matrix,
+        room,
+        list,
+    } = crate::mailserver::GroupSetup::new("directory-archive", &["Arles", "Berre"], &[]).await;
+    // The room's admin lets the bot name the room (a room the bot made
+    // is its own already).
+    let joined = alice.client.get_room(&room).expect("the room");
+    joined
+        .update_power_levels(vec![(bot_matrix.as_ref(), 100.into())])
+        .await
+        .expect("power levels");
+    let bot_id = bot_matrix.as_str().to_string();
+    let asked = alice.say(&room, "!groupe archiver courrier").await;
+    let reply = alice.reply_to(&bot_matrix, &asked).await;
+    assert!(
+        reply
+            .body()
+            .starts_with("Groupe « Gestion du courrier » archivé"),
+        "{}",
+        reply.body()
+    );
+    alice
+        .wait_for("the last notice", |s| {
+            s.room == room
+                && s.sender() == bot_id
+                && s.body()
+                    .starts_with("Le groupe « Gestion du courrier » est archivé")
+        })
+        .await;
+    alice
+        .wait_for("the room named archived", |s| {
+            s.room == room
+                && s.kind() == "m.room.name"
+                && s.json["content"]["name"] == "Gestion du courrier (archivé)"
+        })
+        .await;
+    alice
+        .wait_for("the topic", |s| {
+            s.room == room
+                && s.kind() == "m.room.topic"
+                && s.json["content"]["topic"]
+                    .as_str()
+                    .is_some_and(|t| t.starts_with("Groupe archivé le "))
+        })
+        .await;
+    list.wait_for("the notice on the list", |m| {
+        m.body().contains("est archivé : son travail est terminé")
+    })
+    .await;
+    // No digest for it.
+    let out = bot
+        .scratch
+        .run(&["digest", "--group", "courrier", "--send"], b"");
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("is archived: it gets no digest"),
+        "{out:?}"
+    );
+    // Back.
+    let asked = alice.say(&room, "!groupe reactiver courrier").await;
+    let reply = alice.reply_to(&bot_matrix, &asked).await;
+    assert!(
+        reply
+            .body()
+            .starts_with("Groupe « Gestion du courrier » de nouveau actif"),
+        "{}",
+        reply.body()
+    );
+    alice
+        .wait_for("the room named again", |s| {
+            s.room == room
+                && s.kind() == "m.room.name"
+                && s.json["content"]["name"] == "Gestion du courrier"
+        })
+        .await;
+    assert_clean(
+        &bot.scratch
+            .run(&["digest", "--group", "courrier", "--send"], b""),
+    );
+    let digest = list
+        .wait_for("the digest on the list", |m| {
+            m.subject().contains("Gestion du courrier") && !m.body().contains("archivé")
+        })
+        .await;
+    assert!(
+        digest.body().contains("Gestion du courrier"),
+        "{}",
+        digest.body()
+    );
+    bot.stop().await;
+}

@@ -454,3 +454,72 @@ async fn an_address_made_of_a_path_deletes_no_list() {
     bot.assert_running();
     bot.stop().await;
 }
+
+/// A group archived with its list on the real Mailman: the members get
+/// the last notice through Mailman, the group gets no digest; made active
+/// again, its digest reaches them through Mailman once more.
+#[tokio::test]
+async fn an_archived_groups_mailman_list_gets_no_digest_until_it_is_active_again() {
+    let _mail = MAIL_SERVER.read().await;
+    let s = Servers::get();
+    let domain = s.var("LISTS_DOMAIN").to_string();
+    let mut bot = MailBot::with_tables("lists-archive", &lists_tables(&domain)).await;
+    bot.start();
+    let (anne, anne_id) = bot.member_with_id("Arles").await;
+    let (bob, bob_id) = bot.member_with_id("Berre").await;
+    let slug = format!("voirie{}", std::process::id());
+    let out = bot.scratch.console(
+        &bob_id,
+        &[&format!("!groupe proposer {slug} « Voirie {slug} »")],
+    );
+    assert!(out.contains("proposé"), "{out}");
+    let out = bot.scratch.console(
+        &anne_id,
+        &[
+            &format!("!groupe rejoindre {slug}"),
+            &format!("!groupe soutenir {slug}"),
+        ],
+    );
+    assert!(out.contains("Quorum atteint"), "{out}");
+    let list = list_of(&bot, &slug).await;
+    wait_subscribers(&list, &[&anne.address, &bob.address]).await;
+
+    let out = bot.scratch.console(
+        "@admin:example.test",
+        &[&format!("!groupe archiver {slug}")],
+    );
+    assert!(out.contains("archivé"), "{out}");
+    let through_mailman = |m: &greffier_testkit::mail::Mail| {
+        m.header("List-Id")
+            .is_some_and(|id| id.contains(&format!("{slug}.{domain}")))
+    };
+    anne.wait_for("the last notice through Mailman", |m| {
+        through_mailman(m) && m.body().contains("est archivé : son travail est terminé")
+    })
+    .await;
+    let out = bot
+        .scratch
+        .run(&["digest", "--group", &slug, "--send"], b"");
+    assert!(
+        !out.status.success()
+            && String::from_utf8_lossy(&out.stderr).contains("is archived: it gets no digest"),
+        "{out:?}"
+    );
+
+    let out = bot.scratch.console(
+        "@admin:example.test",
+        &[&format!("!groupe reactiver {slug}")],
+    );
+    assert!(out.contains("de nouveau actif"), "{out}");
+    let out = bot
+        .scratch
+        .run(&["digest", "--group", &slug, "--send"], b"");
+    crate::support::assert_clean(&out);
+    anne.wait_for("the digest through Mailman", |m| {
+        through_mailman(m)
+            && m.body().contains(&format!("Voirie {slug}"))
+            && !m.body().contains("archivé")
+    })
+    .await;
+    bot.stop().await;
+}

@@ -17,6 +17,15 @@ pub trait Groups {
     fn group(&mut self, id: GroupId) -> StoreResult<Option<Group>>;
     fn create_group(&mut self, group: &NewGroup, by: Option<PersonId>) -> StoreResult<GroupId>;
     fn set_group_status(&mut self, group: GroupId, status: GroupStatus) -> StoreResult<()>;
+    /// A group's theme, action and slug, as an admin or its lead writes
+    /// them.
+    fn update_group(
+        &mut self,
+        group: GroupId,
+        theme: &str,
+        action: Option<&str>,
+        slug: &str,
+    ) -> StoreResult<()>;
     fn set_group_lead(
         &mut self,
         group: GroupId,

@@ -197,7 +197,8 @@ pub fn route(action: &Action) -> Option<Channel> {
         | Action::PostPoll { .. }
         | Action::EndPoll { .. }
         | Action::CreateGroupRoom { .. }
-        | Action::InviteToRoom { .. } => Channel::MATRIX,
+        | Action::InviteToRoom { .. }
+        | Action::NameRoom { .. } => Channel::MATRIX,
         Action::PostToList { .. }
         | Action::SendMail { .. }
         | Action::SendRecord { .. }

@@ -1,11 +1,13 @@
 //! `!groupe …` — working groups: list, info, join, leave, propose, support,
 //! lead, and tying a room to a group.
 
+pub mod archiver;
 pub mod chef;
 pub mod diffusion;
 pub mod info;
 pub mod lier;
 pub mod liste;
+pub mod modifier;
 pub mod proposer;
 pub mod quitter;
 pub mod rejoindre;
@@ -18,8 +20,8 @@ use crate::parse::{Entry, Kind, Usage};
 
 /// The family's usage, for `!groupe` without a known subcommand.
 pub const USAGE: Usage = Usage {
-    fr: "!groupe liste|info|rejoindre|quitter|proposer|soutenir|chef|lier|salon|diffusion …",
-    en: "!group list|info|join|leave|propose|support|lead|link|room|mailinglist …",
+    fr: "!groupe liste|info|rejoindre|quitter|proposer|soutenir|chef|lier|salon|diffusion|modifier|archiver|reactiver …",
+    en: "!group list|info|join|leave|propose|support|lead|link|room|mailinglist|edit|archive|reactivate …",
     help_fr: "les groupes de travail",
     help_en: "working groups",
 };
@@ -36,6 +38,8 @@ pub enum Groupe {
     Lier(lier::Lier),
     Salon(salon::Salon),
     Diffusion(diffusion::Diffusion),
+    Modifier(modifier::Modifier),
+    Archiver(archiver::Archiver),
 }
 
 /// `!groupe` and its subcommands, with their aliases.
@@ -48,6 +52,17 @@ pub const COMMAND: Entry = Entry {
             Entry::one(&["liste", "list", "ls"], &liste::USAGE, |a| {
                 Ok(cmd(Groupe::Liste(liste::Liste::parse(a)?)))
             }),
+            Entry::one(&["modifier", "edit", "corriger"], &modifier::USAGE, |a| {
+                Ok(cmd(Groupe::Modifier(modifier::Modifier::parse(a)?)))
+            }),
+            Entry::one(&["archiver", "archive"], &archiver::USAGE_ARCHIVER, |a| {
+                Ok(cmd(Groupe::Archiver(archiver::Archiver::parse(false, a)?)))
+            }),
+            Entry::one(
+                &["reactiver", "reactivate", "restaurer"],
+                &archiver::USAGE_REACTIVER,
+                |a| Ok(cmd(Groupe::Archiver(archiver::Archiver::parse(true, a)?))),
+            ),
             Entry::one(&["info", "infos", "show"], &info::USAGE, |a| {
                 Ok(cmd(Groupe::Info(info::Info::parse(a)?)))
             }),
@@ -115,6 +130,8 @@ impl Groupe {
             Groupe::Chef(c) => c.apply(ex),
             Groupe::Lier(c) => c.apply(ex),
             Groupe::Salon(c) => c.apply(ex),
+            Groupe::Modifier(c) => c.apply(ex),
+            Groupe::Archiver(c) => c.apply(ex),
             Groupe::Diffusion(c) => c.apply(ex),
         }
     }
