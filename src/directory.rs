@@ -3,11 +3,13 @@
 //! would add, match and change is printed line by line; it is kept only
 //! with `--apply`, and only when every line can be read and imported
 //! (nothing is half-imported); a second run changes nothing.
+//! `greffier export --csv <table> [-o FILE]`: one table of the directory
+//! for the élus' spreadsheets.
 
 use std::path::Path;
 
 use anyhow::{Context as _, bail};
-use greffier_commands::directory::{import, sheet};
+use greffier_commands::directory::{import, sheet, tables};
 use greffier_commands::tr;
 use greffier_storage::Database;
 
@@ -117,6 +119,33 @@ pub fn import_people(app: &App, db: &mut Database, file: &Path, apply: bool) -> 
                 "Nothing recorded: run again with --apply to apply."
             )
         ),
+    }
+    Ok(())
+}
+
+pub fn export_csv(
+    app: &App,
+    db: &mut Database,
+    table: &str,
+    output: Option<&Path>,
+) -> anyhow::Result<()> {
+    let ctx = app.context();
+    let rows = db
+        .read(ctx.now, |tx| Ok(tables::table(tx, table, ctx.lang)?))?
+        .ok_or_else(|| anyhow::anyhow!("no table {table:?}: {}", tables::NAMES.join(", ")))?;
+    let bytes = tables::csv(&rows).map_err(anyhow::Error::msg)?;
+    match output {
+        Some(file) => {
+            std::fs::write(file, bytes)
+                .with_context(|| format!("cannot write {}", file.display()))?;
+            eprintln!(
+                "greffier: {} row(s) in {}",
+                rows.len().saturating_sub(1),
+                file.display()
+            );
+        }
+        None => std::io::Write::write_all(&mut std::io::stdout(), &bytes)
+            .context("cannot write to standard output")?,
     }
     Ok(())
 }

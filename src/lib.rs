@@ -102,11 +102,20 @@ enum Cmd {
     /// A consistent, checked copy of the database, taken while the bot
     /// runs. FILE must not exist.
     Backup { file: PathBuf },
-    /// The whole state as JSON.
+    /// The whole state as JSON; or, with --csv, one table of the directory
+    /// for a spreadsheet (`;`, UTF-8 with BOM, as LibreOffice and Excel
+    /// open it in France).
     Export {
-        /// JSON output (the only format; accepted for scripts that pass it).
-        #[arg(long)]
+        /// JSON output (the default; accepted for scripts that pass it).
+        #[arg(long, conflicts_with = "csv")]
         json: bool,
+        /// One table as CSV: people, organisations, groups or attendance
+        /// (one row per meeting and organisation).
+        #[arg(long, value_name = "TABLE", value_parser = ["people", "organisations", "groups", "attendance"])]
+        csv: Option<String>,
+        /// Write to FILE rather than to standard output.
+        #[arg(short = 'o', long = "output", value_name = "FILE", requires = "csv")]
+        output: Option<PathBuf>,
     },
     /// Import minutes shaped like the seed compte rendu (or its PDF text
     /// copy, whose first page lost the title, date and place: give them).
@@ -318,7 +327,15 @@ fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
             let db = open_database(&app, &cli)?;
             console::run(&app, &Inbox::new(db, channels::routes()), who)
         }
-        Cmd::Export { json: _ } => {
+        Cmd::Export {
+            csv: Some(table),
+            output,
+            ..
+        } => {
+            let mut db = open_database(&app, &cli)?;
+            directory::export_csv(&app, &mut db, table, output.as_deref())
+        }
+        Cmd::Export { .. } => {
             let db = open_database(&app, &cli)?;
             let export = db.export()?;
             println!("{}", serde_json::to_string_pretty(&export)?);

@@ -531,3 +531,107 @@ async fn an_archived_group_leaves_the_digests_and_its_room_says_so() {
     );
     bot.stop().await;
 }
+
+/// `export --csv`: each table of the directory, opened by LibreOffice
+/// Calc (the `;` and UTF-8 its import dialog offers) and saved again as
+/// plain CSV: the same cells, accents whole.
+#[test]
+fn the_directory_tables_open_in_libreoffice_calc() {
+    let s = Scratch::new(
+        "directory-export",
+        "[bot]\ndatabase = \"greffier.db\"\nadmins = [\"@admin:example.test\"]\n",
+    );
+    let seed = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/minutes/2007-06-11-conference-dsi-13.txt"
+    );
+    assert_clean(&s.run(&["import-minutes", seed], b""));
+    let profile = format!("file://{}", s.dir.join("lo-profile").display());
+    let read_back = |table: &str| -> Vec<Vec<String>> {
+        let file = s.dir.join(format!("{table}.csv"));
+        assert_clean(&s.run(
+            &["export", "--csv", table, "-o", file.to_str().expect("path")],
+            b"",
+        ));
+        let bytes = std::fs::read(&file).expect("csv");
+        assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 with BOM");
+        let out_dir = s.dir.join(format!("lo-{table}"));
+        let out = std::process::Command::new("soffice")
+            .args(["--headless", &format!("-env:UserInstallation={profile}")])
+            .arg("--infilter=CSV:59,34,76,1")
+            .arg("--convert-to")
+            .arg("csv:Text - txt - csv (StarCalc):44,34,76")
+            .arg("--outdir")
+            .arg(&out_dir)
+            .arg(&file)
+            .output()
+            .expect("soffice (scripts/test installs Debian's libreoffice-calc-nogui)");
+        assert!(out.status.success(), "{out:?}");
+        let text =
+            std::fs::read_to_string(out_dir.join(format!("{table}.csv"))).expect("Calc's CSV");
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        reader
+            .records()
+            .map(|r| r.expect("a row").iter().map(str::to_string).collect())
+            .collect()
+    };
+    let people = read_back("people");
+    assert_eq!(
+        people[0],
+        [
+            "nom",
+            "organisation",
+            "appartenance",
+            "email",
+            "matrix",
+            "groupes"
+        ]
+    );
+    assert!(
+        people
+            .iter()
+            .any(|r| r[0] == "Valérie HENRY" && r[1] == "Ouest Provence" && r[2] == "confirmé"),
+        "{people:?}"
+    );
+    let attendance = read_back("attendance");
+    assert_eq!(
+        attendance[0],
+        [
+            "réunion",
+            "date",
+            "titre",
+            "organisation",
+            "présents",
+            "excusés",
+            "absents"
+        ]
+    );
+    let ouest = attendance
+        .iter()
+        .find(|r| r[3] == "Ouest Provence")
+        .expect("Ouest Provence's row");
+    assert_eq!(ouest[0], "1");
+    assert!(
+        ["Louis MORALES", "Antoine LAMOGLIA", "Valérie HENRY"]
+            .iter()
+            .all(|n| ouest[4].contains(n)),
+        "{ouest:?}"
+    );
+    assert!(
+        attendance.iter().any(|r| r[5].contains("Laurence OLIVIER")),
+        "{attendance:?}"
+    );
+    let groups = read_back("groups");
+    assert_eq!(groups[0][..3], ["groupe", "thème", "statut"]);
+    assert!(groups.len() > 1, "{groups:?}");
+    let organisations = read_back("organisations");
+    assert!(
+        organisations
+            .iter()
+            .any(|r| r[0] == "Ouest Provence" && r[2] == "3"),
+        "{organisations:?}"
+    );
+}

@@ -6,6 +6,7 @@
 
 pub mod import;
 pub mod sheet;
+pub mod tables;
 
 use crate::store::{OrgId, Person, StoreResult};
 use crate::{Store, text};

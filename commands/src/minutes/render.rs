@@ -67,26 +67,22 @@ struct Content {
     next_meeting: Option<String>,
 }
 
-fn content(
-    store: &mut dyn Store,
-    tz: &jiff::tz::TimeZone,
-    id: MeetingId,
-) -> StoreResult<Option<Content>> {
-    let Some(meeting) = store.meeting(id)? else {
-        return Ok(None);
-    };
-    let org_name = |store: &mut dyn Store, o: Option<crate::store::OrgId>| -> StoreResult<String> {
-        Ok(match o {
-            Some(o) => store.organisation(o)?.name,
-            None => String::new(),
-        })
-    };
-    let mut present: BTreeMap<String, (String, Vec<String>)> = BTreeMap::new();
-    let mut excused = Vec::new();
-    let mut absent = Vec::new();
-    // Held in a séance: who it recorded (the RSVPs were intentions);
-    // invitees neither present nor excused are absent. Else (an imported
-    // meeting, one never held in greffier) the answers.
+/// Who came to a meeting, as its compte rendu says.
+pub struct Came {
+    /// Held in a séance: `people` is what it recorded.
+    pub held: bool,
+    /// Each invitee (and whoever the séance recorded without an
+    /// invitation) with their attendance: held in a séance, what it
+    /// recorded (the RSVPs were intentions), else their answer (an
+    /// imported meeting, one never held in greffier); none: neither
+    /// present nor excused.
+    pub people: Vec<(crate::store::Person, Option<Attended>)>,
+    /// The answers to the invitations: present, excused, no answer.
+    pub answers: (usize, usize, usize),
+}
+
+/// Who came to meeting `id` (see [`Came`]).
+pub fn who_came(store: &mut dyn Store, id: MeetingId) -> StoreResult<Came> {
     let held = store.seance(id)?.is_some();
     let recorded: BTreeMap<i64, Attended> = store
         .attendance(id)?
@@ -117,6 +113,35 @@ fn content(
             people.push((store.person(crate::store::PersonId(*p))?, Some(*a)));
         }
     }
+    Ok(Came {
+        held,
+        people,
+        answers,
+    })
+}
+
+fn content(
+    store: &mut dyn Store,
+    tz: &jiff::tz::TimeZone,
+    id: MeetingId,
+) -> StoreResult<Option<Content>> {
+    let Some(meeting) = store.meeting(id)? else {
+        return Ok(None);
+    };
+    let org_name = |store: &mut dyn Store, o: Option<crate::store::OrgId>| -> StoreResult<String> {
+        Ok(match o {
+            Some(o) => store.organisation(o)?.name,
+            None => String::new(),
+        })
+    };
+    let mut present: BTreeMap<String, (String, Vec<String>)> = BTreeMap::new();
+    let mut excused = Vec::new();
+    let mut absent = Vec::new();
+    let Came {
+        held,
+        people,
+        answers,
+    } = who_came(store, id)?;
     for (person, attended) in people {
         let org = org_name(store, person.organisation)?;
         match attended {
