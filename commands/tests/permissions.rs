@@ -569,6 +569,28 @@ const MATRIX: &[(&str, [Cell; 6])] = &[
         ],
     ),
     (
+        "!groupe reactiver messagerie",
+        [
+            Refused("Le groupe « Messagerie libre » n'est pas archivé."),
+            Refused(NOT_ADMIN),
+            Refused(NOT_ADMIN),
+            Refused(NOT_ADMIN),
+            Refused(NOT_ADMIN),
+            Refused(NOT_ADMIN),
+        ],
+    ),
+    (
+        "!moi nom « Prénom NOUVEAU »",
+        [
+            Kept("vous vous appelez désormais Prénom NOUVEAU"),
+            Kept("vous vous appelez désormais Prénom NOUVEAU"),
+            Kept("vous vous appelez désormais Prénom NOUVEAU"),
+            Kept("vous vous appelez désormais Prénom NOUVEAU"),
+            Kept("vous vous appelez désormais Prénom NOUVEAU"),
+            Kept("Bienvenue, Prénom NOUVEAU"),
+        ],
+    ),
+    (
         "!logiciel ajouter Koha",
         [
             Kept("C'est noté : Aix — Koha, en production."),

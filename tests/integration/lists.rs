@@ -467,10 +467,10 @@ async fn an_archived_groups_mailman_list_gets_no_digest_until_it_is_active_again
     bot.start();
     let (anne, anne_id) = bot.member_with_id("Arles").await;
     let (bob, bob_id) = bot.member_with_id("Berre").await;
-    let slug = format!("voirie{}", std::process::id());
+    let slug = format!("archives{}", std::process::id());
     let out = bot.scratch.console(
         &bob_id,
-        &[&format!("!groupe proposer {slug} « Voirie {slug} »")],
+        &[&format!("!groupe proposer {slug} « Archives {slug} »")],
     );
     assert!(out.contains("proposé"), "{out}");
     let out = bot.scratch.console(
@@ -517,7 +517,7 @@ async fn an_archived_groups_mailman_list_gets_no_digest_until_it_is_active_again
     crate::support::assert_clean(&out);
     anne.wait_for("the digest through Mailman", |m| {
         through_mailman(m)
-            && m.body().contains(&format!("Voirie {slug}"))
+            && m.body().contains(&format!("Archives {slug}"))
             && !m.body().contains("archivé")
     })
     .await;
