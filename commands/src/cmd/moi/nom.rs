@@ -7,8 +7,10 @@
 //! as `!moi organisation` declares it (pending until confirmed, at once
 //! for an address of one of its domains).
 
-use crate::exec::{Exec, Outcome};
+use crate::exec::{Exec, Failure, Outcome};
 use crate::parse::{self, Arg, Args, Arity, OptSpec, ParseErrorKind, Usage};
+use crate::request::Origin;
+use crate::store::IdentityKind;
 use crate::tr;
 
 use super::organisation::Organisation;
@@ -64,8 +66,18 @@ impl Nom {
                 )
             }
             None => {
-                // A newcomer (a Matrix account, or an address its holder
-                // just confirmed by replying).
+                // A newcomer: a Matrix account, or an address its holder
+                // just confirmed by replying (the mailbox holds the line
+                // until then; checked here again, so that no other way
+                // makes a person of a mere From).
+                if ex.req.sender.kind == IdentityKind::Email && !confirmed_by_reply(ex)? {
+                    let p = ex.prefix();
+                    return ex.refuse(tr!(
+                        lang,
+                        "Je ne connais pas encore cette adresse : envoyez {p}moi nom « Prénom NOM » depuis elle, puis répondez au message de confirmation.",
+                        "I do not know this address yet: send {p}me name “First LAST” from it, then reply to the confirmation message."
+                    ));
+                }
                 ex.store.create_person(&name, None, &ex.req.sender)?;
                 tr!(
                     lang,
@@ -80,4 +92,32 @@ impl Nom {
             None => Ok(said),
         }
     }
+}
+
+/// Is this mail the sender's reply to their own confirmation request, the
+/// request applied now (the mailbox's way to prove an address)?
+fn confirmed_by_reply(ex: &mut Exec<'_>) -> Result<bool, Failure> {
+    let Origin::Email { references, .. } = &ex.req.origin else {
+        return Ok(false);
+    };
+    let sender = ex.req.sender.value.clone();
+    for reference in references.clone() {
+        let id = reference
+            .trim()
+            .trim_start_matches('<')
+            .trim_end_matches('>');
+        let Some(token) = id
+            .strip_prefix("confirm.")
+            .and_then(|rest| rest.split('@').next())
+        else {
+            continue;
+        };
+        if let Some(held) = ex.store.held(token)?
+            && held.applied
+            && held.sender.eq_ignore_ascii_case(&sender)
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
