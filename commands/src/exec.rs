@@ -257,6 +257,28 @@ impl Exec<'_> {
     }
 }
 
+/// Two names typed one after the other without quotes ("C.A. Aix Mairie
+/// AIX"): the only way to cut the words in two that `resolve` finds both
+/// sides of, if there is exactly one.
+pub(crate) fn two_names<T>(
+    ex: &mut Exec<'_>,
+    tokens: &[text::Token],
+    resolve: fn(&mut Exec<'_>, &str) -> Result<Option<T>, Failure>,
+) -> Result<Option<(T, T)>, Failure> {
+    let mut found = Vec::new();
+    for cut in 1..tokens.len() {
+        let a = text::join(&tokens[..cut]);
+        let b = text::join(&tokens[cut..]);
+        if let (Some(a), Some(b)) = (resolve(ex, &a)?, resolve(ex, &b)?) {
+            found.push((a, b));
+        }
+    }
+    Ok(match found.len() {
+        1 => found.pop(),
+        _ => None,
+    })
+}
+
 pub fn org_suggestions(orgs: &[Organisation], name: &str) -> Vec<String> {
     text::closest(
         name,

@@ -83,6 +83,15 @@ pub struct Token {
     pub quoted: bool,
 }
 
+/// Joins tokens with spaces (a lone quoted token is its text).
+pub fn join(tokens: &[Token]) -> String {
+    tokens
+        .iter()
+        .map(|t| t.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Why a line could not be cut into tokens.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TokenError {

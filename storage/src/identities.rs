@@ -8,20 +8,28 @@ use rusqlite::{OptionalExtension, params};
 use crate::people::{PERSON_COLUMNS, person_row};
 use crate::{Tx, ts};
 
+/// The person `identity` belongs to, verified or only declared.
+fn owner(tx: &Tx<'_>, identity: &Identity, verified: bool) -> StoreResult<Option<Person>> {
+    let sql = format!(
+        "SELECT {PERSON_COLUMNS} FROM identities i
+         JOIN people p ON p.id = i.person_id
+         WHERE i.kind = ?1 AND i.value = ?2 AND i.verified = ?3"
+    );
+    tx.conn()
+        .prepare_cached(&sql)
+        .and_then(|mut st| {
+            st.query_row(
+                params![identity.kind.as_str(), identity.value, verified],
+                person_row,
+            )
+        })
+        .optional()
+        .map_err(Into::into)
+}
+
 impl Identities for Tx<'_> {
     fn person_by_identity(&mut self, identity: &Identity) -> StoreResult<Option<Person>> {
-        let sql = format!(
-            "SELECT {PERSON_COLUMNS} FROM identities i
-             JOIN people p ON p.id = i.person_id
-             WHERE i.kind = ?1 AND i.value = ?2 AND i.verified = 1"
-        );
-        self.conn()
-            .prepare_cached(&sql)
-            .and_then(|mut st| {
-                st.query_row(params![identity.kind.as_str(), identity.value], person_row)
-            })
-            .optional()
-            .map_err(Into::into)
+        owner(self, identity, true)
     }
 
     fn add_identity(&mut self, person: PersonId, identity: &Identity) -> StoreResult<bool> {
@@ -231,18 +239,7 @@ impl Identities for Tx<'_> {
     }
 
     fn declared_person(&mut self, identity: &Identity) -> StoreResult<Option<Person>> {
-        let sql = format!(
-            "SELECT {PERSON_COLUMNS} FROM identities i
-             JOIN people p ON p.id = i.person_id
-             WHERE i.kind = ?1 AND i.value = ?2 AND i.verified = 0"
-        );
-        self.conn()
-            .prepare_cached(&sql)
-            .and_then(|mut st| {
-                st.query_row(params![identity.kind.as_str(), identity.value], person_row)
-            })
-            .optional()
-            .map_err(Into::into)
+        owner(self, identity, false)
     }
 
     fn verify_declared(&mut self, identity: &Identity) -> StoreResult<bool> {

@@ -223,15 +223,7 @@ async fn a_member_by_mail_only_joins_and_answers_without_hearing_of_matrix() {
 /// of its file applied.
 #[test]
 fn the_list_of_people_from_libreoffice_calc_in_every_encoding() {
-    let s = Scratch::new(
-        "directory-sheet",
-        "[bot]\ndatabase = \"greffier.db\"\nadmins = [\"@admin:example.test\"]\n",
-    );
-    let seed = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/minutes/2007-06-11-conference-dsi-13.txt"
-    );
-    assert_clean(&s.run(&["import-minutes", seed], b""));
+    let s = with_the_minutes("directory-sheet");
     let people = |s: &Scratch| s.export()["people"].as_array().expect("people").len();
     let known = people(&s);
     let rows = [
@@ -355,19 +347,10 @@ fn calc_csv(s: &Scratch, name: &str, rows: &[[&str; 4]], more: &[[&str; 4]]) -> 
     std::fs::create_dir_all(&dir).expect("dir");
     let source = dir.join(format!("{name}.fods"));
     std::fs::write(&source, fods).expect("fods");
-    let profile = format!("file://{}", s.dir.join("lo-profile").display());
     for (file, charset) in [("utf8", "76"), ("cp1252", "1")] {
         let out_dir = dir.join(file);
-        let out = std::process::Command::new("soffice")
-            .args(["--headless", &format!("-env:UserInstallation={profile}")])
-            .arg("--convert-to")
-            .arg(format!("csv:Text - txt - csv (StarCalc):59,34,{charset}"))
-            .arg("--outdir")
-            .arg(&out_dir)
-            .arg(&source)
-            .output()
-            .expect("soffice (scripts/test installs Debian's libreoffice-calc-nogui)");
-        assert!(out.status.success(), "{out:?}");
+        let to = format!("csv:Text - txt - csv (StarCalc):59,34,{charset}");
+        calc(s, &["--convert-to", &to], &out_dir, &source);
         std::fs::rename(
             out_dir.join(format!("{name}.csv")),
             dir.join(format!("{file}.csv")),
@@ -383,15 +366,7 @@ fn calc_csv(s: &Scratch, name: &str, rows: &[[&str; 4]], more: &[[&str; 4]]) -> 
 /// organisation is the one shown.
 #[test]
 fn the_seeds_complete_the_people_of_the_minutes_without_doubling_them() {
-    let s = Scratch::new(
-        "directory-seed",
-        "[bot]\ndatabase = \"greffier.db\"\nadmins = [\"@admin:example.test\"]\n",
-    );
-    let seed = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/minutes/2007-06-11-conference-dsi-13.txt"
-    );
-    assert_clean(&s.run(&["import-minutes", seed], b""));
+    let s = with_the_minutes("directory-seed");
     let before = s.export();
     let count = |e: &serde_json::Value, name: &str| {
         e["people"]
@@ -537,16 +512,7 @@ async fn an_archived_group_leaves_the_digests_and_its_room_says_so() {
 /// plain CSV: the same cells, accents whole.
 #[test]
 fn the_directory_tables_open_in_libreoffice_calc() {
-    let s = Scratch::new(
-        "directory-export",
-        "[bot]\ndatabase = \"greffier.db\"\nadmins = [\"@admin:example.test\"]\n",
-    );
-    let seed = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/minutes/2007-06-11-conference-dsi-13.txt"
-    );
-    assert_clean(&s.run(&["import-minutes", seed], b""));
-    let profile = format!("file://{}", s.dir.join("lo-profile").display());
+    let s = with_the_minutes("directory-export");
     let read_back = |table: &str| -> Vec<Vec<String>> {
         let file = s.dir.join(format!("{table}.csv"));
         assert_clean(&s.run(
@@ -556,17 +522,16 @@ fn the_directory_tables_open_in_libreoffice_calc() {
         let bytes = std::fs::read(&file).expect("csv");
         assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 with BOM");
         let out_dir = s.dir.join(format!("lo-{table}"));
-        let out = std::process::Command::new("soffice")
-            .args(["--headless", &format!("-env:UserInstallation={profile}")])
-            .arg("--infilter=CSV:59,34,76,1")
-            .arg("--convert-to")
-            .arg("csv:Text - txt - csv (StarCalc):44,34,76")
-            .arg("--outdir")
-            .arg(&out_dir)
-            .arg(&file)
-            .output()
-            .expect("soffice (scripts/test installs Debian's libreoffice-calc-nogui)");
-        assert!(out.status.success(), "{out:?}");
+        calc(
+            &s,
+            &[
+                "--infilter=CSV:59,34,76,1",
+                "--convert-to",
+                "csv:Text - txt - csv (StarCalc):44,34,76",
+            ],
+            &out_dir,
+            &file,
+        );
         let text =
             std::fs::read_to_string(out_dir.join(format!("{table}.csv"))).expect("Calc's CSV");
         let mut reader = csv::ReaderBuilder::new()
@@ -634,4 +599,33 @@ fn the_directory_tables_open_in_libreoffice_calc() {
             .any(|r| r[0] == "Ouest Provence" && r[2] == "3"),
         "{organisations:?}"
     );
+}
+
+/// A scratch bot's directory with the seed minutes imported.
+fn with_the_minutes(name: &str) -> Scratch {
+    let s = Scratch::new(
+        name,
+        "[bot]\ndatabase = \"greffier.db\"\nadmins = [\"@admin:example.test\"]\n",
+    );
+    let seed = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/minutes/2007-06-11-conference-dsi-13.txt"
+    );
+    assert_clean(&s.run(&["import-minutes", seed], b""));
+    s
+}
+
+/// LibreOffice Calc, headless with its own profile, converting `file`
+/// into `out_dir` as `args` say.
+fn calc(s: &Scratch, args: &[&str], out_dir: &std::path::Path, file: &std::path::Path) {
+    let profile = format!("file://{}", s.dir.join("lo-profile").display());
+    let out = std::process::Command::new("soffice")
+        .args(["--headless", &format!("-env:UserInstallation={profile}")])
+        .args(args)
+        .arg("--outdir")
+        .arg(out_dir)
+        .arg(file)
+        .output()
+        .expect("soffice (scripts/test installs Debian's libreoffice-calc-nogui)");
+    assert!(out.status.success(), "{out:?}");
 }

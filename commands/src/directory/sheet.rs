@@ -204,33 +204,30 @@ pub fn read(bytes: &[u8], lang: Lang) -> Result<Sheet, Vec<Problem>> {
                 },
             }
         };
-        let email = match identity(Column::Email, IdentityKind::Email) {
-            Ok(e) => e,
-            Err(v) => {
+        let read = |column: Column, kind: IdentityKind| {
+            identity(column, kind).map_err(|v| {
                 let v = text::excerpt(&v, 60);
-                problems.push(Problem {
-                    line,
-                    what: tr!(
+                match kind {
+                    IdentityKind::Email => tr!(
                         lang,
                         "adresse email invalide « {v} »",
                         "invalid email address “{v}”"
                     ),
-                });
-                continue;
-            }
-        };
-        let matrix = match identity(Column::Matrix, IdentityKind::Matrix) {
-            Ok(m) => m,
-            Err(v) => {
-                let v = text::excerpt(&v, 60);
-                problems.push(Problem {
-                    line,
-                    what: tr!(
+                    IdentityKind::Matrix => tr!(
                         lang,
                         "identifiant Matrix invalide « {v} »",
                         "invalid Matrix ID “{v}”"
                     ),
-                });
+                }
+            })
+        };
+        let (email, matrix) = match (
+            read(Column::Email, IdentityKind::Email),
+            read(Column::Matrix, IdentityKind::Matrix),
+        ) {
+            (Ok(email), Ok(matrix)) => (email, matrix),
+            (Err(what), _) | (_, Err(what)) => {
+                problems.push(Problem { line, what });
                 continue;
             }
         };

@@ -146,14 +146,7 @@ impl Split {
     }
 }
 
-/// Joins tokens with spaces (a lone quoted token is its text).
-pub fn join(tokens: &[Token]) -> String {
-    tokens
-        .iter()
-        .map(|t| t.text.as_str())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
+pub use crate::text::join;
 
 /// A number from 1 up ("3", "#3", "n°3"): an item of the ordre du jour,
 /// an entry of a séance, an action.

@@ -4,7 +4,7 @@
 //! finds a. Admins. Two names of several words are told apart by quotes,
 //! or by the only way to cut the words into two known organisations.
 
-use crate::exec::{Exec, Outcome};
+use crate::exec::{Exec, Outcome, two_names};
 use crate::parse::{Arg, Args, ParseErrorKind, Usage};
 use crate::store::Organisation;
 use crate::text::Token;
@@ -42,7 +42,7 @@ impl Fusionner {
         }
         let (kept, merged) = match self.tokens.as_slice() {
             [a, b] => (ex.find_org(&a.text)?, ex.find_org(&b.text)?),
-            _ => match two(ex, &self.tokens)? {
+            _ => match two_names(ex, &self.tokens, known)? {
                 Some(pair) => pair,
                 None => {
                     let p = ex.prefix();
@@ -73,24 +73,7 @@ impl Fusionner {
     }
 }
 
-/// The only way to cut the words into two known organisations, if any.
-fn two(
-    ex: &mut Exec<'_>,
-    tokens: &[Token],
-) -> Result<Option<(Organisation, Organisation)>, crate::exec::Failure> {
-    let mut found = Vec::new();
-    for cut in 1..tokens.len() {
-        let a = crate::parse::join(&tokens[..cut]);
-        let b = crate::parse::join(&tokens[cut..]);
-        if let (Some(a), Some(b)) = (
-            ex.store.organisation_by_key(&text::name_key(&a))?,
-            ex.store.organisation_by_key(&text::name_key(&b))?,
-        ) {
-            found.push((a, b));
-        }
-    }
-    Ok(match found.len() {
-        1 => found.pop(),
-        _ => None,
-    })
+/// The organisation a name (or a former name) finds, quietly.
+fn known(ex: &mut Exec<'_>, name: &str) -> Result<Option<Organisation>, crate::exec::Failure> {
+    Ok(ex.store.organisation_by_key(&text::name_key(name))?)
 }

@@ -4,7 +4,7 @@
 //! Two names of several words are told apart by quotes, an address or a
 //! Matrix ID, or by the only way to cut the words into two known people.
 
-use crate::exec::{Exec, Failure, Outcome};
+use crate::exec::{Exec, Failure, Outcome, two_names};
 use crate::membership::find_person;
 use crate::parse::{Arg, Args, ParseErrorKind, Usage};
 use crate::store::{Identity, Person};
@@ -42,7 +42,7 @@ impl Fusionner {
         }
         let (kept, merged) = match self.tokens.as_slice() {
             [a, b] => (find_person(ex, &a.text)?, find_person(ex, &b.text)?),
-            _ => match two(ex, &self.tokens)? {
+            _ => match two_names(ex, &self.tokens, quietly)? {
                 Some(pair) => pair,
                 None => {
                     let p = ex.prefix();
@@ -81,22 +81,6 @@ fn quietly(ex: &mut Exec<'_>, name: &str) -> Result<Option<Person>, Failure> {
         });
     }
     let mut found = ex.store.people_named(&crate::text::name_key(name))?;
-    Ok(match found.len() {
-        1 => found.pop(),
-        _ => None,
-    })
-}
-
-/// The only way to cut the words into two known people, if any.
-fn two(ex: &mut Exec<'_>, tokens: &[Token]) -> Result<Option<(Person, Person)>, Failure> {
-    let mut found = Vec::new();
-    for cut in 1..tokens.len() {
-        let a = crate::parse::join(&tokens[..cut]);
-        let b = crate::parse::join(&tokens[cut..]);
-        if let (Some(a), Some(b)) = (quietly(ex, &a)?, quietly(ex, &b)?) {
-            found.push((a, b));
-        }
-    }
     Ok(match found.len() {
         1 => found.pop(),
         _ => None,
