@@ -62,23 +62,15 @@ async fn a_person_of_the_minutes_is_reached_at_the_address_an_admin_gives() {
         .await;
     let invitation_id = invitation.message_id().expect("a Message-ID");
     // He answers it as Thunderbird writes a reply: it counts.
-    let asked = new_id("louis-rsvp");
-    send(
-        Some(&louis.address),
-        &bot.account.address,
-        &answering(
-            thunderbird(
-                &format!("Louis MORALES <{}>", louis.address),
-                &bot.account.address,
-                "Re: Invitation : Conférence DSI",
-                &asked,
-                "Je serai présent.\n\nLouis",
-            ),
-            &format!("<{invitation_id}>"),
-        ),
+    let answer = reply(
+        &bot,
+        &louis,
+        "Louis MORALES",
+        "Re: Invitation : Conférence DSI",
+        &invitation_id,
+        "Je serai présent.\n\nLouis",
     )
     .await;
-    let answer = louis.answer_to(&asked).await;
     assert!(answer.body().contains("présent"), "{}", answer.body());
     let export = bot.export();
     let meeting = export["meetings"]
@@ -129,23 +121,15 @@ async fn a_member_by_mail_only_joins_and_answers_without_hearing_of_matrix() {
         held.body()
     );
     let confirm_id = held.message_id().expect("a Message-ID");
-    let asked = new_id("claire-confirm");
-    send(
-        Some(&claire.address),
-        &bot.account.address,
-        &answering(
-            thunderbird(
-                &format!("Claire FABRE <{}>", claire.address),
-                &bot.account.address,
-                &format!("Re: {}", held.subject()),
-                &asked,
-                "Oui, c'est bien moi.",
-            ),
-            &format!("<{confirm_id}>"),
-        ),
+    let welcomed = reply(
+        &bot,
+        &claire,
+        "Claire FABRE",
+        &format!("Re: {}", held.subject()),
+        &confirm_id,
+        "Oui, c'est bien moi.",
     )
     .await;
-    let welcomed = claire.answer_to(&asked).await;
     assert!(
         welcomed.body().contains("Bienvenue, Claire FABRE")
             && welcomed
@@ -178,23 +162,15 @@ async fn a_member_by_mail_only_joins_and_answers_without_hearing_of_matrix() {
     let invitation = claire
         .wait_for("the invitation", |m| m.subject().starts_with("Invitation"))
         .await;
-    let asked = new_id("claire-rsvp");
-    send(
-        Some(&claire.address),
-        &bot.account.address,
-        &answering(
-            thunderbird(
-                &format!("Claire FABRE <{}>", claire.address),
-                &bot.account.address,
-                "Re: Invitation : Atelier messagerie",
-                &asked,
-                "Je serai présente.",
-            ),
-            &format!("<{}>", invitation.message_id().expect("a Message-ID")),
-        ),
+    let answered = reply(
+        &bot,
+        &claire,
+        "Claire FABRE",
+        "Re: Invitation : Atelier messagerie",
+        &invitation.message_id().expect("a Message-ID"),
+        "Je serai présente.",
     )
     .await;
-    let answered = claire.answer_to(&asked).await;
     assert!(answered.body().contains("présent"), "{}", answered.body());
     let export = bot.export();
     let rsvp = export["meetings"][0]["rsvps"]
@@ -628,4 +604,34 @@ fn calc(s: &Scratch, args: &[&str], out_dir: &std::path::Path, file: &std::path:
         .output()
         .expect("soffice (scripts/test installs Debian's libreoffice-calc-nogui)");
     assert!(out.status.success(), "{out:?}");
+}
+
+/// `from` (called `name`) answers the bot's mail `message_id` as
+/// Thunderbird's Reply button writes it, signed by example.test's server:
+/// the bot's answer in the thread.
+async fn reply(
+    bot: &MailBot,
+    from: &Account,
+    name: &str,
+    subject: &str,
+    message_id: &str,
+    body: &str,
+) -> greffier_testkit::mail::Mail {
+    let asked = new_id("reply");
+    send(
+        Some(&from.address),
+        &bot.account.address,
+        &answering(
+            thunderbird(
+                &format!("{name} <{}>", from.address),
+                &bot.account.address,
+                subject,
+                &asked,
+                body,
+            ),
+            &format!("<{message_id}>"),
+        ),
+    )
+    .await;
+    from.answer_to(&asked).await
 }
