@@ -133,11 +133,12 @@ impl Exec<'_> {
     pub fn who_can_confirm(&mut self, org: &Organisation) -> StoreResult<String> {
         let lang = self.lang();
         let name = &org.name;
+        let de_name = crate::words::de(name);
         Ok(match self.store.has_confirmed_member(org.id)? {
             false => tr!(lang, "un administrateur", "an admin"),
             true => tr!(
                 lang,
-                "un membre confirmé de {name} ou un administrateur",
+                "un membre confirmé {de_name} ou un administrateur",
                 "a confirmed member of {name} or an admin"
             ),
         })

@@ -123,14 +123,15 @@ pub fn notify_confirmers(
     let p = ex.prefix().to_string();
     let who = &ex.req.sender.value;
     let (name, org_name) = (&person.name, &org.name);
+    let de_org = crate::words::de(org_name);
     let subject = tr!(
         lang,
-        "[greffier] {name} demande à être membre de {org_name}",
+        "[greffier] {name} demande à être membre {de_org}",
         "[greffier] {name} asks to be a member of {org_name}"
     );
     let text = tr!(
         lang,
-        "{name} ({who}) se déclare membre de {org_name}. Tant que ce n'est pas confirmé, {name} ne peut pas agir au nom de {org_name} (soutenir, proposer, chef de projet).\n\nPour confirmer, écrivez à greffier :\n{p}organisation accepter {who}\nPour refuser :\n{p}organisation refuser {who}\n\nVous recevez ce message comme administrateur ou membre confirmé de {org_name}.",
+        "{name} ({who}) se déclare membre {de_org}. Tant que ce n'est pas confirmé, {name} ne peut pas agir au nom {de_org} (soutenir, proposer, chef de projet).\n\nPour confirmer, écrivez à greffier :\n{p}organisation accepter {who}\nPour refuser :\n{p}organisation refuser {who}\n\nVous recevez ce message comme administrateur ou membre confirmé {de_org}.",
         "{name} ({who}) says they are a member of {org_name}. Until this is confirmed, {name} cannot act in the name of {org_name} (support, propose, lead).\n\nTo confirm, write to greffier:\n{p}org accept {who}\nTo refuse:\n{p}org refuse {who}\n\nYou receive this message as an admin or a confirmed member of {org_name}."
     );
     let n = to.len();

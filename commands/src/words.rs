@@ -9,6 +9,25 @@ use crate::lang::Lang;
 use crate::store::{GroupStatus, UseStatus};
 use crate::tr;
 
+/// "de Berre", "d'Istres", "d'Ouest Provence", "d'Hyères": the French
+/// "de" before a name, elided before a vowel or a mute h (a "y" before a
+/// vowel is a consonant: "de Yerres").
+pub fn de(name: &str) -> String {
+    let folded = crate::text::fold(name.trim_start());
+    let mut chars = folded.chars();
+    let first = chars.next().unwrap_or('x');
+    let second = chars.next().unwrap_or('x');
+    let elided = match first {
+        'a' | 'e' | 'i' | 'o' | 'u' | 'h' => true,
+        'y' => !"aeiou".contains(second),
+        _ => false,
+    };
+    match elided {
+        true => format!("d'{name}"),
+        false => format!("de {name}"),
+    }
+}
+
 /// "jeudi 3 décembre 2026 à 09:00" in `tz`.
 pub fn when_in(lang: Lang, at: Timestamp, tz: &jiff::tz::TimeZone) -> String {
     let z = at.to_zoned(tz.clone());
@@ -140,5 +159,22 @@ mod tests {
             day_in(Lang::Fr, date(2007, 10, 16)),
             "mardi 16 octobre 2007"
         );
+    }
+}
+
+#[cfg(test)]
+mod de_tests {
+    use super::de;
+
+    #[test]
+    fn de_elides_before_a_vowel_or_a_mute_h() {
+        assert_eq!(de("Berre"), "de Berre");
+        assert_eq!(de("Istres"), "d'Istres");
+        assert_eq!(de("Arles"), "d'Arles");
+        assert_eq!(de("Ouest Provence"), "d'Ouest Provence");
+        assert_eq!(de("Éguilles"), "d'Éguilles");
+        assert_eq!(de("Hyères"), "d'Hyères");
+        assert_eq!(de("Yerres"), "de Yerres");
+        assert_eq!(de("Ytrac"), "d'Ytrac");
     }
 }

@@ -72,7 +72,7 @@ fn a_member_declares_an_address_greffier_writes_to_at_once() {
         );
         assert_eq!(
             refused,
-            "Refusé : réservé aux administrateurs et aux membres confirmés de Ouest Provence."
+            "Refusé : réservé aux administrateurs et aux membres confirmés d'Ouest Provence."
         );
     }
     let refused = w.refused(ANNE, "!personne adresse @anne:example.test anne@op.fr");

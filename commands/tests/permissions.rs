@@ -196,10 +196,10 @@ const MATRIX: &[(&str, [Cell; 6])] = &[
     (
         "!groupe proposer vehicules « Gestion des véhicules »",
         [
-            Kept("proposé à l'initiative de Aix. Soutiens : 1/2."),
+            Kept("proposé à l'initiative d'Aix. Soutiens : 1/2."),
             Kept("proposé à l'initiative de Berre. Soutiens : 1/2."),
             Refused(PENDING_BERRE),
-            Kept("proposé à l'initiative de Arles. Soutiens : 1/2."),
+            Kept("proposé à l'initiative d'Arles. Soutiens : 1/2."),
             Kept("proposé à l'initiative de Vitrolles. Soutiens : 1/2."),
             Refused(NO_ORG),
         ],
@@ -411,7 +411,7 @@ const MATRIX: &[(&str, [Cell; 6])] = &[
             Refused(ORG_IS_SET),
             Refused(ORG_IS_SET),
             Refused(ORG_IS_SET),
-            Kept("C'est noté, stranger : vous vous déclarez membre de Istres."),
+            Kept("C'est noté, stranger : vous vous déclarez membre d'Istres."),
         ],
     ),
     (

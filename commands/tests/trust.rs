@@ -183,7 +183,7 @@ fn an_address_in_a_recorded_domain_confirms_at_once() {
     // Anne declares Arles, pending.
     let reply = w.must("@anne:example.test", "!moi organisation Arles");
     assert!(
-        reply.contains("vous vous déclarez membre de Arles"),
+        reply.contains("vous vous déclarez membre d'Arles"),
         "{reply}"
     );
     w.refused(
@@ -215,7 +215,7 @@ fn an_address_in_a_recorded_domain_confirms_at_once() {
     assert!(reply.contains("Arles (membre confirmé)"), "{reply}");
     // A domain is one organisation's.
     let reply = w.refused(ADMIN, "!organisation domaine Berre ville-arles.fr");
-    assert!(reply.contains("déjà celui de Arles"), "{reply}");
+    assert!(reply.contains("déjà celui d'Arles"), "{reply}");
     let reply = w.must(ADMIN, "!organisation membres Arles");
     assert!(
         reply.contains("Membres confirmés (2) : anne, paul"),

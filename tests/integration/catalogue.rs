@@ -153,7 +153,7 @@ async fn the_catalogue_in_a_room() {
     let reply = bob.reply_to(&bot.id, &asked).await;
     assert_eq!(
         reply.body(),
-        "Logiciels de Arles (1) :\n• OpenOffice — en production"
+        "Logiciels d'Arles (1) :\n• OpenOffice — en production"
     );
     let asked = alice.say(&room, "!logiciel retirer OpenOffice").await;
     let reply = alice.reply_to(&bot.id, &asked).await;

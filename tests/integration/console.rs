@@ -16,7 +16,10 @@ quorum = 3
 fn accepted(s: &Scratch, who: &str, org: &str) -> String {
     let out = s.console(who, &[&format!("!moi organisation {org}")]);
     assert!(
-        out.contains(&format!("vous vous déclarez membre de {org}")),
+        out.contains(&format!(
+            "vous vous déclarez membre {}",
+            greffier_commands::words::de(org)
+        )),
         "{out}"
     );
     let ok = s.console(
@@ -41,7 +44,7 @@ fn a_new_group_from_proposal_to_milestone_shows_in_the_export() {
     );
     assert!(out.contains("Aucun groupe pour l'instant"), "{out}");
     assert!(
-        out.contains("proposé à l'initiative de Arles. Soutiens : 1/3"),
+        out.contains("proposé à l'initiative d'Arles. Soutiens : 1/3"),
         "{out}"
     );
 

@@ -33,7 +33,7 @@ fn a_newcomer_of_arles_acts_for_it_once_accepted_by_an_arles_member() {
             "!projet statut messagerie « En test »",
         ],
     );
-    assert!(out.contains("vous vous déclarez membre de Arles"), "{out}");
+    assert!(out.contains("vous vous déclarez membre d'Arles"), "{out}");
     assert!(out.contains("un administrateur"), "{out}");
     assert!(out.contains("Refusé pour l'instant"), "{out}");
     s.console(
@@ -57,7 +57,7 @@ fn a_newcomer_of_arles_acts_for_it_once_accepted_by_an_arles_member() {
     ];
     let out = s.console("@new:example.test", &["!moi organisation Arles"]);
     assert!(
-        out.contains("un membre confirmé de Arles ou un administrateur"),
+        out.contains("un membre confirmé d'Arles ou un administrateur"),
         "{out}"
     );
     let out = s.console("@new:example.test", &lines);
@@ -77,7 +77,7 @@ fn a_newcomer_of_arles_acts_for_it_once_accepted_by_an_arles_member() {
         "{out}"
     );
     let out = s.console("@anne:example.test", &["!organisation accepter new"]);
-    assert!(out.contains("new est membre confirmé(e) de Arles"), "{out}");
+    assert!(out.contains("new est membre confirmé(e) d'Arles"), "{out}");
     let out = s.console("@new:example.test", &["!moi"]);
     assert!(out.contains("Arles (membre confirmé)"), "{out}");
     let out = s.console(

@@ -13,7 +13,7 @@ use crate::store::{
 use greffier_document::{Block, Document, Item};
 
 use crate::minutes::import::UNREAD_HEADING;
-use crate::text::{fold, name_key};
+use crate::text::name_key;
 
 /// A compte rendu as blocks and in its two text forms, from one reading
 /// of the store (the office formats: `greffier_document::{odt, pdf}` of
@@ -25,15 +25,7 @@ pub struct Rendered {
     pub document: Document,
 }
 
-/// "de Berre", "d'Ouest Provence".
-fn de(name: &str) -> String {
-    let first = fold(name).chars().next().unwrap_or('x');
-    if "aeiouy".contains(first) {
-        format!("d'{name}")
-    } else {
-        format!("de {name}")
-    }
-}
+use crate::words::de;
 
 /// The minutes' lines and tables, before formatting.
 struct Content {

@@ -119,13 +119,12 @@ impl Proposer {
         ex.store.add_member(id, own_org.id, Some(person.id))?;
         ex.store.add_support(id, org.id, Some(person.id))?;
         let p = ex.prefix().to_string();
+        let (theme, slug, name) = (&self.theme, &self.slug, &org.name);
+        let de_name = crate::words::de(name);
         let mut reply = tr!(
             lang,
-            "Groupe « {} » ({}) proposé à l'initiative de {}.",
-            "Group “{}” ({}) proposed, initiated by {}.",
-            self.theme,
-            self.slug,
-            org.name
+            "Groupe « {theme} » ({slug}) proposé à l'initiative {de_name}.",
+            "Group “{theme}” ({slug}) proposed, initiated by {name}."
         );
         let group = ex
             .store

@@ -50,12 +50,12 @@ impl Liste {
                         None => format!("• {} — {status}", software.name),
                     });
                 }
+                let (name, n) = (&org.name, lines.len());
+                let de_name = crate::words::de(name);
                 tr!(
                     lang,
-                    "Logiciels de {} ({}) :",
-                    "Software of {} ({}):",
-                    org.name,
-                    lines.len()
+                    "Logiciels {de_name} ({n}) :",
+                    "Software of {name} ({n}):"
                 )
             }
             None => {

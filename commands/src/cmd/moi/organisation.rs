@@ -140,6 +140,7 @@ impl Organisation {
         ex.store
             .set_person_organisation(person.id, org.id, state, room.as_deref())?;
         let (name, org_name) = (&person.name, &org.name);
+        let de_org = crate::words::de(org_name);
         let mut reply = match state {
             Membership::Confirmed => tr!(
                 lang,
@@ -148,7 +149,7 @@ impl Organisation {
             ),
             _ => tr!(
                 lang,
-                "C'est noté, {name} : vous vous déclarez membre de {org_name}.",
+                "C'est noté, {name} : vous vous déclarez membre {de_org}.",
                 "Noted, {name}: you say you are a member of {org_name}."
             ),
         };
@@ -162,7 +163,7 @@ impl Organisation {
         if let Some(domain) = domain {
             reply.push_str(&tr!(
                 lang,
-                " Confirmé : votre identité est du domaine {domain} de {org_name}.",
+                " Confirmé : votre identité est du domaine {domain} {de_org}.",
                 " Confirmed: your identity is in {org_name}'s domain {domain}."
             ));
         }
@@ -173,7 +174,7 @@ impl Organisation {
             let sender = ex.req.sender.value.clone();
             reply.push_str(&tr!(
                 lang,
-                "\nEn attendant la confirmation, vous pouvez rejoindre des groupes et répondre à vos invitations ; agir au nom de {org_name} (soutenir, proposer, chef de projet) l'attend ; {who} peut la donner :\n{p}organisation accepter {sender}",
+                "\nEn attendant la confirmation, vous pouvez rejoindre des groupes et répondre à vos invitations ; agir au nom {de_org} (soutenir, proposer, chef de projet) l'attend ; {who} peut la donner :\n{p}organisation accepter {sender}",
                 "\nUntil it is confirmed, you may join groups and answer your invitations; acting in the name of {org_name} (support, propose, lead) waits for it; {who} can give it:\n{p}org accept {sender}"
             ));
         }

@@ -65,10 +65,11 @@ impl Decider {
         };
         let org = ex.store.organisation(org_id)?;
         let (name, org_name) = (target.name.clone(), org.name.clone());
+        let de_org = crate::words::de(&org_name);
         if !admin && my_org != Some(org_id) {
             return ex.refuse_not_allowed(&tr!(
                 lang,
-                "aux administrateurs et aux membres confirmés de {org_name}",
+                "aux administrateurs et aux membres confirmés {de_org}",
                 "admins and confirmed members of {org_name}"
             ));
         }
@@ -76,7 +77,7 @@ impl Decider {
             (Membership::Confirmed, Membership::Confirmed) => {
                 return ex.refuse(tr!(
                     lang,
-                    "{name} est déjà membre confirmé(e) de {org_name}.",
+                    "{name} est déjà membre confirmé(e) {de_org}.",
                     "{name} is a confirmed member of {org_name} already."
                 ));
             }
@@ -112,7 +113,7 @@ impl Decider {
             Membership::Confirmed => (
                 tr!(
                     lang,
-                    "C'est noté : {name} est membre confirmé(e) de {org_name}.",
+                    "C'est noté : {name} est membre confirmé(e) {de_org}.",
                     "Noted: {name} is a confirmed member of {org_name}."
                 ),
                 tr!(

@@ -76,17 +76,19 @@ impl Domaine {
                     "{name} does not have the domain {domain}."
                 ));
             }
+            let de_name = crate::words::de(name);
             return Ok(tr!(
                 lang,
-                "Domaine {domain} retiré de {name} (ses membres confirmés le restent).",
+                "Domaine {domain} retiré {de_name} (ses membres confirmés le restent).",
                 "Domain {domain} removed from {name} (its confirmed members stay so)."
             ));
         }
         if let Some(other) = ex.store.add_organisation_domain(org.id, domain)? {
             let other = ex.store.organisation(other)?.name;
+            let de_other = crate::words::de(&other);
             return ex.refuse(tr!(
                 lang,
-                "Le domaine {domain} est déjà celui de {other}.",
+                "Le domaine {domain} est déjà celui {de_other}.",
                 "The domain {domain} is {other}'s already."
             ));
         }

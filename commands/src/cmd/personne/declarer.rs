@@ -73,6 +73,7 @@ impl Declarer {
             None => ex.new_person_name(),
         };
         let (name, value) = (target.name.clone(), self.identity.value.clone());
+        let de_name = crate::words::de(&name);
         match ex.store.declare_identity(target.id, &self.identity, &by)? {
             Declared::Taken => ex.refuse(tr!(
                 lang,
@@ -81,7 +82,7 @@ impl Declarer {
             )),
             Declared::Already { verified: true } => Ok(tr!(
                 lang,
-                "« {value} » est déjà une identité vérifiée de {name}.",
+                "« {value} » est déjà une identité vérifiée {de_name}.",
                 "“{value}” is a verified identity of {name} already."
             )),
             Declared::Already { verified: false } => Ok(tr!(

@@ -98,11 +98,14 @@ pub(crate) fn not_allowed<T>(ex: &mut Exec<'_>, person: &Person) -> Result<T, Fa
     let lang = ex.lang();
     let org = ex.org_name(person.organisation)?;
     let whom = match org {
-        Some(org) => tr!(
-            lang,
-            "aux administrateurs et aux membres confirmés de {org}",
-            "admins and confirmed members of {org}"
-        ),
+        Some(org) => {
+            let de_org = crate::words::de(&org);
+            tr!(
+                lang,
+                "aux administrateurs et aux membres confirmés {de_org}",
+                "admins and confirmed members of {org}"
+            )
+        }
         None => tr!(lang, "aux administrateurs", "admins"),
     };
     ex.refuse_not_allowed(&whom)

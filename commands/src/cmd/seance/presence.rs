@@ -92,11 +92,12 @@ fn people(
             .filter(|p| p.organisation == Some(org.id))
             .collect();
         if invited.is_empty() {
+            let name = &org.name;
+            let de_name = crate::words::de(name);
             return ex.refuse(tr!(
                 ex.lang(),
-                "Personne de {} n'est invité à cette réunion : nommez la personne.",
-                "Nobody of {} is invited to this meeting: name the person.",
-                org.name
+                "Personne {de_name} n'est invité à cette réunion : nommez la personne.",
+                "Nobody of {name} is invited to this meeting: name the person."
             ));
         }
         return Ok(invited);

@@ -171,11 +171,12 @@ fn list(ex: &mut Exec<'_>, filter: Option<String>) -> Outcome {
             {
                 Some(org) => {
                     open.retain(|a| a.owner_org == Some(org.id));
+                    let name = &org.name;
+                    let de_name = crate::words::de(name);
                     tr!(
                         lang,
-                        "Actions ouvertes de {} :",
-                        "Open actions of {}:",
-                        org.name
+                        "Actions ouvertes {de_name} :",
+                        "Open actions of {name}:"
                     )
                 }
                 None => {
