@@ -9,6 +9,20 @@ use crate::lang::Lang;
 use crate::store::{GroupStatus, UseStatus};
 use crate::tr;
 
+/// A number and its noun agreed with it, "1 invité", "2 invités", "0
+/// invité" (in French one and zero take the singular); in English "1
+/// invitee", "0 invitees". `fr` and `en` give each language's singular
+/// and plural.
+pub fn count(lang: Lang, n: usize, fr: (&str, &str), en: (&str, &str)) -> String {
+    let noun = match lang {
+        Lang::Fr if n <= 1 => fr.0,
+        Lang::Fr => fr.1,
+        Lang::En if n == 1 => en.0,
+        Lang::En => en.1,
+    };
+    format!("{n} {noun}")
+}
+
 /// "de Berre", "d'Istres", "d'Ouest Provence", "d'Hyères": the French
 /// "de" before a name, elided before a vowel or a mute h (a "y" before a
 /// vowel is a consonant: "de Yerres").
@@ -164,7 +178,18 @@ mod tests {
 
 #[cfg(test)]
 mod de_tests {
-    use super::de;
+    use super::{count, de};
+
+    #[test]
+    fn a_number_agrees_with_its_noun() {
+        use crate::Lang::{En, Fr};
+        let invites = (("invité", "invités"), ("invitee", "invitees"));
+        assert_eq!(count(Fr, 0, invites.0, invites.1), "0 invité");
+        assert_eq!(count(Fr, 1, invites.0, invites.1), "1 invité");
+        assert_eq!(count(Fr, 2, invites.0, invites.1), "2 invités");
+        assert_eq!(count(En, 0, invites.0, invites.1), "0 invitees");
+        assert_eq!(count(En, 1, invites.0, invites.1), "1 invitee");
+    }
 
     #[test]
     fn de_elides_before_a_vowel_or_a_mute_h() {

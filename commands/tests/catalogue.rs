@@ -43,7 +43,7 @@ fn members_record_what_their_organisation_runs_and_anyone_reads_it() {
     let reply = w.must(ISTRES, "!logiciel ajouter openoffice.org");
     assert!(
         reply.starts_with("C'est noté : Istres — OpenOffice, en production.")
-            && reply.contains("1 autre(s) organisation(s) l'utilisent"),
+            && reply.contains("1 autre organisation l'utilise"),
         "{reply}"
     );
     let reply = w.refused(ISTRES, "!software add Open Office");

@@ -665,7 +665,7 @@ fn a_meeting_invites_records_answers_and_lists_attendance() {
         "!reunion creer « Conférence DSI » 2026-12-03 09:30 lieu « Mairie d'Arles »",
     );
     assert!(kept, "{reply}");
-    assert!(reply.contains("3 invité(s), 1 invitation(s)"), "{reply}");
+    assert!(reply.contains("3 invités, 1 invitation envoyée"), "{reply}");
     assert!(reply.contains("jeudi 3 décembre 2026 à 09:30"), "{reply}");
     let sent = invitations(&w.db);
     assert_eq!(sent.len(), 1);

@@ -289,7 +289,7 @@ const MATRIX: &[(&str, [Cell; 6])] = &[
         "!reunion creer « Conférence DSI » 2026-12-20 09:30",
         [
             Kept(
-                "Réunion n°2 « Conférence DSI » — dimanche 20 décembre 2026 à 09:30 créée : 5 invité(s)",
+                "Réunion n°2 « Conférence DSI » — dimanche 20 décembre 2026 à 09:30 créée : 5 invités",
             ),
             Refused(NOT_ORGANISER),
             Refused(NOT_ORGANISER),
@@ -301,8 +301,8 @@ const MATRIX: &[(&str, [Cell; 6])] = &[
     (
         "!reunion creer « Atelier » 2026-12-21 10:00 groupe messagerie",
         [
-            Kept("Réunion n°2 « Atelier » — lundi 21 décembre 2026 à 10:00 créée : 3 invité(s)"),
-            Kept("Réunion n°2 « Atelier » — lundi 21 décembre 2026 à 10:00 créée : 3 invité(s)"),
+            Kept("Réunion n°2 « Atelier » — lundi 21 décembre 2026 à 10:00 créée : 3 invités"),
+            Kept("Réunion n°2 « Atelier » — lundi 21 décembre 2026 à 10:00 créée : 3 invités"),
             Refused(PENDING_BERRE),
             Refused(NOT_ORGANISER),
             Refused(NOT_ORGANISER),

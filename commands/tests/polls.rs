@@ -55,9 +55,7 @@ fn a_poll_from_its_dates_to_the_meeting() {
         "{reply}"
     );
     assert!(
-        reply.contains(
-            "(3 personne(s) interrogée(s), 0 par courriel ; sondage posté dans 0 salon(s).)"
-        ),
+        reply.contains("(3 personnes interrogées, 0 par courriel ; sondage posté dans 0 salon.)"),
         "{reply}"
     );
 
@@ -110,7 +108,7 @@ fn a_poll_from_its_dates_to_the_meeting() {
     );
     let reply = w.must(BOB, "!sondage clore 1");
     assert!(
-        reply.starts_with("Sondage n°1 « Prochaine rencontre » clos sur la date n°2. Réunion n°1 « Prochaine rencontre » — mardi 15 décembre 2026 à 14:00, Istres créée : 3 invité(s)"),
+        reply.starts_with("Sondage n°1 « Prochaine rencontre » clos sur la date n°2. Réunion n°1 « Prochaine rencontre » — mardi 15 décembre 2026 à 14:00, Istres créée : 3 invités"),
         "{reply}"
     );
     let reply = w.refused(ANN, "!sondage voter 1 1");

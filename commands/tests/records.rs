@@ -193,7 +193,7 @@ fn the_ordre_du_jour_is_kept_in_order_and_a_change_after_invitations_is_an_updat
         "!reunion ordre 2 ajouter « Tour de table » position 1",
     );
     assert!(
-        reply.starts_with("Point 1 « Tour de table » ajouté ; 1 invité(s) prévenu(s) par email."),
+        reply.starts_with("Point 1 « Tour de table » ajouté ; 1 invité prévenu par email."),
         "{reply}"
     );
     let reply = w.must(ADMIN, "!meeting agenda 2 move 3 2");

@@ -134,7 +134,7 @@ async fn the_catalogue_in_a_room() {
         (
             true,
             "!software add open office".into(),
-            "C'est noté : Arles — OpenOffice, en production. 1 autre(s) organisation(s)",
+            "C'est noté : Arles — OpenOffice, en production. 1 autre organisation",
         ),
     ];
     for (by_alice, line, expected) in steps {

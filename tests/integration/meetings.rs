@@ -58,7 +58,7 @@ async fn invitations_and_answers_from_every_channel() {
         .await;
     let created = alice.reply_to(&bot_matrix, &asked).await;
     assert!(
-        created.body().contains("3 invité(s), 2 invitation(s)"),
+        created.body().contains("3 invités, 2 invitations envoyées"),
         "{}",
         created.body()
     );
@@ -279,7 +279,7 @@ async fn a_decline_keeps_its_multi_line_comment_whole() {
         "@admin:example.test",
         &["!reunion creer « Conseil » 2030-12-03 09:30 lieu « Arles »"],
     );
-    assert!(out.contains("invitation(s)"), "{out}");
+    assert!(out.contains("par email"), "{out}");
     let invitation = anne
         .wait_for("the invitation", |m| m.subject().starts_with("Invitation"))
         .await;

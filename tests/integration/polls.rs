@@ -155,9 +155,9 @@ async fn a_native_poll_in_the_room_answered_with_its_buttons() {
         .await;
     let created = alice.reply_to(&bot.id, &asked).await;
     assert!(
-        created.body().contains(
-            "3 personne(s) interrogée(s), 0 par courriel ; sondage posté dans 1 salon(s)"
-        ),
+        created
+            .body()
+            .contains("3 personnes interrogées, 0 par courriel ; sondage posté dans 1 salon"),
         "{}",
         created.body()
     );

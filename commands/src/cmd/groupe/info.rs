@@ -140,10 +140,16 @@ impl Info {
             .find(|m| m.date >= today)
         {
             let days = (m.date - today).get_days();
+            let days = crate::words::count(
+                lang,
+                usize::try_from(days).unwrap_or(0),
+                ("jour", "jours"),
+                ("day", "days"),
+            );
             out.push(tr!(
                 lang,
-                "Prochain jalon : {} — {} (dans {days} jour(s))",
-                "Next milestone: {} — {} (in {days} day(s))",
+                "Prochain jalon : {} — {} (dans {days})",
+                "Next milestone: {} — {} (in {days})",
                 m.date,
                 m.text
             ));

@@ -168,10 +168,20 @@ impl Ajouter {
             .count();
         if others > 0 {
             let p = ex.prefix();
+            let (fr_verb, en_verb) = match others {
+                1 => ("l'utilise", "runs"),
+                _ => ("l'utilisent", "run"),
+            };
+            let count = crate::words::count(
+                lang,
+                others,
+                ("autre organisation", "autres organisations"),
+                ("other organisation", "other organisations"),
+            );
             reply.push_str(&tr!(
                 lang,
-                " {others} autre(s) organisation(s) l'utilisent : {p}logiciel qui {name}",
-                " {others} other organisation(s) run it: {p}software who {name}"
+                " {count} {fr_verb} : {p}logiciel qui {name}",
+                " {count} {en_verb} it: {p}software who {name}"
             ));
         }
         Ok(reply)

@@ -32,10 +32,16 @@ impl Annuler {
         let (mailed, described) = super::tell_everyone(ex, self.id, "CANCEL", None, |d| {
             tr!(lang, "Réunion {d} annulée.", "Meeting {d} cancelled.")
         })?;
+        let told = crate::words::count(
+            lang,
+            mailed,
+            ("invité prévenu", "invités prévenus"),
+            ("invitee told", "invitees told"),
+        );
         Ok(tr!(
             lang,
-            "Réunion {described} annulée ; {mailed} invité(s) prévenu(s) par email.",
-            "Meeting {described} cancelled; {mailed} invitee(s) told by email."
+            "Réunion {described} annulée ; {told} par email.",
+            "Meeting {described} cancelled; {told} by email."
         ))
     }
 }

@@ -156,11 +156,22 @@ impl Creer {
         super::announce(ex, &meeting, answer)?;
         let people: Vec<_> = invitees.iter().map(|i| i.person.clone()).collect();
         let unreachable = super::unreachable(ex, &people)?;
+        let invited = crate::words::count(
+            lang,
+            invitees.len(),
+            ("invité", "invités"),
+            ("invitee", "invitees"),
+        );
+        let sent = crate::words::count(
+            lang,
+            mailed,
+            ("invitation envoyée", "invitations envoyées"),
+            ("invitation sent", "invitations sent"),
+        );
         Ok(tr!(
             lang,
-            "Réunion {described} créée : {} invité(s), {mailed} invitation(s) envoyée(s) par email.{unreachable}",
-            "Meeting {described} created: {} invitee(s), {mailed} invitation(s) sent by email.{unreachable}",
-            invitees.len()
+            "Réunion {described} créée : {invited}, {sent} par email.{unreachable}",
+            "Meeting {described} created: {invited}, {sent} by email.{unreachable}"
         ))
     }
 }

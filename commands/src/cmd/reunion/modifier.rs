@@ -95,10 +95,16 @@ impl Modifier {
         let (mailed, described) = super::tell_everyone(ex, self.id, "REQUEST", None, |d| {
             tr!(lang, "Réunion modifiée : {d}.", "Meeting changed: {d}.")
         })?;
+        let told = crate::words::count(
+            lang,
+            mailed,
+            ("invité prévenu", "invités prévenus"),
+            ("invitee told", "invitees told"),
+        );
         Ok(tr!(
             lang,
-            "Réunion modifiée : {described} ; {mailed} invité(s) prévenu(s) par email.",
-            "Meeting changed: {described}; {mailed} invitee(s) told by email."
+            "Réunion modifiée : {described} ; {told} par email.",
+            "Meeting changed: {described}; {told} by email."
         ))
     }
 }

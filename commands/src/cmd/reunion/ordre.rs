@@ -168,11 +168,13 @@ impl Ordre {
                     "Agenda of meeting {d}: {said}."
                 )
             })?;
-            told = tr!(
+            let count = crate::words::count(
                 lang,
-                " ; {mailed} invité(s) prévenu(s) par email",
-                "; {mailed} invitee(s) told by email"
+                mailed,
+                ("invité prévenu", "invités prévenus"),
+                ("invitee told", "invitees told"),
             );
+            told = tr!(lang, " ; {count} par email", "; {count} by email");
         }
         let shown = show(ex, &meeting)?;
         let mut said = said;

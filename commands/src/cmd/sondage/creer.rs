@@ -193,11 +193,17 @@ impl Creer {
             }
         }
         let unreachable = crate::cmd::reunion::unreachable(ex, &people)?;
+        let asked = crate::words::count(
+            lang,
+            people.len(),
+            ("personne interrogée", "personnes interrogées"),
+            ("person asked", "people asked"),
+        );
+        let rooms = crate::words::count(lang, rooms, ("salon", "salons"), ("room", "rooms"));
         Ok(tr!(
             lang,
-            "{text}\n({} personne(s) interrogée(s), {mailed} par courriel ; sondage posté dans {rooms} salon(s).){unreachable}",
-            "{text}\n({} people asked, {mailed} by mail; poll posted in {rooms} room(s).){unreachable}",
-            people.len()
+            "{text}\n({asked}, {mailed} par courriel ; sondage posté dans {rooms}.){unreachable}",
+            "{text}\n({asked}, {mailed} by mail; poll posted in {rooms}.){unreachable}"
         ))
     }
 }
