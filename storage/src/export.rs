@@ -236,18 +236,7 @@ impl Database {
             Option<String>,
             Option<String>,
         )> = st
-            .query_map([], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                    r.get(7)?,
-                ))
-            })?
+            .query_map([], |r| r.try_into())?
             .collect::<rusqlite::Result<_>>()?;
         let mut groups = Vec::new();
         for (id, slug, theme, status, lead, action, room, list) in rows {
@@ -329,17 +318,7 @@ impl Database {
             Option<String>,
             bool,
         )> = st
-            .query_map([], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                ))
-            })?
+            .query_map([], |r| r.try_into())?
             .collect::<rusqlite::Result<_>>()?;
         let mut meetings = Vec::new();
         for (id, title, starts_at, place, organiser, minute_taker, cancelled) in rows {
@@ -434,16 +413,7 @@ impl Database {
         )?;
         #[allow(clippy::type_complexity)]
         let rows: Vec<(i64, String, Option<String>, String, bool, Option<i64>)> = st
-            .query_map([], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                ))
-            })?
+            .query_map([], |r| r.try_into())?
             .collect::<rusqlite::Result<_>>()?;
         let mut polls = Vec::new();
         for (id, title, group, closes_on, closed, meeting) in rows {

@@ -73,19 +73,7 @@ impl Records for Tx<'_> {
                FROM records WHERE meeting_id = ?1 ORDER BY version",
         )?;
         let rows: Vec<Row> = st
-            .query_map(params![meeting.0], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                    r.get(7)?,
-                    r.get(8)?,
-                ))
-            })?
+            .query_map(params![meeting.0], |r| r.try_into())?
             .collect::<Result<_, _>>()?;
         rows.into_iter()
             .map(

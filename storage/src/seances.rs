@@ -118,17 +118,7 @@ impl Seances for Tx<'_> {
              WHERE meeting_id = ?1 AND removed_at IS NULL ORDER BY n",
         )?;
         let rows: Vec<Row> = st
-            .query_map(params![meeting.0], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                ))
-            })?
+            .query_map(params![meeting.0], |r| r.try_into())?
             .collect::<Result<_, _>>()?;
         rows.into_iter()
             .map(|(n, kind, item, text, author, at, corrected)| {
@@ -300,21 +290,7 @@ fn actions(tx: &Tx<'_>, filter: &str, arg: i64) -> StoreResult<Vec<ActionItem>> 
          {filter} ORDER BY n"
     ))?;
     let rows: Vec<Row> = st
-        .query_map(params![arg], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-                r.get(7)?,
-                r.get(8)?,
-                r.get(9)?,
-                r.get(10)?,
-            ))
-        })?
+        .query_map(params![arg], |r| r.try_into())?
         .collect::<Result<_, _>>()?;
     rows.into_iter()
         .map(
