@@ -395,7 +395,7 @@ async fn plain_sends(
                     vec![to.parse()?, from.address.parse()?],
                 )?;
                 let raw = format!(
-                    "Message-ID: <{}>\r\nFrom: {}\r\nTo: {to}\r\nSubject: Re: Invitation\r\nAuto-Submitted: auto-replied\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nVotre réponse est enregistrée : présent(e) à la réunion n°{i}.\r\n",
+                    "Message-ID: <{}>\r\nFrom: {}\r\nTo: {to}\r\nSubject: Re: Invitation\r\nAuto-Submitted: auto-replied\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nVotre réponse est enregistrée : présence annoncée à la réunion n°{i}.\r\n",
                     new_id("plain"),
                     from.address
                 );

@@ -416,7 +416,7 @@ pub fn group_digest(
             )
         })
         .collect();
-    let changes = tr!(lang, "Depuis le dernier digest", "Since the last digest");
+    let changes = tr!(lang, "Depuis la dernière lettre hebdomadaire", "Since the last digest");
     if events.is_empty() {
         let text = tr!(
             lang,
@@ -439,14 +439,17 @@ pub fn group_digest(
         let count = |s: RsvpStatus| invitees.iter().filter(|i| i.status == s).count();
         meetings.push(tr!(
             lang,
-            "n°{} « {} » — {} : {} présent(s), {} excusé(s), {} sans réponse",
-            "#{} “{}” — {}: {} attending, {} excused, {} without answer",
+            "n°{} « {} » — {} : {}",
+            "#{} “{}” — {}: {}",
             m.id.0,
             m.title,
             when_in(lang, m.starts_at, &ctx.timezone),
-            count(RsvpStatus::Present),
-            count(RsvpStatus::Excused),
-            count(RsvpStatus::NoAnswer) + count(RsvpStatus::Tentative)
+            crate::words::attendance(
+                lang,
+                count(RsvpStatus::Present),
+                count(RsvpStatus::Excused),
+                count(RsvpStatus::NoAnswer) + count(RsvpStatus::Tentative)
+            )
         ));
     }
     if !meetings.is_empty() {
@@ -465,12 +468,13 @@ pub fn group_digest(
         let answered = store.poll_votes(poll.id)?.len();
         polls.push(tr!(
             lang,
-            "n°{} « {} » — {} date(s), {answered}/{asked} réponse(s), clôture le {} ({}sondage resultats {})",
-            "#{} “{}” — {} date(s), {answered}/{asked} answer(s), closes on {} ({}poll results {})",
+            "n°{} « {} » — {}, {}, clôture le {} ({}sondage resultats {})",
+            "#{} “{}” — {}, {}, closes on {} ({}poll results {})",
             poll.id.0,
             poll.title,
-            poll.dates.len(),
-            poll.closes_on,
+            crate::words::count(lang, poll.dates.len(), ("date", "dates"), ("date", "dates")),
+            crate::words::answers(lang, answered, asked),
+            crate::words::date_in(lang, poll.closes_on),
             ctx.prefix,
             poll.id.0
         ));

@@ -96,7 +96,7 @@ impl Notice {
             ),
             Notice::UnknownSender { address } => tr!(
                 lang,
-                "Bonjour,\n\nJe suis greffier, le greffier des groupes de travail du réseau. Je ne connais pas encore l'adresse {address} : je n'applique les commandes reçues par email que depuis une adresse que je connais.\n\nPour rejoindre le réseau par email, écrivez-moi depuis cette adresse la ligne :\n{prefix}moi nom « Prénom NOM » organisation <votre organisation>\npuis répondez au message de confirmation que je vous enverrai.\n\nSi vous avez déjà un compte auprès du greffier, tapez-y {prefix}moi lier {address} pour lui lier cette adresse.\n\n(Ce message n'est envoyé qu'une fois par heure au plus.)",
+                "Bonjour,\n\nJe suis greffier, le greffier des groupes de travail du réseau. Je ne connais pas encore l'adresse {address} : je n'applique les commandes reçues par courriel que depuis une adresse que je connais.\n\nPour rejoindre le réseau par courriel, écrivez-moi depuis cette adresse la ligne :\n{prefix}moi nom « Prénom NOM » organisation <votre organisation>\npuis répondez au message de confirmation que je vous enverrai.\n\nSi vous avez déjà un compte auprès du greffier, tapez-y {prefix}moi lier {address} pour lui lier cette adresse.\n\n(Ce message n'est envoyé qu'une fois par heure au plus.)",
                 "Hello,\n\nI am greffier, the clerk of the network's working groups. I do not know the address {address} yet: I only apply commands sent by email from an address I know.\n\nTo join the network by mail, send me from this address the line:\n{prefix}me name “First LAST” organisation <your organisation>\nthen reply to the confirmation message I will send you.\n\nIf you already have an account with greffier, type there {prefix}me link {address} to link this address to it.\n\n(This message is sent at most once an hour.)"
             ),
             Notice::NoCommand => tr!(
@@ -111,7 +111,7 @@ impl Notice {
             ),
             Notice::NotYourInvitation { meeting, title } => tr!(
                 lang,
-                "Cette invitation (réunion n°{meeting} « {title} ») ne vous était pas adressée : votre réponse n'est pas enregistrée. Si vous êtes invité(e), répondez à votre propre invitation, ou écrivez {prefix}present {meeting}.",
+                "Cette invitation (réunion n°{meeting} « {title} ») ne vous était pas adressée : votre réponse n'est pas enregistrée. Si vous figurez parmi les invités, répondez à votre propre invitation, ou écrivez {prefix}present {meeting}.",
                 "This invitation (meeting #{meeting} “{title}”) was not sent to you: your answer is not recorded. If you are invited, answer your own invitation, or write {prefix}yes {meeting}."
             ),
             Notice::MeetingCancelled { meeting, title } => tr!(
@@ -146,7 +146,7 @@ impl Notice {
             ),
             Notice::TooManyCommands { per_hour } => tr!(
                 lang,
-                "Vous avez envoyé plus de {per_hour} commandes par email cette dernière heure : les suivantes sont ignorées jusqu'à ce que l'heure soit passée (ce message n'est envoyé qu'une fois).",
+                "Vous avez envoyé plus de {per_hour} commandes par courriel cette dernière heure : les suivantes sont ignorées jusqu'à ce que l'heure soit passée (ce message n'est envoyé qu'une fois).",
                 "You sent more than {per_hour} commands by email in the last hour: the next ones are ignored until the hour has passed (this message is sent once)."
             ),
             Notice::ConfirmationNeeded { held, hours } => {

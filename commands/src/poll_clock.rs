@@ -108,7 +108,8 @@ pub fn due(store: &mut dyn Store, ctx: &Context) -> StoreResult<Vec<Action>> {
         if waiting.is_empty() {
             continue;
         }
-        let (id, title, closes, p) = (poll.id.0, &poll.title, poll.closes_on, &ctx.prefix);
+        let (id, title, p) = (poll.id.0, &poll.title, &ctx.prefix);
+    let closes = crate::words::date_in(ctx.lang, poll.closes_on);
         for person in &waiting {
             if let Some(mail) = sondage::ask_by_mail(store, ctx, &poll, person, true)? {
                 actions.push(mail);

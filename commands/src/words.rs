@@ -1,7 +1,10 @@
-//! The words greffier writes the same way wherever it writes them: dates
-//! in words ("mardi 16 octobre 2007 à 09:30"), a group's status, the
-//! status of a software's use. The commands, the digest, the reminders and the web pages all take
-//! them from here (issue 35: they reached into command modules for them).
+//! The words greffier writes the same way wherever it writes them: a
+//! number agreed with its noun ("1 invité", "2 invités"), "de" elided
+//! ("d'Istres"), lists ("Arles, Berre et Istres"), dates in words ("mardi
+//! 16 octobre 2007 à 9 h 30"), times ("9 h", "14 h 30"), a group's status,
+//! the status of a software's use. The commands, the digest, the
+//! reminders, the web pages and the command line all take them from here;
+//! docs/french.md is the style guide they follow.
 
 use jiff::Timestamp;
 
@@ -23,6 +26,79 @@ pub fn count(lang: Lang, n: usize, fr: (&str, &str), en: (&str, &str)) -> String
     format!("{n} {noun}")
 }
 
+/// The same with the noun alone when the number is 0 in French:
+/// "aucun invité", "aucune invitation" (`none` gives the French word,
+/// "aucun" or "aucune"); English says "no invitees".
+pub fn count_or_none(
+    lang: Lang,
+    n: usize,
+    none: &str,
+    fr: (&str, &str),
+    en: (&str, &str),
+) -> String {
+    match (lang, n) {
+        (Lang::Fr, 0) => format!("{none} {}", fr.0),
+        (Lang::En, 0) => format!("no {}", en.1),
+        _ => count(lang, n, fr, en),
+    }
+}
+
+/// "2 réponses sur 5", "1 réponse sur 3"; "2 of 5 answered".
+pub fn answers(lang: Lang, answered: usize, asked: usize) -> String {
+    match lang {
+        Lang::Fr => format!(
+            "{} sur {asked}",
+            count(lang, answered, ("réponse", "réponses"), ("", ""))
+        ),
+        Lang::En => format!("{answered} of {asked} answered"),
+    }
+}
+
+/// "2 présents, 1 excusé, 3 sans réponse"; "2 attending, 1 excused, 3
+/// without answer".
+pub fn attendance(lang: Lang, present: usize, excused: usize, silent: usize) -> String {
+    let present = count_or_none(
+        lang,
+        present,
+        "aucun",
+        ("présent", "présents"),
+        ("attending", "attending"),
+    );
+    let excused = count_or_none(lang, excused, "aucun", ("excusé", "excusés"), ("excused", "excused"));
+    tr!(
+        lang,
+        "{present}, {excused}, {silent} sans réponse",
+        "{present}, {excused}, {silent} without answer"
+    )
+}
+
+/// "Arles", "Arles et Berre", "Arles, Berre et Istres"; "Arles, Berre and
+/// Istres".
+pub fn list(lang: Lang, items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => {
+            let and = tr!(lang, "et", "and");
+            format!("{} {and} {last}", rest.join(", "))
+        }
+    }
+}
+
+/// "9 h", "14 h 30"; "9:00", "14:30".
+pub fn time(lang: Lang, hour: i8, minute: i8) -> String {
+    match (lang, minute) {
+        (Lang::Fr, 0) => format!("{hour} h"),
+        (Lang::Fr, m) => format!("{hour} h {m:02}"),
+        (Lang::En, m) => format!("{hour}:{m:02}"),
+    }
+}
+
+/// A time of day as [`time`] writes it.
+pub fn time_of(lang: Lang, t: jiff::civil::Time) -> String {
+    time(lang, t.hour(), t.minute())
+}
+
 /// "de Berre", "d'Istres", "d'Ouest Provence", "d'Hyères": the French
 /// "de" before a name, elided before a vowel or a mute h (a "y" before a
 /// vowel is a consonant: "de Yerres").
@@ -42,14 +118,12 @@ pub fn de(name: &str) -> String {
     }
 }
 
-/// "jeudi 3 décembre 2026 à 09:00" in `tz`.
+/// "jeudi 3 décembre 2026 à 9 h" in `tz`.
 pub fn when_in(lang: Lang, at: Timestamp, tz: &jiff::tz::TimeZone) -> String {
     let z = at.to_zoned(tz.clone());
     let day = day_in(lang, z.date());
-    match lang {
-        Lang::Fr => format!("{day} à {:02}:{:02}", z.hour(), z.minute()),
-        Lang::En => format!("{day} at {:02}:{:02}", z.hour(), z.minute()),
-    }
+    let time = time(lang, z.hour(), z.minute());
+    tr!(lang, "{day} à {time}", "{day} at {time}")
 }
 
 /// The names of the days (Monday first) and of the months.
@@ -189,6 +263,25 @@ mod de_tests {
         assert_eq!(count(Fr, 2, invites.0, invites.1), "2 invités");
         assert_eq!(count(En, 0, invites.0, invites.1), "0 invitees");
         assert_eq!(count(En, 1, invites.0, invites.1), "1 invitee");
+    }
+
+    #[test]
+    fn no_count_lists_and_times_the_french_way() {
+        use super::{answers, count_or_none, list, time};
+        use crate::Lang::{En, Fr};
+        let inv = (("invitation", "invitations"), ("invitation", "invitations"));
+        assert_eq!(count_or_none(Fr, 0, "aucune", inv.0, inv.1), "aucune invitation");
+        assert_eq!(count_or_none(Fr, 2, "aucune", inv.0, inv.1), "2 invitations");
+        assert_eq!(count_or_none(En, 0, "aucune", inv.0, inv.1), "no invitations");
+        assert_eq!(answers(Fr, 1, 3), "1 réponse sur 3");
+        assert_eq!(answers(Fr, 2, 3), "2 réponses sur 3");
+        let names = ["Arles".to_string(), "Berre".into(), "Istres".into()];
+        assert_eq!(list(Fr, &names), "Arles, Berre et Istres");
+        assert_eq!(list(En, &names[..2]), "Arles and Berre");
+        assert_eq!(time(Fr, 9, 0), "9 h");
+        assert_eq!(time(Fr, 9, 30), "9 h 30");
+        assert_eq!(time(Fr, 14, 5), "14 h 05");
+        assert_eq!(time(En, 9, 30), "9:30");
     }
 
     #[test]

@@ -69,7 +69,7 @@ fn members_record_what_their_organisation_runs_and_anyone_reads_it() {
     let reply = w.must(BERRE, "!logiciel liste");
     assert_eq!(
         reply,
-        "Catalogue (2 logiciels) :\n• OpenElec — 1 organisation(s)\n• OpenOffice — 2 organisation(s)"
+        "Catalogue (2 logiciels) :\n• OpenElec — 1 organisation\n• OpenOffice — 2 organisations"
     );
     let reply = w.must(BERRE, "!logiciel liste Berre");
     assert_eq!(

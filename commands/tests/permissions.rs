@@ -2,16 +2,7 @@
 //! of sender, on a fresh copy of the same small world (real SQLite). Each
 //! cell says whether the change is kept, and the reply's wording.
 //!
-//! The senders:
-//! - admin: listed in `bot.admins` (organisation Aix, not a member);
-//! - lead: a confirmed member of the lead organisation (Berre) of
-//!   "messagerie";
-//! - pending: someone who declared Berre too, not confirmed yet, who joined
-//!   "messagerie" as a person;
-//! - member: a confirmed member of "messagerie" from Arles;
-//! - other: a confirmed member of another organisation (Vitrolles), not a
-//!   member of the group;
-//! - unknown: a Matrix user the bot has never seen.
+//! The senders and their world: `world::network`.
 //!
 //! An email sender that is not a verified address never reaches the
 //! commands (the mail adapter refuses it, see tests/integration/mail.rs);
@@ -23,108 +14,18 @@ mod world;
 use world::World;
 
 use greffier_commands::store::Identity;
-use greffier_commands::{Action, Channel, Context, Origin, Request, execute};
-use greffier_storage::Database;
-use jiff::Timestamp;
+use greffier_commands::{Context, Lang, Origin, Request, execute};
 
-const NOW: i64 = 1_795_000_000; // 2026-11-18
+use world::network::{
+    ROLES, ctx as lang_ctx, member_code, network,
+};
 
-const ADMIN: &str = "@admin:example.test";
-const LEAD: &str = "@lead:example.test";
-const PENDING: &str = "@pending:example.test";
-const MEMBER: &str = "@member:example.test";
-const OTHER: &str = "@other:example.test";
-const UNKNOWN: &str = "@stranger:example.test";
-const ROLES: [(&str, &str); 6] = [
-    ("admin", ADMIN),
-    ("lead", LEAD),
-    ("pending", PENDING),
-    ("member", MEMBER),
-    ("other", OTHER),
-    ("unknown", UNKNOWN),
-];
-
-/// The tests' context with a quorum of 2, rooms made and lists kept.
 fn ctx() -> Context {
-    let mut c = world::context(ADMIN);
-    c.quorum = 2;
-    c.create_rooms = true;
-    c.lists_domain = Some("lists.example.test".into());
-    c
+    lang_ctx(Lang::Fr)
 }
 
-/// A line typed in `room`, in reply to an event.
-fn room(room: &str) -> Origin {
-    Origin::Matrix {
-        room: room.into(),
-        event: Some("$event".into()),
-        direct: false,
-    }
-}
-
-/// Four confirmed people of four organisations and a pending one of
-/// Berre; "messagerie", active, led by Berre, with the lead, the pending
-/// one and the member in it; "courrier", a proposal of Vitrolles; meeting
-/// n°1 of "messagerie" (its three members invited); Berre runs SPIP.
 fn world() -> World {
-    let mut w = World::new(ctx()).typing_from(room("!room:example.test"));
-    for (who, org) in [
-        (ADMIN, "Aix"),
-        (LEAD, "Berre"),
-        (MEMBER, "Arles"),
-        (OTHER, "Vitrolles"),
-    ] {
-        w.must(who, &format!("!moi organisation {org}"));
-        if who != ADMIN {
-            w.must(ADMIN, &format!("!organisation accepter {who}"));
-        }
-    }
-    w.must(PENDING, "!moi organisation Berre");
-    w.must(
-        LEAD,
-        "!groupe proposer messagerie « Messagerie libre » initiative Berre",
-    );
-    w.must(MEMBER, "!groupe soutenir messagerie");
-    w.must(MEMBER, "!groupe rejoindre messagerie");
-    w.must(PENDING, "!groupe rejoindre messagerie");
-    w.must(OTHER, "!groupe proposer courrier « Gestion du courrier »");
-    w.must(
-        LEAD,
-        "!reunion creer « Point messagerie » 2026-12-10 14:00 groupe messagerie",
-    );
-    let (reply, kept) = w.say_from(
-        ADMIN,
-        "!groupe lier messagerie",
-        room("!messagerie:example.test"),
-    );
-    assert!(kept, "{reply}");
-    w.must(MEMBER, &format!("!moi lier {MEMBER_EMAIL}"));
-    w.must(LEAD, "!logiciel ajouter SPIP");
-    w
-}
-
-const MEMBER_EMAIL: &str = "member@arles.example";
-
-/// The code mailed to the member by `!moi lier`, read from the outbox.
-fn member_code(db: &Database) -> String {
-    let mails = db
-        .pending(
-            Channel::EMAIL,
-            Timestamp::from_second(NOW).expect("ts"),
-            100,
-        )
-        .expect("pending");
-    mails
-        .iter()
-        .find_map(|i| match &i.action {
-            Action::SendMail { to, text, .. } if to == MEMBER_EMAIL => text
-                .lines()
-                .find(|l| l.contains("moi confirmer"))
-                .and_then(|l| l.split_whitespace().last())
-                .map(str::to_string),
-            _ => None,
-        })
-        .expect("the code mail")
+    network(Lang::Fr)
 }
 
 /// What a cell expects: the change kept, or refused with this wording; or
@@ -159,7 +60,7 @@ const NOT_POLLER: &str =
     "Refusé : réservé aux administrateurs et, pour un sondage de groupe, au chef de projet.";
 const ERASED: &str = "C'est fait : la personne est effacée";
 const NO_ORG: &str = "Indiquez d'abord votre organisation : !moi organisation <organisation>";
-const NOT_INVITED: &str = "Vous n'êtes pas invité(e) à la réunion n°1.";
+const NOT_INVITED: &str = "Vous ne figurez pas parmi les invités de la réunion n°1.";
 const STRANGER: &str = "Je ne vous connais pas encore : indiquez votre organisation avec !moi organisation <organisation>.";
 const NOT_A_MEMBER: &str = "Vous n'êtes pas membre du groupe « Messagerie libre » (messagerie).";
 const ALREADY_A_MEMBER: &str = "Vous êtes déjà membre du groupe « Messagerie libre » (messagerie).";
@@ -277,8 +178,8 @@ const MATRIX: &[(&str, [Cell; 6])] = &[
     (
         "!projet jalon messagerie 2027-01-15 « Mise en service »",
         [
-            Kept("Jalon ajouté à « Messagerie libre » : 2027-01-15 — Mise en service"),
-            Kept("Jalon ajouté à « Messagerie libre » : 2027-01-15 — Mise en service"),
+            Kept("Jalon ajouté à « Messagerie libre » : 15 janvier 2027 — Mise en service"),
+            Kept("Jalon ajouté à « Messagerie libre » : 15 janvier 2027 — Mise en service"),
             Refused(PENDING_BERRE),
             Refused(NOT_LEAD),
             Refused(NOT_LEAD),
@@ -289,7 +190,7 @@ const MATRIX: &[(&str, [Cell; 6])] = &[
         "!reunion creer « Conférence DSI » 2026-12-20 09:30",
         [
             Kept(
-                "Réunion n°2 « Conférence DSI » — dimanche 20 décembre 2026 à 09:30 créée : 5 invités",
+                "Réunion n°2 « Conférence DSI » — dimanche 20 décembre 2026 à 9 h 30 créée : 5 invités",
             ),
             Refused(NOT_ORGANISER),
             Refused(NOT_ORGANISER),
@@ -301,8 +202,8 @@ const MATRIX: &[(&str, [Cell; 6])] = &[
     (
         "!reunion creer « Atelier » 2026-12-21 10:00 groupe messagerie",
         [
-            Kept("Réunion n°2 « Atelier » — lundi 21 décembre 2026 à 10:00 créée : 3 invités"),
-            Kept("Réunion n°2 « Atelier » — lundi 21 décembre 2026 à 10:00 créée : 3 invités"),
+            Kept("Réunion n°2 « Atelier » — lundi 21 décembre 2026 à 10 h créée : 3 invités"),
+            Kept("Réunion n°2 « Atelier » — lundi 21 décembre 2026 à 10 h créée : 3 invités"),
             Refused(PENDING_BERRE),
             Refused(NOT_ORGANISER),
             Refused(NOT_ORGANISER),
@@ -313,10 +214,10 @@ const MATRIX: &[(&str, [Cell; 6])] = &[
         "!reunion modifier 1 lieu « Arles »",
         [
             Kept(
-                "Réunion modifiée : n°1 « Point messagerie » — jeudi 10 décembre 2026 à 14:00, Arles",
+                "Réunion modifiée : n°1 « Point messagerie » — jeudi 10 décembre 2026 à 14 h, Arles",
             ),
             Kept(
-                "Réunion modifiée : n°1 « Point messagerie » — jeudi 10 décembre 2026 à 14:00, Arles",
+                "Réunion modifiée : n°1 « Point messagerie » — jeudi 10 décembre 2026 à 14 h, Arles",
             ),
             Refused(PENDING_BERRE),
             Refused(NOT_MANAGER),
@@ -351,8 +252,8 @@ const MATRIX: &[(&str, [Cell; 6])] = &[
     (
         "!reunion annuler 1",
         [
-            Kept("Réunion n°1 « Point messagerie » — jeudi 10 décembre 2026 à 14:00 annulée"),
-            Kept("Réunion n°1 « Point messagerie » — jeudi 10 décembre 2026 à 14:00 annulée"),
+            Kept("Réunion n°1 « Point messagerie » — jeudi 10 décembre 2026 à 14 h annulée"),
+            Kept("Réunion n°1 « Point messagerie » — jeudi 10 décembre 2026 à 14 h annulée"),
             Refused(PENDING_BERRE),
             Refused(NOT_MANAGER),
             Refused(NOT_MANAGER),
@@ -363,9 +264,9 @@ const MATRIX: &[(&str, [Cell; 6])] = &[
         "!present 1",
         [
             Refused(NOT_INVITED),
-            Kept("C'est noté, lead : présent(e) à la réunion n°1"),
-            Kept("C'est noté, pending : présent(e) à la réunion n°1"),
-            Kept("C'est noté, member : présent(e) à la réunion n°1"),
+            Kept("C'est noté, lead : présence annoncée à la réunion n°1"),
+            Kept("C'est noté, pending : présence annoncée à la réunion n°1"),
+            Kept("C'est noté, member : présence annoncée à la réunion n°1"),
             Refused(NOT_INVITED),
             Refused(STRANGER),
         ],
@@ -374,9 +275,9 @@ const MATRIX: &[(&str, [Cell; 6])] = &[
         "!excuse 1 « congés »",
         [
             Refused(NOT_INVITED),
-            Kept("C'est noté, lead : excusé(e) pour la réunion n°1"),
-            Kept("C'est noté, pending : excusé(e) pour la réunion n°1"),
-            Kept("C'est noté, member : excusé(e) pour la réunion n°1"),
+            Kept("C'est noté, lead : absence excusée à la réunion n°1"),
+            Kept("C'est noté, pending : absence excusée à la réunion n°1"),
+            Kept("C'est noté, member : absence excusée à la réunion n°1"),
             Refused(NOT_INVITED),
             Refused(STRANGER),
         ],
@@ -385,9 +286,9 @@ const MATRIX: &[(&str, [Cell; 6])] = &[
         "!peutetre 1",
         [
             Refused(NOT_INVITED),
-            Kept("C'est noté, lead : peut-être à la réunion n°1"),
-            Kept("C'est noté, pending : peut-être à la réunion n°1"),
-            Kept("C'est noté, member : peut-être à la réunion n°1"),
+            Kept("C'est noté, lead : présence incertaine à la réunion n°1"),
+            Kept("C'est noté, pending : présence incertaine à la réunion n°1"),
+            Kept("C'est noté, member : présence incertaine à la réunion n°1"),
             Refused(NOT_INVITED),
             Refused(STRANGER),
         ],
@@ -395,7 +296,7 @@ const MATRIX: &[(&str, [Cell; 6])] = &[
     (
         "!digest messagerie",
         [
-            Kept("Digest"),
+            Kept("Lettre hebdomadaire publiée"),
             Refused(NOT_ADMIN),
             Refused(NOT_ADMIN),
             Refused(NOT_ADMIN),
@@ -439,8 +340,8 @@ const MATRIX: &[(&str, [Cell; 6])] = &[
     (
         "!organisation accepter @pending:example.test",
         [
-            Kept("C'est noté : pending est membre confirmé(e) de Berre."),
-            Kept("C'est noté : pending est membre confirmé(e) de Berre."),
+            Kept("C'est noté : l'appartenance de pending à Berre est confirmée."),
+            Kept("C'est noté : l'appartenance de pending à Berre est confirmée."),
             Refused(NOT_CONFIRMER),
             Refused(NOT_BERRE),
             Refused(NOT_BERRE),

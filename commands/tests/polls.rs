@@ -51,7 +51,7 @@ fn a_poll_from_its_dates_to_the_meeting() {
     );
     let reply = w.must(BOB, CREATE);
     assert!(
-        reply.starts_with("Sondage n°1 « Prochaine rencontre » : quelles dates vous conviennent ?\n1. mardi 8 décembre 2026\n2. mardi 15 décembre 2026\n3. mardi 22 décembre 2026\nRépondez !sondage voter 1 <numéros> (ou aucun) avant le 2026-12-07."),
+        reply.starts_with("Sondage n°1 « Prochaine rencontre » : quelles dates vous conviennent ?\n1. mardi 8 décembre 2026\n2. mardi 15 décembre 2026\n3. mardi 22 décembre 2026\nRépondez !sondage voter 1 <numéros> (ou aucun) avant le 7 décembre 2026."),
         "{reply}"
     );
     assert!(
@@ -65,7 +65,7 @@ fn a_poll_from_its_dates_to_the_meeting() {
     w.must(BOB, "!sondage voter 1 aucun");
     let reply = w.refused("@stranger:example.test", "!sondage voter 1 2");
     assert!(
-        reply.contains("Vous n'êtes pas interrogé(e) par le sondage n°1"),
+        reply.contains("Le sondage n°1 « Prochaine rencontre » ne vous interroge pas"),
         "{reply}"
     );
     let reply = w.refused(ANN, "!sondage voter 1 4");
@@ -74,10 +74,10 @@ fn a_poll_from_its_dates_to_the_meeting() {
     let reply = w.must("@stranger:example.test", "!sondage resultats 1");
     assert_eq!(
         reply,
-        "Sondage n°1 « Prochaine rencontre » — ouvert jusqu'au 2026-12-07 — 3/3 réponse(s)\n\
-         2. mardi 15 décembre 2026 : 2 organisation(s), 2 personne(s) — Arles, Vitrolles\n\
-         3. mardi 22 décembre 2026 : 1 organisation(s), 1 personne(s) — Arles\n\
-         1. mardi 8 décembre 2026 : 0 organisation(s), 0 personne(s) — —"
+        "Sondage n°1 « Prochaine rencontre » — ouvert jusqu'au 7 décembre 2026 — 3 réponses sur 3\n\
+         2. mardi 15 décembre 2026 : 2 personnes (Arles et Vitrolles)\n\
+         3. mardi 22 décembre 2026 : 1 personne (Arles)\n\
+         1. mardi 8 décembre 2026 : personne"
     );
     // The group's digest shows it.
     let c = ctx();
@@ -89,7 +89,7 @@ fn a_poll_from_its_dates_to_the_meeting() {
         })
         .expect("digest");
     assert!(
-        digest.plain.contains("Sondages ouverts :\n• n°1 « Prochaine rencontre » — 3 date(s), 3/3 réponse(s), clôture le 2026-12-07 (!sondage resultats 1)"),
+        digest.plain.contains("Sondages ouverts :\n• n°1 « Prochaine rencontre » — 3 dates, 3 réponses sur 3, clôture le 7 décembre 2026 (!sondage resultats 1)"),
         "{}",
         digest.plain
     );
@@ -108,7 +108,7 @@ fn a_poll_from_its_dates_to_the_meeting() {
     );
     let reply = w.must(BOB, "!sondage clore 1");
     assert!(
-        reply.starts_with("Sondage n°1 « Prochaine rencontre » clos sur la date n°2. Réunion n°1 « Prochaine rencontre » — mardi 15 décembre 2026 à 14:00, Istres créée : 3 invités"),
+        reply.starts_with("Sondage n°1 « Prochaine rencontre » clos sur la date n°2. Réunion n°1 « Prochaine rencontre » — mardi 15 décembre 2026 à 14 h, Istres créée : 3 invités"),
         "{reply}"
     );
     let reply = w.refused(ANN, "!sondage voter 1 1");
@@ -215,7 +215,7 @@ fn the_clock_reminds_once_then_closes_the_poll() {
     assert_eq!(
         reminded,
         [
-            "Rappel : le sondage n°1 « Point » se clôt le 2026-11-20. Sans réponse : bob, vic. Répondez !sondage voter 1 <numéros>."
+            "Rappel : le sondage n°1 « Point » se clôt le 20 novembre 2026. Sans réponse : bob, vic. Répondez !sondage voter 1 <numéros>."
         ]
     );
     assert!(
@@ -225,7 +225,7 @@ fn the_clock_reminds_once_then_closes_the_poll() {
     // The closing date: closed on date 2, the meeting created.
     let closed = posts(&run(&mut w.db, &at("2026-11-20T00:05:00Z")));
     assert!(
-        closed.iter().any(|t| t.starts_with("Sondage n°1 « Point » clos sur la date n°2. Réunion n°1 « Point » — jeudi 26 novembre 2026 à 10:00 créée")),
+        closed.iter().any(|t| t.starts_with("Sondage n°1 « Point » clos sur la date n°2. Réunion n°1 « Point » — jeudi 26 novembre 2026 à 10 h créée")),
         "{closed:?}"
     );
     let e = w.export();
@@ -361,7 +361,7 @@ fn a_poll_in_the_room_and_by_mail() {
     assert!(
         notice
             .as_deref()
-            .is_some_and(|n| n.contains("Vous n'êtes pas interrogé(e)")),
+            .is_some_and(|n| n.contains("ne vous interroge pas")),
         "{notice:?}"
     );
     assert_eq!(
@@ -468,7 +468,7 @@ fn a_poll_in_the_room_and_by_mail() {
         [Action::EndPoll {
             room: "!messagerie:example.test".into(),
             start: "$poll".into(),
-            text: "Sondage clos : la réunion « Prochaine rencontre » aura lieu le mardi 15 décembre 2026 (date n°2 : 2 organisation(s), 2 personne(s)).".into(),
+            text: "Sondage clos : la réunion « Prochaine rencontre » aura lieu le mardi 15 décembre 2026 (date n°2 : 2 organisations, 2 personnes).".into(),
         }]
     );
 }

@@ -66,7 +66,7 @@ fn only_the_organisers_and_admins_approve_and_then_the_text_is_frozen() {
     let draft = minutes(&mut w, false);
     let reply = w.must(ARLES, "!compte-rendu approuver 1");
     assert!(
-        reply.starts_with("Compte rendu de la réunion n°1 « Atelier messagerie » — vendredi 20 novembre 2026 à 14:00 approuvé (version 1) : son texte est désormais figé (SHA-256 "),
+        reply.starts_with("Compte rendu de la réunion n°1 « Atelier messagerie » — vendredi 20 novembre 2026 à 14 h approuvé (version 1) : son texte est désormais figé (SHA-256 "),
         "{reply}"
     );
     let approved = records(&mut w);
@@ -128,7 +128,7 @@ fn a_rectificatif_is_a_new_version_and_the_first_is_kept() {
     let archive = w.must(BERRE, "!reunion archives messagerie");
     assert_eq!(
         archive,
-        "Réunions passées du groupe « Messagerie libre » :\n• n°1 « Atelier messagerie » — vendredi 20 novembre 2026 à 14:00 — compte rendu : rectifié (version 2)"
+        "Réunions passées du groupe « Messagerie libre » :\n• n°1 « Atelier messagerie » — vendredi 20 novembre 2026 à 14 h — compte rendu : rectifié (version 2)"
     );
     let archive = w.must(BERRE, "!meeting archive");
     assert!(
@@ -174,7 +174,7 @@ fn the_ordre_du_jour_is_kept_in_order_and_a_change_after_invitations_is_an_updat
     let shown = w.must(BERRE, "!reunion ordre 2");
     assert_eq!(
         shown,
-        "Ordre du jour de la réunion n°2 « Atelier 2 » — jeudi 10 décembre 2026 à 14:00 :\n(aucun point pour l'instant)\nProposé par le greffier :\n• Approbation du compte rendu du 20 novembre 2026 (!reunion ordre 2 ajouter « Approbation du compte rendu du 20 novembre 2026 »)"
+        "Ordre du jour de la réunion n°2 « Atelier 2 » — jeudi 10 décembre 2026 à 14 h :\n(aucun point pour l'instant)\nProposé par le greffier :\n• Approbation du compte rendu du 20 novembre 2026 (!reunion ordre 2 ajouter « Approbation du compte rendu du 20 novembre 2026 »)"
     );
     let before = invitations(&w).len();
     // Only the lead, the organisers and admins change it.
@@ -193,12 +193,12 @@ fn the_ordre_du_jour_is_kept_in_order_and_a_change_after_invitations_is_an_updat
         "!reunion ordre 2 ajouter « Tour de table » position 1",
     );
     assert!(
-        reply.starts_with("Point 1 « Tour de table » ajouté ; 1 invité prévenu par email."),
+        reply.starts_with("Point 1 « Tour de table » ajouté ; 1 invité prévenu par courriel."),
         "{reply}"
     );
     let reply = w.must(ADMIN, "!meeting agenda 2 move 3 2");
     assert!(
-        reply.contains("Ordre du jour de la réunion n°2 « Atelier 2 » — jeudi 10 décembre 2026 à 14:00 :\n1. Tour de table\n2. Bilan de la migration\n3. Approbation du compte rendu du 20 novembre 2026"),
+        reply.contains("Ordre du jour de la réunion n°2 « Atelier 2 » — jeudi 10 décembre 2026 à 14 h :\n1. Tour de table\n2. Bilan de la migration\n3. Approbation du compte rendu du 20 novembre 2026"),
         "{reply}"
     );
     assert!(!reply.contains("Proposé par le greffier"), "{reply}");

@@ -98,7 +98,7 @@ fn a_whole_seance_in_the_groups_room() {
     );
     assert_eq!(
         w.must(BOB, "!decision « Vitrolles migre en janvier »"),
-        "Décision n°3 notée."
+        "Décision notée (n°3)."
     );
     assert_eq!(
         w.must(
@@ -117,15 +117,15 @@ fn a_whole_seance_in_the_groups_room() {
     assert_eq!(w.must(ARLES, "!topic 3"), "Point 3 : Questions diverses");
     assert_eq!(
         w.must(BOB, "!decision « Prochaine réunion en mars »"),
-        "Décision n°6 notée."
+        "Décision notée (n°6)."
     );
     w.must(BOB, "!note « Une remarque en trop »");
     // A correction and a removal.
     assert_eq!(
         w.must(BOB, "!corriger 2 « Berre a migré 350 boîtes »"),
-        "Entrée n°2 corrigée."
+        "Entrée corrigée (n°2)."
     );
-    assert_eq!(w.must(BOB, "!retirer 7"), "Entrée n°7 retirée.");
+    assert_eq!(w.must(BOB, "!retirer 7"), "Entrée retirée (n°7).");
     assert_eq!(
         w.refused(BOB, "!retirer 7"),
         "Il n'y a pas d'entrée n°7 dans cette séance."
@@ -137,7 +137,7 @@ fn a_whole_seance_in_the_groups_room() {
         "arles, votre présence est notée."
     );
     w.must(BOB, "!ici");
-    assert_eq!(w.must(BOB, "!presence Istres excuse"), "Excusé(s) : ines.");
+    assert_eq!(w.must(BOB, "!presence Istres excuse"), "Excuse notée : ines.");
     // A stranger to the séance records nothing.
     let refused = w.refused(OTHER, "!decision « Tout arrêter »");
     assert!(
@@ -148,7 +148,7 @@ fn a_whole_seance_in_the_groups_room() {
     let closed = w.must(BOB, "!seance clore");
     assert_eq!(
         closed,
-        "Séance close. Projet de compte rendu posté pour le groupe, envoyé à 1 participant(s) ; remarques attendues avant le 26 novembre 2026."
+        "Séance close. Projet de compte rendu posté pour le groupe, envoyé à 1 participant ; remarques attendues avant le 26 novembre 2026."
     );
     let draft =
         w.db.write(w.ctx.now, |tx| {
@@ -166,7 +166,7 @@ fn a_whole_seance_in_the_groups_room() {
         "**Rédacteur** : bob",
         "## Étaient présents\n\n- arles, Arles\n- bob, Berre\n- carol, Vitrolles\n",
         "## Absents excusés\n\n- ines, Istres\n",
-        "Réponses aux invitations (intentions, avant la séance) : 0 présent(s) annoncé(s), 0 excusé(s), 4 sans réponse.",
+        "Réponses aux invitations (intentions, avant la séance) : aucune présence annoncée, aucun excusé, 4 sans réponse.",
         "## Ordre du jour\n\n1. Tour de table\n2. Migration vers Postfix\n3. Questions diverses\n",
         "### Point 1 : Tour de table\n\n- Chacun présente son service\n",
         "### Point 2 : Migration vers Postfix\n\n- Berre a migré 350 boîtes\n- Décision : Vitrolles migre en janvier\n- Action n°1 : Berre — Documenter la migration\n- Action n°2 : carol — Planifier la bascule\n",
@@ -247,7 +247,7 @@ fn a_whole_seance_in_the_groups_room() {
     );
     let approved = w.must(ARLES, "!compte-rendu approuver 1");
     assert!(
-        approved.ends_with("Remarques reçues sur le projet : 2 (!compte-rendu remarques 1). Envoyé à 1 participant(s), en PDF et ODT."),
+        approved.ends_with("Remarques reçues sur le projet : 2 (!compte-rendu remarques 1). Envoyé à 1 participant, en PDF et ODT."),
         "{approved}"
     );
     // The approved text goes to the participants, its files attached.
@@ -324,7 +324,7 @@ fn a_decision_under_the_approval_item_approves_the_previous_compte_rendu() {
     assert_eq!(w.must(ARLES, "!point 2"), "Point 2 : Bilan");
     assert_eq!(
         w.must(ARLES, "!decision « Le bilan est approuvé »"),
-        "Décision n°1 notée."
+        "Décision notée (n°1)."
     );
     assert_eq!(
         w.must(ARLES, "!point 1"),
@@ -335,7 +335,7 @@ fn a_decision_under_the_approval_item_approves_the_previous_compte_rendu() {
             ARLES,
             "!decision « Approbation reportée à la prochaine séance »"
         ),
-        "Décision n°2 notée."
+        "Décision notée (n°2)."
     );
     let records = |w: &mut World| {
         w.db.write(w.ctx.now, |tx| Ok(tx.records(MeetingId(1))?))
@@ -348,9 +348,9 @@ fn a_decision_under_the_approval_item_approves_the_previous_compte_rendu() {
     );
     assert!(
         said.starts_with(
-            "Décision n°3 notée. Compte rendu de la réunion n°1 « Atelier messagerie »"
+            "Décision notée (n°3). Compte rendu de la réunion n°1 « Atelier messagerie »"
         ) && said.contains("approuvé (version 1) : son texte est désormais figé")
-            && said.ends_with("Envoyé à 1 participant(s), en PDF et ODT."),
+            && said.ends_with("Envoyé à 1 participant, en PDF et ODT."),
         "{said}"
     );
     let kept = records(&mut w);
@@ -361,7 +361,7 @@ fn a_decision_under_the_approval_item_approves_the_previous_compte_rendu() {
     // Approved, it is no longer proposed, and a second decision does nothing.
     assert_eq!(
         w.must(ARLES, "!decision « Le compte rendu est adopté »"),
-        "Décision n°4 notée."
+        "Décision notée (n°4)."
     );
 }
 

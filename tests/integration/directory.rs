@@ -56,7 +56,7 @@ async fn a_person_of_the_minutes_is_reached_at_the_address_an_admin_gives() {
         "@admin:example.test",
         &["!reunion creer « Conférence DSI » 2030-12-03 09:30"],
     );
-    assert!(out.contains("1 invitation envoyée par email"), "{out}");
+    assert!(out.contains("1 invitation envoyée par courriel"), "{out}");
     let invitation = louis
         .wait_for("the invitation", |m| m.subject().starts_with("Invitation"))
         .await;
@@ -158,7 +158,7 @@ async fn a_member_by_mail_only_joins_and_answers_without_hearing_of_matrix() {
         "@admin:example.test",
         &["!reunion creer « Atelier messagerie » 2030-12-04 10:00 groupe messagerie"],
     );
-    assert!(out.contains("envoyée par email"), "{out}");
+    assert!(out.contains("envoyée par courriel"), "{out}");
     let invitation = claire
         .wait_for("the invitation", |m| m.subject().starts_with("Invitation"))
         .await;

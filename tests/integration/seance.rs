@@ -74,7 +74,7 @@ async fn a_whole_seance_in_a_group_room() {
         (
             "bob",
             "!decision « Vitrolles migre en janvier »",
-            "Décision n°3 notée.",
+            "Décision notée (n°3).",
         ),
         (
             "bob",
@@ -90,12 +90,12 @@ async fn a_whole_seance_in_a_group_room() {
         (
             "bob",
             "!decision « Prochaine réunion en mars »",
-            "Décision n°6 notée.",
+            "Décision notée (n°6).",
         ),
         (
             "bob",
             "!corriger 2 « Berre a migré 350 boîtes vers Postfix »",
-            "Entrée n°2 corrigée.",
+            "Entrée corrigée (n°2).",
         ),
         ("alice", "!ici", ""),
         ("bob", "!present", "Bob Martin, votre présence est notée."),

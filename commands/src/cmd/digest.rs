@@ -11,7 +11,7 @@ use crate::tr;
 pub const USAGE: Usage = Usage {
     fr: "!digest [groupe]",
     en: "!digest [group]",
-    help_fr: "publier le digest maintenant (administrateurs)",
+    help_fr: "publier la lettre hebdomadaire maintenant (administrateurs)",
     help_en: "post the digest now (admins)",
 };
 
@@ -52,7 +52,7 @@ impl Digest {
         if overall {
             posted.push(tr!(
                 lang,
-                "le digest général ({})",
+                "la lettre hebdomadaire générale ({})",
                 "the overall digest ({})",
                 digest::overall_destinations(ex.ctx)
                     .iter()
@@ -77,7 +77,7 @@ impl Digest {
         ex.actions.extend(posts);
         Ok(tr!(
             lang,
-            "Digest publié pour : {}.",
+            "Lettre hebdomadaire publiée pour : {}.",
             "Digest posted for: {}.",
             posted.join(", ")
         ))

@@ -94,16 +94,16 @@ impl Rsvp {
         })
     }
 
-    /// What the answer says, in a few words ("excusé(e) à la réunion n°3 :
+    /// What the answer says, in a few words ("excuse pour la réunion n°3 :
     /// motif"), for a mail that asks to confirm it.
     pub fn summary(&self, lang: crate::Lang) -> String {
         let what = match self.answer {
-            Answer::Present => tr!(lang, "présent(e)", "attending"),
-            Answer::Excused => tr!(lang, "excusé(e)", "excused"),
-            Answer::Tentative => tr!(lang, "peut-être", "maybe"),
+            Answer::Present => tr!(lang, "présence", "attending"),
+            Answer::Excused => tr!(lang, "excuse", "excused"),
+            Answer::Tentative => tr!(lang, "présence incertaine", "maybe"),
         };
         let meeting = match self.meeting {
-            Some(id) => tr!(lang, " à la réunion n°{id}", " for meeting #{id}"),
+            Some(id) => tr!(lang, " pour la réunion n°{id}", " for meeting #{id}"),
             None => String::new(),
         };
         let reason = match &self.reason {
@@ -144,7 +144,7 @@ impl Rsvp {
                     None => {
                         return ex.refuse(tr!(
                             lang,
-                            "Vous n'êtes invité(e) à aucune réunion à venir.",
+                            "Aucune réunion à venir ne vous compte parmi ses invités.",
                             "You are not invited to any upcoming meeting."
                         ));
                     }
@@ -162,7 +162,7 @@ impl Rsvp {
         if !ex.store.is_invited(meeting.id, person.id)? {
             return ex.refuse(tr!(
                 lang,
-                "Vous n'êtes pas invité(e) à la réunion n°{}.",
+                "Vous ne figurez pas parmi les invités de la réunion n°{}.",
                 "You are not invited to meeting #{}.",
                 meeting.id.0
             ));
@@ -190,26 +190,26 @@ impl Rsvp {
         Ok(match (self.answer, &self.reason) {
             (Answer::Present, _) => tr!(
                 lang,
-                "C'est noté, {} : présent(e) à la réunion {described}.",
+                "C'est noté, {} : présence annoncée à la réunion {described}.",
                 "Noted, {}: attending meeting {described}.",
                 person.name
             ),
             (Answer::Excused, Some(r)) => tr!(
                 lang,
-                "C'est noté, {} : excusé(e) pour la réunion {described} ({}).",
+                "C'est noté, {} : absence excusée à la réunion {described} ({}).",
                 "Noted, {}: excused from meeting {described} ({}).",
                 person.name,
                 crate::text::one_line(r)
             ),
             (Answer::Excused, None) => tr!(
                 lang,
-                "C'est noté, {} : excusé(e) pour la réunion {described}.",
+                "C'est noté, {} : absence excusée à la réunion {described}.",
                 "Noted, {}: excused from meeting {described}.",
                 person.name
             ),
             (Answer::Tentative, _) => tr!(
                 lang,
-                "C'est noté, {} : peut-être à la réunion {described}.",
+                "C'est noté, {} : présence incertaine à la réunion {described}.",
                 "Noted, {}: maybe attending meeting {described}.",
                 person.name
             ),

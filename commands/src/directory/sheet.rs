@@ -149,7 +149,7 @@ pub fn read(bytes: &[u8], lang: Lang) -> Result<Sheet, Vec<Problem>> {
                     line,
                     what: tr!(
                         lang,
-                        "la première ligne doit nommer les colonnes, dont « nom » (et « organisation », « email », « matrix »)",
+                        "la première ligne doit nommer les colonnes, dont « nom » (et « organisation », « courriel », « matrix »)",
                         "the first line must name the columns, “nom” or “name” among them (and “organisation”, “email”, “matrix”)"
                     ),
                 });
@@ -210,7 +210,7 @@ pub fn read(bytes: &[u8], lang: Lang) -> Result<Sheet, Vec<Problem>> {
                 match kind {
                     IdentityKind::Email => tr!(
                         lang,
-                        "adresse email invalide « {v} »",
+                        "adresse électronique invalide « {v} »",
                         "invalid email address “{v}”"
                     ),
                     IdentityKind::Matrix => tr!(
@@ -293,7 +293,7 @@ mod tests {
             lines[..3],
             [
                 (3, "pas de nom"),
-                (4, "adresse email invalide « bob-at-berre »"),
+                (4, "adresse électronique invalide « bob-at-berre »"),
                 (5, "3 cellules, pour 2 colonnes"),
             ]
         );

@@ -533,8 +533,8 @@ impl Importer<'_> {
             }
             let numbers: Vec<String> = unread.iter().map(|(n, _, _)| n.to_string()).collect();
             self.summary.notes.push(format!(
-                "section 1.2 : {} élément(s) sans logiciel en service (lignes {})",
-                unread.len(),
+                "section 1.2 : {} sans logiciel en service (lignes {})",
+                crate::words::count(crate::Lang::Fr, unread.len(), ("élément", "éléments"), ("", "")),
                 numbers.join(", ")
             ));
         }

@@ -395,8 +395,17 @@ fn document(c: &Content) -> Document {
         ));
     }
     if let Some((present, excused, silent)) = c.answers {
+        let present = crate::words::count_or_none(
+            crate::Lang::Fr,
+            present,
+            "aucune",
+            ("présence annoncée", "présences annoncées"),
+            ("", ""),
+        );
+        let excused =
+            crate::words::count_or_none(crate::Lang::Fr, excused, "aucun", ("excusé", "excusés"), ("", ""));
         doc.push(Block::Text(format!(
-            "Réponses aux invitations (intentions, avant la séance) : {present} présent(s) annoncé(s), {excused} excusé(s), {silent} sans réponse."
+            "Réponses aux invitations (intentions, avant la séance) : {present}, {excused}, {silent} sans réponse."
         )));
     }
     if let Some(o) = &c.organiser {

@@ -16,7 +16,7 @@ impl Arg {
             Arg::Date => ("la date (AAAA-MM-JJ)", "the date (YYYY-MM-DD)"),
             Arg::Time => ("l'heure (HH:MM)", "the time (HH:MM)"),
             Arg::MeetingId => ("le numéro de réunion", "the meeting number"),
-            Arg::Email => ("l'adresse email", "the email address"),
+            Arg::Email => ("l'adresse électronique", "the email address"),
             Arg::MatrixId => (
                 "l'identifiant Matrix (@nom:serveur)",
                 "the Matrix ID (@name:server)",
@@ -113,7 +113,7 @@ impl ParseError {
             ParseErrorKind::BadEmail(w) => {
                 tr!(
                     lang,
-                    "adresse email invalide « {w} »",
+                    "adresse électronique invalide « {w} »",
                     "invalid email address “{w}”"
                 )
             }
@@ -148,8 +148,8 @@ impl ParseError {
             }
             ParseErrorKind::NothingToChange => tr!(
                 lang,
-                "rien à modifier : indiquez date, heure ou lieu",
-                "nothing to change: give date, time or place"
+                "rien à modifier : indiquez ce qui change",
+                "nothing to change: say what changes"
             ),
         };
         match self.usage {
@@ -157,7 +157,7 @@ impl ParseError {
                 let line = u.line(lang, prefix);
                 tr!(
                     lang,
-                    "Erreur : {what} — usage : {line}",
+                    "Erreur : {what} — syntaxe : {line}",
                     "Error: {what} — usage: {line}"
                 )
             }

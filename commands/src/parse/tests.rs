@@ -532,16 +532,16 @@ fn typos_and_garbage_are_errors_with_usage() {
         ("!groupe", "sous-commande manquante"),
         (
             "!groupe rejoindre",
-            "il manque le groupe — usage : !groupe rejoindre <groupe>",
+            "il manque le groupe — syntaxe : !groupe rejoindre <groupe>",
         ),
         (
             "!groupe info \"Gestion du courrier",
-            "guillemet \" non refermé — usage : !groupe info <groupe>",
+            "guillemet \" non refermé — syntaxe : !groupe info <groupe>",
         ),
         ("!groupe proposer x « Thème", "guillemet « non refermé"),
         (
             "!groupe liste en trop",
-            "argument en trop « en » — usage : !groupe liste",
+            "argument en trop « en » — syntaxe : !groupe liste",
         ),
         ("!", "commande manquante"),
         ("!!!", "commande inconnue"),
@@ -549,7 +549,7 @@ fn typos_and_garbage_are_errors_with_usage() {
         ("!\u{0}\u{1}\u{7f}", "commande manquante"),
         (
             "!reunion",
-            "sous-commande manquante — usage : !reunion creer|",
+            "sous-commande manquante — syntaxe : !reunion creer|",
         ),
     ];
     for (line, want) in table {
@@ -583,7 +583,7 @@ fn another_prefix() {
     let e = parse("?", "?groupe rejoindre").expect_err("missing");
     assert!(
         e.render(Lang::Fr, "?")
-            .contains("usage : ?groupe rejoindre <groupe>")
+            .contains("syntaxe : ?groupe rejoindre <groupe>")
     );
 }
 
@@ -653,7 +653,7 @@ fn every_alias_gets_its_usage_line() {
                     assert_eq!(e.usage, Some(*usage), "{line}");
                     assert!(
                         e.render(Lang::Fr, "!")
-                            .contains(&format!("usage : {}", usage.fr)),
+                            .contains(&format!("syntaxe : {}", usage.fr)),
                         "{line}"
                     );
                     same(&format!("!{first} 3"), &format!("!{word} 3"));

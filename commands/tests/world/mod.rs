@@ -8,6 +8,9 @@
 // Each test binary uses some of these helpers.
 #![allow(dead_code)]
 
+pub mod french;
+pub mod network;
+
 use greffier_commands::store::Identity;
 use greffier_commands::{Action, Channel, Context, Lang, Origin, Request, execute};
 use greffier_storage::{Database, Export};
@@ -78,6 +81,28 @@ impl World {
     /// `who` typing `line` from `origin`.
     pub fn say_from(&mut self, who: &str, line: &str, origin: Origin) -> (String, bool) {
         say_as(&mut self.db, &self.ctx, origin, who, line)
+    }
+
+    /// `who` typing `line` where this world types: the reply, whether the
+    /// change was kept, and the actions it queued.
+    pub fn said(&mut self, who: &str, line: &str) -> (String, bool, Vec<Action>) {
+        let origin = self.origin.clone();
+        self.said_from(who, line, origin)
+    }
+
+    /// The same, typed from `origin`.
+    pub fn said_from(
+        &mut self,
+        who: &str,
+        line: &str,
+        origin: Origin,
+    ) -> (String, bool, Vec<Action>) {
+        let req = Request {
+            origin,
+            sender: Identity::parse(who).expect("identity"),
+            display_name: None,
+        };
+        run_with_actions(&mut self.db, &self.ctx, &req, line)
     }
 
     /// A line that must be kept: its reply.
@@ -215,13 +240,26 @@ pub fn route(action: &Action) -> Option<Channel> {
 /// Runs `req` in a transaction: the reply, and whether the change was kept
 /// (with its actions queued).
 pub fn run(db: &mut Database, ctx: &Context, req: &Request, line: &str) -> (String, bool) {
+    let (text, commit, _) = run_with_actions(db, ctx, req, line);
+    (text, commit)
+}
+
+/// The same, with the actions it queued (none when refused).
+pub fn run_with_actions(
+    db: &mut Database,
+    ctx: &Context,
+    req: &Request,
+    line: &str,
+) -> (String, bool, Vec<Action>) {
     db.transaction(ctx.now, |tx| {
         let done = execute(tx, ctx, req, line)?.expect("a command");
         let (text, commit) = (done.reply.clone().expect("a reply"), done.commit);
+        let actions = done.into_actions(&req.origin);
         if commit {
-            tx.enqueue(&done.into_actions(&req.origin), &route)?;
+            tx.enqueue(&actions, &route)?;
         }
-        Ok(((text, commit), commit))
+        let actions = if commit { actions } else { Vec::new() };
+        Ok(((text, commit, actions), commit))
     })
     .expect("transaction")
 }

@@ -130,11 +130,14 @@ pub(crate) fn approve(ex: &mut Exec<'_>, meeting: &Meeting) -> Outcome {
     }
     let sent = match mailed {
         0 => String::new(),
-        n => tr!(
-            lang,
-            " Envoyé à {n} participant(s), en PDF et ODT.",
-            " Mailed to {n} participant(s), as PDF and ODT."
-        ),
+        n => {
+            let n = crate::words::count(lang, n, ("participant", "participants"), ("participant", "participants"));
+            tr!(
+                lang,
+                " Envoyé à {n}, en PDF et ODT.",
+                " Mailed to {n}, as PDF and ODT."
+            )
+        }
     };
     Ok(match before {
         None => tr!(

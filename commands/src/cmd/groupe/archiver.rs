@@ -114,11 +114,10 @@ impl Archiver {
         }
         let told = match mailed {
             0 => String::new(),
-            n => tr!(
-                lang,
-                " {n} membre(s) prévenu(s) par email.",
-                " {n} member(s) told by mail."
-            ),
+            n => {
+                let n = crate::words::count(lang, n, ("membre prévenu", "membres prévenus"), ("member told", "members told"));
+                tr!(lang, " {n} par courriel.", " {n} by mail.")
+            }
         };
         Ok(match self.back {
             false => tr!(

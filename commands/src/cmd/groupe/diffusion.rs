@@ -65,9 +65,10 @@ impl Diffusion {
         ex.actions.push(action);
         Ok(tr!(
             lang,
-            "Je crée la liste de diffusion {list} du groupe « {} » et j'y abonne {subscribed} adresse(s).",
-            "I am creating the mailing list {list} of “{}” and subscribing {subscribed} address(es).",
-            g.theme
+            "Je crée la liste de diffusion {list} du groupe « {} » et j'y abonne {}.",
+            "I am creating the mailing list {list} of “{}” and subscribing {}.",
+            g.theme,
+            crate::words::count_or_none(lang, subscribed, "aucune", ("adresse", "adresses"), ("address", "addresses"))
         ))
     }
 }

@@ -57,7 +57,7 @@ impl Lier {
         ex.store.set_group_room(g.id, &room)?;
         Ok(tr!(
             lang,
-            "Ce salon est désormais celui du groupe « {} » ({}) : son digest y sera publié.",
+            "Ce salon est désormais celui du groupe « {} » ({}) : sa lettre hebdomadaire y sera publiée.",
             "This room is now the room of “{}” ({}): its digest will be posted here.",
             g.theme,
             g.slug

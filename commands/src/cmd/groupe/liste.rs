@@ -40,14 +40,19 @@ impl Liste {
         if !active.is_empty() {
             out.push(tr!(lang, "Groupes actifs :", "Active groups:"));
             for g in active.iter().take(SHOWN) {
-                let n = ex.store.member_organisations(g.id)?.len();
+                let n = crate::words::count(
+                    lang,
+                    ex.store.member_organisations(g.id)?.len(),
+                    ("organisation", "organisations"),
+                    ("organisation", "organisations"),
+                );
                 let lead = ex
                     .org_name(g.lead)?
                     .unwrap_or_else(|| tr!(lang, "aucun", "none"));
                 out.push(tr!(
                     lang,
-                    "• {} — {} (chef de projet : {lead} ; {n} organisation(s))",
-                    "• {} — {} (lead: {lead}; {n} organisation(s))",
+                    "• {} — {} (chef de projet : {lead} ; {n})",
+                    "• {} — {} (lead: {lead}; {n})",
                     g.slug,
                     g.theme
                 ));
@@ -82,9 +87,10 @@ pub const SHOWN: usize = 50;
 fn more(ex: &Exec<'_>, total: usize) -> Option<String> {
     let rest = total.checked_sub(SHOWN).filter(|r| *r > 0)?;
     let p = ex.prefix();
+    let others = if rest == 1 { "autre" } else { "autres" };
     Some(tr!(
         ex.lang(),
-        "… et {rest} autre(s) : {p}groupe info <groupe> pour le détail d'un groupe",
+        "… et {rest} {others} : {p}groupe info <groupe> pour le détail d'un groupe",
         "… and {rest} more: {p}group info <group> for one group's details"
     ))
 }

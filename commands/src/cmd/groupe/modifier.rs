@@ -1,4 +1,4 @@
-//! `!groupe modifier <groupe> theme "<…>" | action "<…>" | slug <nouveau>`
+//! `!groupe modifier <groupe> theme "<…>" | action "<…>" | identifiant <nouveau>`
 //! — what was typed wrong when the group was proposed: its theme, its
 //! next action, its short name. The room's name and topic follow (its
 //! list and room alias keep the address they were made with). Admins and
@@ -9,7 +9,7 @@ use crate::parse::{self, Arg, Args, ParseErrorKind, Usage};
 use crate::{text, tr};
 
 pub const USAGE: Usage = Usage {
-    fr: "!groupe modifier <groupe> theme \"<thème>\" | action \"<action>\" | slug <nouveau>",
+    fr: "!groupe modifier <groupe> theme \"<thème>\" | action \"<action>\" | identifiant <nouveau>",
     en: "!group edit <group> theme \"<theme>\" | action \"<action>\" | slug <new>",
     help_fr: "corriger le thème, l'action ou l'identifiant d'un groupe (administrateurs, chef de projet)",
     help_en: "correct a group's theme, action or short name (admins, lead)",

@@ -64,10 +64,11 @@ impl Salon {
         ex.actions.push(action);
         Ok(tr!(
             lang,
-            "Je crée le salon du groupe « {} » ({}) et j'y invite {invited} membre(s).",
-            "I am creating the room of “{}” ({}) and inviting {invited} member(s).",
+            "Je crée le salon du groupe « {} » ({}) et j'y invite {}.",
+            "I am creating the room of “{}” ({}) and inviting {}.",
             g.theme,
-            g.slug
+            g.slug,
+            crate::words::count_or_none(lang, invited, "aucun", ("membre", "membres"), ("member", "members"))
         ))
     }
 }

@@ -62,20 +62,17 @@ impl Liste {
                 for software in ex.store.all_software()? {
                     let n = ex.store.software_uses(software.id)?.len();
                     if n > 0 {
-                        lines.push(tr!(
+                        let orgs = crate::words::count(
                             lang,
-                            "• {} — {n} organisation(s)",
-                            "• {} — {n} organisation(s)",
-                            software.name
-                        ));
+                            n,
+                            ("organisation", "organisations"),
+                            ("organisation", "organisations"),
+                        );
+                        lines.push(format!("• {} — {orgs}", software.name));
                     }
                 }
-                tr!(
-                    lang,
-                    "Catalogue ({} logiciels) :",
-                    "Catalogue ({} software):",
-                    lines.len()
-                )
+                let n = crate::words::count(lang, lines.len(), ("logiciel", "logiciels"), ("software", "software"));
+                tr!(lang, "Catalogue ({n}) :", "Catalogue ({n}):")
             }
         };
         if lines.is_empty() {

@@ -37,13 +37,18 @@ impl Supprimer {
             ));
         }
         let software = super::find(ex, &self.software)?;
-        let uses = ex.store.software_uses(software.id)?.len();
+        let uses = crate::words::count(
+            lang,
+            ex.store.software_uses(software.id)?.len(),
+            ("organisation l'avait déclaré", "organisations l'avaient déclaré"),
+            ("organisation had recorded it", "organisations had recorded it"),
+        );
         ex.store.delete_software(software.id)?;
         let name = software.name;
         Ok(tr!(
             lang,
-            "« {name} » est ôté du catalogue, avec son historique ({uses} organisation(s) qui l'avaient déclaré).",
-            "“{name}” is taken out of the catalogue, with its history ({uses} organisation(s) had recorded it)."
+            "« {name} » est ôté du catalogue, avec son historique ({uses}).",
+            "“{name}” is taken out of the catalogue, with its history ({uses})."
         ))
     }
 }

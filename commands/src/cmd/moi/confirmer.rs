@@ -11,7 +11,7 @@ use crate::tr;
 pub const USAGE: Usage = Usage {
     fr: "!moi confirmer <code>",
     en: "!me confirm <code>",
-    help_fr: "confirmer le code reçu par email",
+    help_fr: "confirmer le code reçu par courriel",
     help_en: "confirm the code received by email",
 };
 
@@ -32,7 +32,7 @@ impl Confirmer {
         let prefix = ex.prefix().to_string();
         let invalid = tr!(
             lang,
-            "Ce code n'est pas valable (inconnu, déjà utilisé ou expiré). Demandez-en un autre : {prefix}moi lier <email>",
+            "Ce code n'est pas valable (inconnu, déjà utilisé ou expiré). Demandez-en un autre : {prefix}moi lier <adresse>",
             "This code is not valid (unknown, used or expired). Ask for another: {prefix}me link <email>"
         );
         let Some(person) = ex.me()? else {
@@ -44,7 +44,7 @@ impl Confirmer {
         if ex.store.code_guesses(person.id, day_ago)? >= MAX_CODE_ATTEMPTS {
             return ex.refuse(tr!(
                 lang,
-                "Trop de codes erronés ces dernières 24 heures : aucun code n'est vérifié avant demain. Demandez-en alors un autre : {prefix}moi lier <email>",
+                "Trop de codes erronés ces dernières 24 heures : aucun code n'est vérifié avant demain. Demandez-en alors un autre : {prefix}moi lier <adresse>",
                 "Too many wrong codes in the last 24 hours: no code is checked before tomorrow. Then ask for another: {prefix}me link <email>"
             ));
         }
@@ -78,7 +78,7 @@ impl Confirmer {
         }
         let mut reply = tr!(
             lang,
-            "C'est fait : {} est liée à votre compte. Vous pouvez désormais envoyer vos commandes par email.",
+            "C'est fait : {} est liée à votre compte. Vous pouvez désormais envoyer vos commandes par courriel.",
             "Done: {} is linked to you. You can now send commands by email.",
             email
         );

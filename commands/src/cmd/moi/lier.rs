@@ -15,9 +15,9 @@ use crate::store::{Identity, IdentityKind, MAX_CODE_MAILS_BY_PERSON, MAX_CODE_MA
 use crate::{text, tr};
 
 pub const USAGE: Usage = Usage {
-    fr: "!moi lier <email>",
+    fr: "!moi lier <adresse>",
     en: "!me link <email>",
-    help_fr: "lier une adresse email : un code y est envoyé",
+    help_fr: "lier une adresse électronique : un code y est envoyé",
     help_en: "link an email address: a code is sent to it",
 };
 
@@ -43,7 +43,7 @@ impl Lier {
         if ex.req.sender.kind == IdentityKind::Email {
             return ex.refuse(tr!(
                 lang,
-                "Cette commande ne s'envoie pas par email : une adresse se fait connaître en écrivant depuis elle {}moi nom « Prénom NOM », puis en répondant au message de confirmation.",
+                "Cette commande ne s'envoie pas par courriel : une adresse se fait connaître en écrivant depuis elle {}moi nom « Prénom NOM », puis en répondant au message de confirmation.",
                 "This command is not sent by mail: an address makes itself known by writing from it {}me name “First LAST”, then replying to the confirmation message.",
                 ex.prefix()
             ));

@@ -18,7 +18,7 @@ use super::organisation::Organisation;
 pub const USAGE: Usage = Usage {
     fr: "!moi nom \"<Prénom NOM>\" [organisation <organisation>]",
     en: "!me name \"<First LAST>\" [organisation <organisation>]",
-    help_fr: "dire votre nom tel qu'il s'écrit (et votre organisation) : par email aussi",
+    help_fr: "dire votre nom tel qu'il s'écrit (et votre organisation) : par courriel aussi",
     help_en: "give your name as it is written (and your organisation): by mail too",
 };
 

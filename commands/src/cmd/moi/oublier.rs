@@ -119,11 +119,12 @@ impl Oublier {
         ex.actions.extend(unsubscriptions);
         // The reply names no one: it is written in the same transaction,
         // after the erasure.
-        let (ids, answers) = (done.identities, done.answers);
+        let ids = crate::words::count(lang, done.identities, ("identité", "identités"), ("identity", "identities"));
+        let answers = crate::words::count(lang, done.answers, ("réunion", "réunions"), ("meeting", "meetings"));
         Ok(tr!(
             lang,
-            "C'est fait : la personne est effacée ({ids} identité(s)) ; ses réponses à {answers} réunion(s) restent sous « {placeholder} ({org}) ».",
-            "Done: the person is erased ({ids} identity(ies)); their answers to {answers} meeting(s) stay as “{placeholder} ({org})”."
+            "C'est fait : la personne est effacée ({ids}) ; ses réponses à {answers} restent sous « {placeholder} ({org}) ».",
+            "Done: the person is erased ({ids}); their answers to {answers} stay as “{placeholder} ({org})”."
         ))
     }
 }

@@ -77,7 +77,7 @@ impl Decider {
             (Membership::Confirmed, Membership::Confirmed) => {
                 return ex.refuse(tr!(
                     lang,
-                    "{name} est déjà membre confirmé(e) {de_org}.",
+                    "L'appartenance de {name} à {org_name} est déjà confirmée.",
                     "{name} is a confirmed member of {org_name} already."
                 ));
             }
@@ -113,7 +113,7 @@ impl Decider {
             Membership::Confirmed => (
                 tr!(
                     lang,
-                    "C'est noté : {name} est membre confirmé(e) {de_org}.",
+                    "C'est noté : l'appartenance de {name} à {org_name} est confirmée.",
                     "Noted: {name} is a confirmed member of {org_name}."
                 ),
                 tr!(

@@ -62,13 +62,18 @@ impl Fusionner {
                 kept.name
             ));
         }
-        let members = ex.store.organisation_people(merged.id)?.len();
+        let members = crate::words::count(
+            lang,
+            ex.store.organisation_people(merged.id)?.len(),
+            ("personne rattachée", "personnes rattachées"),
+            ("person moved", "people moved"),
+        );
         ex.store.merge_organisations(kept.id, merged.id)?;
         let (kept, merged) = (kept.name, merged.name);
         Ok(tr!(
             lang,
-            "C'est fait : {merged} est réunie à {kept} ({members} personne(s) rattachée(s), avec ses groupes, ses réponses, ses logiciels et ses domaines). Le nom {merged} désigne désormais {kept}.",
-            "Done: {merged} is merged into {kept} ({members} person(s) moved, with its groups, answers, software and domains). The name {merged} now finds {kept}."
+            "C'est fait : {merged} est réunie à {kept} ({members}, avec ses groupes, ses réponses, ses logiciels et ses domaines). Le nom {merged} désigne désormais {kept}.",
+            "Done: {merged} is merged into {kept} ({members}, with its groups, answers, software and domains). The name {merged} now finds {kept}."
         ))
     }
 }

@@ -40,10 +40,10 @@ impl Membres {
         if !ex.sees_names()? {
             out.push(tr!(
                 lang,
-                "{} membre(s) confirmé(s), {} demande(s) en attente. Les noms sont montrés aux membres confirmés du réseau.",
-                "{} confirmed member(s), {} pending request(s). Names are shown to the network's confirmed members.",
-                confirmed.len(),
-                pending.len()
+                "{}, {} en attente. Les noms sont montrés aux membres confirmés du réseau.",
+                "{}, {} pending. Names are shown to the network's confirmed members.",
+                crate::words::count(lang, confirmed.len(), ("membre confirmé", "membres confirmés"), ("confirmed member", "confirmed members")),
+                crate::words::count(lang, pending.len(), ("demande", "demandes"), ("request", "requests")),
             ));
             return Ok(out.join("\n"));
         }

@@ -13,7 +13,7 @@ use crate::store::{Declared, Identity, IdentityKind};
 use crate::{text, tr};
 
 pub const USAGE_ADRESSE: Usage = Usage {
-    fr: "!personne adresse <personne> <email>",
+    fr: "!personne adresse <personne> <adresse>",
     en: "!person address <person> <email>",
     help_fr: "donner l'adresse d'une personne, pour que le greffier puisse lui écrire",
     help_en: "give someone's address, so that greffier can write to them",
@@ -54,7 +54,7 @@ impl Declarer {
             return ex.refuse(match self.identity.kind {
                 IdentityKind::Email => tr!(
                     lang,
-                    "Pour votre propre adresse, tapez {}moi lier <email> : un code vous y est envoyé.",
+                    "Pour votre propre adresse, tapez {}moi lier <adresse> : un code vous y est envoyé.",
                     "For your own address, type {}me link <email>: a code is sent to it.",
                     ex.prefix()
                 ),

@@ -45,7 +45,7 @@ impl Jalon {
             "Jalon ajouté à « {} » : {} — {}",
             "Milestone added to “{}”: {} — {}",
             g.theme,
-            self.date,
+            crate::words::date_in(lang, self.date),
             self.text
         ))
     }

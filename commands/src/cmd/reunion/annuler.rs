@@ -32,15 +32,16 @@ impl Annuler {
         let (mailed, described) = super::tell_everyone(ex, self.id, "CANCEL", None, |d| {
             tr!(lang, "Réunion {d} annulée.", "Meeting {d} cancelled.")
         })?;
-        let told = crate::words::count(
+        let told = crate::words::count_or_none(
             lang,
             mailed,
+            "aucun",
             ("invité prévenu", "invités prévenus"),
             ("invitee told", "invitees told"),
         );
         Ok(tr!(
             lang,
-            "Réunion {described} annulée ; {told} par email.",
+            "Réunion {described} annulée ; {told} par courriel.",
             "Meeting {described} cancelled; {told} by email."
         ))
     }

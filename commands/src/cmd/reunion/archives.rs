@@ -81,9 +81,14 @@ impl Archives {
         if past.len() > SHOWN {
             lines.push(tr!(
                 lang,
-                "… et {} réunion(s) plus ancienne(s).",
-                "… and {} older meeting(s).",
-                past.len() - SHOWN
+                "… et {}.",
+                "… and {}.",
+                crate::words::count(
+                    lang,
+                    past.len() - SHOWN,
+                    ("réunion plus ancienne", "réunions plus anciennes"),
+                    ("older meeting", "older meetings")
+                )
             ));
         }
         Ok(lines.join("\n"))

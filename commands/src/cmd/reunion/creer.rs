@@ -162,15 +162,16 @@ impl Creer {
             ("invité", "invités"),
             ("invitee", "invitees"),
         );
-        let sent = crate::words::count(
+        let sent = crate::words::count_or_none(
             lang,
             mailed,
+            "aucune",
             ("invitation envoyée", "invitations envoyées"),
             ("invitation sent", "invitations sent"),
         );
         Ok(tr!(
             lang,
-            "Réunion {described} créée : {invited}, {sent} par email.{unreachable}",
+            "Réunion {described} créée : {invited}, {sent} par courriel.{unreachable}",
             "Meeting {described} created: {invited}, {sent} by email.{unreachable}"
         ))
     }

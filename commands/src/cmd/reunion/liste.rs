@@ -35,12 +35,15 @@ impl Liste {
             let count = |s: RsvpStatus| invitees.iter().filter(|i| i.status == s).count();
             lines.push(tr!(
                 lang,
-                "• {} — {} présent(s), {} excusé(s), {} sans réponse",
-                "• {} — {} present, {} excused, {} without answer",
+                "• {} — {}",
+                "• {} — {}",
                 super::describe(ex, m),
-                count(RsvpStatus::Present),
-                count(RsvpStatus::Excused),
-                count(RsvpStatus::NoAnswer) + count(RsvpStatus::Tentative)
+                crate::words::attendance(
+                    lang,
+                    count(RsvpStatus::Present),
+                    count(RsvpStatus::Excused),
+                    count(RsvpStatus::NoAnswer) + count(RsvpStatus::Tentative)
+                )
             ));
         }
         Ok(lines.join("\n"))

@@ -181,12 +181,12 @@ pub(crate) fn to_manage(ex: &mut Exec<'_>, id: i64) -> Result<Meeting, Failure> 
     Ok(meeting)
 }
 
-/// "jeudi 3 décembre 2026 à 09:00" in the bot's time zone.
+/// "jeudi 3 décembre 2026 à 9 h" in the bot's time zone.
 pub fn when(ex: &Exec<'_>, at: Timestamp) -> String {
     crate::words::when_in(ex.lang(), at, &ex.ctx.timezone)
 }
 
-/// "n°3 « Conférence DSI » — jeudi 3 décembre 2026 à 09:00, Mairie d'Arles"
+/// "n°3 « Conférence DSI » — jeudi 3 décembre 2026 à 9 h, Mairie d'Arles"
 pub fn describe(ex: &Exec<'_>, m: &Meeting) -> String {
     let place = m
         .place
@@ -223,19 +223,24 @@ pub(crate) fn unreachable(
         return Ok(String::new());
     }
     let lang = ex.lang();
-    let n = names.len();
+    let n = crate::words::count(
+        lang,
+        names.len(),
+        ("personne injoignable", "personnes injoignables"),
+        ("person cannot be reached", "people cannot be reached"),
+    );
     let p = ex.prefix().to_string();
     Ok(match ex.sees_names()? {
         true => tr!(
             lang,
-            " {n} personne(s) injoignable(s), sans adresse ni identifiant Matrix : {} ({p}personne adresse <personne> <email>).",
-            " {n} person(s) cannot be reached, with neither an address nor a Matrix ID: {} ({p}person address <person> <email>).",
+            " {n}, sans adresse ni identifiant Matrix : {} ({p}personne adresse <personne> <adresse>).",
+            " {n}, with neither an address nor a Matrix ID: {} ({p}person address <person> <address>).",
             names.join(", ")
         ),
         false => tr!(
             lang,
-            " {n} personne(s) injoignable(s), sans adresse ni identifiant Matrix.",
-            " {n} person(s) cannot be reached, with neither an address nor a Matrix ID."
+            " {n}, sans adresse ni identifiant Matrix.",
+            " {n}, with neither an address nor a Matrix ID."
         ),
     })
 }
@@ -340,7 +345,7 @@ pub(crate) fn send_invitations(
                     if update {
                         tr!(lang, "La réunion a changé :", "The meeting has changed:")
                     } else {
-                        tr!(lang, "Vous êtes invité(e) à", "You are invited to")
+                        tr!(lang, "Vous êtes convié à", "You are invited to")
                     },
                     meeting.title,
                     meeting.id.0,

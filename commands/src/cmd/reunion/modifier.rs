@@ -95,15 +95,16 @@ impl Modifier {
         let (mailed, described) = super::tell_everyone(ex, self.id, "REQUEST", None, |d| {
             tr!(lang, "Réunion modifiée : {d}.", "Meeting changed: {d}.")
         })?;
-        let told = crate::words::count(
+        let told = crate::words::count_or_none(
             lang,
             mailed,
+            "aucun",
             ("invité prévenu", "invités prévenus"),
             ("invitee told", "invitees told"),
         );
         Ok(tr!(
             lang,
-            "Réunion modifiée : {described} ; {told} par email.",
+            "Réunion modifiée : {described} ; {told} par courriel.",
             "Meeting changed: {described}; {told} by email."
         ))
     }

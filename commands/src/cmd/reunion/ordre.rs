@@ -168,13 +168,14 @@ impl Ordre {
                     "Agenda of meeting {d}: {said}."
                 )
             })?;
-            let count = crate::words::count(
+            let count = crate::words::count_or_none(
                 lang,
                 mailed,
+                "aucun",
                 ("invité prévenu", "invités prévenus"),
                 ("invitee told", "invitees told"),
             );
-            told = tr!(lang, " ; {count} par email", "; {count} by email");
+            told = tr!(lang, " ; {count} par courriel", "; {count} by email");
         }
         let shown = show(ex, &meeting)?;
         let mut said = said;

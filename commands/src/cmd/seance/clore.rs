@@ -136,8 +136,9 @@ impl Clore {
         };
         Ok(tr!(
             lang,
-            "Séance close. Projet de compte rendu {whereto}, envoyé à {mailed} participant(s) ; remarques attendues avant le {until}.",
-            "Session closed. Draft minutes {whereto}, mailed to {mailed} participant(s); remarks awaited before {until}."
+            "Séance close. Projet de compte rendu {whereto}, envoyé à {} ; remarques attendues avant le {until}.",
+            "Session closed. Draft minutes {whereto}, mailed to {}; remarks awaited before {until}.",
+            crate::words::count(lang, mailed, ("participant", "participants"), ("participant", "participants"))
         ))
     }
 }

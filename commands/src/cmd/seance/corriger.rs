@@ -60,8 +60,8 @@ impl Corriger {
             ));
         }
         Ok(match self.text {
-            Some(_) => tr!(lang, "Entrée n°{n} corrigée.", "Entry #{n} corrected."),
-            None => tr!(lang, "Entrée n°{n} retirée.", "Entry #{n} removed."),
+            Some(_) => tr!(lang, "Entrée corrigée (n°{n}).", "Entry #{n} corrected."),
+            None => tr!(lang, "Entrée retirée (n°{n}).", "Entry #{n} removed."),
         })
     }
 }

@@ -47,7 +47,7 @@ impl Note {
             .add_entry(meeting.id, self.kind, seance.item, &self.text, &author)?;
         Ok(match self.kind {
             EntryKind::Decision => {
-                let noted = tr!(lang, "Décision n°{n} notée.", "Decision #{n} recorded.");
+                let noted = tr!(lang, "Décision notée (n°{n}).", "Decision #{n} recorded.");
                 match approval(ex, &meeting, seance.item, &self.text)? {
                     Some(approved) => format!("{noted} {approved}"),
                     None => noted,

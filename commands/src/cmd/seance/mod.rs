@@ -74,7 +74,7 @@ pub(crate) fn place(ex: &Exec<'_>) -> Result<String, Failure> {
         Origin::Other { name, to } => Ok(format!("{name}:{to}")),
         Origin::Email { .. } => ex.refuse(tr!(
             ex.lang(),
-            "Une séance se tient dans un salon ou à la console, pas par email.",
+            "Une séance se tient dans un salon ou à la console, pas par courriel.",
             "A session is held in a room or at the console, not by mail."
         )),
     }

@@ -66,10 +66,13 @@ impl Presence {
                 recorded.push(person.name);
             }
         }
-        let list = recorded.join(", ");
-        Ok(match attended {
-            Attended::Present => tr!(lang, "Présent(s) : {list}.", "Present: {list}."),
-            Attended::Excused => tr!(lang, "Excusé(s) : {list}.", "Excused: {list}."),
+        let list = crate::words::list(lang, &recorded);
+        let many = recorded.len() > 1;
+        Ok(match (attended, many) {
+            (Attended::Present, false) => tr!(lang, "Présence notée : {list}.", "Present: {list}."),
+            (Attended::Present, true) => tr!(lang, "Présences notées : {list}.", "Present: {list}."),
+            (Attended::Excused, false) => tr!(lang, "Excuse notée : {list}.", "Excused: {list}."),
+            (Attended::Excused, true) => tr!(lang, "Excuses notées : {list}.", "Excused: {list}."),
         })
     }
 }

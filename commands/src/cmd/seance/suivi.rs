@@ -80,7 +80,7 @@ impl Suivi {
                 ex.store.set_action_state(n, "abandonnee", None)?;
                 Ok(tr!(
                     lang,
-                    "Action n°{n} abandonnée : {} — {}.",
+                    "Action abandonnée (n°{n}) : {} — {}.",
                     "Action #{n} dropped: {} — {}.",
                     action.owner,
                     action.text
@@ -211,9 +211,9 @@ fn list(ex: &mut Exec<'_>, filter: Option<String>) -> Outcome {
     if open.len() > SHOWN {
         lines.push(tr!(
             lang,
-            "… et {} autre(s).",
-            "… and {} more.",
-            open.len() - SHOWN
+            "… et {}.",
+            "… and {}.",
+            crate::words::count(lang, open.len() - SHOWN, ("autre", "autres"), ("more", "more"))
         ));
     }
     Ok(lines.join("\n"))

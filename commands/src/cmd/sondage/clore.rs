@@ -98,9 +98,11 @@ pub fn close(ex: &mut Exec<'_>, poll: &Poll, choice: Option<usize>) -> Outcome {
     let day = crate::words::day_in(lang, date);
     let result = tr!(
         lang,
-        "Sondage clos : la réunion « {} » aura lieu le {day} (date n°{n} : {orgs} organisation(s), {people} personne(s)).",
-        "Poll closed: the meeting “{}” will be on {day} (date #{n}: {orgs} organisation(s), {people} people).",
-        poll.title
+        "Sondage clos : la réunion « {} » aura lieu le {day} (date n°{n} : {}, {}).",
+        "Poll closed: the meeting “{}” will be on {day} (date #{n}: {}, {}).",
+        poll.title,
+        crate::words::count(lang, orgs, ("organisation", "organisations"), ("organisation", "organisations")),
+        crate::words::count(lang, people, ("personne", "personnes"), ("person", "people")),
     );
     let ends = super::end_in_rooms(ex.store, poll, &result)?;
     ex.actions.extend(ends);

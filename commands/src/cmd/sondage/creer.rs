@@ -169,10 +169,11 @@ impl Creer {
             .poll(id)?
             .ok_or_else(|| crate::store::StoreError("the poll just created is not found".into()))?;
         let p = ex.prefix().to_string();
+        let closes = crate::words::date_in(lang, closes_on);
         let text = tr!(
             lang,
-            "Sondage n°{} « {} » : quelles dates vous conviennent ?\n{}\nRépondez {p}sondage voter {} <numéros> (ou aucun) avant le {closes_on}.",
-            "Poll #{} “{}”: which dates suit you?\n{}\nAnswer {p}poll vote {} <numbers> (or none) by {closes_on}.",
+            "Sondage n°{} « {} » : quelles dates vous conviennent ?\n{}\nRépondez {p}sondage voter {} <numéros> (ou aucun) avant le {closes}.",
+            "Poll #{} “{}”: which dates suit you?\n{}\nAnswer {p}poll vote {} <numbers> (or none) by {closes}.",
             id.0,
             self.title,
             super::numbered(lang, &poll),

@@ -28,11 +28,12 @@ pub fn apply(ex: &mut Exec<'_>) -> Outcome {
         let answered = ex.store.poll_votes(poll.id)?.len();
         out.push(tr!(
             lang,
-            "• {} — {} date(s), {answered}/{asked} réponse(s), clôture le {}",
-            "• {} — {} date(s), {answered}/{asked} answer(s), closes on {}",
+            "• {} — {}, {}, clôture le {}",
+            "• {} — {}, {}, closes on {}",
             super::describe(&poll),
-            poll.dates.len(),
-            poll.closes_on
+            crate::words::count(lang, poll.dates.len(), ("date", "dates"), ("date", "dates")),
+            crate::words::answers(lang, answered, asked),
+            crate::words::date_in(lang, poll.closes_on)
         ));
     }
     Ok(out.join("\n"))

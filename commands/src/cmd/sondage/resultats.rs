@@ -31,33 +31,32 @@ impl Resultats {
         let answered = ex.store.poll_votes(poll.id)?.len();
         let state = match poll.closed {
             true => tr!(lang, "clos", "closed"),
-            false => tr!(lang, "ouvert jusqu'au {}", "open until {}", poll.closes_on),
+            false => tr!(
+                lang,
+                "ouvert jusqu'au {}",
+                "open until {}",
+                crate::words::date_in(lang, poll.closes_on)
+            ),
         };
         let mut out = vec![tr!(
             lang,
-            "Sondage {} — {state} — {answered}/{asked} réponse(s)",
-            "Poll {} — {state} — {answered}/{asked} answer(s)",
-            super::describe(&poll)
+            "Sondage {} — {state} — {}",
+            "Poll {} — {state} — {}",
+            super::describe(&poll),
+            crate::words::answers(lang, answered, asked)
         )];
         for t in crate::tally::tally(ex.store, &poll)? {
             let day = crate::words::day_in(lang, t.date);
-            let orgs = match t.organisations.is_empty() {
-                true => "—".to_string(),
-                false => t
-                    .organisations
-                    .iter()
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(", "),
+            let orgs: Vec<String> = t.organisations.iter().cloned().collect();
+            let who = match t.people {
+                0 => tr!(lang, "personne", "nobody"),
+                _ => format!(
+                    "{} ({})",
+                    crate::words::count(lang, t.people, ("personne", "personnes"), ("person", "people")),
+                    crate::words::list(lang, &orgs)
+                ),
             };
-            out.push(tr!(
-                lang,
-                "{}. {day} : {} organisation(s), {} personne(s) — {orgs}",
-                "{}. {day}: {} organisation(s), {} people — {orgs}",
-                t.n,
-                t.organisations.len(),
-                t.people
-            ));
+            out.push(tr!(lang, "{}. {day} : {who}", "{}. {day}: {who}", t.n));
         }
         Ok(out.join("\n"))
     }

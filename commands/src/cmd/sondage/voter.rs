@@ -113,7 +113,7 @@ impl Voter {
             _ => {
                 return ex.refuse(tr!(
                     lang,
-                    "Vous n'êtes pas interrogé(e) par le sondage {shown} : votre réponse ne compte pas. Il interroge les membres du groupe (ou, sans groupe, toutes les personnes connues) au moment de sa création.",
+                    "Le sondage {shown} ne vous interroge pas : votre réponse ne compte pas. Il interroge les membres du groupe (ou, sans groupe, toutes les personnes connues) au moment de sa création.",
                     "You are not asked by the poll {shown}: your answer does not count. It asks the group's members (or, without a group, everyone known) when it was created."
                 ));
             }
