@@ -96,7 +96,7 @@ fn a_poll_from_its_dates_to_the_meeting() {
     let reply = w.must(VIC, "!sondage liste");
     assert!(
         reply.contains(
-            "• n°1 « Prochaine rencontre » — 3 date(s), 3/3 réponse(s), clôture le 2026-12-07"
+            "• n°1 « Prochaine rencontre » — 3 dates, 3 réponses sur 3, clôture le 7 décembre 2026"
         ),
         "{reply}"
     );
@@ -156,7 +156,7 @@ fn a_poll_from_its_dates_to_the_meeting() {
 fn bad_polls_are_refused_with_why() {
     let mut w = world();
     for (line, why) in [
-        ("!sondage creer « X » 2026-12-08", "il manque la date"),
+        ("!sondage creer « X » 2026-12-08", "au moins deux dates"),
         ("!sondage creer 2026-12-08 2026-12-15", "il manque le titre"),
         (
             "!sondage creer « X » 2026-11-01 2026-12-15",
@@ -168,7 +168,7 @@ fn bad_polls_are_refused_with_why() {
         ),
         (
             "!sondage creer « X » 2026-12-08 2026-12-15 cloture 2026-12-10",
-            "La clôture (2026-12-10) doit être entre aujourd'hui et la première date proposée (2026-12-08).",
+            "La clôture (le 10 décembre 2026) doit tomber entre aujourd'hui et la première date proposée (le 8 décembre 2026).",
         ),
         ("!sondage voter 9 1", "Il n'y a pas de sondage n°9"),
         ("!sondage voter 1", "il manque les numéros des dates"),
@@ -471,4 +471,26 @@ fn a_poll_in_the_room_and_by_mail() {
             text: "Sondage clos : la réunion « Prochaine rencontre » aura lieu le mardi 15 décembre 2026 (date n°2 : 2 organisations, 2 personnes).".into(),
         }]
     );
+}
+
+/// Issue 38: a date the calendar does not have is named as such, and a
+/// poll with one date says it needs two, in French and in English.
+#[test]
+fn an_impossible_date_and_a_single_date_are_named() {
+    let mut w = World::new(world::context(ADMIN));
+    let said = w.refused(ADMIN, "!sondage creer \"X\" 2026-02-30 2026-12-16");
+    assert!(
+        said.starts_with("Erreur : la date « 2026-02-30 » n'existe pas — syntaxe : !sondage creer"),
+        "{said}"
+    );
+    let said = w.refused(ADMIN, "!sondage creer \"X\" 2026-12-16");
+    assert!(
+        said.starts_with("Erreur : un sondage propose au moins deux dates — syntaxe :"),
+        "{said}"
+    );
+    let said = w.refused(ADMIN, "!reunion creer « X » 2026-02-30 10:00");
+    assert!(said.contains("la date « 2026-02-30 » n'existe pas"), "{said}");
+    w.ctx.lang = greffier_commands::Lang::En;
+    let said = w.refused(ADMIN, "!poll create \"X\" 2026-02-30 2026-12-16");
+    assert!(said.starts_with("Error: the date “2026-02-30” does not exist"), "{said}");
 }

@@ -66,7 +66,7 @@ fn the_catalogue_in_the_console() {
         "{out}"
     );
     assert!(
-        out.contains("Catalogue (2 logiciels) :\n• OCS Inventory — 1 organisation(s)\n• OpenOffice — 2 organisation(s)"),
+        out.contains("Catalogue (2 logiciels) :\n• OCS Inventory — 1 organisation\n• OpenOffice — 2 organisations"),
         "{out}"
     );
     assert!(
@@ -124,7 +124,7 @@ async fn the_catalogue_in_a_room() {
         (
             true,
             format!("!organisation accepter {bob_id}"),
-            "membre confirmé(e)",
+            "est confirmée",
         ),
         (
             false,

@@ -26,7 +26,7 @@ fn accepted(s: &Scratch, who: &str, org: &str) -> String {
         "@admin:example.test",
         &[&format!("!organisation accepter {who}")],
     );
-    assert!(ok.contains("membre confirmé(e)"), "{ok}");
+    assert!(ok.contains("est confirmée"), "{ok}");
     out
 }
 

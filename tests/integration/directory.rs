@@ -143,7 +143,7 @@ async fn a_member_by_mail_only_joins_and_answers_without_hearing_of_matrix() {
         "@admin:example.test",
         &[&format!("!organisation accepter {}", claire.address)],
     );
-    assert!(out.contains("membre confirmé(e) de Berre"), "{out}");
+    assert!(out.contains("à Berre est confirmée"), "{out}");
     claire
         .wait_for("her confirmation", |m| m.body().contains("confirm"))
         .await;

@@ -199,7 +199,7 @@ async fn run(plan: Plan) -> Figures {
             admin.id.as_str(),
             &[&format!("!organisation accepter {}", p.user.id)],
         );
-        assert!(out.contains("membre confirmé(e)"), "{out}");
+        assert!(out.contains("est confirmée"), "{out}");
     }
     for p in &people {
         let code = p.mail.link_code().await;

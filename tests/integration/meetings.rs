@@ -110,7 +110,7 @@ async fn invitations_and_answers_from_every_channel() {
     )
     .await;
     let ok = anne.answer_to(&accept).await;
-    assert!(ok.body().contains("présent(e)"), "{}", ok.body());
+    assert!(ok.body().contains("présence annoncée"), "{}", ok.body());
 
     // Jean-Pierre answers in French, from an old client.
     let excuse = id("excuse");
@@ -149,7 +149,7 @@ async fn invitations_and_answers_from_every_channel() {
         .expect("event id");
     let no = alice.react(&room, &announcement, "❌").await;
     let ok = alice.reply_to(&bot_matrix, &no).await;
-    assert!(ok.body().contains("excusé(e)"), "{}", ok.body());
+    assert!(ok.body().contains("absence excusée"), "{}", ok.body());
 
     // Dora answers Anne's invitation: nothing changes, she is told why.
     let stray = id("stray");
@@ -279,7 +279,7 @@ async fn a_decline_keeps_its_multi_line_comment_whole() {
         "@admin:example.test",
         &["!reunion creer « Conseil » 2030-12-03 09:30 lieu « Arles »"],
     );
-    assert!(out.contains("par email"), "{out}");
+    assert!(out.contains("par courriel"), "{out}");
     let invitation = anne
         .wait_for("the invitation", |m| m.subject().starts_with("Invitation"))
         .await;

@@ -239,10 +239,10 @@ async fn a_native_poll_in_the_room_answered_with_its_buttons() {
     let results = alice.reply_to(&bot.id, &asked).await;
     assert_eq!(
         results.body(),
-        "Sondage n°1 « Prochaine rencontre » — ouvert jusqu'au 2030-12-09 — 3/3 réponse(s)\n\
-         2. mercredi 11 décembre 2030 : 2 organisation(s), 2 personne(s) — Arles, Berre\n\
-         1. mardi 10 décembre 2030 : 1 organisation(s), 1 personne(s) — Vitrolles\n\
-         3. jeudi 12 décembre 2030 : 1 organisation(s), 1 personne(s) — Arles"
+        "Sondage n°1 « Prochaine rencontre » — ouvert jusqu'au 9 décembre 2030 — 3 réponses sur 3\n\
+         2. mercredi 11 décembre 2030 : 2 personnes (Arles et Berre)\n\
+         1. mardi 10 décembre 2030 : 1 personne (Vitrolles)\n\
+         3. jeudi 12 décembre 2030 : 1 personne (Arles)"
     );
     // The bot answers a room's events in order: nothing came for Dave's
     // second click, which it handled before the results.

@@ -113,7 +113,7 @@ async fn a_group_that_becomes_active_gets_its_room_in_the_space() {
         (
             0,
             format!("!organisation accepter {bob_id}"),
-            "membre confirmé(e)",
+            "est confirmée",
         ),
         (
             1,

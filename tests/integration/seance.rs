@@ -103,12 +103,12 @@ async fn a_whole_seance_in_a_group_room() {
         (
             "bob",
             "!presence « Inès Roux » excuse",
-            "Excusé(s) : Inès Roux.",
+            "Excuse notée : Inès Roux.",
         ),
         (
             "bob",
             "!seance clore",
-            "Séance close. Projet de compte rendu posté pour le groupe, envoyé à 2 participant(s)",
+            "Séance close. Projet de compte rendu posté pour le groupe, envoyé à 2 participants",
         ),
     ];
     for (who, line, expected) in steps {
@@ -251,7 +251,7 @@ async fn a_whole_seance_in_a_group_room() {
             && reply.body().contains("Remarques reçues sur le projet : 2")
             && reply
                 .body()
-                .ends_with("Envoyé à 2 participant(s), en PDF et ODT."),
+                .ends_with("Envoyé à 2 participants, en PDF et ODT."),
         "{}",
         reply.body()
     );

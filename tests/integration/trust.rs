@@ -70,7 +70,7 @@ async fn alice(bot: &MailBot) -> Account {
         "@admin:example.test",
         &["!reunion creer « Conseil » 2030-12-03 09:30 groupe messagerie"],
     );
-    assert!(out.contains("par email"), "{out}");
+    assert!(out.contains("par courriel"), "{out}");
     alice
         .wait_for("the invitation", |m| m.subject().starts_with("Invitation"))
         .await;
@@ -114,7 +114,7 @@ async fn a_forged_mail_changes_nothing_until_its_owner_confirms() {
     )
     .await;
     let applied = alice.answer_to(&reply).await;
-    assert!(applied.body().contains("excusé(e)"), "{}", applied.body());
+    assert!(applied.body().contains("absence excusée"), "{}", applied.body());
     assert_eq!(
         state(&bot),
         ("cancelled".into(), "Arles".into(), "excused".into())
@@ -153,7 +153,7 @@ async fn a_signed_mail_is_applied_and_a_tampered_one_is_not() {
     )
     .await;
     let ok = alice.answer_to(&signed).await;
-    assert!(ok.body().contains("excusé(e)"), "{}", ok.body());
+    assert!(ok.body().contains("absence excusée"), "{}", ok.body());
     assert_eq!(state(&bot).2, "excused");
 
     // The same kind of mail, signed, then one body line changed on the way.
@@ -264,7 +264,7 @@ async fn only_the_mailbox_servers_own_results_are_believed() {
     )
     .await;
     let ok = alice.answer_to(&own).await;
-    assert!(ok.body().contains("excusé(e)"), "{}", ok.body());
+    assert!(ok.body().contains("absence excusée"), "{}", ok.body());
     assert_eq!(state(&bot).2, "excused");
     bot.stop().await;
 }
@@ -279,7 +279,7 @@ async fn a_reply_to_ones_invitation_is_proof_enough_for_its_answer() {
         "@admin:example.test",
         &["!reunion creer « Conseil » 2030-12-03 09:30"],
     );
-    assert!(out.contains("par email"), "{out}");
+    assert!(out.contains("par courriel"), "{out}");
     let invitation = alice
         .wait_for("the invitation", |m| m.subject().starts_with("Invitation"))
         .await;
@@ -309,7 +309,7 @@ async fn a_reply_to_ones_invitation_is_proof_enough_for_its_answer() {
     )
     .await;
     let ok = alice.answer_to(&reply).await;
-    assert!(ok.body().contains("présent(e)"), "{}", ok.body());
+    assert!(ok.body().contains("présence annoncée"), "{}", ok.body());
     assert_eq!(bot.export()["meetings"][0]["rsvps"][0]["status"], "present");
     bot.stop().await;
 }

@@ -86,6 +86,10 @@ pub enum ParseErrorKind {
     Missing(Arg),
     Unexpected(String),
     BadDate(String),
+    /// A date written right that the calendar does not have (2026-02-30).
+    NoSuchDate(String),
+    /// A poll with fewer than two dates.
+    TooFewDates,
     BadTime(String),
     BadMeetingId(String),
     BadSlug(String),
@@ -304,7 +308,16 @@ pub fn date(s: &str) -> Result<Date, ParseErrorKind> {
     let y: i16 = y.parse().map_err(|_| bad())?;
     let m: i8 = m.parse().map_err(|_| bad())?;
     let d: i8 = d.parse().map_err(|_| bad())?;
-    Date::new(y, m, d).map_err(|_| bad())
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return Err(bad());
+    }
+    Date::new(y, m, d).map_err(|_| ParseErrorKind::NoSuchDate(text::excerpt(s, 20)))
+}
+
+/// Whether `s` is written as a date (`AAAA-MM-JJ` or `JJ/MM/AAAA`), be it
+/// one the calendar has or not.
+pub fn looks_like_date(s: &str) -> bool {
+    !matches!(date(s), Err(ParseErrorKind::BadDate(_)))
 }
 
 /// `HH:MM`, or `14h30` / `14h` as French users also write it.

@@ -95,6 +95,16 @@ impl ParseError {
                 "date invalide « {w} » (attendu AAAA-MM-JJ)",
                 "invalid date “{w}” (expected YYYY-MM-DD)"
             ),
+            ParseErrorKind::NoSuchDate(w) => tr!(
+                lang,
+                "la date « {w} » n'existe pas",
+                "the date “{w}” does not exist"
+            ),
+            ParseErrorKind::TooFewDates => tr!(
+                lang,
+                "un sondage propose au moins deux dates",
+                "a poll proposes two dates at least"
+            ),
             ParseErrorKind::BadTime(w) => tr!(
                 lang,
                 "heure invalide « {w} » (attendu HH:MM)",

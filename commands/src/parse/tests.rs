@@ -615,7 +615,7 @@ fn very_long_and_odd_input_never_panics() {
     );
     assert!(matches!(
         err("!reunion creer \"x\" 2007-02-30 10:00"),
-        ParseErrorKind::BadDate(_)
+        ParseErrorKind::NoSuchDate(_)
     ));
 }
 

@@ -62,7 +62,7 @@ impl Creer {
         let pos = &split.positional;
         let first_date = pos
             .iter()
-            .position(|t| !t.quoted && parse::date(&t.text).is_ok())
+            .position(|t| !t.quoted && parse::looks_like_date(&t.text))
             .ok_or(if pos.is_empty() {
                 ParseErrorKind::Missing(Arg::Title)
             } else {
@@ -77,7 +77,7 @@ impl Creer {
             dates.push(parse::date(&t.text)?);
         }
         if dates.len() < 2 {
-            return Err(ParseErrorKind::Missing(Arg::Date));
+            return Err(ParseErrorKind::TooFewDates);
         }
         let time = split.get("heure").map(|t| parse::time(&t)).transpose()?;
         let place = split
@@ -131,18 +131,20 @@ impl Creer {
         }
         let today = ex.ctx.now.to_zoned(ex.ctx.timezone.clone()).date();
         if dates[0] <= today {
+            let today = crate::words::day_in(lang, today);
             return ex.refuse(tr!(
                 lang,
-                "Les dates proposées doivent être à venir (après aujourd'hui, {today}).",
-                "The dates offered must be ahead (after today, {today})."
+                "Les dates proposées doivent être à venir (nous sommes le {today}).",
+                "The dates offered must be ahead (today is {today})."
             ));
         }
         let closes_on = match self.closes_on {
             Some(d) if d < today || d >= dates[0] => {
-                let first = dates[0];
+                let first = crate::words::date_in(lang, dates[0]);
+                let d = crate::words::date_in(lang, d);
                 return ex.refuse(tr!(
                     lang,
-                    "La clôture ({d}) doit être entre aujourd'hui et la première date proposée ({first}).",
+                    "La clôture (le {d}) doit tomber entre aujourd'hui et la première date proposée (le {first}).",
                     "The closing date ({d}) must be between today and the first date offered ({first})."
                 ));
             }
