@@ -416,7 +416,11 @@ pub fn group_digest(
             )
         })
         .collect();
-    let changes = tr!(lang, "Depuis la dernière lettre hebdomadaire", "Since the last digest");
+    let changes = tr!(
+        lang,
+        "Depuis la dernière lettre hebdomadaire",
+        "Since the last digest"
+    );
     if events.is_empty() {
         let text = tr!(
             lang,

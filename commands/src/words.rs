@@ -64,7 +64,13 @@ pub fn attendance(lang: Lang, present: usize, excused: usize, silent: usize) -> 
         ("présent", "présents"),
         ("attending", "attending"),
     );
-    let excused = count_or_none(lang, excused, "aucun", ("excusé", "excusés"), ("excused", "excused"));
+    let excused = count_or_none(
+        lang,
+        excused,
+        "aucun",
+        ("excusé", "excusés"),
+        ("excused", "excused"),
+    );
     tr!(
         lang,
         "{present}, {excused}, {silent} sans réponse",
@@ -270,9 +276,18 @@ mod de_tests {
         use super::{answers, count_or_none, list, time};
         use crate::Lang::{En, Fr};
         let inv = (("invitation", "invitations"), ("invitation", "invitations"));
-        assert_eq!(count_or_none(Fr, 0, "aucune", inv.0, inv.1), "aucune invitation");
-        assert_eq!(count_or_none(Fr, 2, "aucune", inv.0, inv.1), "2 invitations");
-        assert_eq!(count_or_none(En, 0, "aucune", inv.0, inv.1), "no invitations");
+        assert_eq!(
+            count_or_none(Fr, 0, "aucune", inv.0, inv.1),
+            "aucune invitation"
+        );
+        assert_eq!(
+            count_or_none(Fr, 2, "aucune", inv.0, inv.1),
+            "2 invitations"
+        );
+        assert_eq!(
+            count_or_none(En, 0, "aucune", inv.0, inv.1),
+            "no invitations"
+        );
         assert_eq!(answers(Fr, 1, 3), "1 réponse sur 3");
         assert_eq!(answers(Fr, 2, 3), "2 réponses sur 3");
         let names = ["Arles".to_string(), "Berre".into(), "Istres".into()];

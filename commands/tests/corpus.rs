@@ -13,9 +13,9 @@
 mod world;
 
 use greffier_commands::{Context, Lang, Notice, Origin};
+use world::World;
 use world::french::{self, Corpus};
 use world::network::{self, ADMIN, LEAD, MEMBER, MEMBER_EMAIL, OTHER, ROLES, UNKNOWN};
-use world::World;
 
 /// Lines typed by each kind of sender, each on a fresh copy of the
 /// network (`world::network`): kept, refused, or malformed.
@@ -177,7 +177,10 @@ fn a_meeting_from_invitation_to_record(c: &mut Corpus) {
         (LEAD, "!reunion modifier 1 lieu « Mairie de Berre »"),
         (MEMBER, "!present 1"),
         (OTHER, "!excuse 1 « congés »"),
-        (LEAD, "!sondage creer « Prochain atelier » 2026-12-28 14:00 2026-12-29 groupe messagerie"),
+        (
+            LEAD,
+            "!sondage creer « Prochain atelier » 2026-12-28 14:00 2026-12-29 groupe messagerie",
+        ),
         (MEMBER, "!sondage voter 1 1"),
         (LEAD, "!sondage voter 1 1 2"),
         (LEAD, "!sondage resultats 1"),
@@ -199,8 +202,14 @@ fn a_meeting_from_invitation_to_record(c: &mut Corpus) {
         (MEMBER, "!note « Chacun présente son service »"),
         (MEMBER, "!point 2"),
         (MEMBER, "!decision « Vitrolles migre en janvier »"),
-        (MEMBER, "!action Berre « Documenter la migration » echeance 2026-12-15"),
-        (MEMBER, "!action @other:example.test « Planifier la bascule » echeance 2027-01-10"),
+        (
+            MEMBER,
+            "!action Berre « Documenter la migration » echeance 2026-12-15",
+        ),
+        (
+            MEMBER,
+            "!action @other:example.test « Planifier la bascule » echeance 2027-01-10",
+        ),
         (MEMBER, "!action liste"),
         (MEMBER, "!presence Vitrolles excuse"),
         (LEAD, "!ici"),
@@ -208,7 +217,10 @@ fn a_meeting_from_invitation_to_record(c: &mut Corpus) {
         (MEMBER, "!retirer 2"),
         (MEMBER, "!retirer 9"),
         (MEMBER, "!seance clore"),
-        (OTHER, "!compte-rendu remarque 1 « Il manque la date de la bascule »"),
+        (
+            OTHER,
+            "!compte-rendu remarque 1 « Il manque la date de la bascule »",
+        ),
         (MEMBER, "!compte-rendu remarques 1"),
         (LEAD, "!compte-rendu approuver 1"),
         (LEAD, "!action faite 1 « publié sur le wiki »"),
@@ -366,7 +378,9 @@ fn every_french_sentence_passes_grammalecte() {
         let (source, line) = c.line(n);
         for why in french::house_rules(line) {
             broken += 1;
-            report.push_str(&format!("\n[house rule] {why}\n    in: {line}\n    from: {source}"));
+            report.push_str(&format!(
+                "\n[house rule] {why}\n    in: {line}\n    from: {source}"
+            ));
         }
     }
     for (n, word) in &unknown {

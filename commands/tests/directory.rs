@@ -82,7 +82,10 @@ fn a_member_declares_an_address_greffier_writes_to_at_once() {
     );
     // Bad input is named.
     let bad = w.refused(ANNE, "!personne adresse Louis MORALES louis");
-    assert!(bad.contains("adresse électronique invalide « louis »"), "{bad}");
+    assert!(
+        bad.contains("adresse électronique invalide « louis »"),
+        "{bad}"
+    );
     let bad = w.refused(ANNE, "!personne matrix Louis MORALES louis@op.fr");
     assert!(
         bad.contains("identifiant Matrix invalide « louis@op.fr »"),
@@ -325,9 +328,7 @@ fn renamed_and_merged_names_change_everywhere_and_nothing_else() {
     );
     let merged = w.must(ADMIN, "!org merge C.A. Aix Mairie AIX");
     assert!(
-        merged.starts_with(
-            "C'est fait : Mairie AIX est réunie à C.A. Aix (1 personne rattachée"
-        ),
+        merged.starts_with("C'est fait : Mairie AIX est réunie à C.A. Aix (1 personne rattachée"),
         "{merged}"
     );
     let after = w.export();

@@ -16,9 +16,7 @@ use world::World;
 use greffier_commands::store::Identity;
 use greffier_commands::{Context, Lang, Origin, Request, execute};
 
-use world::network::{
-    ROLES, ctx as lang_ctx, member_code, network,
-};
+use world::network::{ROLES, ctx as lang_ctx, member_code, network};
 
 fn ctx() -> Context {
     lang_ctx(Lang::Fr)

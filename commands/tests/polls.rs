@@ -489,8 +489,14 @@ fn an_impossible_date_and_a_single_date_are_named() {
         "{said}"
     );
     let said = w.refused(ADMIN, "!reunion creer « X » 2026-02-30 10:00");
-    assert!(said.contains("la date « 2026-02-30 » n'existe pas"), "{said}");
+    assert!(
+        said.contains("la date « 2026-02-30 » n'existe pas"),
+        "{said}"
+    );
     w.ctx.lang = greffier_commands::Lang::En;
     let said = w.refused(ADMIN, "!poll create \"X\" 2026-02-30 2026-12-16");
-    assert!(said.starts_with("Error: the date “2026-02-30” does not exist"), "{said}");
+    assert!(
+        said.starts_with("Error: the date “2026-02-30” does not exist"),
+        "{said}"
+    );
 }

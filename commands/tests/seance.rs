@@ -137,7 +137,10 @@ fn a_whole_seance_in_the_groups_room() {
         "arles, votre présence est notée."
     );
     w.must(BOB, "!ici");
-    assert_eq!(w.must(BOB, "!presence Istres excuse"), "Excuse notée : ines.");
+    assert_eq!(
+        w.must(BOB, "!presence Istres excuse"),
+        "Excuse notée : ines."
+    );
     // A stranger to the séance records nothing.
     let refused = w.refused(OTHER, "!decision « Tout arrêter »");
     assert!(

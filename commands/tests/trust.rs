@@ -102,7 +102,10 @@ fn only_an_admin_overturns_a_refusal() {
         "Refusé : réservé aux administrateurs de revenir sur un refus."
     );
     let reply = w.must(ADMIN, "!organisation accepter @x:example.test");
-    assert!(reply.contains("l'appartenance de x à Berre est confirmée"), "{reply}");
+    assert!(
+        reply.contains("l'appartenance de x à Berre est confirmée"),
+        "{reply}"
+    );
     // A pending request is still the members' to decide.
     w.must("@y:example.test", "!moi organisation Berre");
     w.must(

@@ -214,7 +214,7 @@ fn every_bad_line_gets_one_line_and_nothing_changes() {
         "{}",
         answers[7]
     );
-    assert!(answers[8].contains("date invalide"), "{}", answers[8]);
+    assert!(answers[8].contains("n'existe pas"), "{}", answers[8]);
     assert!(answers[9].starts_with("(ignoré"), "{}", answers[9]);
     assert!(
         answers[10].contains("commande manquante"),

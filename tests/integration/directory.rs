@@ -281,7 +281,7 @@ fn the_list_of_people_from_libreoffice_calc_in_every_encoding() {
         assert!(!out.status.success(), "{out:?}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(
-            err.contains("ligne 6 : adresse email invalide « paul.durand-arles.fr »")
+            err.contains("ligne 6 : adresse électronique invalide « paul.durand-arles.fr »")
                 && err.contains("rien n'est importé"),
             "{err}"
         );

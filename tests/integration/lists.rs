@@ -411,7 +411,7 @@ async fn an_address_made_of_a_path_deletes_no_list() {
     let out = bot
         .scratch
         .console(&mallory_id, &[&format!("!moi lier {trick}")]);
-    assert!(out.contains("adresse email invalide"), "{out}");
+    assert!(out.contains("adresse électronique invalide"), "{out}");
 
     let slug = format!("voies{pid}");
     let out = bot.scratch.console(

@@ -77,7 +77,10 @@ fn a_newcomer_of_arles_acts_for_it_once_accepted_by_an_arles_member() {
         "{out}"
     );
     let out = s.console("@anne:example.test", &["!organisation accepter new"]);
-    assert!(out.contains("l'appartenance de new à Arles est confirmée"), "{out}");
+    assert!(
+        out.contains("l'appartenance de new à Arles est confirmée"),
+        "{out}"
+    );
     let out = s.console("@new:example.test", &["!moi"]);
     assert!(out.contains("Arles (membre confirmé)"), "{out}");
     let out = s.console(

@@ -228,8 +228,7 @@ async fn a_native_poll_in_the_room_answered_with_its_buttons() {
     let first = dave.respond_to_poll(&room, &start_id, &["3"]).await;
     let told = dave.reply_to(&bot.id, &first).await;
     assert!(
-        told.body()
-            .contains("ne vous interroge pas"),
+        told.body().contains("ne vous interroge pas"),
         "{}",
         told.body()
     );

@@ -114,7 +114,11 @@ async fn a_forged_mail_changes_nothing_until_its_owner_confirms() {
     )
     .await;
     let applied = alice.answer_to(&reply).await;
-    assert!(applied.body().contains("absence excusée"), "{}", applied.body());
+    assert!(
+        applied.body().contains("absence excusée"),
+        "{}",
+        applied.body()
+    );
     assert_eq!(
         state(&bot),
         ("cancelled".into(), "Arles".into(), "excused".into())

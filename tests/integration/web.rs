@@ -105,6 +105,88 @@ fn screenshot(url: &str, file: &Path, width: u32, height: u32) {
 
 const ADMIN: &str = "@admin:example.test";
 
+/// axe-core (tests/axe, npm) in Debian's Chromium on each of `urls`, with
+/// the RGAA's WCAG 2.1 A/AA rules: the violations found, per page.
+fn axe(urls: &[String]) -> serde_json::Value {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/axe/check.js");
+    let out = Command::new("node")
+        .arg(script)
+        .args(urls)
+        .output()
+        .expect("node (scripts/test installs tests/axe's packages with npm ci)");
+    assert!(
+        out.status.success(),
+        "axe-core did not run: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("axe's JSON")
+}
+
+/// Every page type (network, group, meeting, archive, poll, catalogue,
+/// 404) has no axe-core violation (WCAG 2.1 A and AA, which the RGAA
+/// follows): with the founding minutes imported, then with 1 000 groups.
+#[tokio::test]
+async fn every_page_type_passes_axe_core_with_the_seed_and_with_a_thousand_groups() {
+    let port = free_port();
+    let scratch = Scratch::new(
+        "web-axe",
+        &format!(
+            "[bot]\ndatabase = \"greffier.db\"\nadmins = [\"{ADMIN}\"]\n\n[web]\nlisten = \"127.0.0.1:{port}\"\n"
+        ),
+    );
+    let minutes = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/minutes/2007-06-11-conference-dsi-13.txt"
+    );
+    assert_clean(&scratch.run(&["import-minutes", minutes], b""));
+    let out = scratch.console(
+        ADMIN,
+        &[
+            "!moi organisation Arles",
+            "!reunion creer « Atelier » 2030-12-03 10:00 groupe openelec",
+            "!sondage creer « Prochain atelier » 2030-12-10 2030-12-11 heure 14:00 groupe openelec",
+        ],
+    );
+    assert!(out.contains("Sondage n°1"), "{out}");
+    let pages = Pages::start(&scratch, port).await;
+    let urls: Vec<String> = [
+        "/",
+        "/groupes/openelec",
+        "/reunions",
+        "/reunions/1",
+        "/reunions/2",
+        "/sondages/1",
+        "/logiciels",
+        "/pas/ici",
+    ]
+    .iter()
+    .map(|p| format!("{}{p}", pages.base))
+    .collect();
+    let found = axe(&urls);
+    for url in &urls {
+        assert_eq!(found[url], serde_json::json!([]), "{url}: {found:#}");
+    }
+    // 1 000 groups: the network page, and one of them.
+    let lines: Vec<String> = (0..1000)
+        .map(|i| format!("!groupe proposer groupe-{i:04} « Groupe de travail {i} »"))
+        .collect();
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let out = scratch.console(ADMIN, &lines);
+    assert!(
+        out.contains("groupe-0999"),
+        "{}",
+        &out[out.len().saturating_sub(500)..]
+    );
+    let urls: Vec<String> = ["/", "/groupes/groupe-0500", "/logiciels"]
+        .iter()
+        .map(|p| format!("{}{p}", pages.base))
+        .collect();
+    let found = axe(&urls);
+    for url in &urls {
+        assert_eq!(found[url], serde_json::json!([]), "{url}: {found:#}");
+    }
+}
+
 #[tokio::test]
 async fn every_page_in_a_real_browser() {
     let port = free_port();

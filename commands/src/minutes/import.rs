@@ -534,7 +534,12 @@ impl Importer<'_> {
             let numbers: Vec<String> = unread.iter().map(|(n, _, _)| n.to_string()).collect();
             self.summary.notes.push(format!(
                 "section 1.2 : {} sans logiciel en service (lignes {})",
-                crate::words::count(crate::Lang::Fr, unread.len(), ("élément", "éléments"), ("", "")),
+                crate::words::count(
+                    crate::Lang::Fr,
+                    unread.len(),
+                    ("élément", "éléments"),
+                    ("", "")
+                ),
                 numbers.join(", ")
             ));
         }

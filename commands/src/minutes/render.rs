@@ -402,8 +402,13 @@ fn document(c: &Content) -> Document {
             ("présence annoncée", "présences annoncées"),
             ("", ""),
         );
-        let excused =
-            crate::words::count_or_none(crate::Lang::Fr, excused, "aucun", ("excusé", "excusés"), ("", ""));
+        let excused = crate::words::count_or_none(
+            crate::Lang::Fr,
+            excused,
+            "aucun",
+            ("excusé", "excusés"),
+            ("", ""),
+        );
         doc.push(Block::Text(format!(
             "Réponses aux invitations (intentions, avant la séance) : {present}, {excused}, {silent} sans réponse."
         )));

@@ -189,10 +189,19 @@ pub fn house_rules(line: &str) -> Vec<&'static str> {
     use std::sync::LazyLock;
     static RULES: LazyLock<Vec<(regex::Regex, &'static str)>> = LazyLock::new(|| {
         [
-            (r"\((s|e|es|x|ies)\)", "a number or a gender left open: « (s) », « (e) »"),
-            (r"\b\d{4}-\d{2}-\d{2}\b", "an ISO date in a sentence: a date in words"),
+            (
+                r"\((s|e|es|x|ies)\)",
+                "a number or a gender left open: « (s) », « (e) »",
+            ),
+            (
+                r"\b\d{4}-\d{2}-\d{2}\b",
+                "an ISO date in a sentence: a date in words",
+            ),
             (r"\b\d{1,2}:\d{2}\b", "a time as « 09:30 »: « 9 h 30 »"),
-            (r"(?i)\be-?mails?\b", "« email »: « courriel », « adresse électronique »"),
+            (
+                r"(?i)\be-?mails?\b",
+                "« email »: « courriel », « adresse électronique »",
+            ),
             (r"(?i)\bdigests?\b", "« digest »: « lettre hebdomadaire »"),
             (r"(?i)\bslugs?\b", "« slug »: « nom court »"),
         ]
@@ -234,8 +243,7 @@ pub fn grammalecte(file: &Path) -> (Vec<Finding>, Vec<(usize, String)>) {
         "grammalecte-cli failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let json: serde_json::Value =
-        serde_json::from_slice(&out.stdout).expect("grammalecte's JSON");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("grammalecte's JSON");
     let mut grammar = Vec::new();
     let mut spelling = Vec::new();
     for paragraph in json["data"].as_array().expect("data") {

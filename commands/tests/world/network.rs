@@ -118,4 +118,3 @@ pub fn member_code(db: &Database) -> String {
         })
         .expect("the code mail")
 }
-

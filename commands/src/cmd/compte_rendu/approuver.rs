@@ -131,7 +131,12 @@ pub(crate) fn approve(ex: &mut Exec<'_>, meeting: &Meeting) -> Outcome {
     let sent = match mailed {
         0 => String::new(),
         n => {
-            let n = crate::words::count(lang, n, ("participant", "participants"), ("participant", "participants"));
+            let n = crate::words::count(
+                lang,
+                n,
+                ("participant", "participants"),
+                ("participant", "participants"),
+            );
             tr!(
                 lang,
                 " Envoyé à {n}, en PDF et ODT.",

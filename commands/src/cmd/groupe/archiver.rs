@@ -115,7 +115,12 @@ impl Archiver {
         let told = match mailed {
             0 => String::new(),
             n => {
-                let n = crate::words::count(lang, n, ("membre prévenu", "membres prévenus"), ("member told", "members told"));
+                let n = crate::words::count(
+                    lang,
+                    n,
+                    ("membre prévenu", "membres prévenus"),
+                    ("member told", "members told"),
+                );
                 tr!(lang, " {n} par courriel.", " {n} by mail.")
             }
         };

@@ -68,7 +68,13 @@ impl Diffusion {
             "Je crée la liste de diffusion {list} du groupe « {} » et j'y abonne {}.",
             "I am creating the mailing list {list} of “{}” and subscribing {}.",
             g.theme,
-            crate::words::count_or_none(lang, subscribed, "aucune", ("adresse", "adresses"), ("address", "addresses"))
+            crate::words::count_or_none(
+                lang,
+                subscribed,
+                "aucune",
+                ("adresse", "adresses"),
+                ("address", "addresses")
+            )
         ))
     }
 }

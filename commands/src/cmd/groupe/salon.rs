@@ -68,7 +68,13 @@ impl Salon {
             "I am creating the room of “{}” ({}) and inviting {}.",
             g.theme,
             g.slug,
-            crate::words::count_or_none(lang, invited, "aucun", ("membre", "membres"), ("member", "members"))
+            crate::words::count_or_none(
+                lang,
+                invited,
+                "aucun",
+                ("membre", "membres"),
+                ("member", "members")
+            )
         ))
     }
 }

@@ -71,7 +71,12 @@ impl Liste {
                         lines.push(format!("• {} — {orgs}", software.name));
                     }
                 }
-                let n = crate::words::count(lang, lines.len(), ("logiciel", "logiciels"), ("software", "software"));
+                let n = crate::words::count(
+                    lang,
+                    lines.len(),
+                    ("logiciel", "logiciels"),
+                    ("software", "software"),
+                );
                 tr!(lang, "Catalogue ({n}) :", "Catalogue ({n}):")
             }
         };

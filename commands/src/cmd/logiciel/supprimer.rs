@@ -40,8 +40,14 @@ impl Supprimer {
         let uses = crate::words::count(
             lang,
             ex.store.software_uses(software.id)?.len(),
-            ("organisation l'avait déclaré", "organisations l'avaient déclaré"),
-            ("organisation had recorded it", "organisations had recorded it"),
+            (
+                "organisation l'avait déclaré",
+                "organisations l'avaient déclaré",
+            ),
+            (
+                "organisation had recorded it",
+                "organisations had recorded it",
+            ),
         );
         ex.store.delete_software(software.id)?;
         let name = software.name;

@@ -119,8 +119,18 @@ impl Oublier {
         ex.actions.extend(unsubscriptions);
         // The reply names no one: it is written in the same transaction,
         // after the erasure.
-        let ids = crate::words::count(lang, done.identities, ("identité", "identités"), ("identity", "identities"));
-        let answers = crate::words::count(lang, done.answers, ("réunion", "réunions"), ("meeting", "meetings"));
+        let ids = crate::words::count(
+            lang,
+            done.identities,
+            ("identité", "identités"),
+            ("identity", "identities"),
+        );
+        let answers = crate::words::count(
+            lang,
+            done.answers,
+            ("réunion", "réunions"),
+            ("meeting", "meetings"),
+        );
         Ok(tr!(
             lang,
             "C'est fait : la personne est effacée ({ids}) ; ses réponses à {answers} restent sous « {placeholder} ({org}) ».",

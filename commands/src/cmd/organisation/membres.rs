@@ -42,8 +42,18 @@ impl Membres {
                 lang,
                 "{}, {} en attente. Les noms sont montrés aux membres confirmés du réseau.",
                 "{}, {} pending. Names are shown to the network's confirmed members.",
-                crate::words::count(lang, confirmed.len(), ("membre confirmé", "membres confirmés"), ("confirmed member", "confirmed members")),
-                crate::words::count(lang, pending.len(), ("demande", "demandes"), ("request", "requests")),
+                crate::words::count(
+                    lang,
+                    confirmed.len(),
+                    ("membre confirmé", "membres confirmés"),
+                    ("confirmed member", "confirmed members")
+                ),
+                crate::words::count(
+                    lang,
+                    pending.len(),
+                    ("demande", "demandes"),
+                    ("request", "requests")
+                ),
             ));
             return Ok(out.join("\n"));
         }

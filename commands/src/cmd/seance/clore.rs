@@ -138,7 +138,12 @@ impl Clore {
             lang,
             "Séance close. Projet de compte rendu {whereto}, envoyé à {} ; remarques attendues avant le {until}.",
             "Session closed. Draft minutes {whereto}, mailed to {}; remarks awaited before {until}.",
-            crate::words::count(lang, mailed, ("participant", "participants"), ("participant", "participants"))
+            crate::words::count(
+                lang,
+                mailed,
+                ("participant", "participants"),
+                ("participant", "participants")
+            )
         ))
     }
 }

@@ -70,7 +70,9 @@ impl Presence {
         let many = recorded.len() > 1;
         Ok(match (attended, many) {
             (Attended::Present, false) => tr!(lang, "Présence notée : {list}.", "Present: {list}."),
-            (Attended::Present, true) => tr!(lang, "Présences notées : {list}.", "Present: {list}."),
+            (Attended::Present, true) => {
+                tr!(lang, "Présences notées : {list}.", "Present: {list}.")
+            }
             (Attended::Excused, false) => tr!(lang, "Excuse notée : {list}.", "Excused: {list}."),
             (Attended::Excused, true) => tr!(lang, "Excuses notées : {list}.", "Excused: {list}."),
         })

@@ -213,7 +213,12 @@ fn list(ex: &mut Exec<'_>, filter: Option<String>) -> Outcome {
             lang,
             "… et {}.",
             "… and {}.",
-            crate::words::count(lang, open.len() - SHOWN, ("autre", "autres"), ("more", "more"))
+            crate::words::count(
+                lang,
+                open.len() - SHOWN,
+                ("autre", "autres"),
+                ("more", "more")
+            )
         ));
     }
     Ok(lines.join("\n"))

@@ -101,8 +101,18 @@ pub fn close(ex: &mut Exec<'_>, poll: &Poll, choice: Option<usize>) -> Outcome {
         "Sondage clos : la réunion « {} » aura lieu le {day} (date n°{n} : {}, {}).",
         "Poll closed: the meeting “{}” will be on {day} (date #{n}: {}, {}).",
         poll.title,
-        crate::words::count(lang, orgs, ("organisation", "organisations"), ("organisation", "organisations")),
-        crate::words::count(lang, people, ("personne", "personnes"), ("person", "people")),
+        crate::words::count(
+            lang,
+            orgs,
+            ("organisation", "organisations"),
+            ("organisation", "organisations")
+        ),
+        crate::words::count(
+            lang,
+            people,
+            ("personne", "personnes"),
+            ("person", "people")
+        ),
     );
     let ends = super::end_in_rooms(ex.store, poll, &result)?;
     ex.actions.extend(ends);

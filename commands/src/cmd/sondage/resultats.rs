@@ -52,7 +52,12 @@ impl Resultats {
                 0 => tr!(lang, "personne", "nobody"),
                 _ => format!(
                     "{} ({})",
-                    crate::words::count(lang, t.people, ("personne", "personnes"), ("person", "people")),
+                    crate::words::count(
+                        lang,
+                        t.people,
+                        ("personne", "personnes"),
+                        ("person", "people")
+                    ),
                     crate::words::list(lang, &orgs)
                 ),
             };
