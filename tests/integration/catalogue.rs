@@ -124,7 +124,7 @@ async fn the_catalogue_in_a_room() {
         (
             true,
             format!("!organisation accepter {bob_id}"),
-            "est confirmée",
+            "confirmée",
         ),
         (
             false,

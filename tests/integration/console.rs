@@ -26,7 +26,7 @@ fn accepted(s: &Scratch, who: &str, org: &str) -> String {
         "@admin:example.test",
         &[&format!("!organisation accepter {who}")],
     );
-    assert!(ok.contains("est confirmée"), "{ok}");
+    assert!(ok.contains("confirmée"), "{ok}");
     out
 }
 

@@ -71,7 +71,11 @@ async fn a_person_of_the_minutes_is_reached_at_the_address_an_admin_gives() {
         "Je serai présent.\n\nLouis",
     )
     .await;
-    assert!(answer.body().contains("présent"), "{}", answer.body());
+    assert!(
+        answer.body().contains("présence annoncée"),
+        "{}",
+        answer.body()
+    );
     let export = bot.export();
     let meeting = export["meetings"]
         .as_array()
@@ -171,7 +175,11 @@ async fn a_member_by_mail_only_joins_and_answers_without_hearing_of_matrix() {
         "Je serai présente.",
     )
     .await;
-    assert!(answered.body().contains("présent"), "{}", answered.body());
+    assert!(
+        answered.body().contains("présence annoncée"),
+        "{}",
+        answered.body()
+    );
     let export = bot.export();
     let rsvp = export["meetings"][0]["rsvps"]
         .as_array()

@@ -199,7 +199,7 @@ async fn run(plan: Plan) -> Figures {
             admin.id.as_str(),
             &[&format!("!organisation accepter {}", p.user.id)],
         );
-        assert!(out.contains("est confirmée"), "{out}");
+        assert!(out.contains("confirmée"), "{out}");
     }
     for p in &people {
         let code = p.mail.link_code().await;

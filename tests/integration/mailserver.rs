@@ -277,7 +277,7 @@ members = ["Berre"]
             "@admin:example.test",
             &[&format!("!organisation accepter {matrix_id}")],
         );
-        assert!(out.contains("est confirmée"), "{out}");
+        assert!(out.contains("confirmée"), "{out}");
         let code = account.link_code().await;
         let out = self
             .scratch

@@ -110,11 +110,7 @@ async fn a_group_that_becomes_active_gets_its_room_in_the_space() {
     let steps: Vec<(usize, String, &str)> = vec![
         (0, "!moi organisation Arles".into(), "Arles"),
         (1, "!moi organisation Berre".into(), "Berre"),
-        (
-            0,
-            format!("!organisation accepter {bob_id}"),
-            "est confirmée",
-        ),
+        (0, format!("!organisation accepter {bob_id}"), "confirmée"),
         (
             1,
             format!("!groupe proposer {urba} « Urbanisme {pid} »"),
