@@ -440,7 +440,6 @@ pub fn group_digest(
             continue;
         }
         let invitees = store.invitees(m.id)?;
-        let count = |s: RsvpStatus| invitees.iter().filter(|i| i.status == s).count();
         meetings.push(tr!(
             lang,
             "n°{} « {} » — {} : {}",
@@ -448,12 +447,7 @@ pub fn group_digest(
             m.id.0,
             m.title,
             when_in(lang, m.starts_at, &ctx.timezone),
-            crate::words::attendance(
-                lang,
-                count(RsvpStatus::Present),
-                count(RsvpStatus::Excused),
-                count(RsvpStatus::NoAnswer) + count(RsvpStatus::Tentative)
-            )
+            crate::words::attendance(lang, &invitees)
         ));
     }
     if !meetings.is_empty() {
@@ -472,13 +466,11 @@ pub fn group_digest(
         let answered = store.poll_votes(poll.id)?.len();
         polls.push(tr!(
             lang,
-            "n°{} « {} » — {}, {}, clôture le {} ({}sondage resultats {})",
-            "#{} “{}” — {}, {}, closes on {} ({}poll results {})",
+            "n°{} « {} » — {} ({}sondage resultats {})",
+            "#{} “{}” — {} ({}poll results {})",
             poll.id.0,
             poll.title,
-            crate::words::count(lang, poll.dates.len(), ("date", "dates"), ("date", "dates")),
-            crate::words::answers(lang, answered, asked),
-            crate::words::date_in(lang, poll.closes_on),
+            crate::words::poll_state(lang, &poll, answered, asked),
             ctx.prefix,
             poll.id.0
         ));

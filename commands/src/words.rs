@@ -43,20 +43,39 @@ pub fn count_or_none(
     }
 }
 
+/// Where an open poll stands: "3 dates, 2 réponses sur 5, clôture le 7
+/// décembre 2026"; "3 dates, 2 of 5 answered, closes on December 7, 2026".
+pub fn poll_state(lang: Lang, poll: &crate::store::Poll, answered: usize, asked: usize) -> String {
+    let dates = count(lang, poll.dates.len(), ("date", "dates"), ("date", "dates"));
+    let answers = answers(lang, answered, asked);
+    let closes = date_in(lang, poll.closes_on);
+    tr!(
+        lang,
+        "{dates}, {answers}, clôture le {closes}",
+        "{dates}, {answers}, closes on {closes}"
+    )
+}
+
 /// "2 réponses sur 5", "1 réponse sur 3"; "2 of 5 answered".
 pub fn answers(lang: Lang, answered: usize, asked: usize) -> String {
     match lang {
         Lang::Fr => format!(
             "{} sur {asked}",
-            count(lang, answered, ("réponse", "réponses"), ("", ""))
+            count(Lang::Fr, answered, ("réponse", "réponses"), ("", ""))
         ),
         Lang::En => format!("{answered} of {asked} answered"),
     }
 }
 
-/// "2 présents, 1 excusé, 3 sans réponse"; "2 attending, 1 excused, 3
-/// without answer".
-pub fn attendance(lang: Lang, present: usize, excused: usize, silent: usize) -> String {
+/// The answers of a meeting's invitees: "2 présents, aucun excusé, 3
+/// sans réponse" ("peut-être" counts as no answer); "2 attending, no
+/// excused, 3 without answer".
+pub fn attendance(lang: Lang, invitees: &[crate::meeting::Invitee]) -> String {
+    use crate::meeting::RsvpStatus;
+    let count = |s: RsvpStatus| invitees.iter().filter(|i| i.status == s).count();
+    let present = count(RsvpStatus::Present);
+    let excused = count(RsvpStatus::Excused);
+    let silent = count(RsvpStatus::NoAnswer) + count(RsvpStatus::Tentative);
     let present = count_or_none(
         lang,
         present,

@@ -87,10 +87,11 @@ pub const SHOWN: usize = 50;
 fn more(ex: &Exec<'_>, total: usize) -> Option<String> {
     let rest = total.checked_sub(SHOWN).filter(|r| *r > 0)?;
     let p = ex.prefix();
-    let others = if rest == 1 { "autre" } else { "autres" };
+    let lang = ex.lang();
+    let rest = crate::words::count(lang, rest, ("autre", "autres"), ("more", "more"));
     Some(tr!(
-        ex.lang(),
-        "… et {rest} {others} : {p}groupe info <groupe> pour le détail d'un groupe",
-        "… and {rest} more: {p}group info <group> for one group's details"
+        lang,
+        "… et {rest} : {p}groupe info <groupe> pour le détail d'un groupe",
+        "… and {rest}: {p}group info <group> for one group's details"
     ))
 }

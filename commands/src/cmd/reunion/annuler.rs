@@ -32,13 +32,7 @@ impl Annuler {
         let (mailed, described) = super::tell_everyone(ex, self.id, "CANCEL", None, |d| {
             tr!(lang, "Réunion {d} annulée.", "Meeting {d} cancelled.")
         })?;
-        let told = crate::words::count_or_none(
-            lang,
-            mailed,
-            "aucun",
-            ("invité prévenu", "invités prévenus"),
-            ("invitee told", "invitees told"),
-        );
+        let told = super::told(lang, mailed);
         Ok(tr!(
             lang,
             "Réunion {described} annulée ; {told} par courriel.",

@@ -1,7 +1,6 @@
 //! `!reunion liste` — upcoming meetings with their RSVP counts.
 
 use crate::exec::{Exec, Outcome};
-use crate::meeting::RsvpStatus;
 use crate::parse::{Args, ParseErrorKind, Usage};
 use crate::tr;
 
@@ -32,19 +31,8 @@ impl Liste {
         let mut lines = vec![tr!(lang, "Réunions à venir :", "Upcoming meetings:")];
         for m in &meetings {
             let invitees = ex.store.invitees(m.id)?;
-            let count = |s: RsvpStatus| invitees.iter().filter(|i| i.status == s).count();
-            lines.push(tr!(
-                lang,
-                "• {} — {}",
-                "• {} — {}",
-                super::describe(ex, m),
-                crate::words::attendance(
-                    lang,
-                    count(RsvpStatus::Present),
-                    count(RsvpStatus::Excused),
-                    count(RsvpStatus::NoAnswer) + count(RsvpStatus::Tentative)
-                )
-            ));
+            let attendance = crate::words::attendance(lang, &invitees);
+            lines.push(format!("• {} — {attendance}", super::describe(ex, m)));
         }
         Ok(lines.join("\n"))
     }

@@ -181,6 +181,18 @@ pub(crate) fn to_manage(ex: &mut Exec<'_>, id: i64) -> Result<Meeting, Failure> 
     Ok(meeting)
 }
 
+/// How many invitees a change was mailed to: "aucun invité prévenu",
+/// "2 invités prévenus" (annulée, modifiée, ordre du jour).
+pub(crate) fn told(lang: crate::Lang, mailed: usize) -> String {
+    crate::words::count_or_none(
+        lang,
+        mailed,
+        "aucun",
+        ("invité prévenu", "invités prévenus"),
+        ("invitee told", "invitees told"),
+    )
+}
+
 /// "jeudi 3 décembre 2026 à 9 h" in the bot's time zone.
 pub fn when(ex: &Exec<'_>, at: Timestamp) -> String {
     crate::words::when_in(ex.lang(), at, &ex.ctx.timezone)

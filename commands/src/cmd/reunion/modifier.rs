@@ -95,13 +95,7 @@ impl Modifier {
         let (mailed, described) = super::tell_everyone(ex, self.id, "REQUEST", None, |d| {
             tr!(lang, "Réunion modifiée : {d}.", "Meeting changed: {d}.")
         })?;
-        let told = crate::words::count_or_none(
-            lang,
-            mailed,
-            "aucun",
-            ("invité prévenu", "invités prévenus"),
-            ("invitee told", "invitees told"),
-        );
+        let told = super::told(lang, mailed);
         Ok(tr!(
             lang,
             "Réunion modifiée : {described} ; {told} par courriel.",

@@ -168,13 +168,7 @@ impl Ordre {
                     "Agenda of meeting {d}: {said}."
                 )
             })?;
-            let count = crate::words::count_or_none(
-                lang,
-                mailed,
-                "aucun",
-                ("invité prévenu", "invités prévenus"),
-                ("invitee told", "invitees told"),
-            );
+            let count = super::told(lang, mailed);
             told = tr!(lang, " ; {count} par courriel", "; {count} by email");
         }
         let shown = show(ex, &meeting)?;

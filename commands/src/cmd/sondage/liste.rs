@@ -26,15 +26,8 @@ pub fn apply(ex: &mut Exec<'_>) -> Outcome {
     for poll in polls {
         let asked = ex.store.poll_invitees(poll.id)?.len();
         let answered = ex.store.poll_votes(poll.id)?.len();
-        out.push(tr!(
-            lang,
-            "• {} — {}, {}, clôture le {}",
-            "• {} — {}, {}, closes on {}",
-            super::describe(&poll),
-            crate::words::count(lang, poll.dates.len(), ("date", "dates"), ("date", "dates")),
-            crate::words::answers(lang, answered, asked),
-            crate::words::date_in(lang, poll.closes_on)
-        ));
+        let state = crate::words::poll_state(lang, &poll, answered, asked);
+        out.push(format!("• {} — {state}", super::describe(&poll)));
     }
     Ok(out.join("\n"))
 }
