@@ -15,7 +15,7 @@ mod world;
 use greffier_commands::{Context, Lang, Notice, Origin};
 use world::World;
 use world::french::{self, Corpus};
-use world::network::{self, ADMIN, LEAD, MEMBER, MEMBER_EMAIL, OTHER, ROLES, UNKNOWN};
+use world::network::{self, ADMIN, LEAD, MEMBER, MEMBER_EMAIL, OTHER, ROLES};
 
 /// Lines typed by each kind of sender, each on a fresh copy of the
 /// network (`world::network`): kept, refused, or malformed.
@@ -339,13 +339,11 @@ fn vocabulary() -> std::collections::BTreeSet<String> {
 
 /// The whole scenario in `lang`.
 fn corpus(lang: Lang) -> Corpus {
-    let mut c = Corpus::new(lang);
-    c.vocabulary = vocabulary();
+    let mut c = Corpus::new(lang, vocabulary());
     every_line_by_everyone(&mut c);
     help_and_usage_errors(&mut c);
     a_meeting_from_invitation_to_record(&mut c);
     notices(&mut c);
-    let _ = UNKNOWN;
     c
 }
 

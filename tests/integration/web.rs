@@ -105,6 +105,24 @@ fn screenshot(url: &str, file: &Path, width: u32, height: u32) {
 
 const ADMIN: &str = "@admin:example.test";
 
+/// A scratch directory named `name` whose pages listen on a free port, with
+/// the founding minutes imported: the scratch and the port.
+fn with_the_founding_minutes(name: &str) -> (Scratch, u16) {
+    let port = free_port();
+    let scratch = Scratch::new(
+        name,
+        &format!(
+            "[bot]\ndatabase = \"greffier.db\"\nadmins = [\"{ADMIN}\"]\n\n[web]\nlisten = \"127.0.0.1:{port}\"\n"
+        ),
+    );
+    let minutes = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/minutes/2007-06-11-conference-dsi-13.txt"
+    );
+    assert_clean(&scratch.run(&["import-minutes", minutes], b""));
+    (scratch, port)
+}
+
 /// axe-core (tests/axe, npm) in Debian's Chromium on each of `urls`, with
 /// the RGAA's WCAG 2.1 A/AA rules: the violations found, per page.
 fn axe(urls: &[String]) -> serde_json::Value {
@@ -127,18 +145,7 @@ fn axe(urls: &[String]) -> serde_json::Value {
 /// follows): with the founding minutes imported, then with 1 000 groups.
 #[tokio::test]
 async fn every_page_type_passes_axe_core_with_the_seed_and_with_a_thousand_groups() {
-    let port = free_port();
-    let scratch = Scratch::new(
-        "web-axe",
-        &format!(
-            "[bot]\ndatabase = \"greffier.db\"\nadmins = [\"{ADMIN}\"]\n\n[web]\nlisten = \"127.0.0.1:{port}\"\n"
-        ),
-    );
-    let minutes = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/minutes/2007-06-11-conference-dsi-13.txt"
-    );
-    assert_clean(&scratch.run(&["import-minutes", minutes], b""));
+    let (scratch, port) = with_the_founding_minutes("web-axe");
     let out = scratch.console(
         ADMIN,
         &[
@@ -189,18 +196,7 @@ async fn every_page_type_passes_axe_core_with_the_seed_and_with_a_thousand_group
 
 #[tokio::test]
 async fn every_page_in_a_real_browser() {
-    let port = free_port();
-    let scratch = Scratch::new(
-        "web-pages",
-        &format!(
-            "[bot]\ndatabase = \"greffier.db\"\nadmins = [\"{ADMIN}\"]\n\n[web]\nlisten = \"127.0.0.1:{port}\"\n"
-        ),
-    );
-    let minutes = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/minutes/2007-06-11-conference-dsi-13.txt"
-    );
-    assert_clean(&scratch.run(&["import-minutes", minutes], b""));
+    let (scratch, port) = with_the_founding_minutes("web-pages");
     // A hostile theme, and an absence with a reason nobody may read here.
     let out = scratch.console(
         ADMIN,

@@ -21,16 +21,18 @@ pub const GRAMMALECTE_OFF: &[&str] = &[
 pub struct Corpus {
     pub lang: Lang,
     /// The command words, masked in the sentences ([`mask`]).
-    pub vocabulary: BTreeSet<String>,
+    vocabulary: BTreeSet<String>,
     lines: Vec<(String, String)>,
     seen: BTreeSet<String>,
 }
 
 impl Corpus {
-    pub fn new(lang: Lang) -> Corpus {
+    /// An empty corpus of `lang`, masking the command words of
+    /// `vocabulary`.
+    pub fn new(lang: Lang, vocabulary: BTreeSet<String>) -> Corpus {
         Corpus {
             lang,
-            vocabulary: BTreeSet::new(),
+            vocabulary,
             lines: Vec::new(),
             seen: BTreeSet::new(),
         }
