@@ -48,7 +48,7 @@ fn case_1_an_address_made_of_a_path_is_refused() {
     let inbox = world();
     let line = "!moi lier %2e%2e/%2e%2e/victime.lists.example.test#@attacker.org";
     let reply = console(&inbox, &ctx(), "@mallory:example.test", line);
-    assert!(reply.contains("adresse email invalide"), "{reply}");
+    assert!(reply.contains("adresse électronique invalide"), "{reply}");
     assert!(Identity::parse("%2e%2e/%2e%2e/victime.lists.example.test#@attacker.org").is_none());
 }
 

@@ -294,7 +294,7 @@ async fn a_reply_to_ones_invitation_is_proof_enough_for_its_answer() {
     let held = alice.answer_to(&fresh).await;
     assert!(
         held.body().contains("Rien n'a encore été fait pour")
-            && held.body().contains("présent(e) à la réunion n°1"),
+            && held.body().contains("présence pour la réunion n°1"),
         "{}",
         held.body()
     );
