@@ -2,6 +2,7 @@
 //! bot runs (see `greffier_storage::backup`). README, Deploying, says how
 //! to restore it and how the Matrix store is kept.
 
+use crate::say::outln;
 use std::path::Path;
 
 use greffier_storage::Database;
@@ -9,7 +10,7 @@ use greffier_storage::Database;
 pub fn run(database: &Path, dest: &Path) -> anyhow::Result<()> {
     let db = Database::open_as_is(database)?;
     let made = db.backup_to(dest)?;
-    println!(
+    outln!(
         "{}: backup of {} written and checked (integrity ok, schema {}): {} people, {} groups, {} meetings, {} answers, {} KiB",
         dest.display(),
         database.display(),

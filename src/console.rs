@@ -43,17 +43,19 @@ pub const ROUTE: Route = Route {
 const MAX_READ: usize = 1 << 20;
 
 pub fn run(app: &App, inbox: &Inbox, who: &str) -> anyhow::Result<()> {
+    let lang = app.loaded.config.bot.language;
     let sender = Identity::parse(who).with_context(|| {
-        format!("--as {who:?}: give a Matrix ID (@user:server) or an email address")
+        greffier_commands::tr!(
+            lang,
+            "--as « {who} » : donnez un identifiant Matrix (@nom:serveur) ou une adresse électronique",
+            "--as “{who}”: give a Matrix ID (@user:server) or an email address"
+        )
     })?;
     let stdin = std::io::stdin();
     let interactive = stdin.is_terminal();
     let mut input = stdin.lock();
     let mut out = std::io::stdout().lock();
-    let (lang, prefix) = (
-        app.loaded.config.bot.language,
-        &app.loaded.config.bot.prefix,
-    );
+    let prefix = &app.loaded.config.bot.prefix;
     loop {
         if interactive {
             write!(out, "> ")?;

@@ -6,13 +6,14 @@
 //! week only. `greffier digest` prints them; `--send` queues now what
 //! `!digest` queues ([`greffier_commands::digest::now`]).
 
-use greffier_commands::Context;
+use crate::say::outln;
 use greffier_commands::digest::{
     Digest, due, gets_digest, group_destination, group_digest, group_post, overall_destinations,
     overall_digest, overall_posts, since_last,
 };
 use greffier_commands::store::Groups as _;
 use greffier_commands::store::{GroupStatus, StoreResult};
+use greffier_commands::{Context, Lang, tr, words};
 use greffier_storage::Tx;
 use jiff::civil::{Time, Weekday};
 
@@ -97,18 +98,25 @@ pub fn render(
     ctx: &Context,
     group: Option<&str>,
 ) -> anyhow::Result<Vec<(Option<String>, Digest)>> {
-    let out = digests(tx, ctx, group).map_err(|e| anyhow::anyhow!(e))?;
-    if let Some(slug) = group
-        && out.is_empty()
-    {
-        match tx.group_by_slug(slug).map_err(|e| anyhow::anyhow!(e))? {
-            Some(g) if g.status == GroupStatus::Archived => {
-                anyhow::bail!("the group {slug:?} is archived: it gets no digest")
-            }
-            _ => anyhow::bail!("no group {slug:?}"),
-        }
+    let lang = ctx.lang;
+    let Some(name) = group else {
+        return digests(tx, ctx, None).map_err(|e| anyhow::anyhow!(e));
+    };
+    // The group as the chat finds it: its slug, its theme, a word of it.
+    let groups = tx.groups().map_err(|e| anyhow::anyhow!(e))?;
+    let g = crate::say::group(lang, &groups, name)?;
+    if g.status == GroupStatus::Archived {
+        anyhow::bail!(
+            "{}",
+            tr!(
+                lang,
+                "le groupe « {} » est archivé : il ne reçoit pas de lettre hebdomadaire",
+                "the group “{}” is archived: it gets no weekly letter",
+                g.slug
+            )
+        );
     }
-    Ok(out)
+    digests(tx, ctx, Some(&g.slug)).map_err(|e| anyhow::anyhow!(e))
 }
 
 /// [`render`]'s digests, as the store gives them.
@@ -140,34 +148,58 @@ pub fn print_and_send(
 ) -> anyhow::Result<()> {
     let ctx = app.context();
     let mut problem = None;
-    let digests = db.transaction(ctx.now, |tx| {
+    let (digests, queued) = db.transaction(ctx.now, |tx| {
         let digests = match render(tx, &ctx, group) {
             Ok(d) => d,
             Err(e) => {
                 problem = Some(e);
-                return Ok((Vec::new(), false));
+                return Ok(((Vec::new(), 0), false));
             }
         };
+        let mut queued = 0;
         if send {
-            let group = match group {
-                Some(slug) => tx.group_by_slug(slug)?,
-                None => None,
+            let group = match digests.as_slice() {
+                [(Some(slug), _)] if group.is_some() => tx.group_by_slug(slug)?,
+                _ => None,
             };
             let posts = greffier_commands::digest::now(tx, &ctx, group.as_ref())?;
-            route::enqueue(tx, channels::routes(), &posts)?;
+            queued = route::enqueue(tx, channels::routes(), &posts)?.len();
         }
-        Ok((digests, send))
+        Ok(((digests, queued), send))
     })?;
     if let Some(e) = problem {
         return Err(e);
     }
     for (_, digest) in &digests {
-        println!("{}\n", digest.plain);
+        outln!("{}\n", digest.plain);
     }
     if send {
-        eprintln!("greffier: digests queued; a running bot delivers them to the rooms and lists");
+        eprintln!("{}", queued_line(ctx.lang, queued));
     }
     Ok(())
+}
+
+/// What `digest --send` says it did: how many letters wait in the outbox,
+/// or that none could be queued.
+fn queued_line(lang: Lang, queued: usize) -> String {
+    if queued == 0 {
+        return tr!(
+            lang,
+            "greffier : aucune lettre n'est partie : aucun groupe n'a de salon ni de liste où l'envoyer",
+            "greffier: no letter queued: no group has a room or a list to send it to"
+        );
+    }
+    let messages = words::count(
+        lang,
+        queued,
+        ("message", "messages"),
+        ("message", "messages"),
+    );
+    tr!(
+        lang,
+        "greffier : {messages} en file d'attente pour les salons et les listes ; greffier run les distribue",
+        "greffier: {messages} queued for the rooms and lists; greffier run delivers them"
+    )
 }
 
 /// `greffier digest --chart FILE`: the overall digest's attendance chart,
@@ -182,14 +214,35 @@ pub fn write_chart(
         .read(ctx.now, |tx| {
             Ok(greffier_commands::digest::chart_svg(tx, &ctx)?)
         })?
-        .ok_or_else(|| anyhow::anyhow!("no meeting yet: there is no attendance to draw"))?;
+        .ok_or_else(|| {
+            anyhow::anyhow!(tr!(
+                ctx.lang,
+                "aucune réunion pour l'instant : il n'y a pas de présence à représenter",
+                "no meeting yet: there is no attendance to draw"
+            ))
+        })?;
+    let lang = ctx.lang;
     let bytes = if path.extension().is_some_and(|e| e == "svg") {
         svg.into_bytes()
     } else {
-        greffier_commands::chart::png(&svg).map_err(|e| anyhow::anyhow!("cannot draw: {e}"))?
+        greffier_commands::chart::png(&svg).map_err(|e| {
+            anyhow::anyhow!(tr!(
+                lang,
+                "impossible de dessiner le graphique : {e}",
+                "cannot draw: {e}"
+            ))
+        })?
     };
-    std::fs::write(path, bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-    eprintln!("greffier: the attendance chart is in {}", path.display());
+    crate::say::write(lang, path, &bytes)?;
+    eprintln!(
+        "{}",
+        tr!(
+            lang,
+            "greffier : le graphique des présences est dans {}",
+            "greffier: the attendance chart is in {}",
+            path.display()
+        )
+    );
     Ok(())
 }
 
@@ -284,7 +337,7 @@ mod tests {
     fn the_overall_digest_ends_with_the_admins_drift_line() {
         let mut db = db();
         let c = ctx("2026-10-26T08:00:00Z");
-        let note = "Pour les administrateurs : 2 écart(s) entre les groupes et leurs salons ou listes (greffier lists check).";
+        let note = "Pour les administrateurs : 2 écarts entre les groupes et leurs salons ou listes (greffier lists check).";
         let queued = db
             .write(c.now, |tx| {
                 queue_due(

@@ -6,19 +6,21 @@
 //! `greffier export --csv <table> [-o FILE]`: one table of the directory
 //! for the élus' spreadsheets.
 
+use crate::say::outln;
 use std::path::Path;
 
-use anyhow::{Context as _, bail};
+use anyhow::bail;
 use greffier_commands::directory::{import, sheet, tables};
-use greffier_commands::tr;
+use greffier_commands::{Lang, tr, words};
 use greffier_storage::Database;
 
 use crate::app::App;
+use crate::say;
 
 pub fn import_people(app: &App, db: &mut Database, file: &Path, apply: bool) -> anyhow::Result<()> {
-    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let ctx = app.context();
     let lang = ctx.lang;
+    let bytes = say::read(lang, file)?;
     let problems = |problems: &[sheet::Problem]| -> String {
         problems
             .iter()
@@ -65,18 +67,23 @@ pub fn import_people(app: &App, db: &mut Database, file: &Path, apply: bool) -> 
         sheet::Encoding::Utf8WithBom => tr!(lang, "UTF-8 avec BOM", "UTF-8 with BOM"),
         sheet::Encoding::Windows1252 => "Windows-1252".to_string(),
     };
-    println!(
+    outln!(
         "{}",
         tr!(
             lang,
-            "{} : {} personne(s) lue(s) ({encoding})",
-            "{}: {} person(s) read ({encoding})",
+            "{} : {} ({encoding})",
+            "{}: {} ({encoding})",
             file.display(),
-            sheet.rows.len()
+            words::count(
+                lang,
+                sheet.rows.len(),
+                ("personne lue", "personnes lues"),
+                ("person read", "people read")
+            )
         )
     );
     if !sheet.ignored.is_empty() {
-        println!(
+        outln!(
             "{}",
             tr!(
                 lang,
@@ -87,23 +94,46 @@ pub fn import_people(app: &App, db: &mut Database, file: &Path, apply: bool) -> 
         );
     }
     for line in &report.lines {
-        println!("{line}");
+        outln!("{line}");
     }
-    println!(
+    outln!(
         "{}",
-        tr!(
-            lang,
-            "{} ajoutée(s), {} reconnue(s), {} complétée(s).",
-            "{} added, {} matched, {} completed.",
-            report.added,
-            report.matched,
-            report.changed
-        )
+        match lang {
+            // « 2 personnes ajoutées, 3 reconnues, aucune complétée. »
+            Lang::Fr => format!(
+                "{}, {}, {}.",
+                words::count_or_none(
+                    lang,
+                    report.added,
+                    "aucune",
+                    ("personne ajoutée", "personnes ajoutées"),
+                    ("", "")
+                ),
+                words::count_or_none(
+                    lang,
+                    report.matched,
+                    "aucune",
+                    ("reconnue", "reconnues"),
+                    ("", "")
+                ),
+                words::count_or_none(
+                    lang,
+                    report.changed,
+                    "aucune",
+                    ("complétée", "complétées"),
+                    ("", "")
+                ),
+            ),
+            Lang::En => format!(
+                "{} added, {} matched, {} completed.",
+                report.added, report.matched, report.changed
+            ),
+        }
     );
     let changes = report.added + report.changed > 0;
     match (apply, changes) {
-        (_, false) => println!("{}", tr!(lang, "Rien à changer.", "Nothing to change.")),
-        (true, true) => println!(
+        (_, false) => outln!("{}", tr!(lang, "Rien à changer.", "Nothing to change.")),
+        (true, true) => outln!(
             "{}",
             tr!(
                 lang,
@@ -111,7 +141,7 @@ pub fn import_people(app: &App, db: &mut Database, file: &Path, apply: bool) -> 
                 "Applied. The addresses and Matrix IDs are declared: greffier writes to them, and obeys each once its holder verified it by replying."
             )
         ),
-        (false, true) => println!(
+        (false, true) => outln!(
             "{}",
             tr!(
                 lang,
@@ -132,20 +162,35 @@ pub fn export_csv(
     let ctx = app.context();
     let rows = db
         .read(ctx.now, |tx| Ok(tables::table(tx, table, ctx.lang)?))?
-        .ok_or_else(|| anyhow::anyhow!("no table {table:?}: {}", tables::NAMES.join(", ")))?;
+        .ok_or_else(|| {
+            anyhow::anyhow!(tr!(
+                ctx.lang,
+                "pas de table « {table} » : {}",
+                "no table “{table}”: {}",
+                tables::NAMES.join(", ")
+            ))
+        })?;
     let bytes = tables::csv(&rows).map_err(anyhow::Error::msg)?;
     match output {
         Some(file) => {
-            std::fs::write(file, bytes)
-                .with_context(|| format!("cannot write {}", file.display()))?;
-            eprintln!(
-                "greffier: {} row(s) in {}",
+            say::write(ctx.lang, file, &bytes)?;
+            let rows = words::count(
+                ctx.lang,
                 rows.len().saturating_sub(1),
-                file.display()
+                ("ligne", "lignes"),
+                ("row", "rows"),
+            );
+            eprintln!(
+                "{}",
+                tr!(
+                    ctx.lang,
+                    "greffier : {rows} dans {}",
+                    "greffier: {rows} in {}",
+                    file.display()
+                )
             );
         }
-        None => std::io::Write::write_all(&mut std::io::stdout(), &bytes)
-            .context("cannot write to standard output")?,
+        None => say::write_stdout(ctx.lang, &bytes)?,
     }
     Ok(())
 }

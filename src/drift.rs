@@ -8,9 +8,10 @@
 //! Mailman, someone in the room who is not a member, stay; they are
 //! reported.
 
+use crate::say::outln;
 use greffier_commands::store::IdentityKind;
 use greffier_commands::store::{Groups as _, Identities as _};
-use greffier_commands::{Action, Lang, tr};
+use greffier_commands::{Action, Lang, tr, words};
 use greffier_storage::Database;
 
 use crate::app::App;
@@ -99,8 +100,8 @@ fn lines(lang: Lang, slug: &str, what: &str, gap: &Gap) -> Vec<String> {
     if !gap.extra.is_empty() {
         out.push(tr!(
             lang,
-            "{slug} — {what} : hors du groupe (laissés) {}",
-            "{slug} — {what}: not in the group (left alone) {}",
+            "{slug} — {what} : inscriptions hors du groupe, laissées en place : {}",
+            "{slug} — {what}: not in the group, left alone: {}",
             gap.extra.join(", ")
         ));
     }
@@ -176,11 +177,16 @@ pub fn digest_line(lang: Lang, found: &Found) -> Option<String> {
     if found.lines.is_empty() {
         return None;
     }
+    let gaps = words::count(
+        lang,
+        found.lines.len(),
+        ("écart", "écarts"),
+        ("difference", "differences"),
+    );
     Some(tr!(
         lang,
-        "Pour les administrateurs : {} écart(s) entre les groupes et leurs salons ou listes (greffier lists check).",
-        "For the admins: {} difference(s) between the groups and their rooms or lists (greffier lists check).",
-        found.lines.len()
+        "Pour les administrateurs : {gaps} entre les groupes et leurs salons ou listes (greffier lists check).",
+        "For the admins: {gaps} between the groups and their rooms or lists (greffier lists check)."
     ))
 }
 
@@ -198,33 +204,41 @@ pub fn check(app: &App, db: &mut Database, fix: bool) -> anyhow::Result<()> {
         .build()?;
     let found = runtime.block_on(find(app, &groups))?;
     if found.lines.is_empty() {
-        println!(
+        outln!(
             "{}",
             tr!(
                 lang,
-                "Aucun écart : les salons et listes de {} groupe(s) suivent leurs membres.",
-                "No drift: the rooms and lists of {} group(s) follow their members.",
-                found.groups
+                "Aucun écart : les salons et les listes {} suivent leurs membres.",
+                "No drift: the rooms and lists of {} follow their members.",
+                match lang {
+                    Lang::Fr if found.groups == 1 => "du groupe".to_string(),
+                    Lang::Fr => format!("des {} groupes", found.groups),
+                    Lang::En => words::count(lang, found.groups, ("", ""), ("group", "groups")),
+                }
             )
         );
     } else {
         for line in &found.lines {
-            println!("{line}");
+            outln!("{line}");
         }
     }
     if fix && !found.fixes.is_empty() {
         db.write(jiff::Timestamp::now(), |tx| {
             route::enqueue(tx, channels::routes(), &found.fixes)
         })?;
-        println!(
-            "{}",
+        outln!("{}", {
+            let fixes = words::count(
+                lang,
+                found.fixes.len(),
+                ("correction", "corrections"),
+                ("fix", "fixes"),
+            );
             tr!(
                 lang,
-                "{} correction(s) en file : le bot en marche les envoie (rien n'est retiré).",
-                "{} fix(es) queued: the running bot sends them (nothing is removed).",
-                found.fixes.len()
+                "{fixes} en file d'attente : greffier run les envoie (rien n'est retiré).",
+                "{fixes} queued: greffier run sends them (nothing is removed)."
             )
-        );
+        });
     }
     Ok(())
 }
@@ -266,13 +280,13 @@ mod tests {
             found.lines,
             [
                 "urba — urba@lists.example.test : il manque anne@arles.example",
-                "urba — urba@lists.example.test : hors du groupe (laissés) hand@elsewhere.example"
+                "urba — urba@lists.example.test : inscriptions hors du groupe, laissées en place : hand@elsewhere.example"
             ]
         );
         assert_eq!(
             digest_line(Lang::Fr, &found).as_deref(),
             Some(
-                "Pour les administrateurs : 2 écart(s) entre les groupes et leurs salons ou listes (greffier lists check)."
+                "Pour les administrateurs : 2 écarts entre les groupes et leurs salons ou listes (greffier lists check)."
             )
         );
     }

@@ -37,6 +37,7 @@ pub mod outbox;
 mod plugin;
 pub mod route;
 mod run;
+mod say;
 mod scheduler;
 mod seed;
 mod status;
@@ -51,6 +52,7 @@ use greffier_storage::Database;
 
 use app::App;
 use inbox::Inbox;
+use say::outln;
 
 /// The filter of the bot's Matrix syncs, which the benchmarks' clients use too.
 pub use matrix::sync_filter;
@@ -125,8 +127,8 @@ enum Cmd {
         #[arg(long)]
         title: Option<String>,
         /// The meeting's date (YYYY-MM-DD), if the file lacks it.
-        #[arg(long, value_parser = parse_date)]
-        date: Option<jiff::civil::Date>,
+        #[arg(long)]
+        date: Option<String>,
         /// Where it took place, if the file lacks it.
         #[arg(long)]
         place: Option<String>,
@@ -196,16 +198,17 @@ enum ListsCmd {
     },
 }
 
-/// `--date 2007-06-11`.
-fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
-    s.parse()
-        .map_err(|e| format!("{s:?}: not a date YYYY-MM-DD ({e})"))
-}
-
 fn open_database(app: &App, cli: &Cli) -> anyhow::Result<Database> {
     let path = database_path(app, cli)?;
-    let mut db = Database::open(&path)
-        .with_context(|| format!("cannot open the database {}", path.display()))?;
+    let lang = app.loaded.config.bot.language;
+    let mut db = Database::open(&path).with_context(|| {
+        greffier_commands::tr!(
+            lang,
+            "impossible d'ouvrir la base de données {}",
+            "cannot open the database {}",
+            path.display()
+        )
+    })?;
     seed::apply(&mut db, &app.loaded.config, jiff::Timestamp::now())?;
     Ok(db)
 }
@@ -273,11 +276,11 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         // A monitoring check that cannot read the database: UNKNOWN.
         Err(e) if status => {
-            println!("GREFFIER UNKNOWN: {e:#}");
+            outln!("GREFFIER UNKNOWN: {e:#}");
             ExitCode::from(3)
         }
         Err(e) => {
-            eprintln!("greffier: {e:#}");
+            eprintln!("{}{e:#}", say::error_prefix());
             ExitCode::FAILURE
         }
     }
@@ -298,6 +301,7 @@ fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
     let app = App {
         loaded: config::load(&config, &channels::readers())?,
     };
+    say::set_lang(app.loaded.config.bot.language);
     let done = match &cli.command {
         Cmd::CheckConfig => {
             for warning in app.loaded.warnings() {
@@ -309,7 +313,7 @@ fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
                 .filter(|p| p.section.is_some())
                 .map(|p| format!("{}: {}", p.name, if p.on(c) { "on" } else { "off" }))
                 .collect();
-            println!(
+            outln!(
                 "{}: OK ({}, {} seed group(s), database {})",
                 config.display(),
                 channels.join(", "),
@@ -338,7 +342,7 @@ fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Export { .. } => {
             let db = open_database(&app, &cli)?;
             let export = db.export()?;
-            println!("{}", serde_json::to_string_pretty(&export)?);
+            outln!("{}", serde_json::to_string_pretty(&export)?);
             Ok(())
         }
         Cmd::Run => {
@@ -384,10 +388,12 @@ fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
             place,
             ..
         } => {
+            let lang = app.loaded.config.bot.language;
+            let date = date.as_deref().map(|d| say::date(lang, d)).transpose()?;
             let mut db = open_database(&app, &cli)?;
             let given = greffier_commands::minutes::parse::Given {
                 title: title.clone(),
-                date: *date,
+                date,
                 place: place.clone(),
             };
             minutes::import_file(&app, &mut db, file, &given)

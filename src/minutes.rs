@@ -2,17 +2,18 @@
 //! a summary of what was created, matched, and not understood.
 //! `greffier minutes <id>`: the compte rendu of a meeting.
 
+use crate::say::outln;
 use greffier_commands::store::Meetings as _;
 use std::path::Path;
 
 use anyhow::{Context as _, bail};
 use greffier_commands::minutes::{import, parse, record};
 use greffier_commands::store::MeetingId;
-use greffier_commands::{Action, tr};
+use greffier_commands::{Action, Lang, tr, words};
 use greffier_storage::Database;
 
 use crate::app::App;
-use crate::{channels, route};
+use crate::{channels, route, say};
 
 pub fn import_file(
     app: &App,
@@ -20,10 +21,8 @@ pub fn import_file(
     file: &Path,
     given: &parse::Given,
 ) -> anyhow::Result<()> {
-    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let Ok(text) = String::from_utf8(bytes) else {
-        bail!("{}: not UTF-8 text", file.display());
-    };
+    let lang = app.loaded.config.bot.language;
+    let text = say::read_text(lang, file)?;
     // A progress bar on long files, when someone watches.
     let watched = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let mut minutes = parse::parse_with_progress(&text, &mut |line, total| {
@@ -39,34 +38,61 @@ pub fn import_file(
     if watched && text.lines().count() >= 1000 {
         eprintln!();
     }
-    if let Err(contradiction) = minutes.complete(given) {
-        bail!("{}: {contradiction}: nothing imported", file.display());
+    if let Err(contradiction) = minutes.complete(given, lang) {
+        bail!(
+            "{}",
+            tr!(
+                lang,
+                "{} : {contradiction} ; rien n'est importé",
+                "{}: {contradiction}: nothing imported",
+                file.display()
+            )
+        );
     }
     // Without a title and a date there is no meeting to import the rest
     // into: nothing is imported.
     if minutes.title.is_none() || minutes.date.is_none() {
         let from = match minutes.headless {
-            Some(line) => {
-                format!("the minutes start at line {line}, without their title, date and place")
-            }
-            None if minutes.title.is_none() => "no title found".to_string(),
-            None => "no date found under the title".to_string(),
+            Some(line) => tr!(
+                lang,
+                "le compte rendu commence à la ligne {line}, sans son titre, sa date ni son lieu",
+                "the minutes start at line {line}, without their title, date and place"
+            ),
+            None if minutes.title.is_none() => tr!(lang, "aucun titre trouvé", "no title found"),
+            None => tr!(
+                lang,
+                "aucune date trouvée sous le titre",
+                "no date found under the title"
+            ),
         };
         bail!(
-            "{}: {from}: give them with --title and --date (and --place); nothing imported",
-            file.display()
+            "{}",
+            tr!(
+                lang,
+                "{} : {from} ; donnez-les avec --title et --date (et --place) ; rien n'est importé",
+                "{}: {from}: give them with --title and --date (and --place); nothing imported",
+                file.display()
+            )
         );
     }
     if minutes.unreadable {
         let lines: Vec<String> = minutes
             .problems
             .iter()
-            .map(|(line, what)| format!("  line {line}: {what}"))
+            .map(|(line, what)| {
+                let what = what.text(lang);
+                tr!(lang, "  ligne {line} : {what}", "  line {line}: {what}")
+            })
             .collect();
         bail!(
-            "{}: a groups table could not be read; nothing imported:\n{}",
-            file.display(),
-            lines.join("\n")
+            "{}",
+            tr!(
+                lang,
+                "{} : un tableau des groupes n'a pas pu être lu ; rien n'est importé :\n{}",
+                "{}: a groups table could not be read; nothing imported:\n{}",
+                file.display(),
+                lines.join("\n")
+            )
         );
     }
     let ctx = app.context();
@@ -83,24 +109,22 @@ pub fn import_file(
         };
         Ok((summary, kept))
     })?;
-    let lang = ctx.lang;
-    let count = text.lines().count();
-    let header = tr!(
+    let count = words::count(
         lang,
-        "{}: {} ligne(s) lue(s)",
-        "{}: {} line(s) read",
-        file.display(),
-        count
+        text.lines().count(),
+        ("ligne lue", "lignes lues"),
+        ("line read", "lines read"),
     );
-    println!("{header}");
-    println!(
+    let header = tr!(lang, "{} : {count}", "{}: {count}", file.display());
+    outln!("{header}");
+    outln!(
         "{}",
         tr!(lang, "Créé ({}) :", "Created ({}):", summary.created.len())
     );
     for c in &summary.created {
-        println!("  + {c}");
+        outln!("  + {c}");
     }
-    println!(
+    outln!(
         "{}",
         tr!(
             lang,
@@ -110,10 +134,10 @@ pub fn import_file(
         )
     );
     for m in &summary.matched {
-        println!("  = {m}");
+        outln!("  = {m}");
     }
     if !summary.notes.is_empty() {
-        println!(
+        outln!(
             "{}",
             tr!(
                 lang,
@@ -123,11 +147,11 @@ pub fn import_file(
             )
         );
         for n in &summary.notes {
-            println!("  ~ {n}");
+            outln!("  ~ {n}");
         }
     }
     match kept {
-        Some(record::Kept::New(v)) => println!(
+        Some(record::Kept::New(v)) => outln!(
             "{}",
             tr!(
                 lang,
@@ -135,7 +159,7 @@ pub fn import_file(
                 "The compte rendu kept as written, approved (version {v})."
             )
         ),
-        Some(record::Kept::Same(v)) => println!(
+        Some(record::Kept::Same(v)) => outln!(
             "{}",
             tr!(
                 lang,
@@ -143,7 +167,7 @@ pub fn import_file(
                 "The compte rendu was already recorded as it is (version {v})."
             )
         ),
-        Some(record::Kept::Other(v)) => println!(
+        Some(record::Kept::Other(v)) => outln!(
             "{}",
             tr!(
                 lang,
@@ -154,25 +178,31 @@ pub fn import_file(
         None => {}
     }
     if summary.problems.is_empty() && summary.notes.is_empty() {
-        println!(
+        outln!(
             "{}",
             tr!(lang, "Tout a été compris.", "Everything was understood.")
         );
     } else if summary.problems.is_empty() {
-        println!(
+        outln!(
             "{}",
             tr!(lang, "Le reste a été compris.", "The rest was understood.")
         );
     } else {
         let n = summary.problems.len();
-        println!(
+        outln!(
             "{}",
             tr!(lang, "Non compris ({}) :", "Not understood ({}):", n)
         );
         for (line, what) in &summary.problems {
-            println!(
+            outln!(
                 "{}",
-                tr!(lang, "  ligne {} : {}", "  line {}: {}", line, what)
+                tr!(
+                    lang,
+                    "  ligne {} : {}",
+                    "  line {}: {}",
+                    line,
+                    what.text(lang)
+                )
             );
         }
     }
@@ -193,15 +223,20 @@ pub fn import_edited(
     meeting: i64,
     apply: bool,
 ) -> anyhow::Result<()> {
-    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let Ok(text) = String::from_utf8(bytes) else {
-        bail!("{}: not UTF-8 text", file.display());
-    };
+    let lang = app.loaded.config.bot.language;
+    let text = say::read_text(lang, file)?;
     if text.trim().is_empty() {
-        bail!("{}: the file is empty: nothing applied", file.display());
+        bail!(
+            "{}",
+            tr!(
+                lang,
+                "{} : le fichier est vide ; rien n'est appliqué",
+                "{}: the file is empty: nothing applied",
+                file.display()
+            )
+        );
     }
     let ctx = app.context();
-    let lang = ctx.lang;
     let outcome = db.transaction(ctx.now, |tx| {
         let id = MeetingId(meeting);
         if tx.meeting(id)?.is_none() {
@@ -229,10 +264,10 @@ pub fn import_edited(
         Ok((Some((changes, Some(version))), true))
     })?;
     let Some((changes, applied)) = outcome else {
-        bail!("there is no meeting {meeting}");
+        return Err(say::no_meeting(lang, meeting));
     };
     if changes.is_empty() {
-        println!(
+        outln!(
             "{}",
             tr!(
                 lang,
@@ -242,15 +277,15 @@ pub fn import_edited(
         );
         return Ok(());
     }
-    println!(
+    outln!(
         "{}",
         tr!(lang, "Changements ({}) :", "Changes ({}):", changes.len())
     );
     for c in &changes {
-        println!("{c}");
+        outln!("{c}");
     }
     match applied {
-        Some(version) => println!(
+        Some(version) => outln!(
             "{}",
             tr!(
                 lang,
@@ -258,7 +293,7 @@ pub fn import_edited(
                 "Applied: the minutes of meeting #{meeting} are under review (version {version}); approving them freezes them as they are."
             )
         ),
-        None => println!(
+        None => outln!(
             "{}",
             tr!(
                 lang,
@@ -298,32 +333,44 @@ pub struct Output<'a> {
 
 impl Output<'_> {
     /// The compte rendu in this format.
-    fn bytes(&self, rendered: &record::CompteRendu) -> anyhow::Result<Vec<u8>> {
+    fn bytes(&self, lang: Lang, rendered: &record::CompteRendu) -> anyhow::Result<Vec<u8>> {
         Ok(match self.format {
             "html" => rendered.html.clone().into_bytes(),
-            "odt" => greffier_document::odt::write(&rendered.document)
-                .context("cannot write the OpenDocument file")?,
-            "pdf" => {
-                greffier_document::pdf::write(&rendered.document).map_err(anyhow::Error::msg)?
-            }
+            "odt" => greffier_document::odt::write(&rendered.document).with_context(|| {
+                tr!(
+                    lang,
+                    "impossible d'écrire le fichier OpenDocument",
+                    "cannot write the OpenDocument file"
+                )
+            })?,
+            "pdf" => greffier_document::pdf::write(&rendered.document).map_err(|e| {
+                anyhow::anyhow!(tr!(
+                    lang,
+                    "impossible d'écrire le PDF : {e}",
+                    "cannot write the PDF: {e}"
+                ))
+            })?,
             _ => rendered.text.clone().into_bytes(),
         })
     }
 
-    fn write(&self, bytes: &[u8]) -> anyhow::Result<()> {
+    fn write(&self, lang: Lang, bytes: &[u8]) -> anyhow::Result<()> {
         match self.file {
-            Some(file) => std::fs::write(file, bytes)
-                .with_context(|| format!("cannot write {}", file.display())),
+            Some(file) => say::write(lang, file, bytes),
             None => {
                 let binary = matches!(self.format, "odt" | "pdf");
                 if binary && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
                     bail!(
-                        "a .{} file is not for a terminal: give -o FILE (or redirect the output)",
-                        self.format
+                        "{}",
+                        tr!(
+                            lang,
+                            "un fichier .{} ne s'affiche pas dans un terminal : donnez -o FICHIER (ou redirigez la sortie)",
+                            "a .{} file is not for a terminal: give -o FILE (or redirect the output)",
+                            self.format
+                        )
                     );
                 }
-                std::io::Write::write_all(&mut std::io::stdout(), bytes)
-                    .context("cannot write to standard output")
+                say::write_stdout(lang, bytes)
             }
         }
     }
@@ -364,14 +411,33 @@ pub fn write(
             )?;
             Ok((Some((rendered, ids.len())), true))
         })?
-        .with_context(|| format!("there is no meeting {meeting}"))?;
-    to.write(&to.bytes(&rendered)?)?;
+        .ok_or_else(|| say::no_meeting(ctx.lang, meeting))?;
+    let lang = ctx.lang;
+    to.write(lang, &to.bytes(lang, &rendered)?)?;
     if send {
         if count == 0 {
-            bail!("meeting {meeting} has no group with a room or a list: nothing sent");
+            bail!(
+                "{}",
+                tr!(
+                    lang,
+                    "la réunion n°{meeting} n'a pas de groupe doté d'un salon ou d'une liste : rien n'est envoyé",
+                    "meeting #{meeting} has no group with a room or a list: nothing sent"
+                )
+            );
         }
+        let messages = words::count(
+            lang,
+            count,
+            ("message", "messages"),
+            ("message", "messages"),
+        );
         eprintln!(
-            "greffier: the compte rendu is queued for the group's room and list ({count} message(s)); a running bot delivers it"
+            "{}",
+            tr!(
+                lang,
+                "greffier : le compte rendu attend dans la file d'envoi pour le salon et la liste du groupe ({messages}) ; greffier run le distribue",
+                "greffier: the compte rendu is queued for the group's room and list ({messages}); greffier run delivers it"
+            )
         );
     }
     Ok(())

@@ -15,7 +15,8 @@ fn adapters() -> Vec<&'static str> {
     crate::channels::TABLE.iter().map(|p| p.name).collect()
 }
 
-/// The crates that speak a protocol: only an adapter names them.
+/// The crates that speak a protocol: only an adapter names them (as a
+/// path, `lettre::…`: "lettre" is also a French word in the sentences).
 const PROTOCOL_CRATES: [&str; 8] = [
     "matrix_sdk",
     "ruma",
@@ -130,7 +131,7 @@ fn graph() -> (BTreeMap<String, BTreeSet<String>>, Vec<String>) {
         }
         if !adapters().contains(&module.as_str()) {
             for word in PROTOCOL_CRATES {
-                if code.contains(word) {
+                if code.contains(&format!("{word}::")) {
                     problems.push(format!(
                         "{shown}: names `{word}`, a protocol crate: protocol code stays in its adapter's folder"
                     ));

@@ -1,6 +1,6 @@
 //! The attendance chart a reader of minutes wants: organisations × the
-//! last meetings, each cell present, excused, absent (invited, not there)
-//! or not invited, with each organisation's rate of presence. Drawn once,
+//! last meetings, each cell present, excused, without a firm answer (invited,
+//! neither present nor excused) or not invited, with each organisation's rate of presence. Drawn once,
 //! as SVG (inline on the web page); the PNG for rooms and mail is that SVG
 //! rasterised by resvg with DejaVu Sans embedded in the binary
 //! (`assets/fonts/`, its licence beside it), so full names with their
@@ -21,8 +21,8 @@ const FONT: &[u8] = greffier_document::fonts::REGULAR;
 pub enum Cell {
     Present,
     Excused,
-    /// Invited, and neither present nor excused.
-    Absent,
+    /// Invited, and neither present nor excused: no answer, or "peut-être".
+    NoFirmAnswer,
     NotInvited,
 }
 
@@ -73,7 +73,7 @@ fn colour(c: Cell) -> &'static str {
     match c {
         Cell::Present => GREEN,
         Cell::Excused => AMBER,
-        Cell::Absent => RED,
+        Cell::NoFirmAnswer => RED,
         Cell::NotInvited => GREY,
     }
 }
@@ -82,7 +82,7 @@ fn word(lang: Lang, c: Cell) -> String {
     match c {
         Cell::Present => tr!(lang, "présent", "present"),
         Cell::Excused => tr!(lang, "excusé", "excused"),
-        Cell::Absent => tr!(lang, "absent", "absent"),
+        Cell::NoFirmAnswer => tr!(lang, "sans réponse ferme", "no firm answer"),
         Cell::NotInvited => tr!(lang, "non invité", "not invited"),
     }
 }
@@ -100,11 +100,15 @@ pub fn attendance_svg(lang: Lang, title: &str, data: &Attendance) -> String {
         .max(12);
     let label = longest * CHAR;
     let rate_width = 70;
-    let legend: Vec<(Cell, String)> =
-        [Cell::Present, Cell::Excused, Cell::Absent, Cell::NotInvited]
-            .into_iter()
-            .map(|c| (c, word(lang, c)))
-            .collect();
+    let legend: Vec<(Cell, String)> = [
+        Cell::Present,
+        Cell::Excused,
+        Cell::NoFirmAnswer,
+        Cell::NotInvited,
+    ]
+    .into_iter()
+    .map(|c| (c, word(lang, c)))
+    .collect();
     let legend_step = |text: &str| 20 + text.chars().count() * 8 + 24;
     let legend_width: usize = legend.iter().map(|(_, t)| legend_step(t)).sum();
     let width = (MARGIN * 2 + label + COLUMN * data.meetings.len().max(1) + rate_width)
@@ -234,7 +238,7 @@ mod tests {
                 },
                 Row {
                     organisation: "<script>alert(1)</script>".into(),
-                    cells: vec![Cell::NotInvited, Cell::Absent],
+                    cells: vec![Cell::NotInvited, Cell::NoFirmAnswer],
                 },
             ],
         }
@@ -258,7 +262,13 @@ mod tests {
         assert!(svg.contains(">Châteauneuf-les-Martigues<"), "{svg}");
         assert!(svg.contains("&lt;script&gt;"), "{svg}");
         assert!(!svg.contains("<script>"), "{svg}");
-        for word in ["présent", "excusé", "absent", "non invité", "50 %"] {
+        for word in [
+            "présent",
+            "excusé",
+            "sans réponse ferme",
+            "non invité",
+            "50 %",
+        ] {
             assert!(svg.contains(word), "{word}: {svg}");
         }
     }

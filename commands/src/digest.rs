@@ -290,7 +290,24 @@ pub fn event_line(
         ),
         K::Lead => tr!(lang, "nouveau chef de projet : {org}", "new lead: {org}"),
         K::Status => tr!(lang, "avancement : {detail}", "status: {detail}"),
-        K::Milestone => tr!(lang, "nouveau jalon : {detail}", "new milestone: {detail}"),
+        K::Milestone => {
+            // Stored as "2030-03-02 Bascule …": the date said in words.
+            let (date, text) = match detail.split_once(' ') {
+                Some((d, t)) => match d.parse::<jiff::civil::Date>() {
+                    Ok(d) => (Some(crate::words::date_in(lang, d)), t),
+                    Err(_) => (None, detail),
+                },
+                None => (None, detail),
+            };
+            match date {
+                Some(date) => tr!(
+                    lang,
+                    "nouveau jalon : {text}, le {date}",
+                    "new milestone: {text}, on {date}"
+                ),
+                None => tr!(lang, "nouveau jalon : {text}", "new milestone: {text}"),
+            }
+        }
         K::Created => tr!(lang, "groupe créé", "group created"),
         K::Room => tr!(lang, "salon : {detail}", "room: {detail}"),
         K::List => tr!(
@@ -368,10 +385,10 @@ pub fn group_digest(
         );
         let text = tr!(
             lang,
-            "Prochain jalon : {} — {} (dans {days})",
-            "Next milestone: {} — {} (in {days})",
-            m.date,
-            m.text
+            "Prochain jalon : {}, le {} (dans {days})",
+            "Next milestone: {}, on {} (in {days})",
+            m.text,
+            crate::words::date_in(lang, m.date)
         );
         doc.push(Block::Text(text));
     }
@@ -492,7 +509,8 @@ pub fn group_digest(
 
 /// Attendance per organisation over the last `meetings` meetings (not
 /// cancelled, oldest first): a cell per meeting — present if one of its
-/// people was, else excused if one was, else absent if one was invited,
+/// people was, else excused if one was, else without a firm answer if one
+/// was invited,
 /// else not invited — for every organisation invited at least once; the
 /// most present first.
 pub fn attendance(
@@ -517,12 +535,12 @@ pub fn attendance(
             let now = match invitee.status {
                 RsvpStatus::Present => Cell::Present,
                 RsvpStatus::Excused => Cell::Excused,
-                _ => Cell::Absent,
+                _ => Cell::NoFirmAnswer,
             };
             let rank = |c: Cell| match c {
                 Cell::Present => 3,
                 Cell::Excused => 2,
-                Cell::Absent => 1,
+                Cell::NoFirmAnswer => 1,
                 Cell::NotInvited => 0,
             };
             if rank(now) > rank(cells[i]) {
@@ -597,8 +615,8 @@ pub fn overall_digest(store: &mut dyn Store, ctx: &Context) -> StoreResult<Diges
     let (existing, proposed) = group_tables(store)?;
     let title = tr!(
         lang,
-        "Digest des groupes de travail",
-        "Working groups digest"
+        "Lettre hebdomadaire des groupes de travail",
+        "The working groups' weekly letter"
     );
     let sections = [
         (

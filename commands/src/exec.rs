@@ -198,26 +198,14 @@ impl Exec<'_> {
             return Ok(g);
         }
         let groups = self.store.groups()?;
-        match lookup_group(&groups, name) {
-            Lookup::Found(i) => Ok(groups[i].clone()),
-            Lookup::Ambiguous(list) => {
-                let list = quote_list(self.lang(), &list);
-                let name = text::excerpt(name, 60);
-                self.refuse(tr!(
-                    self.lang(),
-                    "« {name} » désigne plusieurs groupes : {list} — précisez.",
-                    "“{name}” matches several groups: {list} — be more precise."
-                ))
-            }
-            Lookup::Unknown(suggestions) => {
-                let name = text::excerpt(name, 60);
-                let lang = self.lang();
-                let mut msg = tr!(lang, "Groupe inconnu « {name} »", "Unknown group “{name}”");
-                msg.push_str(&did_you_mean(lang, &suggestions));
-                if suggestions.is_empty() {
+        match group_named(&groups, self.lang(), name) {
+            Ok(i) => Ok(groups[i].clone()),
+            Err(Unnamed { text, suggested }) => {
+                let mut msg = text;
+                if !suggested {
                     let p = self.prefix();
                     msg.push_str(&tr!(
-                        lang,
+                        self.lang(),
                         " — tapez {p}groupe liste",
                         " — type {p}group list"
                     ));
@@ -314,6 +302,43 @@ pub fn quote_list(lang: Lang, items: &[String]) -> String {
             let init = init.join(", ");
             tr!(lang, "{init} ou {last}", "{init} or {last}")
         }
+    }
+}
+
+/// Why no group was found by a name: the sentence, and whether it
+/// proposes close names (else the caller says where the list is).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Unnamed {
+    pub text: String,
+    pub suggested: bool,
+}
+
+/// The group `name` designates among `groups` ([`lookup_group`]), or the
+/// sentence that says why none does — the chat's and the command line's:
+/// « Groupe inconnu « mesagerie » — vouliez-vous dire « messagerie » ? ».
+pub fn group_named(groups: &[Group], lang: Lang, name: &str) -> Result<usize, Unnamed> {
+    let excerpt = text::excerpt(name, 60);
+    match lookup_group(groups, name) {
+        Lookup::Found(i) => Ok(i),
+        Lookup::Ambiguous(list) => {
+            let list = quote_list(lang, &list);
+            Err(Unnamed {
+                text: tr!(
+                    lang,
+                    "« {excerpt} » désigne plusieurs groupes : {list} — précisez.",
+                    "“{excerpt}” matches several groups: {list} — be more precise."
+                ),
+                suggested: true,
+            })
+        }
+        Lookup::Unknown(suggestions) => Err(Unnamed {
+            text: tr!(
+                lang,
+                "Groupe inconnu « {excerpt} »",
+                "Unknown group “{excerpt}”"
+            ) + &did_you_mean(lang, &suggestions),
+            suggested: !suggestions.is_empty(),
+        }),
     }
 }
 

@@ -62,6 +62,9 @@ pub use cmd::Command;
 pub use cmd::rsvp::{Answer, Given, Rsvp, Withdraw};
 pub use cmd::sondage::Sondage;
 pub use cmd::sondage::voter::{Via, Voter};
+/// A group found by name as the commands find it, or the sentence that
+/// says why not (with close names): for the command line.
+pub use exec::{Unnamed, group_named};
 pub use lang::Lang;
 pub use membership::normalise_domain;
 pub use notices::Notice;

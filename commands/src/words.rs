@@ -132,8 +132,13 @@ pub fn de(name: &str) -> String {
     let mut chars = folded.chars();
     let first = chars.next().unwrap_or('x');
     let second = chars.next().unwrap_or('x');
+    let first_word = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or_default();
     let elided = match first {
-        'a' | 'e' | 'i' | 'o' | 'u' | 'h' => true,
+        'h' => !H_ASPIRE.contains(&first_word),
+        'a' | 'e' | 'i' | 'o' | 'u' => true,
         'y' => !"aeiou".contains(second),
         _ => false,
     };
@@ -142,6 +147,32 @@ pub fn de(name: &str) -> String {
         false => format!("de {name}"),
     }
 }
+
+/// Names whose first word starts with an h aspiré: "de Honfleur", "de
+/// Haute-Provence" (folded, the first word only). Any other h is mute:
+/// "d'Hyères", "d'Hérouville".
+const H_ASPIRE: &[&str] = &[
+    "haguenau",
+    "hainaut",
+    "halluin",
+    "ham",
+    "hautmont",
+    "haut",
+    "haute",
+    "hautes",
+    "hauts",
+    "havre",
+    "hayange",
+    "hazebrouck",
+    "hem",
+    "hennebont",
+    "hesdin",
+    "hollande",
+    "hombourg",
+    "honfleur",
+    "houilles",
+    "hourtin",
+];
 
 /// "jeudi 3 décembre 2026 à 9 h" in `tz`.
 pub fn when_in(lang: Lang, at: Timestamp, tz: &jiff::tz::TimeZone) -> String {
@@ -217,9 +248,10 @@ pub fn day_in(lang: Lang, date: jiff::civil::Date) -> String {
     let (days, months) = calendar_words(lang);
     let day = days[date.weekday().to_monday_zero_offset() as usize];
     let month = months[(date.month() - 1) as usize];
-    match lang {
-        Lang::Fr => format!("{day} {} {month} {}", date.day(), date.year()),
-        Lang::En => format!("{day} {month} {}, {}", date.day(), date.year()),
+    match (lang, date.day()) {
+        (Lang::Fr, 1) => format!("{day} 1er {month} {}", date.year()),
+        (Lang::Fr, d) => format!("{day} {d} {month} {}", date.year()),
+        (Lang::En, d) => format!("{day} {month} {d}, {}", date.year()),
     }
 }
 
@@ -239,6 +271,18 @@ pub fn group_status(lang: Lang, status: GroupStatus) -> String {
         GroupStatus::Proposed => tr!(lang, "proposé", "proposed"),
         GroupStatus::Active => tr!(lang, "actif", "active"),
         GroupStatus::Archived => tr!(lang, "archivé", "archived"),
+    }
+}
+
+/// A version of a compte rendu as users read it: "brouillon", "en
+/// relecture", "approuvé", "rectifié".
+pub fn record_state(lang: Lang, state: crate::store::RecordState) -> String {
+    use crate::store::RecordState;
+    match state {
+        RecordState::Brouillon => tr!(lang, "brouillon", "draft"),
+        RecordState::EnRelecture => tr!(lang, "en relecture", "under review"),
+        RecordState::Approuve => tr!(lang, "approuvé", "approved"),
+        RecordState::Rectifie => tr!(lang, "rectifié", "corrected"),
     }
 }
 
@@ -272,6 +316,7 @@ mod tests {
             day_in(Lang::Fr, date(2007, 10, 16)),
             "mardi 16 octobre 2007"
         );
+        assert_eq!(day_in(Lang::Fr, date(2030, 3, 1)), "vendredi 1er mars 2030");
     }
 }
 
@@ -328,5 +373,11 @@ mod de_tests {
         assert_eq!(de("Hyères"), "d'Hyères");
         assert_eq!(de("Yerres"), "de Yerres");
         assert_eq!(de("Ytrac"), "d'Ytrac");
+        assert_eq!(de("Honfleur"), "de Honfleur");
+        assert_eq!(
+            de("Haute-Provence Numérique"),
+            "de Haute-Provence Numérique"
+        );
+        assert_eq!(de("Hérouville-Saint-Clair"), "d'Hérouville-Saint-Clair");
     }
 }

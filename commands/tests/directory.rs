@@ -302,7 +302,7 @@ fn renamed_and_merged_names_change_everywhere_and_nothing_else() {
     .expect("the seed minutes");
     let mut minutes = parse::parse(&text);
     minutes
-        .complete(&parse::Given::default())
+        .complete(&parse::Given::default(), greffier_commands::Lang::Fr)
         .expect("complete");
     let ctx = w.ctx.clone();
     w.db.write(ctx.now, |tx| Ok(import::import(tx, &ctx, &minutes)?))

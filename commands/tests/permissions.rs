@@ -426,7 +426,7 @@ const MATRIX: &[(&str, [Cell; 6])] = &[
     (
         "!personne fusionner @member:example.test @other:example.test",
         [
-            Kept("la fiche de other est réunie à celle de member"),
+            Kept("la fiche d'other est réunie à celle de member"),
             Refused(NOT_ADMIN),
             Refused(NOT_ADMIN),
             Refused(NOT_ADMIN),

@@ -55,7 +55,9 @@ fn a_poll_from_its_dates_to_the_meeting() {
         "{reply}"
     );
     assert!(
-        reply.contains("(3 personnes interrogées, 0 par courriel ; sondage posté dans 0 salon.)"),
+        reply.contains(
+            "(3 personnes interrogées, aucune par courriel ; sondage posté dans aucun salon.)"
+        ),
         "{reply}"
     );
 

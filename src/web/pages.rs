@@ -7,7 +7,10 @@ use std::collections::BTreeMap;
 
 use greffier_commands::meeting::{Meeting, MeetingStatus, RsvpStatus};
 use greffier_commands::store::{GroupStatus, MeetingId, PollId, StoreResult};
-use greffier_commands::words::{day_in, group_status, use_status, when_in};
+use greffier_commands::words::{
+    answers as words_answers, count, date_in, day_in, group_status, list, poll_state, record_state,
+    use_status, when_in,
+};
 use greffier_commands::{Context, Lang, Store, tr};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
@@ -140,15 +143,15 @@ pub fn index(store: &mut dyn Store, ctx: &Context, _o: &Options) -> StoreResult<
             } @else {
                 table {
                     thead { tr {
-                        th { (tr!(lang, "Groupe", "Group")) }
-                        th { (tr!(lang, "Soutiens", "Supports")) }
-                        th { (tr!(lang, "Organisations", "Organisations")) }
+                        th { (tr!(lang, "Groupe proposé", "Proposed group")) }
+                        th { (tr!(lang, "Soutiens (sur les {} requis)", "Supports (of the {} needed)", ctx.quorum)) }
+                        th { (tr!(lang, "Organisations qui la soutiennent", "Supporting organisations")) }
                     } }
                     tbody {
                         @for (g, n, orgs) in &proposed {
                             tr {
                                 td { a href=(format!("/groupes/{}", g.slug)) { (g.theme) } }
-                                td { (n) " / " (ctx.quorum) }
+                                td { (n) }
                                 td { (orgs) }
                             }
                         }
@@ -169,7 +172,7 @@ pub fn index(store: &mut dyn Store, ctx: &Context, _o: &Options) -> StoreResult<
                     @for (p, answers, asked) in &poll_lines {
                         li {
                             a href=(format!("/sondages/{}", p.id.0)) { (p.title) }
-                            " — " (answers) "/" (asked) " " (tr!(lang, "réponse(s), clôture le", "answer(s), closes on")) " " (p.closes_on)
+                            " — " (poll_state(lang, p, *answers, *asked))
                         }
                     }
                 }
@@ -256,8 +259,8 @@ pub fn group(
                 ul { @for o in &members { li { (o.name) } } }
             }
             @if g.status == GroupStatus::Proposed {
-                p { (tr!(lang, "Soutiens", "Supports")) " : " (supporters.len()) " / " (ctx.quorum)
-                    @if !supporters.is_empty() { " (" (supporters.iter().map(|o| o.name.as_str()).collect::<Vec<_>>().join(", ")) ")" } }
+                p { (tr!(lang, "Soutiens : {} sur les {} requis", "Supports: {} of the {} needed", supporters.len(), ctx.quorum))
+                    @if !supporters.is_empty() { " (" (list(lang, &supporters.iter().map(|o| o.name.clone()).collect::<Vec<_>>())) ")" } }
             }
             h2 { (tr!(lang, "Avancement", "Status")) }
             @if let Some(s) = &latest {
@@ -338,7 +341,7 @@ pub fn meeting(
         _ => None,
     };
     let agenda = store.agenda(m.id)?;
-    let people = |n: usize| tr!(lang, "{n} personne(s)", "{n} people");
+    let people = |n: usize| count(lang, n, ("personne", "personnes"), ("person", "people"));
     Ok(Some(layout(
         lang,
         &m.title,
@@ -507,7 +510,7 @@ pub fn compte_rendu(
                 ul {
                     @for r in &records {
                         li {
-                            (tr!(lang, "version", "version")) " " (r.version) " — " (r.state.as_str())
+                            (tr!(lang, "version", "version")) " " (r.version) " — " (record_state(lang, r.state))
                             @if let Some(note) = &r.note { " — " (note) }
                             " — SHA-256 " code { (r.sha256.get(..16).unwrap_or_default()) } "…"
                         }
@@ -580,15 +583,20 @@ pub fn poll(
     let asked = store.poll_invitees(p.id)?.len();
     let state = match p.closed {
         true => tr!(lang, "clos", "closed"),
-        false => tr!(lang, "ouvert jusqu'au {}", "open until {}", p.closes_on),
+        false => tr!(
+            lang,
+            "ouvert jusqu'au {}",
+            "open until {}",
+            date_in(lang, p.closes_on)
+        ),
     };
     Ok(Some(layout(
         lang,
         &p.title,
         html! {
             h1 { (p.title) }
-            p { (state) " — " (answers) "/" (asked) " " (tr!(lang, "réponse(s)", "answer(s)")) }
-            @if let Some(m) = p.meeting { p { a href=(format!("/reunions/{}", m.0)) { (tr!(lang, "La réunion qui en est sortie", "The meeting it ended in")) } } }
+            p { (state) " — " (words_answers(lang, answers, asked)) }
+            @if let Some(m) = p.meeting { p { a href=(format!("/reunions/{}", m.0)) { (tr!(lang, "La réunion fixée par ce sondage", "The meeting this poll settled")) } } }
             table {
                 thead { tr {
                     th { (tr!(lang, "Date", "Date")) }

@@ -67,7 +67,10 @@ fn console_refuses_a_bad_identity() {
     let out = s.run(&["console", "--as", "nobody"], b"");
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("--as \"nobody\""), "{stderr}");
+    assert!(
+        stderr.contains("--as « nobody » : donnez un identifiant Matrix"),
+        "{stderr}"
+    );
 }
 
 #[test]

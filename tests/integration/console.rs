@@ -341,3 +341,119 @@ fn the_root_config_seeds_the_groups_of_the_minutes() {
     assert_eq!(openelec["version"], "2.03");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Issue 38, must show: the console's answers and the command line's
+/// errors in French — "d'Istres", "1 invité", "2 invités", "aucune
+/// invitation", dates in words, "9 h 30", the impossible date named as
+/// such, and the chat's close names in the command line's errors — then
+/// the same command line in English.
+#[test]
+fn french_at_the_console_and_on_the_command_line() {
+    const SEEDED: &str = r#"
+[bot]
+admins = ["@admin:example.test"]
+
+[[groups.seed]]
+slug = "messagerie"
+theme = "Messagerie libre"
+lead = "Berre"
+members = ["Berre", "Istres"]
+"#;
+    let s = Scratch::new("french-cli", SEEDED);
+    let admin = "@admin:example.test";
+    // At the console an address is the operator's word: `!moi nom` makes
+    // the person (by mail, only a reply to the confirmation does).
+    let out = s.console("claire@arles.example", &["!moi nom « Claire Dubois »"]);
+    assert_eq!(
+        out,
+        "Bienvenue, Claire Dubois : le greffier vous connaît désormais à l'adresse claire@arles.example.\n"
+    );
+    let declared = accepted(&s, "@alice:example.test", "Istres");
+    assert!(declared.contains("membre d'Istres"), "{declared}");
+    assert!(declared.contains("agir au nom d'Istres"), "{declared}");
+    let out = s.console("@alice:example.test", &["!groupe rejoindre messagerie"]);
+    assert!(out.contains("Istres en est membre"), "{out}");
+    let out = s.console(
+        admin,
+        &["!reunion creer \"Point messagerie\" 2030-01-17 09:30 groupe messagerie"],
+    );
+    assert!(
+        out.contains("« Point messagerie » — jeudi 17 janvier 2030 à 9 h 30 créée : 1 invité, aucune invitation envoyée par courriel."),
+        "{out}"
+    );
+    accepted(&s, "@bruno:example.test", "Istres");
+    s.console("@bruno:example.test", &["!groupe rejoindre messagerie"]);
+    let out = s.console(
+        admin,
+        &[
+            "!reunion creer \"Point suivant\" 2030-02-14 14:30 groupe messagerie",
+            "!sondage creer \"Choix\" 2030-02-30 2030-03-02",
+            "!sondage creer \"Choix\" 2030-03-01 2030-03-04 groupe messagerie",
+        ],
+    );
+    for said in [
+        "jeudi 14 février 2030 à 14 h 30 créée : 2 invités, aucune invitation envoyée par courriel.",
+        "la date « 2030-02-30 » n'existe pas",
+        "1. vendredi 1er mars 2030",
+        "avant le 28 février 2030",
+        "Sans heure indiquée, la réunion sera fixée à 9 h 30",
+    ] {
+        assert!(out.contains(said), "{said:?} in:\n{out}");
+    }
+    for bad in ["(s)", "09:30", "2030-01-17 ", "de Istres"] {
+        assert!(!out.contains(bad), "{bad:?} in:\n{out}");
+    }
+
+    // The command line, in the bot's language, with the chat's close names.
+    let err = |args: &[&str]| {
+        let out = s.run(args, b"");
+        assert!(!out.status.success(), "{args:?} succeeded");
+        String::from_utf8(out.stderr).expect("utf-8")
+    };
+    assert_eq!(
+        err(&["digest", "--group", "mesagerie"]),
+        "greffier : Groupe inconnu « mesagerie » — vouliez-vous dire « messagerie » ?\n"
+    );
+    assert_eq!(
+        err(&["digest", "--group", "zzz"]),
+        "greffier : Groupe inconnu « zzz » — greffier export --csv groups les énumère\n"
+    );
+    assert_eq!(
+        err(&["import-minutes", "/dev/null", "--date", "11/06/2007"]),
+        "greffier : --date « 11/06/2007 » : une date s'écrit AAAA-MM-JJ, ici « --date 2007-06-11 »\n"
+    );
+    assert_eq!(
+        err(&["minutes", "99"]),
+        "greffier : il n'y a pas de réunion n°99\n"
+    );
+    assert_eq!(
+        err(&["import-people", "/nonexistent/annuaire.csv"]),
+        "greffier : impossible de lire /nonexistent/annuaire.csv : le fichier n'existe pas\n"
+    );
+    // `digest --send` says what it queued: nothing, without a room or list.
+    let out = s.run(&["digest", "--group", "Messagerie libre", "--send"], b"");
+    assert_clean(&out);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "greffier : aucune lettre n'est partie : aucun groupe n'a de salon ni de liste où l'envoyer\n"
+    );
+
+    // The same database, the bot configured in English.
+    let english = s.dir.join("english.toml");
+    std::fs::write(
+        &english,
+        SEEDED.replace("[bot]", "[bot]\nlanguage = \"en\""),
+    )
+    .expect("write");
+    let database = s.dir.join("greffier.db");
+    let out = crate::support::run_with(
+        &english,
+        &database,
+        &["digest", "--group", "mesagerie"],
+        b"",
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "greffier: Unknown group “mesagerie” — did you mean “messagerie”?\n"
+    );
+}

@@ -257,12 +257,12 @@ fn the_list_of_people_from_libreoffice_calc_in_every_encoding() {
     assert_clean(&shown);
     let shown = String::from_utf8(shown.stdout).expect("utf-8");
     for line in [
-        "4 personne(s) lue(s) (UTF-8 avec BOM)",
+        "4 personnes lues (UTF-8 avec BOM)",
         "ligne 2 : ~ Louis MORALES (Ouest Provence) — adresse louis.morales@ouest-provence.fr",
         "ligne 3 : ~ Christian BRUNETTI (Sete) — adresse christian.brunetti@sete.fr, Matrix @cbrunetti:sete.fr",
         "ligne 4 : + Hélène ÉTIENNE (Sete) — adresse helene.etienne@sete.fr",
         "ligne 5 : = Valérie HENRY (Ouest Provence)",
-        "1 ajoutée(s), 1 reconnue(s), 2 complétée(s).",
+        "1 personne ajoutée, 1 reconnue, 2 complétées.",
         "Rien n'est enregistré : relancez avec --apply",
     ] {
         assert!(shown.contains(line), "{line:?} in:\n{shown}");
@@ -278,7 +278,7 @@ fn the_list_of_people_from_libreoffice_calc_in_every_encoding() {
     assert!(
         again.contains("(Windows-1252)")
             && again.contains("ligne 4 : = Hélène ÉTIENNE (Sete)")
-            && again.contains("0 ajoutée(s), 4 reconnue(s), 0 complétée(s).")
+            && again.contains("aucune personne ajoutée, 4 reconnues, aucune complétée.")
             && again.contains("Rien à changer."),
         "{again}"
     );
@@ -454,7 +454,8 @@ async fn an_archived_group_leaves_the_digests_and_its_room_says_so() {
         .run(&["digest", "--group", "courrier", "--send"], b"");
     assert!(!out.status.success());
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("is archived: it gets no digest"),
+        String::from_utf8_lossy(&out.stderr)
+            .contains("est archivé : il ne reçoit pas de lettre hebdomadaire"),
         "{out:?}"
     );
     // Back.

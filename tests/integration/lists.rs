@@ -343,7 +343,7 @@ async fn lists_check_reports_what_drifted_and_fixes_without_removing() {
     let text = String::from_utf8_lossy(&out.stdout).to_string();
     assert!(
         text.contains(&format!(
-            "{slug} — {list} : hors du groupe (laissés) hand@example.test"
+            "{slug} — {list} : inscriptions hors du groupe, laissées en place : hand@example.test"
         )),
         "{text}"
     );
@@ -354,7 +354,7 @@ async fn lists_check_reports_what_drifted_and_fixes_without_removing() {
     let out = bot.scratch.run(&["lists", "check", "--fix"], b"");
     crate::support::assert_clean(&out);
     let text = String::from_utf8_lossy(&out.stdout).to_string();
-    assert!(text.contains("1 correction(s) en file"), "{text}");
+    assert!(text.contains("1 correction en file d'attente"), "{text}");
     // The running bot invites Bob again; the hand-added address stays.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     loop {
@@ -502,7 +502,8 @@ async fn an_archived_groups_mailman_list_gets_no_digest_until_it_is_active_again
         .run(&["digest", "--group", &slug, "--send"], b"");
     assert!(
         !out.status.success()
-            && String::from_utf8_lossy(&out.stderr).contains("is archived: it gets no digest"),
+            && String::from_utf8_lossy(&out.stderr)
+                .contains("est archivé : il ne reçoit pas de lettre hebdomadaire"),
         "{out:?}"
     );
 

@@ -57,7 +57,7 @@ fn the_founding_minutes_import_into_the_whole_state() {
     let summary = import(&s, SEED);
     // Section 1.1 is not modelled: kept as the meeting's notes, and said.
     assert!(
-        summary.contains("Gardé tel quel comme notes de la réunion (2) :\n  ~ section « 1.1 Echanges sur l'adullact entre les adhérents adullact: » (lignes 41–49)\n  ~ section 1.2 : 16 éléments sans logiciel en service (lignes 56, 57, 58, 60, 62, 64, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76)\nCompte rendu gardé tel qu'il est écrit, approuvé (version 1).\nLe reste a été compris."),
+        summary.contains("Gardé tel quel comme notes de la réunion (2) :\n  ~ section « 1.1 Echanges sur l'adullact entre les adhérents adullact: » (lignes 41 à 49)\n  ~ section 1.2 : 16 éléments sans logiciel en service (lignes 56, 57, 58, 60, 62, 64, 67, 68, 69, 70, 71, 72, 73, 74, 75 et 76)\nCompte rendu gardé tel qu'il est écrit, approuvé (version 1).\nLe reste a été compris."),
         "{summary}"
     );
     assert!(!summary.contains("Tout a été compris"), "{summary}");
@@ -246,7 +246,7 @@ fn a_file_that_is_not_minutes_is_reported() {
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("no date found under the title: give them with --title and --date (and --place); nothing imported"),
+        stderr.contains("aucune date trouvée sous le titre ; donnez-les avec --title et --date (et --place) ; rien n'est importé"),
         "{stderr}"
     );
     assert_eq!(s.export()["groups"], serde_json::json!([]));
@@ -254,7 +254,7 @@ fn a_file_that_is_not_minutes_is_reported() {
     std::fs::write(&binary, [0xff, 0xfe, 0x00]).expect("write");
     let out = s.run(&["import-minutes", binary.to_str().expect("path")], b"");
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not UTF-8"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ce n'est pas du texte UTF-8"));
 }
 
 #[test]
@@ -321,7 +321,7 @@ fn the_written_minutes_import_back_to_the_same_state() {
     );
     let missing = first.run(&["minutes", "99"], b"");
     assert!(!missing.status.success());
-    assert!(String::from_utf8_lossy(&missing.stderr).contains("no meeting 99"));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("il n'y a pas de réunion n°99"));
 }
 
 const PDF: &str = concat!(
@@ -338,7 +338,7 @@ fn a_pdf_copy_without_its_header_is_refused_whole() {
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("the minutes start at line 1, without their title, date and place: give them with --title and --date (and --place); nothing imported"),
+        stderr.contains("le compte rendu commence à la ligne 1, sans son titre, sa date ni son lieu ; donnez-les avec --title et --date (et --place) ; rien n'est importé"),
         "{stderr}"
     );
     let e = s.export();
@@ -355,8 +355,9 @@ fn a_pdf_copy_without_its_header_is_refused_whole() {
     let out = s.run(&["import-minutes", SEED, "--date", "2007-06-12"], b"");
     assert!(!out.status.success());
     assert!(
-        String::from_utf8_lossy(&out.stderr)
-            .contains("--date 2007-06-12: the file's date is 2007-06-11"),
+        String::from_utf8_lossy(&out.stderr).contains(
+            "--date 2007-06-12 : le fichier est daté du 11 juin 2007, pas du 12 juin 2007"
+        ),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
@@ -407,8 +408,8 @@ fn an_unreadable_table_imports_nothing() {
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("a groups table could not be read; nothing imported")
-            && stderr.contains("line 7: no organisation after the theme \"OpenElec\""),
+        stderr.contains("un tableau des groupes n'a pas pu être lu ; rien n'est importé")
+            && stderr.contains("ligne 7 : aucune organisation après le thème « OpenElec »"),
         "{stderr}"
     );
     let e = s.export();
@@ -811,7 +812,7 @@ fn an_edited_compte_rendu_is_shown_then_put_under_review() {
     );
     let missing = s.run(&["import-minutes", path, "--meeting", "9"], b"");
     assert!(!missing.status.success());
-    assert!(String::from_utf8_lossy(&missing.stderr).contains("no meeting 9"));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("il n'y a pas de réunion n°9"));
 }
 
 /// What an import reads into the catalogue is marked as read from that

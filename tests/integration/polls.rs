@@ -157,7 +157,7 @@ async fn a_native_poll_in_the_room_answered_with_its_buttons() {
     assert!(
         created
             .body()
-            .contains("3 personnes interrogées, 0 par courriel ; sondage posté dans 1 salon"),
+            .contains("3 personnes interrogées, aucune par courriel ; sondage posté dans 1 salon"),
         "{}",
         created.body()
     );

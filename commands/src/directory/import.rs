@@ -100,17 +100,17 @@ fn one(
     }
     let (person, added) = match by_identity {
         Some(p) if super::person_key(&p.name) != super::person_key(&row.name) => {
+            let given = identities
+                .iter()
+                .map(|i| i.value.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let (owner, named) = (&p.name, &row.name);
+            let (de_owner, de_named) = (crate::words::de(owner), crate::words::de(named));
             return Ok(Err(tr!(
                 lang,
-                "« {} » est l'identité de {}, pas de {}",
-                "“{}” is {}'s identity, not {}'s",
-                identities
-                    .iter()
-                    .map(|i| i.value.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                p.name,
-                row.name
+                "« {given} » est l'identité {de_owner}, pas {de_named}",
+                "“{given}” is {owner}'s identity, not {named}'s"
             )));
         }
         Some(p) => (p, false),

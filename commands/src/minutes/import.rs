@@ -9,13 +9,16 @@ use std::collections::BTreeMap;
 
 use jiff::civil::Time;
 
+use crate::lang::Lang;
 use crate::meeting::{NewMeeting, NewRsvp, RsvpStatus};
 use crate::minutes::names::{KNOWN_NAMES, display_name, split_excused};
 use crate::minutes::parse::{GroupRow, Minutes};
+use crate::minutes::problem::Problem;
 use crate::minutes::projects;
 use crate::request::Context;
 use crate::store::{GroupStatus, MeetingId, NewGroup, OrgId, PersonId, Store, StoreResult};
 use crate::text::{fold, name_key, software_key};
+use crate::tr;
 
 /// Imported meetings start at this local time (the minutes give no hour).
 pub const MEETING_TIME: Time = Time::constant(9, 0, 0, 0);
@@ -29,7 +32,7 @@ pub struct Summary {
     /// "section 1.1 « … » (lignes a–b)".
     pub notes: Vec<String>,
     /// (line, what was not understood).
-    pub problems: Vec<(usize, String)>,
+    pub problems: Vec<(usize, Problem)>,
     /// The meeting the compte rendu is of.
     pub meeting: Option<MeetingId>,
 }
@@ -98,6 +101,8 @@ pub fn split_villes(villes: &str, known: &BTreeMap<String, String>) -> Vec<Strin
 
 struct Importer<'a> {
     store: &'a mut dyn Store,
+    /// The summary's language (bot.language).
+    lang: Lang,
     known: BTreeMap<String, String>,
     summary: Summary,
 }
@@ -121,7 +126,8 @@ impl Importer<'_> {
     fn org(&mut self, name: &str) -> StoreResult<OrgId> {
         let key = name_key(name);
         if let Some(o) = self.store.organisation_by_key(&key)? {
-            self.note(false, format!("organisation {}", o.name));
+            let what = tr!(self.lang, "organisation {}", "organisation {}", o.name);
+            self.note(false, what);
             return Ok(o.id);
         }
         let display = self
@@ -130,28 +136,35 @@ impl Importer<'_> {
             .cloned()
             .unwrap_or_else(|| display_name(name));
         let id = self.store.create_organisation(&display, None)?;
-        self.note(true, format!("organisation {display}"));
+        self.note(
+            true,
+            tr!(
+                self.lang,
+                "organisation {display}",
+                "organisation {display}"
+            ),
+        );
         Ok(id)
     }
 
     fn person(&mut self, name: &str, org: OrgId) -> StoreResult<PersonId> {
         let name = name.trim();
         if let Some(p) = self.store.person_by_name(&name_key(name), Some(org))? {
-            self.note(false, format!("personne {}", p.name));
+            let what = tr!(self.lang, "personne {}", "person {}", p.name);
+            self.note(false, what);
             return Ok(p.id);
         }
         let id = self.store.create_contact(name, Some(org))?;
-        self.note(true, format!("personne {name}"));
+        self.note(true, tr!(self.lang, "personne {name}", "person {name}"));
         Ok(id)
     }
 
     fn group(&mut self, row: &GroupRow, status: GroupStatus) -> StoreResult<()> {
         let villes = split_villes(&row.villes, &self.known);
         if villes.is_empty() {
-            self.summary.problems.push((
-                row.line,
-                format!("no organisation in the row of {:?}", row.theme),
-            ));
+            self.summary
+                .problems
+                .push((row.line, Problem::NoOrganisationInRow(row.theme.clone())));
         }
         let lead = match &row.lead {
             Some(l) => Some(self.org(l)?),
@@ -174,15 +187,20 @@ impl Importer<'_> {
             Some(g) if name_key(&g.theme) != theme_key => {
                 self.note(
                     false,
-                    format!(
+                    tr!(
+                        self.lang,
                         "groupe {} (« {} » lu comme « {} »)",
-                        g.slug, row.theme, g.theme
+                        "group {} (“{}” read as “{}”)",
+                        g.slug,
+                        row.theme,
+                        g.theme
                     ),
                 );
                 g.id
             }
             Some(g) => {
-                self.note(false, format!("groupe {}", g.slug));
+                let what = tr!(self.lang, "groupe {}", "group {}", g.slug);
+                self.note(false, what);
                 g.id
             }
             None => {
@@ -208,7 +226,7 @@ impl Importer<'_> {
                     },
                     None,
                 )?;
-                self.note(true, format!("groupe {slug}"));
+                self.note(true, tr!(self.lang, "groupe {slug}", "group {slug}"));
                 id
             }
         };
@@ -287,6 +305,7 @@ pub fn import(store: &mut dyn Store, ctx: &Context, minutes: &Minutes) -> StoreR
     }
     let mut imp = Importer {
         store,
+        lang: ctx.lang,
         known,
         summary: Summary {
             problems: minutes.problems.clone(),
@@ -306,7 +325,7 @@ pub fn import(store: &mut dyn Store, ctx: &Context, minutes: &Minutes) -> StoreR
         };
         let meeting = match imp.store.meeting_by_title_at(title, starts_at)? {
             Some(m) => {
-                imp.note(false, format!("réunion {title}"));
+                imp.note(false, tr!(ctx.lang, "réunion {title}", "meeting {title}"));
                 m
             }
             None => {
@@ -319,7 +338,7 @@ pub fn import(store: &mut dyn Store, ctx: &Context, minutes: &Minutes) -> StoreR
                     group: None,
                     organiser,
                 })?;
-                imp.note(true, format!("réunion {title}"));
+                imp.note(true, tr!(ctx.lang, "réunion {title}", "meeting {title}"));
                 imp.store.meeting(id)?.ok_or_else(|| {
                     crate::store::StoreError("the meeting just created is missing".into())
                 })?
@@ -341,7 +360,7 @@ pub fn import(store: &mut dyn Store, ctx: &Context, minutes: &Minutes) -> StoreR
                 None => imp
                     .summary
                     .problems
-                    .push((*line, format!("no name and organisation in {text:?}"))),
+                    .push((*line, Problem::NoNameAndOrganisation(text.to_string()))),
             }
         }
         // Someone listed twice (present and excused, say) keeps their first
@@ -354,12 +373,11 @@ pub fn import(store: &mut dyn Store, ctx: &Context, minutes: &Minutes) -> StoreR
                     let name = imp.store.person(person)?.name;
                     imp.summary.problems.push((
                         line.unwrap_or(0),
-                        format!(
-                            "{name} is listed as {} and as {}: kept {}",
-                            first.as_str(),
-                            status.as_str(),
-                            first.as_str()
-                        ),
+                        Problem::ListedTwice {
+                            name,
+                            first,
+                            then: status,
+                        },
                     ));
                 }
                 Some(_) => {}
@@ -404,9 +422,7 @@ pub fn import(store: &mut dyn Store, ctx: &Context, minutes: &Minutes) -> StoreR
         Some(meeting.id)
     } else {
         if minutes.problems.is_empty() {
-            imp.summary
-                .problems
-                .push((1, "no title and date: no meeting imported".into()));
+            imp.summary.problems.push((1, Problem::NoTitleAndDate));
         }
         None
     };
@@ -465,7 +481,11 @@ impl Importer<'_> {
         for (line, written, name) in read.slips {
             self.note(
                 false,
-                format!("logiciel « {written} » (ligne {line}) lu comme {name}"),
+                tr!(
+                    self.lang,
+                    "logiciel « {written} » (ligne {line}) lu comme {name}",
+                    "software “{written}” (line {line}) read as {name}"
+                ),
             );
         }
         for u in read.uses {
@@ -473,7 +493,8 @@ impl Importer<'_> {
             let key = software_key(&u.software);
             let software = match self.store.software_by_key(&key)? {
                 Some(s) => {
-                    self.note(false, format!("logiciel {}", s.name));
+                    let what = tr!(self.lang, "logiciel {}", "software {}", s.name);
+                    self.note(false, what);
                     s.id
                 }
                 None => {
@@ -482,16 +503,19 @@ impl Importer<'_> {
                         .find(|g| software_key(&g.slug) == key || software_key(&g.theme) == key)
                         .map(|g| g.id);
                     let id = self.store.create_software(&u.software, group)?;
-                    self.note(true, format!("logiciel {}", u.software));
+                    let what = tr!(self.lang, "logiciel {}", "software {}", u.software);
+                    self.note(true, what);
                     id
                 }
             };
             let org_name = self.store.organisation(org)?.name;
-            let what = format!(
+            let what = tr!(
+                self.lang,
                 "{} utilise {} ({})",
+                "{} runs {} ({})",
                 org_name,
                 u.software,
-                u.status.as_str()
+                crate::words::use_status(self.lang, u.status)
             );
             let changed =
                 self.store
@@ -514,9 +538,11 @@ impl Importer<'_> {
         if let (Some((first, heading)), Some((last, _))) =
             (minutes.notes.first(), minutes.notes.last())
         {
-            self.summary.notes.push(format!(
-                "section « {} » (lignes {first}–{last})",
-                crate::text::excerpt(heading, 80)
+            let heading = crate::text::excerpt(heading, 80);
+            self.summary.notes.push(tr!(
+                self.lang,
+                "section « {heading} » (lignes {first} à {last})",
+                "section “{heading}” (lines {first}–{last})"
             ));
         }
         if !unread.is_empty() {
@@ -532,15 +558,17 @@ impl Importer<'_> {
                 lines.push(format!(" - {item}"));
             }
             let numbers: Vec<String> = unread.iter().map(|(n, _, _)| n.to_string()).collect();
-            self.summary.notes.push(format!(
-                "section 1.2 : {} sans logiciel en service (lignes {})",
-                crate::words::count(
-                    crate::Lang::Fr,
-                    unread.len(),
-                    ("élément", "éléments"),
-                    ("", "")
-                ),
-                numbers.join(", ")
+            let items = crate::words::count(
+                self.lang,
+                unread.len(),
+                ("élément", "éléments"),
+                ("item", "items"),
+            );
+            let numbers = crate::words::list(self.lang, &numbers);
+            self.summary.notes.push(tr!(
+                self.lang,
+                "section 1.2 : {items} sans logiciel en service (lignes {numbers})",
+                "section 1.2: {items} naming no software in use (lines {numbers})"
             ));
         }
         if lines.is_empty() {

@@ -6,6 +6,7 @@ pub mod import;
 pub mod names;
 pub mod parse;
 pub mod pdf_table;
+pub mod problem;
 pub mod projects;
 pub mod record;
 pub mod render;

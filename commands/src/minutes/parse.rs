@@ -9,6 +9,7 @@ use jiff::civil::Date;
 
 use crate::minutes::pdf_table;
 pub use crate::minutes::pdf_table::GroupRow;
+pub use crate::minutes::problem::Problem;
 use crate::text::{fold, name_key};
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -40,7 +41,7 @@ pub struct Minutes {
     /// importing the rest would leave the groups half imported.
     pub unreadable: bool,
     /// (line, what was not understood).
-    pub problems: Vec<(usize, String)>,
+    pub problems: Vec<(usize, Problem)>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -73,11 +74,16 @@ impl Minutes {
     /// Fills in what the file lacks from `given`; a given value that
     /// contradicts the file is an error (which one, and what the file
     /// says).
-    pub fn complete(&mut self, given: &Given) -> Result<(), String> {
+    /// The error is written in `lang`.
+    pub fn complete(&mut self, given: &Given, lang: crate::Lang) -> Result<(), String> {
         if let Some(title) = &given.title {
             match &self.title {
                 Some(t) if name_key(t) != name_key(title) => {
-                    return Err(format!("--title {title:?}: the file's title is {t:?}"));
+                    return Err(crate::tr!(
+                        lang,
+                        "--title « {title} » : le titre du fichier est « {t} »",
+                        "--title “{title}”: the file's title is “{t}”"
+                    ));
                 }
                 _ => self.title = Some(title.clone()),
             }
@@ -85,7 +91,15 @@ impl Minutes {
         if let Some(date) = given.date {
             match self.date {
                 Some(d) if d != date => {
-                    return Err(format!("--date {date}: the file's date is {d}"));
+                    let (given, file) = (
+                        crate::words::date_in(lang, date),
+                        crate::words::date_in(lang, d),
+                    );
+                    return Err(crate::tr!(
+                        lang,
+                        "--date {date} : le fichier est daté du {file}, pas du {given}",
+                        "--date {date}: the file is dated {file}, not {given}"
+                    ));
                 }
                 _ => self.date = Some(date),
             }
@@ -93,7 +107,11 @@ impl Minutes {
         if let Some(place) = &given.place {
             match &self.place {
                 Some(p) if name_key(p) != name_key(place) => {
-                    return Err(format!("--place {place:?}: the file's place is {p:?}"));
+                    return Err(crate::tr!(
+                        lang,
+                        "--place « {place} » : le lieu du fichier est « {p} »",
+                        "--place “{place}”: the file's place is “{p}”"
+                    ));
                 }
                 _ => self.place = Some(place.clone()),
             }
@@ -331,8 +349,7 @@ pub fn parse_with_progress(text: &str, progress: &mut dyn FnMut(usize, usize)) -
             if matches!(section, Section::Existing | Section::Proposed) {
                 let non_empty = |i: usize| c.get(i).filter(|s| !s.is_empty()).cloned();
                 let Some(theme) = non_empty(0) else {
-                    m.problems
-                        .push((line_no, "a table row without a theme".into()));
+                    m.problems.push((line_no, Problem::RowWithoutTheme(None)));
                     continue;
                 };
                 let row = GroupRow {
@@ -361,7 +378,9 @@ pub fn parse_with_progress(text: &str, progress: &mut dyn FnMut(usize, usize)) -
                 } else if m.date.is_none() && !date_line_seen {
                     match french_date(line) {
                         Some(d) => m.date = Some(d),
-                        None => m.problems.push((line_no, format!("not a date: {line:?}"))),
+                        None => m
+                            .problems
+                            .push((line_no, Problem::NotADate(line.to_string()))),
                     }
                     date_line_seen = true;
                 } else if m.place.is_none()
@@ -394,7 +413,7 @@ pub fn parse_with_progress(text: &str, progress: &mut dyn FnMut(usize, usize)) -
                         Some(org) if !parts.is_empty() => m.present.push((parts, org)),
                         _ => m.problems.push((
                             line_no,
-                            format!("a présent line without people and organisation: {text:?}"),
+                            Problem::PresentWithoutOrganisation(text.to_string()),
                         )),
                     }
                 }

@@ -9,6 +9,7 @@
 //! there, who sent apologies, section 1.2): a line that is one of them,
 //! or a short capitalised name in a block of names, is an organisation.
 
+use crate::minutes::problem::Problem;
 use crate::text::name_key;
 
 /// One row of a groups table; `lead` is the chef de projet (existing) or
@@ -26,7 +27,10 @@ pub struct GroupRow {
 /// Reads the rows of one table; `lines` are (number, text), a blank text
 /// between blocks; `known` are name keys ([`name_key`]) of organisations.
 /// A table it cannot read gives its problem instead.
-pub fn rows(lines: &[(usize, String)], known: &[String]) -> Result<Vec<GroupRow>, (usize, String)> {
+pub fn rows(
+    lines: &[(usize, String)],
+    known: &[String],
+) -> Result<Vec<GroupRow>, (usize, Problem)> {
     let mut blocks: Vec<Vec<(usize, String)>> = vec![Vec::new()];
     for (n, l) in lines {
         let l = l.trim();
@@ -97,10 +101,7 @@ pub fn rows(lines: &[(usize, String)], known: &[String]) -> Result<Vec<GroupRow>
         }
         let theme = theme_lines.join(" ");
         if theme.is_empty() {
-            return Err((
-                line,
-                format!("a table row without a theme at {:?}", block[0].1),
-            ));
+            return Err((line, Problem::RowWithoutTheme(Some(block[0].1.clone()))));
         }
         i += 1;
         // More organisations, in blocks of names.
@@ -112,7 +113,7 @@ pub fn rows(lines: &[(usize, String)], known: &[String]) -> Result<Vec<GroupRow>
             i += 1;
         }
         if villes.is_empty() {
-            return Err((line, format!("no organisation after the theme {theme:?}")));
+            return Err((line, Problem::NoOrganisationAfterTheme(theme)));
         }
         // The lead and the action: a block whose first line starts with an
         // organisation; else an action without lead, unless the block is

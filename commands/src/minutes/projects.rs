@@ -24,6 +24,7 @@
 //! lines without a bullet): an item whose whole text is an organisation
 //! starts that organisation's list.
 
+use crate::minutes::problem::Problem;
 use crate::store::UseStatus;
 use crate::text::{fold, software_key};
 
@@ -103,7 +104,7 @@ pub struct Read {
     /// (line, as written, the known name it was read as).
     pub slips: Vec<(usize, String, String)>,
     /// (line, what was not understood): items before any organisation.
-    pub problems: Vec<(usize, String)>,
+    pub problems: Vec<(usize, Problem)>,
     /// The items that name no software, with their organisation (line,
     /// organisation, text): kept as the meeting's notes.
     pub unread: Vec<(usize, Option<String>, String)>,
@@ -170,10 +171,8 @@ pub fn read(
             continue;
         }
         let Some(org) = current.clone() else {
-            read.problems.push((
-                n,
-                format!("a software named before any organisation: {text:?}"),
-            ));
+            read.problems
+                .push((n, Problem::SoftwareBeforeOrganisation(text.clone())));
             continue;
         };
         let hits = status_words(&text);

@@ -65,7 +65,8 @@ pub struct Came {
     pub held: bool,
     /// Each invitee (and whoever the séance recorded without an
     /// invitation) with their attendance: held in a séance, what it
-    /// recorded (the RSVPs were intentions), else their answer (an
+    /// recorded (the RSVPs were intentions; an excuse sent before counts
+    /// when the séance recorded nothing for them), else their answer (an
     /// imported meeting, one never held in greffier); none: neither
     /// present nor excused.
     pub people: Vec<(crate::store::Person, Option<Attended>)>,
@@ -90,7 +91,11 @@ pub fn who_came(store: &mut dyn Store, id: MeetingId) -> StoreResult<Came> {
             _ => answers.2 += 1,
         }
         let attended = match held {
-            true => recorded.get(&i.person.id.0).copied(),
+            // Not recorded at the séance: excused if they sent an excuse.
+            true => recorded.get(&i.person.id.0).copied().or(match i.status {
+                RsvpStatus::Excused => Some(Attended::Excused),
+                _ => None,
+            }),
             false => match i.status {
                 RsvpStatus::Present => Some(Attended::Present),
                 RsvpStatus::Excused => Some(Attended::Excused),
@@ -378,13 +383,15 @@ fn document(c: &Content) -> Document {
             .map(|(org, people)| Item::new(format!("{}, {org}", people.join(", "))))
             .collect(),
     ));
-    doc.push(title(2, "Absents excusés"));
-    doc.push(Block::Items(
-        c.excused
-            .iter()
-            .map(|(name, org)| Item::new(excused_line(name, org)))
-            .collect(),
-    ));
+    if !c.excused.is_empty() {
+        doc.push(title(2, "Absents excusés"));
+        doc.push(Block::Items(
+            c.excused
+                .iter()
+                .map(|(name, org)| Item::new(excused_line(name, org)))
+                .collect(),
+        ));
+    }
     if !c.absent.is_empty() {
         doc.push(title(2, "Absents"));
         doc.push(Block::Items(

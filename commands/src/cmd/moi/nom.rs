@@ -69,8 +69,12 @@ impl Nom {
                 // A newcomer: a Matrix account, or an address its holder
                 // just confirmed by replying (the mailbox holds the line
                 // until then; checked here again, so that no other way
-                // makes a person of a mere From).
-                if ex.req.sender.kind == IdentityKind::Email && !confirmed_by_reply(ex)? {
+                // makes a person of a mere From). At the console the
+                // identity is the operator's word (`--as`), trusted.
+                if ex.req.sender.kind == IdentityKind::Email
+                    && matches!(ex.req.origin, Origin::Email { .. })
+                    && !confirmed_by_reply(ex)?
+                {
                     let p = ex.prefix();
                     return ex.refuse(tr!(
                         lang,

@@ -66,6 +66,7 @@ impl Decider {
         let org = ex.store.organisation(org_id)?;
         let (name, org_name) = (target.name.clone(), org.name.clone());
         let de_org = crate::words::de(&org_name);
+        let de_name = crate::words::de(&name);
         if !admin && my_org != Some(org_id) {
             return ex.refuse_not_allowed(&tr!(
                 lang,
@@ -77,14 +78,14 @@ impl Decider {
             (Membership::Confirmed, Membership::Confirmed) => {
                 return ex.refuse(tr!(
                     lang,
-                    "L'appartenance de {name} à {org_name} est déjà confirmée.",
+                    "L'appartenance {de_name} à {org_name} est déjà confirmée.",
                     "{name} is a confirmed member of {org_name} already."
                 ));
             }
             (Membership::Refused, Membership::Refused) => {
                 return ex.refuse(tr!(
                     lang,
-                    "La demande de {name} pour {org_name} est déjà refusée.",
+                    "La demande {de_name} pour {org_name} est déjà refusée.",
                     "{name}'s request for {org_name} is refused already."
                 ));
             }
@@ -113,7 +114,7 @@ impl Decider {
             Membership::Confirmed => (
                 tr!(
                     lang,
-                    "C'est noté : l'appartenance de {name} à {org_name} est confirmée.",
+                    "C'est noté : l'appartenance {de_name} à {org_name} est confirmée.",
                     "Noted: {name} is a confirmed member of {org_name}."
                 ),
                 tr!(
@@ -125,7 +126,7 @@ impl Decider {
             _ => (
                 tr!(
                     lang,
-                    "C'est noté : la demande de {name} pour {org_name} est refusée.",
+                    "C'est noté : la demande {de_name} pour {org_name} est refusée.",
                     "Noted: {name}'s request for {org_name} is refused."
                 ),
                 tr!(

@@ -64,9 +64,10 @@ impl Fusionner {
         }
         ex.store.merge_people(kept.id, merged.id)?;
         let (kept, merged) = (kept.name, merged.name);
+        let (de_kept, de_merged) = (crate::words::de(&kept), crate::words::de(&merged));
         Ok(tr!(
             lang,
-            "C'est fait : la fiche de {merged} est réunie à celle de {kept} (identités, réponses, invitations, groupes, présences et actions).",
+            "C'est fait : la fiche {de_merged} est réunie à celle {de_kept} (identités, réponses, invitations, groupes, présences et actions).",
             "Done: {merged}'s entry is merged into {kept}'s (identities, answers, invitations, groups, attendance and actions)."
         ))
     }

@@ -16,9 +16,6 @@ pub const USAGE: Usage = Usage {
     help_en: "close the poll and create the meeting (the best date, or date n)",
 };
 
-/// The time of a meeting from a poll that gave none.
-const DEFAULT_TIME: jiff::civil::Time = jiff::civil::Time::constant(9, 30, 0, 0);
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Clore {
     pub poll: i64,
@@ -79,13 +76,13 @@ pub fn close(ex: &mut Exec<'_>, poll: &Poll, choice: Option<usize>) -> Outcome {
     let created = reunion::creer::Creer {
         title: poll.title.clone(),
         date,
-        time: poll.time.unwrap_or(DEFAULT_TIME),
+        time: poll.time.unwrap_or(super::DEFAULT_TIME),
         place: poll.place.clone(),
         group: group.as_ref().map(|g| g.slug.clone()),
     }
     .create(ex, group)?;
     let starts_at = date
-        .to_datetime(poll.time.unwrap_or(DEFAULT_TIME))
+        .to_datetime(poll.time.unwrap_or(super::DEFAULT_TIME))
         .to_zoned(ex.ctx.timezone.clone())
         .map(|z| z.timestamp())
         .unwrap_or(ex.ctx.now);

@@ -202,11 +202,34 @@ impl Creer {
             ("personne interrogée", "personnes interrogées"),
             ("person asked", "people asked"),
         );
-        let rooms = crate::words::count(lang, rooms, ("salon", "salons"), ("room", "rooms"));
+        let rooms = crate::words::count_or_none(
+            lang,
+            rooms,
+            "aucun",
+            ("salon", "salons"),
+            ("room", "rooms"),
+        );
+        let mailed = match (lang, mailed) {
+            (crate::Lang::Fr, 0) => "aucune".to_string(),
+            _ => mailed.to_string(),
+        };
+        // A poll without an hour: the hour its meeting will get is said,
+        // not left to be discovered.
+        let hour = match self.time {
+            Some(_) => String::new(),
+            None => {
+                let t = crate::words::time_of(lang, super::DEFAULT_TIME);
+                tr!(
+                    lang,
+                    "\nSans heure indiquée, la réunion sera fixée à {t} ; pour une autre heure, ajoutez « heure HH:MM » en créant le sondage.",
+                    "\nNo time given: the meeting will be at {t}; for another time, add “time HH:MM” when creating the poll."
+                )
+            }
+        };
         Ok(tr!(
             lang,
-            "{text}\n({asked}, {mailed} par courriel ; sondage posté dans {rooms}.){unreachable}",
-            "{text}\n({asked}, {mailed} by mail; poll posted in {rooms}.){unreachable}"
+            "{text}\n({asked}, {mailed} par courriel ; sondage posté dans {rooms}.){unreachable}{hour}",
+            "{text}\n({asked}, {mailed} by mail; poll posted in {rooms}.){unreachable}{hour}"
         ))
     }
 }

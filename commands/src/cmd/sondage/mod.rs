@@ -16,6 +16,10 @@ use crate::store::{Poll, PollId, StoreResult};
 use crate::tr;
 
 /// The family's usage, for `!sondage` without a known subcommand.
+/// The time of the meeting a poll without `heure` ends in (said when the
+/// poll is created).
+pub const DEFAULT_TIME: jiff::civil::Time = jiff::civil::Time::constant(9, 30, 0, 0);
+
 pub const USAGE: Usage = Usage {
     fr: "!sondage creer|voter|resultats|clore|liste …",
     en: "!poll create|vote|results|close|list …",
