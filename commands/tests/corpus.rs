@@ -13,8 +13,8 @@
 mod world;
 
 use greffier_commands::{Context, Lang, Notice, Origin};
+use greffier_corpus::{self as french, Corpus};
 use world::World;
-use world::french::{self, Corpus};
 use world::network::{self, ADMIN, LEAD, MEMBER, MEMBER_EMAIL, OTHER, ROLES};
 
 /// Lines typed by each kind of sender, each on a fresh copy of the
@@ -323,16 +323,7 @@ fn vocabulary() -> std::collections::BTreeSet<String> {
     for lang in [Lang::Fr, Lang::En] {
         let mut w = network::network(lang);
         let (list, _, _) = w.said(ADMIN, "!aide");
-        for usage in list.lines().filter_map(|l| l.strip_prefix("• ")) {
-            for token in usage.split_whitespace() {
-                if token.starts_with(['<', '[', '«', '—', '"', '“']) {
-                    break;
-                }
-                for word in token.trim_start_matches('!').split('|') {
-                    words.insert(word.to_lowercase());
-                }
-            }
-        }
+        french::vocabulary_from_help(&list, &mut words);
     }
     words
 }
@@ -347,67 +338,17 @@ fn corpus(lang: Lang) -> Corpus {
     c
 }
 
+/// Where the corpus files are written: beside this test's build.
+fn tmp() -> &'static std::path::Path {
+    std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+}
+
 #[test]
 fn every_french_sentence_passes_grammalecte() {
-    let c = corpus(Lang::Fr);
-    let (file, sources) = c.write("commands.fr");
-    let (grammar, spelling) = french::grammalecte(&file);
-    let known = french::known_words(include_str!("corpus/words.fr.txt"));
-    let unknown: Vec<_> = spelling
-        .iter()
-        .filter(|(_, w)| !known.contains(w))
-        .collect();
-    println!(
-        "Grammalecte read {} French sentences ({}; where each came from: {})",
-        c.len(),
-        file.display(),
-        sources.display()
-    );
-    let mut report = String::new();
-    for f in &grammar {
-        let (source, line) = c.line(f.line);
-        report.push_str(&format!(
-            "\n[{}] « {} » — {} ({})\n    in: {line}\n    from: {source}",
-            f.rule, f.underlined, f.message, f.line
-        ));
-    }
-    let mut broken = 0;
-    for n in 1..=c.len() {
-        let (source, line) = c.line(n);
-        for why in french::house_rules(line) {
-            broken += 1;
-            report.push_str(&format!(
-                "\n[house rule] {why}\n    in: {line}\n    from: {source}"
-            ));
-        }
-    }
-    for (n, word) in &unknown {
-        let (source, line) = c.line(*n);
-        report.push_str(&format!(
-            "\n[unknown word] « {word} »\n    in: {line}\n    from: {source}"
-        ));
-    }
-    assert!(
-        grammar.is_empty() && unknown.is_empty() && broken == 0,
-        "{} grammar errors, {broken} house rules broken, {} unknown words:{report}",
-        grammar.len(),
-        unknown.len()
-    );
+    french::check_french(&corpus(Lang::Fr), tmp(), "commands.fr");
 }
 
 #[test]
 fn every_english_sentence_is_spelled() {
-    let c = corpus(Lang::En);
-    let (file, _) = c.write("commands.en");
-    let known = french::known_words(include_str!("corpus/words.en.txt"));
-    let unknown: Vec<_> = french::hunspell(&file)
-        .into_iter()
-        .filter(|w| !known.contains(w))
-        .collect();
-    println!(
-        "hunspell read {} English sentences ({})",
-        c.len(),
-        file.display()
-    );
-    assert!(unknown.is_empty(), "unknown words: {unknown:?}");
+    french::check_english(&corpus(Lang::En), tmp(), "commands.en");
 }

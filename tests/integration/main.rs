@@ -4,6 +4,7 @@
 mod catalogue;
 mod cli;
 mod console;
+mod corpus;
 mod digests;
 mod directory;
 mod faults;

@@ -10,7 +10,7 @@ use std::time::Duration;
 use crate::support::{BIN, Scratch, assert_clean};
 
 /// A free port on loopback.
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("a free port")
@@ -18,13 +18,13 @@ fn free_port() -> u16 {
 }
 
 /// `greffier web` on a scratch directory, stopped when dropped.
-struct Pages {
+pub struct Pages {
     child: Child,
     pub base: String,
 }
 
 impl Pages {
-    async fn start(scratch: &Scratch, port: u16) -> Pages {
+    pub async fn start(scratch: &Scratch, port: u16) -> Pages {
         let log = std::fs::File::create(scratch.dir.join("web.log")).expect("log");
         let child = Command::new(BIN)
             .args(["--config"])

@@ -8,7 +8,6 @@
 // Each test binary uses some of these helpers.
 #![allow(dead_code)]
 
-pub mod french;
 pub mod network;
 
 use greffier_commands::store::Identity;

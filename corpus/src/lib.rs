@@ -2,6 +2,13 @@
 //! read it: Grammalecte (Debian's `grammalecte-cli`) for French, hunspell
 //! with Debian's en_US dictionary for English. docs/french.md says what is
 //! checked, with which options, and what is masked.
+//!
+//! Two tests fill a corpus: the commands' (commands/tests/corpus.rs:
+//! answers, mails, invitations, notices, the weekly letters, the compte
+//! rendu) and the pages' and command line's (tests/integration/corpus.rs).
+//! Both check it with [`check_french`] and [`check_english`] against the
+//! reviewed lists of words beside this crate (`words.fr.txt`,
+//! `words.en.txt`). Only for tests: nothing here is built into greffier.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -72,14 +79,21 @@ impl Corpus {
         }
     }
 
+    /// How many sentences it holds.
     pub fn len(&self) -> usize {
         self.lines.len()
     }
 
-    /// Writes the corpus (one sentence a line) beside the test's build,
-    /// and the sources of each line in a second file: their paths.
-    pub fn write(&self, name: &str) -> (PathBuf, PathBuf) {
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("corpus");
+    /// Whether it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// Writes the corpus (one sentence a line) in `dir/corpus/` (the
+    /// test's `CARGO_TARGET_TMPDIR`), and the sources of each line in a
+    /// second file: their paths.
+    pub fn write(&self, dir: &Path, name: &str) -> (PathBuf, PathBuf) {
+        let dir = dir.join("corpus");
         std::fs::create_dir_all(&dir).expect("the corpus folder");
         let text = dir.join(format!("{name}.txt"));
         let sources = dir.join(format!("{name}.sources.txt"));
@@ -138,9 +152,9 @@ pub fn mask(lang: Lang, line: &str, vocabulary: &BTreeSet<String>) -> String {
         LazyLock::new(|| regex::Regex::new(r"\b[0-9a-f]{12,}\b").expect("a mask"));
     static QUOTED: LazyLock<regex::Regex> =
         LazyLock::new(|| regex::Regex::new(r"«[^»]*»|“[^”]*”").expect("a mask"));
-    let (command, hash) = match lang {
-        Lang::Fr => ("!commande", "empreinte"),
-        Lang::En => ("!command", "fingerprint"),
+    let (command, hash, option, file) = match lang {
+        Lang::Fr => ("!commande", "empreinte", "l'option", "le fichier"),
+        Lang::En => ("!command", "fingerprint", "the option", "the file"),
     };
     let line = MATRIX_ID.replace_all(line, "Camille");
     let line = HASH.replace_all(&line, hash);
@@ -158,10 +172,29 @@ pub fn mask(lang: Lang, line: &str, vocabulary: &BTreeSet<String>) -> String {
     };
     let mut out: Vec<String> = Vec::new();
     let mut in_command = false;
-    for token in line.split(' ') {
-        if token.starts_with('!') && token.len() > 1 {
+    let tokens: Vec<&str> = line.split(' ').collect();
+    for (i, token) in tokens.iter().copied().enumerate() {
+        // "greffier export --csv groups": the command line, when a
+        // command word follows.
+        let next_is_word = tokens
+            .get(i + 1)
+            .is_some_and(|next| vocabulary.contains(&next.to_lowercase()));
+        // "(!sondage resultats 1)": the command inside its parenthesis.
+        let opened = token.len() - token.trim_start_matches(['(', '«', '“']).len();
+        let (before, bare) = token.split_at(opened);
+        let starts_command =
+            (bare.starts_with('!') && bare.len() > 1) || (bare == "greffier" && next_is_word);
+        if starts_command {
             in_command = true;
-            out.push(masked(token, command));
+            out.push(format!("{before}{}", masked(bare, command)));
+        } else if bare.starts_with("--") && bare.len() > 2 {
+            // An option of the command line, `--apply` (its value, a
+            // command word, is masked with it: `--csv groups`).
+            out.push(format!("{before}{}", masked(bare, option)));
+        } else if bare.starts_with('/') && bare[1..].contains('/') {
+            // A path, `/var/lib/greffier/cr.md`.
+            in_command = false;
+            out.push(format!("{before}{}", masked(bare, file)));
         } else if in_command && is_word(token) {
             let last = out.pop().unwrap_or_default();
             out.push(format!(
@@ -293,4 +326,159 @@ pub fn known_words(list: &str) -> BTreeSet<String> {
         .filter(|l| !l.is_empty())
         .map(str::to_string)
         .collect()
+}
+
+/// The reviewed French words Grammalecte's dictionary does not know.
+pub const KNOWN_FR: &str = include_str!("../words.fr.txt");
+/// The reviewed English words hunspell's dictionaries do not know.
+pub const KNOWN_EN: &str = include_str!("../words.en.txt");
+
+/// Checks the French corpus `c` (written as `name` in `dir`) with
+/// Grammalecte, the reviewed words and the house rules; prints every line
+/// read, with its count, and panics with a report naming each finding,
+/// its line and where the line came from.
+pub fn check_french(c: &Corpus, dir: &Path, name: &str) {
+    assert_eq!(c.lang, Lang::Fr, "a French corpus");
+    let (file, sources) = c.write(dir, name);
+    let (grammar, spelling) = grammalecte(&file);
+    let known = known_words(KNOWN_FR);
+    let unknown: Vec<_> = spelling
+        .iter()
+        .filter(|(_, w)| !known.contains(w))
+        .collect();
+    print_read(c, "Grammalecte", &file, &sources);
+    let mut report = String::new();
+    for f in &grammar {
+        let (source, line) = c.line(f.line);
+        report.push_str(&format!(
+            "\n[{}] « {} » — {} ({})\n    in: {line}\n    from: {source}",
+            f.rule, f.underlined, f.message, f.line
+        ));
+    }
+    let mut broken = 0;
+    for n in 1..=c.len() {
+        let (source, line) = c.line(n);
+        for why in house_rules(line) {
+            broken += 1;
+            report.push_str(&format!(
+                "\n[house rule] {why}\n    in: {line}\n    from: {source}"
+            ));
+        }
+    }
+    for (n, word) in &unknown {
+        let (source, line) = c.line(*n);
+        report.push_str(&format!(
+            "\n[unknown word] « {word} »\n    in: {line}\n    from: {source}"
+        ));
+    }
+    assert!(
+        grammar.is_empty() && unknown.is_empty() && broken == 0,
+        "{} grammar errors, {broken} house rules broken, {} unknown words:{report}",
+        grammar.len(),
+        unknown.len()
+    );
+}
+
+/// Checks the English corpus `c` with hunspell and the reviewed words;
+/// prints every line read, with its count.
+pub fn check_english(c: &Corpus, dir: &Path, name: &str) {
+    assert_eq!(c.lang, Lang::En, "an English corpus");
+    let (file, sources) = c.write(dir, name);
+    let known = known_words(KNOWN_EN);
+    print_read(c, "hunspell", &file, &sources);
+    let unknown: Vec<(String, Vec<&str>)> = hunspell(&file)
+        .into_iter()
+        .filter(|w| !known.contains(w))
+        .map(|w| {
+            let from = (1..=c.len())
+                .map(|n| c.line(n))
+                .filter(|(_, line)| line.contains(w.as_str()))
+                .map(|(source, _)| source.as_str())
+                .take(3)
+                .collect();
+            (w, from)
+        })
+        .collect();
+    assert!(
+        unknown.is_empty(),
+        "unknown words (and where they came from): {unknown:#?}"
+    );
+}
+
+/// The count and the list of the sentences a checker read, in the test's
+/// output (scripts/test shows it: the corpus tests run with --nocapture).
+fn print_read(c: &Corpus, checker: &str, file: &Path, sources: &Path) {
+    println!(
+        "{checker} read {} sentences in {} ({}; where each came from: {}):",
+        c.len(),
+        match c.lang {
+            Lang::Fr => "French",
+            Lang::En => "English",
+        },
+        file.display(),
+        sources.display()
+    );
+    for n in 1..=c.len() {
+        println!("  {n:>4}  {}", c.line(n).1);
+    }
+}
+
+/// The command words of `!aide`'s list (its lines "• !groupe
+/// rejoindre|quitter <groupe> — …"): what a corpus masks.
+pub fn vocabulary_from_help(help: &str, words: &mut BTreeSet<String>) {
+    for usage in help.lines().filter_map(|l| l.strip_prefix("• ")) {
+        for token in usage.split_whitespace() {
+            if token.starts_with(['<', '[', '«', '—', '"', '“']) {
+                break;
+            }
+            for word in token.trim_start_matches('!').split('|') {
+                words.insert(word.to_lowercase());
+            }
+        }
+    }
+}
+
+/// The text of an HTML page, one line per block (a paragraph, a cell, a
+/// list item: what a reader sees, not the markup; links and emphasis stay
+/// in their sentence): `<head>`, `<script>`, `<style>`
+/// and `<svg>` left out, the usual entities decoded.
+pub fn html_text(html: &str) -> String {
+    use std::sync::LazyLock;
+    static SKIPPED: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?s)<head.*?</head>|<script.*?</script>|<style.*?</style>|<svg.*?</svg>",
+        )
+        .expect("a pattern")
+    });
+    // Inline elements stay inside their sentence; any other tag ends one.
+    static INLINE: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"(?s)</?(a|strong|em|code|span|abbr|b|i|time)\b[^>]*>")
+            .expect("a pattern")
+    });
+    static TAG: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r"(?s)<[^>]*>").expect("a pattern"));
+    // Two links side by side (a menu) are two words, not one.
+    static ABUTTING: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"(</(a|strong|em|code|span|abbr|b|i|time)>)(<)").expect("a pattern")
+    });
+    let body = SKIPPED.replace_all(html, "\n");
+    let body = ABUTTING.replace_all(&body, "$1 $3");
+    let body = INLINE.replace_all(&body, "");
+    let text = TAG.replace_all(&body, "\n");
+    let mut out = String::new();
+    for line in text.lines() {
+        let line = line
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&nbsp;", " ")
+            .replace("&amp;", "&");
+        let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !line.is_empty() {
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    out
 }
