@@ -300,6 +300,7 @@ fn invite(path: &Path, members: &[Account], plan: Plan) -> anyhow::Result<Vec<In
                 place: Some("Mairie d'Arles".into()),
                 group: None,
                 organiser: None,
+                time_given: true,
             })?;
             let uid = tx.meeting(meeting)?.map(|m| m.uid).unwrap_or_default();
             for (member, person) in people.iter().enumerate() {

@@ -39,6 +39,7 @@ pub async fn run(dir: &Path, size: Size) -> anyhow::Result<()> {
                 place: Some("Arles".into()),
                 group: Some(g.id),
                 organiser: None,
+                time_given: true,
             })?;
             for (i, p) in tx.member_people(g.id)?.into_iter().enumerate() {
                 tx.invite(m, p.id, None, None, 0)?;
@@ -69,6 +70,7 @@ pub async fn run(dir: &Path, size: Size) -> anyhow::Result<()> {
                     place: None,
                     group: Some(g.id),
                     organiser: None,
+                    time_given: true,
                 })?;
                 if k % 2 == 0 {
                     tx.approve_record(

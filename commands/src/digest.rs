@@ -17,7 +17,7 @@ use crate::request::Context;
 use crate::store::{Group, GroupEventKind, GroupStatus, Store, StoreResult};
 use crate::store::{Meetings, Organisations};
 use crate::tr;
-use crate::words::{group_status, when_in};
+use crate::words::group_status;
 use greffier_document::{Block, Document};
 
 /// A digest in both forms.
@@ -334,7 +334,7 @@ pub fn group_digest(
         })
     };
     let status_word = group_status(lang, group.status);
-    let mut doc = Document::default();
+    let mut doc = Document::new(lang.code());
     doc.push(Block::Title {
         level: 3,
         text: format!("{} ({}) — {status_word}", group.theme, group.slug),
@@ -463,7 +463,7 @@ pub fn group_digest(
             "#{} “{}” — {}: {}",
             m.id.0,
             m.title,
-            when_in(lang, m.starts_at, &ctx.timezone),
+            crate::words::meeting_when(lang, &m, &ctx.timezone),
             crate::words::attendance(lang, &invitees)
         ));
     }
@@ -630,7 +630,7 @@ pub fn overall_digest(store: &mut dyn Store, ctx: &Context) -> StoreResult<Diges
             proposed,
         ),
     ];
-    let mut doc = Document::default();
+    let mut doc = Document::new(lang.code());
     doc.push(Block::Title {
         level: 2,
         text: title,
@@ -645,8 +645,8 @@ pub fn overall_digest(store: &mut dyn Store, ctx: &Context) -> StoreResult<Diges
                 "Action".into(),
             ],
             rows: rows.into_iter().map(Vec::from).collect(),
-            // A group without a lead reads "-" in text.
-            blank: vec!["", "", "-", ""],
+            // A group without a lead says so in text.
+            blank: vec!["", "", tr_static(lang, "aucun", "none"), ""],
         });
     }
     let pooling = pooling(store, ctx)?;
@@ -667,6 +667,14 @@ pub fn overall_digest(store: &mut dyn Store, ctx: &Context) -> StoreResult<Diges
         });
     }
     Ok(Digest::of(&doc))
+}
+
+/// `tr!` for a word that must live as long as the program.
+fn tr_static(lang: Lang, fr: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Fr => fr,
+        Lang::En => en,
+    }
 }
 
 /// Software run by at least two organisations (not counting those who

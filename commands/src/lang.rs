@@ -25,6 +25,16 @@ impl std::str::FromStr for Lang {
     }
 }
 
+impl Lang {
+    /// The language's code, as documents carry it: "fr", "en".
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Fr => "fr",
+            Lang::En => "en",
+        }
+    }
+}
+
 /// `tr!(lang, "français {x}", "English {x}")`: the sentence in the language.
 #[macro_export]
 macro_rules! tr {

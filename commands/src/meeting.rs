@@ -28,6 +28,9 @@ pub struct Meeting {
     pub group: Option<GroupId>,
     pub organiser: Option<OrgId>,
     pub status: MeetingStatus,
+    /// Whether its hour was given: an imported meeting's minutes give a
+    /// date alone (it is stored at 9 h, not shown: [`crate::words::meeting_when`]).
+    pub time_given: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +42,8 @@ pub struct NewMeeting {
     pub place: Option<String>,
     pub group: Option<GroupId>,
     pub organiser: Option<OrgId>,
+    /// False for an imported meeting whose minutes give no hour.
+    pub time_given: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

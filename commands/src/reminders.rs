@@ -11,7 +11,6 @@ use crate::meeting::RsvpStatus;
 use crate::request::Context;
 use crate::store::{Groups, Identities, Meetings, StoreResult};
 use crate::tr;
-use crate::words::when_in;
 
 /// The actions of the reminders due now; the reminded invitees are marked.
 pub fn due(
@@ -37,7 +36,7 @@ pub fn due(
         if waiting.is_empty() {
             continue;
         }
-        let date = when_in(lang, meeting.starts_at, &ctx.timezone);
+        let date = crate::words::meeting_when(lang, &meeting, &ctx.timezone);
         for invitee in &waiting {
             store.mark_reminded(meeting.id, invitee.person.id)?;
             let email = match &invitee.email {

@@ -148,6 +148,16 @@ pub fn de(name: &str) -> String {
     }
 }
 
+/// When a meeting is: "jeudi 3 décembre 2026 à 9 h", or its day alone
+/// when no hour was given ("lundi 11 juin 2007": an imported meeting; no
+/// hour is invented).
+pub fn meeting_when(lang: Lang, m: &crate::meeting::Meeting, tz: &jiff::tz::TimeZone) -> String {
+    match m.time_given {
+        true => when_in(lang, m.starts_at, tz),
+        false => day_in(lang, m.starts_at.to_zoned(tz.clone()).date()),
+    }
+}
+
 /// Names whose first word starts with an h aspiré: "de Honfleur", "de
 /// Haute-Provence" (folded, the first word only). Any other h is mute:
 /// "d'Hyères", "d'Hérouville".
@@ -317,6 +327,24 @@ mod tests {
             "mardi 16 octobre 2007"
         );
         assert_eq!(day_in(Lang::Fr, date(2030, 3, 1)), "vendredi 1er mars 2030");
+        // A meeting without a given hour is a day.
+        let tz = jiff::tz::TimeZone::get("Europe/Paris").expect("a zone");
+        let mut m = crate::meeting::Meeting {
+            id: crate::store::MeetingId(1),
+            uid: "u".into(),
+            sequence: 0,
+            title: "1ère Conférence DSI 13".into(),
+            starts_at: "2007-06-11T07:00:00Z".parse().expect("an instant"),
+            ends_at: None,
+            place: None,
+            group: None,
+            organiser: None,
+            status: crate::meeting::MeetingStatus::Scheduled,
+            time_given: false,
+        };
+        assert_eq!(meeting_when(Lang::Fr, &m, &tz), "lundi 11 juin 2007");
+        m.time_given = true;
+        assert_eq!(meeting_when(Lang::Fr, &m, &tz), "lundi 11 juin 2007 à 9 h");
     }
 }
 

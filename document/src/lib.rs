@@ -148,7 +148,7 @@ mod tests {
         });
         assert_eq!(
             doc.text(),
-            "Messagerie <libre>\nChef de projet : Berre\nRéunions :\n• n°1\n• n°2\n\nGroupes :\n• Courrier — -"
+            "Messagerie <libre>\nChef de projet : Berre\nRéunions :\n• n°1\n• n°2\n\nGroupes :\n• Courrier — chef : -"
         );
         assert_eq!(
             doc.html(),

@@ -49,10 +49,23 @@ pub fn feed(
             format!("UID:{}", m.uid),
             format!("SEQUENCE:{}", m.sequence),
             format!("DTSTAMP:{}", utc(ctx.now)),
-            format!("DTSTART:{}", utc(m.starts_at)),
-            format!("DTEND:{}", utc(ends)),
-            format!("SUMMARY:{}", text(&m.title)),
         ]);
+        // A meeting whose hour was not given (an imported one) is a day:
+        // DATE values, the end the day after (RFC 5545, 3.6.1).
+        if m.time_given {
+            lines.extend([
+                format!("DTSTART:{}", utc(m.starts_at)),
+                format!("DTEND:{}", utc(ends)),
+            ]);
+        } else {
+            let day = m.starts_at.to_zoned(ctx.timezone.clone()).date();
+            let next = day.tomorrow().unwrap_or(day);
+            lines.extend([
+                format!("DTSTART;VALUE=DATE:{}", day.strftime("%Y%m%d")),
+                format!("DTEND;VALUE=DATE:{}", next.strftime("%Y%m%d")),
+            ]);
+        }
+        lines.push(format!("SUMMARY:{}", text(&m.title)));
         if let Some(place) = &m.place {
             lines.push(format!("LOCATION:{}", text(place)));
         }

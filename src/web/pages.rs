@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use greffier_commands::meeting::{Meeting, MeetingStatus, RsvpStatus};
 use greffier_commands::store::{GroupStatus, MeetingId, PollId, StoreResult};
 use greffier_commands::words::{
-    answers as words_answers, count, date_in, day_in, group_status, list, poll_state, record_state,
-    use_status, when_in,
+    answers as words_answers, count, date_in, day_in, group_status, list, meeting_when, poll_state,
+    record_state, use_status,
 };
 use greffier_commands::{Context, Lang, Store, tr};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
@@ -66,7 +66,7 @@ fn meeting_line(store: &mut dyn Store, ctx: &Context, m: &Meeting) -> StoreResul
     Ok(html! {
         li {
             a href=(format!("/reunions/{}", m.id.0)) { (m.title) }
-            " — " (when_in(ctx.lang, m.starts_at, &ctx.timezone))
+            " — " (meeting_when(ctx.lang, m, &ctx.timezone))
             @if let Some(p) = &m.place { ", " (p) }
             @if let Some(g) = group {
                 " (" a href=(format!("/groupes/{}", g.slug)) { (g.theme) } ")"
@@ -348,7 +348,7 @@ pub fn meeting(
         html! {
             h1 { (m.title) }
             p {
-                (when_in(lang, m.starts_at, &ctx.timezone))
+                (meeting_when(lang, &m, &ctx.timezone))
                 @if let Some(p) = &m.place { ", " (p) }
                 @if let Some(g) = &group { " — " a href=(format!("/groupes/{}", g.slug)) { (g.theme) } }
             }

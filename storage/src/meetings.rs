@@ -20,8 +20,7 @@ fn instant(r: &Row<'_>, col: usize) -> rusqlite::Result<Timestamp> {
     parse_ts(&s).map_err(|e| corrupt(col, e.to_string()))
 }
 
-const MEETING_COLUMNS: &str =
-    "id, uid, sequence, title, starts_at, ends_at, place, group_id, organiser_id, status";
+const MEETING_COLUMNS: &str = "id, uid, sequence, title, starts_at, ends_at, place, group_id, organiser_id, status, time_given";
 
 fn meeting_row(r: &Row<'_>) -> rusqlite::Result<Meeting> {
     let status: String = r.get(9)?;
@@ -43,6 +42,7 @@ fn meeting_row(r: &Row<'_>) -> rusqlite::Result<Meeting> {
         } else {
             MeetingStatus::Scheduled
         },
+        time_given: r.get(10)?,
     })
 }
 
@@ -51,8 +51,8 @@ impl Meetings for Tx<'_> {
         self.conn()
             .execute(
                 "INSERT INTO meetings (uid, sequence, title, starts_at, ends_at, timezone, place,
-                                       group_id, organiser_id, created_at)
-                 VALUES (lower(hex(randomblob(16))) || '@greffier', 0, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                                       group_id, organiser_id, created_at, time_given)
+                 VALUES (lower(hex(randomblob(16))) || '@greffier', 0, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 params![
                     m.title,
                     ts(m.starts_at),
@@ -62,6 +62,7 @@ impl Meetings for Tx<'_> {
                     m.group.map(|g| g.0),
                     m.organiser.map(|o| o.0),
                     ts(self.now()),
+                    m.time_given,
                 ],
             )?;
         Ok(MeetingId(self.conn().last_insert_rowid()))
@@ -118,7 +119,10 @@ impl Meetings for Tx<'_> {
         place: Option<&str>,
     ) -> StoreResult<()> {
         self.conn().execute(
-            "UPDATE meetings SET starts_at = ?2, ends_at = ?3, place = ?4,
+            // A new instant is a given hour; a new place alone keeps
+            // what was known of it.
+            "UPDATE meetings SET time_given = CASE WHEN starts_at = ?2 THEN time_given ELSE 1 END,
+                        starts_at = ?2, ends_at = ?3, place = ?4,
                         sequence = sequence + 1 WHERE id = ?1",
             params![id.0, ts(starts_at), ends_at.map(ts), place],
         )?;

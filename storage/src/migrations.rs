@@ -506,6 +506,15 @@ CREATE TABLE organisation_aliases (
     organisation_id INTEGER NOT NULL REFERENCES organisations(id) ON DELETE CASCADE
 );
 "#,
+    // Whether a meeting's hour was given (issue 38): an imported one's
+    // minutes give a date alone, and the hour it is stored at is not
+    // shown. The meetings imported before this schema are those whose
+    // record says so.
+    r#"
+ALTER TABLE meetings ADD COLUMN time_given INTEGER NOT NULL DEFAULT 1;
+UPDATE meetings SET time_given = 0
+ WHERE id IN (SELECT meeting_id FROM records WHERE note LIKE 'importé de %');
+"#,
 ];
 
 /// The schema version of a database: its last applied migration (0 for a

@@ -364,6 +364,7 @@ mod tests {
                     place: None,
                     group: None,
                     organiser: None,
+                    time_given: true,
                 })?;
                 tx.enqueue(&[post(Some(m.0)), post(None)], &|_| Some(Channel::MATRIX))
             })

@@ -247,6 +247,7 @@ mod tests {
                 place: None,
                 group: None,
                 organiser: None,
+                time_given: true,
             })?;
             let first = tx.approve_record(m, "Le texte", RecordFormat::Text, None, None)?;
             assert_eq!(first.version, 1);

@@ -143,6 +143,28 @@ fn every_earlier_schema_upgrades_keeping_every_row() {
                 );
             }
         }
+        // Schema 18: a meeting imported from minutes has no hour, the
+        // others keep theirs.
+        if before.iter().any(|t| t.name == "records") {
+            let count = |sql: &str| -> i64 {
+                conn.query_row(sql, [], |r| r.get(0))
+                    .expect("a count of meetings")
+            };
+            let imported = "SELECT meeting_id FROM records WHERE note LIKE 'importé de %'";
+            assert!(
+                count(&format!(
+                    "SELECT COUNT(*) FROM meetings WHERE id IN ({imported})"
+                )) > 0,
+                "v{n}: the fixture's minutes were imported"
+            );
+            assert_eq!(
+                count(&format!(
+                    "SELECT COUNT(*) FROM meetings WHERE time_given = (id IN ({imported}))"
+                )),
+                0,
+                "v{n}: time_given is false exactly for the imported meetings"
+            );
+        }
         upgraded.push(format!("v{n} ({filled} rows)"));
     }
     println!("upgraded to schema {today}: {}", upgraded.join(", "));

@@ -239,6 +239,24 @@ async fn every_page_in_a_real_browser() {
     let founding = dom(&url("/reunions/1"));
     assert!(founding.contains("Présents (14)"), "{founding}");
     assert!(founding.contains("Excusés (7)"), "{founding}");
+    // The minutes give a date, not an hour: none is invented (issue 38),
+    // on the page and in the calendar feed (a day).
+    assert!(founding.contains("lundi 11 juin 2007"), "{founding}");
+    assert!(
+        !founding.contains("11 juin 2007 à"),
+        "an invented hour: {founding}"
+    );
+    let feed = reqwest::get(url("/calendrier.ics"))
+        .await
+        .expect("the feed")
+        .text()
+        .await
+        .expect("a calendar");
+    assert!(
+        feed.contains("DTSTART;VALUE=DATE:20070611\r\nDTEND;VALUE=DATE:20070612\r\n"),
+        "{feed}"
+    );
+    assert!(feed.contains("DTSTART:20301203T090000Z"), "{feed}");
     let atelier = dom(&url("/reunions/2"));
     assert!(atelier.contains("Excusés (1)"), "{atelier}");
     assert!(!atelier.contains("secrets"), "a reason shown: {atelier}");

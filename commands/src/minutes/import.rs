@@ -20,7 +20,8 @@ use crate::store::{GroupStatus, MeetingId, NewGroup, OrgId, PersonId, Store, Sto
 use crate::text::{fold, name_key, software_key};
 use crate::tr;
 
-/// Imported meetings start at this local time (the minutes give no hour).
+/// Imported meetings are stored at this local time (the minutes give no
+/// hour: `time_given` is false, and the hour is not shown).
 pub const MEETING_TIME: Time = Time::constant(9, 0, 0, 0);
 
 /// What the import did.
@@ -337,6 +338,8 @@ pub fn import(store: &mut dyn Store, ctx: &Context, minutes: &Minutes) -> StoreR
                     place: minutes.place.clone(),
                     group: None,
                     organiser,
+                    // The minutes give a date, not an hour.
+                    time_given: false,
                 })?;
                 imp.note(true, tr!(ctx.lang, "réunion {title}", "meeting {title}"));
                 imp.store.meeting(id)?.ok_or_else(|| {

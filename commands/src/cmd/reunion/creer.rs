@@ -126,6 +126,7 @@ impl Creer {
             place: self.place.clone(),
             group: group.as_ref().map(|g| g.id),
             organiser,
+            time_given: true,
         })?;
         let people = match &group {
             Some(g) => ex.store.member_people(g.id)?,

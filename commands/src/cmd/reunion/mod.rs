@@ -12,8 +12,6 @@ pub mod ordre;
 pub mod presences;
 pub mod redacteur;
 
-use jiff::Timestamp;
-
 use crate::action::{Action, Invitation};
 use crate::cmd::Command;
 use crate::exec::{Exec, Failure, Outcome};
@@ -193,9 +191,10 @@ pub(crate) fn told(lang: crate::Lang, mailed: usize) -> String {
     )
 }
 
-/// "jeudi 3 décembre 2026 à 9 h" in the bot's time zone.
-pub fn when(ex: &Exec<'_>, at: Timestamp) -> String {
-    crate::words::when_in(ex.lang(), at, &ex.ctx.timezone)
+/// "jeudi 3 décembre 2026 à 9 h" in the bot's time zone (the day alone
+/// for a meeting whose hour was not given).
+pub fn when(ex: &Exec<'_>, m: &Meeting) -> String {
+    crate::words::meeting_when(ex.lang(), m, &ex.ctx.timezone)
 }
 
 /// "n°3 « Conférence DSI » — jeudi 3 décembre 2026 à 9 h, Mairie d'Arles"
@@ -211,7 +210,7 @@ pub fn describe(ex: &Exec<'_>, m: &Meeting) -> String {
         "#{} “{}” — {}{}",
         m.id.0,
         m.title,
-        when(ex, m.starts_at),
+        when(ex, m),
         place
     )
 }
@@ -298,7 +297,7 @@ pub(crate) fn send_invitations(
             .checked_add(jiff::SignedDuration::from_hours(DEFAULT_LENGTH_HOURS))
             .unwrap_or(meeting.starts_at)
     });
-    let date = when(ex, meeting.starts_at);
+    let date = when(ex, meeting);
     let place = meeting.place.clone().unwrap_or_default();
     let mut sent = 0;
     for invitee in invitees {
