@@ -34,7 +34,7 @@ pub fn due(
             continue;
         }
         store.mark_action_reminded(a.n, late)?;
-        let when = crate::words::date_in(lang, due);
+        let when = crate::words::date_near(lang, due, ctx.today());
         let text = match late {
             true => tr!(
                 lang,

@@ -309,7 +309,9 @@ pub fn event_line(
             }
         }
         K::Created => tr!(lang, "groupe créé", "group created"),
-        K::Room => tr!(lang, "salon : {detail}", "room: {detail}"),
+        // A room's alias says where it is; its ID says nothing to a reader.
+        K::Room if detail.starts_with('#') => tr!(lang, "salon : {detail}", "room: {detail}"),
+        K::Room => tr!(lang, "salon Matrix relié", "Matrix room linked"),
         K::List => tr!(
             lang,
             "liste de diffusion : {detail}",
@@ -487,7 +489,7 @@ pub fn group_digest(
             "#{} “{}” — {} ({}poll results {})",
             poll.id.0,
             poll.title,
-            crate::words::poll_state(lang, &poll, answered, asked),
+            crate::words::poll_state(lang, &poll, answered, asked, Some(ctx.today())),
             ctx.prefix,
             poll.id.0
         ));

@@ -109,7 +109,7 @@ pub fn due(store: &mut dyn Store, ctx: &Context) -> StoreResult<Vec<Action>> {
             continue;
         }
         let (id, title, p) = (poll.id.0, &poll.title, &ctx.prefix);
-        let closes = crate::words::date_in(ctx.lang, poll.closes_on);
+        let closes = crate::words::date_near(ctx.lang, poll.closes_on, ctx.today());
         for person in &waiting {
             if let Some(mail) = sondage::ask_by_mail(store, ctx, &poll, person, true)? {
                 actions.push(mail);

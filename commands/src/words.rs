@@ -45,10 +45,20 @@ pub fn count_or_none(
 
 /// Where an open poll stands: "3 dates, 2 réponses sur 5, clôture le 7
 /// décembre 2026"; "3 dates, 2 of 5 answered, closes on December 7, 2026".
-pub fn poll_state(lang: Lang, poll: &crate::store::Poll, answered: usize, asked: usize) -> String {
+pub fn poll_state(
+    lang: Lang,
+    poll: &crate::store::Poll,
+    answered: usize,
+    asked: usize,
+    today: Option<jiff::civil::Date>,
+) -> String {
     let dates = count(lang, poll.dates.len(), ("date", "dates"), ("date", "dates"));
     let answers = answers(lang, answered, asked);
-    let closes = date_in(lang, poll.closes_on);
+    // Said today in a message; a page keeps the year (`None`).
+    let closes = match today {
+        Some(today) => date_near(lang, poll.closes_on, today),
+        None => date_in(lang, poll.closes_on),
+    };
     tr!(
         lang,
         "{dates}, {answers}, clôture le {closes}",
@@ -253,6 +263,21 @@ pub fn date_in(lang: Lang, date: jiff::civil::Date) -> String {
     }
 }
 
+/// A date in a sentence said on `today`: without its year within the
+/// year ("le 14 décembre", "le 1er mars"), with it otherwise ("le 3
+/// janvier 2027"); "December 14", "January 3, 2027".
+pub fn date_near(lang: Lang, date: jiff::civil::Date, today: jiff::civil::Date) -> String {
+    if date.year() != today.year() {
+        return date_in(lang, date);
+    }
+    let month = calendar_words(lang).1[(date.month() - 1) as usize];
+    match (lang, date.day()) {
+        (Lang::Fr, 1) => format!("1er {month}"),
+        (Lang::Fr, d) => format!("{d} {month}"),
+        (Lang::En, d) => format!("{month} {d}"),
+    }
+}
+
 /// "mardi 16 octobre 2007", "Tuesday October 16, 2007".
 pub fn day_in(lang: Lang, date: jiff::civil::Date) -> String {
     let (days, months) = calendar_words(lang);
@@ -304,9 +329,14 @@ pub fn action_line(lang: Lang, today: jiff::civil::Date, a: &crate::store::Actio
             lang,
             " (échéance le {}, en retard)",
             " (due {}, late)",
-            date_in(lang, d)
+            date_near(lang, d, today)
         ),
-        Some(d) => tr!(lang, " (échéance le {})", " (due {})", date_in(lang, d)),
+        Some(d) => tr!(
+            lang,
+            " (échéance le {})",
+            " (due {})",
+            date_near(lang, d, today)
+        ),
         None => String::new(),
     };
     format!("n°{} {} — {}{due}", a.n, a.owner, a.text)
@@ -327,6 +357,24 @@ mod tests {
             "mardi 16 octobre 2007"
         );
         assert_eq!(day_in(Lang::Fr, date(2030, 3, 1)), "vendredi 1er mars 2030");
+        // Within the year, a date in a message goes without it.
+        let today = date(2026, 12, 7);
+        assert_eq!(
+            date_near(Lang::Fr, date(2026, 12, 14), today),
+            "14 décembre"
+        );
+        assert_eq!(
+            date_near(Lang::Fr, date(2026, 12, 1), today),
+            "1er décembre"
+        );
+        assert_eq!(
+            date_near(Lang::Fr, date(2027, 1, 3), today),
+            "3 janvier 2027"
+        );
+        assert_eq!(
+            date_near(Lang::En, date(2026, 12, 14), today),
+            "December 14"
+        );
         // A meeting without a given hour is a day.
         let tz = jiff::tz::TimeZone::get("Europe/Paris").expect("a zone");
         let mut m = crate::meeting::Meeting {

@@ -105,7 +105,7 @@ fn a_whole_seance_in_the_groups_room() {
             BOB,
             "!action Berre « Documenter la migration » echeance 2026-12-15"
         ),
-        "Action n°1 (entrée n°4) : Berre, échéance le 15 décembre 2026."
+        "Action n°1 (entrée n°4) : Berre, échéance le 15 décembre."
     );
     assert_eq!(
         w.must(
@@ -151,7 +151,7 @@ fn a_whole_seance_in_the_groups_room() {
     let closed = w.must(BOB, "!seance clore");
     assert_eq!(
         closed,
-        "Séance close. Projet de compte rendu posté pour le groupe, envoyé à 1 participant ; remarques attendues avant le 26 novembre 2026."
+        "Séance close. Projet de compte rendu posté pour le groupe, envoyé à 1 participant ; remarques attendues avant le 26 novembre."
     );
     let draft =
         w.db.write(w.ctx.now, |tx| {
@@ -197,7 +197,7 @@ fn a_whole_seance_in_the_groups_room() {
                 ..
             } if to == "bob@berre.example"
                 && subject == "Projet de compte rendu : Atelier messagerie"
-                && text.contains("vos remarques avant le 26 novembre 2026")
+                && text.contains("vos remarques avant le 26 novembre")
                 && text.contains("!compte-rendu remarque 1 « votre remarque »")
                 && text.contains("répondre simplement à ce message")
                 && text.contains("## Relevé des actions") =>
@@ -239,7 +239,7 @@ fn a_whole_seance_in_the_groups_room() {
     );
     let listed = w.must(OTHER, "!minutes remarks 1");
     assert!(
-        listed.contains("• carol (19 novembre 2026) : Il manque le point sur Thunderbird\n• bob (19 novembre 2026) : Au point 2, lire « 350 boîtes ».\nLe reste me convient."),
+        listed.contains("• carol (19 novembre) : Il manque le point sur Thunderbird\n• bob (19 novembre) : Au point 2, lire « 350 boîtes ».\nLe reste me convient."),
         "{listed}"
     );
     // Entries after the close are refused; approving freezes the draft.
@@ -382,11 +382,11 @@ fn the_actions_are_followed_up() {
     w.must(BOB, "!seance clore");
     assert_eq!(
         w.must(OTHER, "!action liste"),
-        "Actions ouvertes :\n• n°1 Berre — Documenter la migration (échéance le 15 décembre 2026)\n• n°2 carol — Planifier la bascule"
+        "Actions ouvertes :\n• n°1 Berre — Documenter la migration (échéance le 15 décembre)\n• n°2 carol — Planifier la bascule"
     );
     assert_eq!(
         w.must(OTHER, "!action liste Berre"),
-        "Actions ouvertes de Berre :\n• n°1 Berre — Documenter la migration (échéance le 15 décembre 2026)"
+        "Actions ouvertes de Berre :\n• n°1 Berre — Documenter la migration (échéance le 15 décembre)"
     );
     assert_eq!(
         w.must(CAROL, "!actions list mine"),
@@ -479,7 +479,7 @@ fn an_actions_owner_is_reminded_once_before_and_once_when_late() {
     // Berre's in the group's room and list, Bob's by mail.
     assert!(reminders.iter().any(|a| matches!(a, Action::PostToGroup { group, text, .. }
         if group == "messagerie"
-            && text.starts_with("Rappel : action n°1 (Berre) à faire avant le 15 décembre 2026 : « Documenter la migration »"))));
+            && text.starts_with("Rappel : action n°1 (Berre) à faire avant le 15 décembre : « Documenter la migration »"))));
     assert!(
         reminders
             .iter()
@@ -495,7 +495,7 @@ fn an_actions_owner_is_reminded_once_before_and_once_when_late() {
     assert_eq!(late.len(), 2, "{late:#?}");
     assert!(late.iter().all(|a| match a {
         Action::PostToGroup { text, .. } | Action::SendMail { text, .. } =>
-            text.contains("en retard (") && text.contains("échéance le 15 décembre 2026"),
+            text.contains("en retard (") && text.contains("échéance le 15 décembre"),
         _ => false,
     }));
     assert!(at(&mut w, "2026-12-17").is_empty(), "late is said once");

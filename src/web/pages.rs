@@ -172,7 +172,7 @@ pub fn index(store: &mut dyn Store, ctx: &Context, _o: &Options) -> StoreResult<
                     @for (p, answers, asked) in &poll_lines {
                         li {
                             a href=(format!("/sondages/{}", p.id.0)) { (p.title) }
-                            " — " (poll_state(lang, p, *answers, *asked))
+                            " — " (poll_state(lang, p, *answers, *asked, None))
                         }
                     }
                 }

@@ -57,9 +57,16 @@ async fn the_digest_reaches_the_room_and_the_list_with_the_exported_state() {
             group["status_text"].as_str().expect("status")
         ),
         format!(
-            "Prochain jalon : {} — {}",
-            group["milestones"][0]["date"].as_str().expect("date"),
-            group["milestones"][0]["text"].as_str().expect("text")
+            "Prochain jalon : {}, le {}",
+            group["milestones"][0]["text"].as_str().expect("text"),
+            greffier_commands::words::date_in(
+                greffier_commands::Lang::Fr,
+                group["milestones"][0]["date"]
+                    .as_str()
+                    .expect("date")
+                    .parse()
+                    .expect("an ISO date")
+            )
         ),
     ];
     for line in &expected {

@@ -75,7 +75,11 @@ impl Remarque {
                 "Remarks on the minutes of meeting {described}:"
             )];
             for (author, text, at) in remarks {
-                let day = crate::words::date_in(lang, at.to_zoned(ex.ctx.timezone.clone()).date());
+                let day = crate::words::date_near(
+                    lang,
+                    at.to_zoned(ex.ctx.timezone.clone()).date(),
+                    ex.ctx.today(),
+                );
                 lines.push(format!("• {author} ({day}) : {text}"));
             }
             return Ok(lines.join("\n"));

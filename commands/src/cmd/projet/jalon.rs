@@ -45,7 +45,7 @@ impl Jalon {
             "Jalon ajouté à « {} » : {} — {}",
             "Milestone added to “{}”: {} — {}",
             g.theme,
-            crate::words::date_in(lang, self.date),
+            crate::words::date_near(lang, self.date, ex.ctx.today()),
             self.text
         ))
     }

@@ -231,6 +231,7 @@ pub fn proposals(
         return Ok(out);
     };
     if let Some(previous) = previous_unapproved(ex, meeting)? {
+        // Kept in the ordre du jour: the year stays.
         let day = crate::words::date_in(
             ex.lang(),
             previous.starts_at.to_zoned(ex.ctx.timezone.clone()).date(),

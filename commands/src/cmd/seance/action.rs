@@ -87,7 +87,7 @@ impl ActionCmd {
                 lang,
                 "Action n°{number} (entrée n°{n}) : {owner}, échéance le {}.",
                 "Action #{number} (entry #{n}): {owner}, due {}.",
-                crate::words::date_in(lang, d)
+                crate::words::date_near(lang, d, ex.ctx.today())
             ),
             None => tr!(
                 lang,

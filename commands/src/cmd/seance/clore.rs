@@ -48,7 +48,7 @@ impl Clore {
             .today()
             .checked_add(jiff::Span::new().days(i64::from(ex.ctx.review_days)))
             .unwrap_or(ex.ctx.today());
-        let until = crate::words::date_in(lang, until);
+        let until = crate::words::date_near(lang, until, ex.ctx.today());
         let described = crate::cmd::reunion::describe(ex, &meeting);
         let ask = tr!(
             lang,

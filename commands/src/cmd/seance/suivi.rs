@@ -100,7 +100,7 @@ impl Suivi {
                     lang,
                     "Action n°{n} : échéance le {}.",
                     "Action #{n}: due {}.",
-                    crate::words::date_in(lang, due)
+                    crate::words::date_near(lang, due, ex.ctx.today())
                 ))
             }
         }

@@ -140,8 +140,8 @@ impl Creer {
         }
         let closes_on = match self.closes_on {
             Some(d) if d < today || d >= dates[0] => {
-                let first = crate::words::date_in(lang, dates[0]);
-                let d = crate::words::date_in(lang, d);
+                let first = crate::words::date_near(lang, dates[0], today);
+                let d = crate::words::date_near(lang, d, today);
                 return ex.refuse(tr!(
                     lang,
                     "La clôture (le {d}) doit tomber entre aujourd'hui et la première date proposée (le {first}).",
@@ -171,7 +171,7 @@ impl Creer {
             .poll(id)?
             .ok_or_else(|| crate::store::StoreError("the poll just created is not found".into()))?;
         let p = ex.prefix().to_string();
-        let closes = crate::words::date_in(lang, closes_on);
+        let closes = crate::words::date_near(lang, closes_on, today);
         let text = tr!(
             lang,
             "Sondage n°{} « {} » : quelles dates vous conviennent ?\n{}\nRépondez {p}sondage voter {} <numéros> (ou aucun) avant le {closes}.",

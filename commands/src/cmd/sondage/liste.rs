@@ -26,7 +26,7 @@ pub fn apply(ex: &mut Exec<'_>) -> Outcome {
     for poll in polls {
         let asked = ex.store.poll_invitees(poll.id)?.len();
         let answered = ex.store.poll_votes(poll.id)?.len();
-        let state = crate::words::poll_state(lang, &poll, answered, asked);
+        let state = crate::words::poll_state(lang, &poll, answered, asked, Some(ex.ctx.today()));
         out.push(format!("• {} — {state}", super::describe(&poll)));
     }
     Ok(out.join("\n"))

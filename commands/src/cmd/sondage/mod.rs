@@ -198,7 +198,7 @@ pub fn ask_by_mail(
     let message_id = format!("poll.{}@{domain}", store.random_token()?);
     store.record_poll_mail(&message_id, poll.id, person.id)?;
     let (id, title, p) = (poll.id.0, &poll.title, &ctx.prefix);
-    let closes = crate::words::date_in(lang, poll.closes_on);
+    let closes = crate::words::date_near(lang, poll.closes_on, ctx.today());
     let dates = numbered(lang, poll);
     let details = match (&poll.time, &poll.place) {
         (Some(t), Some(place)) => tr!(

@@ -35,7 +35,7 @@ impl Resultats {
                 lang,
                 "ouvert jusqu'au {}",
                 "open until {}",
-                crate::words::date_in(lang, poll.closes_on)
+                crate::words::date_near(lang, poll.closes_on, ex.ctx.today())
             ),
         };
         let mut out = vec![tr!(
