@@ -23,7 +23,25 @@ pub fn count(lang: Lang, n: usize, fr: (&str, &str), en: (&str, &str)) -> String
         Lang::En if n == 1 => en.0,
         Lang::En => en.1,
     };
-    format!("{n} {noun}")
+    format!("{} {noun}", number(lang, n))
+}
+
+/// A number with its thousands grouped as each language writes them:
+/// "1 181" (a narrow no-break space), "1,181".
+pub fn number(lang: Lang, n: usize) -> String {
+    let digits = n.to_string();
+    let separator = match lang {
+        Lang::Fr => '\u{202f}',
+        Lang::En => ',',
+    };
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(separator);
+        }
+        out.push(d);
+    }
+    out
 }
 
 /// The same with the noun alone when the number is 0 in French:
@@ -357,6 +375,9 @@ mod tests {
             "mardi 16 octobre 2007"
         );
         assert_eq!(day_in(Lang::Fr, date(2030, 3, 1)), "vendredi 1er mars 2030");
+        assert_eq!(number(Lang::Fr, 1181), "1\u{202f}181");
+        assert_eq!(number(Lang::Fr, 999), "999");
+        assert_eq!(number(Lang::En, 1_234_567), "1,234,567");
         // Within the year, a date in a message goes without it.
         let today = date(2026, 12, 7);
         assert_eq!(

@@ -257,7 +257,7 @@ fn the_ordre_du_jour_is_kept_in_order_and_a_change_after_invitations_is_an_updat
     let refused = w.refused(ARLES, "!reunion ordre 2 retirer 9");
     assert_eq!(
         refused,
-        "Il n'y a pas de point n°9 : l'ordre du jour en compte 2."
+        "Il n'y a pas de point n°9 : l'ordre du jour compte 2 points."
     );
     let refused = w.refused(ARLES, "!reunion ordre 2 deplacer un deux");
     assert!(refused.contains("un"), "{refused}");

@@ -191,6 +191,26 @@ pub(crate) fn told(lang: crate::Lang, mailed: usize) -> String {
     )
 }
 
+/// « Il n'y a pas de point n°4 : l'ordre du jour en compte 2. », or « …
+/// : l'ordre du jour est vide. »
+pub(crate) fn no_such_item(lang: crate::Lang, n: impl std::fmt::Display, len: usize) -> String {
+    match len {
+        0 => tr!(
+            lang,
+            "Il n'y a pas de point n°{n} : l'ordre du jour est vide.",
+            "There is no item #{n}: the agenda is empty."
+        ),
+        _ => {
+            let items = crate::words::count(lang, len, ("point", "points"), ("item", "items"));
+            tr!(
+                lang,
+                "Il n'y a pas de point n°{n} : l'ordre du jour compte {items}.",
+                "There is no item #{n}: the agenda has {items}."
+            )
+        }
+    }
+}
+
 /// "jeudi 3 décembre 2026 à 9 h" in the bot's time zone (the day alone
 /// for a meeting whose hour was not given).
 pub fn when(ex: &Exec<'_>, m: &Meeting) -> String {
@@ -356,7 +376,7 @@ pub(crate) fn send_invitations(
                     if update {
                         tr!(lang, "La réunion a changé :", "The meeting has changed:")
                     } else {
-                        tr!(lang, "Vous êtes convié à", "You are invited to")
+                        tr!(lang, "Le greffier vous invite à", "You are invited to")
                     },
                     meeting.title,
                     meeting.id.0,

@@ -97,11 +97,7 @@ impl Ordre {
         }
         let mut items = ex.store.agenda(meeting.id)?;
         let out_of_range = |ex: &Exec<'_>, n: usize, len: usize| {
-            ex.refuse::<String>(tr!(
-                lang,
-                "Il n'y a pas de point n°{n} : l'ordre du jour en compte {len}.",
-                "There is no item #{n}: the agenda has {len}.",
-            ))
+            ex.refuse::<String>(super::no_such_item(lang, n, len))
         };
         let said = match change {
             Change::Add { title, at } => {

@@ -138,9 +138,10 @@ impl Clore {
             lang,
             "Séance close. Projet de compte rendu {whereto}, envoyé à {} ; remarques attendues avant le {until}.",
             "Session closed. Draft minutes {whereto}, mailed to {}; remarks awaited before {until}.",
-            crate::words::count(
+            crate::words::count_or_none(
                 lang,
                 mailed,
+                "aucun",
                 ("participant", "participants"),
                 ("participant", "participants")
             )

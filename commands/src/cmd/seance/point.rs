@@ -55,12 +55,7 @@ impl Point {
             }
         };
         let Some(title) = agenda.get(n as usize - 1) else {
-            return ex.refuse(tr!(
-                lang,
-                "Il n'y a pas de point n°{n} : l'ordre du jour en compte {}.",
-                "There is no item #{n}: the agenda has {}.",
-                agenda.len()
-            ));
+            return ex.refuse(crate::cmd::reunion::no_such_item(lang, n, agenda.len()));
         };
         let title = title.clone();
         ex.store.set_seance_item(meeting.id, Some(n))?;
