@@ -822,3 +822,23 @@ fn moi_names_the_groups_the_person_joined_and_no_other() {
     assert!(out.contains("Groupes : messagerie"), "{out}");
     assert!(!out.contains("cartes"), "{out}");
 }
+
+/// `!aide` finds a command by any word its usage writes as typed, the
+/// third one too ("creer" in "!groupe salon creer <groupe>").
+#[test]
+fn help_finds_a_command_by_every_word_it_is_typed_with() {
+    let mut w = world();
+    let (reply, kept) = w.say("@berre:example.test", "!aide groupe salon creer");
+    assert!(kept, "{reply}");
+    assert!(
+        reply.starts_with("!groupe salon creer <groupe> — "),
+        "{reply}"
+    );
+    let (reply, _) = w.say("@berre:example.test", "!aide room create");
+    assert!(reply.contains("!groupe salon creer <groupe>"), "{reply}");
+    let (reply, kept) = w.say("@berre:example.test", "!aide groupe salon zzz");
+    assert!(
+        !kept && reply.starts_with("Pas d'aide pour « groupe salon zzz »"),
+        "{reply}"
+    );
+}

@@ -48,25 +48,28 @@ impl Aide {
             .map(|w| text::keyword(w.trim_start_matches(prefix.as_str())))
             .filter(|w| !w.is_empty())
             .collect();
-        let matches = |words: &[&[&str]]| {
+        // A word of the command, or one its usage line writes as it is
+        // typed ("creer" in "!groupe salon creer <groupe>").
+        let matches = |words: &[&[&str]], usage: &Usage| {
+            let typed = literal_words(usage);
             wanted
                 .iter()
-                .all(|w| words.iter().any(|ws| ws.contains(&w.as_str())))
+                .all(|w| words.iter().any(|ws| ws.contains(&w.as_str())) || typed.contains(w))
         };
         let mut found: Vec<String> = Vec::new();
         for entry in TABLE {
             match &entry.kind {
                 Kind::One { usage, .. } => {
-                    if matches(&[entry.words]) {
+                    if matches(&[entry.words], usage) {
                         found.push(line(usage));
                     }
                 }
                 Kind::Family { usage, bare, subs } => {
-                    if bare.is_some() && matches(&[entry.words]) {
+                    if bare.is_some() && matches(&[entry.words], usage) {
                         found.push(line(usage));
                     }
                     for sub in subs.iter() {
-                        if matches(&[entry.words, sub.words]) {
+                        if matches(&[entry.words, sub.words], sub.usage(None)) {
                             found.push(line(sub.usage(None)));
                         }
                     }
@@ -83,4 +86,26 @@ impl Aide {
         }
         Ok(found.join("\n"))
     }
+}
+
+/// The words a usage line writes as they are typed, in both languages:
+/// "!groupe salon creer <groupe>" → groupe, salon, creer (not the
+/// placeholders, not the options' values).
+fn literal_words(usage: &Usage) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in [usage.fr, usage.en] {
+        for token in line.split_whitespace() {
+            if token.starts_with(['<', '[', '"', '“', '«']) {
+                break;
+            }
+            out.extend(
+                token
+                    .trim_start_matches('!')
+                    .split('|')
+                    .map(text::keyword)
+                    .filter(|w| !w.is_empty()),
+            );
+        }
+    }
+    out
 }

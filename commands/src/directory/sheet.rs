@@ -5,6 +5,7 @@
 //! email (courriel, adresse), matrix. Every line that cannot be read is
 //! named with its number; one is enough for the sheet to be refused.
 
+use crate::parse::ParseErrorKind;
 use crate::store::{Identity, IdentityKind};
 use crate::{Lang, text, tr};
 
@@ -206,19 +207,13 @@ pub fn read(bytes: &[u8], lang: Lang) -> Result<Sheet, Vec<Problem>> {
         };
         let read = |column: Column, kind: IdentityKind| {
             identity(column, kind).map_err(|v| {
+                // The words a command says of the same mistake.
                 let v = text::excerpt(&v, 60);
                 match kind {
-                    IdentityKind::Email => tr!(
-                        lang,
-                        "adresse électronique invalide « {v} »",
-                        "invalid email address “{v}”"
-                    ),
-                    IdentityKind::Matrix => tr!(
-                        lang,
-                        "identifiant Matrix invalide « {v} »",
-                        "invalid Matrix ID “{v}”"
-                    ),
+                    IdentityKind::Email => ParseErrorKind::BadEmail(v),
+                    IdentityKind::Matrix => ParseErrorKind::BadMatrixId(v),
                 }
+                .what(lang, "!")
             })
         };
         let (email, matrix) = match (

@@ -223,6 +223,35 @@ impl Args {
         self.tokens.pop().ok_or(ParseErrorKind::Missing(what))
     }
 
+    /// `date 2026-12-11 09:30` read as `date 2026-12-11 heure 09:30`: an
+    /// hour typed right after a date, the way `!reunion creer` takes them,
+    /// when no `heure` is given.
+    pub fn name_the_hour_after_the_date(&mut self) {
+        let keyword = |t: &Token| (!t.quoted).then(|| text::keyword(&t.text));
+        let rest = &self.tokens[self.pos.min(self.tokens.len())..];
+        if rest
+            .iter()
+            .any(|t| matches!(keyword(t).as_deref(), Some("heure" | "time")))
+        {
+            return;
+        }
+        let Some(i) = rest.windows(3).position(|w| {
+            keyword(&w[0]).as_deref() == Some("date")
+                && looks_like_date(&w[1].text)
+                && time(&w[2].text).is_ok()
+        }) else {
+            return;
+        };
+        let at = self.pos + i + 2;
+        self.tokens.insert(
+            at,
+            Token {
+                text: "heure".into(),
+                quoted: false,
+            },
+        );
+    }
+
     /// Fails if anything is left.
     pub fn end(&self) -> Result<(), ParseErrorKind> {
         match self.tokens.get(self.pos) {

@@ -49,7 +49,27 @@ impl Arg {
 impl ParseError {
     /// One line: what is wrong, then the usage of the command.
     pub fn render(&self, lang: Lang, prefix: &str) -> String {
-        let what = match &self.kind {
+        let what = self.kind.what(lang, prefix);
+        match self.usage {
+            Some(u) => {
+                let line = u.line(lang, prefix);
+                tr!(
+                    lang,
+                    "Erreur : {what} — syntaxe : {line}",
+                    "Error: {what} — usage: {line}"
+                )
+            }
+            None => tr!(lang, "Erreur : {what}", "Error: {what}"),
+        }
+    }
+}
+
+impl ParseErrorKind {
+    /// What is wrong, in words ("adresse électronique invalide « x »"):
+    /// a command's error, and the same words wherever the same thing is
+    /// wrong (a line of a spreadsheet).
+    pub fn what(&self, lang: Lang, prefix: &str) -> String {
+        match self {
             ParseErrorKind::Unbalanced(c) => {
                 tr!(lang, "guillemet {c} non refermé", "unclosed quote {c}")
             }
@@ -161,17 +181,6 @@ impl ParseError {
                 "rien à modifier : indiquez ce qui change",
                 "nothing to change: say what changes"
             ),
-        };
-        match self.usage {
-            Some(u) => {
-                let line = u.line(lang, prefix);
-                tr!(
-                    lang,
-                    "Erreur : {what} — syntaxe : {line}",
-                    "Error: {what} — usage: {line}"
-                )
-            }
-            None => tr!(lang, "Erreur : {what}", "Error: {what}"),
         }
     }
 }

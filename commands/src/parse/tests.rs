@@ -386,6 +386,16 @@ fn meetings() {
         Command::Reunion(Reunion::Presences(Presences { id: Some(2) }))
     );
     assert_eq!(err("!reunion modifier 3"), ParseErrorKind::NothingToChange);
+    // The hour right after the date, as `!reunion creer` takes them.
+    assert_eq!(
+        ok("!reunion modifier 3 date 2026-12-11 09:30"),
+        Command::Reunion(Reunion::Modifier(Modifier {
+            id: 3,
+            date: Some(date(2026, 12, 11)),
+            time: Some(time(9, 30, 0, 0)),
+            place: None
+        }))
+    );
     assert!(matches!(
         err("!reunion annuler trois"),
         ParseErrorKind::BadMeetingId(_)

@@ -42,6 +42,7 @@ pub struct Modifier {
 impl Modifier {
     pub fn parse(args: &mut Args) -> Result<Modifier, ParseErrorKind> {
         let id = super::meeting_id(args)?;
+        args.name_the_hour_after_the_date();
         let split = args.split(OPTIONS);
         if let Some(t) = split.positional.first() {
             return Err(ParseErrorKind::Unexpected(crate::text::excerpt(
