@@ -51,6 +51,7 @@ use clap::{Parser, Subcommand};
 use greffier_storage::Database;
 
 use app::App;
+use greffier_commands::{Lang, tr};
 use inbox::Inbox;
 use say::outln;
 
@@ -229,8 +230,13 @@ fn database_path(app: &App, cli: &Cli) -> anyhow::Result<PathBuf> {
         {
             let user = user_name(owner).unwrap_or_else(|| format!("uid {owner}"));
             bail!(
-                "{} belongs to {user}: run this as that user (sudo -u {user} greffier ...), not as root, so that the files SQLite makes beside it stay the bot's",
-                path.display()
+                "{}",
+                tr!(
+                    app.loaded.config.bot.language,
+                    "{} appartient à {user} : lancez la commande en tant que cet utilisateur (sudo -u {user} greffier …), pas en root, pour que les fichiers que SQLite crée à côté restent ceux du bot",
+                    "{} belongs to {user}: run this as that user (sudo -u {user} greffier ...), not as root, so that the files SQLite makes beside it stay the bot's",
+                    path.display()
+                )
             );
         }
     }
@@ -304,21 +310,39 @@ fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
     say::set_lang(app.loaded.config.bot.language);
     let done = match &cli.command {
         Cmd::CheckConfig => {
-            for warning in app.loaded.warnings() {
-                eprintln!("WARNING: {warning}");
-            }
             let c = &app.loaded.config;
+            let lang = c.bot.language;
+            for warning in app.loaded.warnings() {
+                eprintln!("{}{warning}", tr!(lang, "ATTENTION : ", "WARNING: "));
+            }
             let channels: Vec<String> = channels::TABLE
                 .iter()
                 .filter(|p| p.section.is_some())
-                .map(|p| format!("{}: {}", p.name, if p.on(c) { "on" } else { "off" }))
+                .map(|p| {
+                    let on = match p.on(c) {
+                        true => tr!(lang, "activé", "on"),
+                        false => tr!(lang, "désactivé", "off"),
+                    };
+                    tr!(lang, "{} : {on}", "{}: {on}", p.name)
+                })
                 .collect();
-            outln!(
-                "{}: OK ({}, {} seed group(s), database {})",
-                config.display(),
-                channels.join(", "),
+            let seeds = greffier_commands::words::count_or_none(
+                lang,
                 c.groups.seed.len(),
-                app.loaded.database_path(cli.database.as_deref()).display()
+                "aucun",
+                ("groupe amorcé", "groupes amorcés"),
+                ("seed group", "seed groups"),
+            );
+            outln!(
+                "{}",
+                tr!(
+                    lang,
+                    "{} : OK ({}, {seeds}, base de données {})",
+                    "{}: OK ({}, {seeds}, database {})",
+                    config.display(),
+                    channels.join(", "),
+                    app.loaded.database_path(cli.database.as_deref()).display()
+                )
             );
             Ok(())
         }
@@ -326,7 +350,11 @@ fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
             let level = status::run(&app, &database_path(&app, &cli)?)?;
             return Ok(ExitCode::from(level.exit_code()));
         }
-        Cmd::Backup { file } => backup::run(&database_path(&app, &cli)?, file),
+        Cmd::Backup { file } => backup::run(
+            app.loaded.config.bot.language,
+            &database_path(&app, &cli)?,
+            file,
+        ),
         Cmd::Console { who } => {
             let db = open_database(&app, &cli)?;
             console::run(&app, &Inbox::new(db, channels::routes()), who)
@@ -353,14 +381,24 @@ fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
                 .filter(|p| p.takes_commands && p.serve.is_some())
                 .collect();
             if !takers.iter().any(|p| p.on(c)) {
+                let lang = c.bot.language;
                 let names: Vec<String> = takers.iter().map(|p| format!("[{}]", p.name)).collect();
-                let none = match names.as_slice() {
-                    [a, b] => format!("neither {a} nor {b} is"),
-                    _ => format!("none of {} is", names.join(", ")),
+                let none = match (lang, names.as_slice()) {
+                    (Lang::Fr, [a, b]) => format!("ni {a} ni {b} n'est configuré"),
+                    (Lang::Fr, _) => {
+                        format!("aucune des sections {} n'est configurée", names.join(", "))
+                    }
+                    (Lang::En, [a, b]) => format!("neither {a} nor {b} is configured"),
+                    (Lang::En, _) => format!("none of {} is configured", names.join(", ")),
                 };
                 bail!(
-                    "{}: {none} configured: there is nothing for `run` to serve (use `greffier console` to try the commands without a network)",
-                    config.display()
+                    "{}",
+                    tr!(
+                        lang,
+                        "{} : {none} : `run` n'a rien à servir (greffier console essaie les commandes sans réseau)",
+                        "{}: {none}: there is nothing for `run` to serve (use `greffier console` to try the commands without a network)",
+                        config.display()
+                    )
                 );
             }
             for warning in app.loaded.warnings() {
@@ -430,8 +468,13 @@ fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Web => {
             if !app.loaded.config.has("web") {
                 bail!(
-                    "{}: no [web] section: there are no pages to serve",
-                    config.display()
+                    "{}",
+                    tr!(
+                        app.loaded.config.bot.language,
+                        "{} : pas de section [web] : il n'y a pas de pages à servir",
+                        "{}: no [web] section: there are no pages to serve",
+                        config.display()
+                    )
                 );
             }
             let db = open_database(&app, &cli)?;

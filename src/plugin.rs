@@ -9,6 +9,8 @@ use std::sync::Arc;
 use futures_util::future::BoxFuture;
 use jiff::{SignedDuration, Timestamp};
 
+use greffier_commands::{Lang, tr};
+
 use crate::app::App;
 use crate::config::{Config, Reader};
 use crate::inbox::Inbox;
@@ -58,6 +60,8 @@ pub struct Checkup<'a> {
     pub running: bool,
     /// For how long it has been up, when it said.
     pub up: Option<SignedDuration>,
+    /// The language of the report (bot.language).
+    pub lang: Lang,
 }
 
 impl Checkup<'_> {
@@ -73,16 +77,16 @@ impl Checkup<'_> {
         self.running && self.up.is_none_or(|u| u > late)
     }
 
-    /// How long a channel has gone without news ("15 min", "ever"; `since`:
-    /// its last news), when that is longer than `late` and the bot has
-    /// been up long enough to judge it.
+    /// How long a channel has gone without news ("15 min"; `None` inside:
+    /// never; `since`: its last news), when that is longer than `late` and
+    /// the bot has been up long enough to judge it.
     pub fn silent_for(
         &self,
         since: Option<SignedDuration>,
         late: SignedDuration,
-    ) -> Option<String> {
+    ) -> Option<Option<String>> {
         (self.judged(late) && since.is_none_or(|s| s > late))
-            .then(|| since.map_or("ever".to_string(), age))
+            .then(|| since.map(|s| age(self.lang, s)))
     }
 }
 
@@ -96,12 +100,13 @@ pub enum Said {
 }
 
 /// `42 s`, `5 min`, `3 h 10 min`, `2 d 4 h`.
-pub fn age(d: SignedDuration) -> String {
+pub fn age(lang: Lang, d: SignedDuration) -> String {
     let s = d.as_secs().max(0);
+    let day = tr!(lang, "j", "d");
     match s {
         0..60 => format!("{s} s"),
         60..3600 => format!("{} min", s / 60),
         3600..86400 => format!("{} h {} min", s / 3600, s % 3600 / 60),
-        _ => format!("{} d {} h", s / 86400, s % 86400 / 3600),
+        _ => format!("{} {day} {} h", s / 86400, s % 86400 / 3600),
     }
 }

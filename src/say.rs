@@ -127,6 +127,19 @@ fn io_error(lang: Lang, e: &std::io::Error) -> String {
     }
 }
 
+/// A database that cannot be opened as it is, said in `lang` when the
+/// reason is a missing file (`status`, `backup`).
+pub fn opened(lang: Lang, e: greffier_storage::Error) -> anyhow::Error {
+    match e {
+        greffier_storage::Error::NoDatabase(path) => anyhow::anyhow!(tr!(
+            lang,
+            "il n'y a pas de base de données à {path}",
+            "there is no database at {path}"
+        )),
+        e => e.into(),
+    }
+}
+
 /// « il n'y a pas de réunion n°12 ».
 pub fn no_meeting(lang: Lang, meeting: i64) -> anyhow::Error {
     anyhow::anyhow!(tr!(

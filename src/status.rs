@@ -19,6 +19,8 @@ use jiff::{SignedDuration, Timestamp};
 use crate::app::App;
 use crate::channels::TABLE;
 use crate::config::Config;
+use greffier_commands::{Lang, tr, words};
+
 use crate::plugin::{Checkup, Said, age};
 
 /// The bot rewrites its heartbeat every minute: three missed, it is down.
@@ -53,6 +55,7 @@ impl Level {
 
 #[derive(Debug)]
 pub struct Report {
+    pub lang: Lang,
     pub level: Level,
     /// What needs attention, the worst first.
     pub problems: Vec<(Level, String)>,
@@ -63,7 +66,7 @@ pub struct Report {
 impl std::fmt::Display for Report {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let summary = if self.problems.is_empty() {
-            "the bot is running".to_string()
+            tr!(self.lang, "le bot fonctionne", "the bot is running")
         } else {
             self.problems
                 .iter()
@@ -95,14 +98,17 @@ fn checks(config: &Config) -> Vec<ChannelCheck<'_>> {
 
 /// `greffier status`: the report, printed; its level is the exit status.
 pub fn run(app: &App, database: &Path) -> anyhow::Result<Level> {
-    let db = Database::open_as_is(database)?;
+    let lang = app.loaded.config.bot.language;
+    let db = Database::open_as_is(database).map_err(|e| crate::say::opened(lang, e))?;
     let health = db.health()?;
     let channels = checks(&app.loaded.config);
     let schema = greffier_storage::migrations::MIGRATIONS.len() as i64;
-    let mut report = assess(&health, schema, &channels, Timestamp::now());
+    let mut report = assess(lang, &health, schema, &channels, Timestamp::now());
     report.lines.insert(
         0,
-        format!(
+        tr!(
+            lang,
+            "base de données : {} (schéma {})",
             "database: {} (schema {})",
             database.display(),
             health.schema
@@ -115,6 +121,7 @@ pub fn run(app: &App, database: &Path) -> anyhow::Result<Level> {
 /// The report on `health` at `now`, with what each channel that is on
 /// says of itself; `schema`: the one this binary knows.
 pub fn assess(
+    lang: Lang,
     health: &Health,
     schema: i64,
     channels: &[ChannelCheck<'_>],
@@ -130,17 +137,23 @@ pub fn assess(
     if health.schema > schema {
         problems.push((
             Level::Critical,
-            format!(
+            tr!(
+                lang,
+                "la base de données est au schéma {}, plus récent que ce greffier ({})",
                 "the database is at schema {}, newer than this greffier ({})",
-                health.schema, schema
+                health.schema,
+                schema
             ),
         ));
     } else if health.schema < schema {
         problems.push((
             Level::Warning,
-            format!(
+            tr!(
+                lang,
+                "la base de données est au schéma {}, ce greffier au {} : redémarrez le bot pour la mettre à jour",
                 "the database is at schema {}, this greffier at {}: restart the bot to upgrade it",
-                health.schema, schema
+                health.schema,
+                schema
             ),
         ));
     }
@@ -160,14 +173,27 @@ pub fn assess(
     match beat {
         None => problems.push((
             Level::Critical,
-            "the bot is not running (it has left no sign of life in this database)".into(),
+            tr!(
+                lang,
+                "le bot ne fonctionne pas (il n'a laissé aucun signe de vie dans cette base)",
+                "the bot is not running (it has left no sign of life in this database)"
+            ),
         )),
         Some(b) if !running => {
+            let ago = age(lang, b);
             problems.push((
                 Level::Critical,
-                format!("the bot is not running (last sign of life {} ago)", age(b)),
+                tr!(
+                    lang,
+                    "le bot ne fonctionne pas (dernier signe de vie il y a {ago})",
+                    "the bot is not running (last sign of life {ago} ago)"
+                ),
             ));
-            lines.push(format!("bot: stopped, last sign of life {} ago", age(b)));
+            lines.push(tr!(
+                lang,
+                "bot : arrêté, dernier signe de vie il y a {ago}",
+                "bot: stopped, last sign of life {ago} ago"
+            ));
         }
         Some(b) => {
             let who = about
@@ -180,10 +206,17 @@ pub fn assess(
                     )
                 })
                 .unwrap_or_default();
-            let up = up.map(|u| format!(", up {}", age(u))).unwrap_or_default();
-            lines.push(format!(
-                "bot: running ({who}{up}), last sign of life {} ago",
-                age(b)
+            let up = up
+                .map(|u| {
+                    let up = age(lang, u);
+                    tr!(lang, ", lancé depuis {up}", ", up {up}")
+                })
+                .unwrap_or_default();
+            let ago = age(lang, b);
+            lines.push(tr!(
+                lang,
+                "bot : en marche ({who}{up}), dernier signe de vie il y a {ago}",
+                "bot: running ({who}{up}), last sign of life {ago} ago"
             ));
         }
     }
@@ -195,6 +228,7 @@ pub fn assess(
         now,
         running,
         up,
+        lang,
     };
     for channel in channels {
         for said in channel(&checkup) {
@@ -218,42 +252,84 @@ pub fn assess(
         .map(|w| format!("{} {}", w.channel, w.items))
         .collect::<Vec<_>>()
         .join(", ");
-    let mut outbox = format!("outbox: {waiting} waiting");
+    let waiting = usize::try_from(waiting).unwrap_or(0);
+    let mut outbox = tr!(
+        lang,
+        "file d'envoi : {} en attente",
+        "outbox: {} waiting",
+        words::number(lang, waiting)
+    );
     if let Some(o) = oldest {
-        outbox.push_str(&format!(" ({per_channel}; oldest {} ago)", age(o)));
+        let ago = age(lang, o);
+        outbox.push_str(&tr!(
+            lang,
+            " ({per_channel} ; le plus ancien depuis {ago})",
+            " ({per_channel}; oldest {ago} ago)"
+        ));
     }
-    outbox.push_str(&format!(
-        ", {} failed for good ({} in the last day)",
-        health.failed, health.failed_last_day
+    let (failed, last_day) = (health.failed, health.failed_last_day);
+    outbox.push_str(&tr!(
+        lang,
+        ", {failed} en échec définitif ({last_day} ces dernières 24 heures)",
+        ", {failed} failed for good ({last_day} in the last day)"
     ));
     lines.push(outbox);
     if let Some(o) = oldest.filter(|o| *o > OUTBOX_LATE) {
+        let ago = age(lang, o);
         problems.push((
             Level::Warning,
-            format!("an outbox item has waited {}", age(o)),
+            tr!(
+                lang,
+                "un envoi attend depuis {ago}",
+                "an outbox item has waited {ago}"
+            ),
         ));
     }
     if health.failed_last_day > 0 {
+        let n = usize::try_from(health.failed_last_day).unwrap_or(0);
+        let items = words::count(
+            lang,
+            n,
+            ("envoi a échoué", "envois ont échoué"),
+            ("outbox item failed", "outbox items failed"),
+        );
         problems.push((
             Level::Warning,
-            format!(
-                "{} outbox item(s) failed for good in the last day (the bot's log says why)",
-                health.failed_last_day
+            tr!(
+                lang,
+                "{items} définitivement ces dernières 24 heures (le journal du bot dit pourquoi)",
+                "{items} for good in the last day (the bot's log says why)"
             ),
         ));
     }
 
     match &health.last_digest {
-        Some(d) => lines.push(format!(
-            "digest: week {} sent {} to {} destination(s)",
-            d.week, d.sent_at, d.destinations
+        Some(d) => {
+            let destinations = words::count(
+                lang,
+                usize::try_from(d.destinations).unwrap_or(0),
+                ("destination", "destinations"),
+                ("destination", "destinations"),
+            );
+            lines.push(tr!(
+                lang,
+                "lettre hebdomadaire : semaine {} envoyée le {} à {destinations}",
+                "digest: week {} sent {} to {destinations}",
+                d.week,
+                d.sent_at
+            ))
+        }
+        None => lines.push(tr!(
+            lang,
+            "lettre hebdomadaire : aucune envoyée pour l'instant",
+            "digest: none sent yet"
         )),
-        None => lines.push("digest: none sent yet".into()),
     }
 
     problems.sort_by_key(|p| std::cmp::Reverse(p.0));
     let level = problems.first().map_or(Level::Ok, |(l, _)| *l);
     Report {
+        lang,
         level,
         problems,
         lines,
@@ -308,14 +384,20 @@ mod tests {
         let mut out = checks(config);
         let url = "http://127.0.0.1:8080/healthz";
         out.push(Box::new(move |c: &Checkup<'_>| {
-            crate::web::judge(url, web.clone(), c.running)
+            crate::web::judge(c.lang, url, web.clone(), c.running)
         }));
         out
     }
 
     #[test]
     fn a_healthy_bot_is_ok_and_says_each_part() {
-        let r = assess(&healthy(), 13, &channels(&config(), Ok(())), now());
+        let r = assess(
+            Lang::En,
+            &healthy(),
+            13,
+            &channels(&config(), Ok(())),
+            now(),
+        );
         assert_eq!(r.level, Level::Ok, "{r}");
         let text = r.to_string();
         assert!(
@@ -327,7 +409,7 @@ mod tests {
             "matrix: last sync 12 s ago",
             "mail: mailbox last read 40 s ago; last new mail 1 h 6 min ago",
             "outbox: 0 waiting, 0 failed for good (0 in the last day)",
-            "digest: week 2026-W48 sent 2026-11-23T08:00:00Z to 4 destination(s)",
+            "digest: week 2026-W48 sent 2026-11-23T08:00:00Z to 4 destinations",
             "web: http://127.0.0.1:8080/healthz answers",
         ] {
             assert!(text.contains(part), "{part:?} missing from:\n{text}");
@@ -340,6 +422,7 @@ mod tests {
         h.heartbeat_at = ago(600);
         h.matrix_synced_at = ago(600);
         let r = assess(
+            Lang::En,
             &h,
             13,
             &channels(&config(), Err("connection refused".into())),
@@ -353,7 +436,7 @@ mod tests {
         let mut never = healthy();
         never.heartbeat_at = None;
         never.heartbeat = None;
-        let r = assess(&never, 13, &channels(&config(), Ok(())), now());
+        let r = assess(Lang::En, &never, 13, &channels(&config(), Ok(())), now());
         assert_eq!(
             r.problems[0].1,
             "the bot is not running (it has left no sign of life in this database)"
@@ -365,20 +448,26 @@ mod tests {
         let mut h = healthy();
         h.matrix_synced_at = ago(900);
         h.mail_checked_at = None;
-        let r = assess(&h, 13, &channels(&config(), Err("timed out".into())), now());
+        let r = assess(
+            Lang::En,
+            &h,
+            13,
+            &channels(&config(), Err("timed out".into())),
+            now(),
+        );
         assert_eq!(r.level, Level::Critical);
         let said: Vec<&str> = r.problems.iter().map(|(_, p)| p.as_str()).collect();
         assert_eq!(
             said,
             [
                 "no Matrix sync for 15 min",
-                "the mailbox has not been read for ever",
+                "the mailbox has never been read",
                 "http://127.0.0.1:8080/healthz does not answer: timed out"
             ]
         );
         // Just started: not judged yet.
         h.heartbeat = Some(serde_json::json!({"pid": 1, "started_at": ago(30)}).to_string());
-        let r = assess(&h, 13, &channels(&config(), Ok(())), now());
+        let r = assess(Lang::En, &h, 13, &channels(&config(), Ok(())), now());
         assert_eq!(r.level, Level::Ok, "{r}");
     }
 
@@ -399,7 +488,7 @@ mod tests {
         ];
         h.failed = 3;
         h.failed_last_day = 1;
-        let r = assess(&h, 13, &channels(&config(), Ok(())), now());
+        let r = assess(Lang::En, &h, 13, &channels(&config(), Ok(())), now());
         assert_eq!(r.level, Level::Warning);
         let text = r.to_string();
         assert!(
@@ -416,11 +505,44 @@ mod tests {
     fn the_schema_is_compared_with_the_binarys() {
         let mut h = healthy();
         h.schema = 12;
-        let r = assess(&h, 13, &channels(&config(), Ok(())), now());
+        let r = assess(Lang::En, &h, 13, &channels(&config(), Ok(())), now());
         assert_eq!(r.level, Level::Warning);
         h.schema = 14;
-        let r = assess(&h, 13, &channels(&config(), Ok(())), now());
+        let r = assess(Lang::En, &h, 13, &channels(&config(), Ok(())), now());
         assert_eq!(r.level, Level::Critical);
         assert_eq!(r.level.exit_code(), 2);
+    }
+
+    /// The report speaks bot.language; the first line keeps the
+    /// monitoring plugins' words (GREFFIER OK, CRITICAL…).
+    #[test]
+    fn the_report_is_in_the_bots_language() {
+        let text = assess(
+            Lang::Fr,
+            &healthy(),
+            13,
+            &channels(&config(), Ok(())),
+            now(),
+        )
+        .to_string();
+        for line in [
+            "GREFFIER OK: le bot fonctionne\n",
+            "bot : en marche (pid 77, greffier 0.1.0 (commit abc), lancé depuis 1 j 0 h), dernier signe de vie il y a 20 s",
+            "matrix : dernière synchronisation il y a 12 s",
+            "mail : boîte relevée il y a 40 s ; dernier courriel reçu il y a 1 h 6 min",
+            "file d'envoi : 0 en attente, 0 en échec définitif (0 ces dernières 24 heures)",
+            "lettre hebdomadaire : semaine 2026-W48 envoyée le 2026-11-23T08:00:00Z à 4 destinations",
+        ] {
+            assert!(text.contains(line), "{line:?} missing from:\n{text}");
+        }
+        let mut never = healthy();
+        never.heartbeat_at = None;
+        let text = assess(Lang::Fr, &never, 13, &channels(&config(), Ok(())), now()).to_string();
+        assert!(
+            text.starts_with(
+                "GREFFIER CRITICAL: le bot ne fonctionne pas (il n'a laissé aucun signe de vie dans cette base)"
+            ),
+            "{text}"
+        );
     }
 }

@@ -40,7 +40,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use greffier_commands::answer;
 use greffier_commands::store::{Identity, IdentityKind};
-use greffier_commands::{Action, Channel, Context, Origin};
+use greffier_commands::{Action, Channel, Context, Origin, tr};
 use jiff::SignedDuration;
 
 use crate::app::App;
@@ -124,18 +124,45 @@ fn health(config: &Config, checkup: &Checkup<'_>) -> Vec<Said> {
     let late = (poll * 3).max(SignedDuration::from_secs(300));
     let health = checkup.health;
     let checked = checkup.since(&health.mail_checked_at);
+    let lang = checkup.lang;
     let read = checkup
         .since(&health.mail_read_at)
-        .map(|r| format!("; last new mail {} ago", age(r)))
+        .map(|r| {
+            let ago = age(lang, r);
+            tr!(
+                lang,
+                " ; dernier courriel reçu il y a {ago}",
+                "; last new mail {ago} ago"
+            )
+        })
         .unwrap_or_default();
     let mut said = vec![Said::Line(match checked {
-        Some(c) => format!("mail: mailbox last read {} ago{read}", age(c)),
-        None => "mail: mailbox never read".into(),
+        Some(c) => {
+            let ago = age(lang, c);
+            tr!(
+                lang,
+                "mail : boîte relevée il y a {ago}{read}",
+                "mail: mailbox last read {ago} ago{read}"
+            )
+        }
+        None => tr!(
+            lang,
+            "mail : boîte jamais relevée",
+            "mail: mailbox never read"
+        ),
     })];
-    if let Some(silent) = checkup.silent_for(checked, late) {
-        said.push(Said::Critical(format!(
+    match checkup.silent_for(checked, late) {
+        Some(Some(silent)) => said.push(Said::Critical(tr!(
+            lang,
+            "la boîte aux lettres n'a pas été relevée depuis {silent}",
             "the mailbox has not been read for {silent}"
-        )));
+        ))),
+        Some(None) => said.push(Said::Critical(tr!(
+            lang,
+            "la boîte aux lettres n'a jamais été relevée",
+            "the mailbox has never been read"
+        ))),
+        None => {}
     }
     said
 }

@@ -38,7 +38,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use greffier_commands::{Action, Channel, Context};
+use greffier_commands::{Action, Channel, Context, tr};
 use jiff::SignedDuration;
 use matrix_sdk::Client;
 use matrix_sdk::config::RequestConfig;
@@ -124,13 +124,31 @@ const SYNC_LATE: SignedDuration = SignedDuration::from_secs(300);
 
 /// The last sync, in `greffier status`; none for too long is critical.
 fn health(_: &Config, checkup: &Checkup<'_>) -> Vec<Said> {
+    let lang = checkup.lang;
     let synced = checkup.since(&checkup.health.matrix_synced_at);
     let mut said = vec![Said::Line(match synced {
-        Some(s) => format!("matrix: last sync {} ago", age(s)),
-        None => "matrix: never synced".into(),
+        Some(s) => {
+            let ago = age(lang, s);
+            tr!(
+                lang,
+                "matrix : dernière synchronisation il y a {ago}",
+                "matrix: last sync {ago} ago"
+            )
+        }
+        None => tr!(lang, "matrix : jamais synchronisé", "matrix: never synced"),
     })];
-    if let Some(silent) = checkup.silent_for(synced, SYNC_LATE) {
-        said.push(Said::Critical(format!("no Matrix sync for {silent}")));
+    match checkup.silent_for(synced, SYNC_LATE) {
+        Some(Some(silent)) => said.push(Said::Critical(tr!(
+            lang,
+            "aucune synchronisation Matrix depuis {silent}",
+            "no Matrix sync for {silent}"
+        ))),
+        Some(None) => said.push(Said::Critical(tr!(
+            lang,
+            "aucune synchronisation Matrix n'a réussi",
+            "no Matrix sync ever"
+        ))),
+        None => {}
     }
     said
 }

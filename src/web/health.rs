@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use greffier_commands::{Lang, tr};
+
 use crate::config::Config;
 use crate::plugin::{Checkup, Said};
 
@@ -14,18 +16,33 @@ pub fn said(config: &Config, checkup: &Checkup<'_>) -> Vec<Said> {
         return Vec::new();
     };
     let url = healthz_url(&cfg.listen);
-    judge(&url, fetch(&url), checkup.running)
+    judge(checkup.lang, &url, fetch(&url), checkup.running)
 }
 
 /// What a `/healthz` answer (or its absence) says.
-pub fn judge(url: &str, answer: Result<(), String>, running: bool) -> Vec<Said> {
+pub fn judge(lang: Lang, url: &str, answer: Result<(), String>, running: bool) -> Vec<Said> {
+    let silent = |e: &str| {
+        tr!(
+            lang,
+            "web : {url} ne répond pas ({e})",
+            "web: {url} does not answer ({e})"
+        )
+    };
     match answer {
-        Ok(()) => vec![Said::Line(format!("web: {url} answers"))],
+        Ok(()) => vec![Said::Line(tr!(
+            lang,
+            "web : {url} répond",
+            "web: {url} answers"
+        ))],
         Err(e) if running => vec![
-            Said::Critical(format!("{url} does not answer: {e}")),
-            Said::Line(format!("web: {url} does not answer ({e})")),
+            Said::Critical(tr!(
+                lang,
+                "{url} ne répond pas : {e}",
+                "{url} does not answer: {e}"
+            )),
+            Said::Line(silent(&e)),
         ],
-        Err(e) => vec![Said::Line(format!("web: {url} does not answer ({e})"))],
+        Err(e) => vec![Said::Line(silent(&e))],
     }
 }
 
@@ -72,15 +89,19 @@ mod tests {
     fn a_silent_page_is_critical_only_while_the_bot_runs() {
         let url = "http://127.0.0.1:8080/healthz";
         assert_eq!(
-            judge(url, Ok(()), true),
+            judge(Lang::En, url, Ok(()), true),
             [Said::Line(format!("web: {url} answers"))]
         );
-        let down = judge(url, Err("timed out".into()), true);
+        let down = judge(Lang::En, url, Err("timed out".into()), true);
         assert_eq!(
             down[0],
             Said::Critical(format!("{url} does not answer: timed out"))
         );
-        let stopped = judge(url, Err("refused".into()), false);
+        assert_eq!(
+            judge(Lang::Fr, url, Err("timed out".into()), true)[0],
+            Said::Critical(format!("{url} ne répond pas : timed out"))
+        );
+        let stopped = judge(Lang::En, url, Err("refused".into()), false);
         assert!(
             stopped.iter().all(|s| matches!(s, Said::Line(_))),
             "{stopped:?}"

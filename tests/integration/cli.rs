@@ -17,7 +17,9 @@ fn check_config_accepts_the_root_bot_toml() {
     );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        stdout.contains("OK (matrix: on, mail: on, lists: on, web: off, 9 seed group(s)"),
+        stdout.contains(
+            "OK (matrix : activé, mail : activé, lists : activé, web : désactivé, 9 groupes amorcés"
+        ),
         "{stdout}"
     );
 }
@@ -56,7 +58,7 @@ fn run_without_matrix_or_mail_says_so() {
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("neither [matrix] nor [mail] is configured"),
+        stderr.contains("ni [matrix] ni [mail] n'est configuré"),
         "{stderr}"
     );
 }
@@ -115,7 +117,7 @@ fn the_packaged_config_is_valid() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        stdout.contains("OK (matrix: off, mail: off, lists: off, web: off, 0 seed group(s), database /var/lib/greffier/greffier.sqlite)"),
+        stdout.contains("OK (matrix : désactivé, mail : désactivé, lists : désactivé, web : désactivé, aucun groupe amorcé, base de données /var/lib/greffier/greffier.sqlite)"),
         "{stdout}"
     );
 }
@@ -138,7 +140,7 @@ fn backup_status_and_a_newer_database() {
     crate::support::assert_clean(&out);
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(
-        said.contains("written and checked (integrity ok, schema"),
+        said.contains("écrite et vérifiée (intégrité correcte, schéma"),
         "{said}"
     );
     // The copy is a database the binary reads: the group is in it.
@@ -159,15 +161,16 @@ fn backup_status_and_a_newer_database() {
     let said = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(2), "{said}");
     assert!(
-        said.starts_with("GREFFIER CRITICAL: the bot is not running"),
+        said.starts_with("GREFFIER CRITICAL: le bot ne fonctionne pas"),
         "{said}"
     );
-    assert!(said.contains("outbox: "), "{said}");
+    assert!(said.contains("file d'envoi : "), "{said}");
     // No database at all: UNKNOWN, exit 3.
     let out = crate::support::run_with(&s.config(), &s.dir.join("none.sqlite"), &["status"], b"");
     assert_eq!(out.status.code(), Some(3));
     assert!(
-        String::from_utf8_lossy(&out.stdout).starts_with("GREFFIER UNKNOWN: there is no database")
+        String::from_utf8_lossy(&out.stdout)
+            .starts_with("GREFFIER UNKNOWN: il n'y a pas de base de données à")
     );
 
     // JSON logs: one object per line.

@@ -529,7 +529,10 @@ async fn backup(
         .run(&["backup", path.to_str().expect("a UTF-8 path")], b"");
     crate::support::assert_clean(&out);
     let said = String::from_utf8_lossy(&out.stdout);
-    assert!(said.contains("written and checked (integrity ok"), "{said}");
+    assert!(
+        said.contains("écrite et vérifiée (intégrité correcte"),
+        "{said}"
+    );
     println!(
         "faults: backup taken after {} acknowledged commands and {} confirmed RSVPs: {said}",
         commands.len(),

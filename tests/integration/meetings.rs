@@ -48,8 +48,23 @@ async fn invitations_and_answers_from_every_channel() {
         "!groupe rejoindre messagerie",
     ] {
         let asked = alice.say(&room, line).await;
-        alice.reply_to(&bot_matrix, &asked).await;
+        let reply = alice.reply_to(&bot_matrix, &asked).await;
+        // French as a clerk writes it, in a real room (issue 38).
+        if line == "!moi organisation Istres" {
+            assert!(reply.body().contains("membre d'Istres"), "{}", reply.body());
+        }
     }
+    let asked = alice
+        .say(&room, "!sondage creer « Choix » 2030-02-30 2030-03-02")
+        .await;
+    let refused = alice.reply_to(&bot_matrix, &asked).await;
+    assert!(
+        refused
+            .body()
+            .contains("la date « 2030-02-30 » n'existe pas"),
+        "{}",
+        refused.body()
+    );
     let asked = alice
         .say(
             &room,
@@ -58,7 +73,9 @@ async fn invitations_and_answers_from_every_channel() {
         .await;
     let created = alice.reply_to(&bot_matrix, &asked).await;
     assert!(
-        created.body().contains("3 invités, 2 invitations envoyées"),
+        created
+            .body()
+            .contains("mardi 3 décembre 2030 à 9 h 30 créée : 3 invités, 2 invitations envoyées"),
         "{}",
         created.body()
     );
