@@ -77,16 +77,23 @@ impl Checkup<'_> {
         self.running && self.up.is_none_or(|u| u > late)
     }
 
-    /// How long a channel has gone without news ("15 min"; `None` inside:
-    /// never; `since`: its last news), when that is longer than `late` and
-    /// the bot has been up long enough to judge it.
-    pub fn silent_for(
+    /// A channel silent for longer than `late` (`since`: its last news),
+    /// once the bot has been up long enough to judge it: the critical
+    /// problem it is, `silent_for("15 min")`, or `never` when it never
+    /// had news.
+    pub fn silence(
         &self,
         since: Option<SignedDuration>,
         late: SignedDuration,
-    ) -> Option<Option<String>> {
-        (self.judged(late) && since.is_none_or(|s| s > late))
-            .then(|| since.map(|s| age(self.lang, s)))
+        silent_for: impl FnOnce(&str) -> String,
+        never: impl FnOnce() -> String,
+    ) -> Option<Said> {
+        (self.judged(late) && since.is_none_or(|s| s > late)).then(|| {
+            Said::Critical(match since {
+                Some(s) => silent_for(&age(self.lang, s)),
+                None => never(),
+            })
+        })
     }
 }
 

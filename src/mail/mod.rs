@@ -151,19 +151,24 @@ fn health(config: &Config, checkup: &Checkup<'_>) -> Vec<Said> {
             "mail: mailbox never read"
         ),
     })];
-    match checkup.silent_for(checked, late) {
-        Some(Some(silent)) => said.push(Said::Critical(tr!(
-            lang,
-            "la boîte aux lettres n'a pas été relevée depuis {silent}",
-            "the mailbox has not been read for {silent}"
-        ))),
-        Some(None) => said.push(Said::Critical(tr!(
-            lang,
-            "la boîte aux lettres n'a jamais été relevée",
-            "the mailbox has never been read"
-        ))),
-        None => {}
-    }
+    said.extend(checkup.silence(
+        checked,
+        late,
+        |silent| {
+            tr!(
+                lang,
+                "la boîte aux lettres n'a pas été relevée depuis {silent}",
+                "the mailbox has not been read for {silent}"
+            )
+        },
+        || {
+            tr!(
+                lang,
+                "la boîte aux lettres n'a jamais été relevée",
+                "the mailbox has never been read"
+            )
+        },
+    ));
     said
 }
 

@@ -137,19 +137,24 @@ fn health(_: &Config, checkup: &Checkup<'_>) -> Vec<Said> {
         }
         None => tr!(lang, "matrix : jamais synchronisé", "matrix: never synced"),
     })];
-    match checkup.silent_for(synced, SYNC_LATE) {
-        Some(Some(silent)) => said.push(Said::Critical(tr!(
-            lang,
-            "aucune synchronisation Matrix depuis {silent}",
-            "no Matrix sync for {silent}"
-        ))),
-        Some(None) => said.push(Said::Critical(tr!(
-            lang,
-            "aucune synchronisation Matrix n'a réussi",
-            "no Matrix sync ever"
-        ))),
-        None => {}
-    }
+    said.extend(checkup.silence(
+        synced,
+        SYNC_LATE,
+        |silent| {
+            tr!(
+                lang,
+                "aucune synchronisation Matrix depuis {silent}",
+                "no Matrix sync for {silent}"
+            )
+        },
+        || {
+            tr!(
+                lang,
+                "aucune synchronisation Matrix n'a réussi",
+                "no Matrix sync ever"
+            )
+        },
+    ));
     said
 }
 
