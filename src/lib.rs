@@ -186,6 +186,31 @@ enum Cmd {
         #[command(subcommand)]
         what: ListsCmd,
     },
+    /// The DKIM key that signs the bot's own mail (`[mail] dkim`).
+    Dkim {
+        #[command(subcommand)]
+        what: DkimCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum DkimCmd {
+    /// Write a new private key to FILE (mode 0600; an existing file is
+    /// kept) and print the DNS TXT record that publishes it.
+    Generate {
+        /// The DNS selector: the record is <SELECTOR>._domainkey.<DOMAIN>.
+        #[arg(long)]
+        selector: String,
+        /// The domain of the bot's address.
+        #[arg(long)]
+        domain: String,
+        /// Where the private key is written (PEM).
+        #[arg(long, value_name = "FILE")]
+        key_file: PathBuf,
+        /// RSA (2048 bits, verified everywhere) or Ed25519.
+        #[arg(long, value_enum, default_value_t = mail::dkim::Algorithm::Rsa)]
+        algorithm: mail::dkim::Algorithm,
+    },
 }
 
 #[derive(Subcommand)]
@@ -295,6 +320,45 @@ pub fn main() -> ExitCode {
 /// The installed package's configuration.
 const PACKAGED_CONFIG: &str = "/etc/greffier/bot.toml";
 
+/// `greffier dkim generate`: before any bot.toml exists, so none is read
+/// (its language is the default, French, unless one says otherwise).
+fn dkim(config: &std::path::Path, what: &DkimCmd) -> anyhow::Result<()> {
+    let DkimCmd::Generate {
+        selector,
+        domain,
+        key_file,
+        algorithm,
+    } = what;
+    let lang = config::load(config, &channels::readers())
+        .map(|l| l.config.bot.language)
+        .unwrap_or_default();
+    say::set_lang(lang);
+    if key_file.exists() {
+        bail!(
+            "{}",
+            tr!(
+                lang,
+                "{} existe déjà : une clé n'est jamais remplacée (choisissez un autre fichier, et un autre sélecteur pour la publier à côté de l'ancienne)",
+                "{} exists already: a key is never replaced (choose another file, and another selector to publish it beside the old one)",
+                key_file.display()
+            )
+        );
+    }
+    let record = mail::dkim::generate(*algorithm, selector, domain, key_file)?;
+    outln!("{record}");
+    eprintln!(
+        "{}",
+        tr!(
+            lang,
+            "greffier : clé privée écrite dans {} (lisible par son seul propriétaire : chown greffier). Publiez l'enregistrement ci-dessus, puis dans bot.toml, [mail] : dkim = {{ selector = \"{selector}\", key_file = \"{}\" }}",
+            "greffier: private key written to {} (readable by its owner alone: chown greffier). Publish the record above, then in bot.toml, [mail]: dkim = {{ selector = \"{selector}\", key_file = \"{}\" }}",
+            key_file.display(),
+            key_file.display()
+        )
+    );
+    Ok(())
+}
+
 fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
     let config = cli.config.take().unwrap_or_else(|| {
         let here = PathBuf::from("bot.toml");
@@ -304,6 +368,9 @@ fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
             here
         }
     });
+    if let Cmd::Dkim { what } = &cli.command {
+        return dkim(&config, what).map(|()| ExitCode::SUCCESS);
+    }
     let app = App {
         loaded: config::load(&config, &channels::readers())?,
     };
@@ -480,6 +547,8 @@ fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
             let db = open_database(&app, &cli)?;
             run::web(app, db)
         }
+        // Answered before bot.toml is read (`dkim` above).
+        Cmd::Dkim { .. } => Ok(()),
         Cmd::Lists {
             what: ListsCmd::Check { fix },
         } => {

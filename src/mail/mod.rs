@@ -26,6 +26,7 @@
 pub mod attach;
 pub mod auth;
 mod confirm;
+pub mod dkim;
 pub mod ical;
 pub mod imap;
 pub mod outbound;
@@ -220,6 +221,16 @@ pub async fn serve(app: Arc<App>, inbox: Arc<Inbox>) -> anyhow::Result<()> {
         outbound::OwnMailbox {
             login: login.clone(),
             done_folder: cfg.done_folder.clone(),
+        },
+        match &cfg.dkim {
+            Some(d) => Some(dkim::Signer::load(
+                &dkim::Settings {
+                    key_file: loaded.resolve(&d.key_file),
+                    ..d.clone()
+                },
+                &cfg.address,
+            )?),
+            None => None,
         },
     )?);
     let tz = app.context().timezone;

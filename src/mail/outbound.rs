@@ -24,6 +24,8 @@ use crate::outbox::{OutboxItem, SendError};
 pub struct Smtp {
     transport: AsyncSmtpTransport<Tokio1Executor>,
     composer: Composer,
+    /// Signs every mail with DKIM (`mail.dkim`), when configured.
+    signer: Option<super::dkim::Signer>,
     /// Where the bot's own copy of each mail lands.
     mailbox: OwnMailbox,
 }
@@ -77,6 +79,7 @@ impl Smtp {
         address: &str,
         message_key: String,
         mailbox: OwnMailbox,
+        signer: Option<super::dkim::Signer>,
     ) -> anyhow::Result<Smtp> {
         let host = server.host;
         let parameters = || -> anyhow::Result<TlsParameters> {
@@ -103,6 +106,7 @@ impl Smtp {
             transport: builder.build(),
             composer: Composer::new(address, message_key)?,
             mailbox,
+            signer,
         })
     }
 
@@ -143,11 +147,13 @@ impl Smtp {
         to.push(self.composer.from.email.clone());
         let envelope = lettre::address::Envelope::new(envelope.from().cloned(), to)
             .map_err(|e| SendError::permanent(format!("cannot address the mail: {e}")))?;
-        match self
-            .transport
-            .send_raw(&envelope, &message.formatted())
-            .await
-        {
+        let raw = match &self.signer {
+            Some(signer) => signer
+                .sign(&message.formatted())
+                .map_err(|e| SendError::permanent(format!("{e:#}")))?,
+            None => message.formatted(),
+        };
+        match self.transport.send_raw(&envelope, &raw).await {
             Ok(_) => Ok(()),
             Err(e) if e.is_permanent() => Err(SendError::permanent(e.to_string())),
             Err(e) => Err(SendError::transient(e.to_string())),

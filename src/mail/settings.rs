@@ -94,6 +94,9 @@ pub struct Settings {
     /// The authserv-id of the mailbox server's own Authentication-Results,
     /// when it writes them (and removes forged ones).
     pub authserv_id: Option<String>,
+    /// Signing the bot's own mail: `dkim = { selector = "greffier",
+    /// key_file = "/etc/greffier/dkim.pem" }` (src/mail/dkim.rs).
+    pub dkim: Option<super::dkim::Settings>,
 }
 
 fn default_authentication() -> Authentication {

@@ -630,7 +630,7 @@ async fn restore(bot: &mut MailBot, admin: &User, room: &OwnedRoomId, taken: &Ta
         let out = bot.scratch.run(&["status"], b"");
         said = String::from_utf8_lossy(&out.stdout).into_owned();
         if said.contains(&format!("pid {pid},")) {
-            assert!(said.contains("bot: running"), "{said}");
+            assert!(said.contains("bot : en marche"), "{said}");
             break;
         }
         tokio::time::sleep(Duration::from_secs(1)).await;

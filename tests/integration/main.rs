@@ -7,6 +7,7 @@ mod console;
 mod corpus;
 mod digests;
 mod directory;
+mod dkim;
 mod faults;
 mod hostile;
 mod lists;
