@@ -75,7 +75,7 @@ async fn every_kind_of_mail_greffier_sends_is_signed_and_verifies_with_dkimpy() 
         ("dkim-ed25519", "DKIM_SELECTOR", "DKIM_KEY"),
         ("dkim-rsa", "DKIM_RSA_SELECTOR", "DKIM_RSA_KEY"),
     ] {
-        every_kind_signed_with(name, &s.var(selector), &s.var(key)).await;
+        every_kind_signed_with(name, s.var(selector), s.var(key)).await;
     }
 }
 
