@@ -382,6 +382,29 @@ fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
             for warning in app.loaded.warnings() {
                 eprintln!("{}{warning}", tr!(lang, "ATTENTION : ", "WARNING: "));
             }
+            // The files it names, as the user running it reads them (the
+            // unit runs this as greffier before `run`).
+            let unreadable = app.loaded.unreadable_files();
+            if !unreadable.is_empty() {
+                bail!(
+                    "{}",
+                    unreadable
+                        .iter()
+                        .map(|u| format!("{}: {u}", config.display()))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                );
+            }
+            if let Some(m) = c.section::<mail::Settings>()
+                && let Some(d) = &m.dkim
+            {
+                let key = mail::dkim::Settings {
+                    key_file: app.loaded.resolve(&d.key_file),
+                    ..d.clone()
+                };
+                mail::dkim::Signer::load(&key, &m.address)
+                    .map_err(|e| anyhow::anyhow!("{}: mail.dkim: {e:#}", config.display()))?;
+            }
             let channels: Vec<String> = channels::TABLE
                 .iter()
                 .filter(|p| p.section.is_some())

@@ -239,11 +239,44 @@ impl Loaded {
     /// What is allowed but unwise, for `check-config` and the start of
     /// `run` to say.
     pub fn warnings(&self) -> Vec<String> {
-        self.config
-            .sections
-            .iter()
-            .flat_map(|(_, s)| s.warnings())
+        let mut warnings: Vec<String> = Vec::new();
+        if self.config.bot.admins.is_empty() {
+            warnings.push(greffier_commands::tr!(
+                self.config.bot.language,
+                "bot.admins est vide : personne ne peut accepter les membres d'une organisation, relier un salon ni envoyer les lettres par commande (donnez au moins un identifiant Matrix ou une adresse)",
+                "bot.admins is empty: nobody can accept an organisation's members, link a room or send the letters by command (give at least one Matrix ID or address)"
+            ));
+        }
+        warnings.extend(self.config.sections.iter().flat_map(|(_, s)| s.warnings()));
+        warnings
+            .into_iter()
             .map(|w| format!("{}: {w}", self.path.display()))
+            .collect()
+    }
+
+    /// The files bot.toml names (every `…_file` key: passwords, tokens,
+    /// certificates, the DKIM key) that the process running it cannot
+    /// read, each with why: `check-config` fails on them (the unit runs it
+    /// as the service's user before starting the bot).
+    pub fn unreadable_files(&self) -> Vec<String> {
+        let Ok(src) = std::fs::read_to_string(&self.path) else {
+            return Vec::new();
+        };
+        let Ok(table) = toml::from_str::<toml::Table>(&src) else {
+            return Vec::new();
+        };
+        let mut named = Vec::new();
+        files_named(&table, "", &mut named);
+        named
+            .into_iter()
+            .filter_map(|(key, file)| {
+                let path = self.resolve(Path::new(&file));
+                match std::fs::File::open(&path) {
+                    Ok(_) if path.is_file() => None,
+                    Ok(_) => Some(format!("{key}: {} is not a file", path.display())),
+                    Err(e) => Some(format!("{key}: cannot read {}: {e}", path.display())),
+                }
+            })
             .collect()
     }
 
@@ -273,6 +306,29 @@ pub fn load(path: &Path, readers: &[Reader]) -> anyhow::Result<Loaded> {
                 })
                 .collect();
             bail!("{}", lines.join("\n"))
+        }
+    }
+}
+
+/// Every `…_file` key of `table` and below with a text value: (its
+/// dotted name, the path).
+fn files_named(table: &toml::Table, prefix: &str, out: &mut Vec<(String, String)>) {
+    for (key, value) in table {
+        let name = match prefix {
+            "" => key.clone(),
+            p => format!("{p}.{key}"),
+        };
+        match value {
+            toml::Value::String(s) if key.ends_with("_file") => out.push((name, s.clone())),
+            toml::Value::Table(t) => files_named(t, &name, out),
+            toml::Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if let toml::Value::Table(t) = item {
+                        files_named(t, &format!("{name}[{i}]"), out);
+                    }
+                }
+            }
+            _ => {}
         }
     }
 }

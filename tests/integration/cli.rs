@@ -248,3 +248,77 @@ fn the_binary_upgrades_every_earlier_schema() {
     }
     assert!(seen >= 12, "{seen} fixtures");
 }
+
+/// Issue 39: `check-config` (which the unit runs before `run`) fails on a
+/// file bot.toml names that cannot be read — a password file, a DKIM key
+/// that is not one — naming the key; it warns when nobody is an admin.
+#[test]
+fn check_config_reads_the_files_it_names_and_warns_without_admins() {
+    let s = Scratch::new(
+        "check-files",
+        "[bot]\nadmins = [\"@a:example.test\"]\n\n[matrix]\nhomeserver = \"http://127.0.0.1:8008\"\nuser = \"@bot:example.test\"\npassword_file = \"matrix-password\"\n",
+    );
+    let out = s.run(&["check-config"], b"");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("matrix.password_file: cannot read ") && stderr.contains("matrix-password"),
+        "{stderr}"
+    );
+    std::fs::write(s.dir.join("matrix-password"), "secret\n").expect("write");
+    let out = s.run(&["check-config"], b"");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // A DKIM key that is not one.
+    let s = Scratch::new(
+        "check-dkim",
+        "[bot]\nadmins = []\n\n[mail]\naddress = \"g@example.test\"\nimap_host = \"127.0.0.1\"\nimap_port = 143\nimap_tls = \"none\"\nimap_user = \"g\"\nimap_password = \"p\"\nsmtp_host = \"127.0.0.1\"\nsmtp_port = 25\nsmtp_tls = \"none\"\ndkim = { selector = \"greffier\", key_file = \"dkim.pem\" }\n",
+    );
+    std::fs::write(s.dir.join("dkim.pem"), "not a key\n").expect("write");
+    let out = s.run(&["check-config"], b"");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("mail.dkim: ") && stderr.contains("not an RSA or Ed25519 private key"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("ATTENTION : ") && stderr.contains("bot.admins est vide"),
+        "{stderr}"
+    );
+    // The key greffier writes passes.
+    std::fs::remove_file(s.dir.join("dkim.pem")).expect("remove");
+    let key = s.dir.join("dkim.pem");
+    let out = s.run(
+        &[
+            "dkim",
+            "generate",
+            "--selector",
+            "greffier",
+            "--domain",
+            "example.test",
+            "--key-file",
+            key.to_str().expect("a path"),
+        ],
+        b"",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .starts_with("greffier._domainkey.example.test. IN TXT ( \"v=DKIM1; k=rsa; p=")
+    );
+    let out = s.run(&["check-config"], b"");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
