@@ -103,8 +103,9 @@ enum Cmd {
     /// critical, 3 unknown: a monitoring check.
     Status,
     /// A consistent, checked copy of the database, taken while the bot
-    /// runs. FILE must not exist.
-    Backup { file: PathBuf },
+    /// runs. FILE must not exist; without FILE, a dated copy in [backup]'s
+    /// folder, keeping its `keep` newest (the package's daily timer).
+    Backup { file: Option<PathBuf> },
     /// The whole state as JSON; or, with --csv, one table of the directory
     /// for a spreadsheet (`;`, UTF-8 with BOM, as LibreOffice and Excel
     /// open it in France).
@@ -440,11 +441,29 @@ fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
             let level = status::run(&app, &database_path(&app, &cli)?)?;
             return Ok(ExitCode::from(level.exit_code()));
         }
-        Cmd::Backup { file } => backup::run(
+        Cmd::Backup { file: Some(file) } => backup::run(
             app.loaded.config.bot.language,
             &database_path(&app, &cli)?,
             file,
         ),
+        Cmd::Backup { file: None } => {
+            let database = database_path(&app, &cli)?;
+            let lang = app.loaded.config.bot.language;
+            let (Some(dir), Some(b)) =
+                (app.loaded.backup_dir(&database), &app.loaded.config.backup)
+            else {
+                bail!(
+                    "{}",
+                    tr!(
+                        lang,
+                        "{} : pas de section [backup] : donnez le fichier de la copie (greffier backup FICHIER)",
+                        "{}: no [backup] section: name the copy's file (greffier backup FILE)",
+                        config.display()
+                    )
+                );
+            };
+            backup::rotate(lang, &database, &dir, b.keep)
+        }
         Cmd::Console { who } => {
             let db = open_database(&app, &cli)?;
             console::run(&app, &Inbox::new(db, channels::routes()), who)

@@ -114,8 +114,66 @@ pub fn run(app: &App, database: &Path) -> anyhow::Result<Level> {
             health.schema
         ),
     );
+    if let Some(dir) = app.loaded.backup_dir(database) {
+        let newest = crate::backup::copies(&dir)
+            .ok()
+            .and_then(|c| c.last().cloned())
+            .and_then(|f| std::fs::metadata(f).and_then(|m| m.modified()).ok())
+            .and_then(|t| Timestamp::try_from(t).ok());
+        let (line, problem) = backups(lang, &dir, newest, Timestamp::now());
+        report.lines.push(line);
+        if let Some(p) = problem {
+            report.problems.push((Level::Warning, p));
+            report.level = report.level.max(Level::Warning);
+        }
+    }
     print!("{report}");
     Ok(report.level)
+}
+
+/// A backup older than this is late: the daily timer has not run.
+const BACKUP_LATE: SignedDuration = SignedDuration::from_hours(48);
+
+/// The backups' line, and the warning when the newest copy in `dir` is
+/// missing or more than two days old.
+fn backups(
+    lang: Lang,
+    dir: &Path,
+    newest: Option<Timestamp>,
+    now: Timestamp,
+) -> (String, Option<String>) {
+    let dir = dir.display();
+    match newest {
+        None => (
+            tr!(
+                lang,
+                "sauvegardes : aucune copie dans {dir}",
+                "backups: no copy in {dir}"
+            ),
+            Some(tr!(
+                lang,
+                "aucune sauvegarde dans {dir} (greffier-backup.timer)",
+                "no backup in {dir} (greffier-backup.timer)"
+            )),
+        ),
+        Some(at) => {
+            let ago = now.duration_since(at);
+            let said = age(lang, ago);
+            let line = tr!(
+                lang,
+                "sauvegardes : la dernière copie date d'il y a {said} ({dir})",
+                "backups: the last copy is {said} old ({dir})"
+            );
+            let late = (ago > BACKUP_LATE).then(|| {
+                tr!(
+                    lang,
+                    "la dernière sauvegarde date d'il y a {said} (greffier-backup.timer)",
+                    "the last backup is {said} old (greffier-backup.timer)"
+                )
+            });
+            (line, late)
+        }
+    }
 }
 
 /// The report on `health` at `now`, with what each channel that is on
@@ -543,6 +601,38 @@ mod tests {
                 "GREFFIER CRITICAL: le bot ne fonctionne pas (il n'a laissé aucun signe de vie dans cette base)"
             ),
             "{text}"
+        );
+    }
+
+    /// Issue 39: no copy, or one older than two days, is a warning.
+    #[test]
+    fn a_late_backup_is_a_warning() {
+        let dir = Path::new("/var/lib/greffier/backups");
+        let (line, late) = backups(
+            Lang::Fr,
+            dir,
+            Some(now() - SignedDuration::from_hours(20)),
+            now(),
+        );
+        assert_eq!(
+            line,
+            "sauvegardes : la dernière copie date d'il y a 20 h 0 min (/var/lib/greffier/backups)"
+        );
+        assert_eq!(late, None);
+        let (_, late) = backups(
+            Lang::Fr,
+            dir,
+            Some(now() - SignedDuration::from_hours(50)),
+            now(),
+        );
+        assert_eq!(
+            late.as_deref(),
+            Some("la dernière sauvegarde date d'il y a 2 j 2 h (greffier-backup.timer)")
+        );
+        let (_, late) = backups(Lang::En, dir, None, now());
+        assert_eq!(
+            late.as_deref(),
+            Some("no backup in /var/lib/greffier/backups (greffier-backup.timer)")
         );
     }
 }

@@ -52,6 +52,8 @@ pub struct Config {
     pub digest: DigestConfig,
     pub meetings: MeetingsConfig,
     pub minutes: MinutesConfig,
+    /// `[backup]`, when the file has it (the package's does).
+    pub backup: Option<BackupConfig>,
     /// The channels' sections that are present (absent: that channel is
     /// off), in the order of the table of channels.
     sections: Vec<(&'static str, Box<dyn ReadSection>)>,
@@ -75,6 +77,7 @@ struct Own {
     meetings: MeetingsConfig,
     #[serde(default)]
     minutes: MinutesConfig,
+    backup: Option<BackupConfig>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -176,6 +179,22 @@ impl Default for MinutesConfig {
     fn default() -> Self {
         MinutesConfig { review_days: 7 }
     }
+}
+
+/// `[backup]`: where `greffier backup` (no file named: the package's
+/// daily timer) writes its dated copies, and how many it keeps;
+/// `greffier status` warns when the newest is more than two days old.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackupConfig {
+    /// The folder; "backups" beside the database when absent.
+    pub dir: Option<PathBuf>,
+    #[serde(default = "default_keep")]
+    pub keep: usize,
+}
+
+fn default_keep() -> usize {
+    14
 }
 
 impl Config {
@@ -280,6 +299,16 @@ impl Loaded {
             .collect()
     }
 
+    /// Where the dated backups go (`[backup] dir`, else "backups" beside
+    /// the database), when the file has a `[backup]` section.
+    pub fn backup_dir(&self, database: &Path) -> Option<PathBuf> {
+        let b = self.config.backup.as_ref()?;
+        Some(match &b.dir {
+            Some(d) => self.resolve(d),
+            None => database.parent().unwrap_or(Path::new(".")).join("backups"),
+        })
+    }
+
     pub fn database_path(&self, cli_override: Option<&Path>) -> PathBuf {
         match cli_override {
             Some(p) => p.to_path_buf(),
@@ -378,6 +407,7 @@ pub fn parse(src: &str, readers: &[Reader]) -> Result<Config, Vec<Problem>> {
         digest: own.digest,
         meetings: own.meetings,
         minutes: own.minutes,
+        backup: own.backup,
         sections,
     };
     if problems.is_empty() {

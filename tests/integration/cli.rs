@@ -322,3 +322,57 @@ fn check_config_reads_the_files_it_names_and_warns_without_admins() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Issue 39: `greffier backup` without a file (the package's daily timer)
+/// writes a dated copy in [backup]'s folder and keeps the `keep` newest;
+/// `status` says when the last one was taken.
+#[test]
+fn backups_into_a_folder_keep_the_newest() {
+    let s = Scratch::new(
+        "backup-rotate",
+        "[bot]\nadmins = [\"@alice:example.test\"]\n\n[backup]\ndir = \"copies\"\nkeep = 2\n",
+    );
+    s.console("@alice:example.test", &["!moi organisation Arles"]);
+    for _ in 0..3 {
+        let out = s.run(&["backup"], b"");
+        crate::support::assert_clean(&out);
+        // The copies are named to the second.
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+    }
+    let mut copies: Vec<String> = std::fs::read_dir(s.dir.join("copies"))
+        .expect("the folder")
+        .map(|e| {
+            e.expect("an entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    copies.sort();
+    assert_eq!(copies.len(), 2, "{copies:?}");
+    assert!(
+        copies
+            .iter()
+            .all(|c| c.starts_with("greffier-") && c.ends_with(".sqlite"))
+    );
+    let out = s.run(&["backup"], b"");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("2 copies gardées, 1 ancienne retirée"),
+        "{said}"
+    );
+    let out = s.run(&["status"], b"");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("sauvegardes : la dernière copie date d'il y a"),
+        "{said}"
+    );
+    // Without [backup], a file must be named.
+    let s = Scratch::new("backup-nofile", "[bot]\n");
+    let out = s.run(&["backup"], b"");
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("pas de section [backup]"),
+        "{out:?}"
+    );
+}
