@@ -26,6 +26,7 @@ pub const PLUGIN: Plugin = Plugin {
     route: Some(&ROUTE),
     own_connection: false,
     health: None,
+    online: None,
 };
 
 /// The console's replies; its operator is trusted (`--as`).

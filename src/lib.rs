@@ -96,8 +96,14 @@ enum Cmd {
         #[arg(long = "as", value_name = "MATRIX-ID-OR-EMAIL")]
         who: String,
     },
-    /// Validate bot.toml; errors name the line and key.
-    CheckConfig,
+    /// Validate bot.toml; errors name the line and key. --online also asks
+    /// each server (Matrix login, IMAP, SMTP, the DKIM key in DNS,
+    /// Mailman, the web address): one line per check, exit 0 OK, 1
+    /// warning, 2 critical.
+    CheckConfig {
+        #[arg(long)]
+        online: bool,
+    },
     /// Whether the bot runs, when each adapter last reached its server,
     /// the outbox, the last digest. Exit status 0 OK, 1 warning, 2
     /// critical, 3 unknown: a monitoring check.
@@ -318,6 +324,55 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// `check-config --online`: each channel that is on asks its server; the
+/// report in the monitoring plugins' shape, its worst verdict the exit
+/// status.
+fn check_online(app: &App) -> anyhow::Result<ExitCode> {
+    use plugin::Verdict;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let c = &app.loaded.config;
+    let lang = c.bot.language;
+    let checked: Vec<plugin::Checked> = runtime.block_on(async {
+        let mut all = Vec::new();
+        for p in channels::TABLE.iter().filter(|p| p.on(c)) {
+            if let Some(online) = p.online {
+                all.extend(online(app).await);
+            }
+        }
+        all
+    });
+    let worst = checked
+        .iter()
+        .map(|c| c.verdict)
+        .max()
+        .unwrap_or(Verdict::Ok);
+    let (word, code) = match worst {
+        Verdict::Ok => ("OK", 0),
+        Verdict::Warning => ("WARNING", 1),
+        Verdict::Critical => ("CRITICAL", 2),
+    };
+    let failed: Vec<&str> = checked
+        .iter()
+        .filter(|c| c.verdict != Verdict::Ok)
+        .map(|c| c.line.as_str())
+        .collect();
+    let summary = match failed.as_slice() {
+        [] => tr!(
+            lang,
+            "chaque serveur répond comme bot.toml l'attend",
+            "every server answers as bot.toml expects"
+        ),
+        some => some.join("; "),
+    };
+    outln!("GREFFIER {word}: {summary}");
+    for c in &checked {
+        outln!("{}", c.line);
+    }
+    Ok(ExitCode::from(code))
+}
+
 /// The installed package's configuration.
 const PACKAGED_CONFIG: &str = "/etc/greffier/bot.toml";
 
@@ -377,7 +432,7 @@ fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
     };
     say::set_lang(app.loaded.config.bot.language);
     let done = match &cli.command {
-        Cmd::CheckConfig => {
+        Cmd::CheckConfig { online } => {
             let c = &app.loaded.config;
             let lang = c.bot.language;
             for warning in app.loaded.warnings() {
@@ -424,6 +479,10 @@ fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
                 ("groupe amorcé", "groupes amorcés"),
                 ("seed group", "seed groups"),
             );
+            // Online, the first line is the monitoring plugins' summary.
+            if *online {
+                return check_online(&app);
+            }
             outln!(
                 "{}",
                 tr!(

@@ -43,6 +43,48 @@ pub struct Plugin {
     /// Its lines (and problems) in `greffier status`, when its section is
     /// present.
     pub health: Option<fn(&Config, &Checkup<'_>) -> Vec<Said>>,
+    /// What `check-config --online` asks its server (a login, say), when
+    /// its section is present.
+    pub online: Option<Online>,
+}
+
+/// A channel's checks against its server, for `check-config --online`.
+pub type Online = for<'a> fn(&'a App) -> BoxFuture<'a, Vec<Checked>>;
+
+/// One check of `check-config --online`: how it went, in a line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checked {
+    pub verdict: Verdict,
+    pub line: String,
+}
+
+/// Each check's verdict, in the monitoring plugins' order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verdict {
+    Ok,
+    Warning,
+    Critical,
+}
+
+impl Checked {
+    pub fn ok(line: String) -> Checked {
+        Checked {
+            verdict: Verdict::Ok,
+            line,
+        }
+    }
+    pub fn warning(line: String) -> Checked {
+        Checked {
+            verdict: Verdict::Warning,
+            line,
+        }
+    }
+    pub fn critical(line: String) -> Checked {
+        Checked {
+            verdict: Verdict::Critical,
+            line,
+        }
+    }
 }
 
 impl Plugin {

@@ -136,6 +136,20 @@ impl Mailman {
         }
     }
 
+    /// Whether the REST API answers with these credentials: its version
+    /// (`check-config --online`).
+    pub async fn ping(&self) -> Result<String, SendError> {
+        let (status, answer) = self.call(Method::GET, "/system/versions", None).await?;
+        if !status.is_success() {
+            return Err(Self::failed("GET /system/versions", status, &answer));
+        }
+        Ok(format!(
+            "{}, API {}",
+            answer["mailman_version"].as_str().unwrap_or("?"),
+            answer["api_version"].as_str().unwrap_or("?")
+        ))
+    }
+
     /// Delivers one "lists" item; a made list's address is the receipt.
     pub async fn deliver(&self, action: &Action) -> Result<Receipt, SendError> {
         match action {

@@ -6,6 +6,7 @@
 //! the list's address) and the list server.
 
 pub mod mailman;
+mod online;
 mod settings;
 
 pub use settings::Settings;
@@ -31,6 +32,7 @@ pub const PLUGIN: Plugin = Plugin {
     route: Some(&ROUTE),
     own_connection: false,
     health: None,
+    online: Some(online::checks),
 };
 
 /// What the list server does: lists made, members subscribed and

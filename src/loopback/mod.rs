@@ -60,6 +60,7 @@ pub const PLUGIN: Plugin = Plugin {
     route: Some(&ROUTE),
     own_connection: false,
     health: None,
+    online: None,
 };
 
 /// The test's ends of the channel: what it types, what it reads.

@@ -29,6 +29,7 @@ mod confirm;
 pub mod dkim;
 pub mod ical;
 pub mod imap;
+mod online;
 pub mod outbound;
 pub mod parse;
 mod settings;
@@ -71,6 +72,7 @@ pub const PLUGIN: Plugin = Plugin {
     route: Some(&ROUTE),
     own_connection: false,
     health: Some(health),
+    online: Some(online::checks),
 };
 
 /// What the mailbox delivers: the replies to mail, and every mail the bot

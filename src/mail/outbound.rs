@@ -81,29 +81,8 @@ impl Smtp {
         mailbox: OwnMailbox,
         signer: Option<super::dkim::Signer>,
     ) -> anyhow::Result<Smtp> {
-        let host = server.host;
-        let parameters = || -> anyhow::Result<TlsParameters> {
-            let mut b = TlsParameters::builder(host.into());
-            if let Some(pem) = server.ca_pem {
-                b = b
-                    .certificate_store(CertificateStore::None)
-                    .add_root_certificate(Certificate::from_pem(pem)?);
-            }
-            Ok(b.build()?)
-        };
-        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
-            .port(server.port)
-            .timeout(Some(std::time::Duration::from_secs(30)));
-        builder = match server.tls {
-            Tls::None => builder.tls(SmtpTls::None),
-            Tls::Starttls => builder.tls(SmtpTls::Required(parameters()?)),
-            Tls::Implicit => builder.tls(SmtpTls::Wrapper(parameters()?)),
-        };
-        if let Some((user, password)) = credentials {
-            builder = builder.credentials(Credentials::new(user, password));
-        }
         Ok(Smtp {
-            transport: builder.build(),
+            transport: transport(&server, credentials)?,
             composer: Composer::new(address, message_key)?,
             mailbox,
             signer,
@@ -159,6 +138,43 @@ impl Smtp {
             Err(e) => Err(SendError::transient(e.to_string())),
         }
     }
+}
+
+/// The SMTP transport to `server`, with `credentials` (user, password).
+fn transport(
+    server: &Server<'_>,
+    credentials: Option<(String, String)>,
+) -> anyhow::Result<AsyncSmtpTransport<Tokio1Executor>> {
+    let host = server.host;
+    let parameters = || -> anyhow::Result<TlsParameters> {
+        let mut b = TlsParameters::builder(host.into());
+        if let Some(pem) = server.ca_pem {
+            b = b
+                .certificate_store(CertificateStore::None)
+                .add_root_certificate(Certificate::from_pem(pem)?);
+        }
+        Ok(b.build()?)
+    };
+    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
+        .port(server.port)
+        .timeout(Some(std::time::Duration::from_secs(30)));
+    builder = match server.tls {
+        Tls::None => builder.tls(SmtpTls::None),
+        Tls::Starttls => builder.tls(SmtpTls::Required(parameters()?)),
+        Tls::Implicit => builder.tls(SmtpTls::Wrapper(parameters()?)),
+    };
+    if let Some((user, password)) = credentials {
+        builder = builder.credentials(Credentials::new(user, password));
+    }
+    Ok(builder.build())
+}
+
+/// Whether `server` greets and takes `credentials` (`check-config
+/// --online`): lettre's connection test (EHLO, TLS, AUTH).
+pub async fn test(server: Server<'_>, credentials: Option<(String, String)>) -> anyhow::Result<()> {
+    let ok = transport(&server, credentials)?.test_connection().await?;
+    anyhow::ensure!(ok, "the server did not answer NOOP");
+    Ok(())
 }
 
 /// Writes the mails, without I/O.

@@ -23,6 +23,7 @@
 
 mod inbound;
 pub mod members;
+mod online;
 mod outbound;
 mod provision;
 mod rooms;
@@ -64,6 +65,7 @@ pub const PLUGIN: Plugin = Plugin {
     route: Some(&ROUTE),
     own_connection: false,
     health: Some(health),
+    online: Some(online::checks),
 };
 
 /// What Matrix delivers: the replies to what was typed in a room, and

@@ -15,6 +15,7 @@
 
 mod health;
 mod ics;
+mod online;
 mod pages;
 mod settings;
 
@@ -87,6 +88,7 @@ pub const PLUGIN: Plugin = Plugin {
     route: None,
     own_connection: true,
     health: Some(health::said),
+    online: Some(online::checks),
 };
 
 pub async fn serve(web: Arc<Web>) -> anyhow::Result<()> {

@@ -16,6 +16,7 @@ mod mailserver;
 mod matrix;
 mod meetings;
 mod minutes;
+mod online;
 mod organisations;
 mod polls;
 mod provisioning;

@@ -1,0 +1,203 @@
+//! Issue 39: `greffier check-config --online` against the real servers:
+//! every check OK (the bot's Matrix account logs in and its rate limit is
+//! lifted, the mailbox opens, SMTP takes the credentials, the DKIM key in
+//! DNS is the file's, Mailman answers, the web address is free); then a
+//! wrong Matrix password, a wrong IMAP password, a key DNS does not
+//! publish, a stopped Mailman (a port nobody listens on) each give their
+//! own line and exit status, and a missing secret file stops the offline
+//! check first.
+
+use serde_json::json;
+
+use crate::mailserver::{Account, MAIL_SERVER};
+use crate::support::Scratch;
+use crate::synapse::{SERVER, Servers};
+use crate::web::free_port;
+
+/// A Matrix account that is a server admin (`register_new_matrix_user
+/// --admin`), with its rate limit lifted the way docs/deploying.md says.
+async fn admin_account() -> (String, String) {
+    let s = Servers::get();
+    let name = format!("greffier{}", std::process::id());
+    let password = format!("pw-{name}-secret");
+    let out = tokio::process::Command::new(format!(
+        "{}/bin/register_new_matrix_user",
+        s.var("SYNAPSE_VENV")
+    ))
+    .args(["-k", s.var("SYNAPSE_REGISTRATION_SECRET")])
+    .args(["-u", &name, "-p", &password, "--admin", s.url()])
+    .output()
+    .await
+    .expect("register_new_matrix_user");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let id = format!("@{name}:{}", s.var("MATRIX_SERVER_NAME"));
+    let http = reqwest::Client::new();
+    let login: serde_json::Value = http
+        .post(format!("{}/_matrix/client/v3/login", s.url()))
+        .header("Content-Type", "application/json")
+        .body(
+            json!({"type": "m.login.password", "identifier": {"type": "m.id.user", "user": id}, "password": password})
+                .to_string(),
+        )
+        .send()
+        .await
+        .expect("login")
+        .text()
+        .await
+        .map(|t| serde_json::from_str(&t).expect("JSON"))
+        .expect("an answer");
+    let token = login["access_token"].as_str().expect("a token");
+    let lifted = http
+        .post(format!(
+            "{}/_synapse/admin/v1/users/{id}/override_ratelimit",
+            s.url()
+        ))
+        .bearer_auth(token)
+        .header("Content-Type", "application/json")
+        .body(json!({"messages_per_second": 0, "burst_count": 0}).to_string())
+        .send()
+        .await
+        .expect("override_ratelimit");
+    assert!(lifted.status().is_success(), "{lifted:?}");
+    (id, password)
+}
+
+fn config(
+    s: &Servers,
+    matrix: &(String, String),
+    mail: &Account,
+    mailman: &str,
+    web: u16,
+) -> String {
+    format!(
+        r#"[bot]
+admins = ["@admin:example.test"]
+
+[matrix]
+homeserver = "{homeserver}"
+user = "{user}"
+password = "{matrix_password}"
+store = "matrix-store"
+
+[mail]
+address = "{address}"
+imap_host = "127.0.0.1"
+imap_port = {imap}
+imap_tls = "none"
+imap_user = "{address}"
+imap_password = "{mail_password}"
+smtp_host = "127.0.0.1"
+smtp_port = {smtp}
+smtp_tls = "none"
+dns = "{dns}"
+dkim = {{ selector = "{selector}", key_file = "{key}" }}
+
+[lists]
+url = "{mailman}"
+user = "{mailman_user}"
+password = "{mailman_password}"
+domain = "{lists}"
+
+[web]
+listen = "127.0.0.1:{web}"
+"#,
+        homeserver = s.url(),
+        user = matrix.0,
+        matrix_password = matrix.1,
+        address = mail.address,
+        mail_password = mail.password,
+        imap = s.var("IMAP_PORT"),
+        smtp = s.var("SMTP_PORT"),
+        dns = s.var("DNS_ADDR"),
+        selector = s.var("DKIM_SELECTOR"),
+        key = s.var("DKIM_KEY"),
+        mailman_user = s.var("MAILMAN_USER"),
+        mailman_password = s.var("MAILMAN_PASSWORD"),
+        lists = s.var("LISTS_DOMAIN"),
+    )
+}
+
+#[tokio::test]
+async fn check_config_online_asks_every_server_and_names_what_fails() {
+    let _matrix = SERVER.read().await;
+    let _mail = MAIL_SERVER.read().await;
+    let s = Servers::get();
+    let matrix = admin_account().await;
+    let mail = Account::new("online").await;
+    let web = free_port();
+    let good = config(s, &matrix, &mail, s.var("MAILMAN_URL"), web);
+    let scratch = Scratch::new("online", &good);
+    let run = |toml: &str| {
+        std::fs::write(scratch.config(), toml).expect("bot.toml");
+        let out = scratch.run(&["check-config", "--online"], b"");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, said, err) = run(&good);
+    assert_eq!(code, Some(0), "{said}{err}");
+    for line in [
+        "GREFFIER OK: chaque serveur répond comme bot.toml l'attend",
+        &format!("matrix : {} se connecte à", matrix.0),
+        &format!("matrix : {} n'a pas de limite de débit", matrix.0),
+        &format!(
+            "mail : la boîte de {} s'ouvre sur 127.0.0.1 (IMAP)",
+            mail.address
+        ),
+        "mail : 127.0.0.1 accepte l'envoi (SMTP, sans identifiants)",
+        "publiée pour example.test est celle du fichier",
+        "lists : Mailman répond à",
+        &format!("web : 127.0.0.1:{web} est libre"),
+    ] {
+        assert!(said.contains(line), "{line:?} in:\n{said}");
+    }
+
+    // Each failure: its own line, CRITICAL, exit 2.
+    let dead = format!("http://127.0.0.1:{}", free_port());
+    let cases = [
+        (
+            good.replace(&matrix.1, "not-the-password"),
+            format!("matrix : {} refuse le compte {}", s.url(), matrix.0),
+        ),
+        (
+            good.replace(
+                &format!("imap_password = \"{}\"", mail.password),
+                "imap_password = \"wrong\"",
+            ),
+            format!("mail : la boîte de {} ne s'ouvre pas", mail.address),
+        ),
+        (
+            good.replace(
+                &format!("selector = \"{}\"", s.var("DKIM_SELECTOR")),
+                "selector = \"unpublished\"",
+            ),
+            "ne se vérifie pas contre le DNS".to_string(),
+        ),
+        (
+            good.replace(s.var("MAILMAN_URL"), &dead),
+            format!("lists : Mailman ne répond pas à {dead}"),
+        ),
+    ];
+    for (toml, line) in cases {
+        let (code, said, err) = run(&toml);
+        assert_eq!(code, Some(2), "{line}: {said}{err}");
+        assert!(said.starts_with("GREFFIER CRITICAL: "), "{said}");
+        assert!(said.contains(&line), "{line:?} in:\n{said}");
+        // The others still say OK.
+        assert!(said.contains("web : 127.0.0.1:"), "{said}");
+    }
+    // A secret file that is not there: the offline check stops first.
+    let missing = good.replace(
+        &format!("password = \"{}\"", matrix.1),
+        "password_file = \"matrix-password\"",
+    );
+    let (code, said, err) = run(&missing);
+    assert_eq!(code, Some(1), "{said}{err}");
+    assert!(err.contains("matrix.password_file: cannot read"), "{err}");
+}
