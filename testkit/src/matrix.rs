@@ -77,6 +77,11 @@ impl Servers {
 
 /// A new account on the test homeserver: (user id, password).
 pub async fn register(prefix: &str) -> (OwnedUserId, String) {
+    register_as(prefix, false).await
+}
+
+/// The same, a server admin when `admin` (Synapse's admin API answers it).
+pub async fn register_as(prefix: &str, admin: bool) -> (OwnedUserId, String) {
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
     let s = Servers::get();
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
@@ -87,7 +92,9 @@ pub async fn register(prefix: &str) -> (OwnedUserId, String) {
         s.var("SYNAPSE_VENV")
     ))
     .args(["-k", s.var("SYNAPSE_REGISTRATION_SECRET")])
-    .args(["-u", &name, "-p", &password, "--no-admin", s.url()])
+    .args(["-u", &name, "-p", &password])
+    .arg(if admin { "--admin" } else { "--no-admin" })
+    .arg(s.url())
     .output()
     .await
     .expect("register_new_matrix_user");

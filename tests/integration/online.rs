@@ -18,23 +18,8 @@ use crate::web::free_port;
 /// --admin`), with its rate limit lifted the way docs/deploying.md says.
 async fn admin_account() -> (String, String) {
     let s = Servers::get();
-    let name = format!("greffier{}", std::process::id());
-    let password = format!("pw-{name}-secret");
-    let out = tokio::process::Command::new(format!(
-        "{}/bin/register_new_matrix_user",
-        s.var("SYNAPSE_VENV")
-    ))
-    .args(["-k", s.var("SYNAPSE_REGISTRATION_SECRET")])
-    .args(["-u", &name, "-p", &password, "--admin", s.url()])
-    .output()
-    .await
-    .expect("register_new_matrix_user");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let id = format!("@{name}:{}", s.var("MATRIX_SERVER_NAME"));
+    let (id, password) = greffier_testkit::matrix::register_as("greffier", true).await;
+    let id = id.to_string();
     let http = reqwest::Client::new();
     let login: serde_json::Value = http
         .post(format!("{}/_matrix/client/v3/login", s.url()))
