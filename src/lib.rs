@@ -73,8 +73,15 @@ struct Cli {
     #[arg(long, global = true)]
     database: Option<PathBuf>,
     /// How log lines are written (to stderr): text, or one JSON object per
-    /// line for journald and log collectors.
-    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    /// line for journald and log collectors (a unit's drop-in sets
+    /// `Environment=GREFFIER_LOG_FORMAT=json`).
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value_t = LogFormat::Text,
+        env = "GREFFIER_LOG_FORMAT"
+    )]
     log_format: LogFormat,
     #[command(subcommand)]
     command: Cmd,
