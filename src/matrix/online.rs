@@ -1,8 +1,9 @@
 //! `check-config --online` for `[matrix]`: the bot's account logs in (or
-//! its token is known: `whoami`), and whether the homeserver rate-limits
-//! it (Synapse's admin API, when the account may ask; else a warning). A
-//! password login made for the check is logged out at once: it leaves no
-//! device behind.
+//! its token is known: `whoami`), whether the homeserver rate-limits it
+//! (Synapse's admin API, when the account may ask; else a warning), and
+//! the rooms bot.toml names (`[digest] rooms`, a seed group's `room`) let
+//! it in — it joins them, as it will at its start. A password login made
+//! for the check is logged out at once: it leaves no device behind.
 
 use futures_util::FutureExt as _;
 use futures_util::future::BoxFuture;
@@ -86,6 +87,40 @@ async fn account(app: &App, cfg: &Settings, lang: Lang) -> Result<Vec<Checked>, 
         None,
     )
     .await;
+    // The rooms bot.toml names: joined, as the bot will join them.
+    let config = &app.loaded.config;
+    let rooms: Vec<&String> = config
+        .digest
+        .rooms
+        .iter()
+        .chain(config.groups.seed.iter().filter_map(|g| g.room.as_ref()))
+        .collect();
+    let mut joined = Vec::new();
+    for room in rooms {
+        let target = urlencode(room);
+        joined.push(
+            match call(
+                &http,
+                reqwest::Method::POST,
+                &format!("{base}/_matrix/client/v3/join/{target}"),
+                Some(&token),
+                Some(json!({})),
+            )
+            .await
+            {
+                Ok(_) => Checked::ok(tr!(
+                    lang,
+                    "matrix : {user} entre dans {room}",
+                    "matrix: {user} may join {room}"
+                )),
+                Err(e) => Checked::critical(tr!(
+                    lang,
+                    "matrix : {user} ne peut pas entrer dans {room} : {e}",
+                    "matrix: {user} cannot join {room}: {e}"
+                )),
+            },
+        );
+    }
     if logged_in {
         let _ = call(
             &http,
@@ -127,7 +162,20 @@ async fn account(app: &App, cfg: &Settings, lang: Lang) -> Result<Vec<Checked>, 
             "matrix: cannot tell whether {user} is rate-limited (it is not a server admin; docs/deploying.md)"
         )),
     });
+    checked.extend(joined);
     Ok(checked)
+}
+
+/// A room ID or alias as a URL path segment (`#` and `:` escaped).
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// One call of the client-server API: its JSON answer, or what went wrong

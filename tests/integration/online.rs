@@ -52,6 +52,7 @@ async fn admin_account() -> (String, String) {
 }
 
 fn config(
+    room: &str,
     s: &Servers,
     matrix: &(String, String),
     mail: &Account,
@@ -89,6 +90,9 @@ domain = "{lists}"
 
 [web]
 listen = "127.0.0.1:{web}"
+
+[digest]
+rooms = ["{room}"]
 "#,
         homeserver = s.url(),
         user = matrix.0,
@@ -114,7 +118,15 @@ async fn check_config_online_asks_every_server_and_names_what_fails() {
     let matrix = admin_account().await;
     let mail = Account::new("online").await;
     let web = free_port();
-    let good = config(s, &matrix, &mail, s.var("MAILMAN_URL"), web);
+    // The overall letter's room, the bot invited: it may join it.
+    let alias = format!("online{}", std::process::id());
+    let room = format!("#{alias}:{}", s.var("MATRIX_SERVER_NAME"));
+    let bot: matrix_sdk::ruma::OwnedUserId = matrix.0.as_str().try_into().expect("an ID");
+    let alice = greffier_testkit::matrix::User::new().await;
+    alice
+        .create_room_with(false, &[&bot], |r| r.room_alias_name = Some(alias.clone()))
+        .await;
+    let good = config(&room, s, &matrix, &mail, s.var("MAILMAN_URL"), web);
     let scratch = Scratch::new("online", &good);
     let run = |toml: &str| {
         std::fs::write(scratch.config(), toml).expect("bot.toml");
@@ -139,6 +151,7 @@ async fn check_config_online_asks_every_server_and_names_what_fails() {
         "publiée pour example.test est celle du fichier",
         "lists : Mailman répond à",
         &format!("web : 127.0.0.1:{web} est libre"),
+        &format!("matrix : {} entre dans {room}", matrix.0),
     ] {
         assert!(said.contains(line), "{line:?} in:\n{said}");
     }
@@ -167,6 +180,13 @@ async fn check_config_online_asks_every_server_and_names_what_fails() {
         (
             good.replace(s.var("MAILMAN_URL"), &dead),
             format!("lists : Mailman ne répond pas à {dead}"),
+        ),
+        (
+            good.replace(&room, "#nowhere:example.test"),
+            format!(
+                "matrix : {} ne peut pas entrer dans #nowhere:example.test",
+                matrix.0
+            ),
         ),
     ];
     for (toml, line) in cases {
