@@ -1,6 +1,7 @@
 //! Issue 39: greffier's own mail leaves signed (`[mail] dkim`). Every kind
 //! of mail a member gets — the link code, a reply, an invitation with its
-//! calendar part, a poll, the draft compte rendu — verifies with another
+//! calendar part, a poll, the draft compte rendu, the approved one with
+//! its ODT and PDF — verifies with another
 //! implementation (PyPI's dkimpy, tests/dkim/verify.py) against the key
 //! the local DNS server publishes, and with greffier's own verifier; the
 //! same mail with one byte changed fails both.
@@ -124,6 +125,14 @@ async fn every_kind_signed_with(name: &str, selector: &str, key: &str) {
             m.subject().contains("Projet de compte rendu")
         })
         .await;
+    // The approved compte rendu, its ODT and PDF attached.
+    let out = bot.scratch.console(ADMIN, &["!compte-rendu approuver 1"]);
+    assert!(out.contains("approuvé"), "{out}");
+    member
+        .wait_for("the approved compte rendu", |m| {
+            m.subject().contains("Compte rendu approuvé") && !m.attachments().is_empty()
+        })
+        .await;
 
     let dns: std::net::SocketAddr = s.var("DNS_ADDR").parse().expect("DNS_ADDR");
     let verifier = Verifier::new(Authentication::Dkim, Some(dns), None).expect("verifier");
@@ -155,7 +164,7 @@ async fn every_kind_signed_with(name: &str, selector: &str, key: &str) {
         );
         kinds.push(subject);
     }
-    assert!(mails.len() >= 5, "{kinds:#?}");
+    assert!(mails.len() >= 6, "{kinds:#?}");
     println!(
         "dkim ({selector}): {} mails verified by dkimpy: {kinds:#?}",
         mails.len()

@@ -156,6 +156,31 @@ async fn check_config_online_asks_every_server_and_names_what_fails() {
         assert!(said.contains(line), "{line:?} in:\n{said}");
     }
 
+    // SMTP over STARTTLS with AUTH, as a submission port is used: the
+    // credentials taken; wrong ones refused.
+    let submission = |password: &str| {
+        good.replace(
+            "smtp_tls = \"none\"",
+            &format!(
+                "smtp_tls = \"starttls\"\nsmtp_ca_file = \"{}\"\nsmtp_user = \"{}\"\nsmtp_password = \"{password}\"",
+                s.var("MAIL_CA"),
+                mail.address
+            ),
+        )
+    };
+    let (code, said, err) = run(&submission(&mail.password));
+    assert_eq!(code, Some(0), "{said}{err}");
+    assert!(
+        said.contains("mail : 127.0.0.1 accepte l'envoi, identifiants compris (SMTP)"),
+        "{said}"
+    );
+    let (code, said, _) = run(&submission("wrong"));
+    assert_eq!(code, Some(2), "{said}");
+    assert!(
+        said.contains("mail : 127.0.0.1 refuse l'envoi (SMTP)"),
+        "{said}"
+    );
+
     // Each failure: its own line, CRITICAL, exit 2.
     let dead = format!("http://127.0.0.1:{}", free_port());
     let cases = [
