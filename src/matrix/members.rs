@@ -41,16 +41,7 @@ pub async fn room_members(
             anyhow::Ok(body)
         }
     };
-    let enc = |s: &str| -> String {
-        s.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                    (b as char).to_string()
-                }
-                _ => format!("%{b:02X}"),
-            })
-            .collect()
-    };
+    let enc = segment;
     let room_id = if room.starts_with('#') {
         let found = get(format!(
             "{base}/_matrix/client/v3/directory/room/{}",
@@ -80,4 +71,16 @@ pub async fn room_members(
         .collect();
     out.sort();
     Ok(out)
+}
+
+/// A room ID or alias as a URL path segment (`#`, `!` and `:` escaped).
+pub(super) fn segment(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

@@ -97,7 +97,7 @@ async fn account(app: &App, cfg: &Settings, lang: Lang) -> Result<Vec<Checked>, 
         .collect();
     let mut joined = Vec::new();
     for room in rooms {
-        let target = urlencode(room);
+        let target = super::members::segment(room);
         joined.push(
             match call(
                 &http,
@@ -164,18 +164,6 @@ async fn account(app: &App, cfg: &Settings, lang: Lang) -> Result<Vec<Checked>, 
     });
     checked.extend(joined);
     Ok(checked)
-}
-
-/// A room ID or alias as a URL path segment (`#` and `:` escaped).
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// One call of the client-server API: its JSON answer, or what went wrong
