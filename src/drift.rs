@@ -2,10 +2,10 @@
 //! its members? For every group with a room (Matrix on) or a list of the
 //! lists' domain (`[lists]`), the members' Matrix IDs are compared with
 //! who joined or is invited in the room, and their verified addresses with
-//! the list's subscribers, as the homeserver and Mailman say. `--fix`
+//! the list's subscribers, as the homeserver and the list server say. `--fix`
 //! queues what is missing (subscriptions, invitations) for the running bot
 //! to deliver, and never removes anything: a subscriber added by hand on
-//! Mailman, someone in the room who is not a member, stay; they are
+//! the list server, someone in the room who is not a member, stay; they are
 //! reported.
 
 use crate::say::outln;
@@ -117,22 +117,11 @@ pub struct Found {
 }
 
 /// Compares `groups` with their rooms and lists, as the homeserver and
-/// Mailman say.
+/// the list server say.
 pub async fn find(app: &App, groups: &[Expected]) -> anyhow::Result<Found> {
     let config = &app.loaded.config;
     let lang = config.bot.language;
-    let lists = match config.section::<crate::lists::Settings>() {
-        Some(l) => {
-            let password = app
-                .loaded
-                .secret("lists.password", &l.password)?
-                .ok_or_else(|| anyhow::anyhow!("[lists] needs a password"))?;
-            Some(crate::lists::mailman::Mailman::new(
-                &l.url, &l.user, &password, &l.domain, None,
-            )?)
-        }
-        None => None,
-    };
+    let lists = crate::lists::ListServer::open(app)?;
     let mut found = Found {
         lines: Vec::new(),
         fixes: Vec::new(),

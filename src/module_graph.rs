@@ -17,7 +17,7 @@ fn adapters() -> Vec<&'static str> {
 
 /// The crates that speak a protocol: only an adapter names them (as a
 /// path, `lettre::…`: "lettre" is also a French word in the sentences).
-const PROTOCOL_CRATES: [&str; 8] = [
+const PROTOCOL_CRATES: [&str; 9] = [
     "matrix_sdk",
     "ruma",
     "lettre",
@@ -26,6 +26,7 @@ const PROTOCOL_CRATES: [&str; 8] = [
     "hickory",
     "axum",
     "reqwest",
+    "quick_xml",
 ];
 
 /// Every `.rs` file under `dir`.

@@ -122,6 +122,10 @@ pub enum Action {
     CreateGroupList {
         group: String,
         list: String,
+        /// The list's subject: the group's theme (empty in items queued
+        /// before it was carried: the group's slug then).
+        #[serde(default)]
+        subject: String,
         subscribe: Vec<String>,
     },
     /// An address subscribed to a list the bot made (nothing if it is).

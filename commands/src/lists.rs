@@ -1,5 +1,5 @@
 //! A group's mailing list on the network's list server (`[lists]`, Mailman
-//! 3): what the commands ask the lists adapter to do when a group becomes
+//! 3 or Sympa): what the commands ask the lists adapter to do when a group becomes
 //! active (or an admin asks with `!groupe diffusion creer`), when someone
 //! joins or leaves a group, and when a person is erased. A group's list is
 //! `<group>@<lists domain>`; only lists of that domain are kept in step
@@ -44,6 +44,7 @@ pub fn create(ex: &mut Exec<'_>, g: &Group) -> StoreResult<Option<Action>> {
     Ok(Some(Action::CreateGroupList {
         group: g.slug.clone(),
         list: address(&domain, g),
+        subject: g.theme.clone(),
         subscribe,
     }))
 }

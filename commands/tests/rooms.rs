@@ -202,6 +202,7 @@ fn lists_follow_joins_leaves_and_erasures() {
         [Action::CreateGroupList {
             group: "urbanisme".into(),
             list: "urbanisme@lists.example.test".into(),
+            subject: "Urbanisme".into(),
             subscribe: vec!["ann@arles.example".into(), "bob@berre.example".into()],
         }]
     );

@@ -156,9 +156,10 @@ impl Mailman {
             Action::CreateGroupList {
                 group,
                 list,
+                subject,
                 subscribe,
             } => {
-                self.create(list).await?;
+                self.create(list, subject).await?;
                 tracing::info!(%group, %list, "the group's list is made");
                 crate::failpoint::reached("lists-created");
                 for address in subscribe {
@@ -184,10 +185,10 @@ impl Mailman {
         }
     }
 
-    /// Makes `list` (an existing one is kept), lets the bot post to it, and
-    /// has Mailman send no welcome or goodbye of its own (in English): the
-    /// bot tells people in the group's words.
-    async fn create(&self, list: &str) -> Result<(), SendError> {
+    /// Makes `list` (an existing one is kept) described by `subject`, lets
+    /// the bot post to it, and has Mailman send no welcome or goodbye of
+    /// its own (in English): the bot tells people in the group's words.
+    async fn create(&self, list: &str, subject: &str) -> Result<(), SendError> {
         let (status, answer) = self
             .call(
                 Method::POST,
@@ -206,6 +207,9 @@ impl Mailman {
         });
         if let Some(poster) = &self.poster {
             config["accept_these_nonmembers"] = json!([poster]);
+        }
+        if !subject.is_empty() {
+            config["description"] = json!(subject);
         }
         let path = path(&["lists", &list_id(list), "config"])?;
         let (status, answer) = self.call(Method::PATCH, &path, Some(config)).await?;

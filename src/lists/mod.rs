@@ -1,15 +1,17 @@
 //! The lists adapter: the network's list server, where the bot makes each
 //! active group's mailing list and keeps its subscribers in step with the
-//! group's members (`[lists]`; Mailman 3 through its REST API, the one
-//! supported, in [`mailman`]). Out only: it delivers the outbox's "lists"
+//! group's members (`[lists]`; `engine = "mailman"`, Mailman 3 through its
+//! REST API, in [`mailman`]; `engine = "sympa"`, Sympa 6.2 through its SOAP
+//! interface, in [`sympa`]). Out only: it delivers the outbox's "lists"
 //! items. The list's mail itself goes through the mail adapter (a post to
 //! the list's address) and the list server.
 
 pub mod mailman;
 mod online;
 mod settings;
+pub mod sympa;
 
-pub use settings::Settings;
+pub use settings::{Engine, Settings};
 
 use std::sync::Arc;
 
@@ -62,23 +64,90 @@ pub const ROUTE: Route = Route {
     confirmation: None,
 };
 
+/// The list server bot.toml names, ready to be called.
+pub enum ListServer {
+    Mailman(mailman::Mailman),
+    Sympa(sympa::Sympa),
+}
+
+impl ListServer {
+    /// The server of `[lists]`, with its password; `None` without `[lists]`.
+    pub fn open(app: &App) -> anyhow::Result<Option<ListServer>> {
+        let loaded = &app.loaded;
+        let Some(cfg) = loaded.config.section::<Settings>() else {
+            return Ok(None);
+        };
+        let password = loaded
+            .secret("lists.password", &cfg.password)?
+            .context("[lists] needs a password (password, password_env or password_file)")?;
+        let bot = app.context().mail_address;
+        Ok(Some(match cfg.engine() {
+            Engine::Mailman => ListServer::Mailman(mailman::Mailman::new(
+                &cfg.url,
+                &cfg.user,
+                &password,
+                &cfg.domain,
+                bot,
+            )?),
+            Engine::Sympa => {
+                let bot = bot.context(
+                    "[lists] engine = \"sympa\" needs [mail] address: greffier acts in Sympa as that address, the owner of the lists it makes",
+                )?;
+                ListServer::Sympa(sympa::Sympa::new(
+                    &cfg.url,
+                    &cfg.user,
+                    &password,
+                    &cfg.domain,
+                    &bot,
+                    &cfg.template,
+                    &cfg.topics,
+                )?)
+            }
+        }))
+    }
+
+    /// The engine's name, as people know it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ListServer::Mailman(_) => "Mailman",
+            ListServer::Sympa(_) => "Sympa",
+        }
+    }
+
+    /// Delivers one "lists" item.
+    pub async fn deliver(&self, action: &Action) -> Result<outbox::Receipt, outbox::SendError> {
+        match self {
+            ListServer::Mailman(m) => m.deliver(action).await,
+            ListServer::Sympa(s) => s.deliver(action).await,
+        }
+    }
+
+    /// The addresses subscribed to `list`, lower case, sorted.
+    pub async fn subscribers(&self, list: &str) -> Result<Vec<String>, outbox::SendError> {
+        match self {
+            ListServer::Mailman(m) => m.subscribers(list).await,
+            ListServer::Sympa(s) => s.subscribers(list).await,
+        }
+    }
+
+    /// Whether the server takes the credentials: a few words on what
+    /// answered (`check-config --online`).
+    pub async fn ping(&self) -> Result<String, outbox::SendError> {
+        match self {
+            ListServer::Mailman(m) => m.ping().await,
+            ListServer::Sympa(s) => s.ping().await.map(|n| format!("{n} lists shown")),
+        }
+    }
+}
+
 pub async fn serve(app: Arc<App>, inbox: Arc<Inbox>) -> anyhow::Result<()> {
-    let loaded = &app.loaded;
-    let cfg = loaded
+    let cfg = app
+        .loaded
         .config
         .section::<Settings>()
         .context("no [lists] section")?;
-    let password = loaded
-        .secret("lists.password", &cfg.password)?
-        .context("[lists] needs a password (password, password_env or password_file)")?;
-    let server = Arc::new(mailman::Mailman::new(
-        &cfg.url,
-        &cfg.user,
-        &password,
-        &cfg.domain,
-        app.context().mail_address,
-    )?);
-    tracing::info!(url = %cfg.url, domain = %cfg.domain, "list server: Mailman 3");
+    let server = Arc::new(ListServer::open(&app)?.context("no [lists] section")?);
+    tracing::info!(url = %cfg.url, domain = %cfg.domain, engine = server.name(), "list server");
     outbox::pump(inbox, &ROUTE, move |item| {
         let server = server.clone();
         async move { server.deliver(&item.action).await }

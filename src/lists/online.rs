@@ -1,5 +1,5 @@
-//! `check-config --online` for `[lists]`: Mailman's REST API answers with
-//! the configured credentials.
+//! `check-config --online` for `[lists]`: the list server (Mailman's REST
+//! API, Sympa's SOAP interface) answers with the configured credentials.
 
 use futures_util::FutureExt as _;
 use futures_util::future::BoxFuture;
@@ -8,8 +8,7 @@ use greffier_commands::tr;
 use crate::app::App;
 use crate::plugin::Checked;
 
-use super::Settings;
-use super::mailman::Mailman;
+use super::{Engine, ListServer, Settings};
 
 pub fn checks(app: &App) -> BoxFuture<'_, Vec<Checked>> {
     async move {
@@ -17,26 +16,26 @@ pub fn checks(app: &App) -> BoxFuture<'_, Vec<Checked>> {
         let Some(cfg) = app.loaded.config.section::<Settings>() else {
             return Vec::new();
         };
-        let password = match app.loaded.secret("lists.password", &cfg.password) {
-            Ok(Some(p)) => p,
-            Ok(None) => String::new(),
-            Err(e) => return vec![Checked::critical(format!("lists: {e:#}"))],
-        };
         let url = &cfg.url;
-        let answer = match Mailman::new(url, &cfg.user, &password, &cfg.domain, None) {
-            Ok(m) => m.ping().await.map_err(|e| e.message),
+        let engine = match cfg.engine() {
+            Engine::Mailman => "Mailman",
+            Engine::Sympa => "Sympa",
+        };
+        let answer = match ListServer::open(app) {
+            Ok(Some(server)) => server.ping().await.map_err(|e| e.message),
+            Ok(None) => return Vec::new(),
             Err(e) => Err(format!("{e:#}")),
         };
         vec![match answer {
             Ok(version) => Checked::ok(tr!(
                 lang,
-                "lists : Mailman répond à {url} avec ces identifiants ({version})",
-                "lists: Mailman answers at {url} with these credentials ({version})"
+                "lists : {engine} répond à {url} avec ces identifiants ({version})",
+                "lists: {engine} answers at {url} with these credentials ({version})"
             )),
             Err(e) => Checked::critical(tr!(
                 lang,
-                "lists : Mailman ne répond pas à {url} : {e}",
-                "lists: Mailman does not answer at {url}: {e}"
+                "lists : {engine} ne répond pas à {url} : {e}",
+                "lists: {engine} does not answer at {url}: {e}"
             )),
         }]
     }
