@@ -470,7 +470,8 @@ fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
             }
             // The list server's client, as `run` makes it: its password,
             // and for Sympa the address greffier acts as.
-            lists::ListServer::open(&app).map_err(|e| anyhow::anyhow!("{}: {e:#}", config.display()))?;
+            lists::ListServer::open(&app)
+                .map_err(|e| anyhow::anyhow!("{}: {e:#}", config.display()))?;
             let channels: Vec<String> = channels::TABLE
                 .iter()
                 .filter(|p| p.section.is_some())

@@ -115,7 +115,8 @@ mod tests {
 
     #[test]
     fn mailman_is_the_default_and_sympa_is_named() {
-        let base = "url = \"http://127.0.0.1:8001\"\nuser = \"u\"\ndomain = \"lists.example.test\"\n";
+        let base =
+            "url = \"http://127.0.0.1:8001\"\nuser = \"u\"\ndomain = \"lists.example.test\"\n";
         let (s, problems) = read(base);
         assert_eq!((s.engine(), problems.len()), (Engine::Mailman, 0));
         let (s, problems) = read(&format!("server = \"mailman3\"\n{base}"));
@@ -123,7 +124,9 @@ mod tests {
         let (s, problems) = read(&format!("engine = \"sympa\"\n{base}"));
         assert_eq!((s.engine(), problems.len()), (Engine::Sympa, 0));
         assert_eq!(s.template, "private_working_group");
-        let (_, problems) = read(&format!("engine = \"sympa\"\nserver = \"mailman3\"\n{base}"));
+        let (_, problems) = read(&format!(
+            "engine = \"sympa\"\nserver = \"mailman3\"\n{base}"
+        ));
         assert_eq!(problems.len(), 1, "{problems:?}");
         let (_, problems) = read(&format!("engine = \"sympa\"\ntopics = \"\"\n{base}"));
         assert!(problems[0].starts_with("topics"), "{problems:?}");

@@ -236,7 +236,10 @@ impl Sympa {
             .http
             .post(&self.url)
             .header("Content-Type", "text/xml; charset=utf-8")
-            .header("SOAPAction", "\"urn:sympasoap#authenticateRemoteAppAndRun\"")
+            .header(
+                "SOAPAction",
+                "\"urn:sympasoap#authenticateRemoteAppAndRun\"",
+            )
             .body(body)
             .send()
             .await
@@ -282,10 +285,7 @@ impl Sympa {
 
     fn own_name<'a>(&self, list: &'a str) -> Result<&'a str, SendError> {
         self.name(list).ok_or_else(|| {
-            SendError::permanent(format!(
-                "Sympa: {list} is not a list of {}",
-                self.domain
-            ))
+            SendError::permanent(format!("Sympa: {list} is not a list of {}", self.domain))
         })
     }
 
@@ -368,7 +368,11 @@ impl Sympa {
         match self.call("add", &[name, address, "", "1"]).await? {
             Ok(_) => Ok(()),
             Err(fault) => {
-                if self.subscribers(list).await?.contains(&address.to_lowercase()) {
+                if self
+                    .subscribers(list)
+                    .await?
+                    .contains(&address.to_lowercase())
+                {
                     return Ok(());
                 }
                 Err(Self::failed(
@@ -386,7 +390,10 @@ impl Sympa {
             Ok(_) => Ok(()),
             Err(fault) => {
                 if !self.exists(name).await?
-                    || !self.subscribers(list).await?.contains(&address.to_lowercase())
+                    || !self
+                        .subscribers(list)
+                        .await?
+                        .contains(&address.to_lowercase())
                 {
                     return Ok(());
                 }
@@ -446,7 +453,13 @@ mod tests {
         assert_eq!(answer.items(), ["alice@example.test", "bob@example.test"]);
 
         let empty = r#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><r><result xsi:type="xsd:string">no_subscribers</result></r></soap:Body></soap:Envelope>"#;
-        assert!(read(empty).expect("XML").expect("no fault").items().is_empty());
+        assert!(
+            read(empty)
+                .expect("XML")
+                .expect("no fault")
+                .items()
+                .is_empty()
+        );
 
         // "L'utilisateur 'alice@example.test' est déjà abonné…", base64.
         let fault = r#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soap:Body><soap:Fault><faultcode>soap:Server</faultcode><faultstring>Undef</faultstring><detail xsi:type="xsd:base64Binary">TCd1dGlsaXNhdGV1cg==</detail></soap:Fault></soap:Body></soap:Envelope>"#;
@@ -458,13 +471,22 @@ mod tests {
             })
         );
         let escaped = r#"<e><item>a &amp; b &#233;</item></e>"#;
-        assert_eq!(read(escaped).expect("XML").expect("ok").items(), ["a & b é"]);
+        assert_eq!(
+            read(escaped).expect("XML").expect("ok").items(),
+            ["a & b é"]
+        );
         assert!(read("<a><b></a>").is_err());
     }
 
     #[test]
     fn what_is_sent_is_escaped() {
-        let body = envelope("greffier", "p<&>", "bot@example.test", "add", &["urba", "a&b@x"]);
+        let body = envelope(
+            "greffier",
+            "p<&>",
+            "bot@example.test",
+            "add",
+            &["urba", "a&b@x"],
+        );
         assert!(body.contains("<apppassword xsi:type=\"xsd:string\">p&lt;&amp;&gt;</apppassword>"));
         assert!(body.contains("xsd:string[2]"));
         assert!(body.contains("<item xsi:type=\"xsd:string\">a&amp;b@x</item>"));

@@ -83,7 +83,7 @@ fn lists_tables(domain: &str) -> String {
 }
 
 /// The group's list in the bot's export, once it has one.
-async fn list_of(bot: &MailBot, slug: &str) -> String {
+pub(crate) async fn list_of(bot: &MailBot, slug: &str) -> String {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     loop {
         let export = bot.export();
@@ -223,7 +223,7 @@ async fn a_group_that_becomes_active_gets_its_list_on_mailman() {
 }
 
 /// Waits until every outbox item of `channel` is delivered or failed.
-async fn settled(bot: &MailBot, channel: &str) {
+pub(crate) async fn settled(bot: &MailBot, channel: &str) {
     let db = rusqlite::Connection::open(bot.scratch.dir.join("greffier.db")).expect("database");
     db.busy_timeout(Duration::from_secs(10)).expect("timeout");
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
@@ -248,7 +248,7 @@ async fn settled(bot: &MailBot, channel: &str) {
 }
 
 /// The database file and its write-ahead log, as they are on disk.
-fn database_files(bot: &MailBot) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn database_files(bot: &MailBot) -> Vec<(String, Vec<u8>)> {
     ["greffier.db", "greffier.db-wal"]
         .iter()
         .filter_map(|name| {
@@ -258,7 +258,7 @@ fn database_files(bot: &MailBot) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
+pub(crate) fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len())
         .any(|w| w.eq_ignore_ascii_case(needle))
 }

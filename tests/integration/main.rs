@@ -24,6 +24,7 @@ mod red_team;
 mod seance;
 mod secrets;
 mod support;
+mod sympa;
 mod synapse;
 mod trust;
 mod web;

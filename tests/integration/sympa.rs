@@ -1,0 +1,409 @@
+//! The groups' mailing lists on the real Sympa 6.2 of `scripts/servers`
+//! (Debian's package; its SOAP interface behind lighttpd, greffier its
+//! trusted application; Postfix piping sympa.example.test to Sympa's queue
+//! program): the scenarios of lists.rs with `[lists] engine = "sympa"`. A
+//! proposal reaching its quorum gets its list, subject the group's theme,
+//! with the members' verified addresses and no welcome from Sympa; a mail
+//! from greffier to the list reaches both members' mailboxes through
+//! Sympa; leaving unsubscribes; a SIGKILL right after Sympa made a list,
+//! then a restart, leaves one list with its subscribers; an erasure takes
+//! the address off; `greffier lists check` finds what drifted and `--fix`
+//! subscribes again without removing; an archived group's list carries the
+//! last notice and no digest until the group is active again.
+//!
+//! What the test reads, it reads from Sympa as its listmaster (its own SOAP
+//! calls, not the adapter's).
+
+use std::time::Duration;
+
+use base64::Engine as _;
+
+use crate::lists::{contains, database_files, list_of, settled};
+use crate::mailserver::{MAIL_SERVER, MailBot};
+use crate::synapse::Servers;
+
+/// The address Sympa's listmaster has (scripts/servers).
+const LISTMASTER: &str = "listmaster@example.test";
+
+/// One SOAP call to Sympa as greffier's trusted application acting as
+/// `user`: the text of each leaf element of the answer (name, text;
+/// base64 decoded), or the fault's text.
+async fn soap(user: &str, service: &str, params: &[&str]) -> Result<Vec<(String, String)>, String> {
+    let s = Servers::get();
+    let items: String = params
+        .iter()
+        .map(|p| format!("<item xsi:type=\"xsd:string\">{p}</item>"))
+        .collect();
+    let body = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\" xmlns:enc=\"http://schemas.xmlsoap.org/soap/encoding/\"><s:Body><m:authenticateRemoteAppAndRun xmlns:m=\"urn:sympasoap\"><appname>{}</appname><apppassword>{}</apppassword><vars>USER_EMAIL={user}</vars><service>{service}</service><parameters xsi:type=\"enc:Array\" enc:arrayType=\"xsd:string[{}]\">{items}</parameters></m:authenticateRemoteAppAndRun></s:Body></s:Envelope>",
+        s.var("SYMPA_APP"),
+        s.var("SYMPA_PASSWORD"),
+        params.len()
+    );
+    let text = reqwest::Client::new()
+        .post(s.var("SYMPA_URL"))
+        .header("Content-Type", "text/xml; charset=utf-8")
+        .header(
+            "SOAPAction",
+            "\"urn:sympasoap#authenticateRemoteAppAndRun\"",
+        )
+        .body(body)
+        .send()
+        .await
+        .expect("Sympa answers")
+        .text()
+        .await
+        .expect("a body");
+    if text.contains("Fault>") {
+        return Err(text);
+    }
+    // Leaf elements: `<name attrs>text</name>` with no element inside.
+    let mut out = Vec::new();
+    for chunk in text.split('<').skip(1) {
+        let Some((tag, rest)) = chunk.split_once('>') else {
+            continue;
+        };
+        if tag.starts_with('/') || tag.ends_with('/') || rest.is_empty() {
+            continue;
+        }
+        let name = tag.split_whitespace().next().unwrap_or_default();
+        let value = rest
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&");
+        let value = if tag.contains("base64Binary") {
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(value.trim())
+                .expect("base64");
+            String::from_utf8(bytes).expect("UTF-8")
+        } else {
+            value
+        };
+        out.push((name.to_string(), value));
+    }
+    Ok(out)
+}
+
+/// The list's subscribers, sorted, as Sympa's listmaster reviews them.
+async fn subscribers(list: &str) -> Result<Vec<String>, String> {
+    let name = list.split('@').next().expect("a name");
+    let mut out: Vec<String> = soap(LISTMASTER, "review", &[name])
+        .await?
+        .into_iter()
+        .filter(|(tag, _)| tag == "item")
+        .map(|(_, v)| v)
+        .collect();
+    out.sort();
+    Ok(out)
+}
+
+/// Waits until `list`'s subscribers are `want`.
+async fn wait_subscribers(list: &str, want: &[&str]) {
+    let mut want: Vec<String> = want.iter().map(|s| s.to_lowercase()).collect();
+    want.sort();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let read = subscribers(list).await;
+        if read.as_ref() == Ok(&want) {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{list}: {read:?}, not {want:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+}
+
+/// A list's subject, as Sympa's `info` tells it.
+async fn subject(list: &str) -> String {
+    let name = list.split('@').next().expect("a name");
+    let info = soap(LISTMASTER, "info", &[name]).await.expect("the list");
+    info.into_iter()
+        .find(|(tag, _)| tag == "subject")
+        .map(|(_, v)| v)
+        .unwrap_or_default()
+}
+
+/// bot.toml's tables for lists on the local Sympa, with a quorum of two.
+fn sympa_tables() -> String {
+    let s = Servers::get();
+    format!(
+        "[groups]\nquorum = 2\n\n[lists]\nengine = \"sympa\"\nurl = \"{}\"\nuser = \"{}\"\npassword = \"{}\"\ndomain = \"{}\"\n",
+        s.var("SYMPA_URL"),
+        s.var("SYMPA_APP"),
+        s.var("SYMPA_PASSWORD"),
+        s.var("SYMPA_DOMAIN"),
+    )
+}
+
+/// Whether `mail` came through the Sympa list `slug`.
+fn through_sympa(slug: &str) -> impl Fn(&greffier_testkit::mail::Mail) -> bool {
+    let domain = Servers::get().var("SYMPA_DOMAIN").to_string();
+    let id = format!("<{slug}.{domain}>");
+    move |m| m.header("List-Id").is_some_and(|l| l.contains(&id))
+}
+
+/// Proposes `slug` as Bob and has Anne join and support it: the quorum.
+async fn made_active(bot: &MailBot, bob_id: &str, anne_id: &str, slug: &str, theme: &str) {
+    let out = bot
+        .scratch
+        .console(bob_id, &[&format!("!groupe proposer {slug} « {theme} »")]);
+    assert!(out.contains("proposé"), "{out}");
+    let out = bot.scratch.console(
+        anne_id,
+        &[
+            &format!("!groupe rejoindre {slug}"),
+            &format!("!groupe soutenir {slug}"),
+        ],
+    );
+    assert!(out.contains("Quorum atteint"), "{out}");
+}
+
+#[tokio::test]
+async fn a_group_that_becomes_active_gets_its_list_on_sympa() {
+    let _mail = MAIL_SERVER.read().await;
+    let s = Servers::get();
+    let domain = s.var("SYMPA_DOMAIN").to_string();
+    let mut bot = MailBot::with_tables("sympa", &sympa_tables()).await;
+    bot.start();
+    let (anne, anne_id) = bot.member_with_id("Arles").await;
+    let (bob, bob_id) = bot.member_with_id("Berre").await;
+    let pid = std::process::id();
+    let (urba, cadastre) = (format!("urba{pid}"), format!("cadastre{pid}"));
+    let theme = format!("Éclairage et urbanisme {pid}");
+    made_active(&bot, &bob_id, &anne_id, &urba, &theme).await;
+
+    // The list, its subject the group's theme, with both verified addresses.
+    let list = list_of(&bot, &urba).await;
+    assert_eq!(list, format!("{urba}@{domain}"));
+    wait_subscribers(&list, &[&anne.address, &bob.address]).await;
+    assert_eq!(subject(&list).await, theme);
+
+    // A mail from greffier to the group goes to the list, and Sympa hands
+    // it to both members.
+    let out = bot.scratch.console(
+        "@admin:example.test",
+        &[&format!(
+            "!reunion creer « Point urbanisme » 2030-12-03 10:00 groupe {urba}"
+        )],
+    );
+    assert!(out.contains("créée"), "{out}");
+    for who in [&anne, &bob] {
+        let mail = who
+            .wait_for("the announcement through Sympa", |m| {
+                m.subject().contains("Point urbanisme") && through_sympa(&urba)(m)
+            })
+            .await;
+        assert!(mail.body().contains("Point urbanisme"), "{}", mail.body());
+        // Subscribed quietly: Sympa sent no welcome of its own.
+        let from_sympa: Vec<String> = who
+            .mails("INBOX")
+            .await
+            .into_iter()
+            .map(greffier_testkit::mail::Mail::new)
+            .filter(|m| m.from().contains(&domain) && !through_sympa(&urba)(m))
+            .map(|m| m.subject())
+            .collect();
+        assert!(from_sympa.is_empty(), "Sympa wrote: {from_sympa:?}");
+    }
+
+    // Bob leaves the group: off the list.
+    let out = bot
+        .scratch
+        .console(&bob_id, &[&format!("!groupe quitter {urba}")]);
+    assert!(out.contains("Vous avez quitté"), "{out}");
+    wait_subscribers(&list, &[&anne.address]).await;
+
+    // A second proposal; the bot dies right after Sympa made its list.
+    bot.stop().await;
+    bot.start_with(&[("GREFFIER_FAILPOINT", "lists-created")]);
+    made_active(
+        &bot,
+        &bob_id,
+        &anne_id,
+        &cadastre,
+        &format!("Cadastre {pid}"),
+    )
+    .await;
+    assert!(
+        bot.wait_exit(60).await,
+        "the failpoint was not reached: {}",
+        bot.logs()
+    );
+    bot.start();
+    let second = list_of(&bot, &cadastre).await;
+    wait_subscribers(&second, &[&anne.address, &bob.address]).await;
+    let lists = soap(LISTMASTER, "lists", &[]).await.expect("lists");
+    let named = lists
+        .iter()
+        .filter(|(_, v)| {
+            v.contains(&format!("listAddress={second};"))
+                || v.ends_with(&format!("listAddress={second}"))
+        })
+        .count();
+    assert_eq!(named, 1, "{lists:?}");
+
+    // Bob is erased: off every list of the domain, and no byte of his
+    // address left in the database's files once that is done.
+    let out = bot.scratch.console(&bob_id, &["!moi oublier confirmer"]);
+    assert!(out.contains("C'est fait"), "{out}");
+    wait_subscribers(&second, &[&anne.address]).await;
+    settled(&bot, "lists").await;
+    bot.assert_running();
+    for (name, bytes) in &database_files(&bot) {
+        assert!(
+            !contains(bytes, bob.address.as_bytes()),
+            "{name} still holds {}",
+            bob.address
+        );
+    }
+    bot.stop().await;
+}
+
+/// `greffier lists check` against the real Sympa: an address subscribed by
+/// hand and a member taken off by hand are reported, by the command and
+/// by the overall digest's line for the admins; `--fix` subscribes the
+/// member again and leaves the hand-added address.
+#[tokio::test]
+async fn sympa_drift_is_found_and_fixed_without_removing() {
+    let _mail = MAIL_SERVER.read().await;
+    let mut bot = MailBot::with_tables("sympa-check", &sympa_tables()).await;
+    bot.start();
+    let (anne, anne_id) = bot.member_with_id("Arles").await;
+    let (bob, bob_id) = bot.member_with_id("Berre").await;
+    let slug = format!("voirie{}", std::process::id());
+    made_active(&bot, &bob_id, &anne_id, &slug, "Voirie").await;
+    let list = list_of(&bot, &slug).await;
+    wait_subscribers(&list, &[&anne.address, &bob.address]).await;
+    settled(&bot, "lists").await;
+
+    // By hand on Sympa: Bob off, someone else on.
+    let name = list.split('@').next().expect("a name");
+    soap(LISTMASTER, "del", &[name, &bob.address, "1"])
+        .await
+        .expect("del by hand");
+    soap(LISTMASTER, "add", &[name, "hand@example.test", "", "1"])
+        .await
+        .expect("add by hand");
+
+    let out = bot.scratch.run(&["lists", "check"], b"");
+    crate::support::assert_clean(&out);
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        text.contains(&format!(
+            "{slug} — {list} : inscriptions hors du groupe, laissées en place : hand@example.test"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "{slug} — {list} : il manque {}",
+            bob.address.to_lowercase()
+        )),
+        "{text}"
+    );
+
+    // The week's overall digest tells the admins: the bot, running since
+    // before this week's digest time (its cursor set back), checks at
+    // start and sends the overall digest with its line.
+    bot.stop().await;
+    let overall = greffier_testkit::mail::Account::new("sympa-overall").await;
+    let db = rusqlite::Connection::open(bot.scratch.dir.join("greffier.db")).expect("database");
+    db.busy_timeout(Duration::from_secs(10)).expect("timeout");
+    db.execute(
+        "INSERT OR REPLACE INTO cursors (name, value, updated_at) VALUES ('digest.active_since', '2000-01-03T00:00:00Z', '2000-01-03T00:00:00Z')",
+        [],
+    )
+    .expect("the cursor");
+    drop(db);
+    bot.append_config(&format!(
+        "\n[digest]\nweekday = \"lundi\"\ntime = \"00:00\"\nlists = [\"{}\"]\n",
+        overall.address
+    ));
+    bot.start();
+    let line = "Pour les administrateurs : 2 écarts entre les groupes et leurs salons ou listes (greffier lists check).";
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let mails: Vec<String> = overall
+            .mails("INBOX")
+            .await
+            .into_iter()
+            .map(|raw| greffier_testkit::mail::Mail::new(raw).body())
+            .collect();
+        if mails.iter().any(|body| body.contains(line)) {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no overall digest with the admins' line: {mails:?}\n{}",
+            bot.logs()
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+
+    let out = bot.scratch.run(&["lists", "check", "--fix"], b"");
+    crate::support::assert_clean(&out);
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(text.contains("1 correction en file d'attente"), "{text}");
+    wait_subscribers(&list, &[&anne.address, &bob.address, "hand@example.test"]).await;
+    let out = bot.scratch.run(&["lists", "check"], b"");
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(!text.contains("il manque"), "{text}");
+    bot.assert_running();
+    bot.stop().await;
+}
+
+/// A group archived with its list on the real Sympa: the members get the
+/// last notice through Sympa, the group gets no digest; made active
+/// again, its digest reaches them through Sympa once more.
+#[tokio::test]
+async fn an_archived_groups_sympa_list_gets_no_digest_until_it_is_active_again() {
+    let _mail = MAIL_SERVER.read().await;
+    let mut bot = MailBot::with_tables("sympa-archive", &sympa_tables()).await;
+    bot.start();
+    let (anne, anne_id) = bot.member_with_id("Arles").await;
+    let (bob, bob_id) = bot.member_with_id("Berre").await;
+    let slug = format!("archives{}", std::process::id());
+    made_active(&bot, &bob_id, &anne_id, &slug, &format!("Archives {slug}")).await;
+    let list = list_of(&bot, &slug).await;
+    wait_subscribers(&list, &[&anne.address, &bob.address]).await;
+
+    let out = bot.scratch.console(
+        "@admin:example.test",
+        &[&format!("!groupe archiver {slug}")],
+    );
+    assert!(out.contains("archivé"), "{out}");
+    for who in [&anne, &bob] {
+        who.wait_for("the last notice through Sympa", |m| {
+            through_sympa(&slug)(m) && m.body().contains("est archivé : son travail est terminé")
+        })
+        .await;
+    }
+    let out = bot
+        .scratch
+        .run(&["digest", "--group", &slug, "--send"], b"");
+    assert!(
+        !out.status.success()
+            && String::from_utf8_lossy(&out.stderr)
+                .contains("est archivé : il ne reçoit pas de lettre hebdomadaire"),
+        "{out:?}"
+    );
+
+    let out = bot.scratch.console(
+        "@admin:example.test",
+        &[&format!("!groupe reactiver {slug}")],
+    );
+    assert!(out.contains("de nouveau actif"), "{out}");
+    let out = bot
+        .scratch
+        .run(&["digest", "--group", &slug, "--send"], b"");
+    crate::support::assert_clean(&out);
+    anne.wait_for("the digest through Sympa", |m| {
+        through_sympa(&slug)(m)
+            && m.body().contains(&format!("Archives {slug}"))
+            && !m.body().contains("archivé")
+    })
+    .await;
+    bot.stop().await;
+}
