@@ -635,4 +635,48 @@ mod tests {
             Some("no backup in /var/lib/greffier/backups (greffier-backup.timer)")
         );
     }
+
+    /// The list server's line: its engine and domain, what waits for it;
+    /// an item waiting for more than half an hour makes the report
+    /// critical, in the bot's language.
+    #[test]
+    fn the_list_servers_engine_is_said_and_a_stuck_item_is_critical() {
+        let src = "[lists]\nengine = \"sympa\"\nurl = \"http://127.0.0.1:8002/sympasoap\"\nuser = \"greffier\"\npassword = \"p\"\ndomain = \"listes.example.test\"\n";
+        let config = crate::config::parse(src, &crate::channels::readers()).expect("valid");
+        let r = assess(Lang::Fr, &healthy(), 13, &checks(&config), now());
+        assert_eq!(r.level, Level::Ok, "{r}");
+        assert!(
+            r.to_string()
+                .contains("lists : Sympa (listes.example.test), rien en attente"),
+            "{r}"
+        );
+        let mut stuck = healthy();
+        stuck.waiting = vec![Waiting {
+            channel: "lists".into(),
+            items: 2,
+            oldest: ago(45 * 60).expect("ts"),
+        }];
+        let r = assess(Lang::Fr, &stuck, 13, &checks(&config), now());
+        assert_eq!(r.level, Level::Critical, "{r}");
+        let text = r.to_string();
+        assert!(
+            text.contains("lists : Sympa (listes.example.test), 2 en attente depuis 45 min"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "Sympa ne prend pas ce que le greffier lui envoie depuis 45 min (voir le journal)"
+            ),
+            "{text}"
+        );
+        // Ten minutes: the outbox is trying again, nothing critical.
+        stuck.waiting[0].oldest = ago(600).expect("ts");
+        let r = assess(Lang::En, &stuck, 13, &checks(&config), now());
+        assert_eq!(r.level, Level::Ok, "{r}");
+        assert!(
+            r.to_string()
+                .contains("lists: Sympa (listes.example.test), 2 waiting for 10 min"),
+            "{r}"
+        );
+    }
 }

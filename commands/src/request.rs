@@ -23,7 +23,7 @@ impl Channel {
     pub const MATRIX: Channel = Channel("matrix");
     /// The bot's mailbox (IMAP in, SMTP out).
     pub const EMAIL: Channel = Channel("email");
-    /// The network's list server (Mailman 3's REST API): out only.
+    /// The network's list server (Mailman 3 or Sympa): out only.
     pub const LISTS: Channel = Channel("lists");
 
     /// A channel the commands do not name (one a plug-in adds).

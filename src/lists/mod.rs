@@ -6,6 +6,7 @@
 //! items. The list's mail itself goes through the mail adapter (a post to
 //! the list's address) and the list server.
 
+mod health;
 pub mod mailman;
 mod online;
 mod settings;
@@ -33,7 +34,7 @@ pub const PLUGIN: Plugin = Plugin {
     takes_commands: false,
     route: Some(&ROUTE),
     own_connection: false,
-    health: None,
+    health: Some(health::health),
     online: Some(online::checks),
 };
 
@@ -109,8 +110,8 @@ impl ListServer {
     /// The engine's name, as people know it.
     pub fn name(&self) -> &'static str {
         match self {
-            ListServer::Mailman(_) => "Mailman",
-            ListServer::Sympa(_) => "Sympa",
+            ListServer::Mailman(_) => Engine::Mailman.name(),
+            ListServer::Sympa(_) => Engine::Sympa.name(),
         }
     }
 

@@ -8,7 +8,7 @@ use greffier_commands::tr;
 use crate::app::App;
 use crate::plugin::Checked;
 
-use super::{Engine, ListServer, Settings};
+use super::{ListServer, Settings};
 
 pub fn checks(app: &App) -> BoxFuture<'_, Vec<Checked>> {
     async move {
@@ -17,10 +17,7 @@ pub fn checks(app: &App) -> BoxFuture<'_, Vec<Checked>> {
             return Vec::new();
         };
         let url = &cfg.url;
-        let engine = match cfg.engine() {
-            Engine::Mailman => "Mailman",
-            Engine::Sympa => "Sympa",
-        };
+        let engine = cfg.engine().name();
         let answer = match ListServer::open(app) {
             Ok(Some(server)) => server.ping().await.map_err(|e| e.message),
             Ok(None) => return Vec::new(),

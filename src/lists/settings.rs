@@ -50,6 +50,16 @@ fn greffier() -> String {
     "greffier".into()
 }
 
+impl Engine {
+    /// The engine's name, as people know it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Mailman => "Mailman",
+            Engine::Sympa => "Sympa",
+        }
+    }
+}
+
 impl Settings {
     /// The engine bot.toml names (Mailman when it names none).
     pub fn engine(&self) -> Engine {

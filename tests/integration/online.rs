@@ -222,6 +222,60 @@ async fn check_config_online_asks_every_server_and_names_what_fails() {
         // The others still say OK.
         assert!(said.contains("web : 127.0.0.1:"), "{said}");
     }
+    // Sympa instead of Mailman: its SOAP interface takes greffier's trusted
+    // application; a wrong password is named.
+    let mailman_table = format!(
+        "[lists]\nurl = \"{}\"\nuser = \"{}\"\npassword = \"{}\"\ndomain = \"{}\"\n",
+        s.var("MAILMAN_URL"),
+        s.var("MAILMAN_USER"),
+        s.var("MAILMAN_PASSWORD"),
+        s.var("LISTS_DOMAIN")
+    );
+    assert!(good.contains(&mailman_table), "{good}");
+    let sympa = |password: &str| {
+        good.replace(
+            &mailman_table,
+            &format!(
+                "[lists]\nengine = \"sympa\"\nurl = \"{}\"\nuser = \"{}\"\npassword = \"{password}\"\ndomain = \"{}\"\n",
+                s.var("SYMPA_URL"),
+                s.var("SYMPA_APP"),
+                s.var("SYMPA_DOMAIN")
+            ),
+        )
+    };
+    let (code, said, err) = run(&sympa(s.var("SYMPA_PASSWORD")));
+    assert_eq!(code, Some(0), "{said}{err}");
+    let url = s.var("SYMPA_URL");
+    assert!(
+        said.contains(&format!(
+            "lists : Sympa répond à {url} avec ces identifiants"
+        )),
+        "{said}"
+    );
+    let (code, said, _) = run(&sympa("not-the-password"));
+    assert_eq!(code, Some(2), "{said}");
+    assert!(
+        said.contains(&format!(
+            "lists : Sympa ne répond pas à {url} : Sympa: lists: Authentication failed"
+        )),
+        "{said}"
+    );
+    // Sympa without [mail]: greffier has no address to act as there.
+    let with = sympa("x");
+    let (mail_at, lists_at) = (
+        with.find("[mail]").expect("[mail]"),
+        with.find("[lists]").expect("[lists]"),
+    );
+    let no_mail = format!("{}{}", &with[..mail_at], &with[lists_at..]);
+    std::fs::write(scratch.config(), &no_mail).expect("bot.toml");
+    let out = scratch.run(&["check-config"], b"");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("[lists] engine = \"sympa\" needs [mail] address"),
+        "{err}"
+    );
+
     // A secret file that is not there: the offline check stops first.
     let missing = good.replace(
         &format!("password = \"{}\"", matrix.1),
