@@ -468,10 +468,13 @@ fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
                 mail::dkim::Signer::load(&key, &m.address)
                     .map_err(|e| anyhow::anyhow!("{}: mail.dkim: {e:#}", config.display()))?;
             }
-            // The list server's client, as `run` makes it: its password,
-            // and for Sympa the address greffier acts as.
-            lists::ListServer::open(&app)
-                .map_err(|e| anyhow::anyhow!("{}: {e:#}", config.display()))?;
+            // Sympa: the address greffier acts as there.
+            if c.section::<lists::Settings>()
+                .is_some_and(|l| l.engine() == lists::Engine::Sympa)
+            {
+                lists::ListServer::acting_as(&app)
+                    .map_err(|e| anyhow::anyhow!("{}: {e:#}", config.display()))?;
+            }
             let channels: Vec<String> = channels::TABLE
                 .iter()
                 .filter(|p| p.section.is_some())

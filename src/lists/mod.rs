@@ -91,9 +91,7 @@ impl ListServer {
                 bot,
             )?),
             Engine::Sympa => {
-                let bot = bot.context(
-                    "[lists] engine = \"sympa\" needs [mail] address: greffier acts in Sympa as that address, the owner of the lists it makes",
-                )?;
+                let bot = Self::acting_as(app)?;
                 ListServer::Sympa(sympa::Sympa::new(
                     &cfg.url,
                     &cfg.user,
@@ -105,6 +103,15 @@ impl ListServer {
                 )?)
             }
         }))
+    }
+
+    /// The address greffier acts as on Sympa: its own (`[mail] address`),
+    /// which bot.toml must give with `engine = "sympa"` (check-config says
+    /// so before the bot starts).
+    pub fn acting_as(app: &App) -> anyhow::Result<String> {
+        app.context().mail_address.context(
+            "[lists] engine = \"sympa\" needs [mail] address: greffier acts in Sympa as that address, the owner of the lists it makes",
+        )
     }
 
     /// The engine's name, as people know it.

@@ -1,7 +1,7 @@
 //! The groups' mailing lists on the real Mailman 3 of `scripts/servers`
 //! (its REST API, Postfix handing the lists' domain to it by LMTP): a
-//! proposal reaching its quorum gets its list with the members' verified
-//! addresses; a mail from greffier to the list reaches them through
+//! proposal reaching its quorum gets its list, described by the group's
+//! theme, with the members' verified addresses; a mail from greffier to the list reaches them through
 //! Mailman; leaving the group unsubscribes; a SIGKILL right after Mailman
 //! made a list, then a restart, leaves one list with its subscribers.
 
@@ -135,6 +135,9 @@ async fn a_group_that_becomes_active_gets_its_list_on_mailman() {
     let list = list_of(&bot, &urba).await;
     assert_eq!(list, format!("{urba}@{domain}"));
     wait_subscribers(&list, &[&anne.address, &bob.address]).await;
+    // Its description, the group's theme.
+    let (_, made) = mailman(&format!("/lists/{}", list.replacen('@', ".", 1))).await;
+    assert_eq!(made["description"], format!("Urbanisme {pid}"), "{made}");
 
     // A mail from greffier to the group goes to the list, and Mailman
     // hands it to both members.
