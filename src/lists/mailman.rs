@@ -19,11 +19,10 @@
 
 use std::time::Duration;
 
-use greffier_commands::Action;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::outbox::{Receipt, SendError};
+use crate::outbox::SendError;
 
 pub struct Mailman {
     http: reqwest::Client,
@@ -150,45 +149,10 @@ impl Mailman {
         ))
     }
 
-    /// Delivers one "lists" item; a made list's address is the receipt.
-    pub async fn deliver(&self, action: &Action) -> Result<Receipt, SendError> {
-        match action {
-            Action::CreateGroupList {
-                group,
-                list,
-                subject,
-                subscribe,
-            } => {
-                self.create(list, subject).await?;
-                tracing::info!(%group, %list, "the group's list is made");
-                crate::failpoint::reached("lists-created");
-                for address in subscribe {
-                    self.subscribe(list, address).await?;
-                }
-                Ok(Some(list.to_lowercase()))
-            }
-            Action::Subscribe { list, address } => {
-                self.subscribe(list, address).await?;
-                Ok(None)
-            }
-            Action::Unsubscribe { list, address } => {
-                self.unsubscribe(list, address).await?;
-                Ok(None)
-            }
-            Action::UnsubscribeEverywhere { address } => {
-                self.unsubscribe_everywhere(address).await?;
-                Ok(None)
-            }
-            other => Err(SendError::permanent(format!(
-                "not a lists action: {other:?}"
-            ))),
-        }
-    }
-
     /// Makes `list` (an existing one is kept) described by `subject`, lets
     /// the bot post to it, and has Mailman send no welcome or goodbye of
     /// its own (in English): the bot tells people in the group's words.
-    async fn create(&self, list: &str, subject: &str) -> Result<(), SendError> {
+    pub async fn create(&self, list: &str, subject: &str) -> Result<(), SendError> {
         let (status, answer) = self
             .call(
                 Method::POST,
@@ -219,7 +183,7 @@ impl Mailman {
         Ok(())
     }
 
-    async fn subscribe(&self, list: &str, address: &str) -> Result<(), SendError> {
+    pub async fn subscribe(&self, list: &str, address: &str) -> Result<(), SendError> {
         let (status, answer) = self
             .call(
                 Method::POST,
@@ -245,14 +209,14 @@ impl Mailman {
     }
 
     /// `address` off `list`: nothing when it is not subscribed.
-    async fn unsubscribe(&self, list: &str, address: &str) -> Result<(), SendError> {
+    pub async fn unsubscribe(&self, list: &str, address: &str) -> Result<(), SendError> {
         let criteria = json!({ "list_id": list_id(list), "subscriber": address, "role": "member" });
         self.remove_found(criteria, &format!("unsubscribe {address} from {list}"))
             .await
     }
 
     /// `address` off every list of the domain.
-    async fn unsubscribe_everywhere(&self, address: &str) -> Result<(), SendError> {
+    pub async fn unsubscribe_everywhere(&self, address: &str) -> Result<(), SendError> {
         let criteria = json!({ "subscriber": address });
         self.remove_found(criteria, &format!("unsubscribe {address}"))
             .await

@@ -122,11 +122,56 @@ impl ListServer {
         }
     }
 
-    /// Delivers one "lists" item.
+    /// Delivers one "lists" item; a made list's address is the receipt.
     pub async fn deliver(&self, action: &Action) -> Result<outbox::Receipt, outbox::SendError> {
+        match action {
+            Action::CreateGroupList {
+                group,
+                list,
+                subject,
+                subscribe,
+            } => {
+                // Items queued before the subject was carried: the slug.
+                let subject = if subject.is_empty() { group } else { subject };
+                match self {
+                    ListServer::Mailman(m) => m.create(list, subject).await?,
+                    ListServer::Sympa(s) => s.create(list, subject).await?,
+                }
+                tracing::info!(%group, %list, "the group's list is made");
+                crate::failpoint::reached("lists-created");
+                for address in subscribe {
+                    self.subscribe(list, address).await?;
+                }
+                Ok(Some(list.to_lowercase()))
+            }
+            Action::Subscribe { list, address } => {
+                self.subscribe(list, address).await?;
+                Ok(None)
+            }
+            Action::Unsubscribe { list, address } => {
+                match self {
+                    ListServer::Mailman(m) => m.unsubscribe(list, address).await?,
+                    ListServer::Sympa(s) => s.unsubscribe(list, address).await?,
+                }
+                Ok(None)
+            }
+            Action::UnsubscribeEverywhere { address } => {
+                match self {
+                    ListServer::Mailman(m) => m.unsubscribe_everywhere(address).await?,
+                    ListServer::Sympa(s) => s.unsubscribe_everywhere(address).await?,
+                }
+                Ok(None)
+            }
+            other => Err(outbox::SendError::permanent(format!(
+                "not a lists action: {other:?}"
+            ))),
+        }
+    }
+
+    async fn subscribe(&self, list: &str, address: &str) -> Result<(), outbox::SendError> {
         match self {
-            ListServer::Mailman(m) => m.deliver(action).await,
-            ListServer::Sympa(s) => s.deliver(action).await,
+            ListServer::Mailman(m) => m.subscribe(list, address).await,
+            ListServer::Sympa(s) => s.subscribe(list, address).await,
         }
     }
 

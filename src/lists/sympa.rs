@@ -24,11 +24,10 @@
 use std::time::Duration;
 
 use base64::Engine as _;
-use greffier_commands::Action;
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
-use crate::outbox::{Receipt, SendError};
+use crate::outbox::SendError;
 
 /// The list server's Sympa.
 pub struct Sympa {
@@ -298,42 +297,6 @@ impl Sympa {
         }
     }
 
-    /// Delivers one "lists" item; a made list's address is the receipt.
-    pub async fn deliver(&self, action: &Action) -> Result<Receipt, SendError> {
-        match action {
-            Action::CreateGroupList {
-                group,
-                list,
-                subject,
-                subscribe,
-            } => {
-                let subject = if subject.is_empty() { group } else { subject };
-                self.create(list, subject).await?;
-                tracing::info!(%group, %list, "the group's list is made");
-                crate::failpoint::reached("lists-created");
-                for address in subscribe {
-                    self.subscribe(list, address).await?;
-                }
-                Ok(Some(list.to_lowercase()))
-            }
-            Action::Subscribe { list, address } => {
-                self.subscribe(list, address).await?;
-                Ok(None)
-            }
-            Action::Unsubscribe { list, address } => {
-                self.unsubscribe(list, address).await?;
-                Ok(None)
-            }
-            Action::UnsubscribeEverywhere { address } => {
-                self.unsubscribe_everywhere(address).await?;
-                Ok(None)
-            }
-            other => Err(SendError::permanent(format!(
-                "not a lists action: {other:?}"
-            ))),
-        }
-    }
-
     /// Whether `name` is a list Sympa knows.
     async fn exists(&self, name: &str) -> Result<bool, SendError> {
         Ok(self.call("info", &[name]).await?.is_ok())
@@ -342,7 +305,7 @@ impl Sympa {
     /// Makes `list` (an existing one is kept) with `subject`, filed under
     /// the configured topics, from the configured template; the bot, who
     /// asks, is its owner.
-    async fn create(&self, list: &str, subject: &str) -> Result<(), SendError> {
+    pub async fn create(&self, list: &str, subject: &str) -> Result<(), SendError> {
         let name = self.own_name(list)?;
         let description = format!("{subject} (greffier)");
         let answer = self
@@ -363,7 +326,7 @@ impl Sympa {
 
     /// `address` on `list`, quietly (no welcome from Sympa: the bot tells
     /// people in the group's words); nothing when it is on already.
-    async fn subscribe(&self, list: &str, address: &str) -> Result<(), SendError> {
+    pub async fn subscribe(&self, list: &str, address: &str) -> Result<(), SendError> {
         let name = self.own_name(list)?;
         match self.call("add", &[name, address, "", "1"]).await? {
             Ok(_) => Ok(()),
@@ -384,7 +347,7 @@ impl Sympa {
     }
 
     /// `address` off `list`, quietly; nothing when it is not on it.
-    async fn unsubscribe(&self, list: &str, address: &str) -> Result<(), SendError> {
+    pub async fn unsubscribe(&self, list: &str, address: &str) -> Result<(), SendError> {
         let name = self.own_name(list)?;
         match self.call("del", &[name, address, "1"]).await? {
             Ok(_) => Ok(()),
@@ -407,7 +370,7 @@ impl Sympa {
 
     /// `address` off every list of the domain it is on (Sympa's `which`,
     /// asked as that address, names them).
-    async fn unsubscribe_everywhere(&self, address: &str) -> Result<(), SendError> {
+    pub async fn unsubscribe_everywhere(&self, address: &str) -> Result<(), SendError> {
         let answer = match self.call_as(address, "which", &[]).await? {
             Ok(answer) => answer,
             Err(fault) => return Err(Self::failed(&format!("find {address}'s lists"), &fault)),

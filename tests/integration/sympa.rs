@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use base64::Engine as _;
 
-use crate::lists::{contains, database_files, list_of, settled};
+use crate::lists::{contains, database_files, list_of, settled, wait_roster};
 use crate::mailserver::{MAIL_SERVER, MailBot};
 use crate::synapse::Servers;
 
@@ -97,22 +97,9 @@ async fn subscribers(list: &str) -> Result<Vec<String>, String> {
     Ok(out)
 }
 
-/// Waits until `list`'s subscribers are `want`.
+/// Waits until `list`'s subscribers are `want` on Sympa.
 async fn wait_subscribers(list: &str, want: &[&str]) {
-    let mut want: Vec<String> = want.iter().map(|s| s.to_lowercase()).collect();
-    want.sort();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-    loop {
-        let read = subscribers(list).await;
-        if read.as_ref() == Ok(&want) {
-            return;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "{list}: {read:?}, not {want:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(300)).await;
-    }
+    wait_roster(list, want, |list| async move { subscribers(&list).await }).await
 }
 
 /// A list's subject, as Sympa's `info` tells it.
@@ -360,50 +347,6 @@ async fn sympa_drift_is_found_and_fixed_without_removing() {
 #[tokio::test]
 async fn an_archived_groups_sympa_list_gets_no_digest_until_it_is_active_again() {
     let _mail = MAIL_SERVER.read().await;
-    let mut bot = MailBot::with_tables("sympa-archive", &sympa_tables()).await;
-    bot.start();
-    let (anne, anne_id) = bot.member_with_id("Arles").await;
-    let (bob, bob_id) = bot.member_with_id("Berre").await;
-    let slug = format!("archives{}", std::process::id());
-    made_active(&bot, &bob_id, &anne_id, &slug, &format!("Archives {slug}")).await;
-    let list = list_of(&bot, &slug).await;
-    wait_subscribers(&list, &[&anne.address, &bob.address]).await;
-
-    let out = bot.scratch.console(
-        "@admin:example.test",
-        &[&format!("!groupe archiver {slug}")],
-    );
-    assert!(out.contains("archivé"), "{out}");
-    for who in [&anne, &bob] {
-        who.wait_for("the last notice through Sympa", |m| {
-            through_sympa(&slug)(m) && m.body().contains("est archivé : son travail est terminé")
-        })
-        .await;
-    }
-    let out = bot
-        .scratch
-        .run(&["digest", "--group", &slug, "--send"], b"");
-    assert!(
-        !out.status.success()
-            && String::from_utf8_lossy(&out.stderr)
-                .contains("est archivé : il ne reçoit pas de lettre hebdomadaire"),
-        "{out:?}"
-    );
-
-    let out = bot.scratch.console(
-        "@admin:example.test",
-        &[&format!("!groupe reactiver {slug}")],
-    );
-    assert!(out.contains("de nouveau actif"), "{out}");
-    let out = bot
-        .scratch
-        .run(&["digest", "--group", &slug, "--send"], b"");
-    crate::support::assert_clean(&out);
-    anne.wait_for("the digest through Sympa", |m| {
-        through_sympa(&slug)(m)
-            && m.body().contains(&format!("Archives {slug}"))
-            && !m.body().contains("archivé")
-    })
-    .await;
-    bot.stop().await;
+    let domain = Servers::get().var("SYMPA_DOMAIN").to_string();
+    crate::lists::archived_list_scenario("sympa-archive", &sympa_tables(), &domain).await;
 }
