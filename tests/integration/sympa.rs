@@ -5,7 +5,9 @@
 //! proposal reaching its quorum gets its list, subject the group's theme,
 //! with the members' verified addresses and no welcome from Sympa; a mail
 //! from greffier to the list reaches both members' mailboxes through
-//! Sympa; leaving unsubscribes; a SIGKILL right after Sympa made a list,
+//! Sympa, and one from outside the group waits for moderation (Sympa's
+//! request to the bot, its owner, is left unanswered); leaving
+//! unsubscribes; a SIGKILL right after Sympa made a list,
 //! then a restart, leaves one list with its subscribers; an erasure takes
 //! the address off; `greffier lists check` finds what drifted and `--fix`
 //! subscribes again without removing; an archived group's list carries the
@@ -193,6 +195,46 @@ async fn a_group_that_becomes_active_gets_its_list_on_sympa() {
             .map(|m| m.subject())
             .collect();
         assert!(from_sympa.is_empty(), "Sympa wrote: {from_sympa:?}");
+    }
+
+    // Someone outside the group writes to the list: Sympa asks its owner,
+    // the bot, to moderate; the bot leaves that automatic mail unanswered
+    // (no loop with Sympa) and the members do not get the message.
+    let outsider = greffier_testkit::mail::Account::new("outsider").await;
+    let id = greffier_testkit::mail::new_id("outsider");
+    let raw = greffier_testkit::mail::thunderbird(
+        &outsider.address,
+        &list,
+        "Hors du groupe",
+        &id,
+        "Bonjour à la liste.",
+    );
+    greffier_testkit::mail::send(Some(&outsider.address), &list, &raw).await;
+    let request = format!("{urba}-request@{domain}");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    while !bot
+        .logs()
+        .lines()
+        .any(|l| l.contains("automatic mail: not answered") && l.contains(&request))
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "Sympa's moderation request was not read: {}",
+            bot.logs()
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    for who in [&anne, &bob] {
+        let subjects: Vec<String> = who
+            .mails("INBOX")
+            .await
+            .into_iter()
+            .map(|raw| greffier_testkit::mail::Mail::new(raw).subject())
+            .collect();
+        assert!(
+            !subjects.iter().any(|s| s.contains("Hors du groupe")),
+            "{subjects:?}"
+        );
     }
 
     // Bob leaves the group: off the list.
