@@ -17,7 +17,7 @@ pub use settings::{Engine, Settings};
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use greffier_commands::{Action, Channel};
+use greffier_commands::{Action, Channel, Lang, words};
 
 use crate::app::App;
 use crate::config;
@@ -184,11 +184,18 @@ impl ListServer {
     }
 
     /// Whether the server takes the credentials: a few words on what
-    /// answered (`check-config --online`).
-    pub async fn ping(&self) -> Result<String, outbox::SendError> {
+    /// answered, in `lang` (`check-config --online`).
+    pub async fn ping(&self, lang: Lang) -> Result<String, outbox::SendError> {
         match self {
             ListServer::Mailman(m) => m.ping().await,
-            ListServer::Sympa(s) => s.ping().await.map(|n| format!("{n} lists shown")),
+            ListServer::Sympa(s) => s.ping().await.map(|n| {
+                words::count(
+                    lang,
+                    n,
+                    ("liste visible", "listes visibles"),
+                    ("list shown", "lists shown"),
+                )
+            }),
         }
     }
 }

@@ -19,7 +19,7 @@ pub fn checks(app: &App) -> BoxFuture<'_, Vec<Checked>> {
         let url = &cfg.url;
         let engine = cfg.engine().name();
         let answer = match ListServer::open(app) {
-            Ok(Some(server)) => server.ping().await.map_err(|e| e.message),
+            Ok(Some(server)) => server.ping(lang).await.map_err(|e| e.message),
             Ok(None) => return Vec::new(),
             Err(e) => Err(format!("{e:#}")),
         };

@@ -248,8 +248,8 @@ async fn check_config_online_asks_every_server_and_names_what_fails() {
     let url = s.var("SYMPA_URL");
     assert!(
         said.contains(&format!(
-            "lists : Sympa répond à {url} avec ces identifiants"
-        )),
+            "lists : Sympa répond à {url} avec ces identifiants ("
+        )) && (said.contains(" liste visible)") || said.contains(" listes visibles)")),
         "{said}"
     );
     let (code, said, _) = run(&sympa("not-the-password"));
