@@ -369,12 +369,16 @@ impl Sympa {
     }
 
     /// `address` off every list of the domain it is on (Sympa's `which`,
-    /// asked as that address, names them).
+    /// asked as that address, names them) that greffier may change.
     pub async fn unsubscribe_everywhere(&self, address: &str) -> Result<(), SendError> {
         let answer = match self.call_as(address, "which", &[]).await? {
             Ok(answer) => answer,
             Err(fault) => return Err(Self::failed(&format!("find {address}'s lists"), &fault)),
         };
+        // Each list in turn: one Sympa refuses (a list greffier did not
+        // make, whose owner it is not) does not keep the address on the
+        // others; the refusals are reported together, for good.
+        let mut refused = Vec::new();
         for item in answer.items() {
             let list = item
                 .split(';')
@@ -382,10 +386,18 @@ impl Sympa {
                 .unwrap_or_default();
             let subscribed = item.split(';').any(|field| field == "isSubscriber=1");
             if subscribed && self.name(list).is_some() {
-                self.unsubscribe(list, address).await?;
+                match self.unsubscribe(list, address).await {
+                    Ok(()) => {}
+                    Err(e) if e.permanent => refused.push(e.message),
+                    Err(e) => return Err(e),
+                }
             }
         }
-        Ok(())
+        if refused.is_empty() {
+            Ok(())
+        } else {
+            Err(SendError::permanent(refused.join("; ")))
+        }
     }
 
     /// The addresses subscribed to `list`, lower case, sorted.

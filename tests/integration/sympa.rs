@@ -273,12 +273,52 @@ async fn a_group_that_becomes_active_gets_its_list_on_sympa() {
         .count();
     assert_eq!(named, 1, "{lists:?}");
 
-    // Bob is erased: off every list of the domain, and no byte of his
-    // address left in the database's files once that is done.
+    // A list the listmaster made by hand, Bob on it: greffier is not its
+    // owner.
+    let by_hand = format!("main{pid}");
+    soap(
+        LISTMASTER,
+        "createList",
+        &[
+            &by_hand,
+            "Faite à la main",
+            "private_working_group",
+            "Hors du greffier",
+            "greffier",
+        ],
+    )
+    .await
+    .expect("a list by hand");
+    soap(LISTMASTER, "add", &[&by_hand, &bob.address, "", "1"])
+        .await
+        .expect("Bob on it");
+
+    // Bob is erased: off the lists greffier made (Sympa refuses it the
+    // others: that item fails for good, the rest is done), and no byte of
+    // his address left in the database's files once that is settled.
     let out = bot.scratch.console(&bob_id, &["!moi oublier confirmer"]);
     assert!(out.contains("C'est fait"), "{out}");
     wait_subscribers(&second, &[&anne.address]).await;
     settled(&bot, "lists").await;
+    let by_hand = format!("{by_hand}@{domain}");
+    assert_eq!(
+        subscribers(&by_hand).await,
+        Ok(vec![bob.address.to_lowercase()])
+    );
+    let db = rusqlite::Connection::open(bot.scratch.dir.join("greffier.db")).expect("database");
+    db.busy_timeout(Duration::from_secs(10)).expect("timeout");
+    let failed: i64 = db
+        .query_row(
+            "SELECT COUNT(*) FROM outbox WHERE channel = 'lists' AND failed_at IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert_eq!(
+        failed, 1,
+        "the erasure's item, refused on the hand-made list"
+    );
+    drop(db);
     bot.assert_running();
     for (name, bytes) in &database_files(&bot) {
         assert!(
