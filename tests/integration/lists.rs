@@ -239,8 +239,7 @@ async fn a_group_that_becomes_active_gets_its_list_on_mailman() {
 
 /// Waits until every outbox item of `channel` is delivered or failed.
 pub(crate) async fn settled(bot: &MailBot, channel: &str) {
-    let db = rusqlite::Connection::open(bot.scratch.dir.join("greffier.db")).expect("database");
-    db.busy_timeout(Duration::from_secs(10)).expect("timeout");
+    let db = database(bot);
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     loop {
         let pending: i64 = db
@@ -260,6 +259,13 @@ pub(crate) async fn settled(bot: &MailBot, channel: &str) {
         );
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
+}
+
+/// The bot's database, opened beside the running bot.
+pub(crate) fn database(bot: &MailBot) -> rusqlite::Connection {
+    let db = rusqlite::Connection::open(bot.scratch.dir.join("greffier.db")).expect("database");
+    db.busy_timeout(Duration::from_secs(10)).expect("timeout");
+    db
 }
 
 /// The database file and its write-ahead log, as they are on disk.
@@ -442,8 +448,7 @@ async fn an_address_made_of_a_path_deletes_no_list() {
     wait_subscribers(&list, &[&anne.address]).await;
 
     // Mallory's address, as an older greffier stored it.
-    let db = rusqlite::Connection::open(bot.scratch.dir.join("greffier.db")).expect("database");
-    db.busy_timeout(Duration::from_secs(10)).expect("timeout");
+    let db = database(&bot);
     let changed = db
         .execute(
             "UPDATE identities SET value = ?1 WHERE kind = 'email' AND value = ?2",

@@ -305,8 +305,7 @@ async fn a_group_that_becomes_active_gets_its_list_on_sympa() {
         subscribers(&by_hand).await,
         Ok(vec![bob.address.to_lowercase()])
     );
-    let db = rusqlite::Connection::open(bot.scratch.dir.join("greffier.db")).expect("database");
-    db.busy_timeout(Duration::from_secs(10)).expect("timeout");
+    let db = crate::lists::database(&bot);
     let failed: i64 = db
         .query_row(
             "SELECT COUNT(*) FROM outbox WHERE channel = 'lists' AND failed_at IS NOT NULL",
@@ -378,8 +377,7 @@ async fn sympa_drift_is_found_and_fixed_without_removing() {
     // start and sends the overall digest with its line.
     bot.stop().await;
     let overall = greffier_testkit::mail::Account::new("sympa-overall").await;
-    let db = rusqlite::Connection::open(bot.scratch.dir.join("greffier.db")).expect("database");
-    db.busy_timeout(Duration::from_secs(10)).expect("timeout");
+    let db = crate::lists::database(&bot);
     db.execute(
         "INSERT OR REPLACE INTO cursors (name, value, updated_at) VALUES ('digest.active_since', '2000-01-03T00:00:00Z', '2000-01-03T00:00:00Z')",
         [],
