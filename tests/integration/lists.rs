@@ -94,6 +94,29 @@ fn lists_tables(domain: &str) -> String {
     )
 }
 
+/// `proposer` proposes `slug` with `theme`; `supporter` joins and
+/// supports it: the quorum of two, the group active.
+pub(crate) async fn made_active(
+    bot: &MailBot,
+    proposer: &str,
+    supporter: &str,
+    slug: &str,
+    theme: &str,
+) {
+    let out = bot
+        .scratch
+        .console(proposer, &[&format!("!groupe proposer {slug} « {theme} »")]);
+    assert!(out.contains("proposé"), "{out}");
+    let out = bot.scratch.console(
+        supporter,
+        &[
+            &format!("!groupe rejoindre {slug}"),
+            &format!("!groupe soutenir {slug}"),
+        ],
+    );
+    assert!(out.contains("Quorum atteint"), "{out}");
+}
+
 /// The group's list in the bot's export, once it has one.
 pub(crate) async fn list_of(bot: &MailBot, slug: &str) -> String {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
@@ -129,19 +152,7 @@ async fn a_group_that_becomes_active_gets_its_list_on_mailman() {
     let (bob, bob_id) = bot.member_with_id("Berre").await;
     let pid = std::process::id();
     let (urba, cadastre) = (format!("urba{pid}"), format!("cadastre{pid}"));
-    let out = bot.scratch.console(
-        &bob_id,
-        &[&format!("!groupe proposer {urba} « Urbanisme {pid} »")],
-    );
-    assert!(out.contains("proposé"), "{out}");
-    let out = bot.scratch.console(
-        &anne_id,
-        &[
-            &format!("!groupe rejoindre {urba}"),
-            &format!("!groupe soutenir {urba}"),
-        ],
-    );
-    assert!(out.contains("Quorum atteint"), "{out}");
+    made_active(&bot, &bob_id, &anne_id, &urba, &format!("Urbanisme {pid}")).await;
 
     // The list, with both verified addresses.
     let list = list_of(&bot, &urba).await;
@@ -302,19 +313,7 @@ async fn lists_check_reports_what_drifted_and_fixes_without_removing() {
     let anne = bot.member_as(alice.id.as_str(), "Arles").await;
     let bobs = bot.member_as(bob.id.as_str(), "Berre").await;
     let slug = format!("voirie{}", std::process::id());
-    let out = bot.scratch.console(
-        bob.id.as_str(),
-        &[&format!("!groupe proposer {slug} « Voirie »")],
-    );
-    assert!(out.contains("proposé"), "{out}");
-    let out = bot.scratch.console(
-        alice.id.as_str(),
-        &[
-            &format!("!groupe rejoindre {slug}"),
-            &format!("!groupe soutenir {slug}"),
-        ],
-    );
-    assert!(out.contains("Quorum atteint"), "{out}");
+    made_active(&bot, bob.id.as_str(), alice.id.as_str(), &slug, "Voirie").await;
     let list = list_of(&bot, &slug).await;
     wait_subscribers(&list, &[&anne.address, &bobs.address]).await;
     let room = loop {
@@ -496,19 +495,7 @@ pub(crate) async fn archived_list_scenario(name: &str, tables: &str, domain: &st
     let (anne, anne_id) = bot.member_with_id("Arles").await;
     let (bob, bob_id) = bot.member_with_id("Berre").await;
     let slug = format!("archives{}", std::process::id());
-    let out = bot.scratch.console(
-        &bob_id,
-        &[&format!("!groupe proposer {slug} « Archives {slug} »")],
-    );
-    assert!(out.contains("proposé"), "{out}");
-    let out = bot.scratch.console(
-        &anne_id,
-        &[
-            &format!("!groupe rejoindre {slug}"),
-            &format!("!groupe soutenir {slug}"),
-        ],
-    );
-    assert!(out.contains("Quorum atteint"), "{out}");
+    made_active(&bot, &bob_id, &anne_id, &slug, &format!("Archives {slug}")).await;
     list_of(&bot, &slug).await;
     settled(&bot, "lists").await;
 

@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use base64::Engine as _;
 
-use crate::lists::{contains, database_files, list_of, settled, wait_roster};
+use crate::lists::{contains, database_files, list_of, made_active, settled, wait_roster};
 use crate::mailserver::{MAIL_SERVER, MailBot};
 use crate::synapse::Servers;
 
@@ -131,22 +131,6 @@ fn through_sympa(slug: &str) -> impl Fn(&greffier_testkit::mail::Mail) -> bool {
     let domain = Servers::get().var("SYMPA_DOMAIN").to_string();
     let id = format!("<{slug}.{domain}>");
     move |m| m.header("List-Id").is_some_and(|l| l.contains(&id))
-}
-
-/// Proposes `slug` as Bob and has Anne join and support it: the quorum.
-async fn made_active(bot: &MailBot, bob_id: &str, anne_id: &str, slug: &str, theme: &str) {
-    let out = bot
-        .scratch
-        .console(bob_id, &[&format!("!groupe proposer {slug} « {theme} »")]);
-    assert!(out.contains("proposé"), "{out}");
-    let out = bot.scratch.console(
-        anne_id,
-        &[
-            &format!("!groupe rejoindre {slug}"),
-            &format!("!groupe soutenir {slug}"),
-        ],
-    );
-    assert!(out.contains("Quorum atteint"), "{out}");
 }
 
 #[tokio::test]
