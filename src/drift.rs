@@ -1,16 +1,17 @@
 //! `greffier lists check [--fix]`: does each group's room and list follow
 //! its members? For every group with a room (Matrix on) or a list of the
 //! lists' domain (`[lists]`), the members' Matrix IDs are compared with
-//! who joined or is invited in the room, and their verified addresses with
-//! the list's subscribers, as the homeserver and the list server say. `--fix`
-//! queues what is missing (subscriptions, invitations) for the running bot
-//! to deliver, and never removes anything: a subscriber added by hand on
-//! the list server, someone in the room who is not a member, stay; they are
-//! reported.
+//! who joined or is invited in the room, their verified addresses with
+//! the list's subscribers, and the lead organisation's confirmed members'
+//! with the list's owners, as the homeserver and the list server say.
+//! `--fix` queues what is missing (subscriptions, invitations, owners)
+//! for the running bot to deliver, and never removes anything: a
+//! subscriber or an owner added by hand on the list server, someone in
+//! the room who is not a member, stay; they are reported.
 
 use crate::say::outln;
 use greffier_commands::store::IdentityKind;
-use greffier_commands::store::{Groups as _, Identities as _};
+use greffier_commands::store::{Groups as _, Identities as _, Membership, People as _};
 use greffier_commands::{Action, Lang, tr, words};
 use greffier_storage::Database;
 
@@ -25,6 +26,9 @@ pub struct Expected {
     pub list: Option<String>,
     pub matrix_ids: Vec<String>,
     pub addresses: Vec<String>,
+    /// The list's owners: the lead organisation's confirmed members'
+    /// verified addresses.
+    pub owners: Vec<String>,
 }
 
 /// How one group's room or list differs from its members.
@@ -75,15 +79,54 @@ pub fn expected(
                 }
             }
         }
+        let mut owners = Vec::new();
+        if list.is_some()
+            && let Some(lead) = g.lead
+        {
+            for person in tx.people()? {
+                if person.organisation == Some(lead) && person.membership == Membership::Confirmed {
+                    owners.extend(
+                        tx.identities(person.id)?
+                            .into_iter()
+                            .filter(|(i, verified)| *verified && i.kind == IdentityKind::Email)
+                            .map(|(i, _)| i.value),
+                    );
+                }
+            }
+        }
         out.push(Expected {
             slug: g.slug,
             room: g.room,
             list,
             matrix_ids,
             addresses,
+            owners,
         });
     }
     Ok(out)
+}
+
+/// One line per gap between a list's owners and its lead's confirmed
+/// members, in the bot's language.
+fn owner_lines(lang: Lang, slug: &str, list: &str, gap: &Gap) -> Vec<String> {
+    let mut out = Vec::new();
+    if !gap.missing.is_empty() {
+        out.push(tr!(
+            lang,
+            "{slug} — {list} : responsables manquants : {}",
+            "{slug} — {list}: owners missing: {}",
+            gap.missing.join(", ")
+        ));
+    }
+    if !gap.extra.is_empty() {
+        out.push(tr!(
+            lang,
+            "{slug} — {list} : responsables hors de l'organisation chef de projet, laissés en place : {}",
+            "{slug} — {list}: owners outside the lead, left alone: {}",
+            gap.extra.join(", ")
+        ));
+    }
+    out
 }
 
 /// One line per gap, in the bot's language.
@@ -141,6 +184,19 @@ pub async fn find(app: &App, groups: &[Expected]) -> anyhow::Result<Found> {
                     list: list.clone(),
                     address: address.clone(),
                 }));
+            let owners = server
+                .owners(list)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+            let gap = compare(&g.owners, &owners);
+            found.lines.extend(owner_lines(lang, &g.slug, list, &gap));
+            if !gap.missing.is_empty() {
+                found.fixes.push(Action::ListOwners {
+                    list: list.clone(),
+                    add: gap.missing,
+                    remove: Vec::new(),
+                });
+            }
         }
         if let (Some(room), Some(m)) = (&g.room, config.section::<crate::matrix::Settings>()) {
             let store = app.loaded.resolve(&m.store);
@@ -270,6 +326,21 @@ mod tests {
             [
                 "urba — urba@lists.example.test : il manque anne@arles.example",
                 "urba — urba@lists.example.test : inscriptions hors du groupe, laissées en place : hand@elsewhere.example"
+            ]
+        );
+        assert_eq!(
+            owner_lines(
+                Lang::Fr,
+                "urba",
+                "urba@lists.example.test",
+                &compare(
+                    &["anne@arles.example".into()],
+                    &["hand@elsewhere.example".into()]
+                ),
+            ),
+            [
+                "urba — urba@lists.example.test : responsables manquants : anne@arles.example",
+                "urba — urba@lists.example.test : responsables hors de l'organisation chef de projet, laissés en place : hand@elsewhere.example"
             ]
         );
         assert_eq!(

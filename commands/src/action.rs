@@ -115,8 +115,9 @@ pub enum Action {
         name: String,
         topic: String,
     },
-    /// A group's list on the network's list server (Mailman 3), made by
-    /// the bot with the members' verified addresses subscribed; `list` is
+    /// A group's list on the network's list server (Mailman 3 or Sympa),
+    /// made by the bot with the members' verified addresses subscribed and
+    /// the lead organisation's confirmed members' as its owners; `list` is
     /// `<group>@<lists domain>` and becomes the group's list. Made once: a
     /// list that exists already is taken as it is.
     CreateGroupList {
@@ -127,6 +128,19 @@ pub enum Action {
         #[serde(default)]
         subject: String,
         subscribe: Vec<String>,
+        /// The list's owners: the verified addresses of the lead
+        /// organisation's confirmed members (none in items queued before
+        /// they were carried).
+        #[serde(default)]
+        owners: Vec<String>,
+    },
+    /// A list the bot made gets owners and loses others (the group's lead
+    /// changed, or the drift check found an owner missing); an owner there
+    /// already, or one already gone, is nothing to do.
+    ListOwners {
+        list: String,
+        add: Vec<String>,
+        remove: Vec<String>,
     },
     /// An address subscribed to a list the bot made (nothing if it is).
     Subscribe { list: String, address: String },

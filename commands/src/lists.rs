@@ -7,7 +7,7 @@
 
 use crate::action::Action;
 use crate::exec::Exec;
-use crate::store::{Group, IdentityKind, Person, PersonId, StoreResult};
+use crate::store::{Group, IdentityKind, Membership, OrgId, Person, PersonId, StoreResult};
 
 /// The address the bot gives `g`'s list.
 pub fn address(domain: &str, g: &Group) -> String {
@@ -23,6 +23,23 @@ pub fn addresses(ex: &mut Exec<'_>, person: PersonId) -> StoreResult<Vec<String>
         .filter(|(i, verified)| *verified && i.kind == IdentityKind::Email)
         .map(|(i, _)| i.value)
         .collect())
+}
+
+/// The owners of a list whose group `lead` leads: the verified addresses
+/// of the organisation's confirmed members (those the room makes its
+/// moderators), sorted.
+pub fn owners(ex: &mut Exec<'_>, lead: Option<OrgId>) -> StoreResult<Vec<String>> {
+    let mut owners = Vec::new();
+    if let Some(lead) = lead {
+        for person in ex.store.people()? {
+            if person.organisation == Some(lead) && person.membership == Membership::Confirmed {
+                owners.extend(addresses(ex, person.id)?);
+            }
+        }
+    }
+    owners.sort();
+    owners.dedup();
+    Ok(owners)
 }
 
 /// Whether the bot makes lists and `g` has none yet.
@@ -46,6 +63,7 @@ pub fn create(ex: &mut Exec<'_>, g: &Group) -> StoreResult<Option<Action>> {
         list: address(&domain, g),
         subject: g.theme.clone(),
         subscribe,
+        owners: owners(ex, g.lead)?,
     }))
 }
 
@@ -73,6 +91,20 @@ pub fn subscribe(ex: &mut Exec<'_>, g: &Group, person: &Person) -> StoreResult<V
             address,
         })
         .collect())
+}
+
+/// `g`'s lead becomes `lead`: its confirmed members' addresses become the
+/// list's owners, the former lead's cease to be (someone in both stays).
+pub fn lead_changed(ex: &mut Exec<'_>, g: &Group, lead: OrgId) -> StoreResult<Option<Action>> {
+    let Some(list) = managed(ex, g) else {
+        return Ok(None);
+    };
+    let add = owners(ex, Some(lead))?;
+    let remove = owners(ex, g.lead)?
+        .into_iter()
+        .filter(|a| !add.contains(a))
+        .collect();
+    Ok(Some(Action::ListOwners { list, add, remove }))
 }
 
 /// `person` left `g`: their addresses unsubscribed from its list.

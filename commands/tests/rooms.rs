@@ -168,7 +168,8 @@ fn without_room_making_nothing_is_asked() {
 }
 
 /// With `[lists]`: the list made at activation holds the members' verified
-/// addresses; joining subscribes, leaving unsubscribes, an erasure
+/// addresses and the lead's as owners; joining subscribes, leaving
+/// unsubscribes, a new lead's members become the owners, an erasure
 /// unsubscribes everywhere; a list set by hand elsewhere is left alone.
 #[test]
 fn lists_follow_joins_leaves_and_erasures() {
@@ -204,6 +205,8 @@ fn lists_follow_joins_leaves_and_erasures() {
             list: "urbanisme@lists.example.test".into(),
             subject: "Urbanisme".into(),
             subscribe: vec!["ann@arles.example".into(), "bob@berre.example".into()],
+            // Berre leads (Bob proposed): its confirmed members own the list.
+            owners: vec!["bob@berre.example".into()],
         }]
     );
     w.db.mark_delivered(
@@ -242,8 +245,23 @@ fn lists_follow_joins_leaves_and_erasures() {
             },
         ]
     );
-    // The erasure takes back what was pending about Bob, and takes him off
-    // every list.
+    // Arles leads now: Ann owns the list in Bob's place; the group whose
+    // list was set by hand gets nothing.
+    w.must(BOB, "!groupe chef urbanisme Arles");
+    w.must(BOB, "!groupe chef voirie Arles");
+    let asked: Vec<Action> = lists(&w.db).into_iter().map(|(_, a)| a).collect();
+    assert_eq!(
+        asked.last(),
+        Some(&Action::ListOwners {
+            list: "urbanisme@lists.example.test".into(),
+            add: vec!["ann@arles.example".into()],
+            remove: vec!["bob@berre.example".into()],
+        })
+    );
+    assert_eq!(asked.len(), 3, "{asked:?}");
+    // The erasure takes back what was pending about Bob (the owners'
+    // change too, which named him: the drift check gives Ann hers back),
+    // and takes him off every list.
     w.must(BOB, "!moi oublier confirmer");
     let asked: Vec<Action> = lists(&w.db).into_iter().map(|(_, a)| a).collect();
     assert_eq!(

@@ -1,13 +1,14 @@
 //! Mailman 3 core's REST API (version 3.1), as the lists adapter uses it:
 //! make a list (taken as it is when it exists: a list's address is its
 //! identity, so a second delivery after a crash makes no second list),
-//! let the bot post to it, subscribe and unsubscribe addresses (nothing
-//! when already done), and read its subscribers.
+//! let the bot post to it, subscribe and unsubscribe addresses, give and
+//! take its owner role (nothing when already done), and read its
+//! subscribers and owners.
 //!
 //! Calls that worked against the real Mailman are in docs/architecture.md
 //! ("Lists"): `POST /3.1/lists`, `PATCH /3.1/lists/<id>/config`, `POST
 //! /3.1/members`, `POST /3.1/members/find`, `DELETE /3.1/members/<id>`,
-//! `GET /3.1/lists/<id>/roster/member`.
+//! `GET /3.1/lists/<id>/roster/member` (and `roster/owner`).
 //!
 //! No address ever goes into a URL: members are found by a search whose
 //! criteria travel in the body, then removed by the id Mailman gave them.
@@ -215,7 +216,38 @@ impl Mailman {
             .await
     }
 
-    /// `address` off every list of the domain.
+    /// `address` made an owner of `list` (Mailman's owner role: the list's
+    /// administrator in Postorius, who gets its owner mail and moderates);
+    /// nothing when it is one already.
+    pub async fn add_owner(&self, list: &str, address: &str) -> Result<(), SendError> {
+        let (status, answer) = self
+            .call(
+                Method::POST,
+                "/members",
+                Some(json!({ "list_id": list_id(list), "subscriber": address, "role": "owner" })),
+            )
+            .await?;
+        // 400 "… is already an owner of …".
+        let already = status == StatusCode::BAD_REQUEST
+            && answer.to_string().to_lowercase().contains("already");
+        if status.is_success() || already {
+            return Ok(());
+        }
+        Err(Self::failed(
+            &format!("make {address} an owner of {list}"),
+            status,
+            &answer,
+        ))
+    }
+
+    /// `address` no longer an owner of `list`: nothing when it is not one.
+    pub async fn remove_owner(&self, list: &str, address: &str) -> Result<(), SendError> {
+        let criteria = json!({ "list_id": list_id(list), "subscriber": address, "role": "owner" });
+        self.remove_found(criteria, &format!("take {address} off {list}'s owners"))
+            .await
+    }
+
+    /// `address` off every list of the domain, whatever its role there.
     pub async fn unsubscribe_everywhere(&self, address: &str) -> Result<(), SendError> {
         let criteria = json!({ "subscriber": address });
         self.remove_found(criteria, &format!("unsubscribe {address}"))
@@ -257,7 +289,17 @@ impl Mailman {
 
     /// The addresses subscribed to `list`, lower case, sorted.
     pub async fn subscribers(&self, list: &str) -> Result<Vec<String>, SendError> {
-        let path = path(&["lists", &list_id(list), "roster", "member"])?;
+        self.roster(list, "member").await
+    }
+
+    /// The owners of `list`, lower case, sorted.
+    pub async fn owners(&self, list: &str) -> Result<Vec<String>, SendError> {
+        self.roster(list, "owner").await
+    }
+
+    /// The addresses of one role on `list`, lower case, sorted.
+    async fn roster(&self, list: &str, role: &str) -> Result<Vec<String>, SendError> {
+        let path = path(&["lists", &list_id(list), "roster", role])?;
         let (status, answer) = self.call(Method::GET, &path, None).await?;
         if !status.is_success() {
             return Err(Self::failed(&format!("read {list}"), status, &answer));

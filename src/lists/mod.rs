@@ -39,8 +39,8 @@ pub const PLUGIN: Plugin = Plugin {
 };
 
 /// What the list server does: lists made, members subscribed and
-/// unsubscribed; one lane per list (its subscriptions wait for it), one
-/// per erased address.
+/// unsubscribed, owners given and taken; one lane per list (its
+/// subscriptions wait for it), one per erased address.
 pub const ROUTE: Route = Route {
     channel: Channel::LISTS,
     carries: |action| {
@@ -49,13 +49,15 @@ pub const ROUTE: Route = Route {
             Action::CreateGroupList { .. }
                 | Action::Subscribe { .. }
                 | Action::Unsubscribe { .. }
+                | Action::ListOwners { .. }
                 | Action::UnsubscribeEverywhere { .. }
         )
     },
     lane: |action| match action {
         Action::CreateGroupList { list, .. }
         | Action::Subscribe { list, .. }
-        | Action::Unsubscribe { list, .. } => format!("list {}", list.to_lowercase()),
+        | Action::Unsubscribe { list, .. }
+        | Action::ListOwners { list, .. } => format!("list {}", list.to_lowercase()),
         Action::UnsubscribeEverywhere { address } => format!("lists {}", address.to_lowercase()),
         _ => String::new(),
     },
@@ -92,15 +94,7 @@ impl ListServer {
             )?),
             Engine::Sympa => {
                 let bot = Self::acting_as(app)?;
-                ListServer::Sympa(sympa::Sympa::new(
-                    &cfg.url,
-                    &cfg.user,
-                    &password,
-                    &cfg.domain,
-                    &bot,
-                    &cfg.template,
-                    &cfg.topics,
-                )?)
+                ListServer::Sympa(sympa::Sympa::new(cfg, &password, &bot)?)
             }
         }))
     }
@@ -130,6 +124,7 @@ impl ListServer {
                 list,
                 subject,
                 subscribe,
+                owners,
             } => {
                 // Items queued before the subject was carried: the slug.
                 let subject = if subject.is_empty() { group } else { subject };
@@ -137,7 +132,10 @@ impl ListServer {
                     ListServer::Mailman(m) => m.create(list, subject).await?,
                     ListServer::Sympa(s) => s.create(list, subject).await?,
                 }
-                tracing::info!(%group, %list, "the group's list is made");
+                for address in owners {
+                    self.add_owner(list, address).await?;
+                }
+                tracing::info!(%group, %list, owners = owners.len(), "the group's list is made");
                 crate::failpoint::reached("lists-created");
                 for address in subscribe {
                     self.subscribe(list, address).await?;
@@ -152,6 +150,18 @@ impl ListServer {
                 match self {
                     ListServer::Mailman(m) => m.unsubscribe(list, address).await?,
                     ListServer::Sympa(s) => s.unsubscribe(list, address).await?,
+                }
+                Ok(None)
+            }
+            Action::ListOwners { list, add, remove } => {
+                for address in add {
+                    self.add_owner(list, address).await?;
+                }
+                for address in remove {
+                    match self {
+                        ListServer::Mailman(m) => m.remove_owner(list, address).await?,
+                        ListServer::Sympa(s) => s.remove_owner(list, address).await?,
+                    }
                 }
                 Ok(None)
             }
@@ -172,6 +182,23 @@ impl ListServer {
         match self {
             ListServer::Mailman(m) => m.subscribe(list, address).await,
             ListServer::Sympa(s) => s.subscribe(list, address).await,
+        }
+    }
+
+    async fn add_owner(&self, list: &str, address: &str) -> Result<(), outbox::SendError> {
+        match self {
+            ListServer::Mailman(m) => m.add_owner(list, address).await,
+            ListServer::Sympa(s) => s.add_owner(list, address).await,
+        }
+    }
+
+    /// The owners greffier gave `list`, lower case, sorted: Mailman's
+    /// owners; on Sympa, the members of the list its owners are included
+    /// from (Sympa takes them in at its next synchronisation).
+    pub async fn owners(&self, list: &str) -> Result<Vec<String>, outbox::SendError> {
+        match self {
+            ListServer::Mailman(m) => m.owners(list).await,
+            ListServer::Sympa(s) => s.owners(list).await,
         }
     }
 

@@ -34,16 +34,22 @@ pub struct Settings {
     pub password: Option<Secret>,
     /// The lists' domain: a group's list is `<group>@<domain>`.
     pub domain: String,
-    /// Sympa: the `create_list` template a group's list is made from.
-    #[serde(default = "private_working_group")]
+    /// Sympa: the `create_list` template a group's list is made from
+    /// (`greffier`, shipped in contrib/sympa/: Sympa's
+    /// private_working_group, its owners included from the list below).
+    #[serde(default = "greffier")]
     pub template: String,
+    /// Sympa: the template of the list that holds a group list's owners,
+    /// `<group>-responsables` (`greffier_responsables`, shipped too).
+    #[serde(default = "greffier_responsables")]
+    pub owners_template: String,
     /// Sympa: the topics a group's list is filed under (Sympa wants one).
     #[serde(default = "greffier")]
     pub topics: String,
 }
 
-fn private_working_group() -> String {
-    "private_working_group".into()
+fn greffier_responsables() -> String {
+    "greffier_responsables".into()
 }
 
 fn greffier() -> String {
@@ -99,7 +105,11 @@ impl Section for Settings {
             problem("domain", format!("{:?} is not a domain", self.domain));
         }
         if self.engine() == Engine::Sympa {
-            for (key, value) in [("template", &self.template), ("topics", &self.topics)] {
+            for (key, value) in [
+                ("template", &self.template),
+                ("owners_template", &self.owners_template),
+                ("topics", &self.topics),
+            ] {
                 if value.trim().is_empty() || value.contains(['<', '>', '&', '/']) {
                     problem(key, format!("{value:?}: a name Sympa knows"));
                 }
@@ -133,7 +143,10 @@ mod tests {
         assert_eq!((s.engine(), problems.len()), (Engine::Mailman, 0));
         let (s, problems) = read(&format!("engine = \"sympa\"\n{base}"));
         assert_eq!((s.engine(), problems.len()), (Engine::Sympa, 0));
-        assert_eq!(s.template, "private_working_group");
+        assert_eq!(
+            (s.template.as_str(), s.owners_template.as_str()),
+            ("greffier", "greffier_responsables")
+        );
         let (_, problems) = read(&format!(
             "engine = \"sympa\"\nserver = \"mailman3\"\n{base}"
         ));

@@ -8,6 +8,14 @@
 //! (Sympa's `add.owner`, `del.owner`) and post to the list (an owner
 //! moderates a list without editors).
 //!
+//! Sympa's SOAP interface has no call for a list's owners: `createList`
+//! makes the asker its one owner. So a group's list includes its other
+//! owners (Sympa's `owner_include`) from a second list greffier makes
+//! beside it, `<group>-responsables`, whose members it keeps: the lead
+//! organisation's confirmed members. The `greffier` template (contrib/
+//! sympa/) says so; Sympa takes the owners in when its task manager
+//! synchronises the list (at once for a new list, then every `ttl`).
+//!
 //! Why SOAP and not Sympa's command line: docs/architecture.md ("Lists").
 //! The calls, as they worked against Debian 12's Sympa 6.2.70:
 //! `createList(list, subject, template, description, topics)`, `info`,
@@ -38,8 +46,10 @@ pub struct Sympa {
     domain: String,
     /// The address the bot acts as: its own (`[mail] address`).
     acting_as: String,
-    /// Sympa's `create_list` template (`private_working_group`).
+    /// Sympa's `create_list` template of a group's list (`greffier`).
     template: String,
+    /// The template of the list of its owners (`greffier_responsables`).
+    owners_template: String,
     /// The topics a new list is filed under (Sympa requires one).
     topics: String,
 }
@@ -189,28 +199,22 @@ pub fn read(xml: &str) -> Result<Result<Answer, Fault>, String> {
 }
 
 impl Sympa {
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        url: &str,
-        app: &str,
-        password: &str,
-        domain: &str,
-        acting_as: &str,
-        template: &str,
-        topics: &str,
-    ) -> anyhow::Result<Sympa> {
+    /// The Sympa `[lists]` names, with the trusted application's
+    /// password, acting as the bot's address.
+    pub fn new(cfg: &super::Settings, password: &str, acting_as: &str) -> anyhow::Result<Sympa> {
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(60))
             .build()?;
         Ok(Sympa {
             http,
-            url: url.to_string(),
-            app: app.to_string(),
+            url: cfg.url.clone(),
+            app: cfg.user.clone(),
             password: password.to_string(),
-            domain: domain.to_lowercase(),
+            domain: cfg.domain.to_lowercase(),
             acting_as: acting_as.to_string(),
-            template: template.to_string(),
-            topics: topics.to_string(),
+            template: cfg.template.clone(),
+            owners_template: cfg.owners_template.clone(),
+            topics: cfg.topics.clone(),
         })
     }
 
@@ -304,14 +308,23 @@ impl Sympa {
 
     /// Makes `list` (an existing one is kept) with `subject`, filed under
     /// the configured topics, from the configured template; the bot, who
-    /// asks, is its owner.
+    /// asks, is its owner. The list of its other owners is made first, so
+    /// that it is there when Sympa first reads it.
     pub async fn create(&self, list: &str, subject: &str) -> Result<(), SendError> {
+        let owners = self.owners_list(list)?;
+        let about = format!("Responsables : {subject}");
+        self.make(&owners, &about, &self.owners_template).await?;
+        self.make(list, subject, &self.template).await
+    }
+
+    /// One list made from `template` (an existing one is kept).
+    async fn make(&self, list: &str, subject: &str, template: &str) -> Result<(), SendError> {
         let name = self.own_name(list)?;
         let description = format!("{subject} (greffier)");
         let answer = self
             .call(
                 "createList",
-                &[name, subject, &self.template, &description, &self.topics],
+                &[name, subject, template, &description, &self.topics],
             )
             .await?;
         match answer {
@@ -322,6 +335,57 @@ impl Sympa {
             }
             Err(fault) => Err(Self::failed(&format!("make {list}"), &fault)),
         }
+    }
+
+    /// The list `list`'s owners are included from: `<name>-responsables`.
+    fn owners_list(&self, list: &str) -> Result<String, SendError> {
+        let name = self.own_name(list)?;
+        Ok(format!("{name}-responsables@{}", self.domain))
+    }
+
+    /// `address` one of `list`'s owners: a member of its list of owners
+    /// (made first for a list an older greffier made without one).
+    pub async fn add_owner(&self, list: &str, address: &str) -> Result<(), SendError> {
+        let owners = self.owners_list(list)?;
+        if !self.exists(self.own_name(&owners)?).await? {
+            let subject = self.subject(list).await?;
+            self.make(
+                &owners,
+                &format!("Responsables : {subject}"),
+                &self.owners_template,
+            )
+            .await?;
+        }
+        self.subscribe(&owners, address).await
+    }
+
+    /// `address` no longer one of `list`'s owners.
+    pub async fn remove_owner(&self, list: &str, address: &str) -> Result<(), SendError> {
+        self.unsubscribe(&self.owners_list(list)?, address).await
+    }
+
+    /// The owners greffier gave `list`: the members of its list of owners
+    /// (none without one).
+    pub async fn owners(&self, list: &str) -> Result<Vec<String>, SendError> {
+        let owners = self.owners_list(list)?;
+        if !self.exists(self.own_name(&owners)?).await? {
+            return Ok(Vec::new());
+        }
+        self.subscribers(&owners).await
+    }
+
+    /// `list`'s subject, as Sympa's `info` gives it (its name if none).
+    async fn subject(&self, list: &str) -> Result<String, SendError> {
+        let name = self.own_name(list)?;
+        Ok(match self.call("info", &[name]).await? {
+            Ok(answer) => answer
+                .values
+                .iter()
+                .find(|(key, _)| key == "subject")
+                .map(|(_, subject)| subject.clone())
+                .unwrap_or_else(|| name.to_string()),
+            Err(_) => name.to_string(),
+        })
     }
 
     /// `address` on `list`, quietly (no welcome from Sympa: the bot tells
@@ -469,19 +533,18 @@ mod tests {
 
     #[test]
     fn only_the_domains_lists_are_named() {
-        let s = Sympa::new(
-            "http://127.0.0.1:8002/sympasoap",
-            "greffier",
-            "x",
-            "Sympa.Example.test",
-            "bot@example.test",
-            "private_working_group",
-            "greffier",
+        let cfg: crate::lists::Settings = toml::from_str(
+            "engine = \"sympa\"\nurl = \"http://127.0.0.1:8002/sympasoap\"\nuser = \"greffier\"\ndomain = \"Sympa.Example.test\"",
         )
-        .expect("a client");
+        .expect("settings");
+        let s = Sympa::new(&cfg, "x", "bot@example.test").expect("a client");
         assert_eq!(s.name("urba@sympa.example.test"), Some("urba"));
         assert_eq!(s.name("urba@lists.example.test"), None);
         assert_eq!(s.name("@sympa.example.test"), None);
         assert!(s.own_name("x@elsewhere.org").is_err());
+        assert_eq!(
+            s.owners_list("urba@sympa.example.test").expect("a list"),
+            "urba-responsables@sympa.example.test"
+        );
     }
 }

@@ -1,9 +1,12 @@
 //! The groups' mailing lists on the real Mailman 3 of `scripts/servers`
 //! (its REST API, Postfix handing the lists' domain to it by LMTP): a
 //! proposal reaching its quorum gets its list, described by the group's
-//! theme, with the members' verified addresses; a mail from greffier to the list reaches them through
-//! Mailman; leaving the group unsubscribes; a SIGKILL right after Mailman
-//! made a list, then a restart, leaves one list with its subscribers.
+//! theme, with the members' verified addresses and the lead's confirmed
+//! members as owners; a mail from greffier to the list reaches them
+//! through Mailman; leaving the group unsubscribes; a new lead's members
+//! own the list in the former's place; a SIGKILL right after Mailman made
+//! a list, then a restart, leaves one list with its subscribers; an
+//! erasure takes the address off as member and as owner.
 
 use std::time::Duration;
 
@@ -31,8 +34,13 @@ async fn mailman(path: &str) -> (u16, Value) {
 /// being removed at that moment: "'NoneType' object has no attribute
 /// 'delivery_mode'" in its log. Found in CI, 2026-12-01.)
 async fn subscribers(list: &str) -> Result<Vec<String>, String> {
+    roster(list, "member").await
+}
+
+/// The list's addresses of one role ("member", "owner"), sorted.
+async fn roster(list: &str, role: &str) -> Result<Vec<String>, String> {
     let id = list.replacen('@', ".", 1);
-    let (status, roster) = mailman(&format!("/lists/{id}/roster/member")).await;
+    let (status, roster) = mailman(&format!("/lists/{id}/roster/{role}")).await;
     if status != 200 {
         return Err(format!("{status} {roster}"));
     }
@@ -55,6 +63,16 @@ async fn wait_subscribers(list: &str, want: &[&str]) {
         }
         subscribers(&list).await
     })
+    .await
+}
+
+/// Waits until `list`'s owners are `want` on Mailman.
+async fn wait_owners(list: &str, want: &[&str]) {
+    wait_roster(
+        list,
+        want,
+        |list| async move { roster(&list, "owner").await },
+    )
     .await
 }
 
@@ -158,6 +176,8 @@ async fn a_group_that_becomes_active_gets_its_list_on_mailman() {
     let list = list_of(&bot, &urba).await;
     assert_eq!(list, format!("{urba}@{domain}"));
     wait_subscribers(&list, &[&anne.address, &bob.address]).await;
+    // Berre leads (Bob proposed): Bob, its confirmed member, owns the list.
+    wait_owners(&list, &[&bob.address]).await;
     // Its description, the group's theme.
     let (_, made) = mailman(&format!("/lists/{}", list.replacen('@', ".", 1))).await;
     assert_eq!(made["description"], format!("Urbanisme {pid}"), "{made}");
@@ -195,6 +215,14 @@ async fn a_group_that_becomes_active_gets_its_list_on_mailman() {
         .console(&bob_id, &[&format!("!groupe quitter {urba}")]);
     assert!(out.contains("Vous avez quitté"), "{out}");
     wait_subscribers(&list, &[&anne.address]).await;
+    // Berre still leads: Bob still owns the list. He makes Arles the lead:
+    // Anne owns it in his place.
+    wait_owners(&list, &[&bob.address]).await;
+    let out = bot
+        .scratch
+        .console(&bob_id, &[&format!("!groupe chef {urba} Arles")]);
+    assert!(out.contains("Chef de projet du groupe"), "{out}");
+    wait_owners(&list, &[&anne.address]).await;
 
     // A second proposal; the bot dies right after Mailman made its list.
     let out = bot.scratch.console(
@@ -220,6 +248,7 @@ async fn a_group_that_becomes_active_gets_its_list_on_mailman() {
     bot.start();
     let second = list_of(&bot, &cadastre).await;
     wait_subscribers(&second, &[&anne.address, &bob.address]).await;
+    wait_owners(&second, &[&bob.address]).await;
     let (_, lists) = mailman(&format!("/domains/{domain}/lists?count=1000&page=1")).await;
     let named = lists["entries"]
         .as_array()
@@ -229,12 +258,14 @@ async fn a_group_that_becomes_active_gets_its_list_on_mailman() {
         .count();
     assert_eq!(named, 1, "{lists}");
 
-    // Bob is erased: off every list of the domain. Once that is done, no
-    // byte of his address is left in the database's files (issue 34, case
-    // 6: the unsubscriptions carried it, delivered or failed, for good).
+    // Bob is erased: off every list of the domain, as a member and as an
+    // owner. Once that is done, no byte of his address is left in the
+    // database's files (issue 34, case 6: the unsubscriptions carried it,
+    // delivered or failed, for good).
     let out = bot.scratch.console(&bob_id, &["!moi oublier confirmer"]);
     assert!(out.contains("C'est fait"), "{out}");
     wait_subscribers(&second, &[&anne.address]).await;
+    wait_owners(&second, &[]).await;
     settled(&bot, "lists").await;
     bot.assert_running();
     let files = database_files(&bot);
@@ -296,9 +327,10 @@ pub(crate) fn contains(hay: &[u8], needle: &[u8]) -> bool {
 }
 
 /// `greffier lists check` against the real Synapse and Mailman: a
-/// subscriber added by hand on Mailman and a member who turned the room's
-/// invitation down are reported; `--fix` invites the member again and
-/// leaves the hand-added subscriber.
+/// subscriber added by hand on Mailman, an owner taken off by hand and a
+/// member who turned the room's invitation down are reported; `--fix`
+/// invites the member again, makes the owner one again and leaves the
+/// hand-added subscriber.
 #[tokio::test]
 async fn lists_check_reports_what_drifted_and_fixes_without_removing() {
     let _mail = MAIL_SERVER.read().await;
@@ -357,6 +389,40 @@ async fn lists_check_reports_what_drifted_and_fixes_without_removing() {
         .await
         .expect("Mailman answers");
     assert_eq!(response.status().as_u16(), 201);
+    // And Bob, who owns the list (Berre leads), is no longer its owner.
+    wait_owners(&list, &[&bobs.address]).await;
+    let (_, found) = {
+        let response = reqwest::Client::new()
+            .post(format!("{}/3.1/members/find", s.var("MAILMAN_URL")))
+            .basic_auth(s.var("MAILMAN_USER"), Some(s.var("MAILMAN_PASSWORD")))
+            .header("Content-Type", "application/json")
+            .body(
+                serde_json::json!({
+                    "list_id": list.replacen('@', ".", 1),
+                    "subscriber": bobs.address,
+                    "role": "owner",
+                })
+                .to_string(),
+            )
+            .send()
+            .await
+            .expect("Mailman answers");
+        let status = response.status().as_u16();
+        let found: Value =
+            serde_json::from_str(&response.text().await.expect("a body")).expect("JSON");
+        (status, found)
+    };
+    let owner = found["entries"][0]["self_link"]
+        .as_str()
+        .expect("Bob's ownership")
+        .to_string();
+    let response = reqwest::Client::new()
+        .delete(owner)
+        .basic_auth(s.var("MAILMAN_USER"), Some(s.var("MAILMAN_PASSWORD")))
+        .send()
+        .await
+        .expect("Mailman answers");
+    assert_eq!(response.status().as_u16(), 204);
 
     let out = bot.scratch.run(&["lists", "check"], b"");
     crate::support::assert_clean(&out);
@@ -371,10 +437,18 @@ async fn lists_check_reports_what_drifted_and_fixes_without_removing() {
         text.contains(&format!("{slug} — {room} : il manque {}", bob.id)),
         "{text}"
     );
+    assert!(
+        text.contains(&format!(
+            "{slug} — {list} : responsables manquants : {}",
+            bobs.address.to_lowercase()
+        )),
+        "{text}"
+    );
     let out = bot.scratch.run(&["lists", "check", "--fix"], b"");
     crate::support::assert_clean(&out);
     let text = String::from_utf8_lossy(&out.stdout).to_string();
-    assert!(text.contains("1 correction en file d'attente"), "{text}");
+    assert!(text.contains("2 corrections en file d'attente"), "{text}");
+    wait_owners(&list, &[&bobs.address]).await;
     // The running bot invites Bob again; the hand-added address stays.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     loop {

@@ -1,17 +1,20 @@
 //! The groups' mailing lists on the real Sympa 6.2 of `scripts/servers`
 //! (Debian's package; its SOAP interface behind lighttpd, greffier its
 //! trusted application; Postfix piping sympa.example.test to Sympa's queue
-//! program): the scenarios of lists.rs with `[lists] engine = "sympa"`. A
-//! proposal reaching its quorum gets its list, subject the group's theme,
-//! with the members' verified addresses and no welcome from Sympa; a mail
-//! from greffier to the list reaches both members' mailboxes through
-//! Sympa, and one from outside the group waits for moderation (Sympa's
-//! request to the bot, its owner, is left unanswered); leaving
-//! unsubscribes; a SIGKILL right after Sympa made a list,
-//! then a restart, leaves one list with its subscribers; an erasure takes
-//! the address off; `greffier lists check` finds what drifted and `--fix`
-//! subscribes again without removing; an archived group's list carries the
-//! last notice and no digest until the group is active again.
+//! program; its task manager running): the scenarios of lists.rs with
+//! `[lists] engine = "sympa"`. A proposal reaching its quorum gets its
+//! list, subject the group's theme, with the members' verified addresses
+//! and no welcome from Sympa, and the lead's confirmed members as owners
+//! (included from the list `<group>-responsables` greffier keeps, as the
+//! shipped template says); a mail from greffier to the list reaches both
+//! members' mailboxes through Sympa, and one from outside the group waits
+//! for moderation (Sympa asks the lead's member, not the bot); leaving
+//! unsubscribes; a new lead's members own the list in the former's place;
+//! a SIGKILL right after Sympa made a list, then a restart, leaves one
+//! list with its subscribers; an erasure takes the address off; `greffier
+//! lists check` finds what drifted and `--fix` subscribes again without
+//! removing; an archived group's list carries the last notice and no
+//! digest until the group is active again.
 //!
 //! What the test reads, it reads from Sympa as its listmaster (its own SOAP
 //! calls, not the adapter's).
@@ -31,6 +34,36 @@ const LISTMASTER: &str = "listmaster@example.test";
 /// `user`: the text of each leaf element of the answer (name, text;
 /// base64 decoded), or the fault's text.
 async fn soap(user: &str, service: &str, params: &[&str]) -> Result<Vec<(String, String)>, String> {
+    let text = soap_text(user, service, params).await?;
+    // Leaf elements: `<name attrs>text</name>` with no element inside.
+    let mut out = Vec::new();
+    for chunk in text.split('<').skip(1) {
+        let Some((tag, rest)) = chunk.split_once('>') else {
+            continue;
+        };
+        if tag.starts_with('/') || tag.ends_with('/') || rest.is_empty() {
+            continue;
+        }
+        let name = tag.split_whitespace().next().unwrap_or_default();
+        let value = rest
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&");
+        let value = if tag.contains("base64Binary") {
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(value.trim())
+                .expect("base64");
+            String::from_utf8(bytes).expect("UTF-8")
+        } else {
+            value
+        };
+        out.push((name.to_string(), value));
+    }
+    Ok(out)
+}
+
+/// One SOAP call's answer as Sympa wrote it, or the fault's text.
+async fn soap_text(user: &str, service: &str, params: &[&str]) -> Result<String, String> {
     let s = Servers::get();
     let items: String = params
         .iter()
@@ -59,31 +92,50 @@ async fn soap(user: &str, service: &str, params: &[&str]) -> Result<Vec<(String,
     if text.contains("Fault>") {
         return Err(text);
     }
-    // Leaf elements: `<name attrs>text</name>` with no element inside.
-    let mut out = Vec::new();
-    for chunk in text.split('<').skip(1) {
-        let Some((tag, rest)) = chunk.split_once('>') else {
-            continue;
-        };
-        if tag.starts_with('/') || tag.ends_with('/') || rest.is_empty() {
-            continue;
-        }
-        let name = tag.split_whitespace().next().unwrap_or_default();
-        let value = rest
-            .replace("&lt;", "<")
-            .replace("&gt;", ">")
-            .replace("&amp;", "&");
-        let value = if tag.contains("base64Binary") {
-            let bytes = base64::engine::general_purpose::STANDARD
-                .decode(value.trim())
-                .expect("base64");
-            String::from_utf8(bytes).expect("UTF-8")
-        } else {
-            value
-        };
-        out.push((name.to_string(), value));
-    }
+    Ok(text)
+}
+
+/// The list's owners, sorted, as Sympa's `fullReview` tells its
+/// listmaster (those the list includes among them).
+async fn owners(list: &str) -> Result<Vec<String>, String> {
+    let name = list.split('@').next().expect("a name");
+    let text = soap_text(LISTMASTER, "fullReview", &[name]).await?;
+    let mut out: Vec<String> = text
+        .split("<item>")
+        .skip(1)
+        .filter(|item| item.contains("<isOwner xsi:type=\"xsd:boolean\">true<"))
+        .filter_map(|item| {
+            let (_, rest) = item.split_once("<email xsi:type=\"xsd:string\">")?;
+            Some(rest.split('<').next()?.to_lowercase())
+        })
+        .collect();
+    out.sort();
     Ok(out)
+}
+
+/// Waits until Sympa's owners of `list` are `want`: its task manager
+/// reads the owners a list includes once a minute, every `ttl` (30 s on
+/// the test server) after the last reading.
+async fn wait_owners(list: &str, want: &[&str]) {
+    let mut want: Vec<String> = want.iter().map(|s| s.to_lowercase()).collect();
+    want.sort();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(240);
+    loop {
+        let read = owners(list).await;
+        if read.as_ref() == Ok(&want) {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{list}'s owners: {read:?}, not {want:?}"
+        );
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
+}
+
+/// The list greffier keeps `list`'s owners in.
+fn owners_list(list: &str) -> String {
+    list.replacen('@', "-responsables@", 1)
 }
 
 /// The list's subscribers, sorted, as Sympa's listmaster reviews them.
@@ -152,6 +204,12 @@ async fn a_group_that_becomes_active_gets_its_list_on_sympa() {
     assert_eq!(list, format!("{urba}@{domain}"));
     wait_subscribers(&list, &[&anne.address, &bob.address]).await;
     assert_eq!(subject(&list).await, theme);
+    // Berre leads (Bob proposed): Bob is in the list of its owners, and
+    // Sympa makes him one beside the bot once its task manager has read
+    // that list.
+    let owners_of_urba = owners_list(&list);
+    wait_subscribers(&owners_of_urba, &[&bob.address]).await;
+    wait_owners(&list, &[&bob.address, &bot.account.address]).await;
 
     // A mail from greffier to the group goes to the list, and Sympa hands
     // it to both members.
@@ -181,9 +239,9 @@ async fn a_group_that_becomes_active_gets_its_list_on_sympa() {
         assert!(from_sympa.is_empty(), "Sympa wrote: {from_sympa:?}");
     }
 
-    // Someone outside the group writes to the list: Sympa asks its owner,
-    // the bot, to moderate; the bot leaves that automatic mail unanswered
-    // (no loop with Sympa) and the members do not get the message.
+    // Someone outside the group writes to the list: Sympa asks its
+    // owners to moderate, Bob (the bot, an owner that receives no owner
+    // mail, is not asked), and the members do not get the message.
     let outsider = greffier_testkit::mail::Account::new("outsider").await;
     let id = greffier_testkit::mail::new_id("outsider");
     let raw = greffier_testkit::mail::thunderbird(
@@ -194,20 +252,17 @@ async fn a_group_that_becomes_active_gets_its_list_on_sympa() {
         "Bonjour à la liste.",
     );
     greffier_testkit::mail::send(Some(&outsider.address), &list, &raw).await;
-    let request = format!("{urba}-request@{domain}");
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-    while !bot
-        .logs()
-        .lines()
-        .any(|l| l.contains("automatic mail: not answered") && l.contains(&request))
-    {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "Sympa's moderation request was not read: {}",
-            bot.logs()
-        );
-        tokio::time::sleep(Duration::from_millis(300)).await;
-    }
+    let request = bob
+        .wait_for("Sympa's moderation request", |m| {
+            m.from().contains(&domain)
+                && !through_sympa(&urba)(m)
+                && String::from_utf8_lossy(&m.raw).contains("Hors du groupe")
+        })
+        .await;
+    assert!(
+        !String::from_utf8_lossy(&request.raw).contains(&format!("List-Id: <{urba}.{domain}>")),
+        "not the message itself"
+    );
     for who in [&anne, &bob] {
         let subjects: Vec<String> = who
             .mails("INBOX")
@@ -216,10 +271,15 @@ async fn a_group_that_becomes_active_gets_its_list_on_sympa() {
             .map(|raw| greffier_testkit::mail::Mail::new(raw).subject())
             .collect();
         assert!(
-            !subjects.iter().any(|s| s.contains("Hors du groupe")),
+            !subjects.iter().any(|s| s == "Hors du groupe"),
             "{subjects:?}"
         );
     }
+    assert!(
+        !bot.logs().contains(&format!("{urba}-request@{domain}")),
+        "the bot got owner mail: {}",
+        bot.logs()
+    );
 
     // Bob leaves the group: off the list.
     let out = bot
@@ -227,6 +287,14 @@ async fn a_group_that_becomes_active_gets_its_list_on_sympa() {
         .console(&bob_id, &[&format!("!groupe quitter {urba}")]);
     assert!(out.contains("Vous avez quitté"), "{out}");
     wait_subscribers(&list, &[&anne.address]).await;
+    // Berre still leads: Bob still owns the list. He makes Arles the lead:
+    // Anne takes his place in the list of owners (Sympa follows at its
+    // next reading, checked at the end).
+    let out = bot
+        .scratch
+        .console(&bob_id, &[&format!("!groupe chef {urba} Arles")]);
+    assert!(out.contains("Chef de projet du groupe"), "{out}");
+    wait_subscribers(&owners_of_urba, &[&anne.address]).await;
 
     // A second proposal; the bot dies right after Sympa made its list.
     bot.stop().await;
@@ -247,6 +315,7 @@ async fn a_group_that_becomes_active_gets_its_list_on_sympa() {
     bot.start();
     let second = list_of(&bot, &cadastre).await;
     wait_subscribers(&second, &[&anne.address, &bob.address]).await;
+    wait_subscribers(&owners_list(&second), &[&bob.address]).await;
     let lists = soap(LISTMASTER, "lists", &[]).await.expect("lists");
     let named = lists
         .iter()
@@ -277,12 +346,14 @@ async fn a_group_that_becomes_active_gets_its_list_on_sympa() {
         .await
         .expect("Bob on it");
 
-    // Bob is erased: off the lists greffier made (Sympa refuses it the
-    // others: that item fails for good, the rest is done), and no byte of
-    // his address left in the database's files once that is settled.
+    // Bob is erased: off the lists greffier made, the list of the second
+    // list's owners among them (Sympa refuses it the others: that item
+    // fails for good, the rest is done), and no byte of his address left
+    // in the database's files once that is settled.
     let out = bot.scratch.console(&bob_id, &["!moi oublier confirmer"]);
     assert!(out.contains("C'est fait"), "{out}");
     wait_subscribers(&second, &[&anne.address]).await;
+    wait_subscribers(&owners_list(&second), &[]).await;
     settled(&bot, "lists").await;
     let by_hand = format!("{by_hand}@{domain}");
     assert_eq!(
@@ -310,13 +381,17 @@ async fn a_group_that_becomes_active_gets_its_list_on_sympa() {
             bob.address
         );
     }
+    // Sympa has read the new lead's list of owners: Anne owns the first
+    // list in Bob's place.
+    wait_owners(&list, &[&anne.address, &bot.account.address]).await;
     bot.stop().await;
 }
 
 /// `greffier lists check` against the real Sympa: an address subscribed by
-/// hand and a member taken off by hand are reported, by the command and
-/// by the overall digest's line for the admins; `--fix` subscribes the
-/// member again and leaves the hand-added address.
+/// hand, a member taken off by hand and an owner taken off the list of
+/// owners by hand are reported, by the command and by the overall
+/// digest's line for the admins; `--fix` subscribes the member and the
+/// owner again and leaves the hand-added address.
 #[tokio::test]
 async fn sympa_drift_is_found_and_fixed_without_removing() {
     let _mail = MAIL_SERVER.read().await;
@@ -338,6 +413,13 @@ async fn sympa_drift_is_found_and_fixed_without_removing() {
     soap(LISTMASTER, "add", &[name, "hand@example.test", "", "1"])
         .await
         .expect("add by hand");
+    // And Bob off the list of its owners.
+    let owners_of = owners_list(&list);
+    wait_subscribers(&owners_of, &[&bob.address]).await;
+    let owners_name = owners_of.split('@').next().expect("a name");
+    soap(LISTMASTER, "del", &[owners_name, &bob.address, "1"])
+        .await
+        .expect("del by hand");
 
     let out = bot.scratch.run(&["lists", "check"], b"");
     crate::support::assert_clean(&out);
@@ -351,6 +433,13 @@ async fn sympa_drift_is_found_and_fixed_without_removing() {
     assert!(
         text.contains(&format!(
             "{slug} — {list} : il manque {}",
+            bob.address.to_lowercase()
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "{slug} — {list} : responsables manquants : {}",
             bob.address.to_lowercase()
         )),
         "{text}"
@@ -373,7 +462,7 @@ async fn sympa_drift_is_found_and_fixed_without_removing() {
         overall.address
     ));
     bot.start();
-    let line = "Pour les administrateurs : 2 écarts entre les groupes et leurs salons ou listes (greffier lists check).";
+    let line = "Pour les administrateurs : 3 écarts entre les groupes et leurs salons ou listes (greffier lists check).";
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     loop {
         let mails: Vec<String> = overall
@@ -396,11 +485,13 @@ async fn sympa_drift_is_found_and_fixed_without_removing() {
     let out = bot.scratch.run(&["lists", "check", "--fix"], b"");
     crate::support::assert_clean(&out);
     let text = String::from_utf8_lossy(&out.stdout).to_string();
-    assert!(text.contains("1 correction en file d'attente"), "{text}");
+    assert!(text.contains("2 corrections en file d'attente"), "{text}");
     wait_subscribers(&list, &[&anne.address, &bob.address, "hand@example.test"]).await;
+    wait_subscribers(&owners_of, &[&bob.address]).await;
     let out = bot.scratch.run(&["lists", "check"], b"");
     let text = String::from_utf8_lossy(&out.stdout).to_string();
     assert!(!text.contains("il manque"), "{text}");
+    assert!(!text.contains("responsables manquants"), "{text}");
     bot.assert_running();
     bot.stop().await;
 }

@@ -231,6 +231,7 @@ pub fn route(action: &Action) -> Option<Channel> {
         Action::CreateGroupList { .. }
         | Action::Subscribe { .. }
         | Action::Unsubscribe { .. }
+        | Action::ListOwners { .. }
         | Action::UnsubscribeEverywhere { .. } => Channel::LISTS,
         Action::PostToGroup { .. } => return None,
     })

@@ -1,6 +1,7 @@
 //! `!groupe chef <groupe> <organisation>` — set the lead organisation
 //! (admins, or members of the current lead organisation). The lead becomes
-//! a member if it was not.
+//! a member if it was not; the group's list (one the bot made) gets its
+//! confirmed members as owners in place of the former lead's.
 
 use crate::exec::{Exec, Outcome};
 use crate::parse::{Arg, Args, ParseErrorKind, Usage};
@@ -50,7 +51,11 @@ impl Chef {
             ));
         }
         let me = ex.me()?.map(|p| p.id);
+        // The list's owners follow the lead (computed from the former one
+        // before it changes).
+        let owners = crate::lists::lead_changed(ex, &g, org.id)?;
         ex.store.set_group_lead(g.id, org.id, me)?;
+        ex.actions.extend(owners);
         if !ex
             .store
             .member_organisations(g.id)?
