@@ -107,6 +107,83 @@ pub fn lead_changed(ex: &mut Exec<'_>, g: &Group, lead: OrgId) -> StoreResult<Op
     Ok(Some(Action::ListOwners { list, add, remove }))
 }
 
+/// Where a person stands for the lists' ownership: the organisation they
+/// are confirmed in, and their verified addresses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Standing {
+    org: Option<OrgId>,
+    addresses: Vec<String>,
+}
+
+/// `person`'s standing now (taken before and after a change).
+pub fn standing(ex: &mut Exec<'_>, person: PersonId) -> StoreResult<Standing> {
+    let p = ex.store.person(person)?;
+    let org = p
+        .organisation
+        .filter(|_| p.membership == Membership::Confirmed);
+    let mut addresses = addresses(ex, person)?;
+    addresses.sort();
+    Ok(Standing { org, addresses })
+}
+
+/// A person's standing went from `before` to `now` (confirmed in an
+/// organisation or no longer, another organisation, an address verified):
+/// the owners of the lists of the groups either organisation leads
+/// follow — their addresses added where they now own, removed where they
+/// no longer do.
+pub fn standing_changed(
+    ex: &mut Exec<'_>,
+    before: &Standing,
+    now: &Standing,
+) -> StoreResult<Vec<Action>> {
+    if ex.ctx.lists_domain.is_none() || before == now {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for g in ex.store.groups()? {
+        let Some(lead) = g.lead else {
+            continue;
+        };
+        if before.org != Some(lead) && now.org != Some(lead) {
+            continue;
+        }
+        let Some(list) = managed(ex, &g) else {
+            continue;
+        };
+        let of = |s: &Standing| -> Vec<String> {
+            match s.org == Some(lead) {
+                true => s.addresses.clone(),
+                false => Vec::new(),
+            }
+        };
+        let (had, has) = (of(before), of(now));
+        let add: Vec<String> = has.iter().filter(|a| !had.contains(a)).cloned().collect();
+        let remove: Vec<String> = had.iter().filter(|a| !has.contains(a)).cloned().collect();
+        if !add.is_empty() || !remove.is_empty() {
+            out.push(Action::ListOwners { list, add, remove });
+        }
+    }
+    Ok(out)
+}
+
+/// `address`, newly verified, subscribed to the lists of `person`'s groups.
+pub fn address_verified(
+    ex: &mut Exec<'_>,
+    person: PersonId,
+    address: &str,
+) -> StoreResult<Vec<Action>> {
+    let mut out = Vec::new();
+    for g in ex.store.person_groups(person)? {
+        if let Some(list) = managed(ex, &g) {
+            out.push(Action::Subscribe {
+                list,
+                address: address.to_string(),
+            });
+        }
+    }
+    Ok(out)
+}
+
 /// `person` left `g`: their addresses unsubscribed from its list.
 pub fn unsubscribe(ex: &mut Exec<'_>, g: &Group, person: &Person) -> StoreResult<Vec<Action>> {
     let Some(list) = managed(ex, g) else {

@@ -5,13 +5,31 @@
 
 use crate::action::Action;
 use crate::exec::{Exec, Failure, quote_list};
-use crate::store::{Identity, IdentityKind, OrgId, Organisation, Person, StoreResult};
+use crate::store::{
+    Identity, IdentityKind, Membership, OrgId, Organisation, Person, PersonId, StoreResult,
+};
 use crate::text;
 use crate::tr;
 
 /// Mails telling of one pending request, at most: the admins' first, then
 /// the organisation's confirmed members'.
 pub const MAX_NOTIFIED: usize = 20;
+
+/// A pending membership accepted or refused (`by`: who decided); the
+/// owners of the lists the organisation's groups have follow.
+pub fn decide(
+    ex: &mut Exec<'_>,
+    person: PersonId,
+    decision: Membership,
+    by: Option<PersonId>,
+) -> StoreResult<()> {
+    let before = crate::lists::standing(ex, person)?;
+    ex.store.decide_membership(person, decision, by)?;
+    let now = crate::lists::standing(ex, person)?;
+    let owners = crate::lists::standing_changed(ex, &before, &now)?;
+    ex.actions.extend(owners);
+    Ok(())
+}
 
 /// The domain an identity belongs to: an address's, or a Matrix ID's
 /// server name (without a port), in lower case.

@@ -396,44 +396,12 @@ fn replies_in_english_when_configured() {
     );
 }
 
-/// Links `email` to `who` the way users do: `!moi lier`, then the mailed
-/// code.
-fn link(w: &mut World, who: &str, email: &str) {
-    w.say(who, &format!("!moi lier {email}"));
-    let code = mailed_code(&w.db, email);
-    w.must(who, &format!("!moi confirmer {code}"));
-}
-
-/// The code mailed by `!moi lier`, read from the outbox.
-fn mailed_code(db: &Database, to: &str) -> String {
-    let mails = db
-        .pending(
-            Channel::EMAIL,
-            Timestamp::from_second(NOW).expect("ts"),
-            100,
-        )
-        .expect("pending");
-    let text = mails
-        .iter()
-        .rev()
-        .find_map(|i| match &i.action {
-            Action::SendMail { to: t, text, .. } if t == to => Some(text.clone()),
-            _ => None,
-        })
-        .expect("a code mail");
-    let line = text
-        .lines()
-        .find(|l| l.contains("moi confirmer"))
-        .expect("the command line in the mail");
-    line.split_whitespace().last().expect("code").to_string()
-}
-
 #[test]
 fn linking_an_email_address_takes_the_mailed_code() {
     let mut w = world();
     let (reply, kept) = w.say("@arles:example.test", "!moi lier Anne@Arles.example");
     assert!(kept && reply.contains("anne@arles.example"), "{reply}");
-    let code = mailed_code(&w.db, "anne@arles.example");
+    let code = world::mailed_code(&w.db, "anne@arles.example");
     assert_eq!(code.len(), 6, "{code}");
     assert!(!reply.contains(&code), "no code in the reply: {reply}");
 
@@ -516,7 +484,7 @@ fn linking_an_email_address_takes_the_mailed_code() {
 fn wrong_codes_are_counted_and_the_fifth_spends_the_code() {
     let mut w = world();
     w.say("@arles:example.test", "!moi lier anne@arles.example");
-    let code = mailed_code(&w.db, "anne@arles.example");
+    let code = world::mailed_code(&w.db, "anne@arles.example");
     let wrong = if code == "000000" { "000001" } else { "000000" };
     for attempt in 1..=5 {
         let (reply, kept) = w.say("@arles:example.test", &format!("!moi confirmer {wrong}"));
@@ -609,7 +577,7 @@ fn a_thousand_requests_and_guesses_check_five_codes_a_day() {
 fn an_email_code_expires_after_a_day() {
     let mut w = world();
     w.say("@arles:example.test", "!moi lier anne@arles.example");
-    let code = mailed_code(&w.db, "anne@arles.example");
+    let code = world::mailed_code(&w.db, "anne@arles.example");
     let mut late = ctx();
     late.now = Timestamp::from_second(NOW + 25 * 3600).expect("ts");
     let req = Request {
@@ -653,7 +621,7 @@ fn invitations(db: &Database) -> Vec<greffier_commands::action::Invitation> {
 #[test]
 fn a_meeting_invites_records_answers_and_lists_attendance() {
     let mut w = world();
-    link(&mut w, "@arles:example.test", "anne@arles.example");
+    world::link(&mut w, "@arles:example.test", "anne@arles.example");
 
     let (reply, kept) = w.say(
         "@arles:example.test",
@@ -740,7 +708,7 @@ fn a_meeting_invites_records_answers_and_lists_attendance() {
 #[test]
 fn reminders_go_once_to_those_without_an_answer() {
     let mut w = world();
-    link(&mut w, "@arles:example.test", "anne@arles.example");
+    world::link(&mut w, "@arles:example.test", "anne@arles.example");
     // The meeting is the day after NOW (2026-11-18): 2026-11-19 at 14:00.
     let (reply, kept) = w.say(
         "@admin:example.test",

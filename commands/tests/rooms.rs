@@ -272,6 +272,89 @@ fn lists_follow_joins_leaves_and_erasures() {
     );
 }
 
+/// The owners of a group's list follow who speaks for the lead: someone
+/// confirmed in it becomes one, someone taken out of it ceases to be, an
+/// address verified later is added (and subscribed to their groups'
+/// lists); a pending declaration makes no one an owner.
+#[test]
+fn list_owners_follow_who_speaks_for_the_lead() {
+    const CAT: &str = "@cat:example.test";
+    const LIST: &str = "urbanisme@lists.example.test";
+    let mut c = ctx(false);
+    c.lists_domain = Some("lists.example.test".into());
+    let mut w = world(&c);
+    w.address(BOB, "bob@berre.example");
+    w.must(ANN, "!groupe soutenir urbanisme");
+    let now = Timestamp::from_second(NOW).expect("ts");
+    let made = w.db.pending(Channel::LISTS, now, 100).expect("pending");
+    w.db.mark_delivered(
+        made[0].id,
+        now,
+        Some((LIST, "", Announced::GroupList("urbanisme".into()))),
+    )
+    .expect("delivered");
+    let owners = |actions: &[Action]| -> Vec<Action> {
+        actions
+            .iter()
+            .filter(|a| matches!(a, Action::ListOwners { .. } | Action::Subscribe { .. }))
+            .cloned()
+            .collect()
+    };
+    let change = |add: &[&str], remove: &[&str]| Action::ListOwners {
+        list: LIST.into(),
+        add: add.iter().map(|a| a.to_string()).collect(),
+        remove: remove.iter().map(|a| a.to_string()).collect(),
+    };
+
+    // Cat says she is of Berre, the lead: pending, no owner.
+    let (_, _, actions) = w.said(CAT, "!moi organisation Berre");
+    assert_eq!(owners(&actions), []);
+    w.address(CAT, "cat@berre.example");
+    // Bob confirms her: an owner.
+    let (_, kept, actions) = w.said(BOB, &format!("!organisation accepter {CAT}"));
+    assert!(kept);
+    assert_eq!(owners(&actions), [change(&["cat@berre.example"], &[])]);
+    // An admin takes her out of Berre: no longer an owner.
+    let (_, kept, actions) = w.said(ADMIN, &format!("!organisation refuser {CAT}"));
+    assert!(kept);
+    assert_eq!(owners(&actions), [change(&[], &["cat@berre.example"])]);
+    // The admin, of Arles, with an address, says he is of Berre now
+    // (confirmed at once, an admin's word): an owner; back to Arles, no
+    // longer.
+    let (_, _, actions) = w.said(ADMIN, "!moi organisation Arles");
+    assert_eq!(owners(&actions), []);
+    w.address(ADMIN, "admin@example.test");
+    let (_, _, actions) = w.said(ADMIN, "!moi organisation Berre");
+    assert_eq!(owners(&actions), [change(&["admin@example.test"], &[])]);
+    let (_, _, actions) = w.said(ADMIN, "!moi organisation Arles");
+    assert_eq!(owners(&actions), [change(&[], &["admin@example.test"])]);
+    // Bob links a second address: on the group's list, and an owner.
+    w.say(BOB, "!moi lier bob2@berre.example");
+    let code = world::mailed_code(&w.db, "bob2@berre.example");
+    let (_, _, actions) = w.said(BOB, &format!("!moi confirmer {code}"));
+    assert_eq!(
+        owners(&actions),
+        [
+            Action::Subscribe {
+                list: LIST.into(),
+                address: "bob2@berre.example".into(),
+            },
+            change(&["bob2@berre.example"], &[]),
+        ]
+    );
+    // Ann, of Arles (not the lead), links one: subscribed, no owner.
+    w.say(ANN, "!moi lier ann2@arles.example");
+    let code = world::mailed_code(&w.db, "ann2@arles.example");
+    let (_, _, actions) = w.said(ANN, &format!("!moi confirmer {code}"));
+    assert_eq!(
+        owners(&actions),
+        [Action::Subscribe {
+            list: LIST.into(),
+            address: "ann2@arles.example".into(),
+        }]
+    );
+}
+
 /// The drift check reads the groups with a room or a list, and only them.
 #[test]
 fn the_groups_with_a_room_or_a_list_are_read_alone() {

@@ -303,3 +303,35 @@ pub fn refused(
     );
     reply
 }
+
+/// Links `email` to `who` the way users do: `!moi lier`, then the mailed
+/// code.
+pub fn link(w: &mut World, who: &str, email: &str) {
+    w.say(who, &format!("!moi lier {email}"));
+    let code = mailed_code(&w.db, email);
+    w.must(who, &format!("!moi confirmer {code}"));
+}
+
+/// The code mailed by `!moi lier`, read from the outbox.
+pub fn mailed_code(db: &Database, to: &str) -> String {
+    let mails = db
+        .pending(
+            Channel::EMAIL,
+            jiff::Timestamp::from_second(NOW).expect("ts"),
+            100,
+        )
+        .expect("pending");
+    let text = mails
+        .iter()
+        .rev()
+        .find_map(|i| match &i.action {
+            Action::SendMail { to: t, text, .. } if t == to => Some(text.clone()),
+            _ => None,
+        })
+        .expect("a code mail");
+    let line = text
+        .lines()
+        .find(|l| l.contains("moi confirmer"))
+        .expect("the command line in the mail");
+    line.split_whitespace().last().expect("code").to_string()
+}

@@ -68,6 +68,7 @@ impl Confirmer {
             kind: IdentityKind::Email,
             value: email.clone(),
         };
+        let before = crate::lists::standing(ex, person.id)?;
         if !ex.store.add_identity(person.id, &identity)? {
             return ex.refuse(tr!(
                 lang,
@@ -97,6 +98,13 @@ impl Confirmer {
                 " Your membership of {org} is confirmed: the address is in its domain {domain}."
             ));
         }
+        // The address on the lists of their groups; and, if they speak for
+        // an organisation that leads groups, among those lists' owners.
+        let subscriptions = crate::lists::address_verified(ex, person.id, &email)?;
+        ex.actions.extend(subscriptions);
+        let now = crate::lists::standing(ex, person.id)?;
+        let owners = crate::lists::standing_changed(ex, &before, &now)?;
+        ex.actions.extend(owners);
         Ok(reply)
     }
 }

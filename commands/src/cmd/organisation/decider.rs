@@ -108,8 +108,7 @@ impl Decider {
             }
             _ => {}
         }
-        ex.store
-            .decide_membership(target.id, self.decision, me.as_ref().map(|p| p.id))?;
+        membership::decide(ex, target.id, self.decision, me.as_ref().map(|p| p.id))?;
         let (reply, told) = match self.decision {
             Membership::Confirmed => (
                 tr!(

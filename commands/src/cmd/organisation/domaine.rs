@@ -100,8 +100,7 @@ impl Domaine {
             }
             let identities = membership::verified(ex, &person)?;
             if membership::confirming_domain(ex, &identities, org.id)?.is_some() {
-                ex.store
-                    .decide_membership(person.id, Membership::Confirmed, by)?;
+                membership::decide(ex, person.id, Membership::Confirmed, by)?;
                 confirmed += 1;
             }
         }
