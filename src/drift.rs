@@ -106,47 +106,46 @@ pub fn expected(
     Ok(out)
 }
 
-/// One line per gap between a list's owners and its lead's confirmed
-/// members, in the bot's language.
-fn owner_lines(lang: Lang, slug: &str, list: &str, gap: &Gap) -> Vec<String> {
-    let mut out = Vec::new();
-    if !gap.missing.is_empty() {
-        out.push(tr!(
-            lang,
-            "{slug} — {list} : responsables manquants : {}",
-            "{slug} — {list}: owners missing: {}",
-            gap.missing.join(", ")
-        ));
-    }
-    if !gap.extra.is_empty() {
-        out.push(tr!(
-            lang,
-            "{slug} — {list} : responsables hors de l'organisation chef de projet, laissés en place : {}",
-            "{slug} — {list}: owners outside the lead, left alone: {}",
-            gap.extra.join(", ")
-        ));
-    }
-    out
+/// What a gap is about: who should be in a room or on a list (its
+/// members), or who should own a list (the lead's confirmed members).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Roster {
+    Members,
+    Owners,
 }
 
 /// One line per gap, in the bot's language.
-fn lines(lang: Lang, slug: &str, what: &str, gap: &Gap) -> Vec<String> {
+fn lines(lang: Lang, slug: &str, what: &str, gap: &Gap, roster: Roster) -> Vec<String> {
     let mut out = Vec::new();
     if !gap.missing.is_empty() {
-        out.push(tr!(
-            lang,
-            "{slug} — {what} : il manque {}",
-            "{slug} — {what}: missing {}",
-            gap.missing.join(", ")
-        ));
+        let who = gap.missing.join(", ");
+        out.push(match roster {
+            Roster::Members => tr!(
+                lang,
+                "{slug} — {what} : il manque {who}",
+                "{slug} — {what}: missing {who}"
+            ),
+            Roster::Owners => tr!(
+                lang,
+                "{slug} — {what} : responsables manquants : {who}",
+                "{slug} — {what}: owners missing: {who}"
+            ),
+        });
     }
     if !gap.extra.is_empty() {
-        out.push(tr!(
-            lang,
-            "{slug} — {what} : inscriptions hors du groupe, laissées en place : {}",
-            "{slug} — {what}: not in the group, left alone: {}",
-            gap.extra.join(", ")
-        ));
+        let who = gap.extra.join(", ");
+        out.push(match roster {
+            Roster::Members => tr!(
+                lang,
+                "{slug} — {what} : inscriptions hors du groupe, laissées en place : {who}",
+                "{slug} — {what}: not in the group, left alone: {who}"
+            ),
+            Roster::Owners => tr!(
+                lang,
+                "{slug} — {what} : responsables hors de l'organisation chef de projet, laissés en place : {who}",
+                "{slug} — {what}: owners outside the lead, left alone: {who}"
+            ),
+        });
     }
     out
 }
@@ -177,7 +176,9 @@ pub async fn find(app: &App, groups: &[Expected]) -> anyhow::Result<Found> {
                 .await
                 .map_err(|e| anyhow::anyhow!("{}", e.message))?;
             let gap = compare(&g.addresses, &have);
-            found.lines.extend(lines(lang, &g.slug, list, &gap));
+            found
+                .lines
+                .extend(lines(lang, &g.slug, list, &gap, Roster::Members));
             found
                 .fixes
                 .extend(gap.missing.iter().map(|address| Action::Subscribe {
@@ -189,7 +190,9 @@ pub async fn find(app: &App, groups: &[Expected]) -> anyhow::Result<Found> {
                 .await
                 .map_err(|e| anyhow::anyhow!("{}", e.message))?;
             let gap = compare(&g.owners, &owners);
-            found.lines.extend(owner_lines(lang, &g.slug, list, &gap));
+            found
+                .lines
+                .extend(lines(lang, &g.slug, list, &gap, Roster::Owners));
             if !gap.missing.is_empty() {
                 found.fixes.push(Action::ListOwners {
                     list: list.clone(),
@@ -204,7 +207,9 @@ pub async fn find(app: &App, groups: &[Expected]) -> anyhow::Result<Found> {
             // The bot is in its rooms and in no group.
             let have: Vec<String> = have.into_iter().filter(|u| *u != m.user).collect();
             let gap = compare(&g.matrix_ids, &have);
-            found.lines.extend(lines(lang, &g.slug, room, &gap));
+            found
+                .lines
+                .extend(lines(lang, &g.slug, room, &gap, Roster::Members));
             found
                 .fixes
                 .extend(gap.missing.iter().map(|user| Action::InviteToRoom {
@@ -320,6 +325,7 @@ mod tests {
                 missing: vec!["anne@arles.example".into()],
                 extra: vec!["hand@elsewhere.example".into()],
             },
+            Roster::Members,
         );
         assert_eq!(
             found.lines,
@@ -329,7 +335,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            owner_lines(
+            lines(
                 Lang::Fr,
                 "urba",
                 "urba@lists.example.test",
@@ -337,6 +343,7 @@ mod tests {
                     &["anne@arles.example".into()],
                     &["hand@elsewhere.example".into()]
                 ),
+                Roster::Owners,
             ),
             [
                 "urba — urba@lists.example.test : responsables manquants : anne@arles.example",

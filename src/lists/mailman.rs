@@ -185,28 +185,29 @@ impl Mailman {
     }
 
     pub async fn subscribe(&self, list: &str, address: &str) -> Result<(), SendError> {
-        let (status, answer) = self
-            .call(
-                Method::POST,
-                "/members",
-                Some(json!({
-                    "list_id": list_id(list),
-                    "subscriber": address,
-                    "pre_verified": true,
-                    "pre_confirmed": true,
-                    "pre_approved": true,
-                })),
-            )
-            .await?;
-        // 409: subscribed already.
-        if status.is_success() || status == StatusCode::CONFLICT {
+        let member = json!({
+            "list_id": list_id(list),
+            "subscriber": address,
+            "pre_verified": true,
+            "pre_confirmed": true,
+            "pre_approved": true,
+        });
+        self.add_member(member, &format!("subscribe {address} to {list}"))
+            .await
+    }
+
+    /// One membership made by `POST /members` (`member` its body); one
+    /// there already is nothing to do (409 for a subscriber, 400 "… is
+    /// already an owner of …" for an owner).
+    async fn add_member(&self, member: Value, what: &str) -> Result<(), SendError> {
+        let (status, answer) = self.call(Method::POST, "/members", Some(member)).await?;
+        let already = status == StatusCode::CONFLICT
+            || (status == StatusCode::BAD_REQUEST
+                && answer.to_string().to_lowercase().contains("already"));
+        if status.is_success() || already {
             return Ok(());
         }
-        Err(Self::failed(
-            &format!("subscribe {address} to {list}"),
-            status,
-            &answer,
-        ))
+        Err(Self::failed(what, status, &answer))
     }
 
     /// `address` off `list`: nothing when it is not subscribed.
@@ -220,24 +221,9 @@ impl Mailman {
     /// administrator in Postorius, who gets its owner mail and moderates);
     /// nothing when it is one already.
     pub async fn add_owner(&self, list: &str, address: &str) -> Result<(), SendError> {
-        let (status, answer) = self
-            .call(
-                Method::POST,
-                "/members",
-                Some(json!({ "list_id": list_id(list), "subscriber": address, "role": "owner" })),
-            )
-            .await?;
-        // 400 "… is already an owner of …".
-        let already = status == StatusCode::BAD_REQUEST
-            && answer.to_string().to_lowercase().contains("already");
-        if status.is_success() || already {
-            return Ok(());
-        }
-        Err(Self::failed(
-            &format!("make {address} an owner of {list}"),
-            status,
-            &answer,
-        ))
+        let member = json!({ "list_id": list_id(list), "subscriber": address, "role": "owner" });
+        self.add_member(member, &format!("make {address} an owner of {list}"))
+            .await
     }
 
     /// `address` no longer an owner of `list`: nothing when it is not one.

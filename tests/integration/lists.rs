@@ -84,9 +84,18 @@ where
     F: Fn(String) -> Fut,
     Fut: std::future::Future<Output = Result<Vec<String>, String>>,
 {
+    wait_roster_for(list, want, Duration::from_secs(60), read).await
+}
+
+/// The same, for at most `patience`.
+pub(crate) async fn wait_roster_for<F, Fut>(list: &str, want: &[&str], patience: Duration, read: F)
+where
+    F: Fn(String) -> Fut,
+    Fut: std::future::Future<Output = Result<Vec<String>, String>>,
+{
     let mut want: Vec<String> = want.iter().map(|s| s.to_lowercase()).collect();
     want.sort();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    let deadline = tokio::time::Instant::now() + patience;
     loop {
         let read = read(list.to_string()).await;
         if read.as_ref() == Ok(&want) {

@@ -23,7 +23,9 @@ use std::time::Duration;
 
 use base64::Engine as _;
 
-use crate::lists::{contains, database_files, list_of, made_active, settled, wait_roster};
+use crate::lists::{
+    contains, database_files, list_of, made_active, settled, wait_roster, wait_roster_for,
+};
 use crate::mailserver::{MAIL_SERVER, MailBot};
 use crate::synapse::Servers;
 
@@ -117,20 +119,14 @@ async fn owners(list: &str) -> Result<Vec<String>, String> {
 /// reads the owners a list includes once a minute, every `ttl` (30 s on
 /// the test server) after the last reading.
 async fn wait_owners(list: &str, want: &[&str]) {
-    let mut want: Vec<String> = want.iter().map(|s| s.to_lowercase()).collect();
-    want.sort();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(240);
-    loop {
-        let read = owners(list).await;
-        if read.as_ref() == Ok(&want) {
-            return;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "{list}'s owners: {read:?}, not {want:?}"
-        );
-        tokio::time::sleep(Duration::from_secs(2)).await;
-    }
+    let patience = Duration::from_secs(240);
+    wait_roster_for(
+        list,
+        want,
+        patience,
+        |list| async move { owners(&list).await },
+    )
+    .await
 }
 
 /// The list greffier keeps `list`'s owners in.
