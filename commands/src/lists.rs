@@ -115,8 +115,15 @@ pub struct Standing {
     addresses: Vec<String>,
 }
 
-/// `person`'s standing now (taken before and after a change).
+/// `person`'s standing now (taken before and after a change); nothing is
+/// read when the bot keeps no lists.
 pub fn standing(ex: &mut Exec<'_>, person: PersonId) -> StoreResult<Standing> {
+    if ex.ctx.lists_domain.is_none() {
+        return Ok(Standing {
+            org: None,
+            addresses: Vec::new(),
+        });
+    }
     let p = ex.store.person(person)?;
     let org = p
         .organisation
