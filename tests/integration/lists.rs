@@ -3,10 +3,11 @@
 //! proposal reaching its quorum gets its list, described by the group's
 //! theme, with the members' verified addresses and the lead's confirmed
 //! members as owners; a mail from greffier to the list reaches them
-//! through Mailman; leaving the group unsubscribes; a new lead's members
-//! own the list in the former's place; a SIGKILL right after Mailman made
-//! a list, then a restart, leaves one list with its subscribers; an
-//! erasure takes the address off as member and as owner.
+//! through Mailman; leaving the group unsubscribes, joining again
+//! subscribes; a new lead's members own the list in the former's place;
+//! a SIGKILL right after Mailman made a list, then a restart, leaves one
+//! list with its subscribers; an erasure takes the address off as member
+//! and as owner.
 
 use std::time::Duration;
 
@@ -232,6 +233,12 @@ async fn a_group_that_becomes_active_gets_its_list_on_mailman() {
         .console(&bob_id, &[&format!("!groupe chef {urba} Arles")]);
     assert!(out.contains("Chef de projet du groupe"), "{out}");
     wait_owners(&list, &[&anne.address]).await;
+    // Bob joins again: on the list again.
+    let out = bot
+        .scratch
+        .console(&bob_id, &[&format!("!groupe rejoindre {urba}")]);
+    assert!(out.contains("Bienvenue dans le groupe"), "{out}");
+    wait_subscribers(&list, &[&anne.address, &bob.address]).await;
 
     // A second proposal; the bot dies right after Mailman made its list.
     let out = bot.scratch.console(
@@ -274,6 +281,7 @@ async fn a_group_that_becomes_active_gets_its_list_on_mailman() {
     let out = bot.scratch.console(&bob_id, &["!moi oublier confirmer"]);
     assert!(out.contains("C'est fait"), "{out}");
     wait_subscribers(&second, &[&anne.address]).await;
+    wait_subscribers(&list, &[&anne.address]).await;
     wait_owners(&second, &[]).await;
     settled(&bot, "lists").await;
     bot.assert_running();

@@ -9,7 +9,8 @@
 //! shipped template says); a mail from greffier to the list reaches both
 //! members' mailboxes through Sympa, and one from outside the group waits
 //! for moderation (Sympa asks the lead's member, not the bot); leaving
-//! unsubscribes; a new lead's members own the list in the former's place;
+//! unsubscribes, joining again subscribes; a new lead's members own the
+//! list in the former's place;
 //! a SIGKILL right after Sympa made a list, then a restart, leaves one
 //! list with its subscribers; an erasure takes the address off; `greffier
 //! lists check` finds what drifted and `--fix` subscribes again without
@@ -291,6 +292,12 @@ async fn a_group_that_becomes_active_gets_its_list_on_sympa() {
         .console(&bob_id, &[&format!("!groupe chef {urba} Arles")]);
     assert!(out.contains("Chef de projet du groupe"), "{out}");
     wait_subscribers(&owners_of_urba, &[&anne.address]).await;
+    // Bob joins again: on the list again.
+    let out = bot
+        .scratch
+        .console(&bob_id, &[&format!("!groupe rejoindre {urba}")]);
+    assert!(out.contains("Bienvenue dans le groupe"), "{out}");
+    wait_subscribers(&list, &[&anne.address, &bob.address]).await;
 
     // A second proposal; the bot dies right after Sympa made its list.
     bot.stop().await;
@@ -349,6 +356,7 @@ async fn a_group_that_becomes_active_gets_its_list_on_sympa() {
     let out = bot.scratch.console(&bob_id, &["!moi oublier confirmer"]);
     assert!(out.contains("C'est fait"), "{out}");
     wait_subscribers(&second, &[&anne.address]).await;
+    wait_subscribers(&list, &[&anne.address]).await;
     wait_subscribers(&owners_list(&second), &[]).await;
     settled(&bot, "lists").await;
     let by_hand = format!("{by_hand}@{domain}");
