@@ -11,7 +11,7 @@
 
 use crate::say::outln;
 use greffier_commands::store::IdentityKind;
-use greffier_commands::store::{Groups as _, Identities as _, Membership, People as _};
+use greffier_commands::store::{Groups as _, Identities as _, Membership, Organisations as _};
 use greffier_commands::{Action, Lang, tr, words};
 use greffier_storage::Database;
 
@@ -83,8 +83,8 @@ pub fn expected(
         if list.is_some()
             && let Some(lead) = g.lead
         {
-            for person in tx.people()? {
-                if person.organisation == Some(lead) && person.membership == Membership::Confirmed {
+            for person in tx.organisation_people(lead)? {
+                if person.membership == Membership::Confirmed {
                     owners.extend(
                         tx.identities(person.id)?
                             .into_iter()

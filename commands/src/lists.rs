@@ -31,10 +31,8 @@ pub fn addresses(ex: &mut Exec<'_>, person: PersonId) -> StoreResult<Vec<String>
 pub fn owners(ex: &mut Exec<'_>, lead: Option<OrgId>) -> StoreResult<Vec<String>> {
     let mut owners = Vec::new();
     if let Some(lead) = lead {
-        for person in ex.store.people()? {
-            if person.organisation == Some(lead) && person.membership == Membership::Confirmed {
-                owners.extend(addresses(ex, person.id)?);
-            }
+        for person in crate::membership::confirmed_people(ex, lead)? {
+            owners.extend(addresses(ex, person.id)?);
         }
     }
     owners.sort();
@@ -131,6 +129,21 @@ pub fn standing(ex: &mut Exec<'_>, person: PersonId) -> StoreResult<Standing> {
     let mut addresses = addresses(ex, person)?;
     addresses.sort();
     Ok(Standing { org, addresses })
+}
+
+/// `change` made to `person` (their organisation, their standing in it):
+/// the owners of the lists follow (see [`standing_changed`]).
+pub fn following<T>(
+    ex: &mut Exec<'_>,
+    person: PersonId,
+    change: impl FnOnce(&mut Exec<'_>) -> StoreResult<T>,
+) -> StoreResult<T> {
+    let before = standing(ex, person)?;
+    let done = change(ex)?;
+    let now = standing(ex, person)?;
+    let owners = standing_changed(ex, &before, &now)?;
+    ex.actions.extend(owners);
+    Ok(done)
 }
 
 /// A person's standing went from `before` to `now` (confirmed in an

@@ -15,6 +15,17 @@ use crate::tr;
 /// the organisation's confirmed members'.
 pub const MAX_NOTIFIED: usize = 20;
 
+/// The people confirmed in `org`: those who speak for it (and, for the
+/// groups it leads, moderate the room and own the list).
+pub fn confirmed_people(ex: &mut Exec<'_>, org: OrgId) -> StoreResult<Vec<Person>> {
+    Ok(ex
+        .store
+        .organisation_people(org)?
+        .into_iter()
+        .filter(|p| p.membership == Membership::Confirmed)
+        .collect())
+}
+
 /// A pending membership accepted or refused (`by`: who decided); the
 /// owners of the lists the organisation's groups have follow.
 pub fn decide(
@@ -23,12 +34,9 @@ pub fn decide(
     decision: Membership,
     by: Option<PersonId>,
 ) -> StoreResult<()> {
-    let before = crate::lists::standing(ex, person)?;
-    ex.store.decide_membership(person, decision, by)?;
-    let now = crate::lists::standing(ex, person)?;
-    let owners = crate::lists::standing_changed(ex, &before, &now)?;
-    ex.actions.extend(owners);
-    Ok(())
+    crate::lists::following(ex, person, |ex| {
+        ex.store.decide_membership(person, decision, by)
+    })
 }
 
 /// The domain an identity belongs to: an address's, or a Matrix ID's

@@ -4,7 +4,7 @@
 
 use crate::action::Action;
 use crate::exec::Exec;
-use crate::store::{Group, IdentityKind, Membership, Person, StoreResult};
+use crate::store::{Group, IdentityKind, Person, StoreResult};
 use crate::tr;
 
 /// A person's Matrix ID, if they have one.
@@ -28,10 +28,8 @@ pub fn create(ex: &mut Exec<'_>, g: &Group) -> StoreResult<Action> {
     }
     let mut moderators = Vec::new();
     if let Some(lead) = g.lead {
-        for person in ex.store.people()? {
-            if person.organisation == Some(lead) && person.membership == Membership::Confirmed {
-                moderators.extend(matrix_id(ex, &person)?);
-            }
+        for person in crate::membership::confirmed_people(ex, lead)? {
+            moderators.extend(matrix_id(ex, &person)?);
         }
     }
     invite.sort();

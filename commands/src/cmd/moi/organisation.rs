@@ -137,12 +137,10 @@ impl Organisation {
             false => Membership::Pending,
         };
         let room = ex.req.origin.room().map(str::to_string);
-        let before = crate::lists::standing(ex, person.id)?;
-        ex.store
-            .set_person_organisation(person.id, org.id, state, room.as_deref())?;
-        let now = crate::lists::standing(ex, person.id)?;
-        let owners = crate::lists::standing_changed(ex, &before, &now)?;
-        ex.actions.extend(owners);
+        crate::lists::following(ex, person.id, |ex| {
+            ex.store
+                .set_person_organisation(person.id, org.id, state, room.as_deref())
+        })?;
         let (name, org_name) = (&person.name, &org.name);
         let de_org = crate::words::de(org_name);
         let mut reply = match state {
