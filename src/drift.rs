@@ -11,7 +11,7 @@
 
 use crate::say::outln;
 use greffier_commands::store::IdentityKind;
-use greffier_commands::store::{Groups as _, Identities as _, Membership, Organisations as _};
+use greffier_commands::store::{Groups as _, Identities as _};
 use greffier_commands::{Action, Lang, tr, words};
 use greffier_storage::Database;
 
@@ -79,21 +79,10 @@ pub fn expected(
                 }
             }
         }
-        let mut owners = Vec::new();
-        if list.is_some()
-            && let Some(lead) = g.lead
-        {
-            for person in tx.organisation_people(lead)? {
-                if person.membership == Membership::Confirmed {
-                    owners.extend(
-                        tx.identities(person.id)?
-                            .into_iter()
-                            .filter(|(i, verified)| *verified && i.kind == IdentityKind::Email)
-                            .map(|(i, _)| i.value),
-                    );
-                }
-            }
-        }
+        let owners = match list {
+            Some(_) => greffier_commands::list_owners(tx, g.lead)?,
+            None => Vec::new(),
+        };
         out.push(Expected {
             slug: g.slug,
             room: g.room,

@@ -66,6 +66,9 @@ pub use cmd::sondage::voter::{Via, Voter};
 /// says why not (with close names): for the command line.
 pub use exec::{Unnamed, group_named};
 pub use lang::Lang;
+/// The owners of the list of a group `lead` leads: its confirmed members'
+/// verified addresses (the drift check compares them with the list's).
+pub use lists::owners as list_owners;
 pub use membership::normalise_domain;
 pub use notices::Notice;
 pub use parse::{parse, slug, time};

@@ -7,7 +7,7 @@
 
 use crate::action::Action;
 use crate::exec::Exec;
-use crate::store::{Group, IdentityKind, Membership, OrgId, Person, PersonId, StoreResult};
+use crate::store::{Group, IdentityKind, Membership, OrgId, Person, PersonId, Store, StoreResult};
 
 /// The address the bot gives `g`'s list.
 pub fn address(domain: &str, g: &Group) -> String {
@@ -15,9 +15,8 @@ pub fn address(domain: &str, g: &Group) -> String {
 }
 
 /// A person's verified addresses.
-pub fn addresses(ex: &mut Exec<'_>, person: PersonId) -> StoreResult<Vec<String>> {
-    Ok(ex
-        .store
+pub fn addresses(store: &mut dyn Store, person: PersonId) -> StoreResult<Vec<String>> {
+    Ok(store
         .identities(person)?
         .into_iter()
         .filter(|(i, verified)| *verified && i.kind == IdentityKind::Email)
@@ -28,11 +27,11 @@ pub fn addresses(ex: &mut Exec<'_>, person: PersonId) -> StoreResult<Vec<String>
 /// The owners of a list whose group `lead` leads: the verified addresses
 /// of the organisation's confirmed members (those the room makes its
 /// moderators), sorted.
-pub fn owners(ex: &mut Exec<'_>, lead: Option<OrgId>) -> StoreResult<Vec<String>> {
+pub fn owners(store: &mut dyn Store, lead: Option<OrgId>) -> StoreResult<Vec<String>> {
     let mut owners = Vec::new();
     if let Some(lead) = lead {
-        for person in crate::membership::confirmed_people(ex, lead)? {
-            owners.extend(addresses(ex, person.id)?);
+        for person in crate::membership::confirmed_people(store, lead)? {
+            owners.extend(addresses(store, person.id)?);
         }
     }
     owners.sort();
@@ -52,7 +51,7 @@ pub fn create(ex: &mut Exec<'_>, g: &Group) -> StoreResult<Option<Action>> {
     };
     let mut subscribe = Vec::new();
     for person in ex.store.member_people(g.id)? {
-        subscribe.extend(addresses(ex, person.id)?);
+        subscribe.extend(addresses(ex.store, person.id)?);
     }
     subscribe.sort();
     subscribe.dedup();
@@ -61,7 +60,7 @@ pub fn create(ex: &mut Exec<'_>, g: &Group) -> StoreResult<Option<Action>> {
         list: address(&domain, g),
         subject: g.theme.clone(),
         subscribe,
-        owners: owners(ex, g.lead)?,
+        owners: owners(ex.store, g.lead)?,
     }))
 }
 
@@ -82,7 +81,7 @@ pub fn subscribe(ex: &mut Exec<'_>, g: &Group, person: &Person) -> StoreResult<V
     let Some(list) = managed(ex, g) else {
         return Ok(Vec::new());
     };
-    Ok(addresses(ex, person.id)?
+    Ok(addresses(ex.store, person.id)?
         .into_iter()
         .map(|address| Action::Subscribe {
             list: list.clone(),
@@ -97,8 +96,8 @@ pub fn lead_changed(ex: &mut Exec<'_>, g: &Group, lead: OrgId) -> StoreResult<Op
     let Some(list) = managed(ex, g) else {
         return Ok(None);
     };
-    let add = owners(ex, Some(lead))?;
-    let remove = owners(ex, g.lead)?
+    let add = owners(ex.store, Some(lead))?;
+    let remove = owners(ex.store, g.lead)?
         .into_iter()
         .filter(|a| !add.contains(a))
         .collect();
@@ -126,7 +125,7 @@ pub fn standing(ex: &mut Exec<'_>, person: PersonId) -> StoreResult<Standing> {
     let org = p
         .organisation
         .filter(|_| p.membership == Membership::Confirmed);
-    let mut addresses = addresses(ex, person)?;
+    let mut addresses = addresses(ex.store, person)?;
     addresses.sort();
     Ok(Standing { org, addresses })
 }
@@ -209,7 +208,7 @@ pub fn unsubscribe(ex: &mut Exec<'_>, g: &Group, person: &Person) -> StoreResult
     let Some(list) = managed(ex, g) else {
         return Ok(Vec::new());
     };
-    Ok(addresses(ex, person.id)?
+    Ok(addresses(ex.store, person.id)?
         .into_iter()
         .map(|address| Action::Unsubscribe {
             list: list.clone(),
@@ -223,7 +222,7 @@ pub fn unsubscribe_everywhere(ex: &mut Exec<'_>, person: PersonId) -> StoreResul
     if ex.ctx.lists_domain.is_none() {
         return Ok(Vec::new());
     }
-    Ok(addresses(ex, person)?
+    Ok(addresses(ex.store, person)?
         .into_iter()
         .map(|address| Action::UnsubscribeEverywhere { address })
         .collect())

@@ -6,7 +6,7 @@
 use crate::action::Action;
 use crate::exec::{Exec, Failure, quote_list};
 use crate::store::{
-    Identity, IdentityKind, Membership, OrgId, Organisation, Person, PersonId, StoreResult,
+    Identity, IdentityKind, Membership, OrgId, Organisation, Person, PersonId, Store, StoreResult,
 };
 use crate::text;
 use crate::tr;
@@ -17,9 +17,8 @@ pub const MAX_NOTIFIED: usize = 20;
 
 /// The people confirmed in `org`: those who speak for it (and, for the
 /// groups it leads, moderate the room and own the list).
-pub fn confirmed_people(ex: &mut Exec<'_>, org: OrgId) -> StoreResult<Vec<Person>> {
-    Ok(ex
-        .store
+pub fn confirmed_people(store: &mut dyn Store, org: OrgId) -> StoreResult<Vec<Person>> {
+    Ok(store
         .organisation_people(org)?
         .into_iter()
         .filter(|p| p.membership == Membership::Confirmed)

@@ -28,7 +28,7 @@ pub fn create(ex: &mut Exec<'_>, g: &Group) -> StoreResult<Action> {
     }
     let mut moderators = Vec::new();
     if let Some(lead) = g.lead {
-        for person in crate::membership::confirmed_people(ex, lead)? {
+        for person in crate::membership::confirmed_people(ex.store, lead)? {
             moderators.extend(matrix_id(ex, &person)?);
         }
     }

@@ -344,19 +344,19 @@ impl Sympa {
     }
 
     /// `address` one of `list`'s owners: a member of its list of owners
-    /// (made first for a list an older greffier made without one).
+    /// (made then, for a list an older greffier made without one).
     pub async fn add_owner(&self, list: &str, address: &str) -> Result<(), SendError> {
         let owners = self.owners_list(list)?;
-        if !self.exists(self.own_name(&owners)?).await? {
-            let subject = self.subject(list).await?;
-            self.make(
-                &owners,
-                &format!("Responsables : {subject}"),
-                &self.owners_template,
-            )
-            .await?;
+        match self.subscribe(&owners, address).await {
+            Err(e) if !self.exists(self.own_name(&owners)?).await? => {
+                tracing::debug!(%list, error = %e.message, "no list of owners yet: made");
+                let subject = self.subject(list).await?;
+                let about = format!("Responsables : {subject}");
+                self.make(&owners, &about, &self.owners_template).await?;
+                self.subscribe(&owners, address).await
+            }
+            done => done,
         }
-        self.subscribe(&owners, address).await
     }
 
     /// `address` no longer one of `list`'s owners.
@@ -368,10 +368,10 @@ impl Sympa {
     /// (none without one).
     pub async fn owners(&self, list: &str) -> Result<Vec<String>, SendError> {
         let owners = self.owners_list(list)?;
-        if !self.exists(self.own_name(&owners)?).await? {
-            return Ok(Vec::new());
+        match self.subscribers(&owners).await {
+            Err(_) if !self.exists(self.own_name(&owners)?).await? => Ok(Vec::new()),
+            read => read,
         }
-        self.subscribers(&owners).await
     }
 
     /// `list`'s subject, as Sympa's `info` gives it (its name if none).
